@@ -1,0 +1,83 @@
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "probe/core/clock.h"
+#include "probe/core/stage_result.h"
+
+namespace pushprobe {
+
+/// \brief Exchange's ResultType values that pushprobe produces.
+enum class ResultType { kSucceeded, kFailed, kTimedOut };
+
+constexpr std::string_view ResultTypeName(ResultType t) {
+  switch (t) {
+    case ResultType::kSucceeded:
+      return "Succeeded";
+    case ResultType::kFailed:
+      return "Failed";
+    case ResultType::kTimedOut:
+      return "TimedOut";
+  }
+  return "Failed";
+}
+
+/// \brief Typed facts of a run, for the faces that compute with them (metrics,
+/// thresholds). The stages' Fact lists carry the same for people.
+struct ProbeFacts {
+  // Auth certificate.
+  std::string auth_cert_thumbprint;
+  std::string auth_cert_subject;
+  std::optional<WallTime> auth_cert_not_before;
+  std::optional<WallTime> auth_cert_not_after;
+  int auth_key_bits = 0;
+  // Auth metadata and challenge.
+  std::string realm;
+  std::string issuer;
+  std::string token_endpoint;
+  std::string challenge_client_id;
+  // Token.
+  std::optional<WallTime> token_expires_at;
+  std::optional<Duration> token_lifetime;
+  std::string oauth_error;              ///< e.g. "invalid_client"
+  std::string oauth_error_description;  ///< first line of the description
+  // Publish.
+  std::string publish_url;
+  int publish_status = 0;
+  std::string client_request_id;
+  std::string x_ms_diagnostics;
+  std::string fault_message;
+  // Clocks: server Date minus local time, from the latest response that had one.
+  std::optional<Duration> clock_skew;
+  // TLS leaf certificate per endpoint ("metadata", "token", "publish"), kept
+  // even when verification failed.
+  std::map<std::string, CertificateFacts> tls_leaf;
+};
+
+/// \brief The outcome of one run of the check against one target.
+struct ProbeResult {
+  std::string target;
+  std::string organization;
+  ResultType result_type = ResultType::kFailed;
+  WallTime started_at{};
+  Duration duration{};
+  std::vector<StageResult> stages;  ///< one per StageId, in kAllStages order
+  std::optional<StageId> failed_stage;
+  Reason reason = Reason::kNone;
+  ExchangeCategory category = ExchangeCategory::kNone;
+  std::string error;      ///< Exchange's "Error": the failure message; empty on success
+  std::string exception;  ///< Exchange's "Exception": type and message; empty on success
+  ProbeFacts facts;
+
+  bool succeeded() const { return result_type == ResultType::kSucceeded; }
+  /// The result of stage \p id; every run has all stages.
+  const StageResult& Stage(StageId id) const { return stages.at(static_cast<std::size_t>(id)); }
+  StageResult& Stage(StageId id) { return stages.at(static_cast<std::size_t>(id)); }
+  /// The failed stage's result, or nullptr when the run succeeded.
+  const StageResult* FailedStage() const { return failed_stage ? &Stage(*failed_stage) : nullptr; }
+};
+
+}  // namespace pushprobe

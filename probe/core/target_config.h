@@ -1,0 +1,55 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "probe/core/clock.h"
+
+namespace pushprobe {
+
+inline constexpr const char* kDefaultServiceUri = "https://outlook.office365.com/PushNotifications";
+inline constexpr const char* kDefaultMetadataUrlPrefix =
+    "https://accounts.accesscontrol.windows.net/metadata/json/1/?realm=";
+inline constexpr const char* kExchangePrincipalId = "00000002-0000-0ff1-ce00-000000000000";
+inline constexpr const char* kAcsPrincipalId = "00000001-0000-0000-c000-000000000000";
+
+/// \brief One curl-style --connect-to rule: requests for HOST:PORT connect to
+/// CONNECT_HOST:CONNECT_PORT instead, keeping the URL, SNI and name check.
+/// An empty host or a zero port matches any; an empty connect host or a zero
+/// connect port keeps the original.
+struct ConnectTo {
+  std::string host;
+  std::uint16_t port = 0;
+  std::string connect_host;
+  std::uint16_t connect_port = 0;
+};
+
+/// \brief Everything needed to check one organization. Built by the config
+/// loader (defaults, then the file, then validation) and const after that.
+struct TargetConfig {
+  std::string name;
+  std::string organization;
+  std::string service_uri = kDefaultServiceUri;
+  std::string auth_metadata_url;  ///< kDefaultMetadataUrlPrefix + organization when not set
+  std::string certificate;        ///< path: PEM (certificate, maybe key) or PKCS#12
+  std::string private_key;        ///< path: PEM key, when not in the certificate file
+  std::string private_key_password_file;
+  std::string thumbprint;         ///< optional pin, uppercase hex
+  std::string ca_file;            ///< trust anchors; empty: the system store
+  std::vector<ConnectTo> connect_to;
+  std::string proxy;              ///< "http://host:port", empty for none
+  Duration timeout = std::chrono::seconds(30);
+  Duration interval = std::chrono::seconds(60);
+  std::string service_name = kExchangePrincipalId;  ///< Exchange's own principal id
+  std::string token_issuer = kAcsPrincipalId;       ///< the ACS principal id
+  std::size_t max_response_bytes = 1 << 20;         ///< bound on every response body read
+};
+
+/// \brief A loaded configuration file.
+struct Config {
+  std::string path;
+  std::vector<TargetConfig> targets;
+};
+
+}  // namespace pushprobe

@@ -1,0 +1,78 @@
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "probe/core/deadline.h"
+#include "probe/core/http_facts.h"
+#include "probe/core/reason.h"
+#include "probe/core/target_config.h"
+
+namespace pushprobe {
+
+using HttpHeaders = std::vector<std::pair<std::string, std::string>>;
+
+/// Case-insensitive lookup of the first header named \p name.
+std::optional<std::string> FindHeader(const HttpHeaders& headers, std::string_view name);
+
+struct HttpRequest {
+  std::string method = "GET";
+  std::string url;      ///< absolute http:// or https:// URL
+  HttpHeaders headers;  ///< sent as given; Host and Content-Length are added by the client
+  std::string body;
+  std::size_t max_response_bytes = 1 << 20;  ///< larger bodies fail as kMalformedResponse
+};
+
+struct HttpResponse {
+  int status = 0;
+  std::string reason_phrase;
+  HttpHeaders headers;
+  std::string body;
+  std::optional<std::string> Header(std::string_view name) const {
+    return FindHeader(headers, name);
+  }
+};
+
+/// \brief The outcome of one exchange: a response, or a failure as data.
+struct HttpOutcome {
+  Reason error = Reason::kNone;  ///< kNone when a complete response was read
+  std::string error_message;     ///< specific, e.g. "connection refused by 127.0.0.1:8443"
+  std::optional<HttpResponse> response;  ///< set when error == kNone
+  HttpRequestFacts facts;                ///< always filled as far as the exchange got
+  bool ok() const { return error == Reason::kNone; }
+};
+
+struct HttpClientOptions {
+  std::string ca_file;                ///< PEM trust anchors; empty: the system store
+  std::vector<ConnectTo> connect_to;  ///< curl --connect-to rules
+  std::string proxy;                  ///< "http://host:port"; CONNECT for https
+  bool reuse_tls_sessions = true;     ///< resume TLS sessions across requests
+};
+
+/// \brief A minimal HTTP/1.1 client built for measuring, not for browsing.
+///
+/// One connection per request (the check must see every phase), no redirects
+/// followed, every body bounded, every phase bounded by the caller's deadline
+/// (DNS included), server certificate facts kept even when verification fails.
+/// Thread-safe: one client may serve concurrent Send calls.
+class HttpClient {
+ public:
+  /// \throw std::runtime_error when the CA file cannot be loaded (a configuration error).
+  HttpClient(HttpClientOptions options, const Clock& clock);
+  ~HttpClient();
+  HttpClient(const HttpClient&) = delete;
+  HttpClient& operator=(const HttpClient&) = delete;
+
+  /// Sends \p request and reads the whole response before \p deadline.
+  /// Never throws for network, TLS or HTTP problems; they come back as data.
+  HttpOutcome Send(const HttpRequest& request, const Deadline& deadline);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace pushprobe

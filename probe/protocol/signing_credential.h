@@ -1,0 +1,83 @@
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <variant>
+
+#include "probe/core/clock.h"
+#include "probe/core/expected.h"
+#include "probe/core/reason.h"
+
+typedef struct x509_st X509;
+typedef struct evp_pkey_st EVP_PKEY;
+
+namespace pushprobe {
+
+/// \brief The Auth certificate and its private key, loaded from files.
+///
+/// Immutable once loaded; safe to share between threads.
+class SigningCredential {
+ public:
+  ~SigningCredential();
+  SigningCredential(SigningCredential&&) noexcept;
+  SigningCredential& operator=(SigningCredential&&) noexcept;
+
+  /// \brief Why loading failed: a reason (kCertMissing, kCertKeyMismatch,
+  /// kConfig) and a message naming the file and the problem.
+  struct LoadError {
+    Reason reason;
+    std::string message;
+  };
+
+  /// Loads a certificate from \p certificate_path: PEM (certificate, optionally
+  /// followed by its key) or PKCS#12 (detected by content). The key comes from
+  /// \p private_key_path when not empty, else from the certificate file.
+  /// \p password_file holds the key's or PKCS#12 password (trailing newline ignored).
+  /// A missing key is kCertMissing; a key of another certificate kCertKeyMismatch.
+  static std::variant<SigningCredential, LoadError> Load(const std::string& certificate_path,
+                                                         const std::string& private_key_path,
+                                                         const std::string& password_file);
+  /// Loads the certificate only (for `pushprobe cert` without a key).
+  static std::variant<SigningCredential, LoadError> LoadCertificateOnly(
+      const std::string& certificate_path, const std::string& password_file);
+
+  bool has_key() const;
+  std::string Thumbprint() const;  ///< uppercase hex SHA-1 of the DER
+  std::string X5t() const;         ///< base64url SHA-1, no padding
+  std::string X5tS256() const;     ///< base64url SHA-256, no padding
+  std::string Subject() const;     ///< RFC 2253
+  std::string Issuer() const;      ///< RFC 2253
+  WallTime NotBefore() const;
+  WallTime NotAfter() const;
+  std::string KeyType() const;     ///< "RSA", "EC", ... of the certificate's public key
+  int KeyBits() const;
+  std::string DerBase64() const;   ///< the certificate's DER, base64
+
+  /// RS256 signature of \p data with the private key. Requires has_key().
+  /// \throw std::logic_error without a key.
+  std::string SignRs256(std::string_view data) const;
+
+  X509* certificate() const;
+  EVP_PKEY* private_key() const;  ///< nullptr when not loaded
+
+ private:
+  SigningCredential();
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+/// \brief A check of the certificate's usability (PROTOCOL.md 2.2).
+struct CredentialVerdict {
+  Reason reason = Reason::kNone;  ///< kCertWeakKey, kCertExpired, kCertNotYetValid,
+                                  ///< kCertThumbprintMismatch, or kNone
+  std::string message;            ///< pushprobe's specific message
+  std::string exchange_error;     ///< Exchange's own text where it has one
+};
+
+/// Checks key type and size (RSA >= 2048), validity at \p now, and the pin
+/// \p pinned_thumbprint (case-insensitive, spaces and colons ignored; empty: no pin).
+CredentialVerdict EvaluateCredential(const SigningCredential& credential, WallTime now,
+                                     std::string_view pinned_thumbprint);
+
+}  // namespace pushprobe
