@@ -1,0 +1,47 @@
+#include <variant>
+
+#include "probe/engine/stages.h"
+#include "probe/core/time_format.h"
+
+namespace pushprobe {
+
+constexpr const char* kMissingSigningCertificate = "Missing signing certificate.";
+
+void RunCertificateStage(RunContext& context, StageResult& result) {
+  const TargetConfig& target = context.target;
+  if (target.certificate.empty()) {
+    result.Fail(Reason::kCertMissing, "no certificate configured");
+    result.exchange_error = kMissingSigningCertificate;
+    return;
+  }
+  auto loaded = SigningCredential::Load(target.certificate, target.private_key,
+                                        target.private_key_password_file);
+  if (auto* error = std::get_if<SigningCredential::LoadError>(&loaded)) {
+    result.Fail(error->reason, error->message);
+    if (error->reason == Reason::kCertMissing) result.exchange_error = kMissingSigningCertificate;
+    return;
+  }
+  SigningCredential& credential = std::get<SigningCredential>(loaded);
+  ProbeFacts& facts = context.facts;
+  facts.auth_cert_thumbprint = credential.Thumbprint();
+  facts.auth_cert_subject = credential.Subject();
+  facts.auth_cert_not_before = credential.NotBefore();
+  facts.auth_cert_not_after = credential.NotAfter();
+  facts.auth_key_bits = credential.KeyBits();
+  WallTime now = context.clock.Now();
+  result.AddFact("subject", credential.Subject());
+  result.AddFact("thumbprint", credential.Thumbprint());
+  result.AddFact("key", credential.KeyType() + " " + std::to_string(credential.KeyBits()) + " bits");
+  result.AddFact("not_after", FormatRfc3339(credential.NotAfter()));
+  result.AddFact("days_left", std::to_string(DaysLeft(credential.NotAfter(), now)));
+
+  CredentialVerdict verdict = EvaluateCredential(credential, now, target.thumbprint);
+  if (verdict.reason != Reason::kNone) {
+    result.Fail(verdict.reason, verdict.message);
+    result.exchange_error = verdict.exchange_error;
+    return;
+  }
+  context.state.credential = std::move(credential);
+}
+
+}  // namespace pushprobe

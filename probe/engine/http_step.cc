@@ -1,0 +1,67 @@
+#include "probe/engine/http_step.h"
+
+#include <cstdio>
+#include <cstdlib>
+
+namespace pushprobe {
+
+std::optional<HttpResponse> SendRecorded(RunContext& context, StageResult& result,
+                                         const HttpRequest& request, std::string_view endpoint) {
+  HttpOutcome outcome = context.http->Send(request, context.deadline);
+  if (!outcome.facts.server_chain.empty()) {
+    context.facts.tls_leaf[std::string(endpoint)] = outcome.facts.server_chain.front();
+  }
+  if (outcome.facts.server_date && outcome.facts.local_date) {
+    context.facts.clock_skew = std::chrono::duration_cast<Duration>(*outcome.facts.server_date -
+                                                                    *outcome.facts.local_date);
+  }
+  result.requests.push_back(outcome.facts);
+  if (!outcome.ok()) {
+    result.Fail(outcome.error, outcome.error_message);
+    return std::nullopt;
+  }
+  return std::move(outcome.response);
+}
+
+std::string DescribeSkew(Duration skew) {
+  auto total = std::chrono::duration_cast<std::chrono::seconds>(skew).count();
+  long long magnitude = std::llabs(total);
+  char buf[96];
+  std::snprintf(buf, sizeof buf, "server clock is %lld min %lld s %s of ours", magnitude / 60,
+                magnitude % 60, total >= 0 ? "ahead" : "behind");
+  return buf;
+}
+
+bool BlameClockSkew(const RunContext& context, StageResult& result) {
+  if (!context.facts.clock_skew) return false;
+  Duration skew = *context.facts.clock_skew;
+  if (skew < kClockSkewTolerance && skew > -kClockSkewTolerance) return false;
+  result.reason = Reason::kClockSkew;
+  result.message = DescribeSkew(skew) + " (more than 5 minutes); " + result.message;
+  return true;
+}
+
+std::string BodySnippet(std::string_view body, std::size_t max_chars) {
+  std::string out;
+  for (char c : body) {
+    if (out.size() >= max_chars) {
+      out += "...";
+      break;
+    }
+    unsigned char u = static_cast<unsigned char>(c);
+    if (c == '\r') {
+      out += "\\r";
+    } else if (c == '\n') {
+      out += "\\n";
+    } else if (u < 0x20 || u == 0x7F) {
+      char hex[8];
+      std::snprintf(hex, sizeof hex, "\\x%02X", u);
+      out += hex;
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+}  // namespace pushprobe

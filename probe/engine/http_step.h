@@ -1,0 +1,35 @@
+#pragma once
+
+#include <optional>
+#include <string_view>
+
+#include "probe/core/stage_result.h"
+#include "probe/engine/run_context.h"
+#include "probe/net/http_client.h"
+
+namespace pushprobe {
+
+/// The clock difference beyond which a refused token is blamed on the clock.
+inline constexpr Duration kClockSkewTolerance = std::chrono::minutes(5);
+
+/// \brief Sends \p request within the run's deadline and records what was seen.
+///
+/// Appends the request's facts to \p result, keeps the server's leaf
+/// certificate under \p endpoint in the run's facts (even when verification
+/// failed) and updates the observed clock skew. On a transport failure the
+/// stage is failed with the client's reason and message and nullopt returned.
+std::optional<HttpResponse> SendRecorded(RunContext& context, StageResult& result,
+                                         const HttpRequest& request, std::string_view endpoint);
+
+/// When the latest server Date differs from our clock by more than
+/// kClockSkewTolerance, turns the stage's failure into kClockSkew (keeping the
+/// server's message) and returns true.
+bool BlameClockSkew(const RunContext& context, StageResult& result);
+
+/// Human text for a clock difference, e.g. "server clock is 20 min 3 s ahead of ours".
+std::string DescribeSkew(Duration skew);
+
+/// A short, printable excerpt of a body for messages (control characters escaped).
+std::string BodySnippet(std::string_view body, std::size_t max_chars = 120);
+
+}  // namespace pushprobe

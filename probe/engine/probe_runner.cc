@@ -1,0 +1,147 @@
+#include "probe/engine/probe_runner.h"
+
+#include <cstdio>
+#include <exception>
+
+#include "probe/engine/run_context.h"
+#include "probe/engine/stages.h"
+
+namespace pushprobe {
+namespace {
+
+HttpClientOptions ClientOptionsFor(const TargetConfig& target) {
+  HttpClientOptions options;
+  options.ca_file = target.ca_file;
+  options.connect_to = target.connect_to;
+  options.proxy = target.proxy;
+  return options;
+}
+
+std::string FormatSeconds(Duration d) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.3f s", ToSeconds(d));
+  return buf;
+}
+
+// The .NET exception type Exchange's probe would record for a failure here.
+// The names follow Exchange's own assemblies; they help an administrator map
+// pushprobe's report onto what Exchange logs.
+const char* ExceptionTypeFor(const StageResult& stage) {
+  switch (stage.stage) {
+    case StageId::kConfiguration:
+      return "Microsoft.Exchange.PushNotifications.PushNotificationConfigurationException";
+    case StageId::kCertificate:
+    case StageId::kMetadata:
+    case StageId::kToken:
+      return "Microsoft.Exchange.Security.OAuth.OAuthTokenRequestFailedException";
+    case StageId::kChallenge:
+    case StageId::kPublish:
+      break;
+  }
+  // Exchange retries 404, 408, 500, 502, 503, 504 and socket errors; the rest is permanent.
+  bool transient = CategoryFor(stage.reason) == ExchangeCategory::kNetworking;
+  if (stage.reason == Reason::kHttpStatus && !stage.requests.empty()) {
+    int status = stage.requests.back().status;
+    transient = status == 404 || status == 408 || status == 500 || status == 502 ||
+                status == 503 || status == 504;
+  }
+  return transient ? "Microsoft.Exchange.PushNotifications.PushNotificationTransientException"
+                   : "Microsoft.Exchange.PushNotifications.PushNotificationPermanentException";
+}
+
+}  // namespace
+
+void Summarize(ProbeResult& result) {
+  result.failed_stage.reset();
+  for (const StageResult& stage : result.stages) {
+    if (stage.status == StageStatus::kFailed) {
+      result.failed_stage = stage.stage;
+      break;
+    }
+  }
+  if (!result.failed_stage) {
+    result.result_type = ResultType::kSucceeded;
+    result.reason = Reason::kNone;
+    result.category = ExchangeCategory::kNone;
+    result.error.clear();
+    result.exception.clear();
+    return;
+  }
+  const StageResult& failed = result.Stage(*result.failed_stage);
+  result.reason = failed.reason;
+  result.category = CategoryFor(failed.reason);
+  if (failed.reason == Reason::kTimeout) {
+    result.result_type = ResultType::kTimedOut;
+    result.error = "The probe timed out after " + FormatSeconds(result.duration) + " in stage " +
+                   std::string(StageName(failed.stage)) + ": " + failed.message;
+    result.exception = "System.TimeoutException: " + result.error;
+    return;
+  }
+  result.result_type = ResultType::kFailed;
+  result.error = failed.exchange_error.empty() ? failed.message : failed.exchange_error;
+  result.exception = std::string(ExceptionTypeFor(failed)) + ": " + result.error;
+}
+
+ProbeRunner::ProbeRunner(TargetConfig target, const Clock& clock, GuidSource& guids)
+    : target_(std::move(target)), clock_(clock), guids_(guids) {
+  try {
+    http_ = std::make_unique<HttpClient>(ClientOptionsFor(target_), clock_);
+  } catch (const std::exception& e) {
+    http_error_ = e.what();
+  }
+}
+
+ProbeRunner::~ProbeRunner() = default;
+
+ProbeResult ProbeRunner::Run(std::optional<Duration> budget) {
+  ProbeResult result;
+  result.target = target_.name;
+  result.organization = target_.organization;
+  result.started_at = clock_.Now();
+  SteadyTime start = clock_.SteadyNow();
+  Duration limit = target_.timeout;
+  if (budget && *budget < limit) limit = *budget;
+  Deadline deadline = Deadline::After(clock_, limit);
+
+  for (StageId id : kAllStages) {
+    StageResult stage;
+    stage.stage = id;
+    result.stages.push_back(std::move(stage));
+  }
+  RunContext context{target_, clock_, deadline, http_.get(), guids_, ++sequence_, RunState{},
+                     result.facts};
+  const StageResult* failed = nullptr;
+  for (const StageDef& def : kStageDefs) {
+    StageResult& stage = result.Stage(def.id);
+    if (failed != nullptr) {
+      stage.message = "skipped: stage " + std::string(StageName(failed->stage)) + " failed";
+      continue;
+    }
+    SteadyTime stage_start = clock_.SteadyNow();
+    if (deadline.Expired()) {
+      stage.Fail(Reason::kTimeout, "no time left before the stage started (timeout " +
+                                       FormatSeconds(limit) + ")");
+    } else {
+      try {
+        def.run(context, stage);
+        if (stage.status == StageStatus::kSkipped) stage.status = StageStatus::kOk;
+      } catch (const std::exception& e) {
+        stage.Fail(Reason::kInternal, std::string("internal error: ") + e.what());
+      } catch (...) {
+        stage.Fail(Reason::kInternal, "internal error: unknown exception");
+      }
+    }
+    if (def.id == StageId::kConfiguration && http_ == nullptr && stage.ok()) {
+      stage.Fail(Reason::kConfig, "cannot load ca_file: " + http_error_);
+    }
+    stage.duration = clock_.SteadyNow() - stage_start;
+    if (stage.status == StageStatus::kFailed) failed = &stage;
+  }
+  // Secrets never outlive the run.
+  context.state.access_token.assign(context.state.access_token.size(), '\0');
+  result.duration = clock_.SteadyNow() - start;
+  Summarize(result);
+  return result;
+}
+
+}  // namespace pushprobe

@@ -1,0 +1,47 @@
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "probe/core/probe_result.h"
+#include "probe/core/target_config.h"
+#include "probe/engine/guid_source.h"
+#include "probe/net/http_client.h"
+
+namespace pushprobe {
+
+/// \brief Runs the enterprise connectivity check against one target.
+///
+/// Owns the target's HTTP client (so TLS sessions may be resumed between runs,
+/// while every run still verifies the server and fetches a fresh token).
+/// Run may be called from several threads at once.
+class ProbeRunner {
+ public:
+  /// \p clock and \p guids must outlive the runner. Never throws: a CA file
+  /// that cannot be loaded makes every run fail its configuration stage.
+  ProbeRunner(TargetConfig target, const Clock& clock, GuidSource& guids);
+  ~ProbeRunner();
+
+  /// Runs every stage in order within one deadline: the target's timeout, or
+  /// \p budget when that is shorter. Failures are data in the result; this
+  /// never throws.
+  ProbeResult Run(std::optional<Duration> budget = std::nullopt);
+
+  const TargetConfig& target() const { return target_; }
+
+ private:
+  TargetConfig target_;
+  const Clock& clock_;
+  GuidSource& guids_;
+  std::unique_ptr<HttpClient> http_;
+  std::string http_error_;
+  std::atomic<int> sequence_{0};
+};
+
+/// Fills result type, failing stage, category, Error and Exception from the
+/// stage results (exposed for tests of the mapping).
+void Summarize(ProbeResult& result);
+
+}  // namespace pushprobe

@@ -1,0 +1,20 @@
+#pragma once
+
+#include <string>
+
+#include "probe/engine/run_context.h"
+#include "probe/net/http_client.h"
+
+namespace pushprobe {
+
+/// \brief The request Exchange posts to PublishOnPremNotifications (PROTOCOL.md
+/// 2.7), with \p authorization as the whole Authorization header value.
+///
+/// The bearer challenge sends the same request with an empty token, as
+/// Exchange's first call to a protected resource does, so the two cannot drift.
+HttpRequest BuildPublishRequest(RunContext& context, const std::string& authorization);
+
+/// "pushprobe/<version>/PushNotificationsOnPremProxy".
+std::string PublishUserAgent();
+
+}  // namespace pushprobe

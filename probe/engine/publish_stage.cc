@@ -1,0 +1,62 @@
+#include "probe/engine/http_step.h"
+#include "probe/engine/publish_request.h"
+#include "probe/engine/stages.h"
+#include "probe/protocol/push_fault.h"
+#include "probe/protocol/url.h"
+
+namespace pushprobe {
+namespace {
+
+std::string ExchangePublishError(const std::string& host, const std::string& details) {
+  return "The call to the Push Notification service on server \"" + host +
+         "\" failed. Error details: " + details + ".";
+}
+
+}  // namespace
+
+void RunPublishStage(RunContext& context, StageResult& result) {
+  HttpRequest request = BuildPublishRequest(context, "Bearer " + context.state.access_token);
+  std::string request_id = *FindHeader(request.headers, "client-request-id");
+  ProbeFacts& facts = context.facts;
+  facts.client_request_id = request_id;
+  result.AddFact("client_request_id", request_id);
+  auto response = SendRecorded(context, result, request, "publish");
+  result.requests.back().client_request_id = request_id;
+  if (!response) {
+    result.exchange_error = ExchangePublishError(context.state.publish_host, result.message);
+    return;
+  }
+  facts.publish_status = response->status;
+  result.AddFact("status", std::to_string(response->status));
+  if (response->status >= 200 && response->status <= 299) return;
+
+  std::string details = "HTTP " + std::to_string(response->status) + " " + response->reason_phrase;
+  if (auto diagnostics = response->Header("x-ms-diagnostics")) {
+    facts.x_ms_diagnostics = *diagnostics;
+    result.AddFact("x_ms_diagnostics", *diagnostics);
+    if (auto parsed = ParseMsDiagnostics(*diagnostics)) {
+      details += ", " + parsed->error_category + " (" + std::to_string(parsed->code) + "): " +
+                 parsed->reason;
+    } else {
+      details += ", x-ms-diagnostics: " + *diagnostics;
+    }
+  }
+  if (auto fault = ParsePushFault(response->body)) {
+    facts.fault_message = fault->message;
+    result.AddFact("fault_message", fault->message);
+    details += ", fault: " + fault->message;
+  }
+  if (response->status == 401) {
+    result.Fail(Reason::kTokenRejected, "the push proxy refused the token: " + details);
+    BlameClockSkew(context, result);
+  } else {
+    std::string message = "publish to " + context.state.publish_url + " failed: " + details;
+    if (response->status == 404 && HasTrailingSlashMisconfiguration(context.target.service_uri)) {
+      message += " (service_uri ends in '/', which doubles /PushNotifications/ in the URL)";
+    }
+    result.Fail(Reason::kHttpStatus, message);
+  }
+  result.exchange_error = ExchangePublishError(context.state.publish_host, details);
+}
+
+}  // namespace pushprobe

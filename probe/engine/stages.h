@@ -1,0 +1,49 @@
+#pragma once
+
+#include <array>
+
+#include "probe/core/stage_result.h"
+#include "probe/engine/run_context.h"
+
+namespace pushprobe {
+
+/// \brief One stage's single entry point: reads the context, fills \p result
+/// (status ok or failed, reason, message, facts, requests). Never throws for
+/// anything the network, the server or the files can cause.
+using StageFn = void (*)(RunContext& context, StageResult& result);
+
+void RunConfigurationStage(RunContext& context, StageResult& result);
+void RunCertificateStage(RunContext& context, StageResult& result);
+void RunMetadataStage(RunContext& context, StageResult& result);
+void RunChallengeStage(RunContext& context, StageResult& result);
+void RunTokenStage(RunContext& context, StageResult& result);
+void RunPublishStage(RunContext& context, StageResult& result);
+
+struct StageDef {
+  StageId id;
+  StageFn run;
+};
+
+/// The stages in the order they run; the only list of them. Every stage
+/// depends on all before it, so the first failure skips the rest.
+inline constexpr std::array<StageDef, 6> kStageDefs = {{
+    {StageId::kConfiguration, RunConfigurationStage},
+    {StageId::kCertificate, RunCertificateStage},
+    {StageId::kMetadata, RunMetadataStage},
+    {StageId::kChallenge, RunChallengeStage},
+    {StageId::kToken, RunTokenStage},
+    {StageId::kPublish, RunPublishStage},
+}};
+
+constexpr bool StageDefsFollowCoreOrder() {
+  if (kStageDefs.size() != kAllStages.size()) return false;
+  for (std::size_t i = 0; i < kStageDefs.size(); ++i) {
+    if (kStageDefs[i].id != kAllStages[i]) return false;
+  }
+  return true;
+}
+// kAllStages (the result model) and kStageDefs (the runner) must agree; this
+// makes a disagreement a compile error instead of a wrong report.
+static_assert(StageDefsFollowCoreOrder(), "kStageDefs must list every StageId in kAllStages order");
+
+}  // namespace pushprobe

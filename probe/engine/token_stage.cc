@@ -1,0 +1,100 @@
+#include <variant>
+
+#include "probe/core/time_format.h"
+#include "probe/engine/http_step.h"
+#include "probe/engine/stages.h"
+#include "probe/protocol/assertion.h"
+#include "probe/protocol/token_response.h"
+#include "probe/protocol/url.h"
+
+namespace pushprobe {
+namespace {
+
+std::string ExchangeTokenError(const std::string& code, const std::string& description) {
+  return "Unable to get token from Auth Server. Error code: '" + code + "'. Description: '" +
+         description + "'.";
+}
+
+void RecordGrant(RunContext& context, StageResult& result, const TokenGrant& grant) {
+  WallTime now = context.clock.Now();
+  WallTime expires_at = grant.expires_on
+                            ? WallTime(std::chrono::seconds(*grant.expires_on))
+                            : now + std::chrono::seconds(grant.expires_in);
+  context.facts.token_expires_at = expires_at;
+  context.facts.token_lifetime = std::chrono::seconds(grant.expires_in);
+  result.AddFact("token_type", grant.token_type.empty() ? "(none)" : grant.token_type);
+  result.AddFact("expires_in", std::to_string(grant.expires_in) + " s");
+  result.AddFact("expires_at", FormatRfc3339(expires_at));
+  if (!grant.resource.empty()) result.AddFact("resource", grant.resource);
+}
+
+}  // namespace
+
+void RunTokenStage(RunContext& context, StageResult& result) {
+  const AuthMetadata& metadata = *context.state.metadata;
+  Expected<Url> endpoint = ParseUrl(metadata.token_endpoint);
+  AssertionParams params;
+  params.service_name = context.target.service_name;
+  params.realm = context.state.realm;
+  params.token_issuer =
+      metadata.issuer_principal.empty() ? context.target.token_issuer : metadata.issuer_principal;
+  params.token_endpoint_host = endpoint->host;
+  params.now = context.clock.Now();
+  // A fresh assertion and token on every run: a cached token would hide a
+  // certificate removed from the service principal for hours (PROTOCOL.md 2.5).
+  std::string assertion = BuildAssertion(*context.state.credential, params);
+  std::string resource = TokenResource(context.state.challenge->client_id,
+                                       context.state.publish_host, context.state.realm);
+  result.AddFact("resource", resource);
+
+  HttpRequest request;
+  request.method = "POST";
+  request.url = metadata.token_endpoint;
+  request.headers = {{"Content-Type", "application/x-www-form-urlencoded"},
+                     {"Accept", "application/json"},
+                     {"User-Agent", "MicrosoftExchangeAuthManagement"},
+                     {"Connection", "close"}};
+  request.body = TokenRequestBody(assertion, resource);
+  request.max_response_bytes = context.target.max_response_bytes;
+  auto response = SendRecorded(context, result, request, "token");
+  if (!response) return;
+
+  Expected<TokenAnswer> answer = ParseTokenAnswer(response->body);
+  if (answer) {
+    if (const auto* error = std::get_if<OAuthError>(&answer.value())) {
+      context.facts.oauth_error = error->error;
+      context.facts.oauth_error_description = error->FirstLine();
+      result.Fail(Reason::kOauthError, "token refused by auth server (HTTP " +
+                                           std::to_string(response->status) + "): " +
+                                           error->error + ": " + error->FirstLine());
+      result.exchange_error = ExchangeTokenError(error->error, error->description);
+      BlameClockSkew(context, result);
+      return;
+    }
+  }
+  if (response->status < 200 || response->status > 299) {
+    result.Fail(Reason::kHttpStatus, "token endpoint answered HTTP " +
+                                         std::to_string(response->status) + " " +
+                                         response->reason_phrase + ": " +
+                                         BodySnippet(response->body));
+    result.exchange_error =
+        ExchangeTokenError(std::to_string(response->status), response->reason_phrase);
+    BlameClockSkew(context, result);
+    return;
+  }
+  if (!answer) {
+    result.Fail(Reason::kMalformedResponse, "token response is unusable: " + answer.error());
+    return;
+  }
+  TokenGrant& grant = std::get<TokenGrant>(answer.value());
+  if (grant.expires_in <= 0) {
+    result.Fail(Reason::kMalformedResponse,
+                "token response says expires_in " + std::to_string(grant.expires_in) +
+                    ", a token that is already expired");
+    return;
+  }
+  RecordGrant(context, result, grant);
+  context.state.access_token = std::move(grant.access_token);
+}
+
+}  // namespace pushprobe
