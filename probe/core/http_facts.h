@@ -20,8 +20,8 @@ struct HttpPhaseTimings {
 
 /// \brief What one certificate of a server's chain says about itself.
 struct CertificateFacts {
-  std::string subject;     ///< RFC 2253 form, e.g. "CN=outlook.office365.com,O=..."
-  std::string issuer;      ///< RFC 2253 form
+  std::string subject;  ///< RFC 2253 form, e.g. "CN=outlook.office365.com,O=..."
+  std::string issuer;   ///< RFC 2253 form
   WallTime not_before{};
   WallTime not_after{};
   std::string thumbprint;  ///< uppercase hex SHA-1 of the DER encoding
@@ -33,20 +33,20 @@ struct CertificateFacts {
 /// chain and the timings up to the failure.
 struct HttpRequestFacts {
   std::string method;
-  std::string url;                  ///< the URL as requested (original host)
-  std::string connected_address;    ///< "ip:port" actually connected to, empty if none
+  std::string url;                ///< the URL as requested (original host)
+  std::string connected_address;  ///< "ip:port" actually connected to, empty if none
   bool via_proxy = false;
-  int status = 0;                   ///< HTTP status, 0 when no response head was read
+  int status = 0;  ///< HTTP status, 0 when no response head was read
   HttpPhaseTimings timings;
   std::vector<CertificateFacts> server_chain;  ///< leaf first, as presented by the server
-  bool tls_verified = false;        ///< chain and host name verified
-  std::string tls_verify_error;     ///< OpenSSL's verification error text when not verified
-  std::string tls_version;          ///< e.g. "TLSv1.3"
+  bool tls_verified = false;                   ///< chain and host name verified
+  std::string tls_verify_error;  ///< OpenSSL's verification error text when not verified
+  std::string tls_version;       ///< e.g. "TLSv1.3"
   bool tls_session_reused = false;
   std::optional<WallTime> server_date;  ///< the response's Date header
   std::optional<WallTime> local_date;   ///< our clock when the response head arrived
-  std::string client_request_id;    ///< request-id we sent (publish) or the echoed one
-  std::size_t response_bytes = 0;   ///< body bytes read
+  std::string client_request_id;        ///< request-id we sent (publish) or the echoed one
+  std::size_t response_bytes = 0;       ///< body bytes read
 };
 
 }  // namespace pushprobe

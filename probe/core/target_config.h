@@ -35,10 +35,10 @@ struct TargetConfig {
   std::string certificate;        ///< path: PEM (certificate, maybe key) or PKCS#12
   std::string private_key;        ///< path: PEM key, when not in the certificate file
   std::string private_key_password_file;
-  std::string thumbprint;         ///< optional pin, uppercase hex
-  std::string ca_file;            ///< trust anchors; empty: the system store
+  std::string thumbprint;  ///< optional pin, uppercase hex
+  std::string ca_file;     ///< trust anchors; empty: the system store
   std::vector<ConnectTo> connect_to;
-  std::string proxy;              ///< "http://host:port", empty for none
+  std::string proxy;  ///< "http://host:port", empty for none
   Duration timeout = std::chrono::seconds(30);
   Duration interval = std::chrono::seconds(60);
   std::string service_name = kExchangePrincipalId;  ///< Exchange's own principal id

@@ -10,8 +10,8 @@ namespace pushprobe {
 
 /// "2026-11-25T11:20:56Z" (UTC, whole seconds).
 inline std::string FormatRfc3339(WallTime t) {
-  std::time_t secs = std::chrono::system_clock::to_time_t(
-      std::chrono::time_point_cast<std::chrono::seconds>(t));
+  std::time_t secs =
+      std::chrono::system_clock::to_time_t(std::chrono::time_point_cast<std::chrono::seconds>(t));
   std::tm tm{};
   gmtime_r(&secs, &tm);
   char buf[32];

@@ -1,7 +1,7 @@
 #include <variant>
 
-#include "probe/engine/stages.h"
 #include "probe/core/time_format.h"
+#include "probe/engine/stages.h"
 
 namespace pushprobe {
 
@@ -31,7 +31,8 @@ void RunCertificateStage(RunContext& context, StageResult& result) {
   WallTime now = context.clock.Now();
   result.AddFact("subject", credential.Subject());
   result.AddFact("thumbprint", credential.Thumbprint());
-  result.AddFact("key", credential.KeyType() + " " + std::to_string(credential.KeyBits()) + " bits");
+  result.AddFact("key",
+                 credential.KeyType() + " " + std::to_string(credential.KeyBits()) + " bits");
   result.AddFact("not_after", FormatRfc3339(credential.NotAfter()));
   result.AddFact("days_left", std::to_string(DaysLeft(credential.NotAfter(), now)));
 

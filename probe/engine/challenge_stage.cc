@@ -31,7 +31,8 @@ void RunChallengeStage(RunContext& context, StageResult& result) {
   }
   auto header = response->Header("WWW-Authenticate");
   if (!header) {
-    result.Fail(Reason::kMalformedResponse, "401 from the push proxy has no WWW-Authenticate header");
+    result.Fail(Reason::kMalformedResponse,
+                "401 from the push proxy has no WWW-Authenticate header");
     return;
   }
   Expected<BearerChallenge> challenge = ParseBearerChallenge(*header);

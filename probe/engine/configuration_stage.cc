@@ -5,7 +5,8 @@ namespace pushprobe {
 
 // Exchange's own texts for missing push settings (PROTOCOL.md 2.1).
 constexpr const char* kNoOrganization = "The domain of your Office 365 account could not be found.";
-constexpr const char* kNoServiceUri = "The Service URI of your Office 365 account could not be found.";
+constexpr const char* kNoServiceUri =
+    "The Service URI of your Office 365 account could not be found.";
 
 void RunConfigurationStage(RunContext& context, StageResult& result) {
   const TargetConfig& target = context.target;
@@ -13,7 +14,8 @@ void RunConfigurationStage(RunContext& context, StageResult& result) {
   result.AddFact("service_uri", target.service_uri);
   result.AddFact("auth_metadata_url", target.auth_metadata_url);
   if (target.organization.empty()) {
-    result.Fail(Reason::kConfig, "no organization configured (Enable-PushNotificationProxy -Organization)");
+    result.Fail(Reason::kConfig,
+                "no organization configured (Enable-PushNotificationProxy -Organization)");
     result.exchange_error = kNoOrganization;
     return;
   }
@@ -24,13 +26,15 @@ void RunConfigurationStage(RunContext& context, StageResult& result) {
   }
   Expected<std::string> publish_url = PublishUrlFor(target.service_uri);
   if (!publish_url) {
-    result.Fail(Reason::kConfig, "service_uri \"" + target.service_uri + "\" is unusable: " + publish_url.error());
+    result.Fail(Reason::kConfig,
+                "service_uri \"" + target.service_uri + "\" is unusable: " + publish_url.error());
     result.exchange_error = kNoServiceUri;
     return;
   }
   Expected<Url> parsed = ParseUrl(*publish_url);
   if (!parsed) {
-    result.Fail(Reason::kConfig, "publish URL \"" + *publish_url + "\" is unusable: " + parsed.error());
+    result.Fail(Reason::kConfig,
+                "publish URL \"" + *publish_url + "\" is unusable: " + parsed.error());
     return;
   }
   Expected<Url> metadata = ParseUrl(target.auth_metadata_url);
@@ -46,7 +50,8 @@ void RunConfigurationStage(RunContext& context, StageResult& result) {
   if (HasTrailingSlashMisconfiguration(target.service_uri)) {
     // Exchange resolves a relative reference against the Uri, so a trailing
     // slash doubles the path; worth saying before the 404 arrives.
-    result.AddFact("warning", "service_uri ends in '/', so the publish URL repeats /PushNotifications/");
+    result.AddFact("warning",
+                   "service_uri ends in '/', so the publish URL repeats /PushNotifications/");
   }
 }
 

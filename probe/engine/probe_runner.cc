@@ -42,8 +42,8 @@ const char* ExceptionTypeFor(const StageResult& stage) {
   bool transient = CategoryFor(stage.reason) == ExchangeCategory::kNetworking;
   if (stage.reason == Reason::kHttpStatus && !stage.requests.empty()) {
     int status = stage.requests.back().status;
-    transient = status == 404 || status == 408 || status == 500 || status == 502 ||
-                status == 503 || status == 504;
+    transient = status == 404 || status == 408 || status == 500 || status == 502 || status == 503 ||
+                status == 504;
   }
   return transient ? "Microsoft.Exchange.PushNotifications.PushNotificationTransientException"
                    : "Microsoft.Exchange.PushNotifications.PushNotificationPermanentException";
@@ -108,8 +108,8 @@ ProbeResult ProbeRunner::Run(std::optional<Duration> budget) {
     stage.stage = id;
     result.stages.push_back(std::move(stage));
   }
-  RunContext context{target_, clock_, deadline, http_.get(), guids_, ++sequence_, RunState{},
-                     result.facts};
+  RunContext context{target_, clock_,      deadline,   http_.get(),
+                     guids_,  ++sequence_, RunState{}, result.facts};
   const StageResult* failed = nullptr;
   for (const StageDef& def : kStageDefs) {
     StageResult& stage = result.Stage(def.id);
@@ -119,8 +119,8 @@ ProbeResult ProbeRunner::Run(std::optional<Duration> budget) {
     }
     SteadyTime stage_start = clock_.SteadyNow();
     if (deadline.Expired()) {
-      stage.Fail(Reason::kTimeout, "no time left before the stage started (timeout " +
-                                       FormatSeconds(limit) + ")");
+      stage.Fail(Reason::kTimeout,
+                 "no time left before the stage started (timeout " + FormatSeconds(limit) + ")");
     } else {
       try {
         def.run(context, stage);

@@ -35,8 +35,8 @@ void RunPublishStage(RunContext& context, StageResult& result) {
     facts.x_ms_diagnostics = *diagnostics;
     result.AddFact("x_ms_diagnostics", *diagnostics);
     if (auto parsed = ParseMsDiagnostics(*diagnostics)) {
-      details += ", " + parsed->error_category + " (" + std::to_string(parsed->code) + "): " +
-                 parsed->reason;
+      details += ", " + parsed->error_category + " (" + std::to_string(parsed->code) +
+                 "): " + parsed->reason;
     } else {
       details += ", x-ms-diagnostics: " + *diagnostics;
     }

@@ -17,9 +17,8 @@ std::string ExchangeTokenError(const std::string& code, const std::string& descr
 
 void RecordGrant(RunContext& context, StageResult& result, const TokenGrant& grant) {
   WallTime now = context.clock.Now();
-  WallTime expires_at = grant.expires_on
-                            ? WallTime(std::chrono::seconds(*grant.expires_on))
-                            : now + std::chrono::seconds(grant.expires_in);
+  WallTime expires_at = grant.expires_on ? WallTime(std::chrono::seconds(*grant.expires_on))
+                                         : now + std::chrono::seconds(grant.expires_in);
   context.facts.token_expires_at = expires_at;
   context.facts.token_lifetime = std::chrono::seconds(grant.expires_in);
   result.AddFact("token_type", grant.token_type.empty() ? "(none)" : grant.token_type);
@@ -65,18 +64,17 @@ void RunTokenStage(RunContext& context, StageResult& result) {
       context.facts.oauth_error = error->error;
       context.facts.oauth_error_description = error->FirstLine();
       result.Fail(Reason::kOauthError, "token refused by auth server (HTTP " +
-                                           std::to_string(response->status) + "): " +
-                                           error->error + ": " + error->FirstLine());
+                                           std::to_string(response->status) + "): " + error->error +
+                                           ": " + error->FirstLine());
       result.exchange_error = ExchangeTokenError(error->error, error->description);
       BlameClockSkew(context, result);
       return;
     }
   }
   if (response->status < 200 || response->status > 299) {
-    result.Fail(Reason::kHttpStatus, "token endpoint answered HTTP " +
-                                         std::to_string(response->status) + " " +
-                                         response->reason_phrase + ": " +
-                                         BodySnippet(response->body));
+    result.Fail(Reason::kHttpStatus,
+                "token endpoint answered HTTP " + std::to_string(response->status) + " " +
+                    response->reason_phrase + ": " + BodySnippet(response->body));
     result.exchange_error =
         ExchangeTokenError(std::to_string(response->status), response->reason_phrase);
     BlameClockSkew(context, result);
@@ -88,9 +86,9 @@ void RunTokenStage(RunContext& context, StageResult& result) {
   }
   TokenGrant& grant = std::get<TokenGrant>(answer.value());
   if (grant.expires_in <= 0) {
-    result.Fail(Reason::kMalformedResponse,
-                "token response says expires_in " + std::to_string(grant.expires_in) +
-                    ", a token that is already expired");
+    result.Fail(Reason::kMalformedResponse, "token response says expires_in " +
+                                                std::to_string(grant.expires_in) +
+                                                ", a token that is already expired");
     return;
   }
   RecordGrant(context, result, grant);

@@ -1,0 +1,68 @@
+#include "cli/cert_report.h"
+
+#include <sstream>
+#include <variant>
+
+#include "probe/core/time_format.h"
+#include "probe/protocol/signing_credential.h"
+
+namespace pushprobe {
+namespace {
+
+void Line(std::ostringstream& out, const char* name, const std::string& value) {
+  std::string label = std::string(name) + ":";
+  label.resize(14, ' ');
+  out << label << value << "\n";
+}
+
+}  // namespace
+
+CertReport BuildCertReport(const std::string& certificate_path, const std::string& key_path,
+                           const std::string& password_file, WallTime now) {
+  CertReport report;
+  std::string key_note;
+  auto loaded = SigningCredential::Load(certificate_path, key_path, password_file);
+  if (auto* error = std::get_if<SigningCredential::LoadError>(&loaded)) {
+    key_note = error->message;
+    // Without a usable key the certificate itself is still worth describing.
+    loaded = SigningCredential::LoadCertificateOnly(certificate_path, password_file);
+    if (auto* cert_error = std::get_if<SigningCredential::LoadError>(&loaded)) {
+      report.error = cert_error->message;
+      return report;
+    }
+  }
+  const SigningCredential& credential = std::get<SigningCredential>(loaded);
+  report.loaded = true;
+  std::ostringstream out;
+  Line(out, "Certificate", certificate_path);
+  Line(out, "Subject", credential.Subject());
+  Line(out, "Issuer", credential.Issuer());
+  Line(out, "Thumbprint", credential.Thumbprint());
+  Line(out, "x5t", credential.X5t());
+  Line(out, "Key", credential.KeyType() + " " + std::to_string(credential.KeyBits()) + " bits");
+  Line(out, "Not before", FormatRfc3339(credential.NotBefore()));
+  long long days = DaysLeft(credential.NotAfter(), now);
+  Line(out, "Not after",
+       FormatRfc3339(credential.NotAfter()) + " (" +
+           (days >= 0 ? std::to_string(days) + " days left"
+                      : "expired " + std::to_string(-days) + " days ago") +
+           ")");
+  if (credential.has_key()) {
+    Line(out, "Private key", "present, matches the certificate");
+  } else {
+    Line(out, "Private key", key_note.empty() ? "not found" : key_note);
+  }
+  CredentialVerdict verdict = EvaluateCredential(credential, now, "");
+  if (!credential.has_key()) {
+    Line(out, "Verdict", "not usable to sign assertions: no matching private key");
+  } else if (verdict.reason != Reason::kNone) {
+    Line(out, "Verdict", std::string(ReasonName(verdict.reason)) + ": " + verdict.message);
+  } else {
+    Line(out, "Verdict", "usable as the Exchange Auth certificate");
+    report.usable = true;
+  }
+  report.text = out.str();
+  return report;
+}
+
+}  // namespace pushprobe

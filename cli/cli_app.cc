@@ -1,0 +1,229 @@
+#include "cli/cli_app.h"
+
+#include <optional>
+#include <ostream>
+#include <variant>
+
+#include "cli/cert_report.h"
+#include "probe/config/config_loader.h"
+#include "probe/engine/guid_source.h"
+#include "probe/engine/probe_runner.h"
+#include "probe/render/exchange_renderer.h"
+#include "probe/render/json_renderer.h"
+#include "probe/render/text_renderer.h"
+#include "probe/version.h"
+
+namespace pushprobe {
+namespace {
+
+constexpr const char* kUsage =
+    "Usage: pushprobe <command> [options]\n"
+    "\n"
+    "Runs the Exchange hybrid push notification connectivity check\n"
+    "(PushNotificationsEnterpriseConnectivityProbe) and explains, stage by stage,\n"
+    "what is wrong.\n"
+    "\n"
+    "Commands:\n"
+    "  run --config FILE [--target NAME] [--format text|exchange|json] [-v]...\n"
+    "        Run the check now, for every target or the one named.\n"
+    "  check-config --config FILE\n"
+    "        Validate the configuration file and exit.\n"
+    "  cert FILE [--key FILE] [--password-file FILE]\n"
+    "        Show an Auth certificate: thumbprint, x5t, key, validity, key match.\n"
+    "\n"
+    "Options:\n"
+    "  -h, --help      Show this help and exit.\n"
+    "  -V, --version   Show the version and exit.\n"
+    "\n"
+    "Exit status: 0 every run Succeeded, 1 a run Failed or TimedOut,\n"
+    "2 usage or configuration error.\n";
+
+// Parsed command line of one subcommand: repeated -v counted, --name VALUE and
+// --name=VALUE accepted, bare words kept in order.
+struct Args {
+  std::vector<std::pair<std::string, std::string>> options;
+  std::vector<std::string> positional;
+  int verbosity = 0;
+  bool help = false;
+
+  std::optional<std::string> Get(const std::string& name) const {
+    std::optional<std::string> found;
+    for (const auto& [key, value] : options) {
+      if (key == name) found = value;
+    }
+    return found;
+  }
+};
+
+// Option names that take a value; anything else starting with '-' is a flag.
+bool TakesValue(const std::string& name) {
+  return name == "--config" || name == "--target" || name == "--format" || name == "--key" ||
+         name == "--password-file";
+}
+
+std::variant<Args, std::string> ParseArgs(const std::vector<std::string>& words,
+                                          const std::vector<std::string>& allowed) {
+  Args args;
+  for (std::size_t i = 0; i < words.size(); ++i) {
+    const std::string& word = words[i];
+    if (word == "-h" || word == "--help") {
+      args.help = true;
+    } else if (word == "-v" || word == "--verbose") {
+      ++args.verbosity;
+    } else if (word.size() > 2 && word[0] == '-' &&
+               word.find_first_not_of('v', 1) == std::string::npos) {
+      args.verbosity += static_cast<int>(word.size() - 1);
+    } else if (word.rfind("--", 0) == 0) {
+      std::string name = word;
+      std::optional<std::string> value;
+      if (auto eq = word.find('='); eq != std::string::npos) {
+        name = word.substr(0, eq);
+        value = word.substr(eq + 1);
+      }
+      bool known = false;
+      for (const auto& a : allowed) known = known || a == name;
+      if (!known) return "unknown option " + name;
+      if (!TakesValue(name)) return "option " + name + " takes no value";
+      if (!value) {
+        if (i + 1 >= words.size()) return "option " + name + " needs a value";
+        value = words[++i];
+      }
+      args.options.emplace_back(name, *value);
+    } else if (word.size() > 1 && word[0] == '-') {
+      return "unknown option " + word;
+    } else {
+      args.positional.push_back(word);
+    }
+  }
+  return args;
+}
+
+std::optional<Config> LoadOrReport(const std::string& path, std::ostream& err) {
+  ConfigLoadResult loaded = LoadConfigFile(path);
+  if (!loaded.ok()) {
+    for (const ConfigError& e : loaded.errors) err << "pushprobe: " << e.ToString() << "\n";
+    return std::nullopt;
+  }
+  return std::move(loaded.config);
+}
+
+int Usage(std::ostream& err, const std::string& problem) {
+  err << "pushprobe: " << problem << "\n"
+      << "Try 'pushprobe --help'.\n";
+  return kExitUsage;
+}
+
+int RunCommand(const Args& args, std::ostream& out, std::ostream& err, const Clock& clock) {
+  auto config_path = args.Get("--config");
+  if (!config_path) return Usage(err, "run needs --config FILE");
+  if (!args.positional.empty()) return Usage(err, "unexpected argument " + args.positional[0]);
+  std::string format = args.Get("--format").value_or("text");
+  if (format != "text" && format != "exchange" && format != "json") {
+    return Usage(err, "unknown format \"" + format + "\" (text, exchange or json)");
+  }
+  std::optional<Config> config = LoadOrReport(*config_path, err);
+  if (!config) return kExitUsage;
+  std::vector<const TargetConfig*> targets;
+  auto wanted = args.Get("--target");
+  for (const TargetConfig& target : config->targets) {
+    if (!wanted || target.name == *wanted) targets.push_back(&target);
+  }
+  if (targets.empty()) {
+    err << "pushprobe: no target named \"" << *wanted << "\" in " << *config_path << "\n";
+    return kExitUsage;
+  }
+  RandomGuidSource guids;
+  std::vector<ProbeResult> results;
+  for (const TargetConfig* target : targets) {
+    ProbeRunner runner(*target, clock, guids);
+    results.push_back(runner.Run());
+  }
+  if (format == "json") {
+    out << (results.size() == 1 ? RenderJson(results.front()) : RenderJsonList(results)) << "\n";
+  } else {
+    bool first = true;
+    for (const ProbeResult& result : results) {
+      if (format == "exchange") {
+        out << RenderExchange(result);
+      } else {
+        if (!first) out << "\n";
+        TextOptions options;
+        options.verbosity = args.verbosity;
+        out << RenderText(result, options);
+      }
+      first = false;
+    }
+  }
+  for (const ProbeResult& result : results) {
+    if (!result.succeeded()) return kExitFailed;
+  }
+  return kExitSucceeded;
+}
+
+int CheckConfigCommand(const Args& args, std::ostream& out, std::ostream& err) {
+  auto config_path = args.Get("--config");
+  if (!config_path) return Usage(err, "check-config needs --config FILE");
+  if (!args.positional.empty()) return Usage(err, "unexpected argument " + args.positional[0]);
+  std::optional<Config> config = LoadOrReport(*config_path, err);
+  if (!config) return kExitUsage;
+  out << *config_path << ": OK, " << config->targets.size()
+      << (config->targets.size() == 1 ? " target" : " targets") << "\n";
+  return kExitSucceeded;
+}
+
+int CertCommand(const Args& args, std::ostream& out, std::ostream& err, const Clock& clock) {
+  if (args.positional.size() != 1) return Usage(err, "cert needs exactly one certificate FILE");
+  CertReport report = BuildCertReport(args.positional[0], args.Get("--key").value_or(""),
+                                      args.Get("--password-file").value_or(""), clock.Now());
+  if (!report.loaded) {
+    err << "pushprobe: " << report.error << "\n";
+    return kExitFailed;
+  }
+  out << report.text;
+  return report.usable ? kExitSucceeded : kExitFailed;
+}
+
+}  // namespace
+
+int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err,
+           const Clock& clock) {
+  if (args.empty()) return Usage(err, "no command given");
+  const std::string& command = args.front();
+  if (command == "-h" || command == "--help" || command == "help") {
+    out << kUsage;
+    return kExitSucceeded;
+  }
+  if (command == "-V" || command == "--version") {
+    out << "pushprobe " << kVersion << "\n";
+    return kExitSucceeded;
+  }
+  std::vector<std::string> rest(args.begin() + 1, args.end());
+  std::vector<std::string> allowed;
+  if (command == "run") {
+    allowed = {"--config", "--target", "--format"};
+  } else if (command == "check-config") {
+    allowed = {"--config"};
+  } else if (command == "cert") {
+    allowed = {"--key", "--password-file"};
+  } else {
+    return Usage(err, "unknown command \"" + command + "\"");
+  }
+  auto parsed = ParseArgs(rest, allowed);
+  if (auto* problem = std::get_if<std::string>(&parsed)) return Usage(err, *problem);
+  const Args& parsed_args = std::get<Args>(parsed);
+  if (parsed_args.help) {
+    out << kUsage;
+    return kExitSucceeded;
+  }
+  try {
+    if (command == "run") return RunCommand(parsed_args, out, err, clock);
+    if (command == "check-config") return CheckConfigCommand(parsed_args, out, err);
+    return CertCommand(parsed_args, out, err, clock);
+  } catch (const std::exception& e) {
+    // The engine turns every failure into data; reaching here is a defect.
+    err << "pushprobe: internal error: " << e.what() << "\n";
+    return kExitUsage;
+  }
+}
+
+}  // namespace pushprobe
