@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Sets everything up and runs the whole test suite: formatting, the debug build
+# with every test label, then the address+undefined sanitizer build with the
+# unit and integration tests. Exits non-zero on the first failure.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/setup.sh
+
+echo "== clang-format"
+git ls-files '*.cc' '*.h' | xargs clang-format --dry-run --Werror
+
+echo "== debug build, all tests"
+scripts/build.sh debug
+ctest --preset debug -j2
+
+echo "== asan+ubsan build, unit and integration tests"
+scripts/build.sh asan
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+  ctest --preset asan -j2
