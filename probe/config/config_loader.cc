@@ -1,0 +1,729 @@
+#include "probe/config/config_loader.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <array>
+#include <cerrno>
+#include <cstdio>
+#include <filesystem>
+#include <map>
+#include <system_error>
+#include <utility>
+
+#include "probe/config/http_url.h"
+#include "probe/config/quote.h"
+
+namespace pushprobe {
+namespace {
+
+using config_internal::Quote;
+using config_internal::RedactUserinfo;
+using config_internal::SplitHttpUrl;
+
+// Exchange's own PushNotificationsEnterpriseConnectivityProbe gives up after
+// 360 s; a longer timeout would only hide a hang Exchange already reports as a
+// failure. 10m leaves room for slow proxies and still catches "30m" typed for
+// "30s".
+static_assert(kMaxTimeout >= std::chrono::seconds(360));
+
+std::string KindOf(const YAML::Node& node) {
+  switch (node.Type()) {
+    case YAML::NodeType::Null:
+      return "an empty value";
+    case YAML::NodeType::Scalar:
+      return "a string";
+    case YAML::NodeType::Sequence:
+      return "a sequence";
+    case YAML::NodeType::Map:
+      return "a map";
+    case YAML::NodeType::Undefined:
+      break;
+  }
+  return "nothing";
+}
+
+std::size_t EditDistance(std::string_view a, std::string_view b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      std::size_t above = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+// " (did you mean "x"?)" for the closest candidate within two edits, else "".
+std::string Suggestion(std::string_view key, const std::vector<std::string_view>& candidates) {
+  std::string_view best;
+  std::size_t best_distance = 3;
+  for (std::string_view candidate : candidates) {
+    std::size_t distance = EditDistance(key, candidate);
+    if (distance < best_distance) {
+      best = candidate;
+      best_distance = distance;
+    }
+  }
+  if (best.empty()) return "";
+  return " (did you mean " + Quote(best) + "?)";
+}
+
+bool IsHex(char c) {
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+bool IsAlnum(char c) {
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+bool IsTargetName(std::string_view name) {
+  if (name.empty()) return false;
+  for (char c : name) {
+    if (!IsAlnum(c) && c != '_' && c != '.' && c != '-') return false;
+  }
+  return true;
+}
+
+// A plausible DNS name with at least two labels. The last label must not be
+// all digits, which turns away IP addresses: Exchange's Organization is the
+// tenant's domain, never an address.
+bool IsDomainName(std::string_view name) {
+  if (name.empty() || name.size() > 253) return false;
+  std::size_t labels = 0;
+  bool last_all_digits = false;
+  std::size_t begin = 0;
+  while (true) {
+    std::size_t end = name.find('.', begin);
+    if (end == std::string_view::npos) end = name.size();
+    std::string_view label = name.substr(begin, end - begin);
+    if (label.empty() || label.size() > 63 || label.front() == '-' || label.back() == '-') {
+      return false;
+    }
+    last_all_digits = true;
+    for (char c : label) {
+      if (!IsAlnum(c) && c != '-') return false;
+      if (c < '0' || c > '9') last_all_digits = false;
+    }
+    ++labels;
+    if (end == name.size()) break;
+    begin = end + 1;
+  }
+  return labels >= 2 && !last_all_digits;
+}
+
+bool IsGuid(std::string_view text) {
+  if (text.size() != 36) return false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    bool hyphen = i == 8 || i == 13 || i == 18 || i == 23;
+    if (hyphen ? text[i] != '-' : !IsHex(text[i])) return false;
+  }
+  return true;
+}
+
+// The forms people paste: "75 95 DB ...", "75:95:DB:...", lower case, and the
+// invisible LEFT-TO-RIGHT MARK (U+200E) that Windows' certificate dialog puts
+// in front of a copied thumbprint.
+std::string NormalizeThumbprint(std::string_view text) {
+  constexpr std::string_view kLeftToRightMark = "\xE2\x80\x8E";
+  std::string out;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text.substr(i, kLeftToRightMark.size()) == kLeftToRightMark) {
+      i += kLeftToRightMark.size() - 1;
+      continue;
+    }
+    char c = text[i];
+    if (c == ' ' || c == ':' || c == '\t') continue;
+    out += (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c;
+  }
+  return out;
+}
+
+class Loader;
+
+// What a key's parser sees: the key and value nodes and where to report.
+struct Field {
+  Loader& loader;
+  const std::string& key;
+  const YAML::Node& key_node;
+  const YAML::Node& value;
+};
+
+using Setter = bool (*)(const Field&, TargetConfig&);
+
+struct KeySpec {
+  std::string_view key;
+  bool target_only;  // differs per target by nature, so not allowed in defaults
+  Setter set;
+};
+
+// Where a setting of one scope (defaults or a target) was found.
+struct Seen {
+  YAML::Mark key_mark;
+  YAML::Mark value_mark;
+  bool valid = false;
+};
+using SeenKeys = std::map<std::string, Seen, std::less<>>;
+
+class Loader {
+ public:
+  explicit Loader(std::string file_name) : file_(std::move(file_name)) {
+    base_dir_ = std::filesystem::path(file_).parent_path();
+  }
+
+  ConfigLoadResult Load(std::string_view yaml);
+
+  void Error(const YAML::Mark& mark, std::string message) {
+    if (mark.is_null()) return FileError(std::move(message));
+    errors_.push_back({file_, mark.line + 1, mark.column + 1, std::move(message)});
+  }
+  void FileError(std::string message) { errors_.push_back({file_, 0, 0, std::move(message)}); }
+
+  // The value's position, or the key's when the value is empty: yaml-cpp
+  // puts an empty value at the next token, often on a later line.
+  static YAML::Mark ValueMark(const Field& field) {
+    if (field.value.IsNull() || field.value.Mark().is_null()) return field.key_node.Mark();
+    return field.value.Mark();
+  }
+  void ValueError(const Field& field, std::string message) {
+    Error(ValueMark(field), std::move(message));
+  }
+
+  // The value as text, or a type error naming what was expected.
+  std::optional<std::string> Scalar(const Field& field, std::string_view expected) {
+    if (field.value.IsScalar()) return field.value.Scalar();
+    ValueError(field, Quote(field.key) + " must be " + std::string(expected) + ", got " +
+                          KindOf(field.value));
+    return std::nullopt;
+  }
+
+  std::string ResolvePath(const std::string& path) const {
+    std::filesystem::path p(path);
+    if (p.is_absolute() || base_dir_.empty()) return path;
+    return (base_dir_ / p).lexically_normal().string();
+  }
+
+ private:
+  void LoadRoot(const YAML::Node& root);
+  SeenKeys ApplyKeys(const YAML::Node& map, bool in_defaults, const std::string& scope,
+                     TargetConfig& target);
+  void CheckTimeoutWithinInterval(const SeenKeys& own, const SeenKeys& defaults,
+                                  const TargetConfig& target, const YAML::Mark& fallback);
+  void LoadTarget(const YAML::Node& node, std::size_t index, const TargetConfig& base,
+                  const SeenKeys& defaults_seen);
+
+  std::string file_;
+  std::filesystem::path base_dir_;
+  std::vector<ConfigError> errors_;
+  Config config_;
+  std::map<std::string, int> first_line_of_name_;
+};
+
+bool SetName(const Field& field, TargetConfig& target) {
+  auto text = field.loader.Scalar(field, "a string");
+  if (!text) return false;
+  if (!IsTargetName(*text)) {
+    field.loader.ValueError(field, "invalid target name " + Quote(*text) +
+                                       ": use only letters, digits, \"_\", \".\" and \"-\"");
+    return false;
+  }
+  target.name = *text;
+  return true;
+}
+
+bool SetOrganization(const Field& field, TargetConfig& target) {
+  auto text = field.loader.Scalar(field, "a string");
+  if (!text) return false;
+  if (!IsDomainName(*text)) {
+    field.loader.ValueError(field, "invalid organization " + Quote(*text) +
+                                       ": must be the tenant's domain name, like \"fabrikam.com\"");
+    return false;
+  }
+  target.organization = *text;
+  return true;
+}
+
+// An absolute http(s) URL the probe will send requests to.
+bool SetRequestUrl(const Field& field, std::string& out) {
+  auto text = field.loader.Scalar(field, "a string");
+  if (!text) return false;
+  auto parts = SplitHttpUrl(*text);
+  std::string why;
+  if (!parts.ok()) {
+    why = parts.error();
+  } else if (parts->has_userinfo) {
+    why = "must not contain user:password@";
+  } else if (parts->rest.find('#') != std::string::npos) {
+    why = "must not contain a fragment (#...)";
+  }
+  if (!why.empty()) {
+    field.loader.ValueError(
+        field, Quote(field.key) + ": invalid URL " + Quote(RedactUserinfo(*text)) + ": " + why);
+    return false;
+  }
+  out = *text;
+  return true;
+}
+
+bool SetServiceUri(const Field& field, TargetConfig& target) {
+  return SetRequestUrl(field, target.service_uri);
+}
+
+bool SetAuthMetadataUrl(const Field& field, TargetConfig& target) {
+  return SetRequestUrl(field, target.auth_metadata_url);
+}
+
+bool SetPath(const Field& field, std::string& out) {
+  auto text = field.loader.Scalar(field, "a string");
+  if (!text) return false;
+  if (text->empty()) {
+    field.loader.ValueError(field, Quote(field.key) + " must not be empty");
+    return false;
+  }
+  out = field.loader.ResolvePath(*text);
+  return true;
+}
+
+bool SetCertificate(const Field& field, TargetConfig& target) {
+  return SetPath(field, target.certificate);
+}
+
+bool SetPrivateKey(const Field& field, TargetConfig& target) {
+  return SetPath(field, target.private_key);
+}
+
+bool SetPrivateKeyPasswordFile(const Field& field, TargetConfig& target) {
+  return SetPath(field, target.private_key_password_file);
+}
+
+bool SetCaFile(const Field& field, TargetConfig& target) { return SetPath(field, target.ca_file); }
+
+bool SetThumbprint(const Field& field, TargetConfig& target) {
+  auto text = field.loader.Scalar(field, "a string");
+  if (!text) return false;
+  std::string normalized = NormalizeThumbprint(*text);
+  std::string why;
+  auto bad = std::find_if(normalized.begin(), normalized.end(), [](char c) { return !IsHex(c); });
+  if (bad != normalized.end()) {
+    why = Quote(std::string(1, *bad)) + " is not a hexadecimal digit";
+  } else if (normalized.size() != 40) {
+    why = "must be 40 hexadecimal digits (the certificate's SHA-1), got " +
+          std::to_string(normalized.size());
+  }
+  if (!why.empty()) {
+    field.loader.ValueError(field, "invalid thumbprint " + Quote(*text) + ": " + why);
+    return false;
+  }
+  target.thumbprint = normalized;
+  return true;
+}
+
+bool SetConnectTo(const Field& field, TargetConfig& target) {
+  if (!field.value.IsSequence()) {
+    field.loader.ValueError(field, Quote(field.key) +
+                                       " must be a list of strings like "
+                                       "[\"outlook.office365.com:443:127.0.0.1:8443\"], got " +
+                                       KindOf(field.value));
+    return false;
+  }
+  std::vector<ConnectTo> rules;
+  bool valid = true;
+  std::size_t index = 0;
+  for (const YAML::Node& entry : field.value) {
+    YAML::Mark mark = entry.IsNull() ? field.value.Mark() : entry.Mark();
+    if (!entry.IsScalar()) {
+      field.loader.Error(mark, Quote(field.key) + " entry #" + std::to_string(index + 1) +
+                                   " must be a string, got " + KindOf(entry));
+      valid = false;
+    } else if (auto rule = ParseConnectTo(entry.Scalar()); !rule.ok()) {
+      field.loader.Error(mark, rule.error());
+      valid = false;
+    } else {
+      rules.push_back(rule.value());
+    }
+    ++index;
+  }
+  if (valid) target.connect_to = std::move(rules);
+  return valid;
+}
+
+bool SetProxy(const Field& field, TargetConfig& target) {
+  auto text = field.loader.Scalar(field, "a string");
+  if (!text) return false;
+  // Empty is how a target turns off a proxy set in defaults.
+  if (!text->empty()) {
+    auto parts = SplitHttpUrl(*text);
+    std::string why;
+    if (!parts.ok()) {
+      why = parts.error();
+    } else if (parts->scheme != "http") {
+      why = "must be http://host:port (the proxy is reached over plain HTTP, then CONNECT)";
+    } else if (parts->port.empty()) {
+      why = "missing port (expected http://host:port)";
+    } else if (!parts->rest.empty() && parts->rest != "/") {
+      why = "must not have a path, query or fragment";
+    }
+    if (!why.empty()) {
+      field.loader.ValueError(
+          field, Quote(field.key) + ": invalid URL " + Quote(RedactUserinfo(*text)) + ": " + why);
+      return false;
+    }
+  }
+  target.proxy = *text;
+  return true;
+}
+
+std::optional<Duration> ReadDuration(const Field& field) {
+  auto text = field.loader.Scalar(field, "a string like \"30s\"");
+  if (!text) return std::nullopt;
+  auto duration = ParseDuration(*text);
+  if (!duration.ok()) {
+    field.loader.ValueError(field, Quote(field.key) + ": " + duration.error());
+    return std::nullopt;
+  }
+  return duration.value();
+}
+
+bool SetTimeout(const Field& field, TargetConfig& target) {
+  auto duration = ReadDuration(field);
+  if (!duration) return false;
+  if (*duration <= Duration::zero() || *duration > kMaxTimeout) {
+    field.loader.ValueError(field, "\"timeout\" must be more than 0s and at most " +
+                                       FormatDuration(kMaxTimeout) + ", got " +
+                                       FormatDuration(*duration));
+    return false;
+  }
+  target.timeout = *duration;
+  return true;
+}
+
+bool SetInterval(const Field& field, TargetConfig& target) {
+  auto duration = ReadDuration(field);
+  if (!duration) return false;
+  // Below a second the probe would hammer Microsoft's token service.
+  if (*duration < kMinInterval) {
+    field.loader.ValueError(field, "\"interval\" must be at least " + FormatDuration(kMinInterval) +
+                                       ", got " + FormatDuration(*duration));
+    return false;
+  }
+  target.interval = *duration;
+  return true;
+}
+
+bool SetPrincipalId(const Field& field, std::string& out) {
+  auto text = field.loader.Scalar(field, "a string");
+  if (!text) return false;
+  if (!IsGuid(*text)) {
+    field.loader.ValueError(field, "invalid " + field.key + " " + Quote(*text) +
+                                       ": must be a GUID like \"" + kExchangePrincipalId + "\"");
+    return false;
+  }
+  out = *text;
+  return true;
+}
+
+bool SetServiceName(const Field& field, TargetConfig& target) {
+  return SetPrincipalId(field, target.service_name);
+}
+
+bool SetTokenIssuer(const Field& field, TargetConfig& target) {
+  return SetPrincipalId(field, target.token_issuer);
+}
+
+bool SetMaxResponseBytes(const Field& field, TargetConfig& target) {
+  auto text = field.loader.Scalar(field, "a whole number of bytes");
+  if (!text) return false;
+  bool digits = !text->empty() && text->size() <= 18;
+  std::size_t value = 0;
+  for (char c : *text) {
+    if (c < '0' || c > '9') digits = false;
+    if (digits) value = value * 10 + static_cast<std::size_t>(c - '0');
+  }
+  if (!digits && !text->empty() &&
+      std::all_of(text->begin(), text->end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    value = kMaxMaxResponseBytes + 1;  // too many digits: certainly above the limit
+    digits = true;
+  }
+  if (!digits) {
+    field.loader.ValueError(
+        field, "\"max_response_bytes\" must be a whole number of bytes, got " + Quote(*text));
+    return false;
+  }
+  if (value < kMinMaxResponseBytes || value > kMaxMaxResponseBytes) {
+    field.loader.ValueError(
+        field, "\"max_response_bytes\" must be between " + std::to_string(kMinMaxResponseBytes) +
+                   " and " + std::to_string(kMaxMaxResponseBytes) + " (64 MiB), got " + *text);
+    return false;
+  }
+  target.max_response_bytes = value;
+  return true;
+}
+
+// The one list of target keys: parsing, "unknown key" suggestions and the
+// defaults rule all come from here. Order follows TargetConfig.
+const std::array<KeySpec, 16> kTargetKeys = {{
+    {"name", true, SetName},
+    {"organization", true, SetOrganization},
+    {"service_uri", false, SetServiceUri},
+    {"auth_metadata_url", true, SetAuthMetadataUrl},
+    {"certificate", false, SetCertificate},
+    {"private_key", false, SetPrivateKey},
+    {"private_key_password_file", false, SetPrivateKeyPasswordFile},
+    {"thumbprint", false, SetThumbprint},
+    {"ca_file", false, SetCaFile},
+    {"connect_to", false, SetConnectTo},
+    {"proxy", false, SetProxy},
+    {"timeout", false, SetTimeout},
+    {"interval", false, SetInterval},
+    {"service_name", false, SetServiceName},
+    {"token_issuer", false, SetTokenIssuer},
+    {"max_response_bytes", false, SetMaxResponseBytes},
+}};
+
+// "exporter" is reserved for the exporter's own settings, defined by a later
+// change; until then its content is accepted and ignored so that files
+// written for newer versions still load.
+constexpr std::array<std::string_view, 3> kTopLevelKeys = {"defaults", "targets", "exporter"};
+
+SeenKeys Loader::ApplyKeys(const YAML::Node& map, bool in_defaults, const std::string& scope,
+                           TargetConfig& target) {
+  SeenKeys seen;
+  std::vector<std::string_view> candidates;
+  for (const KeySpec& spec : kTargetKeys) {
+    if (!(in_defaults && spec.target_only)) candidates.push_back(spec.key);
+  }
+  for (const auto& entry : map) {
+    const YAML::Node& key_node = entry.first;
+    const YAML::Node& value = entry.second;
+    if (!key_node.IsScalar()) {
+      Error(key_node.Mark(), "keys must be strings, got " + KindOf(key_node) + " in " + scope);
+      continue;
+    }
+    const std::string& key = key_node.Scalar();
+    if (auto first = seen.find(key); first != seen.end()) {
+      Error(key_node.Mark(), "duplicate key " + Quote(key) + " in " + scope + " (first at line " +
+                                 std::to_string(first->second.key_mark.line + 1) + ")");
+      continue;
+    }
+    auto spec = std::find_if(kTargetKeys.begin(), kTargetKeys.end(),
+                             [&](const KeySpec& s) { return s.key == key; });
+    if (spec == kTargetKeys.end()) {
+      Error(key_node.Mark(),
+            "unknown key " + Quote(key) + " in " + scope + Suggestion(key, candidates));
+      continue;
+    }
+    if (in_defaults && spec->target_only) {
+      Error(key_node.Mark(), Quote(key) + " cannot be set in defaults; set it in each target");
+      continue;
+    }
+    Field field{*this, key, key_node, value};
+    Seen& record = seen[key];
+    record.key_mark = key_node.Mark();
+    record.value_mark = ValueMark(field);
+    record.valid = spec->set(field, target);
+  }
+  return seen;
+}
+
+// timeout <= interval, checked once where the conflict is written: in defaults
+// when both come from there (or from the built-in values), else in the target
+// that sets one of them. So one bad defaults line gives one error, not one
+// per target.
+void Loader::CheckTimeoutWithinInterval(const SeenKeys& own, const SeenKeys& defaults,
+                                        const TargetConfig& target, const YAML::Mark& fallback) {
+  auto timeout = own.find("timeout");
+  auto interval = own.find("interval");
+  if (timeout == own.end() && interval == own.end()) return;
+  auto valid = [&](const SeenKeys::const_iterator& it, std::string_view key) {
+    if (it != own.end()) return it->second.valid;
+    auto inherited = defaults.find(key);
+    return inherited == defaults.end() || inherited->second.valid;
+  };
+  if (!valid(timeout, "timeout") || !valid(interval, "interval")) return;
+  if (target.timeout <= target.interval) return;
+  YAML::Mark mark = timeout != own.end()    ? timeout->second.value_mark
+                    : interval != own.end() ? interval->second.value_mark
+                                            : fallback;
+  Error(mark, "timeout " + FormatDuration(target.timeout) + " is longer than interval " +
+                  FormatDuration(target.interval));
+}
+
+void Loader::LoadTarget(const YAML::Node& node, std::size_t index, const TargetConfig& base,
+                        const SeenKeys& defaults_seen) {
+  std::string number = "#" + std::to_string(index + 1);
+  if (!node.IsMap()) {
+    Error(node.Mark(), "target " + number + " must be a map, got " + KindOf(node));
+    return;
+  }
+  std::string scope = "target " + number;
+  if (YAML::Node name = node["name"]; name.IsScalar() && !name.Scalar().empty()) {
+    scope = "target " + Quote(name.Scalar());
+  }
+  TargetConfig target = base;
+  SeenKeys seen = ApplyKeys(node, false, scope, target);
+
+  auto require = [&](std::string_view key, bool may_inherit) {
+    if (seen.count(key) > 0 || (may_inherit && defaults_seen.count(key) > 0)) return;
+    Error(node.Mark(), "missing required key " + Quote(key) + " in " + scope);
+  };
+  require("name", false);
+  require("organization", false);
+  require("certificate", true);
+
+  if (auto name = seen.find("name"); name != seen.end() && name->second.valid) {
+    auto [first, inserted] = first_line_of_name_.emplace(target.name, name->second.value_mark.line);
+    if (!inserted) {
+      Error(name->second.value_mark, "duplicate target name " + Quote(target.name) +
+                                         " (first defined at line " +
+                                         std::to_string(first->second + 1) + ")");
+    }
+  }
+  if (seen.count("auth_metadata_url") == 0) {
+    target.auth_metadata_url = kDefaultMetadataUrlPrefix + target.organization;
+  }
+  CheckTimeoutWithinInterval(seen, defaults_seen, target, node.Mark());
+  config_.targets.push_back(std::move(target));
+}
+
+void Loader::LoadRoot(const YAML::Node& root) {
+  if (root.IsNull()) {
+    FileError("the file is empty; expected a map with a \"targets\" list");
+    return;
+  }
+  if (!root.IsMap()) {
+    Error(root.Mark(), "the top level must be a map with a \"targets\" list, got " + KindOf(root));
+    return;
+  }
+  std::map<std::string, YAML::Mark, std::less<>> top;
+  for (const auto& entry : root) {
+    const YAML::Node& key_node = entry.first;
+    if (!key_node.IsScalar()) {
+      Error(key_node.Mark(), "keys must be strings, got " + KindOf(key_node) + " at top level");
+      continue;
+    }
+    const std::string& key = key_node.Scalar();
+    if (auto first = top.find(key); first != top.end()) {
+      Error(key_node.Mark(), "duplicate top-level key " + Quote(key) + " (first at line " +
+                                 std::to_string(first->second.line + 1) + ")");
+      continue;
+    }
+    if (std::find(kTopLevelKeys.begin(), kTopLevelKeys.end(), key) == kTopLevelKeys.end()) {
+      std::vector<std::string_view> candidates(kTopLevelKeys.begin(), kTopLevelKeys.end());
+      Error(key_node.Mark(), "unknown top-level key " + Quote(key) + Suggestion(key, candidates));
+      continue;
+    }
+    top.emplace(key, key_node.Mark());
+  }
+
+  TargetConfig base;
+  SeenKeys defaults_seen;
+  if (YAML::Node defaults = root["defaults"]; defaults.IsMap()) {
+    defaults_seen = ApplyKeys(defaults, true, "defaults", base);
+    CheckTimeoutWithinInterval(defaults_seen, {}, base, defaults.Mark());
+  } else if (defaults.IsDefined() && !defaults.IsNull()) {
+    Error(defaults.Mark(), "\"defaults\" must be a map, got " + KindOf(defaults));
+  }
+
+  if (YAML::Node exporter = root["exporter"];
+      exporter.IsDefined() && !exporter.IsNull() && !exporter.IsMap()) {
+    Error(exporter.Mark(), "\"exporter\" must be a map, got " + KindOf(exporter));
+  }
+
+  YAML::Node targets = root["targets"];
+  auto targets_key = top.find("targets");
+  if (targets_key == top.end()) {
+    FileError("missing required key \"targets\"");
+    return;
+  }
+  if (targets.IsNull() || (targets.IsSequence() && targets.size() == 0)) {
+    YAML::Mark mark = targets.IsNull() ? targets_key->second : targets.Mark();
+    Error(mark, "\"targets\" is empty; define at least one target");
+    return;
+  }
+  if (!targets.IsSequence()) {
+    Error(targets.Mark(), "\"targets\" must be a list of targets, got " + KindOf(targets));
+    return;
+  }
+  std::size_t index = 0;
+  for (const YAML::Node& target : targets) LoadTarget(target, index++, base, defaults_seen);
+}
+
+ConfigLoadResult Loader::Load(std::string_view yaml) {
+  config_.path = file_;
+  try {
+    std::vector<YAML::Node> documents = YAML::LoadAll(std::string(yaml));
+    if (documents.empty()) {
+      LoadRoot(YAML::Node(YAML::NodeType::Null));
+    } else {
+      LoadRoot(documents[0]);
+      if (documents.size() > 1) {
+        Error(documents[1].Mark(), "only one YAML document is allowed; found a second one");
+      }
+    }
+  } catch (const YAML::Exception& e) {
+    // ParserException for syntax errors; anything else from yaml-cpp (such as
+    // its nesting limit) is reported the same way rather than thrown.
+    Error(e.mark, "invalid YAML: " + e.msg);
+  }
+  std::stable_sort(errors_.begin(), errors_.end(), [](const ConfigError& a, const ConfigError& b) {
+    return std::tie(a.line, a.column) < std::tie(b.line, b.column);
+  });
+  ConfigLoadResult result;
+  result.errors = std::move(errors_);
+  if (result.errors.empty()) result.config = std::move(config_);
+  return result;
+}
+
+}  // namespace
+
+std::string ConfigError::ToString() const {
+  if (line <= 0) return file + ": " + message;
+  return file + ":" + std::to_string(line) + ":" + std::to_string(column) + ": " + message;
+}
+
+std::string ConfigLoadResult::ErrorText() const {
+  std::string text;
+  for (const ConfigError& error : errors) text += error.ToString() + "\n";
+  return text;
+}
+
+ConfigLoadResult LoadConfigString(std::string_view yaml, const std::string& file_name) {
+  return Loader(file_name).Load(yaml);
+}
+
+ConfigLoadResult LoadConfigFile(const std::string& path) {
+  auto fail = [&](const std::string& message) {
+    ConfigLoadResult result;
+    result.errors.push_back({path, 0, 0, message});
+    return result;
+  };
+  std::FILE* file = std::fopen(path.c_str(), "rb");
+  if (file == nullptr) {
+    return fail("cannot read config file: " + std::generic_category().message(errno));
+  }
+  std::string contents;
+  char buffer[65536];
+  bool too_large = false;
+  while (true) {
+    std::size_t n = std::fread(buffer, 1, sizeof buffer, file);
+    contents.append(buffer, n);
+    if (contents.size() > kMaxConfigFileBytes) {
+      too_large = true;
+      break;
+    }
+    if (n < sizeof buffer) break;
+  }
+  int read_errno = std::ferror(file) ? errno : 0;
+  std::fclose(file);
+  if (read_errno != 0) {
+    return fail("cannot read config file: " + std::generic_category().message(read_errno));
+  }
+  if (too_large) return fail("config file is larger than 16 MiB");
+  return LoadConfigString(contents, path);
+}
+
+}  // namespace pushprobe

@@ -1,0 +1,66 @@
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "probe/core/clock.h"
+#include "probe/core/target_config.h"
+
+// The loader's companions, so one include gives the whole configuration API.
+#include "probe/config/connect_to.h"
+#include "probe/config/duration.h"
+#include "probe/config/redaction.h"
+
+namespace pushprobe {
+
+/// \brief One problem in a configuration file, and where it is.
+struct ConfigError {
+  std::string file;
+  int line = 0;    ///< 1-based; 0 for an error about the whole file
+  int column = 0;  ///< 1-based; 0 for an error about the whole file
+  std::string message;
+
+  /// "file:LINE:COL: message", or "file: message" for an error about the whole file.
+  std::string ToString() const;
+};
+
+/// \brief The outcome of loading: a config, or every error found.
+struct ConfigLoadResult {
+  std::optional<Config> config;     ///< set exactly when errors is empty
+  std::vector<ConfigError> errors;  ///< all of them, in file order (whole-file errors first)
+
+  bool ok() const { return config.has_value(); }
+  /// Each error's ToString() followed by a newline; empty when ok().
+  std::string ErrorText() const;
+};
+
+/// Limits the loader enforces, exposed for help texts and tests.
+inline constexpr Duration kMaxTimeout = std::chrono::minutes(10);
+inline constexpr Duration kMinInterval = std::chrono::seconds(1);
+inline constexpr std::size_t kMinMaxResponseBytes = 1024;
+inline constexpr std::size_t kMaxMaxResponseBytes = std::size_t{64} << 20;
+/// A config file larger than this is refused rather than read.
+inline constexpr std::size_t kMaxConfigFileBytes = std::size_t{16} << 20;
+
+/// \brief Reads and loads the YAML file at \p path (see LoadConfigString).
+///
+/// A file that cannot be read is reported as an error about the whole file;
+/// this function never throws.
+ConfigLoadResult LoadConfigFile(const std::string& path);
+
+/// \brief Loads a configuration from \p yaml, naming it \p file_name in errors.
+///
+/// Each target starts from TargetConfig's defaults, then takes the file's
+/// `defaults:` section, then its own keys, and is then validated. Unknown
+/// keys, wrong types, bad values and cross-field conflicts are all collected,
+/// each with its line and column. Relative paths (certificate, private_key,
+/// private_key_password_file, ca_file) are resolved against the directory of
+/// \p file_name; whether the files exist is not checked here (the certificate
+/// stage reports that at run time). Config::path is \p file_name.
+/// Never throws.
+ConfigLoadResult LoadConfigString(std::string_view yaml, const std::string& file_name);
+
+}  // namespace pushprobe

@@ -1,0 +1,49 @@
+#include "probe/config/redaction.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include "probe/config/connect_to.h"
+#include "probe/config/duration.h"
+#include "probe/config/http_url.h"
+
+namespace pushprobe {
+namespace {
+
+using config_internal::RedactUserinfo;
+
+// A path to a secret tells an attacker where to look, so even the name goes.
+std::string Secret(const std::string& value) { return value.empty() ? value : kRedacted; }
+
+}  // namespace
+
+std::string RedactedYaml(const Config& config) {
+  YAML::Emitter out;
+  out << YAML::BeginMap << YAML::Key << "targets" << YAML::Value << YAML::BeginSeq;
+  for (const TargetConfig& t : config.targets) {
+    out << YAML::BeginMap;
+    out << YAML::Key << "name" << YAML::Value << t.name;
+    out << YAML::Key << "organization" << YAML::Value << t.organization;
+    out << YAML::Key << "service_uri" << YAML::Value << RedactUserinfo(t.service_uri);
+    out << YAML::Key << "auth_metadata_url" << YAML::Value << RedactUserinfo(t.auth_metadata_url);
+    out << YAML::Key << "certificate" << YAML::Value << Secret(t.certificate);
+    out << YAML::Key << "private_key" << YAML::Value << Secret(t.private_key);
+    out << YAML::Key << "private_key_password_file" << YAML::Value
+        << Secret(t.private_key_password_file);
+    out << YAML::Key << "thumbprint" << YAML::Value << t.thumbprint;
+    out << YAML::Key << "ca_file" << YAML::Value << t.ca_file;
+    out << YAML::Key << "connect_to" << YAML::Value << YAML::BeginSeq;
+    for (const ConnectTo& rule : t.connect_to) out << FormatConnectTo(rule);
+    out << YAML::EndSeq;
+    out << YAML::Key << "proxy" << YAML::Value << RedactUserinfo(t.proxy);
+    out << YAML::Key << "timeout" << YAML::Value << FormatDuration(t.timeout);
+    out << YAML::Key << "interval" << YAML::Value << FormatDuration(t.interval);
+    out << YAML::Key << "service_name" << YAML::Value << t.service_name;
+    out << YAML::Key << "token_issuer" << YAML::Value << t.token_issuer;
+    out << YAML::Key << "max_response_bytes" << YAML::Value << t.max_response_bytes;
+    out << YAML::EndMap;
+  }
+  out << YAML::EndSeq << YAML::EndMap;
+  return std::string(out.c_str()) + "\n";
+}
+
+}  // namespace pushprobe
