@@ -143,6 +143,16 @@ std::string NormalizeThumbprint(std::string_view text) {
   return out;
 }
 
+// The first value under \p key. Lookup by iteration, because yaml-cpp 0.7's
+// const operator[] returns an invalid node for a missing key whose type
+// queries then throw.
+std::optional<YAML::Node> FindValue(const YAML::Node& map, std::string_view key) {
+  for (const auto& entry : map) {
+    if (entry.first.IsScalar() && entry.first.Scalar() == key) return entry.second;
+  }
+  return std::nullopt;
+}
+
 class Loader;
 
 // What a key's parser sees: the key and value nodes and where to report.
@@ -165,15 +175,15 @@ struct KeySpec {
 struct Seen {
   YAML::Mark key_mark;
   YAML::Mark value_mark;
+  std::string text;  // the value as written, for messages
   bool valid = false;
 };
 using SeenKeys = std::map<std::string, Seen, std::less<>>;
 
 class Loader {
  public:
-  explicit Loader(std::string file_name) : file_(std::move(file_name)) {
-    base_dir_ = std::filesystem::path(file_).parent_path();
-  }
+  Loader(std::string file_name, std::filesystem::path base_dir)
+      : file_(std::move(file_name)), base_dir_(std::move(base_dir)) {}
 
   ConfigLoadResult Load(std::string_view yaml);
 
@@ -203,7 +213,7 @@ class Loader {
 
   std::string ResolvePath(const std::string& path) const {
     std::filesystem::path p(path);
-    if (p.is_absolute() || base_dir_.empty()) return path;
+    if (p.is_absolute()) return path;
     return (base_dir_ / p).lexically_normal().string();
   }
 
@@ -213,8 +223,8 @@ class Loader {
                      TargetConfig& target);
   void CheckTimeoutWithinInterval(const SeenKeys& own, const SeenKeys& defaults,
                                   const TargetConfig& target, const YAML::Mark& fallback);
-  void LoadTarget(const YAML::Node& node, std::size_t index, const TargetConfig& base,
-                  const SeenKeys& defaults_seen);
+  void LoadTarget(const YAML::Node& node, std::size_t index, const YAML::Mark& list_mark,
+                  const TargetConfig& base, const SeenKeys& defaults_seen);
 
   std::string file_;
   std::filesystem::path base_dir_;
@@ -243,7 +253,12 @@ bool SetOrganization(const Field& field, TargetConfig& target) {
                                        ": must be the tenant's domain name, like \"fabrikam.com\"");
     return false;
   }
+  // DNS names are case-insensitive; one spelling keeps labels and the
+  // metadata URL stable.
   target.organization = *text;
+  for (char& c : target.organization) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
   return true;
 }
 
@@ -336,8 +351,11 @@ bool SetConnectTo(const Field& field, TargetConfig& target) {
   for (const YAML::Node& entry : field.value) {
     YAML::Mark mark = entry.IsNull() ? field.value.Mark() : entry.Mark();
     if (!entry.IsScalar()) {
+      // "host:443::" parses as a one-key map, so say how to keep it a string.
+      std::string hint =
+          entry.IsMap() ? " (quote entries that contain \": \" or end in \":\")" : "";
       field.loader.Error(mark, Quote(field.key) + " entry #" + std::to_string(index + 1) +
-                                   " must be a string, got " + KindOf(entry));
+                                   " must be a string, got " + KindOf(entry) + hint);
       valid = false;
     } else if (auto rule = ParseConnectTo(entry.Scalar()); !rule.ok()) {
       field.loader.Error(mark, rule.error());
@@ -524,6 +542,7 @@ SeenKeys Loader::ApplyKeys(const YAML::Node& map, bool in_defaults, const std::s
     Seen& record = seen[key];
     record.key_mark = key_node.Mark();
     record.value_mark = ValueMark(field);
+    if (value.IsScalar()) record.text = value.Scalar();
     record.valid = spec->set(field, target);
   }
   return seen;
@@ -545,23 +564,31 @@ void Loader::CheckTimeoutWithinInterval(const SeenKeys& own, const SeenKeys& def
   };
   if (!valid(timeout, "timeout") || !valid(interval, "interval")) return;
   if (target.timeout <= target.interval) return;
+  // Echo what the user wrote ("90s", not "1m30s"), wherever it came from.
+  auto written = [&](const SeenKeys::const_iterator& it, std::string_view key, Duration value) {
+    if (it != own.end()) return it->second.text;
+    auto inherited = defaults.find(key);
+    return inherited != defaults.end() ? inherited->second.text : FormatDuration(value);
+  };
   YAML::Mark mark = timeout != own.end()    ? timeout->second.value_mark
                     : interval != own.end() ? interval->second.value_mark
                                             : fallback;
-  Error(mark, "timeout " + FormatDuration(target.timeout) + " is longer than interval " +
-                  FormatDuration(target.interval));
+  Error(mark, "timeout " + written(timeout, "timeout", target.timeout) +
+                  " is longer than interval " + written(interval, "interval", target.interval));
 }
 
-void Loader::LoadTarget(const YAML::Node& node, std::size_t index, const TargetConfig& base,
-                        const SeenKeys& defaults_seen) {
+void Loader::LoadTarget(const YAML::Node& node, std::size_t index, const YAML::Mark& list_mark,
+                        const TargetConfig& base, const SeenKeys& defaults_seen) {
   std::string number = "#" + std::to_string(index + 1);
   if (!node.IsMap()) {
-    Error(node.Mark(), "target " + number + " must be a map, got " + KindOf(node));
+    // An empty entry's own mark is the next token's, so point at the list.
+    Error(node.IsNull() ? list_mark : node.Mark(),
+          "target " + number + " must be a map, got " + KindOf(node));
     return;
   }
   std::string scope = "target " + number;
-  if (YAML::Node name = node["name"]; name.IsScalar() && !name.Scalar().empty()) {
-    scope = "target " + Quote(name.Scalar());
+  if (auto name = FindValue(node, "name"); name && name->IsScalar() && !name->Scalar().empty()) {
+    scope = "target " + Quote(name->Scalar());
   }
   TargetConfig target = base;
   SeenKeys seen = ApplyKeys(node, false, scope, target);
@@ -598,7 +625,11 @@ void Loader::LoadRoot(const YAML::Node& root) {
     Error(root.Mark(), "the top level must be a map with a \"targets\" list, got " + KindOf(root));
     return;
   }
-  std::map<std::string, YAML::Mark, std::less<>> top;
+  struct TopLevelEntry {
+    YAML::Mark key_mark;
+    YAML::Node value;
+  };
+  std::map<std::string, TopLevelEntry, std::less<>> top;
   for (const auto& entry : root) {
     const YAML::Node& key_node = entry.first;
     if (!key_node.IsScalar()) {
@@ -608,7 +639,7 @@ void Loader::LoadRoot(const YAML::Node& root) {
     const std::string& key = key_node.Scalar();
     if (auto first = top.find(key); first != top.end()) {
       Error(key_node.Mark(), "duplicate top-level key " + Quote(key) + " (first at line " +
-                                 std::to_string(first->second.line + 1) + ")");
+                                 std::to_string(first->second.key_mark.line + 1) + ")");
       continue;
     }
     if (std::find(kTopLevelKeys.begin(), kTopLevelKeys.end(), key) == kTopLevelKeys.end()) {
@@ -616,31 +647,32 @@ void Loader::LoadRoot(const YAML::Node& root) {
       Error(key_node.Mark(), "unknown top-level key " + Quote(key) + Suggestion(key, candidates));
       continue;
     }
-    top.emplace(key, key_node.Mark());
+    top.emplace(key, TopLevelEntry{key_node.Mark(), entry.second});
   }
 
   TargetConfig base;
   SeenKeys defaults_seen;
-  if (YAML::Node defaults = root["defaults"]; defaults.IsMap()) {
-    defaults_seen = ApplyKeys(defaults, true, "defaults", base);
-    CheckTimeoutWithinInterval(defaults_seen, {}, base, defaults.Mark());
-  } else if (defaults.IsDefined() && !defaults.IsNull()) {
-    Error(defaults.Mark(), "\"defaults\" must be a map, got " + KindOf(defaults));
+  // An empty `defaults:` (every line commented out) is as good as none.
+  if (auto it = top.find("defaults"); it != top.end() && it->second.value.IsMap()) {
+    defaults_seen = ApplyKeys(it->second.value, true, "defaults", base);
+    CheckTimeoutWithinInterval(defaults_seen, {}, base, it->second.key_mark);
+  } else if (it != top.end() && !it->second.value.IsNull()) {
+    Error(it->second.value.Mark(), "\"defaults\" must be a map, got " + KindOf(it->second.value));
   }
 
-  if (YAML::Node exporter = root["exporter"];
-      exporter.IsDefined() && !exporter.IsNull() && !exporter.IsMap()) {
-    Error(exporter.Mark(), "\"exporter\" must be a map, got " + KindOf(exporter));
+  if (auto it = top.find("exporter");
+      it != top.end() && !it->second.value.IsNull() && !it->second.value.IsMap()) {
+    Error(it->second.value.Mark(), "\"exporter\" must be a map, got " + KindOf(it->second.value));
   }
 
-  YAML::Node targets = root["targets"];
-  auto targets_key = top.find("targets");
-  if (targets_key == top.end()) {
+  auto targets_entry = top.find("targets");
+  if (targets_entry == top.end()) {
     FileError("missing required key \"targets\"");
     return;
   }
+  const YAML::Node& targets = targets_entry->second.value;
   if (targets.IsNull() || (targets.IsSequence() && targets.size() == 0)) {
-    YAML::Mark mark = targets.IsNull() ? targets_key->second : targets.Mark();
+    YAML::Mark mark = targets.IsNull() ? targets_entry->second.key_mark : targets.Mark();
     Error(mark, "\"targets\" is empty; define at least one target");
     return;
   }
@@ -649,7 +681,9 @@ void Loader::LoadRoot(const YAML::Node& root) {
     return;
   }
   std::size_t index = 0;
-  for (const YAML::Node& target : targets) LoadTarget(target, index++, base, defaults_seen);
+  for (const YAML::Node& target : targets) {
+    LoadTarget(target, index++, targets.Mark(), base, defaults_seen);
+  }
 }
 
 ConfigLoadResult Loader::Load(std::string_view yaml) {
@@ -692,7 +726,7 @@ std::string ConfigLoadResult::ErrorText() const {
 }
 
 ConfigLoadResult LoadConfigString(std::string_view yaml, const std::string& file_name) {
-  return Loader(file_name).Load(yaml);
+  return Loader(file_name, std::filesystem::path(file_name).parent_path()).Load(yaml);
 }
 
 ConfigLoadResult LoadConfigFile(const std::string& path) {
@@ -723,7 +757,13 @@ ConfigLoadResult LoadConfigFile(const std::string& path) {
     return fail("cannot read config file: " + std::generic_category().message(read_errno));
   }
   if (too_large) return fail("config file is larger than 16 MiB");
-  return LoadConfigString(contents, path);
+  // Resolve against the absolute directory so paths stay right even if the
+  // process changes its working directory later.
+  std::error_code ec;
+  std::filesystem::path absolute = std::filesystem::absolute(path, ec);
+  std::filesystem::path base_dir =
+      ec ? std::filesystem::path(path).parent_path() : absolute.lexically_normal().parent_path();
+  return Loader(path, base_dir).Load(contents);
 }
 
 }  // namespace pushprobe

@@ -57,10 +57,13 @@ ConfigLoadResult LoadConfigFile(const std::string& path);
 /// `defaults:` section, then its own keys, and is then validated. Unknown
 /// keys, wrong types, bad values and cross-field conflicts are all collected,
 /// each with its line and column. Relative paths (certificate, private_key,
-/// private_key_password_file, ca_file) are resolved against the directory of
-/// \p file_name; whether the files exist is not checked here (the certificate
-/// stage reports that at run time). Config::path is \p file_name.
-/// Never throws.
+/// private_key_password_file, ca_file) are resolved against \p file_name's
+/// directory (LoadConfigFile: the file's absolute directory);
+/// whether the files exist is not checked here (the certificate stage
+/// reports that at run time). Values are normalised: organization in lower
+/// case, thumbprint as 40 upper-case hex digits without separators. When
+/// auth_metadata_url is not set it is kDefaultMetadataUrlPrefix +
+/// organization. Config::path is \p file_name. Never throws.
 ConfigLoadResult LoadConfigString(std::string_view yaml, const std::string& file_name);
 
 }  // namespace pushprobe

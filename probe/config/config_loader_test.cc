@@ -1,1 +1,448 @@
+#include "probe/config/config_loader.h"
+
 #include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+#include <string>
+
+namespace pushprobe {
+namespace {
+
+using std::chrono::hours;
+using std::chrono::minutes;
+using std::chrono::seconds;
+
+const std::string kTestdata = PUSHPROBE_CONFIG_TESTDATA;
+
+// Error text with the testdata directory taken out, so expectations read
+// "invalid-x.yml:3:5: ..." wherever the tree is checked out.
+std::string RelativeErrorText(const ConfigLoadResult& result) {
+  std::string text = result.ErrorText();
+  const std::string prefix = kTestdata + "/";
+  for (std::size_t at = text.find(prefix); at != std::string::npos; at = text.find(prefix, at)) {
+    text.erase(at, prefix.size());
+  }
+  return text;
+}
+
+// Every invalid sample and the exact, complete error output it must give.
+const std::map<std::string, std::string> kInvalidSamples = {
+    {"invalid-bad-name.yml",
+     "invalid-bad-name.yml:4:11: invalid target name \"fabrikam prod\": use only letters, digits, "
+     "\"_\", \".\" and \"-\"\n"
+     "invalid-bad-name.yml:6:11: invalid target name \"fabrikam/eu\": use only letters, digits, "
+     "\"_\", \".\" and \"-\"\n"
+     "invalid-bad-name.yml:8:11: invalid target name \"\": use only letters, digits, \"_\", \".\" "
+     "and \"-\"\n"},
+    {"invalid-comments-only.yml",
+     "invalid-comments-only.yml: the file is empty; expected a map with a \"targets\" list\n"},
+    {"invalid-connect-to.yml",
+     "invalid-connect-to.yml:8:9: invalid connect_to \"outlook.office365.com:443:127.0.0.1\": "
+     "expected HOST:PORT:CONNECT_HOST:CONNECT_PORT\n"
+     "invalid-connect-to.yml:9:9: invalid connect_to "
+     "\"outlook.office365.com:https:127.0.0.1:8443\": port \"https\" is not a number between 1 and "
+     "65535\n"
+     "invalid-connect-to.yml:10:9: invalid connect_to \"::1:443:[::1]:8443\": expected "
+     "HOST:PORT:CONNECT_HOST:CONNECT_PORT\n"
+     "invalid-connect-to.yml:11:9: \"connect_to\" entry #5 must be a string, got a map (quote "
+     "entries that contain \": \" or end in \":\")\n"
+     "invalid-connect-to.yml:12:9: \"connect_to\" entry #6 must be a string, got a map (quote "
+     "entries that contain \": \" or end in \":\")\n"},
+    {"invalid-defaults-not-map.yml",
+     "invalid-defaults-not-map.yml:2:3: \"defaults\" must be a map, got a sequence\n"},
+    {"invalid-defaults-timeout-longer-than-interval.yml",
+     "invalid-defaults-timeout-longer-than-interval.yml:3:12: timeout 2m is longer than interval "
+     "1m\n"},
+    {"invalid-defaults.yml",
+     "invalid-defaults.yml:2:3: \"name\" cannot be set in defaults; set it in each target\n"
+     "invalid-defaults.yml:3:3: \"organization\" cannot be set in defaults; set it in each target\n"
+     "invalid-defaults.yml:4:3: \"auth_metadata_url\" cannot be set in defaults; set it in each "
+     "target\n"
+     "invalid-defaults.yml:6:3: unknown key \"timeuot\" in defaults (did you mean \"timeout\"?)\n"},
+    {"invalid-duplicate-key.yml",
+     "invalid-duplicate-key.yml:6:5: duplicate key \"timeout\" in target \"fabrikam\" (first at "
+     "line 5)\n"
+     "invalid-duplicate-key.yml:7:1: duplicate top-level key \"targets\" (first at line 1)\n"},
+    {"invalid-duplicate-name.yml",
+     "invalid-duplicate-name.yml:8:11: duplicate target name \"fabrikam\" (first defined at line "
+     "4)\n"},
+    {"invalid-duration-range.yml",
+     "invalid-duration-range.yml:6:14: \"timeout\" must be more than 0s and at most 10m, got 0s\n"
+     "invalid-duration-range.yml:9:14: \"timeout\" must be more than 0s and at most 10m, got 15m\n"
+     "invalid-duration-range.yml:13:15: \"interval\" must be at least 1s, got 500ms\n"},
+    {"invalid-duration.yml",
+     "invalid-duration.yml:6:14: \"timeout\": invalid duration \"30\": missing unit after \"30\" "
+     "(use ms, s, m, h, d, w or y)\n"
+     "invalid-duration.yml:9:15: \"interval\": invalid duration \"1.5m\": fractions are not "
+     "supported; combine units instead, like \"1m30s\"\n"
+     "invalid-duration.yml:12:15: \"interval\": invalid duration \"30s1m\": units must go from "
+     "largest to smallest, each at most once\n"
+     "invalid-duration.yml:15:14: \"timeout\": invalid duration \"5sec\": unknown unit \"sec\" "
+     "(use ms, s, m, h, d, w or y)\n"},
+    {"invalid-empty-path.yml",
+     "invalid-empty-path.yml:4:18: \"certificate\" must not be empty\n"
+     "invalid-empty-path.yml:5:18: \"private_key\" must not be empty\n"
+     "invalid-empty-path.yml:6:32: \"private_key_password_file\" must not be empty\n"
+     "invalid-empty-path.yml:7:14: \"ca_file\" must not be empty\n"},
+    {"invalid-empty-targets.yml",
+     "invalid-empty-targets.yml:3:10: \"targets\" is empty; define at least one target\n"},
+    {"invalid-empty.yml",
+     "invalid-empty.yml: the file is empty; expected a map with a \"targets\" list\n"},
+    {"invalid-exporter.yml",
+     "invalid-exporter.yml:1:11: \"exporter\" must be a map, got a string\n"},
+    {"invalid-max-response-bytes.yml",
+     "invalid-max-response-bytes.yml:6:25: \"max_response_bytes\" must be between 1024 and "
+     "67108864 (64 MiB), got 100\n"
+     "invalid-max-response-bytes.yml:9:25: \"max_response_bytes\" must be between 1024 and "
+     "67108864 (64 MiB), got 1073741824\n"
+     "invalid-max-response-bytes.yml:12:25: \"max_response_bytes\" must be a whole number of "
+     "bytes, got \"-1\"\n"
+     "invalid-max-response-bytes.yml:15:25: \"max_response_bytes\" must be between 1024 and "
+     "67108864 (64 MiB), got 123456789012345678901234567890\n"},
+    {"invalid-missing-certificate.yml",
+     "invalid-missing-certificate.yml:2:5: missing required key \"certificate\" in target "
+     "\"fabrikam\"\n"},
+    {"invalid-missing-name.yml",
+     "invalid-missing-name.yml:2:5: missing required key \"name\" in target #1\n"},
+    {"invalid-missing-organization.yml",
+     "invalid-missing-organization.yml:2:5: missing required key \"organization\" in target "
+     "\"fabrikam\"\n"},
+    {"invalid-multiple-documents.yml",
+     "invalid-multiple-documents.yml:6:1: only one YAML document is allowed; found a second one\n"},
+    {"invalid-multiple-errors.yml",
+     "invalid-multiple-errors.yml:5:3: unknown key \"certifcate\" in defaults (did you mean "
+     "\"certificate\"?)\n"
+     "invalid-multiple-errors.yml:7:5: missing required key \"certificate\" in target "
+     "\"fabrikam\"\n"
+     "invalid-multiple-errors.yml:8:19: invalid organization \"fabrikam\": must be the tenant's "
+     "domain name, like \"fabrikam.com\"\n"
+     "invalid-multiple-errors.yml:10:17: invalid thumbprint "
+     "\"7595DBDEA83DACB5757441D44899BCDB9911253\": must be 40 hexadecimal digits (the "
+     "certificate's SHA-1), got 39\n"
+     "invalid-multiple-errors.yml:11:14: timeout 2m is longer than interval 1m\n"
+     "invalid-multiple-errors.yml:12:11: duplicate target name \"fabrikam\" (first defined at line "
+     "7)\n"
+     "invalid-multiple-errors.yml:15:18: invalid connect_to "
+     "\"outlook.office365.com:443:127.0.0.1\": expected HOST:PORT:CONNECT_HOST:CONNECT_PORT\n"
+     "invalid-multiple-errors.yml:16:25: \"max_response_bytes\" must be between 1024 and 67108864 "
+     "(64 MiB), got 0\n"
+     "invalid-multiple-errors.yml:17:5: missing required key \"name\" in target #3\n"
+     "invalid-multiple-errors.yml:19:12: \"proxy\": invalid URL \"http://proxy.example\": missing "
+     "port (expected http://host:port)\n"
+     "invalid-multiple-errors.yml:20:15: \"interval\": invalid duration \"soon\": expected a "
+     "number, got \"soon\"\n"},
+    {"invalid-no-targets.yml", "invalid-no-targets.yml: missing required key \"targets\"\n"},
+    {"invalid-null-targets.yml",
+     "invalid-null-targets.yml:1:1: \"targets\" is empty; define at least one target\n"},
+    {"invalid-organization.yml",
+     "invalid-organization.yml:5:19: invalid organization \"fabrikam\": must be the tenant's "
+     "domain name, like \"fabrikam.com\"\n"
+     "invalid-organization.yml:7:19: invalid organization \"10.0.0.1\": must be the tenant's "
+     "domain name, like \"fabrikam.com\"\n"
+     "invalid-organization.yml:9:19: invalid organization \"https://fabrikam.com\": must be the "
+     "tenant's domain name, like \"fabrikam.com\"\n"
+     "invalid-organization.yml:11:19: invalid organization \"-fabrikam.com\": must be the tenant's "
+     "domain name, like \"fabrikam.com\"\n"},
+    {"invalid-principal-id.yml",
+     "invalid-principal-id.yml:3:17: invalid token_issuer "
+     "\"00000001-0000-0000-c000-000000000000@9188040d-6c67-4c5b-b112-36a304b66dad\": must be a "
+     "GUID like \"00000002-0000-0ff1-ce00-000000000000\"\n"
+     "invalid-principal-id.yml:7:19: invalid service_name \"Exchange\": must be a GUID like "
+     "\"00000002-0000-0ff1-ce00-000000000000\"\n"},
+    {"invalid-proxy.yml",
+     "invalid-proxy.yml:6:12: \"proxy\": invalid URL \"https://proxy.example:3128\": must be "
+     "http://host:port (the proxy is reached over plain HTTP, then CONNECT)\n"
+     "invalid-proxy.yml:9:12: \"proxy\": invalid URL \"socks5://<redacted>@proxy.example:1080\": "
+     "scheme must be http or https\n"
+     "invalid-proxy.yml:12:12: \"proxy\": invalid URL \"http://proxy.example\": missing port "
+     "(expected http://host:port)\n"
+     "invalid-proxy.yml:15:12: \"proxy\": invalid URL \"http://proxy.example:3128/proxy.pac\": "
+     "must not have a path, query or fragment\n"
+     "invalid-proxy.yml:18:12: \"proxy\": invalid URL \"proxy.example:3128\": must start with "
+     "http:// or https://\n"},
+    {"invalid-syntax.yml",
+     "invalid-syntax.yml:5:5: invalid YAML: end of sequence flow not found\n"},
+    {"invalid-target-not-map.yml",
+     "invalid-target-not-map.yml:4:3: target #3 must be a map, got an empty value\n"
+     "invalid-target-not-map.yml:4:5: target #1 must be a map, got a string\n"},
+    {"invalid-targets-not-list.yml",
+     "invalid-targets-not-list.yml:2:3: \"targets\" must be a list of targets, got a map\n"},
+    {"invalid-thumbprint.yml",
+     "invalid-thumbprint.yml:6:17: invalid thumbprint \"7595DBDEA83DACB5757441D44899BCDB991125\": "
+     "must be 40 hexadecimal digits (the certificate's SHA-1), got 38\n"
+     "invalid-thumbprint.yml:9:17: invalid thumbprint "
+     "\"7595DBDEA83DACB5757441D44899BCDB9911253G\": \"G\" is not a hexadecimal digit\n"
+     "invalid-thumbprint.yml:12:17: invalid thumbprint "
+     "\"9F86D081884C7D659A2FEAA0C55AD015A3BF4F1B2B0B822CD15D6C15B0F00A08\": must be 40 hexadecimal "
+     "digits (the certificate's SHA-1), got 64\n"},
+    {"invalid-timeout-longer-than-interval.yml",
+     "invalid-timeout-longer-than-interval.yml:7:14: timeout 90s is longer than interval 1m\n"
+     "invalid-timeout-longer-than-interval.yml:10:14: timeout 20s is longer than interval 10s\n"},
+    {"invalid-top-level-sequence.yml",
+     "invalid-top-level-sequence.yml:1:1: the top level must be a map with a \"targets\" list, got "
+     "a sequence\n"},
+    {"invalid-unknown-key.yml",
+     "invalid-unknown-key.yml:5:5: unknown key \"timout\" in target \"fabrikam\" (did you mean "
+     "\"timeout\"?)\n"
+     "invalid-unknown-key.yml:6:5: unknown key \"Interval\" in target \"fabrikam\" (did you mean "
+     "\"interval\"?)\n"
+     "invalid-unknown-key.yml:7:5: unknown key \"certificate_password\" in target \"fabrikam\"\n"},
+    {"invalid-unknown-top-level-key.yml",
+     "invalid-unknown-top-level-key.yml: missing required key \"targets\"\n"
+     "invalid-unknown-top-level-key.yml:1:1: unknown top-level key \"default\" (did you mean "
+     "\"defaults\"?)\n"
+     "invalid-unknown-top-level-key.yml:3:1: unknown top-level key \"target\" (did you mean "
+     "\"targets\"?)\n"},
+    {"invalid-url.yml",
+     "invalid-url.yml:3:16: \"service_uri\": invalid URL "
+     "\"ftp://outlook.office365.com/PushNotifications\": scheme must be http or https\n"
+     "invalid-url.yml:7:18: \"service_uri\": invalid URL "
+     "\"outlook.office365.com/PushNotifications\": must start with http:// or https://\n"
+     "invalid-url.yml:8:24: \"auth_metadata_url\": invalid URL \"https:///metadata/json/1\": "
+     "missing host\n"
+     "invalid-url.yml:11:18: \"service_uri\": invalid URL "
+     "\"https://<redacted>@outlook.office365.com/PushNotifications\": must not contain "
+     "user:password@\n"
+     "invalid-url.yml:12:24: \"auth_metadata_url\": invalid URL "
+     "\"https://accounts.accesscontrol.windows.net:0/metadata/json/1/\": port \"0\" is not a "
+     "number between 1 and 65535\n"
+     "invalid-url.yml:15:18: \"service_uri\": invalid URL "
+     "\"https://outlook.office365.com/PushNotifications#top\": must not contain a fragment (#...)\n"
+     "invalid-url.yml:16:24: \"auth_metadata_url\": invalid URL \"https://accounts.accesscontrol "
+     "windows.net/metadata\": must not contain spaces or control characters\n"},
+    {"invalid-wrong-type.yml",
+     "invalid-wrong-type.yml:4:7: \"organization\" must be a string, got a map\n"
+     "invalid-wrong-type.yml:5:18: \"certificate\" must be a string, got a sequence\n"
+     "invalid-wrong-type.yml:6:14: \"timeout\" must be a string like \"30s\", got a sequence\n"
+     "invalid-wrong-type.yml:7:5: \"interval\" must be a string like \"30s\", got an empty value\n"
+     "invalid-wrong-type.yml:8:25: \"max_response_bytes\" must be a whole number of bytes, got "
+     "\"1MiB\"\n"
+     "invalid-wrong-type.yml:9:17: \"connect_to\" must be a list of strings like "
+     "[\"outlook.office365.com:443:127.0.0.1:8443\"], got a string\n"},
+};
+
+TEST(LoadConfigFileTest, EveryInvalidSampleGivesItsExactErrors) {
+  for (const auto& [file, want] : kInvalidSamples) {
+    ConfigLoadResult result = LoadConfigFile(kTestdata + "/" + file);
+    EXPECT_FALSE(result.ok()) << file;
+    EXPECT_FALSE(result.config.has_value()) << file;
+    EXPECT_EQ(RelativeErrorText(result), want) << file;
+  }
+}
+
+// A sample without an expectation (or the reverse) would silently test
+// nothing, so the table and the directory must agree.
+TEST(LoadConfigFileTest, TableCoversEveryInvalidSample) {
+  std::set<std::string> on_disk;
+  for (const auto& entry : std::filesystem::directory_iterator(kTestdata)) {
+    std::string name = entry.path().filename().string();
+    if (name.rfind("invalid-", 0) == 0) on_disk.insert(name);
+  }
+  std::set<std::string> in_table;
+  for (const auto& [file, want] : kInvalidSamples) in_table.insert(file);
+  EXPECT_EQ(on_disk, in_table);
+  EXPECT_GE(in_table.size(), 20u);
+}
+
+ConfigLoadResult LoadValid(const std::string& file) {
+  ConfigLoadResult result = LoadConfigFile(kTestdata + "/" + file);
+  EXPECT_TRUE(result.ok()) << result.ErrorText();
+  EXPECT_TRUE(result.errors.empty());
+  return result;
+}
+
+TEST(LoadConfigFileTest, MinimalTargetTakesBuiltInDefaults) {
+  ConfigLoadResult result = LoadValid("valid-minimal.yml");
+  ASSERT_TRUE(result.ok());
+  const Config& config = *result.config;
+  EXPECT_EQ(config.path, kTestdata + "/valid-minimal.yml");
+  ASSERT_EQ(config.targets.size(), 1u);
+  const TargetConfig& t = config.targets[0];
+  EXPECT_EQ(t.name, "fabrikam");
+  EXPECT_EQ(t.organization, "fabrikam.com");
+  EXPECT_EQ(t.service_uri, "https://outlook.office365.com/PushNotifications");
+  EXPECT_EQ(t.auth_metadata_url,
+            "https://accounts.accesscontrol.windows.net/metadata/json/1/?realm=fabrikam.com");
+  EXPECT_EQ(t.certificate, kTestdata + "/auth.pem");
+  EXPECT_EQ(t.private_key, "");
+  EXPECT_EQ(t.private_key_password_file, "");
+  EXPECT_EQ(t.thumbprint, "");
+  EXPECT_EQ(t.ca_file, "");
+  EXPECT_TRUE(t.connect_to.empty());
+  EXPECT_EQ(t.proxy, "");
+  EXPECT_EQ(t.timeout, seconds(30));
+  EXPECT_EQ(t.interval, seconds(60));
+  EXPECT_EQ(t.service_name, "00000002-0000-0ff1-ce00-000000000000");
+  EXPECT_EQ(t.token_issuer, "00000001-0000-0000-c000-000000000000");
+  EXPECT_EQ(t.max_response_bytes, 1048576u);
+}
+
+TEST(LoadConfigFileTest, FullSampleMergesDefaultsAndResolvesPaths) {
+  ConfigLoadResult result = LoadValid("valid-full.yml");
+  ASSERT_TRUE(result.ok());
+  const Config& config = *result.config;
+  ASSERT_EQ(config.targets.size(), 2u);
+
+  // Every key set on the target itself: the target wins over defaults.
+  const TargetConfig& f = config.targets[0];
+  EXPECT_EQ(f.name, "fabrikam");
+  EXPECT_EQ(f.organization, "fabrikam.com");
+  EXPECT_EQ(f.service_uri, "https://outlook.office365.com/PushNotifications");
+  EXPECT_EQ(f.auth_metadata_url,
+            "https://accounts.accesscontrol.windows.net/metadata/json/1/?realm=fabrikam.com");
+  EXPECT_EQ(f.certificate, "/etc/pushprobe/auth.pem");
+  EXPECT_EQ(f.private_key,
+            std::filesystem::path(kTestdata).parent_path().string() + "/keys/auth.key");
+  EXPECT_EQ(f.private_key_password_file, kTestdata + "/auth.pass");
+  EXPECT_EQ(f.thumbprint, "7595DBDEA83DACB5757441D44899BCDB9911253C");
+  EXPECT_EQ(f.ca_file, kTestdata + "/ca/bundle.pem");
+  ASSERT_EQ(f.connect_to.size(), 2u);
+  EXPECT_EQ(f.connect_to[0].host, "outlook.office365.com");
+  EXPECT_EQ(f.connect_to[0].port, 443);
+  EXPECT_EQ(f.connect_to[0].connect_host, "::1");
+  EXPECT_EQ(f.connect_to[0].connect_port, 8443);
+  EXPECT_EQ(f.connect_to[1].host, "accounts.accesscontrol.windows.net");
+  EXPECT_EQ(f.connect_to[1].port, 0);
+  EXPECT_EQ(f.connect_to[1].connect_host, "127.0.0.1");
+  EXPECT_EQ(f.connect_to[1].connect_port, 0);
+  EXPECT_EQ(f.proxy, "");  // an empty proxy turns off the one from defaults
+  EXPECT_EQ(f.timeout, minutes(1));
+  EXPECT_EQ(f.interval, hours(1) + minutes(30));
+  EXPECT_EQ(f.service_name, "00000002-0000-0ff1-ce00-000000000000");
+  EXPECT_EQ(f.token_issuer, "00000001-0000-0000-c000-000000000000");
+  EXPECT_EQ(f.max_response_bytes, 1024u);
+
+  // Only name, organization and thumbprint set: the rest comes from
+  // defaults, or from the built-in values where defaults are silent.
+  const TargetConfig& c = config.targets[1];
+  EXPECT_EQ(c.name, "contoso_eu.1");
+  EXPECT_EQ(c.organization, "contoso.onmicrosoft.com");
+  EXPECT_EQ(c.service_uri, "https://outlook.office365.com/PushNotifications");
+  EXPECT_EQ(
+      c.auth_metadata_url,
+      "https://accounts.accesscontrol.windows.net/metadata/json/1/?realm=contoso.onmicrosoft.com");
+  EXPECT_EQ(c.certificate, kTestdata + "/certs/auth.pem");
+  EXPECT_EQ(c.private_key, "");
+  EXPECT_EQ(c.private_key_password_file, "");
+  EXPECT_EQ(c.thumbprint, "7595DBDEA83DACB5757441D44899BCDB9911253C");
+  EXPECT_EQ(c.ca_file, "/etc/ssl/certs/ca-certificates.crt");
+  ASSERT_EQ(c.connect_to.size(), 1u);
+  EXPECT_EQ(c.connect_to[0].host, "outlook.office365.com");
+  EXPECT_EQ(c.connect_to[0].port, 443);
+  EXPECT_EQ(c.connect_to[0].connect_host, "127.0.0.1");
+  EXPECT_EQ(c.connect_to[0].connect_port, 8443);
+  EXPECT_EQ(c.proxy, "http://probe:s3cret@proxy.example:3128");
+  EXPECT_EQ(c.timeout, seconds(20));
+  EXPECT_EQ(c.interval, minutes(2));
+  EXPECT_EQ(c.service_name, "00000002-0000-0ff1-ce00-000000000000");
+  EXPECT_EQ(c.token_issuer, "00000001-0000-0000-c000-000000000000");
+  EXPECT_EQ(c.max_response_bytes, 2097152u);
+}
+
+TEST(LoadConfigFileTest, EmptySectionsAreAbsentAndLimitsAreInclusive) {
+  ConfigLoadResult result = LoadValid("valid-empty-sections.yml");
+  ASSERT_TRUE(result.ok());
+  ASSERT_EQ(result.config->targets.size(), 1u);
+  const TargetConfig& t = result.config->targets[0];
+  EXPECT_EQ(t.organization, "fabrikam.com");  // lower-cased
+  EXPECT_EQ(t.auth_metadata_url,
+            "https://accounts.accesscontrol.windows.net/metadata/json/1/?realm=fabrikam.com");
+  EXPECT_EQ(t.certificate, "/etc/pushprobe/auth.p12");
+  EXPECT_EQ(t.timeout, kMaxTimeout);
+  EXPECT_EQ(t.interval, minutes(10));
+}
+
+TEST(LoadConfigFileTest, MissingFileIsAnErrorNotAThrow) {
+  ConfigLoadResult result = LoadConfigFile(kTestdata + "/no-such-file.yml");
+  EXPECT_FALSE(result.ok());
+  EXPECT_EQ(RelativeErrorText(result),
+            "no-such-file.yml: cannot read config file: No such file or directory\n");
+}
+
+TEST(LoadConfigFileTest, DirectoryIsAnErrorNotAThrow) {
+  ConfigLoadResult result = LoadConfigFile(kTestdata);
+  EXPECT_FALSE(result.ok());
+  EXPECT_EQ(result.ErrorText(), kTestdata + ": cannot read config file: Is a directory\n");
+}
+
+TEST(LoadConfigFileTest, RelativeConfigPathResolvesAgainstItsAbsoluteDirectory) {
+  std::filesystem::path saved = std::filesystem::current_path();
+  std::filesystem::current_path(kTestdata);
+  std::string directory = std::filesystem::current_path().string();
+  ConfigLoadResult result = LoadConfigFile("valid-minimal.yml");
+  std::filesystem::current_path(saved);
+  ASSERT_TRUE(result.ok()) << result.ErrorText();
+  EXPECT_EQ(result.config->path, "valid-minimal.yml");
+  EXPECT_EQ(result.config->targets[0].certificate, directory + "/auth.pem");
+}
+
+constexpr const char* kMinimal = R"(targets:
+  - name: fabrikam
+    organization: fabrikam.com
+    certificate: auth.pem
+)";
+
+TEST(LoadConfigStringTest, ResolvesPathsAgainstTheNamedFilesDirectory) {
+  ConfigLoadResult result = LoadConfigString(kMinimal, "/etc/pushprobe/pushprobe.yml");
+  ASSERT_TRUE(result.ok()) << result.ErrorText();
+  EXPECT_EQ(result.config->path, "/etc/pushprobe/pushprobe.yml");
+  EXPECT_EQ(result.config->targets[0].certificate, "/etc/pushprobe/auth.pem");
+
+  result = LoadConfigString(kMinimal, "pushprobe.yml");
+  ASSERT_TRUE(result.ok()) << result.ErrorText();
+  EXPECT_EQ(result.config->targets[0].certificate, "auth.pem");
+}
+
+TEST(LoadConfigStringTest, NamesTheFileInErrors) {
+  ConfigLoadResult result = LoadConfigString("targets: []\n", "<stdin>");
+  EXPECT_EQ(result.ErrorText(), "<stdin>:1:10: \"targets\" is empty; define at least one target\n");
+}
+
+TEST(LoadConfigStringTest, DeepNestingIsAnErrorNotACrash) {
+  std::string yaml = "targets: " + std::string(5000, '[') + std::string(5000, ']') + "\n";
+  ConfigLoadResult result = LoadConfigString(yaml, "deep.yml");
+  EXPECT_FALSE(result.ok());
+  ASSERT_FALSE(result.errors.empty());
+}
+
+TEST(LoadConfigStringTest, NonStringKeysAreRejected) {
+  ConfigLoadResult result = LoadConfigString(R"(targets:
+  - name: fabrikam
+    organization: fabrikam.com
+    certificate: auth.pem
+    ? [timeout]
+    : 30s
+)",
+                                             "keys.yml");
+  EXPECT_EQ(result.ErrorText(),
+            "keys.yml:5:7: keys must be strings, got a sequence in target \"fabrikam\"\n");
+}
+
+TEST(LoadConfigStringTest, SuggestsOnlyCloseKeys) {
+  ConfigLoadResult result = LoadConfigString(R"(targets:
+  - name: fabrikam
+    organization: fabrikam.com
+    certificate: auth.pem
+    proxi: http://proxy.example:3128
+    ca: /etc/ssl/ca.pem
+    thumprint: 7595DBDEA83DACB5757441D44899BCDB9911253C
+)",
+                                             "keys.yml");
+  EXPECT_EQ(result.ErrorText(),
+            "keys.yml:5:5: unknown key \"proxi\" in target \"fabrikam\" (did you mean \"proxy\"?)\n"
+            "keys.yml:6:5: unknown key \"ca\" in target \"fabrikam\"\n"
+            "keys.yml:7:5: unknown key \"thumprint\" in target \"fabrikam\" (did you mean "
+            "\"thumbprint\"?)\n");
+}
+
+TEST(ConfigErrorTest, ToStringWithAndWithoutPosition) {
+  EXPECT_EQ((ConfigError{"a.yml", 3, 7, "bad"}).ToString(), "a.yml:3:7: bad");
+  EXPECT_EQ((ConfigError{"a.yml", 0, 0, "bad"}).ToString(), "a.yml: bad");
+}
+
+}  // namespace
+}  // namespace pushprobe

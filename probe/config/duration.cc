@@ -68,7 +68,7 @@ Expected<Duration> ParseDuration(std::string_view text) {
     std::string_view unit = text.substr(unit_begin, i - unit_begin);
     if (unit.empty()) {
       if (i < text.size() && text[i] == '.') {
-        return fail("fractions are not supported; use a smaller unit (\"1500ms\", not \"1.5s\")");
+        return fail("fractions are not supported; combine units instead, like \"1m30s\"");
       }
       return fail("missing unit after " + Quote(digits) + " (use " + std::string(kUnitList) + ")");
     }

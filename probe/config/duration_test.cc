@@ -62,8 +62,8 @@ TEST(ParseDurationTest, RejectsWithSpecificMessage) {
       {"30s ", "invalid duration \"30s \": expected a number, got \" \""},
       {"1 s", "invalid duration \"1 s\": missing unit after \"1\" (use ms, s, m, h, d, w or y)"},
       {"1.5s",
-       "invalid duration \"1.5s\": fractions are not supported; use a smaller unit (\"1500ms\", "
-       "not \"1.5s\")"},
+       "invalid duration \"1.5s\": fractions are not supported; combine units instead, like "
+       "\"1m30s\""},
       {"30s1m",
        "invalid duration \"30s1m\": units must go from largest to smallest, each at most "
        "once"},

@@ -31,7 +31,10 @@ std::string RedactedYaml(const Config& config) {
         << Secret(t.private_key_password_file);
     out << YAML::Key << "thumbprint" << YAML::Value << t.thumbprint;
     out << YAML::Key << "ca_file" << YAML::Value << t.ca_file;
-    out << YAML::Key << "connect_to" << YAML::Value << YAML::BeginSeq;
+    out << YAML::Key << "connect_to" << YAML::Value;
+    // Flow style only when empty, to print "[]" on the key's line.
+    if (t.connect_to.empty()) out << YAML::Flow;
+    out << YAML::BeginSeq;
     for (const ConnectTo& rule : t.connect_to) out << FormatConnectTo(rule);
     out << YAML::EndSeq;
     out << YAML::Key << "proxy" << YAML::Value << RedactUserinfo(t.proxy);

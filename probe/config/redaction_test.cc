@@ -1,1 +1,103 @@
+#include "probe/config/redaction.h"
+
 #include <gtest/gtest.h>
+#include <yaml-cpp/yaml.h>
+
+#include <set>
+#include <string>
+
+#include "probe/config/config_loader.h"
+
+namespace pushprobe {
+namespace {
+
+const std::string kTestdata = PUSHPROBE_CONFIG_TESTDATA;
+
+TEST(RedactedYamlTest, HidesSecretsAndShowsEverythingElse) {
+  Config config;
+  config.path = "/etc/pushprobe/pushprobe.yml";
+  TargetConfig t;
+  t.name = "fabrikam";
+  t.organization = "fabrikam.com";
+  t.auth_metadata_url =
+      "https://accounts.accesscontrol.windows.net/metadata/json/1/?realm=fabrikam.com";
+  t.certificate = "/etc/pushprobe/auth.pem";
+  t.private_key = "/etc/pushprobe/auth.key";
+  t.private_key_password_file = "/etc/pushprobe/auth.pass";
+  t.thumbprint = "7595DBDEA83DACB5757441D44899BCDB9911253C";
+  t.ca_file = "/etc/ssl/certs/ca-certificates.crt";
+  t.connect_to = {{"outlook.office365.com", 443, "::1", 8443}, {"", 0, "127.0.0.1", 0}};
+  t.proxy = "http://probe:s3cret@proxy.example:3128";
+  t.timeout = std::chrono::seconds(90);
+  t.interval = std::chrono::minutes(5);
+  config.targets.push_back(t);
+  TargetConfig bare;
+  bare.name = "contoso";
+  bare.organization = "contoso.com";
+  bare.auth_metadata_url = "https://user:pw@metadata.example/json";
+  bare.certificate = "auth.p12";
+  config.targets.push_back(bare);
+
+  EXPECT_EQ(RedactedYaml(config), R"(targets:
+  - name: fabrikam
+    organization: fabrikam.com
+    service_uri: https://outlook.office365.com/PushNotifications
+    auth_metadata_url: https://accounts.accesscontrol.windows.net/metadata/json/1/?realm=fabrikam.com
+    certificate: <redacted>
+    private_key: <redacted>
+    private_key_password_file: <redacted>
+    thumbprint: 7595DBDEA83DACB5757441D44899BCDB9911253C
+    ca_file: /etc/ssl/certs/ca-certificates.crt
+    connect_to:
+      - outlook.office365.com:443:[::1]:8443
+      - "::127.0.0.1:"
+    proxy: http://<redacted>@proxy.example:3128
+    timeout: 1m30s
+    interval: 5m
+    service_name: 00000002-0000-0ff1-ce00-000000000000
+    token_issuer: 00000001-0000-0000-c000-000000000000
+    max_response_bytes: 1048576
+  - name: contoso
+    organization: contoso.com
+    service_uri: https://outlook.office365.com/PushNotifications
+    auth_metadata_url: https://<redacted>@metadata.example/json
+    certificate: <redacted>
+    private_key: ""
+    private_key_password_file: ""
+    thumbprint: ""
+    ca_file: ""
+    connect_to: []
+    proxy: ""
+    timeout: 30s
+    interval: 1m
+    service_name: 00000002-0000-0ff1-ce00-000000000000
+    token_issuer: 00000001-0000-0000-c000-000000000000
+    max_response_bytes: 1048576
+)");
+}
+
+TEST(RedactedYamlTest, NoSecretSurvivesAnywhere) {
+  ConfigLoadResult result = LoadConfigFile(kTestdata + "/valid-full.yml");
+  ASSERT_TRUE(result.ok()) << result.ErrorText();
+  std::string yaml = RedactedYaml(*result.config);
+  for (const char* secret : {"s3cret", "auth.pem", "auth.key", "auth.pass", "probe:"}) {
+    EXPECT_EQ(yaml.find(secret), std::string::npos) << secret << " in\n" << yaml;
+  }
+}
+
+// Adding a target key to the loader but not to the redacted view (or the
+// reverse) fails here: the output must show exactly the keys a target accepts.
+TEST(RedactedYamlTest, PrintsEveryKeyTheLoaderAccepts) {
+  ConfigLoadResult result = LoadConfigFile(kTestdata + "/valid-full.yml");
+  ASSERT_TRUE(result.ok()) << result.ErrorText();
+  YAML::Node printed = YAML::Load(RedactedYaml(*result.config));
+  YAML::Node full = YAML::LoadFile(kTestdata + "/valid-full.yml");
+  std::set<std::string> printed_keys, accepted_keys;
+  for (const auto& kv : printed["targets"][0]) printed_keys.insert(kv.first.as<std::string>());
+  for (const auto& kv : full["targets"][0]) accepted_keys.insert(kv.first.as<std::string>());
+  EXPECT_EQ(printed_keys, accepted_keys);
+  EXPECT_EQ(printed_keys.size(), 16u);
+}
+
+}  // namespace
+}  // namespace pushprobe
