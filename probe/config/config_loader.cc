@@ -455,16 +455,13 @@ bool SetTokenIssuer(const Field& field, TargetConfig& target) {
 bool SetMaxResponseBytes(const Field& field, TargetConfig& target) {
   auto text = field.loader.Scalar(field, "a whole number of bytes");
   if (!text) return false;
-  bool digits = !text->empty() && text->size() <= 18;
+  bool digits = !text->empty() && std::all_of(text->begin(), text->end(),
+                                              [](char c) { return c >= '0' && c <= '9'; });
+  // Saturate instead of overflowing: anything past the limit is simply too big.
   std::size_t value = 0;
   for (char c : *text) {
-    if (c < '0' || c > '9') digits = false;
-    if (digits) value = value * 10 + static_cast<std::size_t>(c - '0');
-  }
-  if (!digits && !text->empty() &&
-      std::all_of(text->begin(), text->end(), [](char c) { return c >= '0' && c <= '9'; })) {
-    value = kMaxMaxResponseBytes + 1;  // too many digits: certainly above the limit
-    digits = true;
+    if (!digits || value > kMaxMaxResponseBytes) break;
+    value = value * 10 + static_cast<std::size_t>(c - '0');
   }
   if (!digits) {
     field.loader.ValueError(
