@@ -19,7 +19,11 @@ struct AuthMetadata {
 };
 
 /// Parses the metadata JSON. Member names match case-insensitively. Errors
-/// name what was missing or wrong ("no endpoint with protocol OAuth2").
+/// name what was missing or wrong: "not JSON: <detail>", "not a JSON object",
+/// "no issuer", "issuer has no '@realm'" (and no "realm" either),
+/// "no endpoint with protocol OAuth2", "signing key <n> is not valid base64"
+/// (n counts the entries of "keys" from 1). When "issuer" and "realm" disagree,
+/// the issuer's realm wins: it is the one the issuer's tokens carry.
 Expected<AuthMetadata> ParseAuthMetadata(std::string_view json);
 
 }  // namespace pushprobe

@@ -14,6 +14,12 @@ typedef struct evp_pkey_st EVP_PKEY;
 
 namespace pushprobe {
 
+/// Exchange's own texts for the certificate stage (PROTOCOL.md 2.2): the
+/// exchange_error of a LoadError with kCertMissing, and of kCertWeakKey.
+inline constexpr std::string_view kExchangeMissingCertificateError = "Missing signing certificate.";
+inline constexpr std::string_view kExchangeWeakKeyError =
+    "The signing certificate should have a private key with at least 2048 bits.";
+
 /// \brief The Auth certificate and its private key, loaded from files.
 ///
 /// Immutable once loaded; safe to share between threads.
@@ -35,6 +41,8 @@ class SigningCredential {
   /// \p private_key_path when not empty, else from the certificate file.
   /// \p password_file holds the key's or PKCS#12 password (trailing newline ignored).
   /// A missing key is kCertMissing; a key of another certificate kCertKeyMismatch.
+  /// An unreadable password file, or an encrypted key or PKCS#12 without the
+  /// right password, is kConfig ("cannot decrypt private key /x: bad password").
   static std::variant<SigningCredential, LoadError> Load(const std::string& certificate_path,
                                                          const std::string& private_key_path,
                                                          const std::string& password_file);
@@ -50,12 +58,13 @@ class SigningCredential {
   std::string Issuer() const;      ///< RFC 2253
   WallTime NotBefore() const;
   WallTime NotAfter() const;
-  std::string KeyType() const;     ///< "RSA", "EC", ... of the certificate's public key
+  std::string KeyType() const;  ///< "RSA", "EC", ... of the certificate's public key
   int KeyBits() const;
-  std::string DerBase64() const;   ///< the certificate's DER, base64
+  std::string DerBase64() const;  ///< the certificate's DER, base64
 
   /// RS256 signature of \p data with the private key. Requires has_key().
-  /// \throw std::logic_error without a key.
+  /// \throw std::logic_error without a key or with a non-RSA key;
+  /// std::runtime_error when OpenSSL fails.
   std::string SignRs256(std::string_view data) const;
 
   X509* certificate() const;
@@ -77,6 +86,7 @@ struct CredentialVerdict {
 
 /// Checks key type and size (RSA >= 2048), validity at \p now, and the pin
 /// \p pinned_thumbprint (case-insensitive, spaces and colons ignored; empty: no pin).
+/// The first failing check, in that order, gives the verdict.
 CredentialVerdict EvaluateCredential(const SigningCredential& credential, WallTime now,
                                      std::string_view pinned_thumbprint);
 

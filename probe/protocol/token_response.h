@@ -14,8 +14,8 @@ namespace pushprobe {
 /// \brief A successful token answer. Numbers may arrive as strings or numbers.
 struct TokenGrant {
   std::string token_type;
-  std::string access_token;  ///< secret: never log or print
-  std::int64_t expires_in = 0;  ///< seconds
+  std::string access_token;                ///< secret: never log or print
+  std::int64_t expires_in = 0;             ///< seconds
   std::optional<std::int64_t> not_before;  ///< Unix seconds
   std::optional<std::int64_t> expires_on;  ///< Unix seconds
   std::string resource;
@@ -36,7 +36,8 @@ using TokenAnswer = std::variant<TokenGrant, OAuthError>;
 
 /// Parses a token endpoint body: a grant (access_token and expires_in
 /// required), or an OAuth error (a body with an "error" member). Anything else
-/// is an error naming what was wrong.
+/// is an error naming what was wrong, with at most 80 characters of the body
+/// (control characters escaped, never anything from "access_token" on).
 Expected<TokenAnswer> ParseTokenAnswer(std::string_view json);
 
 }  // namespace pushprobe

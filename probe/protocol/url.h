@@ -10,10 +10,10 @@ namespace pushprobe {
 
 /// \brief An absolute http(s) URL split into what a client needs.
 struct Url {
-  std::string scheme;  ///< "http" or "https", lower case
-  std::string host;    ///< without brackets for IPv6 literals, lower case
-  std::uint16_t port = 0;  ///< explicit or the scheme's default
-  std::string path_and_query;  ///< at least "/"
+  std::string scheme;            ///< "http" or "https", lower case
+  std::string host;              ///< without brackets for IPv6 literals, lower case
+  std::uint16_t port = 0;        ///< explicit or the scheme's default
+  std::string path_and_query;    ///< at least "/"
   std::string ToString() const;  ///< normalised; default port omitted
 };
 
@@ -32,8 +32,9 @@ inline constexpr std::string_view kPublishRelativeReference =
 /// The publish URL for a service Uri, per PROTOCOL.md 2.7.
 Expected<std::string> PublishUrlFor(std::string_view service_uri);
 
-/// True when \p service_uri ends in '/', which makes Exchange post to
-/// ".../PushNotifications/PushNotifications/..." (a classic misconfiguration).
+/// True when \p service_uri's path ends in '/' (and is not just "/"), which
+/// makes Exchange post to ".../PushNotifications/PushNotifications/..." (a
+/// classic misconfiguration).
 bool HasTrailingSlashMisconfiguration(std::string_view service_uri);
 
 }  // namespace pushprobe

@@ -1,0 +1,503 @@
+#include "probe/protocol/signing_credential.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <ctime>
+#include <memory>
+#include <stdexcept>
+#include <system_error>
+
+#include <openssl/bio.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/pkcs12.h>
+#include <openssl/x509.h>
+
+#include "probe/protocol/encoding.h"
+
+namespace pushprobe {
+namespace {
+
+struct X509Free {
+  void operator()(X509* p) const { X509_free(p); }
+};
+struct PkeyFree {
+  void operator()(EVP_PKEY* p) const { EVP_PKEY_free(p); }
+};
+struct BioFree {
+  void operator()(BIO* p) const { BIO_free(p); }
+};
+struct Pkcs12Free {
+  void operator()(PKCS12* p) const { PKCS12_free(p); }
+};
+struct MdCtxFree {
+  void operator()(EVP_MD_CTX* p) const { EVP_MD_CTX_free(p); }
+};
+using X509Ptr = std::unique_ptr<X509, X509Free>;
+using PkeyPtr = std::unique_ptr<EVP_PKEY, PkeyFree>;
+using BioPtr = std::unique_ptr<BIO, BioFree>;
+using Pkcs12Ptr = std::unique_ptr<PKCS12, Pkcs12Free>;
+using MdCtxPtr = std::unique_ptr<EVP_MD_CTX, MdCtxFree>;
+
+using LoadError = SigningCredential::LoadError;
+
+// Certificate files are small; the bound keeps a wrong path (a log, a disk
+// image) from being read whole.
+constexpr long kMaxFileBytes = 4 << 20;
+
+// The reason of the latest OpenSSL error, and an empty queue afterwards so a
+// stale error never surfaces in an unrelated message.
+std::string OpenSslReason() {
+  unsigned long code = ERR_peek_last_error();
+  ERR_clear_error();
+  if (code == 0) return "unknown OpenSSL error";
+  const char* reason = ERR_reason_error_string(code);
+  return reason != nullptr ? reason : "OpenSSL error " + std::to_string(code);
+}
+
+bool ReadFile(const std::string& path, std::string* content, std::string* error) {
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  if (f == nullptr) {
+    *error = std::generic_category().message(errno);
+    return false;
+  }
+  content->clear();
+  char buf[8192];
+  std::size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) {
+    content->append(buf, n);
+    if (content->size() > static_cast<std::size_t>(kMaxFileBytes)) {
+      std::fclose(f);
+      *error = "larger than 4 MiB";
+      return false;
+    }
+  }
+  bool failed = std::ferror(f) != 0;
+  int saved = errno;
+  std::fclose(f);
+  if (failed) {
+    *error = std::generic_category().message(saved);
+    return false;
+  }
+  return true;
+}
+
+BioPtr MemBio(const std::string& data) {
+  return BioPtr(BIO_new_mem_buf(data.data(), static_cast<int>(data.size())));
+}
+
+bool LooksLikePem(const std::string& data) { return data.find("-----BEGIN ") != std::string::npos; }
+
+// Handed to OpenSSL's password callback; records whether the key asked for a
+// password, which is how an encrypted key is told from a missing one.
+struct PasswordSource {
+  const std::string* password = nullptr;  // nullptr: no password file configured
+  bool asked = false;
+};
+
+int PasswordCallback(char* buf, int size, int /*rwflag*/, void* user) {
+  auto* source = static_cast<PasswordSource*>(user);
+  source->asked = true;
+  if (source->password == nullptr) return -1;
+  int n = static_cast<int>(source->password->size());
+  if (n > size) return -1;
+  std::copy(source->password->begin(), source->password->end(), buf);
+  return n;
+}
+
+struct Loaded {
+  X509Ptr cert;
+  PkeyPtr key;
+};
+
+// Reads a private key from PEM (any PKCS#8 or traditional block, encrypted or
+// not) or DER. \p found_none is set when the data holds no key at all.
+std::variant<PkeyPtr, LoadError> ReadKey(const std::string& data, const std::string& path,
+                                         const std::string* password, bool* found_none) {
+  *found_none = false;
+  PasswordSource source{password, false};
+  ERR_clear_error();
+  if (LooksLikePem(data)) {
+    BioPtr bio = MemBio(data);
+    PkeyPtr key(PEM_read_bio_PrivateKey(bio.get(), nullptr, PasswordCallback, &source));
+    if (key) {
+      ERR_clear_error();
+      return key;
+    }
+    std::string reason = OpenSslReason();
+    if (source.asked) {
+      if (password == nullptr) {
+        return LoadError{Reason::kConfig, "cannot decrypt private key " + path +
+                                              ": it is encrypted and no "
+                                              "private_key_password_file is configured"};
+      }
+      return LoadError{Reason::kConfig, "cannot decrypt private key " + path + ": bad password"};
+    }
+    if (data.find("PRIVATE KEY-----") != std::string::npos) {
+      return LoadError{Reason::kCertMissing, "cannot parse private key in " + path + ": " + reason};
+    }
+    *found_none = true;
+    return PkeyPtr();
+  }
+  BioPtr bio = MemBio(data);
+  PkeyPtr key(d2i_PrivateKey_bio(bio.get(), nullptr));
+  ERR_clear_error();
+  if (!key) *found_none = true;
+  return key;
+}
+
+std::variant<Loaded, LoadError> ReadPkcs12(const std::string& data, const std::string& path,
+                                           const std::string* password, bool want_key) {
+  BioPtr bio = MemBio(data);
+  Pkcs12Ptr p12(d2i_PKCS12_bio(bio.get(), nullptr));
+  if (!p12) {
+    ERR_clear_error();
+    return LoadError{Reason::kCertMissing,
+                     "no certificate in " + path + ": neither PEM nor PKCS#12 nor DER"};
+  }
+  const char* pass = password != nullptr ? password->c_str() : nullptr;
+  if (PKCS12_mac_present(p12.get()) != 0) {
+    bool verified = password != nullptr ? PKCS12_verify_mac(p12.get(), pass, -1) == 1
+                                        : PKCS12_verify_mac(p12.get(), nullptr, 0) == 1 ||
+                                              PKCS12_verify_mac(p12.get(), "", 0) == 1;
+    ERR_clear_error();
+    if (!verified) {
+      return LoadError{Reason::kConfig,
+                       password == nullptr
+                           ? "cannot decrypt private key " + path +
+                                 ": it is encrypted and no private_key_password_file is "
+                                 "configured"
+                           : "cannot decrypt private key " + path + ": bad password"};
+    }
+  }
+  EVP_PKEY* key = nullptr;
+  X509* cert = nullptr;
+  STACK_OF(X509)* chain = nullptr;
+  if (PKCS12_parse(p12.get(), pass, &key, &cert, &chain) != 1) {
+    std::string reason = OpenSslReason();
+    // Windows exports often use RC2-40, which OpenSSL 3 keeps in its legacy
+    // provider; saying so saves an administrator a long search.
+    return LoadError{Reason::kCertMissing,
+                     "cannot read PKCS#12 " + path + ": " + reason +
+                         " (legacy encryption such as RC2 is not supported; re-export with "
+                         "AES-256)"};
+  }
+  sk_X509_pop_free(chain, X509_free);
+  Loaded loaded{X509Ptr(cert), PkeyPtr(key)};
+  if (!want_key) loaded.key.reset();
+  if (!loaded.cert) {
+    return LoadError{Reason::kCertMissing, "no certificate in PKCS#12 " + path};
+  }
+  return loaded;
+}
+
+std::variant<Loaded, LoadError> ReadCertificateFile(const std::string& path,
+                                                    const std::string* password, bool want_key) {
+  std::string data;
+  std::string error;
+  if (path.empty()) {
+    return LoadError{Reason::kCertMissing, "no certificate configured"};
+  }
+  if (!ReadFile(path, &data, &error)) {
+    return LoadError{Reason::kCertMissing, "cannot read certificate file " + path + ": " + error};
+  }
+  if (!LooksLikePem(data)) {
+    BioPtr bio = MemBio(data);
+    X509Ptr der(d2i_X509_bio(bio.get(), nullptr));
+    ERR_clear_error();
+    if (der) return Loaded{std::move(der), PkeyPtr()};
+    return ReadPkcs12(data, path, password, want_key);
+  }
+  Loaded loaded;
+  BioPtr bio = MemBio(data);
+  PasswordSource source{password, false};
+  loaded.cert.reset(PEM_read_bio_X509(bio.get(), nullptr, PasswordCallback, &source));
+  ERR_clear_error();
+  if (!loaded.cert) {
+    return LoadError{Reason::kCertMissing, "no certificate in " + path};
+  }
+  if (want_key) {
+    bool none = false;
+    auto key = ReadKey(data, path, password, &none);
+    if (auto* e = std::get_if<LoadError>(&key)) return std::move(*e);
+    loaded.key = std::move(std::get<PkeyPtr>(key));
+  }
+  return loaded;
+}
+
+std::variant<std::string, LoadError> ReadPassword(const std::string& password_file) {
+  std::string password;
+  std::string error;
+  if (!ReadFile(password_file, &password, &error)) {
+    return LoadError{Reason::kConfig, "cannot read password file " + password_file + ": " + error};
+  }
+  while (!password.empty() && (password.back() == '\n' || password.back() == '\r')) {
+    password.pop_back();
+  }
+  return password;
+}
+
+std::string FormatUtc(WallTime t) {
+  std::time_t secs = std::chrono::system_clock::to_time_t(t);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S UTC", &tm);
+  return buf;
+}
+
+std::string DaysPhrase(Duration d) {
+  auto days = std::chrono::duration_cast<std::chrono::hours>(d).count() / 24;
+  if (days < 1) return "less than a day";
+  return std::to_string(days) + (days == 1 ? " day" : " days");
+}
+
+WallTime FromAsn1Time(const ASN1_TIME* t) {
+  std::tm tm{};
+  if (t == nullptr || ASN1_TIME_to_tm(t, &tm) != 1) return WallTime{};
+  return std::chrono::system_clock::from_time_t(timegm(&tm));
+}
+
+std::string NameToString(const X509_NAME* name) {
+  BioPtr bio(BIO_new(BIO_s_mem()));
+  // RFC 2253 without escaping UTF-8 bytes as \XX, so names read as they are.
+  X509_NAME_print_ex(bio.get(), name, 0, XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB);
+  char* data = nullptr;
+  long n = BIO_get_mem_data(bio.get(), &data);
+  return std::string(data, static_cast<std::size_t>(n));
+}
+
+std::string NormalizeThumbprint(std::string_view pin) {
+  std::string out;
+  // Windows' certificate dialog prepends an invisible U+200E when the
+  // thumbprint is copied; it is dropped like the separators.
+  std::string text(pin);
+  for (std::size_t at; (at = text.find("\xE2\x80\x8E")) != std::string::npos;) text.erase(at, 3);
+  for (char c : text) {
+    if (c == ' ' || c == ':' || c == '\t') continue;
+    out += (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c;
+  }
+  return out;
+}
+
+}  // namespace
+
+struct SigningCredential::Impl {
+  X509Ptr cert;
+  PkeyPtr key;
+};
+
+SigningCredential::SigningCredential() : impl_(std::make_unique<Impl>()) {}
+SigningCredential::~SigningCredential() = default;
+SigningCredential::SigningCredential(SigningCredential&&) noexcept = default;
+SigningCredential& SigningCredential::operator=(SigningCredential&&) noexcept = default;
+
+std::variant<SigningCredential, SigningCredential::LoadError> SigningCredential::Load(
+    const std::string& certificate_path, const std::string& private_key_path,
+    const std::string& password_file) {
+  std::string password;
+  const std::string* pass = nullptr;
+  if (!password_file.empty()) {
+    auto read = ReadPassword(password_file);
+    if (auto* e = std::get_if<LoadError>(&read)) return std::move(*e);
+    password = std::move(std::get<std::string>(read));
+    pass = &password;
+  }
+  auto loaded = ReadCertificateFile(certificate_path, pass, private_key_path.empty());
+  if (auto* e = std::get_if<LoadError>(&loaded)) return std::move(*e);
+  Loaded& parts = std::get<Loaded>(loaded);
+
+  std::string key_origin = certificate_path;
+  if (!private_key_path.empty()) {
+    std::string data;
+    std::string error;
+    if (!ReadFile(private_key_path, &data, &error)) {
+      return LoadError{Reason::kCertMissing,
+                       "cannot read private key file " + private_key_path + ": " + error};
+    }
+    bool none = false;
+    auto key = ReadKey(data, private_key_path, pass, &none);
+    if (auto* e = std::get_if<LoadError>(&key)) return std::move(*e);
+    if (none) {
+      return LoadError{Reason::kCertMissing, "no private key in " + private_key_path};
+    }
+    parts.key = std::move(std::get<PkeyPtr>(key));
+    key_origin = private_key_path;
+  }
+  if (!parts.key) {
+    return LoadError{Reason::kCertMissing,
+                     "no private key in " + certificate_path + " and no private_key configured"};
+  }
+  if (EVP_PKEY_eq(X509_get0_pubkey(parts.cert.get()), parts.key.get()) != 1) {
+    ERR_clear_error();
+    return LoadError{Reason::kCertKeyMismatch, "the private key in " + key_origin +
+                                                   " does not belong to the certificate in " +
+                                                   certificate_path};
+  }
+  SigningCredential credential;
+  credential.impl_->cert = std::move(parts.cert);
+  credential.impl_->key = std::move(parts.key);
+  return credential;
+}
+
+std::variant<SigningCredential, SigningCredential::LoadError>
+SigningCredential::LoadCertificateOnly(const std::string& certificate_path,
+                                       const std::string& password_file) {
+  std::string password;
+  const std::string* pass = nullptr;
+  if (!password_file.empty()) {
+    auto read = ReadPassword(password_file);
+    if (auto* e = std::get_if<LoadError>(&read)) return std::move(*e);
+    password = std::move(std::get<std::string>(read));
+    pass = &password;
+  }
+  auto loaded = ReadCertificateFile(certificate_path, pass, false);
+  if (auto* e = std::get_if<LoadError>(&loaded)) return std::move(*e);
+  SigningCredential credential;
+  credential.impl_->cert = std::move(std::get<Loaded>(loaded).cert);
+  return credential;
+}
+
+bool SigningCredential::has_key() const { return impl_->key != nullptr; }
+
+X509* SigningCredential::certificate() const { return impl_->cert.get(); }
+
+EVP_PKEY* SigningCredential::private_key() const { return impl_->key.get(); }
+
+std::string SigningCredential::Thumbprint() const {
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int n = 0;
+  X509_digest(impl_->cert.get(), EVP_sha1(), md, &n);
+  return HexUpper(std::string_view(reinterpret_cast<const char*>(md), n));
+}
+
+std::string SigningCredential::X5t() const {
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int n = 0;
+  X509_digest(impl_->cert.get(), EVP_sha1(), md, &n);
+  return Base64UrlEncode(std::string_view(reinterpret_cast<const char*>(md), n));
+}
+
+std::string SigningCredential::X5tS256() const {
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int n = 0;
+  X509_digest(impl_->cert.get(), EVP_sha256(), md, &n);
+  return Base64UrlEncode(std::string_view(reinterpret_cast<const char*>(md), n));
+}
+
+std::string SigningCredential::Subject() const {
+  return NameToString(X509_get_subject_name(impl_->cert.get()));
+}
+
+std::string SigningCredential::Issuer() const {
+  return NameToString(X509_get_issuer_name(impl_->cert.get()));
+}
+
+WallTime SigningCredential::NotBefore() const {
+  return FromAsn1Time(X509_get0_notBefore(impl_->cert.get()));
+}
+
+WallTime SigningCredential::NotAfter() const {
+  return FromAsn1Time(X509_get0_notAfter(impl_->cert.get()));
+}
+
+std::string SigningCredential::KeyType() const {
+  EVP_PKEY* pub = X509_get0_pubkey(impl_->cert.get());
+  if (pub == nullptr) return "unknown";
+  switch (EVP_PKEY_get_base_id(pub)) {
+    case EVP_PKEY_RSA:
+      return "RSA";
+    case EVP_PKEY_RSA_PSS:
+      return "RSA-PSS";
+    case EVP_PKEY_EC:
+      return "EC";
+    case EVP_PKEY_DSA:
+      return "DSA";
+    case EVP_PKEY_ED25519:
+      return "Ed25519";
+    case EVP_PKEY_ED448:
+      return "Ed448";
+    default: {
+      const char* name = EVP_PKEY_get0_type_name(pub);
+      return name != nullptr ? name : "unknown";
+    }
+  }
+}
+
+int SigningCredential::KeyBits() const {
+  EVP_PKEY* pub = X509_get0_pubkey(impl_->cert.get());
+  return pub != nullptr ? EVP_PKEY_get_bits(pub) : 0;
+}
+
+std::string SigningCredential::DerBase64() const {
+  unsigned char* der = nullptr;
+  int n = i2d_X509(impl_->cert.get(), &der);
+  if (n <= 0) return "";
+  std::string out = Base64Encode(std::string_view(reinterpret_cast<const char*>(der), n));
+  OPENSSL_free(der);
+  return out;
+}
+
+std::string SigningCredential::SignRs256(std::string_view data) const {
+  if (!impl_->key) throw std::logic_error("SignRs256 without a private key");
+  if (EVP_PKEY_get_base_id(impl_->key.get()) != EVP_PKEY_RSA) {
+    throw std::logic_error("SignRs256 needs an RSA key");
+  }
+  MdCtxPtr ctx(EVP_MD_CTX_new());
+  std::size_t len = 0;
+  auto* in = reinterpret_cast<const unsigned char*>(data.data());
+  if (!ctx ||
+      EVP_DigestSignInit(ctx.get(), nullptr, EVP_sha256(), nullptr, impl_->key.get()) != 1 ||
+      EVP_DigestSign(ctx.get(), nullptr, &len, in, data.size()) != 1) {
+    throw std::runtime_error("RS256 signing failed: " + OpenSslReason());
+  }
+  std::string signature(len, '\0');
+  if (EVP_DigestSign(ctx.get(), reinterpret_cast<unsigned char*>(signature.data()), &len, in,
+                     data.size()) != 1) {
+    throw std::runtime_error("RS256 signing failed: " + OpenSslReason());
+  }
+  signature.resize(len);
+  return signature;
+}
+
+CredentialVerdict EvaluateCredential(const SigningCredential& credential, WallTime now,
+                                     std::string_view pinned_thumbprint) {
+  CredentialVerdict verdict;
+  std::string type = credential.KeyType();
+  int bits = credential.KeyBits();
+  if (type != "RSA" || bits < 2048) {
+    verdict.reason = Reason::kCertWeakKey;
+    verdict.message = "the certificate's key is " + type + " " + std::to_string(bits) +
+                      " bits; an RSA key of at least 2048 bits is required";
+    verdict.exchange_error = std::string(kExchangeWeakKeyError);
+    return verdict;
+  }
+  WallTime not_before = credential.NotBefore();
+  if (now < not_before) {
+    verdict.reason = Reason::kCertNotYetValid;
+    verdict.message = "the certificate is not valid before " + FormatUtc(not_before) + " (in " +
+                      DaysPhrase(not_before - now) + ")";
+    return verdict;
+  }
+  WallTime not_after = credential.NotAfter();
+  if (now > not_after) {
+    verdict.reason = Reason::kCertExpired;
+    verdict.message = "the certificate expired on " + FormatUtc(not_after) + " (" +
+                      DaysPhrase(now - not_after) + " ago)";
+    return verdict;
+  }
+  std::string pin = NormalizeThumbprint(pinned_thumbprint);
+  if (!pin.empty()) {
+    std::string actual = credential.Thumbprint();
+    if (pin != actual) {
+      verdict.reason = Reason::kCertThumbprintMismatch;
+      verdict.message = "the certificate's thumbprint " + actual +
+                        " differs from the configured thumbprint " + pin;
+    }
+  }
+  return verdict;
+}
+
+}  // namespace pushprobe

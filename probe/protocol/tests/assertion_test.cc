@@ -1,0 +1,161 @@
+#include "probe/protocol/assertion.h"
+
+#include <gtest/gtest.h>
+#include <openssl/evp.h>
+#include <openssl/x509.h>
+#include <stdlib.h>
+
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
+
+#include <filesystem>
+
+#include "probe/protocol/encoding.h"
+#include "tests/support/test_pki.h"
+
+namespace pushprobe {
+namespace {
+
+constexpr const char* kRealm = "9188040d-6c67-4c5b-b112-36a304b66dad";
+// 2025-11-25 11:20:56 UTC, ManualClock's default.
+const WallTime kNow{std::chrono::seconds{1764069656}};
+
+std::vector<std::string> SplitDots(const std::string& jwt) {
+  std::vector<std::string> parts;
+  std::size_t start = 0;
+  while (true) {
+    auto dot = jwt.find('.', start);
+    parts.push_back(jwt.substr(start, dot - start));
+    if (dot == std::string::npos) break;
+    start = dot + 1;
+  }
+  return parts;
+}
+
+class AssertionTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    std::string tmpl =
+        (std::filesystem::temp_directory_path() / "pushprobe-assert-XXXXXX").string();
+    ASSERT_NE(mkdtemp(tmpl.data()), nullptr);
+    testing::CertSpec spec;
+    spec.common_name = "pushprobe auth";
+    auto cert = testing::SelfSigned(spec);
+    std::string path = tmpl + "/auth.pem";
+    testing::WriteFile(path, cert.cert_pem + cert.key_pem);
+    auto loaded = SigningCredential::Load(path, "", "");
+    std::filesystem::remove_all(tmpl);
+    ASSERT_TRUE(std::holds_alternative<SigningCredential>(loaded));
+    credential_ = new SigningCredential(std::move(std::get<SigningCredential>(loaded)));
+  }
+  static void TearDownTestSuite() {
+    delete credential_;
+    credential_ = nullptr;
+  }
+
+  static AssertionParams Params() {
+    AssertionParams p;
+    p.service_name = "00000002-0000-0ff1-ce00-000000000000";
+    p.realm = kRealm;
+    p.token_issuer = "00000001-0000-0000-c000-000000000000";
+    p.token_endpoint_host = "accounts.accesscontrol.windows.net";
+    p.now = kNow;
+    return p;
+  }
+
+  static SigningCredential* credential_;
+};
+
+SigningCredential* AssertionTest::credential_ = nullptr;
+
+TEST_F(AssertionTest, HeaderIsExact) {
+  ASSERT_NE(credential_, nullptr);
+  EXPECT_EQ(AssertionHeaderJson(*credential_),
+            "{\"typ\":\"JWT\",\"alg\":\"RS256\",\"x5t\":\"" + credential_->X5t() + "\"}");
+}
+
+TEST_F(AssertionTest, ClaimsAreExact) {
+  EXPECT_EQ(AssertionClaimsJson(Params()),
+            R"({"iss":"00000002-0000-0ff1-ce00-000000000000@9188040d-6c67-4c5b-b112-36a304b66dad",)"
+            R"("aud":"00000001-0000-0000-c000-000000000000/accounts.accesscontrol.windows.net)"
+            R"(@9188040d-6c67-4c5b-b112-36a304b66dad","nbf":1764069656,"exp":1764070256})");
+  AssertionParams p = Params();
+  p.now = kNow + std::chrono::milliseconds(999);
+  p.lifetime = std::chrono::seconds(300);
+  EXPECT_EQ(AssertionClaimsJson(p),
+            R"({"iss":"00000002-0000-0ff1-ce00-000000000000@9188040d-6c67-4c5b-b112-36a304b66dad",)"
+            R"("aud":"00000001-0000-0000-c000-000000000000/accounts.accesscontrol.windows.net)"
+            R"(@9188040d-6c67-4c5b-b112-36a304b66dad","nbf":1764069656,"exp":1764069956})");
+}
+
+TEST_F(AssertionTest, ClaimsEscapeWhatJsonRequires) {
+  AssertionParams p = Params();
+  p.service_name = "a\"b\\c";
+  p.realm = "r\n";
+  EXPECT_EQ(AssertionClaimsJson(p).substr(0, 40), R"({"iss":"a\"b\\c@r\n","aud":"00000001-000)");
+}
+
+TEST_F(AssertionTest, JwtIsSignedAndVerifies) {
+  ASSERT_NE(credential_, nullptr);
+  std::string jwt = BuildAssertion(*credential_, Params());
+  std::vector<std::string> parts = SplitDots(jwt);
+  ASSERT_EQ(parts.size(), 3u) << jwt;
+  EXPECT_EQ(jwt.find('='), std::string::npos);
+  EXPECT_EQ(*Base64Decode(parts[0]), AssertionHeaderJson(*credential_));
+  EXPECT_EQ(*Base64Decode(parts[1]), AssertionClaimsJson(Params()));
+
+  std::string signed_part = parts[0] + "." + parts[1];
+  std::string sig = *Base64Decode(parts[2]);
+  auto verify = [&](const std::string& data) {
+    EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+    EVP_PKEY* pub = X509_get0_pubkey(credential_->certificate());
+    EVP_DigestVerifyInit(ctx, nullptr, EVP_sha256(), nullptr, pub);
+    int rc = EVP_DigestVerify(ctx, reinterpret_cast<const unsigned char*>(sig.data()), sig.size(),
+                              reinterpret_cast<const unsigned char*>(data.data()), data.size());
+    EVP_MD_CTX_free(ctx);
+    return rc;
+  };
+  EXPECT_EQ(verify(signed_part), 1);
+  EXPECT_NE(verify(signed_part + "x"), 1);
+}
+
+TEST(TokenRequestTest, BodyIsExact) {
+  std::string resource =
+      TokenResource("00000002-0000-0ff1-ce00-000000000000", "outlook.office365.com", kRealm);
+  EXPECT_EQ(resource,
+            "00000002-0000-0ff1-ce00-000000000000/outlook.office365.com@"
+            "9188040d-6c67-4c5b-b112-36a304b66dad");
+  EXPECT_EQ(TokenRequestBody("eyJh.eyJp.c2ln-_", resource),
+            "grant_type=http%3A%2F%2Foauth.net%2Fgrant_type%2Fjwt%2F1.0%2Fbearer"
+            "&assertion=eyJh.eyJp.c2ln-_"
+            "&resource=00000002-0000-0ff1-ce00-000000000000%2Foutlook.office365.com%40"
+            "9188040d-6c67-4c5b-b112-36a304b66dad");
+  EXPECT_EQ(TokenRequestBody("a b", "x y+z"),
+            "grant_type=http%3A%2F%2Foauth.net%2Fgrant_type%2Fjwt%2F1.0%2Fbearer"
+            "&assertion=a+b&resource=x+y%2Bz");
+}
+
+TEST(MonitoringBatchTest, NotificationIdIsUtc) {
+  EXPECT_EQ(NotificationId(kNow, 1), "20251125-112056-1");
+  EXPECT_EQ(NotificationId(kNow + std::chrono::milliseconds(999), 42), "20251125-112056-42");
+  EXPECT_EQ(NotificationId(WallTime{std::chrono::seconds{1798761599}}, 3), "20261231-235959-3");
+}
+
+TEST(MonitoringBatchTest, BodyIsExact) {
+  const std::string body = MonitoringBatchJson(kNow + std::chrono::milliseconds(123), 1);
+  EXPECT_EQ(body,
+            R"({"notifications":[{"id":"20251125-112056-1",)"
+            R"("payload":{"isMonitoring":true,"tenantId":"","unseenEmailCount":1},)"
+            R"("recipients":[{"appId":"MonitoringProbeAppId",)"
+            R"("deviceId":"0000000000000000000000000000000000000000000000000000000000000000",)"
+            R"("lastSubscriptionUpdate":"\/Date(1764069656123)\/"}]}]})");
+  // And it is JSON whose date string is the .NET form.
+  Poco::JSON::Parser parser;
+  auto root = parser.parse(body).extract<Poco::JSON::Object::Ptr>();
+  auto recipient =
+      root->getArray("notifications")->getObject(0)->getArray("recipients")->getObject(0);
+  EXPECT_EQ(recipient->getValue<std::string>("lastSubscriptionUpdate"), "/Date(1764069656123)/");
+}
+
+}  // namespace
+}  // namespace pushprobe

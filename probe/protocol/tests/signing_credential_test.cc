@@ -1,0 +1,400 @@
+#include "probe/protocol/signing_credential.h"
+
+#include <gtest/gtest.h>
+#include <openssl/bio.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+#include <stdlib.h>
+
+#include <filesystem>
+#include <stdexcept>
+
+#include "probe/protocol/encoding.h"
+#include "tests/support/test_pki.h"
+
+namespace pushprobe {
+namespace {
+
+using pushprobe::testing::CertSpec;
+using pushprobe::testing::IssuedCert;
+using pushprobe::testing::SelfSigned;
+
+// 2025-11-25 11:20:56 UTC, ManualClock's default.
+const WallTime kNow{std::chrono::seconds{1764069656}};
+
+CertSpec AuthSpec() {
+  CertSpec spec;
+  spec.common_name = "pushprobe auth";
+  spec.now = kNow;
+  spec.valid_from_offset = -std::chrono::hours(24);
+  spec.valid_to_offset = std::chrono::hours(24 * 365);
+  return spec;
+}
+
+const IssuedCert& AuthCert() {
+  static const IssuedCert cert = SelfSigned(AuthSpec());
+  return cert;
+}
+
+std::string Digest(const std::string& data, const EVP_MD* md) {
+  unsigned char out[EVP_MAX_MD_SIZE];
+  unsigned int n = 0;
+  EVP_Digest(data.data(), data.size(), out, &n, md, nullptr);
+  return std::string(reinterpret_cast<char*>(out), n);
+}
+
+// The key PEM re-encoded with OpenSSL's traditional ("RSA PRIVATE KEY") or DER form.
+std::string ReencodeKey(const std::string& key_pem, bool der) {
+  BIO* in = BIO_new_mem_buf(key_pem.data(), static_cast<int>(key_pem.size()));
+  EVP_PKEY* key = PEM_read_bio_PrivateKey(in, nullptr, nullptr, nullptr);
+  BIO_free(in);
+  BIO* out = BIO_new(BIO_s_mem());
+  if (der) {
+    i2d_PrivateKey_bio(out, key);
+  } else {
+    PEM_write_bio_PrivateKey_traditional(out, key, nullptr, nullptr, 0, nullptr, nullptr);
+  }
+  char* data = nullptr;
+  long n = BIO_get_mem_data(out, &data);
+  std::string result(data, static_cast<std::size_t>(n));
+  BIO_free(out);
+  EVP_PKEY_free(key);
+  return result;
+}
+
+class SigningCredentialTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string tmpl = (std::filesystem::temp_directory_path() / "pushprobe-cred-XXXXXX").string();
+    ASSERT_NE(mkdtemp(tmpl.data()), nullptr);
+    dir_ = tmpl;
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  std::string Write(const std::string& name, const std::string& content) {
+    std::string path = dir_ + "/" + name;
+    pushprobe::testing::WriteFile(path, content);
+    return path;
+  }
+  std::string Path(const std::string& name) const { return dir_ + "/" + name; }
+
+  static SigningCredential Ok(std::variant<SigningCredential, SigningCredential::LoadError> r) {
+    if (auto* e = std::get_if<SigningCredential::LoadError>(&r)) {
+      ADD_FAILURE() << "load failed: " << e->message;
+      throw std::runtime_error(e->message);
+    }
+    return std::move(std::get<SigningCredential>(r));
+  }
+  static SigningCredential::LoadError Err(
+      std::variant<SigningCredential, SigningCredential::LoadError> r) {
+    if (!std::holds_alternative<SigningCredential::LoadError>(r)) {
+      ADD_FAILURE() << "load succeeded unexpectedly";
+      return {Reason::kNone, ""};
+    }
+    return std::get<SigningCredential::LoadError>(r);
+  }
+
+  std::string dir_;
+};
+
+TEST_F(SigningCredentialTest, LoadsEveryFormat) {
+  const IssuedCert& c = AuthCert();
+  struct Case {
+    const char* name;
+    std::string cert_file;
+    std::string key_file;
+    std::string password_file;
+  };
+  const Case cases[] = {
+      {"cert then key", Write("a.pem", c.cert_pem + c.key_pem), "", ""},
+      {"key then cert", Write("b.pem", c.key_pem + c.cert_pem), "", ""},
+      {"separate key", Write("c.crt", c.cert_pem), Write("c.key", c.key_pem), ""},
+      {"traditional key", Write("d.crt", c.cert_pem), Write("d.key", ReencodeKey(c.key_pem, false)),
+       ""},
+      {"DER key", Write("e.crt", c.cert_pem), Write("e.der", ReencodeKey(c.key_pem, true)), ""},
+      {"DER certificate", Write("f.cer", c.CertDer()), Write("f.key", c.key_pem), ""},
+      {"encrypted key file", Write("g.crt", c.cert_pem),
+       Write("g.key", c.EncryptedKeyPem("s3cret pass")), Write("g.pass", "s3cret pass\n")},
+      {"encrypted key in the certificate file",
+       Write("h.pem", c.cert_pem + c.EncryptedKeyPem("pw")), "", Write("h.pass", "pw\r\n")},
+      {"PKCS#12 named .pem", Write("i.pem", c.Pkcs12("p12 pass")), "", Write("i.pass", "p12 pass")},
+      {"PKCS#12 without password", Write("j.pfx", c.Pkcs12("")), "", ""},
+      {"PKCS#12 with a key file", Write("k.pfx", c.Pkcs12("x")), Write("k.key", c.key_pem),
+       Write("k.pass", "x")},
+  };
+  for (const auto& k : cases) {
+    SCOPED_TRACE(k.name);
+    auto r = SigningCredential::Load(k.cert_file, k.key_file, k.password_file);
+    auto* e = std::get_if<SigningCredential::LoadError>(&r);
+    ASSERT_EQ(e, nullptr) << e->message;
+    const auto& cred = std::get<SigningCredential>(r);
+    EXPECT_TRUE(cred.has_key());
+    EXPECT_NE(cred.private_key(), nullptr);
+    EXPECT_EQ(cred.Thumbprint(), c.Thumbprint());
+  }
+}
+
+TEST_F(SigningCredentialTest, DescribesTheCertificate) {
+  const IssuedCert& c = AuthCert();
+  SigningCredential cred =
+      Ok(SigningCredential::Load(Write("a.pem", c.cert_pem + c.key_pem), "", ""));
+  // Computed independently of the credential: digests of the DER from test_pki.
+  const std::string der = c.CertDer();
+  EXPECT_EQ(cred.Thumbprint(), HexUpper(Digest(der, EVP_sha1())));
+  EXPECT_EQ(cred.Thumbprint(), c.Thumbprint());
+  EXPECT_EQ(cred.Thumbprint().size(), 40u);
+  EXPECT_EQ(cred.X5t(), Base64UrlEncode(Digest(der, EVP_sha1())));
+  EXPECT_EQ(cred.X5t().size(), 27u);
+  EXPECT_EQ(cred.X5t().find('='), std::string::npos);
+  EXPECT_EQ(cred.X5tS256(), Base64UrlEncode(Digest(der, EVP_sha256())));
+  EXPECT_EQ(cred.DerBase64(), Base64Encode(der));
+  EXPECT_EQ(cred.Subject(), "CN=pushprobe auth");
+  EXPECT_EQ(cred.Issuer(), "CN=pushprobe auth");
+  EXPECT_EQ(cred.NotBefore(), kNow - std::chrono::hours(24));
+  EXPECT_EQ(cred.NotAfter(), kNow + std::chrono::hours(24 * 365));
+  EXPECT_EQ(cred.KeyType(), "RSA");
+  EXPECT_EQ(cred.KeyBits(), 2048);
+  EXPECT_NE(cred.certificate(), nullptr);
+}
+
+TEST_F(SigningCredentialTest, DescribesAKnownCertificate) {
+  // Made with
+  //   openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes
+  //     -subj "/CN=known cert/O=pushprobe" -days 3650 (one line)
+  // and the expected values computed with
+  //   openssl x509 -noout -fingerprint -sha1
+  //   openssl x509 -outform DER | openssl dgst -sha1 -binary | basenc --base64url
+  //   openssl x509 -outform DER | openssl dgst -sha256 -binary | basenc --base64url
+  //   openssl x509 -noout -subject -nameopt RFC2253 -dates
+  const std::string known = R"(-----BEGIN CERTIFICATE-----
+MIIBpTCCAU2gAwIBAgIUdqL7SOs6eTbVSy0zy0JWXEWaaDUwCgYIKoZIzj0EAwIw
+KTETMBEGA1UEAwwKa25vd24gY2VydDESMBAGA1UECgwJcHVzaHByb2JlMB4XDTI2
+MTEyNTEyMTAzN1oXDTM2MTEyMjEyMTAzN1owKTETMBEGA1UEAwwKa25vd24gY2Vy
+dDESMBAGA1UECgwJcHVzaHByb2JlMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE
+h2FtRCy3KFm8QaSnLqFRrFaGhdvTrQUhEM0pt8rmu99w+KSPe7eXgMaxocCNOxWX
+WpQeKqNow6XQrUS/42HtEaNTMFEwHQYDVR0OBBYEFM/sPvORP17DKIBAdU77QRzq
+xL94MB8GA1UdIwQYMBaAFM/sPvORP17DKIBAdU77QRzqxL94MA8GA1UdEwEB/wQF
+MAMBAf8wCgYIKoZIzj0EAwIDRgAwQwIgNQZSDEKJ/fhQRX8jnrNhVLNMOQhKRBBp
+4ryUrocgZKUCH1vE9oXuaMu7hgWpRIxPJPSeaDJR/f19bG5nKl5+JYY=
+-----END CERTIFICATE-----
+)";
+  SigningCredential cred =
+      Ok(SigningCredential::LoadCertificateOnly(Write("known.pem", known), ""));
+  EXPECT_EQ(cred.Thumbprint(), "46305834DC704AEB51675058D9D488E848D3FA79");
+  EXPECT_EQ(cred.X5t(), "RjBYNNxwSutRZ1BY2dSI6EjT-nk");
+  EXPECT_EQ(cred.X5tS256(), "cD6TmkNA4smfkp2ar0wk7sLwBjC7Bmrm4jiCfTUaAAQ");
+  EXPECT_EQ(cred.Subject(), "O=pushprobe,CN=known cert");
+  EXPECT_EQ(cred.Issuer(), "O=pushprobe,CN=known cert");
+  EXPECT_EQ(cred.NotBefore(), WallTime{std::chrono::seconds{1795608637}});  // 2026-11-25 12:10:37
+  EXPECT_EQ(cred.NotAfter(), WallTime{std::chrono::seconds{2110968637}});   // 2036-11-22 12:10:37
+  EXPECT_EQ(cred.KeyType(), "EC");
+  EXPECT_EQ(cred.KeyBits(), 256);
+}
+
+TEST_F(SigningCredentialTest, LoadCertificateOnly) {
+  const IssuedCert& c = AuthCert();
+  SigningCredential pem =
+      Ok(SigningCredential::LoadCertificateOnly(Write("a.crt", c.cert_pem), ""));
+  EXPECT_FALSE(pem.has_key());
+  EXPECT_EQ(pem.private_key(), nullptr);
+  EXPECT_EQ(pem.Thumbprint(), c.Thumbprint());
+  EXPECT_THROW(pem.SignRs256("x"), std::logic_error);
+
+  SigningCredential p12 = Ok(SigningCredential::LoadCertificateOnly(Write("b.pfx", c.Pkcs12("pw")),
+                                                                    Write("b.pass", "pw\n")));
+  EXPECT_FALSE(p12.has_key());
+  EXPECT_EQ(p12.Thumbprint(), c.Thumbprint());
+
+  auto missing = Err(SigningCredential::LoadCertificateOnly(Path("none.crt"), ""));
+  EXPECT_EQ(missing.reason, Reason::kCertMissing);
+  EXPECT_EQ(missing.message,
+            "cannot read certificate file " + Path("none.crt") + ": No such file or directory");
+}
+
+TEST_F(SigningCredentialTest, EveryFailureIsSpecific) {
+  const IssuedCert& c = AuthCert();
+  CertSpec other_spec = AuthSpec();
+  other_spec.common_name = "another";
+  other_spec.fresh_key = true;
+  const IssuedCert other = SelfSigned(other_spec);
+
+  const std::string cert = Write("cert.crt", c.cert_pem);
+  const std::string both = Write("both.pem", c.cert_pem + c.key_pem);
+  const std::string key = Write("cert.key", c.key_pem);
+  const std::string other_key = Write("other.key", other.key_pem);
+  const std::string enc_key = Write("enc.key", c.EncryptedKeyPem("right"));
+  const std::string p12 = Write("cert.pfx", c.Pkcs12("right"));
+  const std::string right = Write("right.pass", "right\n");
+  const std::string wrong = Write("wrong.pass", "wrong\n");
+  const std::string garbage = Write("garbage.crt", "this is not a certificate");
+  const std::string key_only = Write("key-only.pem", c.key_pem);
+  const std::string broken_key =
+      Write("broken.key", "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n");
+
+  struct Case {
+    const char* name;
+    std::string cert_file;
+    std::string key_file;
+    std::string password_file;
+    Reason reason;
+    std::string message;
+  };
+  const Case cases[] = {
+      {"missing certificate", Path("missing.crt"), "", "", Reason::kCertMissing,
+       "cannot read certificate file " + Path("missing.crt") + ": No such file or directory"},
+      {"certificate is a directory", dir_, "", "", Reason::kCertMissing,
+       "cannot read certificate file " + dir_ + ": Is a directory"},
+      {"no certificate configured", "", "", "", Reason::kCertMissing, "no certificate configured"},
+      {"missing key file", cert, Path("missing.key"), "", Reason::kCertMissing,
+       "cannot read private key file " + Path("missing.key") + ": No such file or directory"},
+      {"no key anywhere", cert, "", "", Reason::kCertMissing,
+       "no private key in " + cert + " and no private_key configured"},
+      {"key file without a key", cert, cert, "", Reason::kCertMissing, "no private key in " + cert},
+      {"garbage certificate", garbage, "", "", Reason::kCertMissing,
+       "no certificate in " + garbage + ": neither PEM nor PKCS#12 nor DER"},
+      {"PEM without a certificate", key_only, "", "", Reason::kCertMissing,
+       "no certificate in " + key_only},
+      {"wrong PEM password", cert, enc_key, wrong, Reason::kConfig,
+       "cannot decrypt private key " + enc_key + ": bad password"},
+      {"encrypted PEM without password", cert, enc_key, "", Reason::kConfig,
+       "cannot decrypt private key " + enc_key +
+           ": it is encrypted and no private_key_password_file is configured"},
+      {"wrong PKCS#12 password", p12, "", wrong, Reason::kConfig,
+       "cannot decrypt private key " + p12 + ": bad password"},
+      {"PKCS#12 without password", p12, "", "", Reason::kConfig,
+       "cannot decrypt private key " + p12 +
+           ": it is encrypted and no private_key_password_file is configured"},
+      {"missing password file", cert, enc_key, Path("missing.pass"), Reason::kConfig,
+       "cannot read password file " + Path("missing.pass") + ": No such file or directory"},
+      {"key of another certificate", cert, other_key, "", Reason::kCertKeyMismatch,
+       "the private key in " + other_key + " does not belong to the certificate in " + cert},
+      {"PKCS#12 with another key", p12, other_key, right, Reason::kCertKeyMismatch,
+       "the private key in " + other_key + " does not belong to the certificate in " + p12},
+      {"key file overrides the bundled key", both, other_key, "", Reason::kCertKeyMismatch,
+       "the private key in " + other_key + " does not belong to the certificate in " + both},
+  };
+  for (const auto& k : cases) {
+    SCOPED_TRACE(k.name);
+    auto e = Err(SigningCredential::Load(k.cert_file, k.key_file, k.password_file));
+    EXPECT_EQ(e.reason, k.reason);
+    EXPECT_EQ(e.message, k.message);
+  }
+
+  auto broken = Err(SigningCredential::Load(cert, broken_key, ""));
+  EXPECT_EQ(broken.reason, Reason::kCertMissing);
+  EXPECT_EQ(broken.message.rfind("cannot parse private key in " + broken_key + ": ", 0), 0u)
+      << broken.message;
+}
+
+TEST_F(SigningCredentialTest, SignsRs256VerifiablyAndRefusesOtherKeys) {
+  const IssuedCert& c = AuthCert();
+  SigningCredential cred =
+      Ok(SigningCredential::Load(Write("a.pem", c.cert_pem + c.key_pem), "", ""));
+  const std::string data = "header.claims";
+  std::string sig = cred.SignRs256(data);
+  EXPECT_EQ(sig.size(), 256u);
+  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+  EVP_PKEY* pub = X509_get0_pubkey(cred.certificate());
+  ASSERT_EQ(EVP_DigestVerifyInit(ctx, nullptr, EVP_sha256(), nullptr, pub), 1);
+  EXPECT_EQ(EVP_DigestVerify(ctx, reinterpret_cast<const unsigned char*>(sig.data()), sig.size(),
+                             reinterpret_cast<const unsigned char*>(data.data()), data.size()),
+            1);
+  EVP_MD_CTX_free(ctx);
+
+  CertSpec ec_spec = AuthSpec();
+  ec_spec.key_type = "EC";
+  IssuedCert ec = SelfSigned(ec_spec);
+  SigningCredential ec_cred =
+      Ok(SigningCredential::Load(Write("ec.pem", ec.cert_pem + ec.key_pem), "", ""));
+  EXPECT_EQ(ec_cred.KeyType(), "EC");
+  EXPECT_EQ(ec_cred.KeyBits(), 256);
+  EXPECT_THROW(ec_cred.SignRs256(data), std::logic_error);
+}
+
+class EvaluateCredentialTest : public SigningCredentialTest {
+ protected:
+  SigningCredential Load(const CertSpec& spec) {
+    IssuedCert c = SelfSigned(spec);
+    return Ok(SigningCredential::Load(Write("c.pem", c.cert_pem + c.key_pem), "", ""));
+  }
+};
+
+TEST_F(EvaluateCredentialTest, AcceptsAGoodCertificate) {
+  SigningCredential cred = Load(AuthSpec());
+  CredentialVerdict v = EvaluateCredential(cred, kNow, "");
+  EXPECT_EQ(v.reason, Reason::kNone);
+  EXPECT_EQ(v.message, "");
+  EXPECT_EQ(v.exchange_error, "");
+  // The pin is normalised: case, spaces, colons and the invisible mark
+  // Windows' certificate dialog copies along.
+  std::string pin = ToLowerAscii(cred.Thumbprint());
+  std::string spaced = "\xE2\x80\x8E";
+  for (std::size_t i = 0; i < pin.size(); i += 2) {
+    spaced += pin.substr(i, 2) + (i % 4 == 0 ? ":" : " ");
+  }
+  EXPECT_EQ(EvaluateCredential(cred, kNow, spaced).reason, Reason::kNone) << spaced;
+}
+
+TEST_F(EvaluateCredentialTest, WeakKeys) {
+  CertSpec ec = AuthSpec();
+  ec.key_type = "EC";
+  CredentialVerdict v = EvaluateCredential(Load(ec), kNow, "");
+  EXPECT_EQ(v.reason, Reason::kCertWeakKey);
+  EXPECT_EQ(v.message,
+            "the certificate's key is EC 256 bits; an RSA key of at least 2048 bits is required");
+  EXPECT_EQ(v.exchange_error,
+            "The signing certificate should have a private key with at least 2048 bits.");
+
+  CertSpec small = AuthSpec();
+  small.key_bits = 1024;
+  v = EvaluateCredential(Load(small), kNow, "");
+  EXPECT_EQ(v.reason, Reason::kCertWeakKey);
+  EXPECT_EQ(v.message,
+            "the certificate's key is RSA 1024 bits; an RSA key of at least 2048 bits is "
+            "required");
+  EXPECT_EQ(v.exchange_error, kExchangeWeakKeyError);
+}
+
+TEST_F(EvaluateCredentialTest, Validity) {
+  CertSpec future = AuthSpec();
+  future.valid_from_offset = std::chrono::hours(24 * 3 + 1);
+  future.valid_to_offset = std::chrono::hours(24 * 30);
+  CredentialVerdict v = EvaluateCredential(Load(future), kNow, "");
+  EXPECT_EQ(v.reason, Reason::kCertNotYetValid);
+  EXPECT_EQ(v.message, "the certificate is not valid before 2025-11-28 12:20:56 UTC (in 3 days)");
+  EXPECT_EQ(v.exchange_error, "");
+
+  CertSpec expired = AuthSpec();
+  expired.valid_from_offset = -std::chrono::hours(24 * 400);
+  expired.valid_to_offset = -std::chrono::hours(24 * 12 + 1);
+  v = EvaluateCredential(Load(expired), kNow, "");
+  EXPECT_EQ(v.reason, Reason::kCertExpired);
+  EXPECT_EQ(v.message, "the certificate expired on 2025-11-13 10:20:56 UTC (12 days ago)");
+
+  v = EvaluateCredential(Load(expired), kNow - std::chrono::hours(20), "");
+  EXPECT_EQ(v.message, "the certificate expired on 2025-11-13 10:20:56 UTC (11 days ago)");
+
+  CertSpec just = AuthSpec();
+  just.valid_to_offset = -std::chrono::hours(2);
+  v = EvaluateCredential(Load(just), kNow, "");
+  EXPECT_EQ(v.message, "the certificate expired on 2025-11-25 09:20:56 UTC (less than a day ago)");
+
+  CertSpec one = AuthSpec();
+  one.valid_to_offset = -std::chrono::hours(25);
+  v = EvaluateCredential(Load(one), kNow, "");
+  EXPECT_EQ(v.message, "the certificate expired on 2025-11-24 10:20:56 UTC (1 day ago)");
+}
+
+TEST_F(EvaluateCredentialTest, PinMismatchShowsBoth) {
+  SigningCredential cred = Load(AuthSpec());
+  CredentialVerdict v =
+      EvaluateCredential(cred, kNow, "75 95 db de a8 3d ac b5 75 74 41 d4 48 99 bc db 99 11 25 3c");
+  EXPECT_EQ(v.reason, Reason::kCertThumbprintMismatch);
+  EXPECT_EQ(v.message, "the certificate's thumbprint " + cred.Thumbprint() +
+                           " differs from the configured thumbprint "
+                           "7595DBDEA83DACB5757441D44899BCDB9911253C");
+}
+
+}  // namespace
+}  // namespace pushprobe
