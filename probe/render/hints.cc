@@ -3,8 +3,9 @@
 #include <algorithm>
 #include <cctype>
 #include <chrono>
-#include <cstdlib>
+#include <initializer_list>
 #include <optional>
+#include <string>
 #include <string_view>
 
 #include "probe/render/format.h"
@@ -198,6 +199,18 @@ std::string StatusPhrase(const Ctx& c) {
   return status > 0 ? "HTTP " + std::to_string(status) : "an unexpected HTTP status";
 }
 
+// A service URI with a trailing slash resolves the relative publish path to
+// ".../PushNotifications/PushNotifications/..." (PROTOCOL.md 2.7).
+bool DoubledServicePath(const Ctx& c) {
+  constexpr std::string_view kDoubled = "/PushNotifications/PushNotifications/";
+  const auto doubled = [&](std::string_view url) {
+    return url.find(kDoubled) != std::string_view::npos;
+  };
+  if (doubled(c.result.facts.publish_url) || doubled(StageFact(c, "publish_url"))) return true;
+  if (const HttpRequestFacts* r = LastRequest(c)) return doubled(r->url);
+  return false;
+}
+
 // Ordered: within a reason, specific rules come before the general one.
 const HintRule kRules[] = {
     // A healthy run: only the coming certificate expiry deserves a step.
@@ -212,7 +225,15 @@ const HintRule kRules[] = {
                     RenewalSteps()});
      }},
 
-    // Configuration.
+    // Configuration: the most specific message first.
+    {StageId::kConfiguration, Reason::kConfig,
+     [](const Ctx& c) { return Mentions(c, "Push Notifications settings could not be found"); },
+     [](const Ctx&) {
+       return std::string(
+           "Push notifications to Office 365 are not enabled: run "
+           "Enable-PushNotificationProxy -Organization <tenant domain>, then "
+           "Restart-Service MSExchangeHM so Exchange's probe reads the settings.");
+     }},
     {StageId::kConfiguration, Reason::kConfig,
      [](const Ctx& c) {
        return Mentions(c, "domain of your Office 365") || Mentions(c, "organization");
@@ -230,14 +251,6 @@ const HintRule kRules[] = {
               "domain> -Uri " +
               std::string(kDefaultServiceUri) +
               " (no trailing slash); pushprobe's `service_uri` defaults to the same.";
-     }},
-    {StageId::kConfiguration, Reason::kConfig,
-     [](const Ctx& c) { return Mentions(c, "Push Notifications settings could not be found"); },
-     [](const Ctx&) {
-       return std::string(
-           "Push notifications to Office 365 are not enabled: run "
-           "Enable-PushNotificationProxy -Organization <tenant domain>, then "
-           "Restart-Service MSExchangeHM so Exchange's probe reads the settings.");
      }},
     {StageId::kConfiguration, Reason::kConfig, [](const Ctx& c) { return Mentions(c, "metadata"); },
      [](const Ctx&) {
@@ -537,13 +550,7 @@ const HintRule kRules[] = {
 
     // HTTP status, by stage.
     {StageId::kPublish, Reason::kHttpStatus,
-     [](const Ctx& c) {
-       return HttpStatus(c) == 404 &&
-              (c.result.facts.publish_url.find("/PushNotifications/PushNotifications/") !=
-                   std::string::npos ||
-               StageFact(c, "publish_url").find("/PushNotifications/PushNotifications/") !=
-                   std::string::npos);
-     },
+     [](const Ctx& c) { return HttpStatus(c) == 404 && DoubledServicePath(c); },
      [](const Ctx&) {
        return "The push proxy URI has a trailing slash, so the publish URL became "
               ".../PushNotifications/PushNotifications/... (404). Remove the slash: "

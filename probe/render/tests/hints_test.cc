@@ -137,6 +137,18 @@ TEST(HintFor, TrailingSlashInServiceUri) {
   EXPECT_NE(HintFor(b.Build()).find("transient"), std::string::npos);
 }
 
+TEST(HintFor, TrailingSlashSeenOnlyInTheRequest) {
+  ProbeResultBuilder b = Failing(StageId::kPublish, Reason::kHttpStatus, "HTTP 404");
+  HttpRequestFacts q;
+  q.method = "POST";
+  q.url =
+      "https://outlook.office365.com/PushNotifications/PushNotifications/service.svc/"
+      "PublishOnPremNotifications";
+  q.status = 404;
+  b.Fail(StageId::kPublish, Reason::kHttpStatus, "HTTP 404", 1ms).requests.push_back(q);
+  EXPECT_NE(HintFor(b.Build()).find("trailing slash"), std::string::npos);
+}
+
 TEST(HintFor, TokenRejectedDecodesXMsDiagnostics) {
   const std::map<std::string, std::string> expected = {
       {"2000000;reason=\"x\";error_category=\"invalid_signature\"", "signature"},
@@ -157,6 +169,11 @@ TEST(HintFor, ConfigurationNamesTheMissingSetting) {
   const std::string hint = HintFor(samples::ConfigFailureResult());
   EXPECT_NE(hint.find("Enable-PushNotificationProxy -Organization"), std::string::npos) << hint;
   EXPECT_NE(hint.find("\"contoso\""), std::string::npos) << hint;
+
+  ProbeResultBuilder disabled = Failing(StageId::kConfiguration, Reason::kConfig,
+                                        "Push Notifications settings could not be found. "
+                                        "(no push notification proxy for this organization)");
+  EXPECT_NE(HintFor(disabled.Build()).find("not enabled"), std::string::npos);
 
   ProbeResultBuilder b =
       Failing(StageId::kConfiguration, Reason::kConfig, "service_uri is not an https URL");
