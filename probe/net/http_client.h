@@ -20,8 +20,12 @@ std::optional<std::string> FindHeader(const HttpHeaders& headers, std::string_vi
 
 struct HttpRequest {
   std::string method = "GET";
-  std::string url;      ///< absolute http:// or https:// URL
-  HttpHeaders headers;  ///< sent as given; Host and Content-Length are added by the client
+  std::string url;  ///< absolute http:// or https:// URL
+  /// Sent as given, in order. The client adds Host and Content-Length (a
+  /// caller's own are dropped: framing belongs to the client) and
+  /// "Connection: close" unless the caller sent a Connection header, since
+  /// every request uses its own connection.
+  HttpHeaders headers;
   std::string body;
   std::size_t max_response_bytes = 1 << 20;  ///< larger bodies fail as kMalformedResponse
 };
@@ -38,18 +42,20 @@ struct HttpResponse {
 
 /// \brief The outcome of one exchange: a response, or a failure as data.
 struct HttpOutcome {
-  Reason error = Reason::kNone;  ///< kNone when a complete response was read
-  std::string error_message;     ///< specific, e.g. "connection refused by 127.0.0.1:8443"
+  Reason error = Reason::kNone;          ///< kNone when a complete response was read
+  std::string error_message;             ///< specific, e.g. "connection refused by 127.0.0.1:8443"
   std::optional<HttpResponse> response;  ///< set when error == kNone
   HttpRequestFacts facts;                ///< always filled as far as the exchange got
   bool ok() const { return error == Reason::kNone; }
 };
 
 struct HttpClientOptions {
-  std::string ca_file;                ///< PEM trust anchors; empty: the system store
-  std::vector<ConnectTo> connect_to;  ///< curl --connect-to rules
-  std::string proxy;                  ///< "http://host:port"; CONNECT for https
-  bool reuse_tls_sessions = true;     ///< resume TLS sessions across requests
+  std::string ca_file;  ///< PEM trust anchors; empty: the system store
+  /// curl --connect-to rules; the first matching rule wins. Not applied when
+  /// a proxy is set: the proxy decides where the target host is.
+  std::vector<ConnectTo> connect_to;
+  std::string proxy;  ///< "http://host:port"; CONNECT tunnel for https, absolute-form for http
+  bool reuse_tls_sessions = true;  ///< resume TLS sessions across requests
 };
 
 /// \brief A minimal HTTP/1.1 client built for measuring, not for browsing.

@@ -1,0 +1,61 @@
+#include "probe/net/certificate_facts.h"
+
+#include <openssl/asn1.h>
+#include <openssl/evp.h>
+#include <openssl/x509.h>
+
+#include <ctime>
+#include <memory>
+
+#include "probe/net/http_date.h"
+
+namespace pushprobe::net_internal {
+namespace {
+
+std::string NameToString(const X509_NAME* name) {
+  if (name == nullptr) return "";
+  std::unique_ptr<BIO, decltype(&BIO_free)> bio(BIO_new(BIO_s_mem()), &BIO_free);
+  if (!bio || X509_NAME_print_ex(bio.get(), name, 0, XN_FLAG_RFC2253) < 0) return "";
+  char* data = nullptr;
+  const long len = BIO_get_mem_data(bio.get(), &data);
+  return len > 0 ? std::string(data, static_cast<std::size_t>(len)) : std::string();
+}
+
+WallTime ToWallTime(const ASN1_TIME* t) {
+  std::tm tm{};
+  if (t == nullptr || ASN1_TIME_to_tm(t, &tm) != 1) return WallTime{};
+  return WallTimeFromUtc(tm).value_or(WallTime{});
+}
+
+}  // namespace
+
+CertificateFacts FactsOf(X509* cert) {
+  CertificateFacts facts;
+  if (cert == nullptr) return facts;
+  facts.subject = NameToString(X509_get_subject_name(cert));
+  facts.issuer = NameToString(X509_get_issuer_name(cert));
+  facts.not_before = ToWallTime(X509_get0_notBefore(cert));
+  facts.not_after = ToWallTime(X509_get0_notAfter(cert));
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int md_len = 0;
+  if (X509_digest(cert, EVP_sha1(), md, &md_len) == 1) {
+    static constexpr char kHex[] = "0123456789ABCDEF";
+    for (unsigned int i = 0; i < md_len; ++i) {
+      facts.thumbprint.push_back(kHex[md[i] >> 4]);
+      facts.thumbprint.push_back(kHex[md[i] & 0xF]);
+    }
+  }
+  return facts;
+}
+
+std::vector<CertificateFacts> PeerChainFacts(SSL* ssl) {
+  std::vector<CertificateFacts> chain;
+  // On the client side the peer chain includes the leaf (SSL_get_peer_cert_chain(3)).
+  STACK_OF(X509)* certs = SSL_get_peer_cert_chain(ssl);
+  if (certs != nullptr) {
+    for (int i = 0; i < sk_X509_num(certs); ++i) chain.push_back(FactsOf(sk_X509_value(certs, i)));
+  }
+  return chain;
+}
+
+}  // namespace pushprobe::net_internal

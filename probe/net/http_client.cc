@@ -1,0 +1,539 @@
+#include "probe/net/http_client.h"
+
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
+
+#include <cctype>
+#include <cerrno>
+#include <cstdio>
+#include <stdexcept>
+
+#include "probe/net/certificate_facts.h"
+#include "probe/net/connection.h"
+#include "probe/net/http_date.h"
+#include "probe/net/http_url.h"
+#include "probe/net/net_status.h"
+#include "probe/net/resolver.h"
+#include "probe/net/response_parser.h"
+#include "probe/net/tls_session_cache.h"
+
+namespace pushprobe {
+
+using net_internal::Connection;
+using net_internal::EqualsIgnoreCase;
+using net_internal::HttpUrl;
+using net_internal::IoResult;
+using net_internal::NetStatus;
+using net_internal::ResolvedAddress;
+using net_internal::ResponseParser;
+
+std::optional<std::string> FindHeader(const HttpHeaders& headers, std::string_view name) {
+  for (const auto& [key, value] : headers) {
+    if (EqualsIgnoreCase(key, name)) return value;
+  }
+  return std::nullopt;
+}
+
+namespace {
+
+// What the verify callback learnt about the presented chain. The callback
+// lets the handshake continue whatever it finds, so that the chain can always
+// be recorded; the decision is taken afterwards, before any byte of the
+// request is sent.
+struct VerifyState {
+  int chain_error = X509_V_OK;
+  int name_error = X509_V_OK;
+  bool called = false;
+};
+
+int VerifyStateIndex() {
+  static const int index = SSL_get_ex_new_index(0, nullptr, nullptr, nullptr, nullptr);
+  return index;
+}
+
+int VerifyCallback(int preverify_ok, X509_STORE_CTX* store) {
+  auto* ssl =
+      static_cast<SSL*>(X509_STORE_CTX_get_ex_data(store, SSL_get_ex_data_X509_STORE_CTX_idx()));
+  auto* state = ssl != nullptr ? static_cast<VerifyState*>(SSL_get_ex_data(ssl, VerifyStateIndex()))
+                               : nullptr;
+  if (state == nullptr) return preverify_ok;
+  state->called = true;
+  if (!preverify_ok) {
+    const int err = X509_STORE_CTX_get_error(store);
+    if (err == X509_V_ERR_HOSTNAME_MISMATCH || err == X509_V_ERR_IP_ADDRESS_MISMATCH) {
+      state->name_error = err;
+    } else if (state->chain_error == X509_V_OK) {
+      state->chain_error = err;
+    }
+  }
+  return 1;
+}
+
+bool IsTokenChar(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) ||
+         std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
+}
+
+bool IsToken(std::string_view s) {
+  if (s.empty()) return false;
+  for (char c : s) {
+    if (!IsTokenChar(c)) return false;
+  }
+  return true;
+}
+
+bool HasLineBreakOrNul(std::string_view s) {
+  return s.find_first_of(std::string_view("\r\n\0", 3)) != std::string_view::npos;
+}
+
+std::string StripBrackets(const std::string& host) {
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
+    return host.substr(1, host.size() - 2);
+  }
+  return host;
+}
+
+struct ClientShared {
+  ClientShared(HttpClientOptions o, const Clock& c) : options(std::move(o)), clock(c) {}
+  ~ClientShared() {
+    if (ctx != nullptr) SSL_CTX_free(ctx);
+  }
+  ClientShared(const ClientShared&) = delete;
+  ClientShared& operator=(const ClientShared&) = delete;
+  HttpClientOptions options;
+  const Clock& clock;
+  SSL_CTX* ctx = nullptr;
+  net_internal::TlsSessionCache sessions;
+  net_internal::LookupFunction lookup = net_internal::SystemLookup;
+};
+
+// One request, start to finish. Each step returns a failure already phrased
+// for an administrator; facts are filled as the exchange progresses.
+class Exchange {
+ public:
+  Exchange(ClientShared& shared, const HttpRequest& request, const Deadline& deadline,
+           HttpOutcome& out)
+      : shared_(shared),
+        request_(request),
+        deadline_(deadline),
+        out_(out),
+        facts_(out.facts),
+        started_(shared.clock.SteadyNow()) {}
+
+  NetStatus Run() {
+    NetStatus status = Prepare();
+    if (status.ok()) status = Dial();
+    if (status.ok() && proxy_ && url_.https()) status = OpenTunnel();
+    if (status.ok() && url_.https()) status = StartTls();
+    if (status.ok()) status = WriteRequest();
+    if (status.ok()) status = ReadResponse();
+    RememberSession();
+    return status;
+  }
+
+ private:
+  Duration Since(SteadyTime t) const { return shared_.clock.SteadyNow() - t; }
+
+  NetStatus TimedOut(const std::string& what) const {
+    char seconds[32];
+    std::snprintf(seconds, sizeof(seconds), "%.3f", ToSeconds(Since(started_)));
+    return NetStatus::Fail(Reason::kTimeout,
+                           "timed out after " + std::string(seconds) + " s " + what);
+  }
+
+  // "outlook.office365.com (127.0.0.1:8443)", or just the address when the
+  // host is a literal that says the same.
+  std::string Peer() const {
+    const std::string who = proxy_ ? "proxy " + proxy_url_.Authority() : url_.host;
+    if (facts_.connected_address.empty()) return who;
+    return who + " (" + facts_.connected_address + ")";
+  }
+
+  NetStatus Prepare() {
+    facts_.method = request_.method;
+    facts_.url = request_.url;
+    facts_.client_request_id = FindHeader(request_.headers, "client-request-id").value_or("");
+    std::string error;
+    if (!net_internal::ParseHttpUrl(request_.url, &url_, &error)) {
+      return NetStatus::Fail(Reason::kConfig, error);
+    }
+    if (!IsToken(request_.method)) {
+      return NetStatus::Fail(Reason::kInternal, "invalid HTTP method");
+    }
+    for (const auto& [name, value] : request_.headers) {
+      // Values may hold secrets, so only the name is named.
+      if (!IsToken(name) || HasLineBreakOrNul(value)) {
+        return NetStatus::Fail(Reason::kInternal, "request header \"" +
+                                                      (IsToken(name) ? name : std::string("?")) +
+                                                      "\" contains characters not allowed in HTTP");
+      }
+    }
+    if (!shared_.options.proxy.empty()) {
+      if (!net_internal::ParseHttpUrl(shared_.options.proxy, &proxy_url_, &error) ||
+          proxy_url_.https()) {
+        return NetStatus::Fail(Reason::kConfig, "proxy must be http://host:port, got \"" +
+                                                    shared_.options.proxy + "\"");
+      }
+      proxy_ = true;
+      facts_.via_proxy = true;
+      dial_host_ = proxy_url_.host;
+      dial_port_ = proxy_url_.port;
+      return NetStatus::Ok();
+    }
+    dial_host_ = url_.host;
+    dial_port_ = url_.port;
+    for (const ConnectTo& rule : shared_.options.connect_to) {
+      if ((rule.host.empty() || EqualsIgnoreCase(StripBrackets(rule.host), url_.host)) &&
+          (rule.port == 0 || rule.port == url_.port)) {
+        if (!rule.connect_host.empty())
+          dial_host_ = net_internal::ToLower(StripBrackets(rule.connect_host));
+        if (rule.connect_port != 0) dial_port_ = rule.connect_port;
+        break;
+      }
+    }
+    return NetStatus::Ok();
+  }
+
+  NetStatus Dial() {
+    const SteadyTime dns_start = shared_.clock.SteadyNow();
+    std::vector<ResolvedAddress> addresses;
+    NetStatus status =
+        net_internal::Resolve(dial_host_, dial_port_, deadline_, shared_.lookup, &addresses);
+    facts_.timings.dns = Since(dns_start);
+    if (!status.ok()) {
+      if (proxy_) status.message += " (the proxy)";
+      return status;
+    }
+    const SteadyTime connect_start = shared_.clock.SteadyNow();
+    std::string failures;
+    for (const ResolvedAddress& address : addresses) {
+      auto connection = std::make_unique<Connection>();
+      IoResult r = connection->Connect(address, deadline_);
+      if (r.ok()) {
+        connection_ = std::move(connection);
+        facts_.connected_address = address.ToString();
+        facts_.timings.connect = Since(connect_start);
+        return NetStatus::Ok();
+      }
+      const std::string where = proxy_ ? "proxy " + address.ToString() : address.ToString();
+      if (r.kind == IoResult::Kind::kTimeout) {
+        facts_.timings.connect = Since(connect_start);
+        return TimedOut("connecting to " + (proxy_ ? "proxy " : std::string()) + dial_host_ + " (" +
+                        address.ToString() + ")");
+      }
+      if (!failures.empty()) failures += "; ";
+      failures += r.error_number == ECONNREFUSED ? "connection refused by " + where
+                                                 : "cannot connect to " + where + ": " + r.detail;
+    }
+    facts_.timings.connect = Since(connect_start);
+    if (!net_internal::IsIpLiteral(dial_host_)) failures += " (" + dial_host_ + ")";
+    return NetStatus::Fail(proxy_ ? Reason::kProxy : Reason::kConnect, failures);
+  }
+
+  NetStatus OpenTunnel() {
+    const SteadyTime start = shared_.clock.SteadyNow();
+    const std::string target = url_.Authority();
+    const std::string connect_request =
+        "CONNECT " + target + " HTTP/1.1\r\nHost: " + target + "\r\n\r\n";
+    const std::string proxy_name = "proxy " + facts_.connected_address;
+    IoResult r = connection_->WriteAll(connect_request, deadline_);
+    // The proxy's answer is read one byte at a time so that nothing of the
+    // TLS stream that follows it is consumed here.
+    ResponseParser parser(/*head_request=*/true, 0);
+    while (r.ok() && !parser.done() && !parser.failed()) {
+      char byte;
+      r = connection_->ReadSome(&byte, 1, deadline_);
+      if (r.ok()) parser.Feed(std::string_view(&byte, 1));
+    }
+    facts_.timings.connect += Since(start);
+    if (r.kind == IoResult::Kind::kTimeout) {
+      return TimedOut("waiting for " + proxy_name + " to open a tunnel to " + target);
+    }
+    if (!r.ok()) {
+      return NetStatus::Fail(Reason::kProxy,
+                             proxy_name + " " +
+                                 (r.kind == IoResult::Kind::kClosed ? "closed the connection"
+                                                                    : "failed: " + r.detail) +
+                                 " during CONNECT " + target);
+    }
+    if (parser.failed()) {
+      return NetStatus::Fail(Reason::kProxy, proxy_name + " sent an invalid answer to CONNECT " +
+                                                 target + ": " + parser.error());
+    }
+    const HttpResponse& answer = parser.response();
+    if (answer.status < 200 || answer.status > 299) {
+      return NetStatus::Fail(Reason::kProxy,
+                             proxy_name + " refused CONNECT " + target + ": HTTP " +
+                                 std::to_string(answer.status) +
+                                 (answer.reason_phrase.empty() ? "" : " " + answer.reason_phrase));
+    }
+    return NetStatus::Ok();
+  }
+
+  NetStatus StartTls() {
+    const SteadyTime start = shared_.clock.SteadyNow();
+    SSL* ssl = SSL_new(shared_.ctx);
+    if (ssl == nullptr) {
+      return NetStatus::Fail(Reason::kInternal, "cannot create a TLS connection: " +
+                                                    net_internal::DrainOpenSslErrors());
+    }
+    SSL_set_ex_data(ssl, VerifyStateIndex(), &verify_);
+    SSL_set_verify(ssl, SSL_VERIFY_PEER, VerifyCallback);
+    // SNI, Host and the name check all use the URL's host, whatever
+    // connect_to or the proxy changed about where TCP goes.
+    const bool literal = net_internal::IsIpLiteral(url_.host);
+    X509_VERIFY_PARAM* param = SSL_get0_param(ssl);
+    X509_VERIFY_PARAM_set_hostflags(param, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
+    const bool name_set = literal ? X509_VERIFY_PARAM_set1_ip_asc(param, url_.host.c_str()) == 1
+                                  : X509_VERIFY_PARAM_set1_host(param, url_.host.c_str(), 0) == 1;
+    if (!name_set || (!literal && SSL_set_tlsext_host_name(ssl, url_.host.c_str()) != 1)) {
+      SSL_free(ssl);
+      return NetStatus::Fail(Reason::kInternal, "cannot set the TLS host name " + url_.host);
+    }
+    if (shared_.options.reuse_tls_sessions) {
+      session_key_ =
+          net_internal::TlsSessionCache::Key(url_.host, url_.port, facts_.connected_address);
+      if (SSL_SESSION* session = shared_.sessions.Get(session_key_)) {
+        SSL_set_session(ssl, session);
+        SSL_SESSION_free(session);
+      }
+    }
+    IoResult r = connection_->Handshake(ssl, deadline_);
+    facts_.timings.tls = Since(start);
+    facts_.server_chain = net_internal::PeerChainFacts(ssl);
+    if (!r.ok()) {
+      if (r.kind == IoResult::Kind::kTimeout) {
+        return TimedOut("during the TLS handshake with " + Peer());
+      }
+      std::string why;
+      if (r.kind == IoResult::Kind::kClosed) {
+        why = "the server closed the connection";
+      } else if (r.error_number == ECONNRESET) {
+        why = "connection reset by peer";
+      } else {
+        why = r.detail;
+      }
+      return NetStatus::Fail(Reason::kTlsHandshake,
+                             "TLS handshake with " + Peer() + " failed: " + why);
+    }
+    facts_.tls_version = SSL_get_version(ssl);
+    facts_.tls_session_reused = SSL_session_reused(ssl) == 1;
+    return CheckVerification(ssl);
+  }
+
+  NetStatus CheckVerification(SSL* ssl) {
+    const std::string leaf =
+        facts_.server_chain.empty() ? "(none)" : facts_.server_chain.front().subject;
+    int chain_error = verify_.chain_error;
+    int name_error = verify_.name_error;
+    if (!verify_.called) {
+      // A resumed session skips verification; only verified sessions are
+      // cached, and OpenSSL carries their result along.
+      const long result = SSL_get_verify_result(ssl);
+      if (!facts_.tls_session_reused) chain_error = X509_V_ERR_UNSPECIFIED;
+      if (result != X509_V_OK) chain_error = static_cast<int>(result);
+    }
+    if (facts_.server_chain.empty() && chain_error == X509_V_OK) {
+      chain_error = X509_V_ERR_UNSPECIFIED;
+    }
+    if (chain_error != X509_V_OK) {
+      facts_.tls_verify_error = X509_verify_cert_error_string(chain_error);
+      return NetStatus::Fail(Reason::kTlsUntrusted,
+                             "server certificate " + leaf + " of " + url_.host +
+                                 " is not trusted: " + facts_.tls_verify_error);
+    }
+    if (name_error != X509_V_OK) {
+      facts_.tls_verify_error = X509_verify_cert_error_string(name_error);
+      return NetStatus::Fail(Reason::kTlsHostname,
+                             "certificate for " + leaf + " does not match host " + url_.host);
+    }
+    facts_.tls_verified = true;
+    return NetStatus::Ok();
+  }
+
+  std::string RequestHead() const {
+    const std::string target = proxy_ && !url_.https()
+                                   ? url_.scheme + "://" + url_.HostHeader() + url_.target
+                                   : url_.target;
+    std::string head = request_.method + " " + target + " HTTP/1.1\r\n";
+    head += "Host: " + url_.HostHeader() + "\r\n";
+    for (const auto& [name, value] : request_.headers) {
+      // The client owns message framing; a caller's own Host or
+      // Content-Length could only contradict it.
+      if (EqualsIgnoreCase(name, "Host") || EqualsIgnoreCase(name, "Content-Length")) continue;
+      head += name + ": " + value + "\r\n";
+    }
+    if (!FindHeader(request_.headers, "Connection")) head += "Connection: close\r\n";
+    const std::string& m = request_.method;
+    if (!request_.body.empty() || m == "POST" || m == "PUT" || m == "PATCH") {
+      head += "Content-Length: " + std::to_string(request_.body.size()) + "\r\n";
+    }
+    head += "\r\n";
+    return head;
+  }
+
+  NetStatus WriteRequest() {
+    const SteadyTime start = shared_.clock.SteadyNow();
+    std::string message = RequestHead();
+    message += request_.body;
+    IoResult r = connection_->WriteAll(message, deadline_);
+    request_done_ = shared_.clock.SteadyNow();
+    facts_.timings.request = request_done_ - start;
+    if (r.ok()) return NetStatus::Ok();
+    if (r.kind == IoResult::Kind::kTimeout) return TimedOut("sending the request to " + Peer());
+    if (r.error_number == ECONNRESET || r.error_number == EPIPE) {
+      return NetStatus::Fail(Reason::kNetwork,
+                             "connection reset by peer while sending the request to " + Peer());
+    }
+    return NetStatus::Fail(
+        Reason::kNetwork, "cannot send the request to " + Peer() + ": " +
+                              (r.kind == IoResult::Kind::kClosed ? "connection closed" : r.detail));
+  }
+
+  void NoteHead(const ResponseParser& parser) {
+    if (head_seen_ || !parser.head_complete()) return;
+    head_seen_ = true;
+    facts_.local_date = shared_.clock.Now();
+    facts_.status = parser.response().status;
+    if (auto date = FindHeader(parser.response().headers, "Date")) {
+      facts_.server_date = net_internal::ParseHttpDate(*date);
+    }
+    if (facts_.client_request_id.empty()) {
+      facts_.client_request_id =
+          FindHeader(parser.response().headers, "client-request-id").value_or("");
+    }
+  }
+
+  NetStatus ReadResponse() {
+    ResponseParser parser(request_.method == "HEAD", request_.max_response_bytes);
+    std::vector<char> buffer(16 * 1024);
+    NetStatus status = NetStatus::Ok();
+    while (!parser.done() && !parser.failed()) {
+      IoResult r = connection_->ReadSome(buffer.data(), buffer.size(), deadline_);
+      if (r.ok()) {
+        parser.Feed(std::string_view(buffer.data(), r.bytes));
+        NoteHead(parser);
+        continue;
+      }
+      if (r.kind == IoResult::Kind::kClosed) {
+        parser.FinishAtEof();
+        break;
+      }
+      if (r.kind == IoResult::Kind::kTimeout) {
+        status = TimedOut(parser.nothing_received() ? "waiting for the response from " + Peer()
+                          : parser.head_complete()  ? "reading the response body from " + Peer()
+                                                    : "reading the response head from " + Peer());
+      } else if (r.error_number == ECONNRESET) {
+        status = NetStatus::Fail(Reason::kNetwork,
+                                 "connection reset by peer while reading response from " + Peer());
+      } else {
+        status = NetStatus::Fail(Reason::kNetwork,
+                                 "error reading the response from " + Peer() + ": " + r.detail);
+      }
+      break;
+    }
+    facts_.timings.response = Since(request_done_);
+    facts_.response_bytes = parser.body_bytes();
+    if (!status.ok()) return status;
+    if (parser.failed()) {
+      if (parser.nothing_received()) {
+        return NetStatus::Fail(Reason::kNetwork,
+                               "connection closed by " + Peer() + " before any response");
+      }
+      return NetStatus::Fail(Reason::kMalformedResponse, parser.error());
+    }
+    out_.response = parser.TakeResponse();
+    return NetStatus::Ok();
+  }
+
+  void RememberSession() {
+    if (!facts_.tls_verified || session_key_.empty() || !connection_ ||
+        connection_->ssl() == nullptr) {
+      return;
+    }
+    // Taken at the end: TLS 1.3 tickets arrive after the handshake, with the
+    // first records read. A copy is cached because SSL_free marks the
+    // connection's own session object not resumable when no close_notify was
+    // sent, and this client closes without one.
+    SSL_SESSION* session = SSL_get0_session(connection_->ssl());
+    if (session == nullptr || SSL_SESSION_is_resumable(session) != 1) return;
+    SSL_SESSION* copy = SSL_SESSION_dup(session);
+    if (copy == nullptr) return;
+    shared_.sessions.Put(session_key_, copy);
+    SSL_SESSION_free(copy);
+  }
+
+  ClientShared& shared_;
+  const HttpRequest& request_;
+  const Deadline& deadline_;
+  HttpOutcome& out_;
+  HttpRequestFacts& facts_;
+  const SteadyTime started_;
+  HttpUrl url_;
+  HttpUrl proxy_url_;
+  bool proxy_ = false;
+  std::string dial_host_;
+  std::uint16_t dial_port_ = 0;
+  std::string session_key_;
+  SteadyTime request_done_{};
+  bool head_seen_ = false;
+  VerifyState verify_;  // declared before connection_: must outlive the SSL object
+  std::unique_ptr<Connection> connection_;
+};
+
+}  // namespace
+
+struct HttpClient::Impl {
+  Impl(HttpClientOptions options, const Clock& clock) : shared(std::move(options), clock) {}
+  ClientShared shared;
+};
+
+HttpClient::HttpClient(HttpClientOptions options, const Clock& clock)
+    : impl_(std::make_unique<Impl>(std::move(options), clock)) {
+  ERR_clear_error();
+  SSL_CTX* ctx = SSL_CTX_new(TLS_client_method());
+  if (ctx == nullptr) {
+    throw std::runtime_error("cannot create a TLS context: " + net_internal::DrainOpenSslErrors());
+  }
+  impl_->shared.ctx = ctx;  // owned from here on, also if this constructor throws
+  SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
+  // Unexpected EOF is judged by HTTP framing (Content-Length, chunked), which
+  // reports truncation precisely; many servers skip close_notify.
+  SSL_CTX_set_options(
+      ctx, SSL_OP_IGNORE_UNEXPECTED_EOF | SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION);
+  SSL_CTX_set_mode(ctx, SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+  const std::string& ca_file = impl_->shared.options.ca_file;
+  if (!ca_file.empty()) {
+    if (SSL_CTX_load_verify_locations(ctx, ca_file.c_str(), nullptr) != 1) {
+      throw std::runtime_error("cannot load CA file " + ca_file + ": " +
+                               net_internal::DrainOpenSslErrors());
+    }
+  } else if (SSL_CTX_set_default_verify_paths(ctx) != 1) {
+    throw std::runtime_error("cannot load the system trust store: " +
+                             net_internal::DrainOpenSslErrors());
+  }
+}
+
+HttpClient::~HttpClient() = default;
+
+HttpOutcome HttpClient::Send(const HttpRequest& request, const Deadline& deadline) {
+  HttpOutcome out;
+  try {
+    ERR_clear_error();
+    Exchange exchange(impl_->shared, request, deadline, out);
+    NetStatus status = exchange.Run();
+    out.error = status.reason;
+    out.error_message = std::move(status.message);
+  } catch (const std::exception& e) {
+    out.error = Reason::kInternal;
+    out.error_message = std::string("internal error in the HTTP client: ") + e.what();
+  } catch (...) {
+    out.error = Reason::kInternal;
+    out.error_message = "internal error in the HTTP client";
+  }
+  if (!out.ok()) out.response.reset();
+  return out;
+}
+
+}  // namespace pushprobe

@@ -1,0 +1,17 @@
+#pragma once
+
+#include <openssl/bio.h>
+
+namespace pushprobe::net_internal {
+
+/// A BIO over the socket \p fd (not owned, not closed) that writes with
+/// send(..., MSG_NOSIGNAL), so a peer that goes away mid-write yields EPIPE
+/// instead of killing the process with SIGPIPE. Works with blocking and
+/// non-blocking sockets; on a non-blocking one EAGAIN becomes a BIO retry.
+/// Returns nullptr when OpenSSL cannot allocate it.
+BIO* NewSocketBio(int fd);
+
+/// The errno of the last failed send/recv on \p bio, 0 when there was none.
+int SocketBioLastErrno(BIO* bio);
+
+}  // namespace pushprobe::net_internal

@@ -1,0 +1,563 @@
+#include "probe/net/http_client.h"
+
+#include <gtest/gtest.h>
+
+#include <sys/socket.h>
+
+#include <atomic>
+#include <thread>
+
+#include "probe/net/tests/loopback_server.h"
+#include "tests/support/test_pki.h"
+
+namespace pushprobe {
+namespace {
+
+using namespace std::chrono_literals;
+using testing::LoopbackServer;
+using testing::SeenRequest;
+using testing::ServerConnection;
+
+constexpr const char* kPushHost = "outlook.office365.com";
+const char kHello[] =
+    "HTTP/1.1 200 OK\r\nDate: Tue, 25 Nov 2025 11:20:56 GMT\r\nContent-Length: 5\r\n\r\nhello";
+
+bool StartsWith(const std::string& s, const std::string& prefix) {
+  return s.compare(0, prefix.size(), prefix) == 0;
+}
+
+bool Contains(const std::string& s, const std::string& part) {
+  return s.find(part) != std::string::npos;
+}
+
+// Certificates are made once: RSA generation is slow under sanitizers.
+struct Pki {
+  testing::TestCa ca = testing::TestCa::Create();
+  testing::IssuedCert push = ca.Issue(NamedCert(kPushHost));
+  testing::IssuedCert wrong_host = ca.Issue(NamedCert("wrong.example.com"));
+  testing::IssuedCert loopback_ip = [this] {
+    testing::CertSpec spec = NamedCert("127.0.0.1");
+    spec.dns_names.clear();
+    spec.ip_addresses = {"127.0.0.1"};
+    return ca.Issue(spec);
+  }();
+  testing::IssuedCert expired = [this] {
+    testing::CertSpec spec = NamedCert(kPushHost);
+    spec.valid_from_offset = -std::chrono::hours(48);
+    spec.valid_to_offset = -std::chrono::hours(24);
+    return ca.Issue(spec);
+  }();
+  testing::IssuedCert self_signed = testing::SelfSigned(NamedCert(kPushHost));
+  std::string ca_file = testing::WriteTempFile("ca.pem", ca.root().cert_pem);
+
+  static testing::CertSpec NamedCert(const std::string& name) {
+    testing::CertSpec spec;
+    spec.common_name = name;
+    spec.dns_names = {name};
+    return spec;
+  }
+  LoopbackServer::TlsIdentity Identity(const testing::IssuedCert& cert, bool with_root = false) {
+    LoopbackServer::TlsIdentity id{cert.cert_pem, cert.key_pem, {}};
+    if (with_root) id.chain_pem.push_back(ca.root().cert_pem);
+    return id;
+  }
+};
+
+Pki& TestPki() {
+  static Pki* pki = new Pki();
+  return *pki;
+}
+
+class HttpClientTest : public ::testing::Test {
+ protected:
+  const Clock& clock_ = SystemClock::Instance();
+
+  HttpClientOptions Options() const {
+    HttpClientOptions options;
+    options.ca_file = TestPki().ca_file;
+    return options;
+  }
+  // Sends to the push host's name, routed to \p server by a connect_to rule.
+  HttpOutcome SendToPushHost(const LoopbackServer& server, HttpClientOptions options,
+                             Duration budget = 10s) {
+    options.connect_to.push_back(ConnectTo{kPushHost, 0, "127.0.0.1", 0});
+    HttpClient client(options, clock_);
+    HttpRequest request;
+    request.url = server.Url("/PushNotifications", kPushHost);
+    return client.Send(request, Deadline::After(clock_, budget));
+  }
+  HttpOutcome Get(const std::string& url, HttpClientOptions options, Duration budget = 10s,
+                  std::size_t max_bytes = 1 << 20) {
+    HttpClient client(std::move(options), clock_);
+    HttpRequest request;
+    request.url = url;
+    request.max_response_bytes = max_bytes;
+    return client.Send(request, Deadline::After(clock_, budget));
+  }
+};
+
+TEST_F(HttpClientTest, PlainGetFillsResponseAndFacts) {
+  LoopbackServer server(LoopbackServer::Respond(kHello));
+  HttpOutcome out = Get(server.Url("/metadata?realm=fabrikam.com"), Options());
+  ASSERT_TRUE(out.ok()) << out.error_message;
+  ASSERT_TRUE(out.response.has_value());
+  EXPECT_EQ(out.response->status, 200);
+  EXPECT_EQ(out.response->body, "hello");
+  EXPECT_EQ(out.facts.method, "GET");
+  EXPECT_EQ(out.facts.url, server.Url("/metadata?realm=fabrikam.com"));
+  EXPECT_EQ(out.facts.connected_address, "127.0.0.1:" + std::to_string(server.port()));
+  EXPECT_EQ(out.facts.status, 200);
+  EXPECT_EQ(out.facts.response_bytes, 5u);
+  EXPECT_FALSE(out.facts.via_proxy);
+  EXPECT_EQ(out.facts.server_date, WallTime{std::chrono::seconds{1764069656}});
+  ASSERT_TRUE(out.facts.local_date.has_value());
+  EXPECT_GT(out.facts.timings.response, Duration::zero());
+  EXPECT_GE(out.facts.timings.connect, Duration::zero());
+  EXPECT_EQ(out.facts.timings.tls, Duration::zero());
+  EXPECT_TRUE(out.facts.server_chain.empty());
+  ASSERT_EQ(server.requests().size(), 1u);
+  EXPECT_TRUE(StartsWith(server.requests()[0].head,
+                         "GET /metadata?realm=fabrikam.com HTTP/1.1\r\n"
+                         "Host: 127.0.0.1:" +
+                             std::to_string(server.port()) + "\r\n"));
+}
+
+TEST_F(HttpClientTest, PostSendsHeadersAsGivenAndContentLength) {
+  LoopbackServer server(LoopbackServer::Respond(kHello));
+  HttpClient client(Options(), clock_);
+  HttpRequest request;
+  request.method = "POST";
+  request.url = server.Url("/token");
+  request.headers = {{"Content-Type", "application/x-www-form-urlencoded"},
+                     {"client-request-id", "abc"},
+                     {"Host", "evil.example"}};
+  request.body = "grant_type=x";
+  HttpOutcome out = client.Send(request, Deadline::After(clock_, 10s));
+  ASSERT_TRUE(out.ok()) << out.error_message;
+  EXPECT_EQ(out.facts.client_request_id, "abc");
+  const SeenRequest seen = server.requests().at(0);
+  EXPECT_EQ(seen.head, "POST /token HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(server.port()) +
+                           "\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+                           "client-request-id: abc\r\nConnection: close\r\n"
+                           "Content-Length: 12");
+  EXPECT_EQ(seen.body, "grant_type=x");
+
+  request.body.clear();
+  ASSERT_TRUE(client.Send(request, Deadline::After(clock_, 10s)).ok());
+  EXPECT_TRUE(Contains(server.requests().at(1).head, "\r\nContent-Length: 0"));
+}
+
+TEST_F(HttpClientTest, HeaderWithLineBreakIsRejectedWithoutSending) {
+  LoopbackServer server(LoopbackServer::Respond(kHello));
+  HttpClient client(Options(), clock_);
+  HttpRequest request;
+  request.url = server.Url("/");
+  request.headers = {{"Authorization", "Bearer x\r\nX-Injected: 1"}};
+  HttpOutcome out = client.Send(request, Deadline::After(clock_, 10s));
+  EXPECT_EQ(out.error, Reason::kInternal);
+  EXPECT_FALSE(Contains(out.error_message, "Bearer"));
+  EXPECT_EQ(server.connections(), 0);
+}
+
+TEST_F(HttpClientTest, ChunkedBody) {
+  LoopbackServer server(
+      LoopbackServer::Respond("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+                              "5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n"));
+  HttpOutcome out = Get(server.Url(), Options());
+  ASSERT_TRUE(out.ok()) << out.error_message;
+  EXPECT_EQ(out.response->body, "hello world");
+  EXPECT_EQ(out.facts.response_bytes, 11u);
+}
+
+TEST_F(HttpClientTest, ReadToCloseBody) {
+  LoopbackServer server(LoopbackServer::Respond("HTTP/1.1 200 OK\r\n\r\nuntil the end"));
+  HttpOutcome out = Get(server.Url(), Options());
+  ASSERT_TRUE(out.ok()) << out.error_message;
+  EXPECT_EQ(out.response->body, "until the end");
+}
+
+TEST_F(HttpClientTest, OversizedBodyIsMalformed) {
+  const std::string big(1100000, 'x');
+  LoopbackServer declared(LoopbackServer::Respond(
+      "HTTP/1.1 200 OK\r\nContent-Length: " + std::to_string(big.size()) + "\r\n\r\n" + big));
+  HttpOutcome out = Get(declared.Url(), Options());
+  EXPECT_EQ(out.error, Reason::kMalformedResponse);
+  EXPECT_EQ(out.error_message, "response body exceeds 1048576 bytes");
+  EXPECT_EQ(out.facts.status, 200);
+  EXPECT_FALSE(out.response.has_value());
+
+  LoopbackServer undeclared(LoopbackServer::Respond("HTTP/1.1 200 OK\r\n\r\n" + big));
+  out = Get(undeclared.Url(), Options(), 10s, 1000);
+  EXPECT_EQ(out.error, Reason::kMalformedResponse);
+  EXPECT_EQ(out.error_message, "response body exceeds 1000 bytes");
+}
+
+TEST_F(HttpClientTest, TruncatedBodyIsMalformed) {
+  LoopbackServer server(
+      LoopbackServer::Respond("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n0123456789"));
+  HttpOutcome out = Get(server.Url(), Options());
+  EXPECT_EQ(out.error, Reason::kMalformedResponse);
+  EXPECT_EQ(out.error_message, "truncated body: got 10 of 100 bytes");
+  EXPECT_EQ(out.facts.response_bytes, 10u);
+
+  LoopbackServer chunked(
+      LoopbackServer::Respond("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\na\r\nabc"));
+  out = Get(chunked.Url(), Options());
+  EXPECT_EQ(out.error, Reason::kMalformedResponse);
+  EXPECT_TRUE(StartsWith(out.error_message, "truncated body: got 3 of 10 bytes"))
+      << out.error_message;
+}
+
+TEST_F(HttpClientTest, GarbageStatusLineIsMalformed) {
+  LoopbackServer server(LoopbackServer::Respond("SSH-2.0-OpenSSH_9.6\r\n"));
+  HttpOutcome out = Get(server.Url(), Options());
+  EXPECT_EQ(out.error, Reason::kMalformedResponse);
+  EXPECT_TRUE(StartsWith(out.error_message, "malformed status line")) << out.error_message;
+}
+
+TEST_F(HttpClientTest, ResetBeforeAnswerIsNetwork) {
+  LoopbackServer server(LoopbackServer::ResetAfterRequest());
+  HttpOutcome out = Get(server.Url(), Options());
+  EXPECT_EQ(out.error, Reason::kNetwork);
+  EXPECT_TRUE(StartsWith(out.error_message,
+                         "connection reset by peer while reading response from 127.0.0.1"))
+      << out.error_message;
+  EXPECT_EQ(out.facts.status, 0);
+}
+
+TEST_F(HttpClientTest, CloseBeforeAnswerIsNetwork) {
+  LoopbackServer server([](ServerConnection& c) { c.ReadRequest(); });
+  HttpOutcome out = Get(server.Url(), Options());
+  EXPECT_EQ(out.error, Reason::kNetwork);
+  EXPECT_TRUE(Contains(out.error_message, "before any response")) << out.error_message;
+}
+
+TEST_F(HttpClientTest, RedirectIsNotFollowed) {
+  LoopbackServer elsewhere(LoopbackServer::Respond(kHello));
+  LoopbackServer server(
+      LoopbackServer::Respond("HTTP/1.1 302 Found\r\nLocation: " + elsewhere.Url("/moved") +
+                              "\r\nContent-Length: 0\r\n\r\n"));
+  HttpOutcome out = Get(server.Url(), Options());
+  ASSERT_TRUE(out.ok()) << out.error_message;
+  EXPECT_EQ(out.response->status, 302);
+  EXPECT_EQ(out.response->Header("location"), elsewhere.Url("/moved"));
+  EXPECT_EQ(server.connections(), 1);
+  EXPECT_EQ(elsewhere.connections(), 0);
+}
+
+TEST_F(HttpClientTest, NeverAnsweringServerTimesOutAtTheDeadline) {
+  LoopbackServer server(LoopbackServer::NeverAnswer());
+  const SteadyTime start = clock_.SteadyNow();
+  HttpOutcome out = Get(server.Url(), Options(), 200ms);
+  const Duration took = clock_.SteadyNow() - start;
+  EXPECT_EQ(out.error, Reason::kTimeout);
+  EXPECT_TRUE(StartsWith(out.error_message, "timed out after 0.")) << out.error_message;
+  EXPECT_TRUE(Contains(out.error_message, "s waiting for the response from 127.0.0.1"))
+      << out.error_message;
+  EXPECT_GE(took, 190ms);
+  EXPECT_LT(took, 5s);  // generous for sanitizers
+  EXPECT_GE(out.facts.timings.response, 100ms);
+}
+
+TEST_F(HttpClientTest, NeverAnsweringTlsServerTimesOutToo) {
+  LoopbackServer server(LoopbackServer::NeverAnswer(), TestPki().Identity(TestPki().push));
+  const SteadyTime start = clock_.SteadyNow();
+  HttpOutcome out = SendToPushHost(server, Options(), 200ms);
+  EXPECT_EQ(out.error, Reason::kTimeout) << out.error_message;
+  EXPECT_TRUE(Contains(out.error_message, "waiting for the response from outlook.office365.com"))
+      << out.error_message;
+  EXPECT_LT(clock_.SteadyNow() - start, 5s);
+}
+
+TEST_F(HttpClientTest, ExpiredDeadlineTimesOutBeforeConnecting) {
+  LoopbackServer server(LoopbackServer::Respond(kHello));
+  HttpOutcome out = Get(server.Url(), Options(), 0ms);
+  EXPECT_EQ(out.error, Reason::kTimeout);
+  EXPECT_EQ(server.connections(), 0);
+}
+
+TEST_F(HttpClientTest, RefusedConnectIsConnect) {
+  const std::uint16_t port = testing::UnusedPort();
+  HttpOutcome out = Get("http://127.0.0.1:" + std::to_string(port) + "/", Options());
+  EXPECT_EQ(out.error, Reason::kConnect);
+  EXPECT_EQ(out.error_message, "connection refused by 127.0.0.1:" + std::to_string(port));
+  EXPECT_TRUE(out.facts.connected_address.empty());
+}
+
+TEST_F(HttpClientTest, HostNameResolvesThroughTheSystemResolver) {
+  LoopbackServer server(LoopbackServer::Respond(kHello));
+  // "localhost" may resolve to ::1 first, where nothing listens: the client
+  // must go on to the next address.
+  HttpOutcome out = Get(server.Url("/", "localhost"), Options());
+  ASSERT_TRUE(out.ok()) << out.error_message;
+  EXPECT_EQ(out.facts.connected_address, "127.0.0.1:" + std::to_string(server.port()));
+  EXPECT_TRUE(Contains(server.requests().at(0).head,
+                       "\r\nHost: localhost:" + std::to_string(server.port())));
+}
+
+TEST_F(HttpClientTest, TlsWithConnectToKeepsSniHostHeaderAndNameCheck) {
+  LoopbackServer server(LoopbackServer::Respond(kHello),
+                        TestPki().Identity(TestPki().push, /*with_root=*/true));
+  HttpOutcome out = SendToPushHost(server, Options());
+  ASSERT_TRUE(out.ok()) << out.error_message;
+  EXPECT_TRUE(out.facts.tls_verified);
+  EXPECT_TRUE(out.facts.tls_verify_error.empty());
+  EXPECT_TRUE(StartsWith(out.facts.tls_version, "TLSv1.")) << out.facts.tls_version;
+  EXPECT_EQ(out.facts.connected_address, "127.0.0.1:" + std::to_string(server.port()));
+  EXPECT_GT(out.facts.timings.tls, Duration::zero());
+  ASSERT_EQ(out.facts.server_chain.size(), 2u);
+  EXPECT_EQ(out.facts.server_chain[0].subject, "CN=outlook.office365.com");
+  EXPECT_EQ(out.facts.server_chain[0].thumbprint, TestPki().push.Thumbprint());
+  EXPECT_EQ(out.facts.server_chain[1].thumbprint, TestPki().ca.root().Thumbprint());
+  EXPECT_EQ(out.facts.server_chain[0].issuer, out.facts.server_chain[1].subject);
+  const SeenRequest seen = server.requests().at(0);
+  EXPECT_EQ(seen.sni, kPushHost);
+  EXPECT_TRUE(Contains(
+      seen.head, "\r\nHost: outlook.office365.com:" + std::to_string(server.port()) + "\r\n"));
+}
+
+TEST_F(HttpClientTest, ConnectToFirstMatchingRuleWinsAndCanChangeThePort) {
+  LoopbackServer server(LoopbackServer::Respond(kHello), TestPki().Identity(TestPki().push));
+  HttpClientOptions options = Options();
+  const std::uint16_t closed = testing::UnusedPort();
+  options.connect_to = {
+      ConnectTo{"other.example", 0, "127.0.0.1", closed},  // host does not match
+      ConnectTo{"", 8443, "127.0.0.1", closed},            // port does not match
+      ConnectTo{"OUTLOOK.office365.com", 443, "127.0.0.1", server.port()},
+      ConnectTo{"", 0, "127.0.0.1", closed},  // never reached
+  };
+  HttpOutcome out = Get("https://outlook.office365.com/x", options);
+  ASSERT_TRUE(out.ok()) << out.error_message;
+  EXPECT_EQ(out.facts.connected_address, "127.0.0.1:" + std::to_string(server.port()));
+  EXPECT_TRUE(Contains(server.requests().at(0).head, "\r\nHost: outlook.office365.com\r\n"));
+}
+
+TEST_F(HttpClientTest, IpLiteralIsVerifiedAgainstIpSan) {
+  LoopbackServer server(LoopbackServer::Respond(kHello), TestPki().Identity(TestPki().loopback_ip));
+  HttpOutcome out = Get(server.Url(), Options());
+  ASSERT_TRUE(out.ok()) << out.error_message;
+  EXPECT_TRUE(out.facts.tls_verified);
+  EXPECT_EQ(server.requests().at(0).sni, "");  // no SNI for IP literals
+}
+
+TEST_F(HttpClientTest, UntrustedCertificateKeepsTheChainAndSendsNothing) {
+  LoopbackServer server(LoopbackServer::Respond(kHello), TestPki().Identity(TestPki().self_signed));
+  HttpOutcome out = SendToPushHost(server, Options());
+  EXPECT_EQ(out.error, Reason::kTlsUntrusted);
+  EXPECT_FALSE(out.facts.tls_verified);
+  EXPECT_EQ(out.facts.tls_verify_error, "self-signed certificate");
+  EXPECT_TRUE(Contains(out.error_message, "self-signed certificate")) << out.error_message;
+  EXPECT_TRUE(Contains(out.error_message, "CN=outlook.office365.com")) << out.error_message;
+  ASSERT_EQ(out.facts.server_chain.size(), 1u);
+  const CertificateFacts& leaf = out.facts.server_chain[0];
+  EXPECT_EQ(leaf.subject, "CN=outlook.office365.com");
+  EXPECT_EQ(leaf.issuer, "CN=outlook.office365.com");
+  EXPECT_EQ(leaf.thumbprint, TestPki().self_signed.Thumbprint());
+  const auto now = std::chrono::system_clock::now();
+  EXPECT_LT(leaf.not_before, now);
+  EXPECT_GT(leaf.not_after, now + std::chrono::hours(24 * 300));
+  EXPECT_TRUE(server.requests().empty());
+}
+
+TEST_F(HttpClientTest, UnknownCaIsUntrusted) {
+  LoopbackServer server(LoopbackServer::Respond(kHello), TestPki().Identity(TestPki().push));
+  HttpClientOptions options = Options();
+  options.ca_file =
+      testing::WriteTempFile("other-ca.pem", testing::TestCa::Create("other CA").root().cert_pem);
+  HttpOutcome out = SendToPushHost(server, options);
+  EXPECT_EQ(out.error, Reason::kTlsUntrusted);
+  EXPECT_EQ(out.facts.tls_verify_error, "unable to get local issuer certificate");
+  EXPECT_EQ(out.facts.server_chain.size(), 1u);
+}
+
+TEST_F(HttpClientTest, ExpiredCertificateIsUntrusted) {
+  LoopbackServer server(LoopbackServer::Respond(kHello), TestPki().Identity(TestPki().expired));
+  HttpOutcome out = SendToPushHost(server, Options());
+  EXPECT_EQ(out.error, Reason::kTlsUntrusted);
+  EXPECT_EQ(out.facts.tls_verify_error, "certificate has expired");
+  ASSERT_EQ(out.facts.server_chain.size(), 1u);
+  EXPECT_LT(out.facts.server_chain[0].not_after, std::chrono::system_clock::now());
+}
+
+TEST_F(HttpClientTest, WrongHostNameIsHostname) {
+  LoopbackServer server(LoopbackServer::Respond(kHello), TestPki().Identity(TestPki().wrong_host));
+  HttpOutcome out = SendToPushHost(server, Options());
+  EXPECT_EQ(out.error, Reason::kTlsHostname);
+  EXPECT_EQ(out.error_message,
+            "certificate for CN=wrong.example.com does not match host outlook.office365.com");
+  EXPECT_EQ(out.facts.tls_verify_error, "hostname mismatch");
+  EXPECT_FALSE(out.facts.tls_verified);
+  ASSERT_EQ(out.facts.server_chain.size(), 1u);
+  EXPECT_EQ(out.facts.server_chain[0].thumbprint, TestPki().wrong_host.Thumbprint());
+  EXPECT_TRUE(server.requests().empty());
+}
+
+TEST_F(HttpClientTest, NonTlsServerIsHandshakeFailure) {
+  LoopbackServer server([](ServerConnection& c) {
+    c.Write("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n");
+  });
+  // Plain servers: their Url() says http, so the https URL is made here.
+  auto https_url = [](const LoopbackServer& s) {
+    return "https://127.0.0.1:" + std::to_string(s.port()) + "/";
+  };
+  HttpOutcome out = Get(https_url(server), Options());
+  EXPECT_EQ(out.error, Reason::kTlsHandshake) << out.error_message;
+  EXPECT_TRUE(StartsWith(out.error_message, "TLS handshake with 127.0.0.1 (127.0.0.1:"))
+      << out.error_message;
+
+  // FIN first, then drain: closing with the ClientHello unread would send an
+  // RST instead, which is the other case.
+  LoopbackServer closer([](ServerConnection& c) {
+    shutdown(c.fd(), SHUT_WR);
+    char sink[4096];
+    while (recv(c.fd(), sink, sizeof(sink), 0) > 0) {
+    }
+  });
+  out = Get(https_url(closer), Options());
+  EXPECT_EQ(out.error, Reason::kTlsHandshake) << out.error_message;
+  EXPECT_TRUE(Contains(out.error_message, "failed: the server closed the connection"))
+      << out.error_message;
+}
+
+TEST_F(HttpClientTest, SecondRequestResumesTheTlsSession) {
+  LoopbackServer server(LoopbackServer::Respond(kHello), TestPki().Identity(TestPki().push));
+  HttpClientOptions options = Options();
+  options.connect_to.push_back(ConnectTo{kPushHost, 0, "127.0.0.1", 0});
+  HttpClient client(options, clock_);
+  HttpRequest request;
+  request.url = server.Url("/", kPushHost);
+  HttpOutcome first = client.Send(request, Deadline::After(clock_, 10s));
+  HttpOutcome second = client.Send(request, Deadline::After(clock_, 10s));
+  ASSERT_TRUE(first.ok()) << first.error_message;
+  ASSERT_TRUE(second.ok()) << second.error_message;
+  EXPECT_FALSE(first.facts.tls_session_reused);
+  EXPECT_TRUE(second.facts.tls_session_reused);
+  EXPECT_TRUE(second.facts.tls_verified);
+  ASSERT_FALSE(second.facts.server_chain.empty());
+  EXPECT_EQ(second.facts.server_chain[0].thumbprint, TestPki().push.Thumbprint());
+  EXPECT_TRUE(server.requests().at(1).session_reused);
+
+  options.reuse_tls_sessions = false;
+  HttpClient no_reuse(options, clock_);
+  ASSERT_TRUE(no_reuse.Send(request, Deadline::After(clock_, 10s)).ok());
+  HttpOutcome third = no_reuse.Send(request, Deadline::After(clock_, 10s));
+  ASSERT_TRUE(third.ok()) << third.error_message;
+  EXPECT_FALSE(third.facts.tls_session_reused);
+}
+
+TEST_F(HttpClientTest, HttpsThroughConnectProxy) {
+  LoopbackServer target(LoopbackServer::Respond(kHello), TestPki().Identity(TestPki().push));
+  LoopbackServer proxy(LoopbackServer::ConnectProxy());
+  HttpClientOptions options = Options();
+  options.proxy = "http://127.0.0.1:" + std::to_string(proxy.port());
+  // Ignored with a proxy: it would send TCP to a closed port.
+  options.connect_to.push_back(ConnectTo{"", 0, "127.0.0.1", testing::UnusedPort()});
+  const std::string url = target.Url("/PushNotifications", kPushHost);
+  HttpOutcome out = Get(url, options);
+  ASSERT_TRUE(out.ok()) << out.error_message;
+  EXPECT_TRUE(out.facts.via_proxy);
+  EXPECT_TRUE(out.facts.tls_verified);
+  EXPECT_EQ(out.facts.connected_address, "127.0.0.1:" + std::to_string(proxy.port()));
+  const std::string authority = std::string(kPushHost) + ":" + std::to_string(target.port());
+  EXPECT_EQ(proxy.requests().at(0).head,
+            "CONNECT " + authority + " HTTP/1.1\r\nHost: " + authority);
+  EXPECT_EQ(target.requests().at(0).sni, kPushHost);
+}
+
+TEST_F(HttpClientTest, PlainHttpThroughProxyUsesAbsoluteForm) {
+  LoopbackServer proxy(LoopbackServer::Respond(kHello));
+  HttpClientOptions options = Options();
+  options.proxy = "http://127.0.0.1:" + std::to_string(proxy.port());
+  HttpOutcome out = Get("http://example.invalid/path?q=1", options);
+  ASSERT_TRUE(out.ok()) << out.error_message;
+  EXPECT_TRUE(out.facts.via_proxy);
+  EXPECT_TRUE(StartsWith(proxy.requests().at(0).head,
+                         "GET http://example.invalid/path?q=1 HTTP/1.1\r\n"
+                         "Host: example.invalid\r\n"));
+}
+
+TEST_F(HttpClientTest, ProxyFailuresAreProxy) {
+  LoopbackServer refusing(LoopbackServer::ConnectProxy("HTTP/1.1 403 Forbidden"));
+  HttpClientOptions options = Options();
+  options.proxy = "http://127.0.0.1:" + std::to_string(refusing.port());
+  HttpOutcome out = Get("https://outlook.office365.com/", options);
+  EXPECT_EQ(out.error, Reason::kProxy);
+  EXPECT_EQ(out.error_message,
+            "proxy 127.0.0.1:" + std::to_string(refusing.port()) +
+                " refused CONNECT outlook.office365.com:443: HTTP 403 Forbidden");
+  EXPECT_TRUE(out.facts.via_proxy);
+
+  const std::uint16_t closed = testing::UnusedPort();
+  options.proxy = "http://127.0.0.1:" + std::to_string(closed);
+  out = Get("https://outlook.office365.com/", options);
+  EXPECT_EQ(out.error, Reason::kProxy);
+  EXPECT_EQ(out.error_message, "connection refused by proxy 127.0.0.1:" + std::to_string(closed));
+}
+
+TEST_F(HttpClientTest, PeerGoneMidWriteIsNetworkNotSigpipe) {
+  // The server resets after the head; a body far beyond the socket buffers
+  // makes the client write into a dead connection. SIGPIPE would kill the test.
+  auto behaviour = [](ServerConnection& c) {
+    std::string head;
+    if (c.ReadHead(&head)) c.Reset();
+  };
+  LoopbackServer plain(behaviour);
+  LoopbackServer tls(behaviour, TestPki().Identity(TestPki().push));
+  for (const LoopbackServer* server : {&plain, &tls}) {
+    HttpClientOptions options = Options();
+    options.connect_to.push_back(ConnectTo{kPushHost, 0, "127.0.0.1", 0});
+    HttpClient client(options, clock_);
+    HttpRequest request;
+    request.method = "POST";
+    request.url = server->Url("/", kPushHost);
+    request.body.assign(32 << 20, 'x');
+    HttpOutcome out = client.Send(request, Deadline::After(clock_, 20s));
+    EXPECT_EQ(out.error, Reason::kNetwork) << out.error_message;
+    EXPECT_TRUE(Contains(out.error_message, "while sending the request")) << out.error_message;
+  }
+}
+
+TEST_F(HttpClientTest, ConcurrentSendsShareOneClient) {
+  LoopbackServer server(LoopbackServer::Respond(kHello), TestPki().Identity(TestPki().push));
+  HttpClientOptions options = Options();
+  options.connect_to.push_back(ConnectTo{kPushHost, 0, "127.0.0.1", 0});
+  HttpClient client(options, clock_);
+  std::atomic<int> ok{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 6; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < 4; ++i) {
+        HttpRequest request;
+        request.url = server.Url("/", kPushHost);
+        if (client.Send(request, Deadline::After(clock_, 20s)).ok()) ++ok;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(ok.load(), 24);
+}
+
+TEST_F(HttpClientTest, BadUrlAndProxyAreConfig) {
+  EXPECT_EQ(Get("ftp://example.invalid/", Options()).error, Reason::kConfig);
+  HttpClientOptions options = Options();
+  options.proxy = "https://127.0.0.1:1";
+  EXPECT_EQ(Get("http://127.0.0.1:1/", options).error, Reason::kConfig);
+}
+
+TEST(HttpClientConstructionTest, UnreadableCaFileThrowsNamingIt) {
+  HttpClientOptions options;
+  options.ca_file = "/nonexistent/pushprobe-ca.pem";
+  try {
+    HttpClient client(options, SystemClock::Instance());
+    FAIL() << "no exception";
+  } catch (const std::runtime_error& e) {
+    EXPECT_TRUE(Contains(e.what(), "/nonexistent/pushprobe-ca.pem")) << e.what();
+  }
+}
+
+TEST(HttpClientConstructionTest, SystemTrustStoreLoads) {
+  EXPECT_NO_THROW(HttpClient(HttpClientOptions{}, SystemClock::Instance()));
+}
+
+}  // namespace
+}  // namespace pushprobe

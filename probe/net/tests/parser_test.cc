@@ -1,0 +1,251 @@
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
+
+#include "probe/core/clock.h"
+#include "probe/net/http_date.h"
+#include "probe/net/http_url.h"
+#include "probe/net/resolver.h"
+#include "probe/net/response_parser.h"
+
+namespace pushprobe::net_internal {
+namespace {
+
+using namespace std::chrono_literals;
+
+ResponseParser FeedAll(std::string_view text, std::size_t max_body = 1 << 20, bool eof = true,
+                       std::size_t piece = 0) {
+  ResponseParser parser(false, max_body);
+  if (piece == 0) {
+    parser.Feed(text);
+  } else {
+    for (std::size_t i = 0; i < text.size(); i += piece) parser.Feed(text.substr(i, piece));
+  }
+  if (eof) parser.FinishAtEof();
+  return parser;
+}
+
+TEST(ResponseParserTest, ContentLengthBodyInAnyPieces) {
+  const std::string text = "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello";
+  for (std::size_t piece : {0, 1, 3, 7}) {
+    ResponseParser p = FeedAll(text, 1 << 20, /*eof=*/false, piece);
+    ASSERT_TRUE(p.done()) << piece;
+    EXPECT_EQ(p.response().status, 200);
+    EXPECT_EQ(p.response().reason_phrase, "OK");
+    EXPECT_EQ(p.response().body, "hello");
+  }
+}
+
+TEST(ResponseParserTest, HeadersKeepOrderDuplicatesAndJoinFolding) {
+  ResponseParser p = FeedAll(
+      "HTTP/1.1 401 Unauthorized\r\n"
+      "WWW-Authenticate: Bearer client_id=\"x\",\r\n"
+      "\t trusted_issuers=\"y\"\r\n"
+      "Set-Cookie: a=1\r\n"
+      "set-cookie: b=2\r\n"
+      "Content-Length: 0\r\n\r\n",
+      1 << 20, false);
+  ASSERT_TRUE(p.done()) << p.error();
+  const HttpHeaders& h = p.response().headers;
+  ASSERT_EQ(h.size(), 4u);
+  EXPECT_EQ(h[0].second, "Bearer client_id=\"x\", trusted_issuers=\"y\"");
+  EXPECT_EQ(h[1].second, "a=1");
+  EXPECT_EQ(h[2].second, "b=2");
+  EXPECT_EQ(p.response().Header("SET-COOKIE"), "a=1");
+  EXPECT_EQ(p.response().Header("www-authenticate"), h[0].second);
+  EXPECT_FALSE(p.response().Header("Location").has_value());
+}
+
+TEST(ResponseParserTest, ChunkedWithExtensionsAndTrailers) {
+  ResponseParser p = FeedAll(
+      "HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\nContent-Length: 3\r\n\r\n"
+      "5\r\nhello\r\n6;ext=1\r\n world\r\n0\r\nX-Trailer: 1\r\n\r\n",
+      1 << 20, false, 2);
+  ASSERT_TRUE(p.done()) << p.error();
+  EXPECT_EQ(p.response().body, "hello world");
+}
+
+TEST(ResponseParserTest, InterimResponsesAreSkipped) {
+  ResponseParser p =
+      FeedAll("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 204 No Content\r\nContent-Length: 9\r\n\r\n",
+              1 << 20, false);
+  ASSERT_TRUE(p.done());
+  EXPECT_EQ(p.response().status, 204);
+  EXPECT_EQ(p.response().body, "");
+}
+
+TEST(ResponseParserTest, ReadToCloseAndBareLf) {
+  ResponseParser p = FeedAll("HTTP/1.0 200 OK\nServer: x\n\nall of it");
+  ASSERT_TRUE(p.done()) << p.error();
+  EXPECT_EQ(p.response().body, "all of it");
+  EXPECT_EQ(p.response().Header("server"), "x");
+}
+
+struct FailureCase {
+  std::string name;
+  std::string text;
+  std::size_t max_body;
+  std::string error;
+};
+
+class ResponseParserFailureTest : public ::testing::TestWithParam<FailureCase> {};
+
+TEST_P(ResponseParserFailureTest, FailsWithExactMessage) {
+  ResponseParser p = FeedAll(GetParam().text, GetParam().max_body);
+  ASSERT_TRUE(p.failed());
+  EXPECT_EQ(p.error(), GetParam().error);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Table, ResponseParserFailureTest,
+    ::testing::Values(
+        FailureCase{"Garbage", "SSH-2.0-OpenSSH_9.6\r\n", 1 << 20,
+                    "malformed status line \"SSH-2.0-OpenSSH_9.6\""},
+        FailureCase{"BadCode", "HTTP/1.1 2x0 OK\r\n\r\n", 1 << 20,
+                    "malformed status line \"HTTP/1.1 2x0 OK\""},
+        FailureCase{"Empty", "", 1 << 20, "connection closed before any response"},
+        FailureCase{"HalfHead", "HTTP/1.1 200 OK\r\nDate", 1 << 20,
+                    "truncated response head: connection closed after 21 bytes"},
+        FailureCase{"TruncatedLength", "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n0123456789",
+                    1 << 20, "truncated body: got 10 of 100 bytes"},
+        FailureCase{"TruncatedChunk",
+                    "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\na\r\nabc",
+                    1 << 20, "truncated body: got 8 of 15 bytes (mid-chunk)"},
+        FailureCase{"NoLastChunk",
+                    "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n", 1 << 20,
+                    "truncated body: chunked body ended after 5 bytes without its last chunk"},
+        FailureCase{"LengthOverBound", "HTTP/1.1 200 OK\r\nContent-Length: 2000000\r\n\r\n",
+                    1 << 20, "response body exceeds 1048576 bytes"},
+        FailureCase{"ChunkOverBound",
+                    "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n8\r\n12345678\r\n"
+                    "8\r\n12345678\r\n0\r\n\r\n",
+                    10, "response body exceeds 10 bytes"},
+        FailureCase{"CloseOverBound", "HTTP/1.1 200 OK\r\n\r\n12345678901", 10,
+                    "response body exceeds 10 bytes"},
+        FailureCase{"ConflictingLength",
+                    "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\nhello",
+                    1 << 20, "invalid Content-Length \"6\""},
+        FailureCase{"BadChunkSize", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
+                    1 << 20, "malformed chunk size \"zz\""},
+        FailureCase{"BadHeader", "HTTP/1.1 200 OK\r\nNo colon here\r\n\r\n", 1 << 20,
+                    "malformed header line \"No colon here\""},
+        FailureCase{"HugeHead", "HTTP/1.1 200 OK\r\nX: " + std::string(70000, 'a'), 1 << 20,
+                    "response header block exceeds 65536 bytes"}),
+    [](const auto& info) { return info.param.name; });
+
+TEST(HttpDateTest, AcceptsTheThreeFormsOfRfc7231) {
+  const WallTime expected{std::chrono::seconds{784111777}};  // 1994-11-06 08:49:37 UTC
+  EXPECT_EQ(ParseHttpDate("Sun, 06 Nov 1994 08:49:37 GMT"), expected);
+  EXPECT_EQ(ParseHttpDate("Sunday, 06-Nov-94 08:49:37 GMT"), expected);
+  EXPECT_EQ(ParseHttpDate("Sun Nov  6 08:49:37 1994"), expected);
+  EXPECT_EQ(ParseHttpDate("Tue, 25 Nov 2025 11:20:56 GMT"),
+            WallTime{std::chrono::seconds{1764069656}});
+}
+
+TEST(HttpDateTest, RejectsGarbage) {
+  for (const char* text :
+       {"", "yesterday", "Sun, 06 Nov 1994 08:49:37 CET", "Sun, 32 Nov 1994 08:49:37 GMT",
+        "Sun, 06 Foo 1994 08:49:37 GMT", "Sun, 06 Nov 1994 8:49:37 GMT", "1764069656"}) {
+    EXPECT_FALSE(ParseHttpDate(text).has_value()) << text;
+  }
+}
+
+TEST(HttpUrlTest, SplitsWhatTheClientNeeds) {
+  HttpUrl url;
+  std::string error;
+  ASSERT_TRUE(ParseHttpUrl("HTTPS://Outlook.Office365.com/Push?x=1#frag", &url, &error));
+  EXPECT_EQ(url.host, "outlook.office365.com");
+  EXPECT_EQ(url.port, 443);
+  EXPECT_EQ(url.target, "/Push?x=1");
+  EXPECT_EQ(url.HostHeader(), "outlook.office365.com");
+  ASSERT_TRUE(ParseHttpUrl("http://[::1]:8080", &url, &error));
+  EXPECT_EQ(url.host, "::1");
+  EXPECT_EQ(url.target, "/");
+  EXPECT_EQ(url.HostHeader(), "[::1]:8080");
+  for (const char* bad : {"ftp://x/", "https://user@x/", "https://:443/", "https://x:0/",
+                          "https://x:70000/", "x/y", "https://[::1/"}) {
+    EXPECT_FALSE(ParseHttpUrl(bad, &url, &error)) << bad;
+  }
+}
+
+// A lookup that blocks until released, standing in for a resolver that hangs.
+struct BlockingLookup {
+  std::mutex mu;
+  std::condition_variable cv;
+  bool released = false;
+  bool finished = false;
+  void Release() {
+    std::lock_guard<std::mutex> lock(mu);
+    released = true;
+    cv.notify_all();
+  }
+  void AwaitFinished() {
+    std::unique_lock<std::mutex> lock(mu);
+    cv.wait(lock, [this] { return finished; });
+  }
+};
+
+TEST(ResolverTest, TimesOutAtTheDeadlineAndLeavesTheLookupRunning) {
+  auto blocker = std::make_shared<BlockingLookup>();
+  LookupFunction lookup = [blocker](const std::string&, std::uint16_t) {
+    std::unique_lock<std::mutex> lock(blocker->mu);
+    blocker->cv.wait(lock, [&] { return blocker->released; });
+    blocker->finished = true;
+    blocker->cv.notify_all();
+    return LookupResult{};
+  };
+  const Clock& clock = SystemClock::Instance();
+  const SteadyTime start = clock.SteadyNow();
+  std::vector<ResolvedAddress> out;
+  NetStatus status = Resolve("slow.example", 443, Deadline::After(clock, 150ms), lookup, &out);
+  const auto took = clock.SteadyNow() - start;
+  EXPECT_EQ(status.reason, Reason::kTimeout);
+  EXPECT_EQ(status.message.rfind("DNS lookup of slow.example timed out after ", 0), 0u)
+      << status.message;
+  EXPECT_GE(took, 140ms);
+  EXPECT_LT(took, 5s);
+  blocker->Release();
+  blocker->AwaitFinished();
+}
+
+TEST(ResolverTest, FailureIsDnsWithTheResolverText) {
+  LookupFunction lookup = [](const std::string&, std::uint16_t) {
+    LookupResult r;
+    r.error = "Name or service not known";
+    return r;
+  };
+  std::vector<ResolvedAddress> out;
+  NetStatus status =
+      Resolve("nowhere.invalid", 443, Deadline::After(SystemClock::Instance(), 5s), lookup, &out);
+  EXPECT_EQ(status.reason, Reason::kDns);
+  EXPECT_EQ(status.message, "DNS lookup of nowhere.invalid failed: Name or service not known");
+}
+
+TEST(ResolverTest, LiteralsBypassTheLookup) {
+  std::atomic<bool> called{false};
+  LookupFunction lookup = [&called](const std::string&, std::uint16_t) {
+    called = true;
+    return LookupResult{};
+  };
+  ManualClock clock;
+  std::vector<ResolvedAddress> out;
+  ASSERT_TRUE(Resolve("::1", 8443, Deadline::After(clock, 1s), lookup, &out).ok());
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].ToString(), "[::1]:8443");
+  ASSERT_TRUE(Resolve("127.0.0.1", 8443, Deadline::After(clock, 1s), lookup, &out).ok());
+  EXPECT_EQ(out[0].ToString(), "127.0.0.1:8443");
+  EXPECT_FALSE(called);
+}
+
+TEST(ResolverTest, SystemLookupResolvesLocalhostFromHostsFile) {
+  std::vector<ResolvedAddress> out;
+  ASSERT_TRUE(
+      Resolve("localhost", 80, Deadline::After(SystemClock::Instance(), 10s), SystemLookup, &out)
+          .ok());
+  ASSERT_FALSE(out.empty());
+}
+
+}  // namespace
+}  // namespace pushprobe::net_internal
