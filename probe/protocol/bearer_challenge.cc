@@ -70,7 +70,9 @@ class ChallengeScanner {
     while (true) {
       SkipSpaces();
       if (pos_ >= s_.size()) return;
-      if (s_[pos_] == ',') {
+      // A line break separates challenges as a comma does, so WWW-Authenticate
+      // fields joined with "\r\n" or "\n" read like fields joined with ", ".
+      if (s_[pos_] == ',' || s_[pos_] == '\r' || s_[pos_] == '\n') {
         SkipSeparators();
         if (!NextIsParameter()) return;
         continue;

@@ -38,6 +38,13 @@ TEST(BearerChallengeTest, BearerAfterAnotherSchemeAndJoinedHeaders) {
   EXPECT_TRUE(c->token_types.empty());
 }
 
+TEST(BearerChallengeTest, HeadersJoinedWithLineBreaks) {
+  auto c = ParseBearerChallenge("Basic realm=\"x\"\r\nNegotiate\nBearer client_id=\"id\"\n");
+  ASSERT_TRUE(c.ok()) << c.error();
+  EXPECT_EQ(c->client_id, "id");
+  EXPECT_EQ(c->realm, "");
+}
+
 TEST(BearerChallengeTest, FirstBearerWinsAndLaterSchemesAreIgnored) {
   auto c = ParseBearerChallenge(
       R"(Bearer realm="one", Bearer realm="two", Digest realm="x", nonce="y")");
