@@ -1,0 +1,498 @@
+#include "tests/emulator/emulator.h"
+
+#include <gtest/gtest.h>
+
+#include <Poco/Base64Decoder.h>
+#include <Poco/Base64Encoder.h>
+#include <Poco/Crypto/RSAKey.h>
+#include <Poco/Crypto/X509Certificate.h>
+#include <Poco/DateTime.h>
+#include <Poco/DateTimeParser.h>
+#include <Poco/HexBinaryDecoder.h>
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
+#include <Poco/JWT/Signer.h>
+#include <Poco/JWT/Token.h>
+#include <Poco/Net/HTTPRequest.h>
+#include <Poco/Net/HTTPResponse.h>
+#include <Poco/Net/HTTPSClientSession.h>
+#include <Poco/Net/RejectCertificateHandler.h>
+#include <Poco/Net/SSLManager.h>
+#include <Poco/StreamCopier.h>
+#include <Poco/URI.h>
+
+#include <atomic>
+#include <chrono>
+#include <ctime>
+#include <map>
+#include <sstream>
+#include <thread>
+
+#include "tests/emulator/fault.h"
+#include "tests/emulator/lab_credentials.h"
+#include "tests/support/test_pki.h"
+
+namespace pushprobe::emulator {
+namespace {
+
+using std::chrono::seconds;
+using std::chrono::system_clock;
+
+constexpr char kTenant[] = "9188040d-6c67-4c5b-b112-36a304b66dad";
+constexpr char kAcs[] = "accounts.accesscontrol.windows.net";
+constexpr char kOutlook[] = "outlook.office365.com";
+constexpr char kPublish[] = "/PushNotifications/service.svc/PublishOnPremNotifications";
+constexpr char kChallenge[] =
+    "Bearer client_id=\"00000002-0000-0ff1-ce00-000000000000\", "
+    "trusted_issuers=\"00000001-0000-0000-c000-000000000000@*\", "
+    "token_types=\"app_asserted_user_v1 service_asserted_app_v1\", "
+    "authorization_uri=\"https://login.microsoftonline.com/common/oauth2/authorize\",Basic "
+    "Realm=\"\"";
+
+// Generating RSA keys dominates the suite's time, so every test shares one set.
+const LabCredentials& Credentials() {
+  static const LabCredentials credentials = LabCredentials::Generate();
+  return credentials;
+}
+
+struct HttpResult {
+  int status = 0;
+  std::string body;
+  std::map<std::string, std::string> headers;  // last value wins
+  std::string Header(const std::string& name) const {
+    auto it = headers.find(Poco::toLower(name));
+    return it == headers.end() ? "" : it->second;
+  }
+};
+
+Poco::JSON::Object::Ptr ParseObject(const std::string& text) {
+  Poco::JSON::Parser parser;
+  return parser.parse(text).extract<Poco::JSON::Object::Ptr>();
+}
+
+std::string Base64UrlFromHex(const std::string& hex) {
+  std::istringstream in(hex);
+  Poco::HexBinaryDecoder decoder(in);
+  std::string bytes((std::istreambuf_iterator<char>(decoder)), std::istreambuf_iterator<char>());
+  std::ostringstream out;
+  Poco::Base64Encoder encoder(out, Poco::BASE64_URL_ENCODING | Poco::BASE64_NO_PADDING);
+  encoder << bytes;
+  encoder.close();
+  return out.str();
+}
+
+std::string X5tOf(const std::string& cert_pem) {
+  std::istringstream in(cert_pem);
+  Poco::Crypto::X509Certificate cert(in);
+  pushprobe::testing::IssuedCert issued{cert_pem, ""};
+  return Base64UrlFromHex(issued.Thumbprint());
+}
+
+struct AssertionSpec {
+  std::string iss = std::string("00000002-0000-0ff1-ce00-000000000000@") + kTenant;
+  std::string aud = std::string("00000001-0000-0000-c000-000000000000/") + kAcs + "@" + kTenant;
+  long long nbf_offset = 0;
+  long long lifetime = 600;
+  std::map<std::string, std::string> extra_claims;
+  std::string x5t_of;  // certificate whose x5t goes in the header (default: signing cert)
+};
+
+// Builds the assertion the way PROTOCOL.md 2.5 says Exchange does, independently of the emulator.
+std::string MakeAssertion(const KeyPair& signer_pair, const AssertionSpec& spec = {}) {
+  Poco::JWT::Token token;
+  token.setType("JWT");
+  token.header().set("x5t", X5tOf(spec.x5t_of.empty() ? signer_pair.cert_pem : spec.x5t_of));
+  const long long now = static_cast<long long>(std::time(nullptr));
+  token.payload().set("iss", spec.iss);
+  token.payload().set("aud", spec.aud);
+  token.payload().set("nbf", static_cast<Poco::Int64>(now + spec.nbf_offset));
+  token.payload().set("exp", static_cast<Poco::Int64>(now + spec.nbf_offset + spec.lifetime));
+  for (const auto& [name, value] : spec.extra_claims) token.payload().set(name, value);
+  std::istringstream key(signer_pair.key_pem);
+  Poco::JWT::Signer signer(new Poco::Crypto::RSAKey(nullptr, &key));
+  return signer.sign(token, Poco::JWT::Signer::ALGO_RS256);
+}
+
+std::string FormBody(const std::map<std::string, std::string>& fields) {
+  std::string out;
+  for (const auto& [name, value] : fields) {
+    std::string encoded;
+    Poco::URI::encode(value, "!#$&'()*+,/:;=?@[]", encoded);
+    out += (out.empty() ? "" : "&") + name + "=" + encoded;
+  }
+  return out;
+}
+
+std::map<std::string, std::string> TokenForm(const std::string& assertion) {
+  return {{"grant_type", "http://oauth.net/grant_type/jwt/1.0/bearer"},
+          {"assertion", assertion},
+          {"resource",
+           std::string("00000002-0000-0ff1-ce00-000000000000/") + kOutlook + "@" + kTenant}};
+}
+
+std::string BatchBody(const std::string& device_id = std::string(64, '0'),
+                      const std::string& date = "\\/Date(1764069656000)\\/") {
+  const std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  char id[32];
+  std::strftime(id, sizeof id, "%Y%m%d-%H%M%S-1", &tm);
+  return std::string("{\"notifications\":[{\"id\":\"") + id +
+         "\",\"payload\":{\"isMonitoring\":true,\"tenantId\":\"\",\"unseenEmailCount\":1},"
+         "\"recipients\":[{\"appId\":\"MonitoringProbeAppId\",\"deviceId\":\"" +
+         device_id + "\",\"lastSubscriptionUpdate\":\"" + date + "\"}]}]}";
+}
+
+class EmulatorTest : public ::testing::Test {
+ protected:
+  void SetUp() override { StartEmulator(EmulatorOptions{}); }
+
+  void StartEmulator(EmulatorOptions options) {
+    if (emulator_) emulator_->Stop();
+    options.credentials = Credentials();
+    emulator_ = std::make_unique<Emulator>(std::move(options));
+    emulator_->Start();
+  }
+
+  Poco::Net::Context::Ptr ClientContext() const {
+    Poco::Net::Context::Params params;
+    params.verificationMode = Poco::Net::Context::VERIFY_RELAXED;
+    params.loadDefaultCAs = false;
+    Poco::Net::Context::Ptr context =
+        new Poco::Net::Context(Poco::Net::Context::CLIENT_USE, params);
+    std::istringstream ca(Credentials().ca.cert_pem);
+    context->addCertificateAuthority(Poco::Crypto::X509Certificate(ca));
+    return context;
+  }
+
+  // One request on a fresh connection to 127.0.0.1:port with SNI "localhost"
+  // and the given Host header, as connect_to does with production names.
+  HttpResult Send(const std::string& method, const std::string& host, const std::string& target,
+                  const std::string& body = "",
+                  const std::map<std::string, std::string>& headers = {}) {
+    static const bool ssl_ready = [] {
+      Poco::Net::SSLManager::instance().initializeClient(
+          nullptr, new Poco::Net::RejectCertificateHandler(false), nullptr);
+      return true;
+    }();
+    (void)ssl_ready;
+    Poco::Net::HTTPSClientSession session("localhost", emulator_->port(), ClientContext());
+    session.setTimeout(Poco::Timespan(20, 0));
+    Poco::Net::HTTPRequest request(method, target, Poco::Net::HTTPMessage::HTTP_1_1);
+    request.setHost(host);
+    for (const auto& [name, value] : headers) request.set(name, value);
+    if (!body.empty() || method == "POST")
+      request.setContentLength(static_cast<std::streamsize>(body.size()));
+    session.sendRequest(request) << body;
+    Poco::Net::HTTPResponse response;
+    std::istream& in = session.receiveResponse(response);
+    HttpResult result;
+    result.status = static_cast<int>(response.getStatus());
+    Poco::StreamCopier::copyToString(in, result.body);
+    for (const auto& [name, value] : response) result.headers[Poco::toLower(name)] = value;
+    return result;
+  }
+
+  HttpResult GetMetadata(const std::string& realm = "fabrikam.com") {
+    return Send("GET", kAcs, "/metadata/json/1/?realm=" + realm, "",
+                {{"User-Agent", "MicrosoftExchangeAuthManagement"}});
+  }
+
+  HttpResult PostToken(const std::map<std::string, std::string>& form,
+                       const std::string& content_type = "application/x-www-form-urlencoded") {
+    return Send("POST", kAcs, std::string("/") + kTenant + "/tokens/OAuth/2", FormBody(form),
+                {{"Content-Type", content_type}});
+  }
+
+  std::string GetAccessToken() {
+    auto result = PostToken(TokenForm(MakeAssertion(Credentials().auth)));
+    EXPECT_EQ(result.status, 200) << result.body;
+    return ParseObject(result.body)->getValue<std::string>("access_token");
+  }
+
+  std::map<std::string, std::string> PublishHeaders(const std::string& token) {
+    return {{"Content-Type", "application/json"},
+            {"Authorization", "Bearer " + token},
+            {"User-Agent", "pushprobe/0.1.0/PushNotificationsOnPremProxy"},
+            {"X-ProbeType", "X-MS-ClientAccess-LocalProbe"},
+            {"client-request-id", "8c3e3f0a-5c1b-4d8e-9b7a-0a1b2c3d4e5f"},
+            {"return-client-request-id", "True"},
+            {"Connection", "close"}};
+  }
+
+  HttpResult Publish(const std::string& token, const std::string& body = BatchBody(),
+                     std::map<std::string, std::string> overrides = {}) {
+    auto headers = PublishHeaders(token);
+    for (auto& [name, value] : overrides) headers[name] = value;
+    return Send("POST", kOutlook, kPublish, body, headers);
+  }
+
+  std::unique_ptr<Emulator> emulator_;
+};
+
+TEST_F(EmulatorTest, MetadataHasTheOAuthS2SV1Shape) {
+  auto result = GetMetadata();
+  ASSERT_EQ(result.status, 200) << result.body;
+  auto doc = ParseObject(result.body);
+  EXPECT_EQ(doc->getValue<std::string>("version"), "1.0");
+  EXPECT_EQ(doc->getValue<std::string>("realm"), kTenant);
+  EXPECT_EQ(doc->getValue<std::string>("issuer"),
+            std::string("00000001-0000-0000-c000-000000000000@") + kTenant);
+  auto key = doc->getArray("keys")->getObject(0);
+  EXPECT_EQ(key->getValue<std::string>("usage"), "signing");
+  EXPECT_EQ(key->getObject("keyInfo")->getValue<std::string>("x5t"),
+            X5tOf(Credentials().token_signing.cert_pem));
+  EXPECT_EQ(key->getObject("keyValue")->getValue<std::string>("type"), "x509Certificate");
+  auto endpoints = doc->getArray("endpoints");
+  ASSERT_EQ(endpoints->size(), 2u);
+  EXPECT_EQ(
+      endpoints->getObject(0)->getValue<std::string>("location"),
+      std::string("https://accounts.accesscontrol.windows.net/") + kTenant + "/tokens/OAuth/2");
+  EXPECT_EQ(endpoints->getObject(0)->getValue<std::string>("protocol"), "OAuth2");
+  EXPECT_EQ(endpoints->getObject(0)->getValue<std::string>("usage"), "issuance");
+  EXPECT_EQ(endpoints->getObject(1)->getValue<std::string>("usage"), "delegation");
+  EXPECT_FALSE(result.Header("Date").empty());
+  EXPECT_EQ(emulator_->stats().metadata.accepted, 1u);
+}
+
+TEST_F(EmulatorTest, MetadataAcceptsTheTenantGuidAsRealm) {
+  EXPECT_EQ(GetMetadata(kTenant).status, 200);
+}
+
+TEST_F(EmulatorTest, MetadataRejectsAnUnknownRealmLikeAcs) {
+  auto result = GetMetadata("contoso.com");
+  EXPECT_EQ(result.status, 400);
+  EXPECT_NE(
+      ParseObject(result.body)->getValue<std::string>("error_description").find("AADSTS90002"),
+      std::string::npos);
+  EXPECT_EQ(emulator_->stats().metadata.rejected, 1u);
+}
+
+TEST_F(EmulatorTest, ProductionHostMustMatchTheService) {
+  EXPECT_EQ(Send("GET", kOutlook, "/metadata/json/1/?realm=fabrikam.com").status, 404);
+  EXPECT_EQ(Send("POST", kAcs, kPublish, "{}").status, 404);
+  EXPECT_EQ(emulator_->stats().unknown, 2u);
+}
+
+TEST_F(EmulatorTest, ChallengeHeaderIsExactlyExchangeOnlines) {
+  auto empty_bearer = Send("POST", kOutlook, kPublish, BatchBody(), {{"Authorization", "Bearer"}});
+  EXPECT_EQ(empty_bearer.status, 401);
+  EXPECT_EQ(empty_bearer.Header("WWW-Authenticate"), kChallenge);
+  auto no_header = Send("POST", kOutlook, kPublish, BatchBody());
+  EXPECT_EQ(no_header.status, 401);
+  EXPECT_EQ(no_header.Header("WWW-Authenticate"), kChallenge);
+  EXPECT_EQ(emulator_->stats().challenge.accepted, 2u);
+}
+
+TEST_F(EmulatorTest, FullCheckSucceedsAndIsCounted) {
+  ASSERT_EQ(GetMetadata().status, 200);
+  ASSERT_EQ(Send("POST", kOutlook, kPublish, BatchBody(), {{"Authorization", "Bearer "}}).status,
+            401);
+  const std::string token = GetAccessToken();
+  auto result = Publish(token);
+  EXPECT_EQ(result.status, 200) << result.body << result.Header("X-Emulator-Reason");
+  EXPECT_EQ(result.Header("client-request-id"), "8c3e3f0a-5c1b-4d8e-9b7a-0a1b2c3d4e5f");
+  const Stats stats = emulator_->stats();
+  EXPECT_EQ(stats.metadata.accepted, 1u);
+  EXPECT_EQ(stats.challenge.accepted, 1u);
+  EXPECT_EQ(stats.token.accepted, 1u);
+  EXPECT_EQ(stats.publish.accepted, 1u);
+  EXPECT_EQ(stats.publish.rejected, 0u);
+}
+
+TEST_F(EmulatorTest, TokenResponseSendsNumbersAsStrings) {
+  auto result = PostToken(TokenForm(MakeAssertion(Credentials().auth)));
+  ASSERT_EQ(result.status, 200) << result.body;
+  auto json = ParseObject(result.body);
+  EXPECT_EQ(json->getValue<std::string>("token_type"), "Bearer");
+  EXPECT_TRUE(json->get("expires_in").isString());
+  EXPECT_EQ(json->getValue<std::string>("expires_in"), "86399");
+  EXPECT_TRUE(json->get("not_before").isString());
+  EXPECT_TRUE(json->get("expires_on").isString());
+  EXPECT_EQ(json->getValue<std::string>("resource"),
+            std::string("00000002-0000-0ff1-ce00-000000000000/outlook.office365.com@") + kTenant);
+  // The access token verifies with the certificate the metadata publishes.
+  std::istringstream cert(Credentials().token_signing.cert_pem);
+  Poco::JWT::Signer verifier(new Poco::Crypto::RSAKey(Poco::Crypto::X509Certificate(cert)));
+  verifier.setAlgorithms({"RS256"});
+  Poco::JWT::Token token = verifier.verify(json->getValue<std::string>("access_token"));
+  EXPECT_EQ(token.payload().getValue<std::string>("aud"), json->getValue<std::string>("resource"));
+  EXPECT_EQ(token.payload().getValue<std::string>("iss"),
+            std::string("00000001-0000-0000-c000-000000000000@") + kTenant);
+}
+
+TEST_F(EmulatorTest, TokenRejectsExtraFormFields) {
+  auto form = TokenForm(MakeAssertion(Credentials().auth));
+  form["client_id"] = "00000002-0000-0ff1-ce00-000000000000";
+  auto result = PostToken(form);
+  EXPECT_EQ(result.status, 400);
+  EXPECT_EQ(ParseObject(result.body)->getValue<std::string>("error"), "invalid_request");
+  EXPECT_NE(result.Header("X-Emulator-Reason").find("client_id"), std::string::npos);
+  EXPECT_EQ(emulator_->stats().token.rejected, 1u);
+}
+
+TEST_F(EmulatorTest, TokenRejectsWrongContentType) {
+  EXPECT_EQ(PostToken(TokenForm(MakeAssertion(Credentials().auth)), "application/json").status,
+            400);
+}
+
+TEST_F(EmulatorTest, TokenRejectsWrongAudience) {
+  AssertionSpec spec;
+  spec.aud = std::string("00000001-0000-0000-c000-000000000000@") + kTenant;
+  auto result = PostToken(TokenForm(MakeAssertion(Credentials().auth, spec)));
+  EXPECT_EQ(result.status, 401);
+  auto json = ParseObject(result.body);
+  EXPECT_EQ(json->getValue<std::string>("error_description")
+                .rfind("ACS50012: Authentication failed.\r\nTrace ID: ", 0),
+            0u);
+  EXPECT_NE(json->getValue<std::string>("error_description").find("\r\nCorrelation ID: "),
+            std::string::npos);
+  EXPECT_NE(json->getValue<std::string>("error_description").find("\r\nTimestamp: "),
+            std::string::npos);
+  EXPECT_NE(result.Header("X-Emulator-Reason").find("aud"), std::string::npos);
+}
+
+TEST_F(EmulatorTest, TokenRejectsExtraClaims) {
+  AssertionSpec spec;
+  spec.extra_claims["jti"] = "abc";
+  auto result = PostToken(TokenForm(MakeAssertion(Credentials().auth, spec)));
+  EXPECT_EQ(result.status, 400);
+  EXPECT_NE(result.Header("X-Emulator-Reason").find("jti"), std::string::npos);
+}
+
+TEST_F(EmulatorTest, TokenRejectsTooLongAssertionLifetime) {
+  AssertionSpec spec;
+  spec.lifetime = 3600;
+  EXPECT_EQ(PostToken(TokenForm(MakeAssertion(Credentials().auth, spec))).status, 401);
+}
+
+TEST_F(EmulatorTest, TokenRejectsWrongResource) {
+  auto form = TokenForm(MakeAssertion(Credentials().auth));
+  form["resource"] =
+      std::string("00000002-0000-0ff1-ce00-000000000000/outlook.office.com@") + kTenant;
+  auto result = PostToken(form);
+  EXPECT_EQ(result.status, 400);
+  EXPECT_EQ(ParseObject(result.body)->getValue<std::string>("error"), "invalid_resource");
+}
+
+TEST_F(EmulatorTest, UnregisteredCertificateGetsAadsts700027WithItsThumbprint) {
+  auto result = PostToken(TokenForm(MakeAssertion(Credentials().unregistered_auth)));
+  EXPECT_EQ(result.status, 401);
+  auto json = ParseObject(result.body);
+  EXPECT_EQ(json->getValue<std::string>("error"), "invalid_client");
+  const std::string description = json->getValue<std::string>("error_description");
+  pushprobe::testing::IssuedCert unregistered{Credentials().unregistered_auth.cert_pem, ""};
+  EXPECT_NE(
+      description.find("AADSTS700027: Client assertion contains an invalid signature. "
+                       "[Reason - The key was not found., Thumbprint of key used by client: '" +
+                       unregistered.Thumbprint() + "'"),
+      std::string::npos)
+      << description;
+}
+
+TEST_F(EmulatorTest, SignatureByAnotherKeyIsRejected) {
+  AssertionSpec spec;
+  spec.x5t_of = Credentials().auth.cert_pem;
+  auto result = PostToken(TokenForm(MakeAssertion(Credentials().unregistered_auth, spec)));
+  EXPECT_EQ(result.status, 401);
+  EXPECT_NE(result.body.find("did not match the expected signature value"), std::string::npos);
+}
+
+TEST_F(EmulatorTest, ExpiredRegistrationIsRejected) {
+  emulator_->RegisterAuthCertificate(Credentials().auth.cert_pem,
+                                     system_clock::now() - std::chrono::hours(1));
+  auto result = PostToken(TokenForm(MakeAssertion(Credentials().auth)));
+  EXPECT_EQ(result.status, 401);
+  EXPECT_NE(result.body.find("The key used is expired."), std::string::npos);
+}
+
+TEST_F(EmulatorTest, ClockSkewRejectsTheAssertionAndShowsInTheDateHeader) {
+  emulator_->SetClockOffset(std::chrono::minutes(20));
+  auto ahead = PostToken(TokenForm(MakeAssertion(Credentials().auth)));
+  EXPECT_EQ(ahead.status, 401);
+  EXPECT_NE(ahead.body.find("ACS50012"), std::string::npos);
+  EXPECT_NE(ahead.Header("X-Emulator-Reason").find("expired"), std::string::npos);
+  Poco::DateTime date;
+  int tzd = 0;
+  ASSERT_TRUE(Poco::DateTimeParser::tryParse(ahead.Header("Date"), date, tzd));
+  const auto skew = date.timestamp().epochTime() - std::time(nullptr);
+  EXPECT_GT(skew, 1100);
+  EXPECT_LT(skew, 1300);
+
+  emulator_->SetClockOffset(-std::chrono::minutes(20));
+  auto behind = PostToken(TokenForm(MakeAssertion(Credentials().auth)));
+  EXPECT_EQ(behind.status, 401);
+  EXPECT_NE(behind.Header("X-Emulator-Reason").find("not yet valid"), std::string::npos);
+
+  emulator_->SetClockOffset(std::chrono::minutes(4));
+  EXPECT_EQ(PostToken(TokenForm(MakeAssertion(Credentials().auth))).status, 200);
+}
+
+TEST_F(EmulatorTest, PublishRejectsBadTokens) {
+  auto garbage = Publish("not-a-jwt");
+  EXPECT_EQ(garbage.status, 401);
+  EXPECT_EQ(garbage.Header("x-ms-diagnostics").rfind("2000001;reason=", 0), 0u);
+  EXPECT_NE(garbage.Header("x-ms-diagnostics").find("error_category=\"invalid_token\""),
+            std::string::npos);
+  EXPECT_FALSE(ParseObject(garbage.body)->getValue<bool>("CanRetry"));
+
+  // An assertion is a JWT too, but not signed by the token issuer.
+  auto foreign = Publish(MakeAssertion(Credentials().auth));
+  EXPECT_EQ(foreign.status, 401);
+  EXPECT_EQ(foreign.Header("x-ms-diagnostics").rfind("2000000;", 0), 0u);
+
+  const std::string token = GetAccessToken();
+  emulator_->SetClockOffset(std::chrono::hours(25));
+  auto expired = Publish(token);
+  EXPECT_EQ(expired.status, 401);
+  EXPECT_EQ(expired.Header("x-ms-diagnostics").rfind("2000002;", 0), 0u);
+  EXPECT_NE(expired.Header("x-ms-diagnostics").find("token_expired"), std::string::npos);
+  EXPECT_EQ(emulator_->stats().publish.rejected, 3u);
+}
+
+struct BadBatchCase {
+  const char* name;
+  std::string body;
+  std::map<std::string, std::string> headers;
+  const char* expected_in_message;
+};
+
+TEST_F(EmulatorTest, BadBatchesAreRejectedNamingTheProblem) {
+  const std::string token = GetAccessToken();
+  std::string extra_member = BatchBody();
+  extra_member.insert(extra_member.size() - 3, ",\"badge\":1");
+  const std::vector<BadBatchCase> cases = {
+      {"device", BatchBody(std::string(63, '0') + "1"), {}, "deviceId"},
+      {"date escaping",
+       BatchBody(std::string(64, '0'), "/Date(1764069656000)/"),
+       {},
+       "escape its slashes"},
+      {"date form",
+       BatchBody(std::string(64, '0'), "2025-11-25T11:20:56Z"),
+       {},
+       "lastSubscriptionUpdate"},
+      {"id",
+       std::string("{\"notifications\":[{\"id\":\"1\",\"payload\":{},\"recipients\":[]}]}"),
+       {},
+       "yyyyMMdd-HHmmss-N"},
+      {"extra member", extra_member, {}, "unexpected member 'badge'"},
+      {"not json", "notifications", {}, "not valid JSON"},
+      {"content type", BatchBody(), {{"Content-Type", "text/plain"}}, "Content-Type"},
+      {"probe type", BatchBody(), {{"X-ProbeType", "X-MS-Something"}}, "X-ProbeType"},
+      {"request id", BatchBody(), {{"client-request-id", "42"}}, "client-request-id"},
+  };
+  for (const auto& c : cases) {
+    auto result = Publish(token, c.body, c.headers);
+    EXPECT_EQ(result.status, 400) << c.name;
+    auto fault = ParseObject(result.body);
+    EXPECT_NE(fault->getValue<std::string>("Message").find(c.expected_in_message),
+              std::string::npos)
+        << c.name << ": " << fault->getValue<std::string>("Message");
+    EXPECT_FALSE(fault->getValue<bool>("CanRetry")) << c.name;
+  }
+  EXPECT_EQ(emulator_->stats().publish.rejected, cases.size());
+}
+
+}  // namespace
+}  // namespace pushprobe::emulator

@@ -1,0 +1,68 @@
+#include "tests/emulator/tls_listener.h"
+
+#include <Poco/Crypto/EVPPKey.h>
+#include <Poco/Crypto/X509Certificate.h>
+#include <Poco/Net/HTTPServerParams.h>
+#include <Poco/Net/SecureServerSocket.h>
+#include <Poco/Net/SocketAddress.h>
+
+#include <sstream>
+
+#include "tests/emulator/crypto_util.h"
+#include "tests/emulator/request_handler_factory.h"
+
+namespace pushprobe::emulator {
+
+Poco::Net::Context::Ptr TlsListener::MakeContext(const Settings& settings) {
+  Poco::Net::Context::Params params;
+  params.verificationMode = Poco::Net::Context::VERIFY_NONE;
+  params.loadDefaultCAs = false;
+  Poco::Net::Context::Ptr context = new Poco::Net::Context(Poco::Net::Context::SERVER_USE, params);
+  context->disableProtocols(Poco::Net::Context::PROTO_SSLV2 | Poco::Net::Context::PROTO_SSLV3 |
+                            Poco::Net::Context::PROTO_TLSV1 | Poco::Net::Context::PROTO_TLSV1_1);
+
+  bool leaf = true;
+  for (const auto& block : PemCertificates(settings.cert_pem)) {
+    std::istringstream in(block);
+    Poco::Crypto::X509Certificate cert(in);
+    if (leaf) {
+      context->useCertificate(cert);
+      leaf = false;
+    } else {
+      context->addChainCertificate(cert);
+    }
+  }
+  std::istringstream key(settings.key_pem);
+  context->usePrivateKey(Poco::Crypto::EVPPKey(nullptr, &key));
+  context->enableSessionCache(true, "pushprobe-emulator");
+  context->setSessionTimeout(3600);
+  return context;
+}
+
+TlsListener::TlsListener(ServiceCore& core, Poco::ThreadPool& pool, const Settings& settings) {
+  Poco::Net::SecureServerSocket socket(Poco::Net::SocketAddress(settings.address, settings.port),
+                                       128, MakeContext(settings));
+  port_ = socket.address().port();
+
+  Poco::Net::HTTPServerParams::Ptr params = new Poco::Net::HTTPServerParams;
+  params->setMaxThreads(settings.max_threads);
+  params->setMaxQueued(256);
+  params->setKeepAlive(true);
+  params->setKeepAliveTimeout(Poco::Timespan(5, 0));
+  params->setMaxKeepAliveRequests(1000);
+  params->setTimeout(Poco::Timespan(static_cast<long>(settings.receive_timeout.count()), 0));
+  server_ = std::make_unique<Poco::Net::HTTPServer>(new RequestHandlerFactory(core), pool, socket,
+                                                    params);
+}
+
+TlsListener::~TlsListener() { Stop(); }
+
+void TlsListener::Start() { server_->start(); }
+
+void TlsListener::Stop() {
+  if (stopped_) return;
+  stopped_ = true;
+  server_->stopAll(true);
+}
+
+}  // namespace pushprobe::emulator
