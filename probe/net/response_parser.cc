@@ -148,7 +148,7 @@ void ResponseParser::Process() {
           if (buffer_.size() > kMaxChunkLine) Fail("chunk size line too long");
           return;
         }
-        std::string_view size_text = Trim(line.substr(0, line.find(';')));
+        std::string_view size_text = Trim(std::string_view(line).substr(0, line.find(';')));
         std::size_t size = 0;
         if (size_text.empty() || size_text.size() > 15) {
           Fail("malformed chunk size \"" + Printable(line) + "\"");
