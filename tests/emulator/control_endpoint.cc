@@ -54,7 +54,11 @@ ControlEndpoint::ControlEndpoint(FaultTable& faults, StatsRecorder& stats, Emula
 Reply ControlEndpoint::Handle(const Request& request) {
   try {
     if (request.path == "/_emulator/stats") {
-      if (request.method == "GET") return Json(200, stats_.Snapshot().ToJson());
+      if (request.method == "GET") {
+        Stats stats = stats_.Snapshot();
+        stats.waiting = static_cast<std::uint64_t>(faults_.waiting());
+        return Json(200, stats.ToJson());
+      }
       if (request.method == "DELETE") {
         stats_.Reset();
         return Json(200, stats_.Snapshot().ToJson());

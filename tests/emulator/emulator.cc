@@ -136,7 +136,11 @@ std::chrono::seconds Emulator::clock_offset() const { return core_->clock().offs
 
 std::chrono::system_clock::time_point Emulator::Now() const { return core_->clock().Now(); }
 
-Stats Emulator::stats() const { return core_->stats().Snapshot(); }
+Stats Emulator::stats() const {
+  Stats stats = core_->stats().Snapshot();
+  stats.waiting = static_cast<std::uint64_t>(core_->faults().waiting());
+  return stats;
+}
 
 void Emulator::ResetStats() { core_->stats().Reset(); }
 

@@ -35,10 +35,17 @@ std::vector<Fault> FaultTable::List() const {
 FaultTable::WaitResult FaultTable::Wait(std::chrono::milliseconds delay) {
   std::unique_lock<std::mutex> lock(mu_);
   const std::uint64_t generation = generation_;
+  ++waiting_;
   cv_.wait_for(lock, delay, [&] { return stopped_ || generation_ != generation; });
+  --waiting_;
   if (stopped_) return WaitResult::kStopped;
   if (generation_ != generation) return WaitResult::kCleared;
   return WaitResult::kElapsed;
+}
+
+int FaultTable::waiting() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return waiting_;
 }
 
 void FaultTable::Stop() {

@@ -35,6 +35,8 @@ class FaultTable {
   void Stop();
   /// Undoes Stop(), for a restarted emulator.
   void Resume();
+  /// Requests inside Wait() right now.
+  int waiting() const;
 
  private:
   mutable std::mutex mu_;
@@ -42,6 +44,7 @@ class FaultTable {
   std::deque<Fault> faults_;
   std::uint64_t generation_ = 0;
   bool stopped_ = false;
+  int waiting_ = 0;
 };
 
 }  // namespace pushprobe::emulator

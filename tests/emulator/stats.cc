@@ -26,7 +26,7 @@ std::string Stats::ToJson() const {
     out << '"' << StageName(stage) << "\":{\"accepted\":" << s.accepted
         << ",\"rejected\":" << s.rejected << ",\"faulted\":" << s.faulted << "},";
   }
-  out << "\"unknown\":" << unknown << '}';
+  out << "\"unknown\":" << unknown << ",\"waiting\":" << waiting << '}';
   return out.str();
 }
 

@@ -27,6 +27,7 @@ struct Stats {
   EndpointStats token;
   EndpointStats publish;
   std::uint64_t unknown = 0;  ///< requests for paths no service serves (404)
+  std::uint64_t waiting = 0;  ///< requests a slow fault is holding right now
 
   const EndpointStats& of(Stage stage) const;
   /// {"metadata":{"accepted":..,"rejected":..,"faulted":..},...,"unknown":..}

@@ -25,6 +25,7 @@
 #include <atomic>
 #include <chrono>
 #include <ctime>
+#include <functional>
 #include <map>
 #include <sstream>
 #include <thread>
@@ -157,7 +158,8 @@ class EmulatorTest : public ::testing::Test {
 
   Poco::Net::Context::Ptr ClientContext() const {
     Poco::Net::Context::Params params;
-    params.verificationMode = Poco::Net::Context::VERIFY_RELAXED;
+    // STRICT, or Poco skips the host name check for "localhost".
+    params.verificationMode = Poco::Net::Context::VERIFY_STRICT;
     params.loadDefaultCAs = false;
     Poco::Net::Context::Ptr context =
         new Poco::Net::Context(Poco::Net::Context::CLIENT_USE, params);
@@ -492,6 +494,239 @@ TEST_F(EmulatorTest, BadBatchesAreRejectedNamingTheProblem) {
     EXPECT_FALSE(fault->getValue<bool>("CanRetry")) << c.name;
   }
   EXPECT_EQ(emulator_->stats().publish.rejected, cases.size());
+}
+
+// Polls a condition the emulator reaches asynchronously; bounded, so a bug fails the test
+// instead of hanging it.
+bool Eventually(const std::function<bool()>& condition) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (condition()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  return condition();
+}
+
+TEST_F(EmulatorTest, StatusFaultIsPersistentUntilCleared) {
+  Fault fault;
+  fault.stage = Stage::kPublish;
+  fault.kind = FaultKind::kStatus;
+  fault.status = 503;
+  fault.headers = {{"Retry-After", "5"}};
+  emulator_->InjectFault(fault);
+  const std::string token = GetAccessToken();
+  for (int i = 0; i < 2; ++i) {
+    auto result = Publish(token);
+    EXPECT_EQ(result.status, 503);
+    EXPECT_EQ(result.Header("Retry-After"), "5");
+    EXPECT_TRUE(ParseObject(result.body)->getValue<bool>("CanRetry"));
+  }
+  EXPECT_EQ(emulator_->stats().publish.faulted, 2u);
+  emulator_->ClearFaults();
+  EXPECT_EQ(Publish(token).status, 200);
+}
+
+TEST_F(EmulatorTest, CountedFaultActsOnlyThatOften) {
+  emulator_->InjectFault(Fault::Parse("metadata@1:status:500:{\"error\":\"boom\"}"));
+  auto first = GetMetadata();
+  EXPECT_EQ(first.status, 500);
+  EXPECT_EQ(first.body, "{\"error\":\"boom\"}");
+  EXPECT_EQ(GetMetadata().status, 200);
+  EXPECT_TRUE(emulator_->faults().empty());
+}
+
+TEST_F(EmulatorTest, RedirectFault) {
+  emulator_->InjectFault(Fault::Parse("metadata:redirect:https://login.example.invalid/x"));
+  auto result = GetMetadata();
+  EXPECT_EQ(result.status, 302);
+  EXPECT_EQ(result.Header("Location"), "https://login.example.invalid/x");
+}
+
+TEST_F(EmulatorTest, MalformedBodyFault) {
+  emulator_->InjectFault(Fault::Parse("metadata:malformed"));
+  auto result = GetMetadata();
+  EXPECT_EQ(result.status, 200);
+  EXPECT_THROW(ParseObject(result.body), Poco::Exception);
+}
+
+TEST_F(EmulatorTest, OversizedBodyFault) {
+  emulator_->InjectFault(Fault::Parse("token:oversized:5M"));
+  auto result = PostToken(TokenForm(MakeAssertion(Credentials().auth)));
+  EXPECT_EQ(result.status, 200);
+  EXPECT_EQ(result.body.size(), 5u * 1024 * 1024);
+}
+
+TEST_F(EmulatorTest, TruncatedBodyFault) {
+  emulator_->InjectFault(Fault::Parse("metadata:truncated"));
+  try {
+    auto result = GetMetadata();
+    EXPECT_LT(result.body.size(), std::stoul(result.Header("Content-Length")));
+  } catch (const Poco::Exception&) {
+    SUCCEED() << "the client noticed the early close";
+  }
+  EXPECT_EQ(emulator_->stats().metadata.faulted, 1u);
+}
+
+TEST_F(EmulatorTest, ResetFault) {
+  emulator_->InjectFault(Fault::Parse("challenge:reset"));
+  EXPECT_THROW(Send("POST", kOutlook, kPublish, BatchBody()), Poco::Exception);
+  EXPECT_EQ(emulator_->stats().challenge.faulted, 1u);
+}
+
+TEST_F(EmulatorTest, SlowFaultDelaysTheAnswer) {
+  emulator_->InjectFault(Fault::Parse("metadata:slow:300ms"));
+  const auto start = std::chrono::steady_clock::now();
+  EXPECT_EQ(GetMetadata().status, 200);
+  EXPECT_GE(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(300));
+}
+
+TEST_F(EmulatorTest, ClearingFaultsReleasesASlowAnswer) {
+  emulator_->InjectFault(Fault::Parse("metadata:slow:60s"));
+  std::atomic<int> status{0};
+  std::thread client([&] { status = GetMetadata().status; });
+  ASSERT_TRUE(Eventually([&] { return emulator_->stats().waiting == 1; }));
+  emulator_->ClearFaults();
+  client.join();
+  EXPECT_EQ(status, 200);
+}
+
+TEST_F(EmulatorTest, StopReturnsPromptlyWhileASlowAnswerIsPending) {
+  emulator_->InjectFault(Fault::Parse("token:slow:60s"));
+  std::atomic<bool> failed{false};
+  std::thread client([&] {
+    try {
+      PostToken(TokenForm(MakeAssertion(Credentials().auth)));
+    } catch (const Poco::Exception&) {
+      failed = true;
+    }
+  });
+  ASSERT_TRUE(Eventually([&] { return emulator_->stats().waiting == 1; }));
+  const auto start = std::chrono::steady_clock::now();
+  emulator_->Stop();
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(3));
+  client.join();
+  EXPECT_TRUE(failed);
+}
+
+TEST_F(EmulatorTest, ChallengeVariants) {
+  emulator_->InjectFault(Fault::Parse("challenge@1:untrusted-issuer"));
+  auto untrusted = Send("POST", kOutlook, kPublish, BatchBody());
+  EXPECT_EQ(untrusted.status, 401);
+  EXPECT_NE(untrusted.Header("WWW-Authenticate").find("trusted_issuers=\"00000004-"),
+            std::string::npos);
+
+  emulator_->InjectFault(Fault::Parse("challenge@1:realm"));
+  auto realm = Send("POST", kOutlook, kPublish, BatchBody());
+  EXPECT_EQ(
+      realm.Header("WWW-Authenticate").rfind(std::string("Bearer realm=\"") + kTenant + "\", ", 0),
+      0u);
+
+  emulator_->InjectFault(Fault::Parse("challenge@1:no-challenge"));
+  auto missing = Send("POST", kOutlook, kPublish, BatchBody());
+  EXPECT_EQ(missing.status, 401);
+  EXPECT_EQ(missing.headers.count("www-authenticate"), 0u);
+
+  EXPECT_EQ(Send("POST", kOutlook, kPublish, BatchBody()).Header("WWW-Authenticate"), kChallenge);
+  EXPECT_EQ(emulator_->stats().challenge.faulted, 3u);
+}
+
+TEST_F(EmulatorTest, TokenFaults) {
+  const auto form = TokenForm(MakeAssertion(Credentials().auth));
+  emulator_->InjectFault(Fault::Parse("token@1:unregistered"));
+  EXPECT_NE(PostToken(form).body.find("The key was not found."), std::string::npos);
+  emulator_->InjectFault(Fault::Parse("token@1:expired-registration"));
+  EXPECT_NE(PostToken(form).body.find("The key used is expired."), std::string::npos);
+  emulator_->InjectFault(Fault::Parse("token@1:skew:1200"));
+  EXPECT_NE(PostToken(form).body.find("ACS50012"), std::string::npos);
+  emulator_->InjectFault(
+      Fault::Parse("token@1:oauth-error:invalid_grant:AADSTS70002: Error validating credentials."));
+  auto oauth = PostToken(form);
+  EXPECT_EQ(oauth.status, 400);
+  EXPECT_EQ(ParseObject(oauth.body)->getValue<std::string>("error"), "invalid_grant");
+  EXPECT_EQ(
+      ParseObject(oauth.body)->getValue<std::string>("error_description").rfind("AADSTS70002: ", 0),
+      0u);
+  EXPECT_EQ(PostToken(form).status, 200);
+  EXPECT_EQ(emulator_->stats().token.faulted, 4u);
+}
+
+TEST_F(EmulatorTest, PublishDiagnosticsFault) {
+  const std::string diagnostics =
+      "2000003;reason=\"The hostname component of the audience claim value is invalid.\";"
+      "error_category=\"invalid_resource\"";
+  emulator_->InjectFault(Fault::Parse("publish:diagnostics:" + diagnostics));
+  auto result = Publish(GetAccessToken());
+  EXPECT_EQ(result.status, 401);
+  EXPECT_EQ(result.Header("x-ms-diagnostics"), diagnostics);
+}
+
+TEST_F(EmulatorTest, ControlApiInjectsAndClearsFaultsAndReportsStats) {
+  auto added = Send("POST", "localhost", "/_emulator/fault",
+                    R"({"stage":"metadata","kind":"status","status":503,"count":0})");
+  EXPECT_EQ(added.status, 200) << added.body;
+  EXPECT_EQ(GetMetadata().status, 503);
+  auto stats = ParseObject(Send("GET", "localhost", "/_emulator/stats").body);
+  EXPECT_EQ(stats->getObject("metadata")->getValue<int>("faulted"), 1);
+  EXPECT_EQ(Send("DELETE", "localhost", "/_emulator/fault").status, 200);
+  EXPECT_EQ(GetMetadata().status, 200);
+
+  EXPECT_EQ(Send("POST", "localhost", "/_emulator/fault", R"({"spec":"publish@1:reset"})").status,
+            200);
+  EXPECT_EQ(emulator_->faults().size(), 1u);
+  EXPECT_EQ(
+      Send("POST", "localhost", "/_emulator/fault", R"({"stage":"publish","kind":"realm"})").status,
+      400);
+  EXPECT_EQ(Send("POST", "localhost", "/_emulator/clock", R"({"offset_seconds":1200})").status,
+            200);
+  EXPECT_EQ(emulator_->clock_offset(), std::chrono::seconds(1200));
+}
+
+TEST_F(EmulatorTest, TlsModesRestartTheListenerOnTheSamePort) {
+  const auto port = emulator_->port();
+  emulator_->RestartListener(TlsMode::kUntrustedCa);
+  EXPECT_EQ(emulator_->port(), port);
+  EXPECT_THROW(GetMetadata(), Poco::Exception);
+  emulator_->RestartListener(TlsMode::kWrongHost);
+  EXPECT_THROW(GetMetadata(), Poco::Exception);
+  emulator_->RestartListener(TlsMode::kTrusted);
+  EXPECT_EQ(GetMetadata().status, 200);
+}
+
+TEST_F(EmulatorTest, StartUpOptionsCarryFaultsClockAndTlsMode) {
+  EmulatorOptions options;
+  options.faults = {Fault::Parse("metadata:status:502")};
+  options.clock_offset = std::chrono::minutes(30);
+  StartEmulator(options);
+  EXPECT_EQ(GetMetadata().status, 502);
+  EXPECT_EQ(emulator_->clock_offset(), std::chrono::minutes(30));
+}
+
+struct SpecCase {
+  std::string spec;
+  std::function<void(const Fault&)> check;
+};
+
+TEST(FaultSpecTest, ParsesTheCliForms) {
+  const std::vector<SpecCase> cases = {
+      {"publish:status:503", [](const Fault& f) { EXPECT_EQ(f.status, 503); }},
+      {"token@2:oauth-error:invalid_grant:ACS50012: Authentication failed.",
+       [](const Fault& f) {
+         EXPECT_EQ(f.count, 2);
+         EXPECT_EQ(f.text, "invalid_grant");
+         EXPECT_EQ(f.description, "ACS50012: Authentication failed.");
+       }},
+      {"publish:oversized:5M", [](const Fault& f) { EXPECT_EQ(f.size, 5u * 1024 * 1024); }},
+      {"metadata:slow:2s", [](const Fault& f) { EXPECT_EQ(f.delay.count(), 2000); }},
+      {"token:skew:-1200", [](const Fault& f) { EXPECT_EQ(f.offset.count(), -1200); }},
+      {"challenge:realm:contoso", [](const Fault& f) { EXPECT_EQ(f.text, "contoso"); }},
+      {"publish:redirect:https://a.invalid:8443/x",
+       [](const Fault& f) { EXPECT_EQ(f.text, "https://a.invalid:8443/x"); }},
+  };
+  for (const auto& c : cases) c.check(Fault::Parse(c.spec));
+  for (const char* bad : {"publish:unregistered", "nope:status:503", "publish:status",
+                          "metadata:reset:1", "metadata", "token:skew", "publish:status:abc"}) {
+    EXPECT_THROW(Fault::Parse(bad), std::invalid_argument) << bad;
+  }
 }
 
 }  // namespace
