@@ -7,6 +7,7 @@
 #include <cctype>
 #include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <stdexcept>
 
 #include "probe/net/certificate_facts.h"
@@ -142,12 +143,13 @@ class Exchange {
                            "timed out after " + std::string(seconds) + " s " + what);
   }
 
-  // "outlook.office365.com (127.0.0.1:8443)", or just the address when the
-  // host is a literal that says the same.
+  // The server being talked to, and how it was reached:
+  // "outlook.office365.com (127.0.0.1:8443)" or
+  // "outlook.office365.com via proxy 127.0.0.1:3128".
   std::string Peer() const {
-    const std::string who = proxy_ ? "proxy " + proxy_url_.Authority() : url_.host;
-    if (facts_.connected_address.empty()) return who;
-    return who + " (" + facts_.connected_address + ")";
+    if (facts_.connected_address.empty()) return url_.host;
+    if (proxy_) return url_.host + " via proxy " + facts_.connected_address;
+    return url_.host + " (" + facts_.connected_address + ")";
   }
 
   NetStatus Prepare() {
@@ -186,8 +188,9 @@ class Exchange {
     for (const ConnectTo& rule : shared_.options.connect_to) {
       if ((rule.host.empty() || EqualsIgnoreCase(StripBrackets(rule.host), url_.host)) &&
           (rule.port == 0 || rule.port == url_.port)) {
-        if (!rule.connect_host.empty())
+        if (!rule.connect_host.empty()) {
           dial_host_ = net_internal::ToLower(StripBrackets(rule.connect_host));
+        }
         if (rule.connect_port != 0) dial_port_ = rule.connect_port;
         break;
       }
@@ -202,7 +205,7 @@ class Exchange {
         net_internal::Resolve(dial_host_, dial_port_, deadline_, shared_.lookup, &addresses);
     facts_.timings.dns = Since(dns_start);
     if (!status.ok()) {
-      if (proxy_) status.message += " (the proxy)";
+      if (proxy_) status.message.replace(0, std::strlen("DNS lookup of"), "DNS lookup of proxy");
       return status;
     }
     const SteadyTime connect_start = shared_.clock.SteadyNow();

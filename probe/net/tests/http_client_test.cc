@@ -464,6 +464,20 @@ TEST_F(HttpClientTest, HttpsThroughConnectProxy) {
   EXPECT_EQ(target.requests().at(0).sni, kPushHost);
 }
 
+TEST_F(HttpClientTest, TimeoutThroughProxyNamesTheTargetAndTheProxy) {
+  LoopbackServer target(LoopbackServer::NeverAnswer(), TestPki().Identity(TestPki().push));
+  LoopbackServer proxy(LoopbackServer::ConnectProxy());
+  HttpClientOptions options = Options();
+  options.proxy = "http://127.0.0.1:" + std::to_string(proxy.port());
+  HttpOutcome out = Get(target.Url("/", kPushHost), options, 300ms);
+  EXPECT_EQ(out.error, Reason::kTimeout);
+  EXPECT_TRUE(Contains(out.error_message,
+                       "waiting for the response from outlook.office365.com via proxy 127.0.0.1:" +
+                           std::to_string(proxy.port())))
+      << out.error_message;
+  EXPECT_TRUE(out.facts.tls_verified);
+}
+
 TEST_F(HttpClientTest, PlainHttpThroughProxyUsesAbsoluteForm) {
   LoopbackServer proxy(LoopbackServer::Respond(kHello));
   HttpClientOptions options = Options();
