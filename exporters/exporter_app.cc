@@ -1,0 +1,263 @@
+#include "exporters/exporter_app.h"
+
+#include <prometheus/text_serializer.h>
+
+#include <algorithm>
+#include <iostream>
+#include <sstream>
+#include <utility>
+#include <vector>
+
+#include "exporters/status_page.h"
+#include "exporters/thread_pool.h"
+#include "exporters/thread_timer_queue.h"
+#include "probe/config/config_loader.h"
+#include "probe/render/format.h"
+#include "probe/render/text_renderer.h"
+#include "probe/version.h"
+
+namespace pushprobe::exporter {
+
+namespace {
+
+bool SameConnectTo(const std::vector<ConnectTo>& a, const std::vector<ConnectTo>& b) {
+  return std::equal(a.begin(), a.end(), b.begin(), b.end(),
+                    [](const ConnectTo& x, const ConnectTo& y) {
+                      return x.host == y.host && x.port == y.port &&
+                             x.connect_host == y.connect_host && x.connect_port == y.connect_port;
+                    });
+}
+
+// Whether a reload changed anything the engine uses, in which case the
+// target gets a fresh runner (and loses its TLS session cache).
+bool SameTarget(const TargetConfig& a, const TargetConfig& b) {
+  return a.name == b.name && a.organization == b.organization && a.service_uri == b.service_uri &&
+         a.auth_metadata_url == b.auth_metadata_url && a.certificate == b.certificate &&
+         a.private_key == b.private_key &&
+         a.private_key_password_file == b.private_key_password_file &&
+         a.thumbprint == b.thumbprint && a.ca_file == b.ca_file &&
+         SameConnectTo(a.connect_to, b.connect_to) && a.proxy == b.proxy &&
+         a.timeout == b.timeout && a.interval == b.interval && a.service_name == b.service_name &&
+         a.token_issuer == b.token_issuer && a.max_response_bytes == b.max_response_bytes;
+}
+
+std::string FirstLine(const std::string& s, std::size_t max = 300) {
+  std::string line = s.substr(0, s.find_first_of("\r\n"));
+  if (line.size() > max) line = line.substr(0, max) + "...";
+  return line;
+}
+
+}  // namespace
+
+ExporterApp::ExporterApp(ExporterFlags flags, Dependencies deps)
+    : flags_(std::move(flags)),
+      clock_(deps.clock ? *deps.clock : SystemClock::Instance()),
+      logger_(deps.log ? *deps.log : std::cerr, clock_, flags_.log_level),
+      metrics_(kVersion),
+      store_(ResultStore::Options{flags_.history_successes, flags_.history_failures}),
+      probe_factory_(deps.probe_factory ? std::move(deps.probe_factory)
+                                        : EngineProbeFactory(clock_, guids_)),
+      router_(*this, flags_.scrape_timeout_offset) {
+  if (!deps.timers) own_timers_ = std::make_unique<ThreadTimerQueue>(clock_);
+  if (!deps.executor) own_executor_ = std::make_unique<ThreadPool>(flags_.workers);
+  timers_ = deps.timers ? deps.timers : own_timers_.get();
+  executor_ = deps.executor ? deps.executor : own_executor_.get();
+  scheduler_ =
+      std::make_unique<Scheduler>(Scheduler::Options{flags_.workers}, clock_, *timers_, *executor_,
+                                  [this](const TargetConfig& t, const ProbeResult& r,
+                                         const RunTiming& timing) { OnRunFinished(t, r, timing); });
+}
+
+ExporterApp::~ExporterApp() { Stop(Duration::zero()); }
+
+std::optional<std::string> ExporterApp::Start() {
+  ReloadOutcome loaded = Reload();
+  if (!loaded.ok) return "cannot load " + flags_.config_file + ":\n" + loaded.error;
+  server_ = std::make_unique<HttpServer>(router_, HttpServer::Options{});
+  try {
+    server_->Start(flags_.listen_address);
+  } catch (const std::exception& e) {
+    server_.reset();
+    return std::string(e.what());
+  }
+  logger_.Log(LogLevel::kInfo, "listening",
+              {{"address", flags_.listen_address},
+               {"port", std::to_string(server_->port())},
+               {"version", kVersion}});
+  return std::nullopt;
+}
+
+void ExporterApp::Stop(Duration grace) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (stopped_) return;
+    stopped_ = true;
+  }
+  scheduler_->Stop();
+  if (grace > Duration::zero() && !scheduler_->WaitIdle(grace)) {
+    logger_.Log(LogLevel::kWarn, "runs still in flight at shutdown",
+                {{"in_flight", std::to_string(scheduler_->Stats().in_flight)}});
+  }
+  if (server_) server_->Stop();
+  if (auto* pool = dynamic_cast<ThreadPool*>(own_executor_.get())) pool->Shutdown();
+}
+
+Duration ExporterApp::LongestTimeout() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  Duration longest{};
+  if (targets_) {
+    for (const auto& [name, t] : *targets_) longest = std::max(longest, t->config.timeout);
+  }
+  return longest;
+}
+
+ReloadOutcome ExporterApp::Reload() {
+  std::lock_guard<std::mutex> reload_lock(reload_mu_);
+  ConfigLoadResult loaded = LoadConfigFile(flags_.config_file);
+  if (!loaded.ok()) {
+    ReloadOutcome out{false, loaded.ErrorText()};
+    metrics_.ConfigLoaded(false, clock_.Now());
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      last_reload_ok_ = false;
+      last_reload_error_ = loaded.errors.empty() ? "" : loaded.errors.front().ToString();
+    }
+    logger_.Log(LogLevel::kError, "error loading config, keeping the running configuration",
+                {{"file", flags_.config_file},
+                 {"errors", std::to_string(loaded.errors.size())},
+                 {"err", last_reload_error_}});
+    return out;
+  }
+  auto config = std::make_shared<const Config>(std::move(*loaded.config));
+
+  std::shared_ptr<const TargetMap> old;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    old = targets_;
+  }
+  auto next = std::make_shared<TargetMap>();
+  std::vector<ScheduledTarget> scheduled;
+  scheduled.reserve(config->targets.size());
+  for (const TargetConfig& t : config->targets) {
+    std::shared_ptr<const Target> target;
+    if (old) {
+      auto it = old->find(t.name);
+      if (it != old->end() && SameTarget(it->second->config, t)) target = it->second;
+    }
+    if (!target) target = std::make_shared<const Target>(Target{t, probe_factory_(t)});
+    next->emplace(t.name, target);
+    scheduled.push_back(ScheduledTarget{target->config, target->probe});
+  }
+  // The store learns the new set first, so a run of a new target that
+  // finishes right away is recorded, and a removed target's late run is not.
+  store_.SetTargets(config->targets);
+  scheduler_->SetTargets(std::move(scheduled));
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    config_ = config;
+    targets_ = next;
+    last_reload_ok_ = true;
+    last_reload_error_.clear();
+  }
+  metrics_.ConfigLoaded(true, clock_.Now());
+  metrics_.SetTargets(config->targets.size());
+  logger_.Log(LogLevel::kInfo, "loaded config",
+              {{"file", flags_.config_file}, {"targets", std::to_string(config->targets.size())}});
+  return ReloadOutcome{true, ""};
+}
+
+void ExporterApp::OnRunFinished(const TargetConfig& target, const ProbeResult& result,
+                                const RunTiming& timing) {
+  store_.Record(result);
+  metrics_.RunStarted(timing.StartDelay());
+  metrics_.RunFinished(result.succeeded());
+  if (result.succeeded()) {
+    if (logger_.Enabled(LogLevel::kDebug)) {
+      logger_.Log(
+          LogLevel::kDebug, "run succeeded",
+          {{"target", target.name}, {"duration_seconds", render::FormatSeconds(result.duration)}});
+    }
+    return;
+  }
+  // One line per failed run. Only the result's own classification and its
+  // Error text go out; the engine never puts tokens, assertions or keys in
+  // those, and the text is cut to its first line.
+  const std::string stage = result.failed_stage ? std::string(StageName(*result.failed_stage)) : "";
+  logger_.Log(LogLevel::kWarn, "run failed",
+              {{"target", target.name},
+               {"organization", target.organization},
+               {"result", std::string(ResultTypeName(result.result_type))},
+               {"stage", stage},
+               {"reason", std::string(ReasonName(result.reason))},
+               {"category", std::string(ExchangeCategoryName(result.category))},
+               {"duration_seconds", render::FormatSeconds(result.duration)},
+               {"err", FirstLine(result.error.empty() && result.FailedStage()
+                                     ? result.FailedStage()->message
+                                     : result.error)}});
+}
+
+MetricsBody ExporterApp::Metrics() {
+  MetricsBody body;
+  body.targets = store_.Rendered();
+  std::ostringstream own;
+  prometheus::TextSerializer().Serialize(own, metrics_.Collect(scheduler_->Stats()));
+  body.own = own.str();
+  return body;
+}
+
+std::optional<ProbeResult> ExporterApp::RunProbe(const std::string& name,
+                                                 std::optional<Duration> budget) {
+  std::shared_ptr<const Target> target;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!targets_) return std::nullopt;
+    auto it = targets_->find(name);
+    if (it == targets_->end()) return std::nullopt;
+    target = it->second;
+  }
+  ProbeResult result = target->probe(budget);
+  if (!result.succeeded()) {
+    logger_.Log(LogLevel::kInfo, "on-demand run failed",
+                {{"target", name},
+                 {"stage", result.failed_stage ? std::string(StageName(*result.failed_stage)) : ""},
+                 {"reason", std::string(ReasonName(result.reason))}});
+  }
+  return result;
+}
+
+std::string ExporterApp::Transcript(const ProbeResult& result) {
+  render::TextOptions options;
+  options.verbosity = 1;
+  return render::RenderText(result, options);
+}
+
+std::string ExporterApp::StatusPageHtml() {
+  StatusPageInfo info;
+  info.version = kVersion;
+  info.config_file = flags_.config_file;
+  info.now = clock_.Now();
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    info.last_reload_successful = last_reload_ok_;
+    info.last_reload_error = last_reload_error_;
+  }
+  return StatusPage::Render(store_.Snapshot(), info);
+}
+
+std::string ExporterApp::ConfigYaml() {
+  std::shared_ptr<const Config> config;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    config = config_;
+  }
+  return config ? RedactedYaml(*config) : std::string();
+}
+
+bool ExporterApp::Ready() {
+  std::lock_guard<std::mutex> lock(mu_);
+  return config_ != nullptr && !stopped_;
+}
+
+void ExporterApp::CountRequest(const std::string& handler) { metrics_.HttpRequest(handler); }
+
+}  // namespace pushprobe::exporter

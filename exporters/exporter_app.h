@@ -1,0 +1,111 @@
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <ostream>
+#include <string>
+
+#include "exporters/executor.h"
+#include "exporters/exporter_backend.h"
+#include "exporters/exporter_flags.h"
+#include "exporters/exporter_metrics.h"
+#include "exporters/http_router.h"
+#include "exporters/http_server.h"
+#include "exporters/logger.h"
+#include "exporters/probe_factory.h"
+#include "exporters/result_store.h"
+#include "exporters/scheduler.h"
+#include "exporters/timer_queue.h"
+#include "probe/core/target_config.h"
+#include "probe/engine/guid_source.h"
+
+namespace pushprobe::exporter {
+
+/// \brief The running exporter: configuration, scheduler, result store,
+/// metrics and HTTP server wired together. main() only parses flags and
+/// waits for signals; everything else is here, where tests reach it.
+class ExporterApp final : public ExporterBackend {
+ public:
+  /// \brief What tests replace. Null members get the production part.
+  struct Dependencies {
+    const Clock* clock = nullptr;  ///< default SystemClock
+    TimerQueue* timers = nullptr;  ///< default a ThreadTimerQueue
+    Executor* executor = nullptr;  ///< default a ThreadPool of flags.workers
+    ProbeFactory probe_factory;    ///< default EngineProbeFactory
+    std::ostream* log = nullptr;   ///< default std::cerr
+  };
+
+  ExporterApp(ExporterFlags flags, Dependencies deps);
+  /// Stop(0).
+  ~ExporterApp() override;
+  ExporterApp(const ExporterApp&) = delete;
+  ExporterApp& operator=(const ExporterApp&) = delete;
+
+  /// Loads the configuration, starts the scheduler and the HTTP server.
+  /// Returns an error text (and starts nothing) when the configuration does
+  /// not load or the address cannot be bound.
+  std::optional<std::string> Start();
+
+  /// Stops scheduling, waits up to \p grace for runs in flight (they end by
+  /// their own deadlines), then stops the HTTP server and the workers.
+  /// Idempotent.
+  void Stop(Duration grace);
+
+  /// The longest timeout of the configured targets: how long a clean stop
+  /// may wait for runs in flight.
+  Duration LongestTimeout() const;
+
+  std::uint16_t port() const { return server_ ? server_->port() : 0; }
+  Logger& logger() { return logger_; }
+  const Scheduler& scheduler() const { return *scheduler_; }
+  const ResultStore& store() const { return store_; }
+
+  // ExporterBackend
+  MetricsBody Metrics() override;
+  std::optional<ProbeResult> RunProbe(const std::string& name,
+                                      std::optional<Duration> budget) override;
+  std::string Transcript(const ProbeResult& result) override;
+  std::string StatusPageHtml() override;
+  std::string ConfigYaml() override;
+  ReloadOutcome Reload() override;
+  bool Ready() override;
+  void CountRequest(const std::string& handler) override;
+
+ private:
+  struct Target {
+    TargetConfig config;
+    ProbeFunction probe;
+  };
+  using TargetMap = std::map<std::string, std::shared_ptr<const Target>>;
+
+  void OnRunFinished(const TargetConfig& target, const ProbeResult& result,
+                     const RunTiming& timing);
+
+  const ExporterFlags flags_;
+  const Clock& clock_;
+  Logger logger_;
+  ExporterMetrics metrics_;
+  ResultStore store_;
+  RandomGuidSource guids_;
+  ProbeFactory probe_factory_;
+  std::unique_ptr<TimerQueue> own_timers_;
+  std::unique_ptr<Executor> own_executor_;
+  TimerQueue* timers_;
+  Executor* executor_;
+  std::unique_ptr<Scheduler> scheduler_;
+  HttpRouter router_;
+  std::unique_ptr<HttpServer> server_;
+
+  std::mutex reload_mu_;  ///< serializes reloads (SIGHUP and /-/reload)
+  mutable std::mutex mu_;
+  std::shared_ptr<const Config> config_;
+  std::shared_ptr<const TargetMap> targets_;
+  bool last_reload_ok_ = true;
+  std::string last_reload_error_;
+  bool stopped_ = false;
+};
+
+}  // namespace pushprobe::exporter

@@ -1,0 +1,39 @@
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "exporters/logger.h"
+#include "probe/core/clock.h"
+#include "probe/core/expected.h"
+
+namespace pushprobe::exporter {
+
+/// The default --web.listen-address. 9100-9999 is fully taken in Prometheus's
+/// default port allocations wiki and allocations continue above 10000, so
+/// the exporter stays clear of both and of Linux's ephemeral range
+/// (32768-60999): see exporters/README.md.
+inline constexpr const char* kDefaultListenAddress = ":19464";
+
+/// \brief The command line, Prometheus style (`--name=value` or `--name value`).
+struct ExporterFlags {
+  std::string config_file = "pushprobe.yml";
+  std::string listen_address = kDefaultListenAddress;
+  LogLevel log_level = LogLevel::kInfo;
+  bool config_check = false;  ///< validate the config file and exit
+  std::size_t workers = 16;   ///< scheduled runs in flight at once
+  std::size_t history_successes = 5;
+  std::size_t history_failures = 20;
+  Duration scrape_timeout_offset = std::chrono::milliseconds(500);
+  bool help = false;
+  bool version = false;
+
+  /// Parses argv[1..]. Errors name the flag: "unknown flag --foo",
+  /// "--web.listen-address needs a value", "invalid --scheduler.workers: x".
+  static Expected<ExporterFlags> Parse(const std::vector<std::string>& args);
+  /// The --help text.
+  static std::string Usage();
+};
+
+}  // namespace pushprobe::exporter

@@ -1,0 +1,74 @@
+#include "exporters/exporter_main.h"
+
+#include <pthread.h>
+#include <csignal>
+
+#include <string>
+#include <vector>
+
+#include "exporters/exporter_app.h"
+#include "exporters/exporter_flags.h"
+#include "probe/config/config_loader.h"
+#include "probe/version.h"
+
+namespace pushprobe::exporter {
+
+int ExporterMain(int argc, char** argv, std::ostream& out, std::ostream& err) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  Expected<ExporterFlags> parsed = ExporterFlags::Parse(args);
+  if (!parsed) {
+    err << "pushprobe-exporter: " << parsed.error() << "\n\n" << ExporterFlags::Usage();
+    return 2;
+  }
+  const ExporterFlags& flags = parsed.value();
+  if (flags.help) {
+    out << ExporterFlags::Usage();
+    return 0;
+  }
+  if (flags.version) {
+    out << "pushprobe-exporter " << kVersion << "\n";
+    return 0;
+  }
+  if (flags.config_check) {
+    ConfigLoadResult loaded = LoadConfigFile(flags.config_file);
+    if (!loaded.ok()) {
+      err << loaded.ErrorText();
+      return 1;
+    }
+    out << flags.config_file << ": config OK, " << loaded.config->targets.size() << " targets\n";
+    return 0;
+  }
+
+  // Blocked before any thread starts, so every thread inherits the mask and
+  // the signals are only ever taken by sigwait below.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGHUP);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  ExporterApp::Dependencies deps;
+  deps.log = &err;
+  ExporterApp app(flags, deps);
+  if (auto error = app.Start()) {
+    app.logger().Log(LogLevel::kError, "cannot start", {{"err", *error}});
+    return 1;
+  }
+  for (;;) {
+    int signal = 0;
+    if (sigwait(&signals, &signal) != 0) continue;
+    if (signal == SIGHUP) {
+      app.logger().Log(LogLevel::kInfo, "SIGHUP: reloading configuration");
+      app.Reload();
+      continue;
+    }
+    app.logger().Log(LogLevel::kInfo, "stopping", {{"signal", signal == SIGTERM ? "TERM" : "INT"}});
+    // Runs end by their own deadlines; a little slack covers the last write.
+    app.Stop(app.LongestTimeout() + std::chrono::seconds(1));
+    app.logger().Log(LogLevel::kInfo, "stopped");
+    return 0;
+  }
+}
+
+}  // namespace pushprobe::exporter

@@ -1,0 +1,117 @@
+#include "exporters/logger.h"
+
+#include <cstdio>
+#include <string>
+
+#include "probe/core/time_format.h"
+
+namespace pushprobe::exporter {
+
+std::string_view LogLevelName(LogLevel level) {
+  switch (level) {
+    case LogLevel::kDebug:
+      return "debug";
+    case LogLevel::kInfo:
+      return "info";
+    case LogLevel::kWarn:
+      return "warn";
+    case LogLevel::kError:
+      return "error";
+  }
+  return "info";
+}
+
+bool ParseLogLevel(std::string_view name, LogLevel* level) {
+  for (LogLevel l : {LogLevel::kDebug, LogLevel::kInfo, LogLevel::kWarn, LogLevel::kError}) {
+    if (LogLevelName(l) == name) {
+      *level = l;
+      return true;
+    }
+  }
+  return false;
+}
+
+std::string FormatRfc3339Millis(WallTime t) {
+  std::string s = FormatRfc3339(t);  // "2026-11-25T11:20:56Z"
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+  char frac[8];
+  std::snprintf(frac, sizeof frac, ".%03d", static_cast<int>(((ms % 1000) + 1000) % 1000));
+  s.insert(s.size() - 1, frac);
+  return s;
+}
+
+Logger::Logger(std::ostream& out, const Clock& clock, LogLevel level)
+    : out_(out), clock_(clock), level_(level) {}
+
+void Logger::SetLevel(LogLevel level) {
+  std::lock_guard<std::mutex> lock(mu_);
+  level_ = level;
+}
+
+bool Logger::Enabled(LogLevel level) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return level >= level_;
+}
+
+std::string Logger::Quote(std::string_view value) {
+  bool bare = !value.empty();
+  for (unsigned char c : value) {
+    if (c <= ' ' || c == '"' || c == '=' || c == '\\' || c == 0x7f) {
+      bare = false;
+      break;
+    }
+  }
+  if (bare) return std::string(value);
+  std::string out = "\"";
+  for (unsigned char c : value) {
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default:
+        if (c < 0x20 || c == 0x7f) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\x%02x", c);
+          out += buf;
+        } else {
+          out += static_cast<char>(c);
+        }
+    }
+  }
+  out += '"';
+  return out;
+}
+
+void Logger::Log(LogLevel level, std::string_view msg, std::initializer_list<Field> fields) {
+  // The line is built before taking the lock so concurrent writers only
+  // contend for the write itself.
+  std::string line = "ts=" + FormatRfc3339Millis(clock_.Now());
+  line += " level=";
+  line += LogLevelName(level);
+  line += " msg=";
+  line += Quote(msg);
+  for (const Field& f : fields) {
+    line += ' ';
+    line += f.first;
+    line += '=';
+    line += Quote(f.second);
+  }
+  line += '\n';
+  std::lock_guard<std::mutex> lock(mu_);
+  if (level < level_) return;
+  out_ << line << std::flush;
+}
+
+}  // namespace pushprobe::exporter

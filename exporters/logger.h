@@ -1,0 +1,55 @@
+#pragma once
+
+#include <functional>
+#include <initializer_list>
+#include <mutex>
+#include <ostream>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include "probe/core/clock.h"
+
+namespace pushprobe::exporter {
+
+enum class LogLevel { kDebug, kInfo, kWarn, kError };
+
+/// "debug", "info", "warn", "error".
+std::string_view LogLevelName(LogLevel level);
+/// The level named \p name (as accepted by --log.level), if any.
+bool ParseLogLevel(std::string_view name, LogLevel* level);
+
+/// RFC 3339 UTC with milliseconds: "2026-11-25T11:20:56.123Z".
+std::string FormatRfc3339Millis(WallTime t);
+
+/// \brief A structured logger writing one logfmt line per event:
+/// `ts=2026-11-25T11:20:56.000Z level=warn msg="run failed" target=fabrikam ...`.
+///
+/// Values are quoted and escaped when they need it, so a line is always one
+/// line. Callers pass only values that are safe to log: the exporter never
+/// hands it tokens, assertions or key material. Thread-safe.
+class Logger {
+ public:
+  using Field = std::pair<std::string_view, std::string>;
+
+  /// \p out and \p clock must outlive the logger.
+  Logger(std::ostream& out, const Clock& clock, LogLevel level = LogLevel::kInfo);
+
+  void SetLevel(LogLevel level);
+  bool Enabled(LogLevel level) const;
+
+  /// Writes one line when \p level is enabled.
+  void Log(LogLevel level, std::string_view msg, std::initializer_list<Field> fields = {});
+
+  /// One logfmt value: bare when it has no space, quote, '=' or control
+  /// character, else double-quoted with \" \\ \n \r \t escaped.
+  static std::string Quote(std::string_view value);
+
+ private:
+  std::ostream& out_;
+  const Clock& clock_;
+  mutable std::mutex mu_;
+  LogLevel level_;
+};
+
+}  // namespace pushprobe::exporter

@@ -1,0 +1,16 @@
+#include "exporters/probe_factory.h"
+
+#include <memory>
+
+#include "probe/engine/probe_runner.h"
+
+namespace pushprobe::exporter {
+
+ProbeFactory EngineProbeFactory(const Clock& clock, GuidSource& guids) {
+  return [&clock, &guids](const TargetConfig& target) -> ProbeFunction {
+    auto runner = std::make_shared<ProbeRunner>(target, clock, guids);
+    return [runner](std::optional<Duration> budget) { return runner->Run(budget); };
+  };
+}
+
+}  // namespace pushprobe::exporter

@@ -1,0 +1,135 @@
+#include "exporters/result_store.h"
+
+#include <algorithm>
+#include <utility>
+
+namespace pushprobe::exporter {
+
+namespace {
+
+constexpr std::size_t kMaxErrorChars = 300;
+
+std::string FirstLine(const std::string& s) {
+  std::string line = s.substr(0, s.find_first_of("\r\n"));
+  if (line.size() > kMaxErrorChars) {
+    line.resize(kMaxErrorChars);
+    line += "...";
+  }
+  return line;
+}
+
+}  // namespace
+
+RunRecord RunRecord::From(const ProbeResult& r,
+                          const std::shared_ptr<const std::string>& previous_error) {
+  RunRecord rec;
+  rec.started_at = r.started_at;
+  rec.duration = r.duration;
+  rec.result_type = r.result_type;
+  rec.failed_stage = r.failed_stage;
+  rec.reason = r.reason;
+  rec.category = r.category;
+  if (!r.succeeded()) {
+    std::string error =
+        FirstLine(r.error.empty() && r.FailedStage() ? r.FailedStage()->message : r.error);
+    if (previous_error && *previous_error == error) {
+      rec.error = previous_error;
+    } else {
+      rec.error = std::make_shared<const std::string>(std::move(error));
+    }
+  }
+  for (std::size_t i = 0; i < kAllStages.size(); ++i) {
+    rec.stage_status[i] = i < r.stages.size() ? r.stages[i].status : StageStatus::kSkipped;
+    rec.stage_duration[i] = i < r.stages.size() ? r.stages[i].duration : Duration{};
+  }
+  return rec;
+}
+
+void ResultStore::SetTargets(const std::vector<TargetConfig>& targets) {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::map<std::string, Slot> next;
+  for (const TargetConfig& t : targets) {
+    auto it = slots_.find(t.name);
+    Slot slot = it != slots_.end() ? std::move(it->second) : Slot{};
+    slot.organization = t.organization;
+    slot.interval = t.interval;
+    next.emplace(t.name, std::move(slot));
+  }
+  slots_ = std::move(next);
+}
+
+bool ResultStore::Record(const ProbeResult& result) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = slots_.find(result.target);
+  if (it == slots_.end()) return false;
+  Slot& slot = it->second;
+
+  ++slot.counters.runs;
+  if (result.succeeded()) {
+    slot.counters.last_success = result.started_at;
+  } else if (result.failed_stage) {
+    ++slot.counters.failures[{*result.failed_stage, result.reason}];
+  }
+  if (result.facts.auth_cert_not_after) slot.auth_cert_not_after = result.facts.auth_cert_not_after;
+
+  std::shared_ptr<const std::string> previous_error =
+      slot.failures.empty() ? nullptr : slot.failures.back().error;
+  RunRecord rec = RunRecord::From(result, previous_error);
+  slot.last = rec;
+  std::deque<RunRecord>& kept = rec.succeeded() ? slot.successes : slot.failures;
+  const std::size_t bound = rec.succeeded() ? options_.successes_kept : options_.failures_kept;
+  kept.push_back(std::move(rec));
+  while (kept.size() > bound) kept.pop_front();
+
+  slot.rendered = std::make_shared<const RenderedTarget>(
+      MetricsRenderer::RenderScheduled(result, slot.counters));
+  return true;
+}
+
+std::vector<std::shared_ptr<const RenderedTarget>> ResultStore::Rendered() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::vector<std::shared_ptr<const RenderedTarget>> out;
+  out.reserve(slots_.size());
+  for (const auto& [name, slot] : slots_) {
+    if (slot.rendered) out.push_back(slot.rendered);
+  }
+  return out;
+}
+
+TargetSnapshot ResultStore::ToSnapshot(const std::string& name, const Slot& slot) const {
+  TargetSnapshot s;
+  s.name = name;
+  s.organization = slot.organization;
+  s.interval = slot.interval;
+  s.last = slot.last;
+  s.counters = slot.counters;
+  s.auth_cert_not_after = slot.auth_cert_not_after;
+  s.history.assign(slot.successes.begin(), slot.successes.end());
+  s.history.insert(s.history.end(), slot.failures.begin(), slot.failures.end());
+  std::stable_sort(s.history.begin(), s.history.end(), [](const RunRecord& a, const RunRecord& b) {
+    return a.started_at > b.started_at;
+  });
+  return s;
+}
+
+std::vector<TargetSnapshot> ResultStore::Snapshot() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::vector<TargetSnapshot> out;
+  out.reserve(slots_.size());
+  for (const auto& [name, slot] : slots_) out.push_back(ToSnapshot(name, slot));
+  return out;
+}
+
+std::optional<TargetSnapshot> ResultStore::Find(const std::string& name) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = slots_.find(name);
+  if (it == slots_.end()) return std::nullopt;
+  return ToSnapshot(name, it->second);
+}
+
+std::size_t ResultStore::size() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return slots_.size();
+}
+
+}  // namespace pushprobe::exporter

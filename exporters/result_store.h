@@ -1,0 +1,101 @@
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "exporters/metrics_renderer.h"
+#include "probe/core/probe_result.h"
+#include "probe/core/target_config.h"
+
+namespace pushprobe::exporter {
+
+/// \brief One run, kept compact: what the status page's history and waterfall need.
+struct RunRecord {
+  WallTime started_at{};
+  Duration duration{};
+  ResultType result_type = ResultType::kFailed;
+  std::optional<StageId> failed_stage;
+  Reason reason = Reason::kNone;
+  ExchangeCategory category = ExchangeCategory::kNone;
+  /// The failure message (first line, bounded); shared between consecutive
+  /// runs that failed the same way, so a long failure history stays small.
+  std::shared_ptr<const std::string> error;
+  std::array<StageStatus, kAllStages.size()> stage_status{};
+  std::array<Duration, kAllStages.size()> stage_duration{};
+
+  bool succeeded() const { return result_type == ResultType::kSucceeded; }
+  /// Builds a record from a run. \p previous_error is reused when equal.
+  static RunRecord From(const ProbeResult& result,
+                        const std::shared_ptr<const std::string>& previous_error);
+};
+
+/// \brief What the status page shows for one target.
+struct TargetSnapshot {
+  std::string name;
+  std::string organization;
+  Duration interval{};
+  std::optional<RunRecord> last;
+  std::vector<RunRecord> history;  ///< newest first, successes and failures merged
+  TargetCounters counters;
+  std::optional<WallTime> auth_cert_not_after;  ///< from the latest run that learnt it
+};
+
+/// \brief The latest scheduled result of every configured target, a bounded
+/// history of runs, and the target's rendered /metrics series.
+///
+/// Failures are kept longer than successes (separate bounds), since the runs
+/// that explain an outage matter more than the hundredth success. A target
+/// that stays across SetTargets keeps everything. Thread-safe.
+class ResultStore {
+ public:
+  struct Options {
+    std::size_t successes_kept = 5;
+    std::size_t failures_kept = 20;
+  };
+
+  explicit ResultStore(Options options) : options_(options) {}
+
+  /// Makes \p targets the configured set: new ones start empty, staying ones
+  /// keep their results, history and counters, removed ones are dropped.
+  void SetTargets(const std::vector<TargetConfig>& targets);
+
+  /// Records a finished scheduled run. Returns false (and stores nothing)
+  /// when the target is not configured (a run that outlived a reload).
+  bool Record(const ProbeResult& result);
+
+  /// Every target's rendered series, in name order; targets without a run yet
+  /// are left out. Cheap: the texts are shared, not copied.
+  std::vector<std::shared_ptr<const RenderedTarget>> Rendered() const;
+
+  /// Every configured target, in name order.
+  std::vector<TargetSnapshot> Snapshot() const;
+  std::optional<TargetSnapshot> Find(const std::string& name) const;
+  std::size_t size() const;
+
+ private:
+  struct Slot {
+    std::string organization;
+    Duration interval{};
+    std::optional<RunRecord> last;
+    std::deque<RunRecord> successes;  ///< newest last
+    std::deque<RunRecord> failures;   ///< newest last
+    TargetCounters counters;
+    std::optional<WallTime> auth_cert_not_after;
+    std::shared_ptr<const RenderedTarget> rendered;
+  };
+  TargetSnapshot ToSnapshot(const std::string& name, const Slot& slot) const;
+
+  Options options_;
+  mutable std::mutex mu_;
+  std::map<std::string, Slot> slots_;
+};
+
+}  // namespace pushprobe::exporter

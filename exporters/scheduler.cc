@@ -1,0 +1,229 @@
+#include "exporters/scheduler.h"
+
+#include <algorithm>
+#include <condition_variable>
+#include <deque>
+#include <map>
+#include <mutex>
+#include <utility>
+
+#include "exporters/start_offsets.h"
+
+namespace pushprobe::exporter {
+
+namespace {
+
+struct Entry {
+  TargetConfig config;
+  ProbeFunction probe;
+  Duration offset{};
+  SteadyTime next_due{};
+  TimerId timer = 0;
+  bool running = false;  ///< handed to the executor and not finished
+  bool queued = false;   ///< due, waiting for a free worker
+  bool removed = false;
+};
+
+// The first grid slot epoch + offset + k * interval at or after now.
+SteadyTime NextSlot(SteadyTime epoch, Duration offset, Duration interval, SteadyTime now) {
+  SteadyTime first = epoch + offset;
+  if (now <= first || interval <= Duration::zero()) return first;
+  auto k = (now - first + interval - Duration(1)) / interval;
+  return first + k * interval;
+}
+
+}  // namespace
+
+struct Scheduler::State : std::enable_shared_from_this<Scheduler::State> {
+  State(Options o, const Clock& c, TimerQueue& t, Executor& e, RunObserver r)
+      : options(o), clock(c), timers(t), executor(e), on_result(std::move(r)) {
+    options.max_concurrent_runs = std::max<std::size_t>(1, options.max_concurrent_runs);
+  }
+
+  // Both expect mu held.
+  void Arm(const std::shared_ptr<Entry>& entry) {
+    std::weak_ptr<State> weak = weak_from_this();
+    std::weak_ptr<Entry> weak_entry = entry;
+    entry->timer = timers.Schedule(entry->next_due, [weak, weak_entry] {
+      auto self = weak.lock();
+      auto e = weak_entry.lock();
+      if (self && e) self->Fire(e);
+    });
+  }
+
+  void Dispatch(const std::shared_ptr<Entry>& entry, SteadyTime due) {
+    entry->running = true;
+    entry->queued = false;
+    ++in_flight;
+    ++runs_started;
+    max_in_flight_seen = std::max(max_in_flight_seen, in_flight);
+    std::weak_ptr<State> weak = weak_from_this();
+    // The task owns copies of what it needs, so a reload that replaces the
+    // entry's config does not race with the run.
+    executor.Post([weak, entry, config = entry->config, probe = entry->probe, due] {
+      RunTiming timing{due, {}};
+      if (auto self = weak.lock()) timing.started = self->clock.SteadyNow();
+      ProbeResult result = probe ? probe(std::nullopt) : ProbeResult{};
+      if (auto self = weak.lock()) self->Finish(entry, config, result, timing);
+    });
+  }
+
+  void Fire(const std::shared_ptr<Entry>& entry) {
+    std::lock_guard<std::mutex> lock(mu);
+    if (stopped || entry->removed) return;
+    const SteadyTime due = entry->next_due;
+    const Duration interval = entry->config.interval;
+    // The next slot strictly after now: a late timer runs once, and the
+    // slots it overslept are skipped rather than caught up in a burst.
+    entry->next_due =
+        NextSlot(epoch, entry->offset, interval, std::max(clock.SteadyNow(), due) + Duration(1));
+    Arm(entry);
+    if (entry->running || entry->queued) {
+      ++runs_skipped;
+      return;
+    }
+    if (in_flight < options.max_concurrent_runs) {
+      Dispatch(entry, due);
+    } else {
+      entry->queued = true;
+      ready.emplace_back(entry, due);
+    }
+  }
+
+  void Finish(const std::shared_ptr<Entry>& entry, const TargetConfig& config,
+              const ProbeResult& result, const RunTiming& timing) {
+    // The observer runs outside the lock: it may be slow (rendering) and
+    // must not hold up timers.
+    if (on_result) on_result(config, result, timing);
+    std::lock_guard<std::mutex> lock(mu);
+    entry->running = false;
+    --in_flight;
+    ++runs_completed;
+    while (!stopped && in_flight < options.max_concurrent_runs && !ready.empty()) {
+      auto [next, due] = ready.front();
+      ready.pop_front();
+      next->queued = false;
+      if (next->removed || next->running) continue;
+      Dispatch(next, due);
+    }
+    idle_cv.notify_all();
+  }
+
+  Options options;
+  const Clock& clock;
+  TimerQueue& timers;
+  Executor& executor;
+  RunObserver on_result;
+
+  mutable std::mutex mu;
+  mutable std::condition_variable idle_cv;
+  bool stopped = false;
+  std::optional<SteadyTime> epoch_set;
+  SteadyTime epoch{};
+  std::map<std::string, std::shared_ptr<Entry>> entries;
+  std::deque<std::pair<std::shared_ptr<Entry>, SteadyTime>> ready;
+  std::size_t in_flight = 0;
+  std::size_t max_in_flight_seen = 0;
+  std::uint64_t runs_started = 0;
+  std::uint64_t runs_completed = 0;
+  std::uint64_t runs_skipped = 0;
+};
+
+Scheduler::Scheduler(Options options, const Clock& clock, TimerQueue& timers, Executor& executor,
+                     RunObserver on_result)
+    : state_(std::make_shared<State>(options, clock, timers, executor, std::move(on_result))) {}
+
+Scheduler::~Scheduler() { Stop(); }
+
+void Scheduler::SetTargets(std::vector<ScheduledTarget> targets) {
+  std::vector<TargetConfig> configs;
+  configs.reserve(targets.size());
+  for (const ScheduledTarget& t : targets) configs.push_back(t.config);
+  const std::map<std::string, Duration> offsets = SpreadStartOffsets(configs);
+
+  State& s = *state_;
+  std::lock_guard<std::mutex> lock(s.mu);
+  if (s.stopped) return;
+  const SteadyTime now = s.clock.SteadyNow();
+  if (!s.epoch_set) {
+    s.epoch_set = now;
+    s.epoch = now;
+  }
+  std::map<std::string, std::shared_ptr<Entry>> next;
+  for (ScheduledTarget& t : targets) {
+    const std::string name = t.config.name;
+    if (next.count(name)) continue;  // the loader rejects duplicates; first one wins
+    std::shared_ptr<Entry> entry;
+    if (auto it = s.entries.find(name); it != s.entries.end()) {
+      entry = it->second;
+      s.entries.erase(it);
+    } else {
+      entry = std::make_shared<Entry>();
+    }
+    const SteadyTime old_due = entry->next_due;
+    const TimerId old_timer = entry->timer;
+    entry->config = std::move(t.config);
+    entry->probe = std::move(t.probe);
+    entry->offset = offsets.at(name);
+    entry->next_due = NextSlot(s.epoch, entry->offset, entry->config.interval, now);
+    if (old_timer == 0 || entry->next_due != old_due) {
+      if (old_timer != 0) s.timers.Cancel(old_timer);
+      s.Arm(entry);
+    }
+    next.emplace(name, std::move(entry));
+  }
+  for (auto& [name, gone] : s.entries) {
+    gone->removed = true;
+    s.timers.Cancel(gone->timer);
+  }
+  s.entries = std::move(next);
+}
+
+void Scheduler::Stop() {
+  State& s = *state_;
+  std::lock_guard<std::mutex> lock(s.mu);
+  if (s.stopped) return;
+  s.stopped = true;
+  for (auto& [name, entry] : s.entries) s.timers.Cancel(entry->timer);
+  for (auto& [entry, due] : s.ready) entry->queued = false;
+  s.ready.clear();
+}
+
+bool Scheduler::WaitIdle(Duration timeout) const {
+  State& s = *state_;
+  std::unique_lock<std::mutex> lock(s.mu);
+  return s.idle_cv.wait_for(lock, timeout, [&s] { return s.in_flight == 0; });
+}
+
+SchedulerStats Scheduler::Stats() const {
+  State& s = *state_;
+  std::lock_guard<std::mutex> lock(s.mu);
+  SchedulerStats st;
+  st.targets = s.entries.size();
+  st.workers = s.options.max_concurrent_runs;
+  st.in_flight = s.in_flight;
+  st.queued = s.ready.size();
+  st.runs_started = s.runs_started;
+  st.runs_completed = s.runs_completed;
+  st.runs_skipped = s.runs_skipped;
+  st.max_in_flight_seen = s.max_in_flight_seen;
+  return st;
+}
+
+std::optional<SteadyTime> Scheduler::NextRun(const std::string& name) const {
+  State& s = *state_;
+  std::lock_guard<std::mutex> lock(s.mu);
+  auto it = s.entries.find(name);
+  if (it == s.entries.end() || s.stopped) return std::nullopt;
+  return it->second->next_due;
+}
+
+std::optional<Duration> Scheduler::StartOffset(const std::string& name) const {
+  State& s = *state_;
+  std::lock_guard<std::mutex> lock(s.mu);
+  auto it = s.entries.find(name);
+  if (it == s.entries.end()) return std::nullopt;
+  return it->second->offset;
+}
+
+}  // namespace pushprobe::exporter

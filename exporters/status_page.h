@@ -1,0 +1,35 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "exporters/result_store.h"
+#include "probe/core/clock.h"
+
+namespace pushprobe::exporter {
+
+/// \brief Everything the status page shows besides the targets.
+struct StatusPageInfo {
+  std::string version;
+  std::string config_file;
+  bool last_reload_successful = true;
+  std::string last_reload_error;  ///< the loader's first error, when the last reload failed
+  WallTime now{};
+};
+
+/// \brief Renders the exporter's `/` page: one row per target (state, failing
+/// stage and reason, last success, Auth certificate days left), a waterfall
+/// of the last run's stage timings and the recent run history.
+///
+/// Plain HTML with inline CSS: no scripts, no external assets, so it works
+/// air-gapped and under a strict Content-Security-Policy. Every text from a
+/// result or the configuration is HTML-escaped. Deterministic.
+class StatusPage {
+ public:
+  static std::string Render(const std::vector<TargetSnapshot>& targets, const StatusPageInfo& info);
+  /// \p s with & < > " ' escaped for HTML text and attribute values.
+  static std::string Escape(std::string_view s);
+};
+
+}  // namespace pushprobe::exporter

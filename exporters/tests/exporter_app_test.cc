@@ -1,0 +1,200 @@
+#include "exporters/exporter_app.h"
+
+#include <gtest/gtest.h>
+
+#include <Poco/Net/HTTPClientSession.h>
+#include <Poco/Net/HTTPRequest.h>
+#include <Poco/Net/HTTPResponse.h>
+#include <Poco/StreamCopier.h>
+
+#include <set>
+#include <sstream>
+
+#include "exporters/manual_timer_queue.h"
+#include "exporters/tests/test_util.h"
+
+namespace pushprobe::exporter {
+namespace {
+
+using namespace std::chrono_literals;
+using testing::FakeResult;
+using testing::MakeTempDir;
+using testing::ManualExecutor;
+using testing::WriteFile;
+
+std::string ConfigWith(const std::vector<std::string>& names) {
+  std::string yaml = "defaults:\n  interval: 10s\n  timeout: 5s\ntargets:\n";
+  for (const std::string& n : names) {
+    yaml += "  - name: " + n + "\n    organization: " + n + ".example.com\n" +
+            "    certificate: /secret/" + n + "-auth.pem\n";
+  }
+  return yaml;
+}
+
+// The exporter with manual time and work, a fake probe, and a real HTTP
+// server on 127.0.0.1 port 0.
+class ExporterAppTest : public ::testing::Test {
+ protected:
+  ExporterAppTest() : timers_(clock_), dir_(MakeTempDir()) {
+    flags_.config_file = dir_ + "/pushprobe.yml";
+    flags_.listen_address = "127.0.0.1:0";
+    flags_.workers = 2;
+  }
+
+  void StartWith(const std::string& yaml) {
+    WriteFile(flags_.config_file, yaml);
+    ExporterApp::Dependencies deps;
+    deps.clock = &clock_;
+    deps.timers = &timers_;
+    deps.executor = &executor_;
+    deps.log = &log_;
+    deps.probe_factory = [this](const TargetConfig& t) -> ProbeFunction {
+      ++runners_made_;
+      return [this, name = t.name](std::optional<Duration>) {
+        return failing_.count(name)
+                   ? FakeResult(name, clock_.Now(), StageId::kToken, Reason::kOauthError)
+                   : FakeResult(name, clock_.Now());
+      };
+    };
+    app_ = std::make_unique<ExporterApp>(flags_, std::move(deps));
+    auto error = app_->Start();
+    ASSERT_FALSE(error.has_value()) << *error;
+  }
+
+  void RunFor(Duration total) {
+    for (Duration d{}; d < total; d += 1s) {
+      timers_.RunDue();
+      executor_.RunAll();
+      clock_.Advance(1s);
+    }
+  }
+
+  std::string Get(const std::string& uri, int* status = nullptr, std::string* type = nullptr,
+                  const std::string& method = "GET") {
+    Poco::Net::HTTPClientSession session("127.0.0.1", app_->port());
+    Poco::Net::HTTPRequest request(method, uri, Poco::Net::HTTPMessage::HTTP_1_1);
+    session.sendRequest(request);
+    Poco::Net::HTTPResponse response;
+    std::istream& in = session.receiveResponse(response);
+    std::string body;
+    Poco::StreamCopier::copyToString(in, body);
+    if (status) *status = response.getStatus();
+    if (type) *type = response.getContentType();
+    return body;
+  }
+
+  ManualClock clock_;
+  ManualTimerQueue timers_;
+  ManualExecutor executor_;
+  std::ostringstream log_;
+  std::string dir_;
+  ExporterFlags flags_;
+  std::set<std::string> failing_;
+  int runners_made_ = 0;
+  std::unique_ptr<ExporterApp> app_;
+};
+
+TEST_F(ExporterAppTest, ServesScheduledResultsOverHttp) {
+  StartWith(ConfigWith({"contoso", "fabrikam"}));
+  failing_.insert("contoso");
+  RunFor(10s);
+  int status = 0;
+  std::string type;
+  const std::string metrics = Get("/metrics", &status, &type);
+  EXPECT_EQ(status, 200);
+  EXPECT_EQ(type, "text/plain; version=0.0.4; charset=utf-8");
+  EXPECT_NE(metrics.find("probe_success{target=\"fabrikam\"} 1\n"), std::string::npos) << metrics;
+  EXPECT_NE(metrics.find("probe_success{target=\"contoso\"} 0\n"), std::string::npos);
+  EXPECT_NE(metrics.find("probe_failure_info{target=\"contoso\",stage=\"token\",reason=\"oauth_"
+                         "error\",category=\"Unknown\"} 1\n"),
+            std::string::npos);
+  EXPECT_NE(metrics.find("pushprobe_exporter_targets 2\n"), std::string::npos);
+  EXPECT_NE(metrics.find("pushprobe_exporter_config_last_reload_successful 1\n"),
+            std::string::npos);
+  EXPECT_NE(metrics.find("pushprobe_exporter_build_info{compiler=\""), std::string::npos);
+  if (auto problems = testing::PromtoolCheck(metrics)) {
+    EXPECT_EQ(*problems, "") << metrics;
+  }
+
+  // One logfmt line per failed run, none for successes.
+  const std::string log = log_.str();
+  EXPECT_NE(log.find("level=warn msg=\"run failed\" target=contoso"), std::string::npos) << log;
+  EXPECT_EQ(log.find("target=fabrikam"), std::string::npos);
+
+  const std::string probe = Get("/probe?target=fabrikam", &status, &type);
+  EXPECT_EQ(status, 200);
+  EXPECT_EQ(type, "text/plain; version=0.0.4; charset=utf-8");
+  EXPECT_NE(probe.find("probe_success{target=\"fabrikam\"} 1\n"), std::string::npos);
+  Get("/probe?target=unknown", &status);
+  EXPECT_EQ(status, 400);
+
+  const std::string config = Get("/config", &status);
+  EXPECT_EQ(config.find("/secret/"), std::string::npos) << config;
+  EXPECT_NE(config.find("<redacted>"), std::string::npos);
+  const std::string page = Get("/", &status, &type);
+  EXPECT_EQ(type, "text/html; charset=utf-8");
+  EXPECT_NE(page.find("fabrikam"), std::string::npos);
+}
+
+TEST_F(ExporterAppTest, BadReloadKeepsTheRunningConfigurationAndSaysSo) {
+  StartWith(ConfigWith({"fabrikam"}));
+  RunFor(10s);
+  WriteFile(flags_.config_file, "targets:\n  - name: [broken\n");
+  int status = 0;
+  const std::string answer = Get("/-/reload", &status, nullptr, "POST");
+  EXPECT_EQ(status, 500);
+  EXPECT_NE(answer.find("pushprobe.yml:"), std::string::npos) << answer;
+
+  const std::string metrics = Get("/metrics");
+  EXPECT_NE(metrics.find("pushprobe_exporter_config_last_reload_successful 0\n"),
+            std::string::npos);
+  EXPECT_NE(metrics.find("pushprobe_exporter_config_reloads_total{result=\"failure\"} 1\n"),
+            std::string::npos);
+  EXPECT_NE(metrics.find("pushprobe_exporter_targets 1\n"), std::string::npos);
+  // The running target still runs.
+  const auto runs_before = app_->store().Find("fabrikam")->counters.runs;
+  RunFor(10s);
+  EXPECT_EQ(app_->store().Find("fabrikam")->counters.runs, runs_before + 1);
+  EXPECT_NE(Get("/").find("previous configuration is still running"), std::string::npos);
+  Get("/-/reload", &status);
+  EXPECT_EQ(status, 405);
+}
+
+TEST_F(ExporterAppTest, ReloadKeepsHistoryAndRunnersOfTargetsThatStay) {
+  StartWith(ConfigWith({"a", "b"}));
+  RunFor(30s);
+  const auto a_runs = app_->store().Find("a")->counters.runs;
+  ASSERT_GE(a_runs, 2u);
+  EXPECT_EQ(runners_made_, 2);
+
+  WriteFile(flags_.config_file, ConfigWith({"a", "c"}));
+  ASSERT_TRUE(app_->Reload().ok);
+  EXPECT_EQ(runners_made_, 3);  // only the new target gets a new runner
+  EXPECT_EQ(app_->store().Find("a")->counters.runs, a_runs);
+  EXPECT_EQ(app_->store().Find("a")->history.size(), a_runs);
+  EXPECT_FALSE(app_->store().Find("b").has_value());
+  RunFor(10s);
+  EXPECT_TRUE(app_->store().Find("c")->last.has_value());
+
+  const std::string metrics = Get("/metrics");
+  EXPECT_EQ(metrics.find("target=\"b\""), std::string::npos);
+  EXPECT_NE(metrics.find("pushprobe_exporter_config_reloads_total{result=\"success\"} 2\n"),
+            std::string::npos);
+}
+
+TEST_F(ExporterAppTest, StartFailsOnABadConfigFile) {
+  WriteFile(flags_.config_file, "targets: 3\n");
+  ExporterApp::Dependencies deps;
+  deps.clock = &clock_;
+  deps.timers = &timers_;
+  deps.executor = &executor_;
+  deps.log = &log_;
+  deps.probe_factory = [](const TargetConfig&) -> ProbeFunction { return nullptr; };
+  ExporterApp app(flags_, std::move(deps));
+  auto error = app.Start();
+  ASSERT_TRUE(error.has_value());
+  EXPECT_NE(error->find("pushprobe.yml"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace pushprobe::exporter

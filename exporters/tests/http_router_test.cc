@@ -1,0 +1,131 @@
+#include "exporters/http_router.h"
+
+#include <gtest/gtest.h>
+
+#include <sstream>
+
+#include "exporters/tests/test_util.h"
+
+namespace pushprobe::exporter {
+namespace {
+
+using namespace std::chrono_literals;
+
+class FakeBackend final : public ExporterBackend {
+ public:
+  MetricsBody Metrics() override {
+    MetricsBody b;
+    b.own = "# HELP x y\n# TYPE x gauge\nx 1\n";
+    return b;
+  }
+  std::optional<ProbeResult> RunProbe(const std::string& name,
+                                      std::optional<Duration> budget) override {
+    last_budget = budget;
+    ++probes;
+    if (name != "fabrikam") return std::nullopt;
+    return testing::FakeResult(name, WallTime{std::chrono::seconds{1764069656}}, StageId::kPublish,
+                               Reason::kHttpStatus);
+  }
+  std::string Transcript(const ProbeResult& r) override { return "transcript of " + r.target; }
+  std::string StatusPageHtml() override { return "<html></html>"; }
+  std::string ConfigYaml() override { return "targets: []\n"; }
+  ReloadOutcome Reload() override {
+    ++reloads;
+    return reload_ok ? ReloadOutcome{true, ""} : ReloadOutcome{false, "f.yml:1:1: bad\n"};
+  }
+  bool Ready() override { return ready; }
+  void CountRequest(const std::string& handler) override { handlers.push_back(handler); }
+
+  std::optional<Duration> last_budget;
+  int probes = 0;
+  int reloads = 0;
+  bool reload_ok = true;
+  bool ready = true;
+  std::vector<std::string> handlers;
+};
+
+HttpRouterRequest Get(std::string uri, std::optional<std::string> timeout = std::nullopt) {
+  return HttpRouterRequest{"GET", std::move(uri), std::move(timeout)};
+}
+
+TEST(HttpRouterTest, MetricsUseTheExpositionContentType) {
+  FakeBackend backend;
+  HttpRouter router(backend);
+  HttpRouterResponse r = router.Handle(Get("/metrics"));
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.content_type, "text/plain; version=0.0.4; charset=utf-8");
+  ASSERT_TRUE(r.metrics.has_value());
+  std::ostringstream out;
+  r.metrics->Write(out);
+  EXPECT_EQ(out.str(), "# HELP x y\n# TYPE x gauge\nx 1\n");
+}
+
+TEST(HttpRouterTest, ProbeRunsOnlyConfiguredTargets) {
+  FakeBackend backend;
+  HttpRouter router(backend);
+  EXPECT_EQ(router.Handle(Get("/probe?target=evil.example.com:443")).status, 400);
+  EXPECT_EQ(router.Handle(Get("/probe")).status, 400);
+  EXPECT_EQ(router.Handle(Get("/probe?target=")).status, 400);
+  HttpRouterResponse r = router.Handle(Get("/probe?target=fabrikam"));
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.content_type, kExpositionContentType);
+  EXPECT_NE(r.body.find("probe_success{target=\"fabrikam\"} 0\n"), std::string::npos);
+  EXPECT_NE(r.body.find("probe_failure_info{target=\"fabrikam\",stage=\"publish\",reason=\"http_"
+                        "status\",category=\"Unknown\"} 1\n"),
+            std::string::npos);
+}
+
+TEST(HttpRouterTest, ProbeDeadlineComesFromTheScrapeTimeoutMinusTheOffset) {
+  FakeBackend backend;
+  HttpRouter router(backend);
+  router.Handle(Get("/probe?target=fabrikam", "10"));
+  EXPECT_EQ(backend.last_budget, Duration(9500ms));
+  router.Handle(Get("/probe?target=fabrikam", "0.25"));  // nothing left: the target's timeout
+  EXPECT_EQ(backend.last_budget, std::nullopt);
+  router.Handle(Get("/probe?target=fabrikam"));
+  EXPECT_EQ(backend.last_budget, std::nullopt);
+  EXPECT_EQ(router.Handle(Get("/probe?target=fabrikam", "ten")).status, 400);
+  EXPECT_EQ(router.Handle(Get("/probe?target=fabrikam", "-1")).status, 400);
+}
+
+TEST(HttpRouterTest, DebugReturnsTheTranscriptAndTheMetrics) {
+  FakeBackend backend;
+  HttpRouter router(backend);
+  HttpRouterResponse r = router.Handle(Get("/probe?target=fabrikam&debug=true"));
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.content_type, "text/plain; charset=utf-8");
+  EXPECT_NE(r.body.find("transcript of fabrikam"), std::string::npos);
+  EXPECT_NE(r.body.find("Metrics that would have been returned:\n# HELP probe_success"),
+            std::string::npos);
+}
+
+TEST(HttpRouterTest, ReloadIsPostOnlyAndReportsFailure) {
+  FakeBackend backend;
+  HttpRouter router(backend);
+  HttpRouterResponse get = router.Handle(Get("/-/reload"));
+  EXPECT_EQ(get.status, 405);
+  EXPECT_EQ(backend.reloads, 0);
+  EXPECT_EQ(router.Handle({"POST", "/-/reload", std::nullopt}).status, 200);
+  backend.reload_ok = false;
+  HttpRouterResponse bad = router.Handle({"POST", "/-/reload", std::nullopt});
+  EXPECT_EQ(bad.status, 500);
+  EXPECT_NE(bad.body.find("f.yml:1:1: bad"), std::string::npos);
+  EXPECT_EQ(backend.reloads, 2);
+}
+
+TEST(HttpRouterTest, HealthReadinessStatusConfigAndNotFound) {
+  FakeBackend backend;
+  HttpRouter router(backend);
+  EXPECT_EQ(router.Handle(Get("/-/healthy")).status, 200);
+  EXPECT_EQ(router.Handle(Get("/-/ready")).status, 200);
+  backend.ready = false;
+  EXPECT_EQ(router.Handle(Get("/-/ready")).status, 503);
+  HttpRouterResponse page = router.Handle(Get("/"));
+  EXPECT_EQ(page.content_type, "text/html; charset=utf-8");
+  EXPECT_EQ(router.Handle(Get("/config")).body, "targets: []\n");
+  EXPECT_EQ(router.Handle(Get("/nope")).status, 404);
+  EXPECT_EQ(router.Handle({"POST", "/metrics", std::nullopt}).status, 405);
+}
+
+}  // namespace
+}  // namespace pushprobe::exporter

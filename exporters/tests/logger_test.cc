@@ -1,0 +1,42 @@
+#include "exporters/logger.h"
+
+#include <gtest/gtest.h>
+
+#include <sstream>
+
+namespace pushprobe::exporter {
+namespace {
+
+TEST(LoggerTest, WritesOneLogfmtLinePerEvent) {
+  ManualClock clock;
+  std::ostringstream out;
+  Logger logger(out, clock, LogLevel::kInfo);
+  logger.Log(LogLevel::kWarn, "run failed",
+             {{"target", "fabrikam"}, {"err", "line one\nline \"two\""}, {"empty", ""}});
+  EXPECT_EQ(out.str(),
+            "ts=2025-11-25T11:20:56.000Z level=warn msg=\"run failed\" target=fabrikam "
+            "err=\"line one\\nline \\\"two\\\"\" empty=\"\"\n");
+}
+
+TEST(LoggerTest, DropsLinesBelowTheLevel) {
+  ManualClock clock;
+  std::ostringstream out;
+  Logger logger(out, clock, LogLevel::kWarn);
+  logger.Log(LogLevel::kInfo, "quiet");
+  EXPECT_EQ(out.str(), "");
+  EXPECT_FALSE(logger.Enabled(LogLevel::kDebug));
+  LogLevel level;
+  EXPECT_TRUE(ParseLogLevel("debug", &level));
+  EXPECT_EQ(level, LogLevel::kDebug);
+  EXPECT_FALSE(ParseLogLevel("verbose", &level));
+}
+
+TEST(LoggerTest, QuotesOnlyWhenNeeded) {
+  EXPECT_EQ(Logger::Quote("plain"), "plain");
+  EXPECT_EQ(Logger::Quote("a=b"), "\"a=b\"");
+  EXPECT_EQ(Logger::Quote("tab\there"), "\"tab\\there\"");
+  EXPECT_EQ(Logger::Quote(std::string("\x01", 1)), "\"\\x01\"");
+}
+
+}  // namespace
+}  // namespace pushprobe::exporter

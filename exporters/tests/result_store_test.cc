@@ -1,0 +1,90 @@
+#include "exporters/result_store.h"
+
+#include <gtest/gtest.h>
+
+#include "exporters/tests/test_util.h"
+
+namespace pushprobe::exporter {
+namespace {
+
+using namespace std::chrono_literals;
+using testing::FakeResult;
+
+TargetConfig Target(const std::string& name) {
+  TargetConfig t;
+  t.name = name;
+  t.organization = name + ".example";
+  return t;
+}
+
+WallTime At(int minute) { return WallTime{std::chrono::seconds{1764069600}} + minute * 1min; }
+
+TEST(ResultStoreTest, KeepsFailuresLongerThanSuccesses) {
+  ResultStore store({/*successes_kept=*/2, /*failures_kept=*/4});
+  store.SetTargets({Target("a")});
+  for (int i = 0; i < 10; ++i) {
+    const bool fail = i % 2 == 0;
+    ASSERT_TRUE(store.Record(fail ? FakeResult("a", At(i), StageId::kToken, Reason::kOauthError)
+                                  : FakeResult("a", At(i))));
+  }
+  const TargetSnapshot s = *store.Find("a");
+  ASSERT_EQ(s.history.size(), 6u);
+  // Newest first: successes 9, 7; failures 8, 6, 4, 2.
+  std::vector<WallTime> times;
+  for (const RunRecord& r : s.history) times.push_back(r.started_at);
+  EXPECT_EQ(times, (std::vector<WallTime>{At(9), At(8), At(7), At(6), At(4), At(2)}));
+  EXPECT_EQ(s.counters.runs, 10u);
+  EXPECT_EQ((s.counters.failures.at({StageId::kToken, Reason::kOauthError})), 5u);
+  EXPECT_EQ(s.counters.last_success, At(9));
+  ASSERT_TRUE(s.last.has_value());
+  EXPECT_TRUE(s.last->succeeded());
+}
+
+TEST(ResultStoreTest, SharesTheTextOfRepeatedFailures) {
+  ResultStore store({2, 4});
+  store.SetTargets({Target("a")});
+  store.Record(FakeResult("a", At(0), StageId::kPublish, Reason::kHttpStatus));
+  store.Record(FakeResult("a", At(1), StageId::kPublish, Reason::kHttpStatus));
+  const TargetSnapshot s = *store.Find("a");
+  ASSERT_EQ(s.history.size(), 2u);
+  EXPECT_EQ(s.history[0].error.get(), s.history[1].error.get());
+  EXPECT_EQ(*s.history[0].error, "stage publish failed");
+}
+
+TEST(ResultStoreTest, SurvivingTargetsKeepEverythingAcrossSetTargets) {
+  ResultStore store({5, 20});
+  store.SetTargets({Target("a"), Target("b")});
+  store.Record(FakeResult("a", At(0)));
+  store.Record(FakeResult("b", At(0)));
+  store.SetTargets({Target("a"), Target("c")});
+
+  EXPECT_EQ(store.size(), 2u);
+  EXPECT_EQ(store.Find("a")->history.size(), 1u);
+  EXPECT_EQ(store.Find("a")->counters.runs, 1u);
+  EXPECT_FALSE(store.Find("b").has_value());
+  EXPECT_FALSE(store.Find("c")->last.has_value());
+  EXPECT_FALSE(store.Record(FakeResult("b", At(1))));  // a run that outlived its target
+  // Only targets that have run have series.
+  EXPECT_EQ(store.Rendered().size(), 1u);
+}
+
+TEST(ResultStoreTest, RenderedSeriesFollowTheLatestRun) {
+  ResultStore store({5, 20});
+  store.SetTargets({Target("a")});
+  store.Record(FakeResult("a", At(0), StageId::kToken, Reason::kOauthError));
+  auto failed = store.Rendered().at(0);
+  EXPECT_NE(failed->text.find("probe_success{target=\"a\"} 0\n"), std::string::npos);
+  EXPECT_NE(failed->text.find("probe_failures_total{target=\"a\",stage=\"token\",reason=\"oauth_"
+                              "error\"} 1\n"),
+            std::string::npos);
+  store.Record(FakeResult("a", At(1)));
+  auto ok = store.Rendered().at(0);
+  EXPECT_NE(ok->text.find("probe_success{target=\"a\"} 1\n"), std::string::npos);
+  EXPECT_NE(ok->text.find("probe_runs_total{target=\"a\"} 2\n"), std::string::npos);
+  EXPECT_EQ(ok->text.find("probe_failure_info"), std::string::npos);
+  // The failure counter stays after recovery.
+  EXPECT_NE(ok->text.find("probe_failures_total{target=\"a\",stage=\"token\""), std::string::npos);
+}
+
+}  // namespace
+}  // namespace pushprobe::exporter

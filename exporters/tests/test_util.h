@@ -1,0 +1,49 @@
+#pragma once
+
+#include <cstddef>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include "exporters/executor.h"
+#include "probe/core/probe_result.h"
+
+namespace pushprobe::exporter::testing {
+
+/// \brief An Executor that only queues; the test runs tasks when it chooses.
+class ManualExecutor final : public Executor {
+ public:
+  void Post(std::function<void()> task) override;
+  /// Runs the oldest queued task; false when none is queued.
+  bool RunNext();
+  /// Runs queued tasks (also those they queue) until none is left.
+  std::size_t RunAll();
+  std::size_t pending() const;
+
+ private:
+  mutable std::mutex mu_;
+  std::deque<std::function<void()>> tasks_;
+};
+
+/// A result with every stage ok, or failed at \p failed_stage with \p reason.
+ProbeResult FakeResult(const std::string& target, WallTime started_at,
+                       std::optional<StageId> failed_stage = std::nullopt,
+                       Reason reason = Reason::kNone);
+
+/// Compares \p actual with the golden file testdata/\p name byte for byte;
+/// with PUSHPROBE_UPDATE_GOLDEN=1 rewrites the file instead. Returns an
+/// empty string when equal, else a description of the difference.
+std::string CompareGolden(const std::string& name, const std::string& actual);
+
+/// `promtool check metrics` on \p exposition: nullopt when promtool is not
+/// installed, else its combined output with the exit status appended
+/// ("" means clean: exit 0 and no output).
+std::optional<std::string> PromtoolCheck(const std::string& exposition);
+
+/// A fresh temporary directory.
+std::string MakeTempDir();
+void WriteFile(const std::string& path, const std::string& content);
+
+}  // namespace pushprobe::exporter::testing
