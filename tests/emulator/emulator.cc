@@ -39,6 +39,7 @@ Emulator::Emulator(EmulatorOptions options)
   }
   for (const auto& registration : options_.registrations) core_->registry().Register(registration);
   for (const auto& fault : options_.faults) InjectFault(fault);
+  core_->set_log_requests(options_.log_requests);
 }
 
 Emulator::~Emulator() { Stop(); }

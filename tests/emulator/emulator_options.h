@@ -46,6 +46,9 @@ struct EmulatorOptions {
   /// Connection threads per listener; slow faults hold one each while they wait.
   int max_threads = 32;
   std::chrono::seconds receive_timeout{10};
+  /// Log one line per request (method, host, path, status, reason; never
+  /// credentials) to the Poco logger "pushprobe.emulator".
+  bool log_requests = false;
 };
 
 }  // namespace pushprobe::emulator

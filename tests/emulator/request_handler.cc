@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <Poco/Exception.h>
+#include <Poco/Logger.h>
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Net/HTTPServerRequestImpl.h>
 #include <Poco/Net/HTTPServerResponse.h>
@@ -99,6 +100,7 @@ void RequestHandler::handleRequest(Poco::Net::HTTPServerRequest& http_request,
     return;
   }
   if (route.kind == ServiceCore::RouteKind::kNotFound) {
+    Log(request, "404");
     Write(core_.NotFound(request), response);
     return;
   }
@@ -107,6 +109,7 @@ void RequestHandler::handleRequest(Poco::Net::HTTPServerRequest& http_request,
   if (fault && (fault->delay.count() > 0 || fault->kind == FaultKind::kSlow)) {
     switch (core_.faults().Wait(fault->delay)) {
       case FaultTable::WaitResult::kStopped:
+        Log(request, "dropped (emulator stopping)");
         DropConnection(http_request, response, false);
         return;
       case FaultTable::WaitResult::kCleared:
@@ -118,15 +121,24 @@ void RequestHandler::handleRequest(Poco::Net::HTTPServerRequest& http_request,
   }
   if (fault && fault->kind == FaultKind::kReset) {
     core_.stats().Record(route.stage, Outcome::kFaulted);
+    Log(request, "reset (injected fault)");
     DropConnection(http_request, response, true);
     return;
   }
   Reply reply = core_.Serve(route.stage, request, fault ? &*fault : nullptr);
   if (fault && fault->kind == FaultKind::kTruncatedBody) {
+    Log(request, std::to_string(reply.status) + " truncated (injected fault)");
     WriteTruncated(reply, fault->size, http_request, response);
     return;
   }
+  Log(request, std::to_string(reply.status) + (reply.reason.empty() ? "" : " " + reply.reason));
   Write(reply, response);
+}
+
+void RequestHandler::Log(const Request& request, const std::string& outcome) const {
+  if (!core_.log_requests()) return;
+  Poco::Logger::get("pushprobe.emulator")
+      .information(request.method + " " + request.host + request.path + " -> " + outcome);
 }
 
 void RequestHandler::Write(const Reply& reply, Poco::Net::HTTPServerResponse& response) {

@@ -21,6 +21,7 @@ class RequestHandler final : public Poco::Net::HTTPRequestHandler {
 
  private:
   void Write(const Reply& reply, Poco::Net::HTTPServerResponse& response);
+  void Log(const Request& request, const std::string& outcome) const;
   void WriteTruncated(const Reply& reply, std::size_t declared,
                       Poco::Net::HTTPServerRequest& request,
                       Poco::Net::HTTPServerResponse& response);

@@ -54,6 +54,8 @@ class ServiceCore {
   StatsRecorder& stats() { return stats_; }
   CertificateRegistry& registry() { return registry_; }
   const MetadataEndpoint& metadata() const { return metadata_; }
+  bool log_requests() const { return log_requests_; }
+  void set_log_requests(bool on) { log_requests_ = on; }
 
  private:
   Reply ServeNormally(Stage stage, const Request& request, const Fault* fault);
@@ -69,6 +71,7 @@ class ServiceCore {
   PublishEndpoint publish_;
   FaultResponder fault_responder_;
   ControlEndpoint control_;
+  bool log_requests_ = false;
 };
 
 }  // namespace pushprobe::emulator
