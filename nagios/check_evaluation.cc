@@ -1,0 +1,313 @@
+#include "nagios/check_evaluation.h"
+
+#include <array>
+#include <cctype>
+#include <cstdint>
+#include <string_view>
+#include <utility>
+
+#include "nagios/number_format.h"
+#include "nagios/truncate_utf8.h"
+#include "probe/render/format.h"
+
+namespace pushprobe::nagios {
+namespace {
+
+// The longest failure text the summary carries; the stage line below it has the rest.
+constexpr std::size_t kMaxProblemChars = 200;
+
+// Where each server's TLS leaf is judged: under the first stage that talks to
+// that endpoint. The publish host is first reached by the Bearer challenge
+// (an unauthenticated POST to the publish URL), so its certificate sits there.
+struct TlsEndpoint {
+  const char* endpoint;  // key of ProbeFacts::tls_leaf
+  StageId stage;
+  const char* label;
+};
+constexpr std::array<TlsEndpoint, 3> kTlsEndpoints = {{
+    {"metadata", StageId::kMetadata, "tls_metadata_days"},
+    {"token", StageId::kToken, "tls_token_days"},
+    {"publish", StageId::kChallenge, "tls_publish_days"},
+}};
+
+// Phrases for the OAuth error codes an Exchange admin meets most, shortened the
+// way the admin guides name them; other codes keep their own first sentence.
+struct KnownCode {
+  const char* code;
+  const char* phrase;
+};
+constexpr std::array<KnownCode, 6> kKnownCodes = {{
+    {"AADSTS700027", "key not found"},
+    {"AADSTS700024", "assertion outside its valid time range"},
+    {"AADSTS700016", "application not found in the tenant"},
+    {"AADSTS7000112", "application disabled"},
+    {"AADSTS90002", "tenant not found"},
+    {"ACS50012", "authentication failed"},
+}};
+
+std::string_view FirstLine(std::string_view s) {
+  auto end = s.find_first_of("\r\n");
+  return end == std::string_view::npos ? s : s.substr(0, end);
+}
+
+bool StartsWith(std::string_view s, std::string_view prefix) {
+  return s.substr(0, prefix.size()) == prefix;
+}
+
+// "AADSTS700027" or "ACS50012" as found in an OAuth error description, or empty.
+std::string_view FindErrorCode(std::string_view text) {
+  for (std::string_view prefix : {std::string_view("AADSTS"), std::string_view("ACS")}) {
+    for (std::size_t at = text.find(prefix); at != std::string_view::npos;
+         at = text.find(prefix, at + 1)) {
+      std::size_t end = at + prefix.size();
+      while (end < text.size() && std::isdigit(static_cast<unsigned char>(text[end]))) ++end;
+      bool word_start = at == 0 || !std::isalnum(static_cast<unsigned char>(text[at - 1]));
+      if (word_start && end > at + prefix.size()) return text.substr(at, end - at);
+    }
+  }
+  return {};
+}
+
+std::string OAuthPhrase(std::string_view message, std::string_view code) {
+  for (const KnownCode& known : kKnownCodes) {
+    if (code == known.code) return std::string(code) + " " + known.phrase;
+  }
+  // "CODE: First sentence. More" -> "CODE First sentence"
+  std::string_view rest = message.substr(message.find(code) + code.size());
+  if (StartsWith(rest, ":")) rest.remove_prefix(1);
+  while (!rest.empty() && rest.front() == ' ') rest.remove_prefix(1);
+  rest = FirstLine(rest);
+  if (auto stop = rest.find_first_of(".["); stop != std::string_view::npos) {
+    rest = rest.substr(0, stop);
+  }
+  while (!rest.empty() && rest.back() == ' ') rest.remove_suffix(1);
+  return rest.empty() ? std::string(code) : std::string(code) + " " + std::string(rest);
+}
+
+std::string SecondsText(Duration d) { return render::FormatSeconds(d, 3) + "s"; }
+
+// "CN=outlook.com,O=Microsoft Corporation" -> "outlook.com"; the whole subject
+// when it has no CN.
+std::string CommonName(const std::string& subject) {
+  std::string_view s = subject;
+  for (std::size_t at = 0; at < s.size();) {
+    std::size_t end = s.find(',', at);
+    std::string_view part = s.substr(at, end == std::string_view::npos ? s.npos : end - at);
+    if (StartsWith(part, "CN=")) return std::string(part.substr(3));
+    if (end == std::string_view::npos) break;
+    at = end + 1;
+  }
+  return subject;
+}
+
+Thresholds CertThresholds(const PluginOptions& options) {
+  // "N:" alerts below N: fewer days left than the option says.
+  Thresholds t;
+  t.warning = NagiosRange{static_cast<double>(options.cert_warning_days), false, 0, true, false};
+  t.critical = NagiosRange{static_cast<double>(options.cert_critical_days), false, 0, true, false};
+  return t;
+}
+
+std::string ThresholdProblem(State state, const Thresholds& thresholds) {
+  const std::optional<NagiosRange>& range =
+      state == State::kCritical ? thresholds.critical : thresholds.warning;
+  std::string which = state == State::kCritical ? "critical" : "warning";
+  return "(" + which + " range " + (range ? range->ToString() : std::string()) + ")";
+}
+
+Subcheck CertSubcheck(const std::string& described, WallTime not_after, WallTime now,
+                      const Thresholds& thresholds) {
+  Subcheck check;
+  check.name = described;
+  std::int64_t days = render::DaysLeft(not_after, now);
+  check.state = thresholds.Evaluate(static_cast<double>(days));
+  check.text = render::FormatExpiry(not_after, now);
+  if (*check.state != State::kOk) {
+    check.problem = not_after <= now ? described + " expired " + render::FormatDate(not_after)
+                                     : described + " expires in " + std::to_string(days) +
+                                           (days == 1 ? " day (" : " days (") +
+                                           render::FormatDate(not_after) + ")";
+  }
+  return check;
+}
+
+PerfDatum TimeDatum(std::string label, std::optional<Duration> d, const Thresholds& thresholds) {
+  PerfDatum datum;
+  datum.label = std::move(label);
+  if (d) datum.value = ToSeconds(*d);
+  datum.uom = "s";
+  datum.warning = thresholds.WarningText();
+  datum.critical = thresholds.CriticalText();
+  datum.min = 0;
+  return datum;
+}
+
+PerfDatum DaysDatum(std::string label, std::optional<std::int64_t> days,
+                    const Thresholds& thresholds) {
+  PerfDatum datum;
+  datum.label = std::move(label);
+  if (days) datum.value = static_cast<double>(*days);
+  datum.warning = thresholds.WarningText();
+  datum.critical = thresholds.CriticalText();
+  return datum;
+}
+
+// The first node, depth first, whose own state is \p state and that says what
+// is wrong.
+const Subcheck* FindProblem(const std::vector<Subcheck>& checks, State state) {
+  for (const Subcheck& check : checks) {
+    if (check.state == state && !check.problem.empty()) return &check;
+    if (const Subcheck* child = FindProblem(check.children, state)) return child;
+  }
+  return nullptr;
+}
+
+Subcheck StageSubcheck(const StageResult& stage, const PluginOptions& options) {
+  Subcheck check;
+  check.name = std::string(StageName(stage.stage));
+  for (const Fact& fact : stage.facts) check.details.push_back(fact.name + ": " + fact.value);
+  switch (stage.status) {
+    case StageStatus::kSkipped:
+      return check;
+    case StageStatus::kOk:
+      check.state = State::kOk;
+      check.text = SecondsText(stage.duration);
+      break;
+    case StageStatus::kFailed:
+      check.state = StateForFailure(stage.reason, options.timeout_result);
+      check.text = SecondsText(stage.duration) + " " + std::string(ReasonName(stage.reason)) +
+                   ": " + std::string(FirstLine(stage.message));
+      check.problem = ShortProblem(stage);
+      break;
+  }
+  const Thresholds& thresholds = options.StageTime(stage.stage);
+  State time_state = thresholds.Evaluate(ToSeconds(stage.duration));
+  if (time_state != State::kOk && WorstState(*check.state, time_state) != *check.state) {
+    check.state = time_state;
+    check.problem = check.name + " took " + SecondsText(stage.duration) + " " +
+                    ThresholdProblem(time_state, thresholds);
+  }
+  return check;
+}
+
+}  // namespace
+
+State Subcheck::Worst() const {
+  State worst = state.value_or(State::kOk);
+  for (const Subcheck& child : children) worst = WorstState(worst, child.Worst());
+  return worst;
+}
+
+State StateForFailure(Reason reason, State timeout_result) {
+  switch (reason) {
+    case Reason::kConfig:
+    case Reason::kInternal:
+      return State::kUnknown;
+    case Reason::kTimeout:
+      return timeout_result;
+    default:
+      return State::kCritical;
+  }
+}
+
+std::string ShortProblem(const StageResult& stage) {
+  const std::string stage_name(StageName(stage.stage));
+  std::string_view message = FirstLine(stage.message);
+  if (stage.reason == Reason::kOauthError) {
+    if (std::string_view code = FindErrorCode(stage.message); !code.empty()) {
+      return TruncateUtf8("token refused by auth server: " + OAuthPhrase(stage.message, code),
+                          kMaxProblemChars);
+    }
+  }
+  if (message.empty()) message = ReasonName(stage.reason);
+  if (StartsWith(message, stage_name)) return TruncateUtf8(message, kMaxProblemChars);
+  return TruncateUtf8(stage_name + ": " + std::string(message), kMaxProblemChars);
+}
+
+CheckEvaluation EvaluateCheck(const ProbeResult& result, const PluginOptions& options) {
+  CheckEvaluation evaluation;
+  const WallTime now = result.started_at;
+  const Thresholds cert_thresholds = CertThresholds(options);
+
+  if (result.stages.size() != kAllStages.size()) {
+    // An engine defect; say so rather than guess which stage is which.
+    Subcheck broken;
+    broken.name = "result";
+    broken.state = State::kUnknown;
+    broken.text = "internal error: the result has " + std::to_string(result.stages.size()) +
+                  " stages, expected " + std::to_string(kAllStages.size());
+    broken.problem = broken.text;
+    evaluation.subchecks.push_back(broken);
+  } else {
+    for (StageId id : kAllStages) {
+      evaluation.subchecks.push_back(StageSubcheck(result.Stage(id), options));
+    }
+  }
+
+  std::optional<std::int64_t> auth_days;
+  if (result.facts.auth_cert_not_after && evaluation.subchecks.size() == kAllStages.size()) {
+    auth_days = render::DaysLeft(*result.facts.auth_cert_not_after, now);
+    evaluation.subchecks[static_cast<std::size_t>(StageId::kCertificate)].children.push_back(
+        CertSubcheck("auth certificate", *result.facts.auth_cert_not_after, now, cert_thresholds));
+  }
+  std::array<std::optional<std::int64_t>, kTlsEndpoints.size()> tls_days;
+  for (std::size_t i = 0; i < kTlsEndpoints.size(); ++i) {
+    auto leaf = result.facts.tls_leaf.find(kTlsEndpoints[i].endpoint);
+    if (leaf == result.facts.tls_leaf.end() || evaluation.subchecks.size() != kAllStages.size()) {
+      continue;
+    }
+    tls_days[i] = render::DaysLeft(leaf->second.not_after, now);
+    evaluation.subchecks[static_cast<std::size_t>(kTlsEndpoints[i].stage)].children.push_back(
+        CertSubcheck("TLS certificate of " + CommonName(leaf->second.subject),
+                     leaf->second.not_after, now, cert_thresholds));
+  }
+
+  Subcheck total;
+  total.name = "total time";
+  total.state = options.total_time.Evaluate(ToSeconds(result.duration));
+  total.text = SecondsText(result.duration);
+  if (*total.state != State::kOk) {
+    total.problem = "check took " + SecondsText(result.duration) + " " +
+                    ThresholdProblem(*total.state, options.total_time);
+  }
+  evaluation.subchecks.push_back(total);
+
+  evaluation.state = State::kOk;
+  for (const Subcheck& check : evaluation.subchecks) {
+    evaluation.state = WorstState(evaluation.state, check.Worst());
+  }
+
+  const Subcheck* problem = FindProblem(evaluation.subchecks, evaluation.state);
+  if (problem == nullptr && result.failed_stage && result.stages.size() == kAllStages.size()) {
+    // --timeout-result ok: the run failed yet the state is OK; still say why.
+    problem = &evaluation.subchecks[static_cast<std::size_t>(*result.failed_stage)];
+  }
+  if (problem != nullptr && !problem->problem.empty()) {
+    evaluation.summary = problem->problem;
+  } else if (result.succeeded()) {
+    evaluation.summary = "push notification published in " + SecondsText(result.duration);
+  } else {
+    evaluation.summary = "the check failed without a failed stage (internal error)";
+    evaluation.state = WorstState(evaluation.state, State::kUnknown);
+  }
+  const std::string& who = result.organization.empty() ? result.target : result.organization;
+  if (!who.empty()) evaluation.summary += " (" + who + ")";
+
+  evaluation.perfdata.push_back(TimeDatum(kTotalTimeLabel, result.duration, options.total_time));
+  for (StageId id : kAllStages) {
+    std::optional<Duration> d;
+    if (result.stages.size() == kAllStages.size() &&
+        result.Stage(id).status != StageStatus::kSkipped) {
+      d = result.Stage(id).duration;
+    }
+    evaluation.perfdata.push_back(
+        TimeDatum(std::string(StageName(id)) + "_time", d, options.StageTime(id)));
+  }
+  evaluation.perfdata.push_back(DaysDatum(kAuthCertDaysLabel, auth_days, cert_thresholds));
+  for (std::size_t i = 0; i < kTlsEndpoints.size(); ++i) {
+    evaluation.perfdata.push_back(DaysDatum(kTlsEndpoints[i].label, tls_days[i], cert_thresholds));
+  }
+  return evaluation;
+}
+
+}  // namespace pushprobe::nagios

@@ -1,0 +1,79 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "nagios/plugin_options.h"
+#include "nagios/plugin_state.h"
+#include "probe/core/probe_result.h"
+
+namespace pushprobe::nagios {
+
+/// \brief One node of the check's tree, as monitoring-plugins' mp_subcheck: a
+/// state, a line of text, and children whose worst state it includes.
+struct Subcheck {
+  /// "metadata", "auth certificate", "TLS certificate of outlook.com", "total time"
+  std::string name;
+  /// Unset for a stage that was skipped because an earlier one failed: it was
+  /// not checked, so it neither passes nor fails and does not count.
+  std::optional<State> state;
+  std::string text;     ///< what was measured or what went wrong, one line; empty when skipped
+  std::string problem;  ///< the phrase for the summary line when state is not OK
+  std::vector<std::string> details;  ///< "name: value" facts, shown from -vv on
+  std::vector<Subcheck> children;
+
+  /// The worst of state and every child's WorstState(); OK when neither is set.
+  State Worst() const;
+};
+
+/// \brief One perfdata value: 'label'=value[uom];[warn];[crit];[min];[max].
+struct PerfDatum {
+  std::string label;
+  std::optional<double> value;  ///< unset: "U", the guidelines' "could not be determined"
+  std::string uom;              ///< "s", or empty for a plain number (days)
+  std::string warning;          ///< range text or empty
+  std::string critical;         ///< range text or empty
+  std::optional<double> min;
+  std::optional<double> max;
+};
+
+/// \brief A run judged against the plugin's thresholds.
+struct CheckEvaluation {
+  State state = State::kUnknown;  ///< worst of all subchecks
+  /// The first line's text after "EXCHANGE PUSH STATE - ": the worst problem
+  /// (the failing stage and why, else a threshold crossed) or what succeeded,
+  /// followed by " (ORGANIZATION)".
+  std::string summary;
+  std::vector<Subcheck> subchecks;  ///< one per stage in kAllStages order, then "total time"
+  std::vector<PerfDatum> perfdata;  ///< a fixed set of labels, whatever the outcome
+};
+
+/// Perfdata labels, each unique in its first 19 characters (the RRD data
+/// source name limit PNP4Nagios and others apply).
+inline constexpr const char* kTotalTimeLabel = "time";
+inline constexpr const char* kAuthCertDaysLabel = "auth_cert_days";
+
+/// \brief Judges \p result:
+/// - a failed stage: config and internal failures UNKNOWN; a timeout the
+///   --timeout-result state; every other failure (network, TLS, HTTP, OAuth,
+///   the Auth certificate itself) CRITICAL;
+/// - each stage that ran: its time against --stage-warning/--stage-critical;
+/// - the Auth certificate and each server's TLS leaf certificate: days left
+///   (from result.started_at) against --cert-warning/--cert-critical;
+/// - the whole run's time against -w/-c.
+/// Perfdata: time, <stage>_time for every stage (U when skipped), auth_cert_days
+/// and tls_<endpoint>_days (U when unknown), so graphs keep a stable set.
+/// Deterministic; never throws.
+CheckEvaluation EvaluateCheck(const ProbeResult& result, const PluginOptions& options);
+
+/// \brief The state a failure with \p reason maps to, given the configured
+/// timeout state.
+State StateForFailure(Reason reason, State timeout_result);
+
+/// \brief A short phrase for a failed stage, for the summary line; the stage
+/// is always named: "token refused by auth server: AADSTS700027 key not found",
+/// "metadata: the certificate chain of ... is not trusted: ...".
+std::string ShortProblem(const StageResult& stage);
+
+}  // namespace pushprobe::nagios

@@ -1,0 +1,129 @@
+#include "nagios/plugin_app.h"
+
+#include <exception>
+#include <ostream>
+#include <utility>
+
+#include "nagios/check_evaluation.h"
+#include "nagios/plugin_output.h"
+#include "probe/config/config_loader.h"
+#include "probe/engine/guid_source.h"
+#include "probe/engine/probe_runner.h"
+#include "probe/version.h"
+
+namespace pushprobe::nagios {
+namespace {
+
+constexpr int kExitUnknown = static_cast<int>(State::kUnknown);
+
+std::string Quoted(const std::string& s) { return "\"" + s + "\""; }
+
+void Override(std::string& field, const std::optional<std::string>& value) {
+  if (value) field = *value;
+}
+
+Expected<TargetConfig> TargetFromFile(const PluginOptions& options) {
+  ConfigLoadResult loaded = LoadConfigFile(options.config_file);
+  if (!loaded.ok()) {
+    // The first error says what is wrong; the count tells there is more to fix.
+    std::string message = "configuration error: " + loaded.errors.front().ToString();
+    if (loaded.errors.size() > 1) {
+      message += " (and " + std::to_string(loaded.errors.size() - 1) + " more)";
+    }
+    return Expected<TargetConfig>::Error(message);
+  }
+  const std::vector<TargetConfig>& targets = loaded.config->targets;
+  std::string names;
+  for (const TargetConfig& t : targets) names += (names.empty() ? "" : ", ") + t.name;
+  if (options.target_name.empty()) {
+    if (targets.size() == 1) return targets.front();
+    return Expected<TargetConfig>::Error(
+        options.config_file + " has " + std::to_string(targets.size()) +
+        " targets; choose one with --target NAME (targets: " + names + ")");
+  }
+  for (const TargetConfig& t : targets) {
+    if (t.name == options.target_name) return t;
+  }
+  return Expected<TargetConfig>::Error("no target named " + Quoted(options.target_name) + " in " +
+                                       options.config_file + " (targets: " + names + ")");
+}
+
+}  // namespace
+
+Expected<TargetConfig> ResolveTarget(const PluginOptions& options) {
+  TargetConfig target;
+  if (!options.config_file.empty()) {
+    Expected<TargetConfig> from_file = TargetFromFile(options);
+    if (!from_file) return from_file;
+    target = std::move(from_file).value();
+  } else {
+    target.name = options.overrides.organization.value_or("");
+    target.auth_metadata_url.clear();
+  }
+  const TargetOverrides& o = options.overrides;
+  // A metadata URL the loader derived from the file's organization follows an
+  // overridden organization; one set on purpose stays.
+  bool derived_metadata_url =
+      target.auth_metadata_url.empty() ||
+      target.auth_metadata_url == kDefaultMetadataUrlPrefix + target.organization;
+  Override(target.organization, o.organization);
+  Override(target.certificate, o.certificate);
+  Override(target.private_key, o.private_key);
+  Override(target.service_uri, o.service_uri);
+  Override(target.ca_file, o.ca_file);
+  Override(target.proxy, o.proxy);
+  if (o.metadata_url) {
+    target.auth_metadata_url = *o.metadata_url;
+  } else if (derived_metadata_url && !target.organization.empty()) {
+    target.auth_metadata_url = kDefaultMetadataUrlPrefix + target.organization;
+  }
+  if (!o.connect_to.empty()) target.connect_to = o.connect_to;
+  if (options.timeout) target.timeout = *options.timeout;
+  if (target.certificate.empty()) {
+    return Expected<TargetConfig>::Error(
+        "no Auth certificate: give --certificate FILE or set certificate for the target in "
+        "the configuration file");
+  }
+  return target;
+}
+
+int RunPlugin(const std::vector<std::string>& args, std::ostream& out, std::ostream& err,
+              const Clock& clock, const WatchdogArm& arm_watchdog) {
+  try {
+    Expected<PluginOptions> parsed = ParsePluginOptions(args);
+    if (!parsed) {
+      out << FormatUnknown(parsed.error());
+      err << PluginUsage() << "Try 'check_exchange_push --help' for more information.\n";
+      return kExitUnknown;
+    }
+    const PluginOptions options = std::move(parsed).value();
+    if (options.action == PluginAction::kHelp) {
+      out << PluginHelp();
+      return kExitUnknown;
+    }
+    if (options.action == PluginAction::kVersion) {
+      out << "check_exchange_push (" << kProductName << ") " << kVersion << "\n";
+      return kExitUnknown;
+    }
+
+    Expected<TargetConfig> target = ResolveTarget(options);
+    if (!target) {
+      out << FormatUnknown(target.error());
+      return kExitUnknown;
+    }
+    if (arm_watchdog) arm_watchdog(target->timeout, options.timeout_result);
+    RandomGuidSource guids;
+    ProbeRunner runner(*target, clock, guids);
+    const ProbeResult result = runner.Run();
+    const CheckEvaluation evaluation = EvaluateCheck(result, options);
+    out << FormatPluginOutput(evaluation, result, options.verbosity);
+    return static_cast<int>(evaluation.state);
+  } catch (const std::exception& e) {
+    out << FormatUnknown(std::string("internal error: ") + e.what());
+  } catch (...) {
+    out << FormatUnknown("internal error: unknown exception");
+  }
+  return kExitUnknown;
+}
+
+}  // namespace pushprobe::nagios

@@ -1,0 +1,308 @@
+#include "nagios/plugin_options.h"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <string_view>
+
+#include "probe/config/connect_to.h"
+
+namespace pushprobe::nagios {
+namespace {
+
+// An option's value handler: returns the reason the value is refused, or
+// nothing when it was stored.
+using Apply = std::optional<std::string> (*)(PluginOptions&, const std::string&);
+
+struct OptionSpec {
+  char short_name;        // '\0' for long-only options
+  const char* long_name;  // without "--"
+  const char* value;      // the value's name in --help; nullptr for flags
+  const char* help;       // one or more lines, each shown indented
+  Apply apply;
+};
+
+std::string Quoted(std::string_view s) { return "\"" + std::string(s) + "\""; }
+
+std::optional<std::string> SetString(std::optional<std::string>& field, const std::string& value) {
+  if (value.empty()) return std::string("must not be empty");
+  field = value;
+  return std::nullopt;
+}
+
+std::optional<std::string> SetRange(std::optional<NagiosRange>& field, const std::string& value) {
+  RangeParseResult parsed = ParseNagiosRange(value);
+  if (!parsed.ok()) return parsed.message;
+  field = *parsed.range;
+  return std::nullopt;
+}
+
+std::optional<std::string> SetStageRange(PluginOptions& o, const std::string& value,
+                                         bool critical) {
+  auto eq = value.find('=');
+  if (eq == std::string::npos) return "expected STAGE=RANGE, got " + Quoted(value);
+  std::string name = value.substr(0, eq);
+  std::optional<StageId> stage = StageFromName(name);
+  if (!stage) {
+    std::string names;
+    for (StageId id : kAllStages) names += (names.empty() ? "" : ", ") + std::string(StageName(id));
+    return "unknown stage " + Quoted(name) + " (one of " + names + ")";
+  }
+  Thresholds& t = o.stage_time.at(static_cast<std::size_t>(*stage));
+  return SetRange(critical ? t.critical : t.warning, value.substr(eq + 1));
+}
+
+std::optional<std::string> SetDays(int& field, const std::string& value) {
+  int days = 0;
+  auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), days);
+  if (value.empty() || ec != std::errc() || ptr != value.data() + value.size() || days < 0) {
+    return Quoted(value) + " is not a whole number of days (0 or more)";
+  }
+  field = days;
+  return std::nullopt;
+}
+
+std::optional<std::string> SetTimeout(PluginOptions& o, const std::string& value) {
+  // Reuse the range grammar's number reader: decimal, no exponent, C locale.
+  RangeParseResult parsed = ParseNagiosRange(value);
+  bool plain_number = parsed.ok() && !parsed.range->alert_inside && !parsed.range->end_infinite &&
+                      value.find(':') == std::string::npos;
+  if (!plain_number || parsed.range->end <= 0) {
+    return Quoted(value) + " is not a positive number of seconds";
+  }
+  double seconds = parsed.range->end;
+  if (seconds > std::chrono::duration<double>(kMaxPluginTimeout).count()) {
+    return Quoted(value) + " is more than the maximum of " +
+           std::to_string(
+               std::chrono::duration_cast<std::chrono::seconds>(kMaxPluginTimeout).count()) +
+           " seconds";
+  }
+  o.timeout = std::chrono::duration_cast<Duration>(std::chrono::duration<double>(seconds));
+  return std::nullopt;
+}
+
+// The one list of options: parsing and --help both read it.
+const std::array<OptionSpec, 21> kOptions = {{
+    {'h', "help", nullptr, "Print this help and exit.", nullptr},
+    {'V', "version", nullptr, "Print the version and exit.", nullptr},
+    {'v', "verbose", nullptr,
+     "More output; up to three times: -v one line per stage, -vv the facts\n"
+     "each stage found, -vvv the full diagnostic transcript.",
+     nullptr},
+    {'\0', "config", "FILE", "pushprobe configuration file (YAML) to take the target from.",
+     [](PluginOptions& o, const std::string& v) -> std::optional<std::string> {
+       if (v.empty()) return std::string("must not be empty");
+       o.config_file = v;
+       return std::nullopt;
+     }},
+    {'\0', "target", "NAME",
+     "Target in --config to check; may be left out when the file has only one.",
+     [](PluginOptions& o, const std::string& v) -> std::optional<std::string> {
+       if (v.empty()) return std::string("must not be empty");
+       o.target_name = v;
+       return std::nullopt;
+     }},
+    {'O', "organization", "DOMAIN",
+     "Office 365 tenant domain (Enable-PushNotificationProxy -Organization).",
+     [](PluginOptions& o, const std::string& v) { return SetString(o.overrides.organization, v); }},
+    {'\0', "certificate", "FILE",
+     "Auth certificate: PEM (certificate, maybe with its key) or PKCS#12.",
+     [](PluginOptions& o, const std::string& v) { return SetString(o.overrides.certificate, v); }},
+    {'\0', "private-key", "FILE", "PEM private key, when not in the certificate file.",
+     [](PluginOptions& o, const std::string& v) { return SetString(o.overrides.private_key, v); }},
+    {'\0', "service-uri", "URI",
+     "Push proxy Uri (default https://outlook.office365.com/PushNotifications).",
+     [](PluginOptions& o, const std::string& v) { return SetString(o.overrides.service_uri, v); }},
+    {'\0', "metadata-url", "URL",
+     "AuthMetadataUrl (default: the ACS metadata URL for the organization).",
+     [](PluginOptions& o, const std::string& v) { return SetString(o.overrides.metadata_url, v); }},
+    {'\0', "ca-file", "FILE", "Trust anchors for the servers' TLS (default: the system store).",
+     [](PluginOptions& o, const std::string& v) { return SetString(o.overrides.ca_file, v); }},
+    {'\0', "connect-to", "HOST:PORT:CONNECT_HOST:CONNECT_PORT",
+     "Connect to another address for HOST:PORT, keeping the URL, SNI and\n"
+     "name check (as curl --connect-to). Repeatable; replaces the file's list.",
+     [](PluginOptions& o, const std::string& v) -> std::optional<std::string> {
+       Expected<ConnectTo> rule = ParseConnectTo(v);
+       if (!rule) return rule.error();
+       o.overrides.connect_to.push_back(*rule);
+       return std::nullopt;
+     }},
+    {'\0', "proxy", "URL", "Outbound HTTP proxy, http://HOST:PORT.",
+     [](PluginOptions& o, const std::string& v) { return SetString(o.overrides.proxy, v); }},
+    {'w', "warning", "RANGE", "Warning range for the whole check's time in seconds.",
+     [](PluginOptions& o, const std::string& v) { return SetRange(o.total_time.warning, v); }},
+    {'c', "critical", "RANGE", "Critical range for the whole check's time in seconds.",
+     [](PluginOptions& o, const std::string& v) { return SetRange(o.total_time.critical, v); }},
+    {'\0', "stage-warning", "STAGE=RANGE",
+     "Warning range for one stage's time in seconds. Repeatable. STAGE is one of\n"
+     "configuration, certificate, metadata, challenge, token, publish.",
+     [](PluginOptions& o, const std::string& v) { return SetStageRange(o, v, false); }},
+    {'\0', "stage-critical", "STAGE=RANGE", "Critical range for one stage's time. Repeatable.",
+     [](PluginOptions& o, const std::string& v) { return SetStageRange(o, v, true); }},
+    {'\0', "cert-warning", "DAYS",
+     "WARNING when the Auth certificate or a server's TLS certificate has\n"
+     "fewer days left (default 30).",
+     [](PluginOptions& o, const std::string& v) { return SetDays(o.cert_warning_days, v); }},
+    {'\0', "cert-critical", "DAYS", "CRITICAL below this many days left (default 14).",
+     [](PluginOptions& o, const std::string& v) { return SetDays(o.cert_critical_days, v); }},
+    {'t', "timeout", "SECONDS",
+     "Deadline for the whole check (default: the file's timeout, else 30).", SetTimeout},
+    {'\0', "timeout-result", "STATE",
+     "State when the deadline passes: ok, warning, critical (default) or unknown.",
+     [](PluginOptions& o, const std::string& v) -> std::optional<std::string> {
+       std::optional<State> state = StateFromLowerName(v);
+       if (!state) return Quoted(v) + " is not one of ok, warning, critical, unknown";
+       o.timeout_result = *state;
+       return std::nullopt;
+     }},
+}};
+
+const OptionSpec* FindLong(std::string_view name) {
+  for (const OptionSpec& spec : kOptions) {
+    if (name == spec.long_name) return &spec;
+  }
+  return nullptr;
+}
+
+const OptionSpec* FindShort(char c) {
+  for (const OptionSpec& spec : kOptions) {
+    if (spec.short_name != '\0' && spec.short_name == c) return &spec;
+  }
+  return nullptr;
+}
+
+std::string DisplayName(const OptionSpec& spec) {
+  std::string name;
+  if (spec.short_name != '\0') name = std::string("-") + spec.short_name + "/";
+  return name + "--" + spec.long_name;
+}
+
+}  // namespace
+
+Expected<PluginOptions> ParsePluginOptions(const std::vector<std::string>& args) {
+  PluginOptions options;
+  std::optional<std::string> first_error;
+  auto fail = [&first_error](std::string message) {
+    if (!first_error) first_error = std::move(message);
+  };
+  // Applies one option; `inline_value` is the "=VALUE" or "-wVALUE" part.
+  auto handle = [&](const OptionSpec& spec, std::optional<std::string> inline_value,
+                    std::size_t& i) {
+    if (spec.value == nullptr) {
+      if (inline_value) return fail(DisplayName(spec) + " takes no value");
+      if (spec.short_name == 'h') options.action = PluginAction::kHelp;
+      if (spec.short_name == 'V' && options.action != PluginAction::kHelp) {
+        options.action = PluginAction::kVersion;
+      }
+      if (spec.short_name == 'v')
+        options.verbosity = std::min(options.verbosity + 1, kMaxVerbosity);
+      return;
+    }
+    std::string value;
+    if (inline_value) {
+      value = *inline_value;
+    } else if (i + 1 < args.size()) {
+      value = args[++i];
+    } else {
+      return fail(DisplayName(spec) + " needs a value (" + spec.value + ")");
+    }
+    if (std::optional<std::string> problem = spec.apply(options, value)) {
+      fail(DisplayName(spec) + ": " + *problem);
+    }
+  };
+
+  bool options_ended = false;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& word = args[i];
+    if (options_ended || word.size() < 2 || word[0] != '-') {
+      fail("unexpected argument " + Quoted(word) + " (this plugin takes only options)");
+      continue;
+    }
+    if (word == "--") {
+      options_ended = true;
+      continue;
+    }
+    if (word[1] == '-') {
+      std::string name = word.substr(2);
+      std::optional<std::string> value;
+      if (auto eq = name.find('='); eq != std::string::npos) {
+        value = name.substr(eq + 1);
+        name.resize(eq);
+      }
+      const OptionSpec* spec = FindLong(name);
+      if (spec == nullptr) {
+        fail("unknown option " + Quoted("--" + name));
+        continue;
+      }
+      handle(*spec, value, i);
+      continue;
+    }
+    // A cluster of short options: flags may be grouped ("-vvv"); the first
+    // option that takes a value takes the rest of the word, or the next word.
+    for (std::size_t k = 1; k < word.size(); ++k) {
+      const OptionSpec* spec = FindShort(word[k]);
+      if (spec == nullptr) {
+        fail("unknown option " + Quoted(std::string("-") + word[k]));
+        break;
+      }
+      if (spec->value != nullptr) {
+        std::optional<std::string> rest;
+        if (k + 1 < word.size()) rest = word.substr(k + 1);
+        handle(*spec, rest, i);
+        break;
+      }
+      handle(*spec, std::nullopt, i);
+    }
+  }
+
+  if (options.action != PluginAction::kRun) return options;
+  if (first_error) return Expected<PluginOptions>::Error(*first_error);
+  if (!options.target_name.empty() && options.config_file.empty()) {
+    return Expected<PluginOptions>::Error("--target needs --config FILE");
+  }
+  if (options.config_file.empty() && !options.overrides.organization) {
+    return Expected<PluginOptions>::Error(
+        "nothing to check: give --config FILE [--target NAME], or -O/--organization DOMAIN "
+        "with --certificate FILE");
+  }
+  return options;
+}
+
+std::string PluginUsage() {
+  return "Usage: check_exchange_push --config FILE [--target NAME] [options]\n"
+         "       check_exchange_push -O DOMAIN --certificate FILE [options]\n";
+}
+
+std::string PluginHelp() {
+  std::string text =
+      "check_exchange_push: checks the hybrid Exchange push notification path to\n"
+      "Office 365 end to end, as Exchange's PushNotificationsEnterpriseConnectivityProbe\n"
+      "does: Auth certificate, auth metadata, Bearer challenge, S2S token, publish.\n"
+      "\n" +
+      PluginUsage() + "\nOptions:\n";
+  for (const OptionSpec& spec : kOptions) {
+    std::string head = " ";
+    head += spec.short_name != '\0' ? std::string(" -") + spec.short_name + "," : "    ";
+    head += std::string(" --") + spec.long_name;
+    if (spec.value != nullptr) head += std::string("=") + spec.value;
+    text += head + "\n";
+    std::string_view help = spec.help;
+    while (!help.empty()) {
+      auto nl = help.find('\n');
+      text += "    " + std::string(help.substr(0, nl)) + "\n";
+      help = nl == std::string_view::npos ? std::string_view() : help.substr(nl + 1);
+    }
+  }
+  text +=
+      "\n"
+      "Options override the same settings in --config. RANGE is the Nagios range\n"
+      "syntax: 10 (alert outside 0..10), 10: (below 10), ~:10 (above 10),\n"
+      "10:20 (outside 10..20), @10:20 (inside 10..20).\n"
+      "\n"
+      "Exit status: 0 OK, 1 WARNING (a time or certificate-days threshold),\n"
+      "2 CRITICAL (a network, TLS, HTTP or OAuth failure, or a threshold),\n"
+      "3 UNKNOWN (bad arguments, unreadable configuration, internal error).\n";
+  return text;
+}
+
+}  // namespace pushprobe::nagios

@@ -1,0 +1,76 @@
+#pragma once
+
+#include <array>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "nagios/plugin_state.h"
+#include "nagios/thresholds.h"
+#include "probe/core/clock.h"
+#include "probe/core/expected.h"
+#include "probe/core/stage_id.h"
+#include "probe/core/target_config.h"
+
+namespace pushprobe::nagios {
+
+/// What the command line asks the plugin to do.
+enum class PluginAction { kRun, kHelp, kVersion };
+
+/// \brief Target settings given as options. Each one that is set replaces the
+/// configuration file's value.
+struct TargetOverrides {
+  std::optional<std::string> organization;
+  std::optional<std::string> certificate;
+  std::optional<std::string> private_key;
+  std::optional<std::string> service_uri;
+  std::optional<std::string> metadata_url;
+  std::optional<std::string> ca_file;
+  std::optional<std::string> proxy;
+  std::vector<ConnectTo> connect_to;  ///< when not empty, replaces the file's list
+};
+
+inline constexpr int kDefaultCertWarningDays = 30;
+inline constexpr int kDefaultCertCriticalDays = 14;
+inline constexpr Duration kDefaultTimeout = std::chrono::seconds(30);
+/// The longest -t accepted; the config loader's limit for the same setting.
+inline constexpr Duration kMaxPluginTimeout = std::chrono::minutes(10);
+inline constexpr int kMaxVerbosity = 3;
+
+/// \brief The parsed command line. Built once by ParsePluginOptions and
+/// const from then on.
+struct PluginOptions {
+  PluginAction action = PluginAction::kRun;
+  int verbosity = 0;  ///< 0..kMaxVerbosity; more -v are clamped, as in monitoring-plugins
+  std::string config_file;
+  std::string target_name;
+  TargetOverrides overrides;
+  Thresholds total_time;                                 ///< -w/-c, seconds
+  std::array<Thresholds, kAllStages.size()> stage_time;  ///< --stage-warning/--stage-critical
+  int cert_warning_days = kDefaultCertWarningDays;
+  int cert_critical_days = kDefaultCertCriticalDays;
+  std::optional<Duration> timeout;  ///< -t; unset: the file's timeout, else kDefaultTimeout
+  State timeout_result = State::kCritical;
+
+  const Thresholds& StageTime(StageId id) const {
+    return stage_time.at(static_cast<std::size_t>(id));
+  }
+};
+
+/// \brief Parses the arguments (without the program name) the way
+/// monitoring-plugins' getopt_long does: "-w 5", "-w5", "--warning 5",
+/// "--warning=5", "-vvv", "--" ends the options.
+///
+/// -h/--help and -V/--version win over everything else (even bad options
+/// after them are ignored), as with getopt-based plugins that exit on reading them.
+/// Errors name the option and what is wrong with its value, e.g.
+/// `-w/--warning: invalid range "5:1": start 5 is greater than end 1`.
+/// Never throws.
+Expected<PluginOptions> ParsePluginOptions(const std::vector<std::string>& args);
+
+/// The full --help text (usage, every option with its default, exit codes).
+std::string PluginHelp();
+/// The short usage line printed after an argument error.
+std::string PluginUsage();
+
+}  // namespace pushprobe::nagios

@@ -1,0 +1,153 @@
+#include "nagios/plugin_app.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+
+namespace pushprobe::nagios {
+namespace {
+
+using namespace std::chrono_literals;
+
+struct PluginRun {
+  int status;
+  std::string out;
+  std::string err;
+};
+
+PluginRun RunWith(const std::vector<std::string>& args) {
+  std::ostringstream out;
+  std::ostringstream err;
+  ManualClock clock;
+  int status = RunPlugin(args, out, err, clock);
+  return {status, out.str(), err.str()};
+}
+
+std::string WriteFile(const std::string& name, const std::string& text) {
+  std::string path = ::testing::TempDir() + "nagios_plugin_app_test_" + name;
+  std::ofstream(path) << text;
+  return path;
+}
+
+PluginOptions Options(const std::vector<std::string>& args) {
+  Expected<PluginOptions> parsed = ParsePluginOptions(args);
+  EXPECT_TRUE(parsed.ok()) << parsed.error();
+  return parsed.value();
+}
+
+TEST(PluginAppTest, BadWarningRangeIsUnknownWithTheReason) {
+  PluginRun run = RunWith({"-O", "fabrikam.com", "--certificate", "/a.pem", "-w", "10:5"});
+  EXPECT_EQ(run.status, 3);
+  EXPECT_EQ(run.out,
+            "EXCHANGE PUSH UNKNOWN - -w/--warning: invalid range \"10:5\": start 10 is greater "
+            "than end 5\n");
+  EXPECT_NE(run.err.find("Usage: check_exchange_push"), std::string::npos);
+}
+
+TEST(PluginAppTest, UnreadableConfigIsUnknownNamingTheFile) {
+  PluginRun run = RunWith({"--config", "/nonexistent/pushprobe.yml"});
+  EXPECT_EQ(run.status, 3);
+  EXPECT_EQ(run.out.rfind("EXCHANGE PUSH UNKNOWN - configuration error: "
+                          "/nonexistent/pushprobe.yml",
+                          0),
+            0u)
+      << run.out;
+}
+
+TEST(PluginAppTest, InvalidConfigIsUnknownWithLineAndColumn) {
+  std::string path = WriteFile("invalid.yml",
+                               "targets:\n  - name: a\n    organization: a.com\n"
+                               "    certificate: /a.pem\n    organisation: x\n");
+  PluginRun run = RunWith({"--config", path});
+  EXPECT_EQ(run.status, 3);
+  EXPECT_EQ(run.out.rfind("EXCHANGE PUSH UNKNOWN - configuration error: " + path + ":5:5: ", 0), 0u)
+      << run.out;
+}
+
+TEST(PluginAppTest, TargetSelection) {
+  std::string path = WriteFile("two.yml",
+                               "targets:\n"
+                               "  - name: a\n    organization: a.com\n    certificate: /a.pem\n"
+                               "  - name: b\n    organization: b.com\n    certificate: /b.pem\n");
+  PluginRun none = RunWith({"--config", path});
+  EXPECT_EQ(none.status, 3);
+  EXPECT_EQ(none.out, "EXCHANGE PUSH UNKNOWN - " + path +
+                          " has 2 targets; choose one with --target NAME (targets: a, b)\n");
+  PluginRun wrong = RunWith({"--config", path, "--target", "c"});
+  EXPECT_EQ(wrong.status, 3);
+  EXPECT_EQ(wrong.out,
+            "EXCHANGE PUSH UNKNOWN - no target named \"c\" in " + path + " (targets: a, b)\n");
+  Expected<TargetConfig> b = ResolveTarget(Options({"--config", path, "--target", "b"}));
+  ASSERT_TRUE(b.ok()) << b.error();
+  EXPECT_EQ(b->organization, "b.com");
+  EXPECT_EQ(b->certificate, "/b.pem");
+}
+
+TEST(PluginAppTest, OptionsOverrideTheFile) {
+  std::string path = WriteFile("one.yml",
+                               "targets:\n"
+                               "  - name: a\n    organization: a.com\n    certificate: /a.pem\n"
+                               "    timeout: 10s\n"
+                               "    connect_to: [\"x:443:127.0.0.1:1\"]\n");
+  Expected<TargetConfig> plain = ResolveTarget(Options({"--config", path}));
+  ASSERT_TRUE(plain.ok()) << plain.error();
+  EXPECT_EQ(plain->timeout, 10s);
+  EXPECT_EQ(plain->auth_metadata_url, std::string(kDefaultMetadataUrlPrefix) + "a.com");
+
+  Expected<TargetConfig> t = ResolveTarget(
+      Options({"--config", path, "-O", "b.com", "--certificate", "/b.pem", "--ca-file", "/ca",
+               "--connect-to", "y:443:127.0.0.1:2", "-t", "3", "--proxy", "http://p:3128"}));
+  ASSERT_TRUE(t.ok()) << t.error();
+  EXPECT_EQ(t->organization, "b.com");
+  EXPECT_EQ(t->auth_metadata_url, std::string(kDefaultMetadataUrlPrefix) + "b.com");
+  EXPECT_EQ(t->certificate, "/b.pem");
+  EXPECT_EQ(t->ca_file, "/ca");
+  EXPECT_EQ(t->proxy, "http://p:3128");
+  ASSERT_EQ(t->connect_to.size(), 1u);
+  EXPECT_EQ(t->connect_to[0].host, "y");
+  EXPECT_EQ(t->timeout, 3s);
+}
+
+TEST(PluginAppTest, TargetFromOptionsAlone) {
+  Expected<TargetConfig> t =
+      ResolveTarget(Options({"-O", "fabrikam.com", "--certificate", "/auth.pem"}));
+  ASSERT_TRUE(t.ok()) << t.error();
+  EXPECT_EQ(t->name, "fabrikam.com");
+  EXPECT_EQ(t->service_uri, kDefaultServiceUri);
+  EXPECT_EQ(t->auth_metadata_url, std::string(kDefaultMetadataUrlPrefix) + "fabrikam.com");
+  EXPECT_EQ(t->timeout, 30s);
+
+  Expected<TargetConfig> explicit_url = ResolveTarget(
+      Options({"-O", "f.com", "--certificate", "/a", "--metadata-url", "https://m/x"}));
+  EXPECT_EQ(explicit_url->auth_metadata_url, "https://m/x");
+}
+
+TEST(PluginAppTest, MissingCertificateIsUnknown) {
+  PluginRun run = RunWith({"-O", "fabrikam.com"});
+  EXPECT_EQ(run.status, 3);
+  EXPECT_EQ(run.out,
+            "EXCHANGE PUSH UNKNOWN - no Auth certificate: give --certificate FILE or set "
+            "certificate for the target in the configuration file\n");
+}
+
+TEST(PluginAppTest, HelpAndVersionExitUnknownAsMonitoringPluginsDo) {
+  PluginRun help = RunWith({"--help"});
+  EXPECT_EQ(help.status, 3);
+  EXPECT_EQ(help.out.rfind("check_exchange_push: checks", 0), 0u);
+  PluginRun version = RunWith({"-V"});
+  EXPECT_EQ(version.status, 3);
+  EXPECT_EQ(version.out.rfind("check_exchange_push (pushprobe) ", 0), 0u);
+}
+
+TEST(PluginAppTest, ConfigStageFailureIsUnknown) {
+  // An unloadable CA file fails the configuration stage: UNKNOWN, not CRITICAL.
+  PluginRun run = RunWith({"-O", "fabrikam.com", "--certificate", "/nonexistent/auth.pem",
+                           "--ca-file", "/nonexistent/ca.pem", "-t", "1"});
+  EXPECT_EQ(run.status, 3) << run.out;
+  EXPECT_EQ(run.out.rfind("EXCHANGE PUSH UNKNOWN - configuration: cannot load ca_file", 0), 0u)
+      << run.out;
+}
+
+}  // namespace
+}  // namespace pushprobe::nagios

@@ -1,0 +1,170 @@
+#include "nagios/plugin_options.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+namespace pushprobe::nagios {
+namespace {
+
+using Args = std::vector<std::string>;
+using namespace std::chrono_literals;
+
+PluginOptions Parse(const Args& args) {
+  Expected<PluginOptions> parsed = ParsePluginOptions(args);
+  EXPECT_TRUE(parsed.ok()) << parsed.error();
+  return parsed.ok() ? parsed.value() : PluginOptions{};
+}
+
+std::string ErrorOf(const Args& args) {
+  Expected<PluginOptions> parsed = ParsePluginOptions(args);
+  EXPECT_FALSE(parsed.ok());
+  return parsed.ok() ? "" : parsed.error();
+}
+
+TEST(PluginOptionsTest, Defaults) {
+  PluginOptions o = Parse({"--config", "/etc/pushprobe.yml"});
+  EXPECT_EQ(o.action, PluginAction::kRun);
+  EXPECT_EQ(o.config_file, "/etc/pushprobe.yml");
+  EXPECT_EQ(o.target_name, "");
+  EXPECT_EQ(o.verbosity, 0);
+  EXPECT_TRUE(o.total_time.empty());
+  for (StageId id : kAllStages) EXPECT_TRUE(o.StageTime(id).empty());
+  EXPECT_EQ(o.cert_warning_days, 30);
+  EXPECT_EQ(o.cert_critical_days, 14);
+  EXPECT_FALSE(o.timeout.has_value());
+  EXPECT_EQ(o.timeout_result, State::kCritical);
+  EXPECT_FALSE(o.overrides.organization.has_value());
+  EXPECT_TRUE(o.overrides.connect_to.empty());
+}
+
+TEST(PluginOptionsTest, EverySettingAsAnOption) {
+  PluginOptions o = Parse({"-O", "fabrikam.com", "--certificate", "/a.pem", "--private-key=/k.pem",
+                           "--service-uri", "https://push.example/PushNotifications",
+                           "--metadata-url", "https://acs.example/md", "--ca-file", "/ca.pem",
+                           "--connect-to", "outlook.office365.com:443:127.0.0.1:8443",
+                           "--connect-to=::127.0.0.2:9443", "--proxy", "http://proxy:3128"});
+  EXPECT_EQ(o.overrides.organization, "fabrikam.com");
+  EXPECT_EQ(o.overrides.certificate, "/a.pem");
+  EXPECT_EQ(o.overrides.private_key, "/k.pem");
+  EXPECT_EQ(o.overrides.service_uri, "https://push.example/PushNotifications");
+  EXPECT_EQ(o.overrides.metadata_url, "https://acs.example/md");
+  EXPECT_EQ(o.overrides.ca_file, "/ca.pem");
+  EXPECT_EQ(o.overrides.proxy, "http://proxy:3128");
+  ASSERT_EQ(o.overrides.connect_to.size(), 2u);
+  EXPECT_EQ(o.overrides.connect_to[0].host, "outlook.office365.com");
+  EXPECT_EQ(o.overrides.connect_to[0].connect_port, 8443);
+  EXPECT_EQ(o.overrides.connect_to[1].host, "");
+  EXPECT_EQ(o.overrides.connect_to[1].connect_host, "127.0.0.2");
+}
+
+TEST(PluginOptionsTest, ShortOptionForms) {
+  PluginOptions o = Parse({"-Ofabrikam.com", "-w5", "-c", "~:10", "-vvv", "-v", "-t", "2.5"});
+  EXPECT_EQ(o.overrides.organization, "fabrikam.com");
+  ASSERT_TRUE(o.total_time.warning.has_value());
+  EXPECT_EQ(o.total_time.warning->ToString(), "5");
+  EXPECT_EQ(o.total_time.critical->ToString(), "~:10");
+  EXPECT_EQ(o.verbosity, 3);  // clamped
+  EXPECT_EQ(o.timeout, std::chrono::duration_cast<Duration>(2500ms));
+}
+
+TEST(PluginOptionsTest, NegativeRangeAsSeparateValue) {
+  PluginOptions o = Parse({"-O", "x", "-w", "-1:5", "--critical=@-2:-1"});
+  EXPECT_EQ(o.total_time.warning->ToString(), "-1:5");
+  EXPECT_EQ(o.total_time.critical->ToString(), "@-2:-1");
+}
+
+TEST(PluginOptionsTest, StageThresholdsAndCertDays) {
+  PluginOptions o =
+      Parse({"--config", "f", "--target", "t", "--stage-warning", "token=1", "--stage-critical",
+             "token=2", "--stage-critical=publish=@0:0.001", "--cert-warning", "60",
+             "--cert-critical=7", "--timeout-result", "warning"});
+  EXPECT_EQ(o.target_name, "t");
+  EXPECT_EQ(o.StageTime(StageId::kToken).WarningText(), "1");
+  EXPECT_EQ(o.StageTime(StageId::kToken).CriticalText(), "2");
+  EXPECT_EQ(o.StageTime(StageId::kPublish).CriticalText(), "@0.001");
+  EXPECT_TRUE(o.StageTime(StageId::kMetadata).empty());
+  EXPECT_EQ(o.cert_warning_days, 60);
+  EXPECT_EQ(o.cert_critical_days, 7);
+  EXPECT_EQ(o.timeout_result, State::kWarning);
+}
+
+TEST(PluginOptionsTest, HelpAndVersionWinOverErrors) {
+  EXPECT_EQ(Parse({"--bogus", "-h"}).action, PluginAction::kHelp);
+  EXPECT_EQ(Parse({"-V", "-w", "x"}).action, PluginAction::kVersion);
+  EXPECT_EQ(Parse({"-V", "--help"}).action, PluginAction::kHelp);
+  EXPECT_EQ(Parse({"-hV"}).action, PluginAction::kHelp);
+}
+
+struct ErrorCase {
+  Args args;
+  std::string message;
+};
+
+class PluginOptionsErrorTest : public ::testing::TestWithParam<ErrorCase> {};
+
+TEST_P(PluginOptionsErrorTest, SaysExactlyWhatIsWrong) {
+  EXPECT_EQ(ErrorOf(GetParam().args), GetParam().message);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Cases, PluginOptionsErrorTest,
+    ::testing::Values(
+        ErrorCase{{},
+                  "nothing to check: give --config FILE [--target NAME], or "
+                  "-O/--organization DOMAIN with --certificate FILE"},
+        ErrorCase{{"--target", "x"}, "--target needs --config FILE"},
+        ErrorCase{{"-O", "x", "-w", "5:1"},
+                  R"(-w/--warning: invalid range "5:1": start 5 is greater than end 1)"},
+        ErrorCase{{"-O", "x", "--critical=abc"},
+                  R"(-c/--critical: invalid range "abc": "abc" is not a number)"},
+        ErrorCase{{"-O", "x", "--bogus"}, R"(unknown option "--bogus")"},
+        ErrorCase{{"-O", "x", "-x"}, R"(unknown option "-x")"},
+        ErrorCase{{"-O", "x", "extra"},
+                  R"(unexpected argument "extra" (this plugin takes only options))"},
+        ErrorCase{{"-O", "x", "--", "-w"},
+                  R"(unexpected argument "-w" (this plugin takes only options))"},
+        ErrorCase{{"-O", "x", "--config"}, "--config needs a value (FILE)"},
+        ErrorCase{{"-O"}, "-O/--organization needs a value (DOMAIN)"},
+        ErrorCase{{"-O", ""}, "-O/--organization: must not be empty"},
+        ErrorCase{{"-O", "x", "--verbose=2"}, "-v/--verbose takes no value"},
+        ErrorCase{{"-O", "x", "--stage-warning", "token"},
+                  R"(--stage-warning: expected STAGE=RANGE, got "token")"},
+        ErrorCase{{"-O", "x", "--stage-critical", "tokn=1"},
+                  R"(--stage-critical: unknown stage "tokn" (one of configuration, certificate, )"
+                  R"(metadata, challenge, token, publish))"},
+        ErrorCase{{"-O", "x", "--stage-warning", "token=1:0"},
+                  R"(--stage-warning: invalid range "1:0": start 1 is greater than end 0)"},
+        ErrorCase{{"-O", "x", "--cert-warning", "-1"},
+                  R"(--cert-warning: "-1" is not a whole number of days (0 or more))"},
+        ErrorCase{{"-O", "x", "--cert-critical", "7d"},
+                  R"(--cert-critical: "7d" is not a whole number of days (0 or more))"},
+        ErrorCase{{"-O", "x", "-t", "0"},
+                  R"(-t/--timeout: "0" is not a positive number of seconds)"},
+        ErrorCase{{"-O", "x", "-t", "30s"},
+                  R"(-t/--timeout: "30s" is not a positive number of seconds)"},
+        ErrorCase{{"-O", "x", "-t", "601"},
+                  R"(-t/--timeout: "601" is more than the maximum of 600 seconds)"},
+        ErrorCase{{"-O", "x", "--timeout-result", "CRITICAL"},
+                  R"(--timeout-result: "CRITICAL" is not one of ok, warning, critical, unknown)"},
+        ErrorCase{{"-O", "x", "--connect-to", "a"},
+                  "--connect-to: invalid connect_to \"a\": expected "
+                  "HOST:PORT:CONNECT_HOST:CONNECT_PORT"}));
+
+TEST(PluginOptionsTest, HelpListsEveryOption) {
+  std::string help = PluginHelp();
+  for (const char* name :
+       {"--help",           "--version",      "--verbose",       "--config",
+        "--target",         "--organization", "--certificate",   "--private-key",
+        "--service-uri",    "--metadata-url", "--ca-file",       "--connect-to",
+        "--proxy",          "--warning",      "--critical",      "--stage-warning",
+        "--stage-critical", "--cert-warning", "--cert-critical", "--timeout",
+        "--timeout-result"}) {
+    EXPECT_NE(help.find(name), std::string::npos) << name;
+  }
+  EXPECT_EQ(help.find("  \n"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace pushprobe::nagios

@@ -1,0 +1,143 @@
+#include "nagios/plugin_output.h"
+
+#include <gtest/gtest.h>
+
+#include <clocale>
+#include <locale>
+#include <sstream>
+
+#include "nagios/plugin_app.h"
+#include "nagios/tests/golden_file.h"
+#include "probe/render/tests/sample_results.h"
+
+namespace pushprobe::nagios {
+namespace {
+
+using namespace std::chrono_literals;
+
+PluginOptions Options(std::vector<std::string> args = {}) {
+  args.insert(args.begin(), {"-O", "fabrikam.com"});
+  return ParsePluginOptions(args).value();
+}
+
+std::string Render(const ProbeResult& result, int verbosity, std::vector<std::string> args = {}) {
+  return FormatPluginOutput(EvaluateCheck(result, Options(std::move(args))), result, verbosity);
+}
+
+ProbeResult AuthCertExpiringIn20Days() {
+  ProbeResult r = samples::SucceededResult();
+  r.facts.auth_cert_not_after = r.started_at + std::chrono::hours(24 * 20 + 5);
+  return r;
+}
+
+TEST(PluginOutputGoldenTest, Success) {
+  ProbeResult r = samples::SucceededResult();
+  testing::ExpectGoldenFile("succeeded_v0.txt", Render(r, 0));
+  testing::ExpectGoldenFile("succeeded_v1.txt", Render(r, 1));
+  testing::ExpectGoldenFile("succeeded_v2.txt", Render(r, 2, {"-w", "1", "-c", "5"}));
+}
+
+TEST(PluginOutputGoldenTest, WarningCertDays) {
+  testing::ExpectGoldenFile("warning_cert_days_v1.txt", Render(AuthCertExpiringIn20Days(), 1));
+}
+
+TEST(PluginOutputGoldenTest, CriticalTokenFailure) {
+  testing::ExpectGoldenFile("critical_token_v1.txt",
+                            Render(samples::TokenFailureAadsts700027Result(), 1));
+}
+
+TEST(PluginOutputGoldenTest, CriticalTlsUntrusted) {
+  testing::ExpectGoldenFile("critical_tls_untrusted_v1.txt",
+                            Render(samples::TlsUntrustedMetadataResult(), 1));
+}
+
+TEST(PluginOutputGoldenTest, UnknownConfigFailure) {
+  testing::ExpectGoldenFile("unknown_config_v1.txt", Render(samples::ConfigFailureResult(), 1));
+}
+
+TEST(PluginOutputGoldenTest, UnknownUnreadableConfig) {
+  std::ostringstream out;
+  std::ostringstream err;
+  ManualClock clock;
+  int status = RunPlugin({"--config", "/nonexistent/pushprobe.yml", "-v"}, out, err, clock);
+  EXPECT_EQ(status, 3);
+  testing::ExpectGoldenFile("unknown_unreadable_config.txt", out.str());
+}
+
+TEST(PluginOutputTest, FirstLineShape) {
+  std::string out = Render(samples::TokenFailureAadsts700027Result(), 0);
+  EXPECT_EQ(out.rfind("EXCHANGE PUSH CRITICAL - token refused by auth server: AADSTS700027 key "
+                      "not found (fabrikam.com) | 'time'=0.",
+                      0),
+            0u)
+      << out;
+  EXPECT_EQ(out.find('\n'), out.size() - 1);
+}
+
+TEST(PluginOutputTest, SameBytesUnderACommaDecimalLocale) {
+  ProbeResult r = samples::SucceededResult();
+  std::string in_c = Render(r, 2);
+  if (std::setlocale(LC_ALL, "de_DE.UTF-8") == nullptr) {
+    GTEST_SKIP() << "de_DE.UTF-8 locale not installed";
+  }
+  std::locale previous = std::locale::global(std::locale("de_DE.UTF-8"));
+  std::string in_de = Render(r, 2);
+  std::locale::global(previous);
+  std::setlocale(LC_ALL, "C");
+  EXPECT_EQ(in_de, in_c);
+}
+
+TEST(PluginOutputTest, PerfdataFormat) {
+  std::vector<PerfDatum> data = {
+      {"time", 0.1934, "s", "1", "~:5", 0, std::nullopt},
+      {"publish_time", std::nullopt, "s", "", "", 0, std::nullopt},
+      {"auth_cert_days", 365, "", "30:", "14:", std::nullopt, std::nullopt},
+      {"plain", 1.5, "", "", "", std::nullopt, std::nullopt},
+      {"ranged", 2, "", "", "", 0, 10},
+  };
+  EXPECT_EQ(FormatPerfdata(data),
+            "'time'=0.1934s;1;~:5;0 'publish_time'=U;;;0 'auth_cert_days'=365;30:;14: "
+            "'plain'=2 'ranged'=2;;;0;10");
+}
+
+TEST(PluginOutputTest, PipesAndLineBreaksCannotEscapeTheirLine) {
+  ProbeResult r = samples::SucceededResult();
+  r.Stage(StageId::kPublish).status = StageStatus::kFailed;
+  r.Stage(StageId::kPublish).reason = Reason::kHttpStatus;
+  r.Stage(StageId::kPublish).message = "publish answered 503 | x=1\nsecond line";
+  r.failed_stage = StageId::kPublish;
+  r.result_type = ResultType::kFailed;
+  std::string out = Render(r, 1);
+  std::string first = out.substr(0, out.find('\n'));
+  EXPECT_EQ(first.find('|'), first.find(" | 'time'=") + 1);
+  EXPECT_NE(out.find("publish answered 503 / x=1"), std::string::npos) << out;
+  EXPECT_EQ(out.find("second line"), std::string::npos);
+}
+
+TEST(PluginOutputTest, StaysUnder4KbAndKeepsTheFirstLine) {
+  ProbeResult r = samples::TokenFailureAadsts700027Result();
+  for (StageResult& s : r.stages) {
+    for (int i = 0; i < 40; ++i) s.AddFact("fact_" + std::to_string(i), std::string(90, 'v'));
+  }
+  r.organization = std::string(3000, 'o') + ".com";
+  std::string full = Render(r, 3);
+  EXPECT_LT(full.size(), kMaxOutputBytes);
+  EXPECT_EQ(full.rfind("EXCHANGE PUSH CRITICAL - token refused", 0), 0u);
+  EXPECT_NE(full.find(" | 'time'="), std::string::npos);
+  EXPECT_EQ(full.substr(full.size() - 27), "(output truncated at 4 KB)\n");
+  for (int v = 0; v <= 3; ++v) EXPECT_LT(Render(r, v).size(), kMaxOutputBytes) << v;
+}
+
+TEST(PluginOutputTest, VerbosityThreeAddsTheTranscript) {
+  std::string out = Render(samples::SucceededResult(), 3);
+  EXPECT_NE(out.find("\n\npushprobe check of target \"fabrikam\""), std::string::npos) << out;
+  EXPECT_LT(out.size(), kMaxOutputBytes);
+}
+
+TEST(PluginOutputTest, Unknown) {
+  EXPECT_EQ(FormatUnknown("-w/--warning: bad | thing\n"),
+            "EXCHANGE PUSH UNKNOWN - -w/--warning: bad / thing\n");
+}
+
+}  // namespace
+}  // namespace pushprobe::nagios
