@@ -25,12 +25,17 @@
 #include <atomic>
 #include <chrono>
 #include <ctime>
+#include <filesystem>
+#include <fstream>
 #include <functional>
 #include <map>
 #include <sstream>
 #include <thread>
 
+#include <unistd.h>
+
 #include "tests/emulator/fault.h"
+#include "tests/emulator/lab.h"
 #include "tests/emulator/lab_credentials.h"
 #include "tests/support/test_pki.h"
 
@@ -151,7 +156,8 @@ class EmulatorTest : public ::testing::Test {
 
   void StartEmulator(EmulatorOptions options) {
     if (emulator_) emulator_->Stop();
-    options.credentials = Credentials();
+    if (options.credentials.empty()) options.credentials = Credentials();
+    ca_pem_ = options.credentials.ca.cert_pem;
     emulator_ = std::make_unique<Emulator>(std::move(options));
     emulator_->Start();
   }
@@ -163,7 +169,7 @@ class EmulatorTest : public ::testing::Test {
     params.loadDefaultCAs = false;
     Poco::Net::Context::Ptr context =
         new Poco::Net::Context(Poco::Net::Context::CLIENT_USE, params);
-    std::istringstream ca(Credentials().ca.cert_pem);
+    std::istringstream ca(ca_pem_);
     context->addCertificateAuthority(Poco::Crypto::X509Certificate(ca));
     return context;
   }
@@ -231,6 +237,7 @@ class EmulatorTest : public ::testing::Test {
   }
 
   std::unique_ptr<Emulator> emulator_;
+  std::string ca_pem_;
 };
 
 TEST_F(EmulatorTest, MetadataHasTheOAuthS2SV1Shape) {
@@ -726,6 +733,80 @@ TEST(FaultSpecTest, ParsesTheCliForms) {
   for (const char* bad : {"publish:unregistered", "nope:status:503", "publish:status",
                           "metadata:reset:1", "metadata", "token:skew", "publish:status:abc"}) {
     EXPECT_THROW(Fault::Parse(bad), std::invalid_argument) << bad;
+  }
+}
+
+class LabTest : public EmulatorTest {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("pushprobe-emulator-lab-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+  }
+  void TearDown() override {
+    if (emulator_) emulator_->Stop();
+    std::filesystem::remove_all(dir_);
+  }
+  static std::string Read(const std::filesystem::path& path) {
+    std::ifstream in(path);
+    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  }
+  std::filesystem::path dir_;
+};
+
+TEST_F(LabTest, WritesACompleteLabThatServes) {
+  const Lab written = MakeLab(dir_.string());
+  for (const char* file : {Lab::kCa, Lab::kServerCert, Lab::kServerKey, Lab::kWrongHostCert,
+                           Lab::kWrongHostKey, Lab::kTokenSigning, Lab::kAuth,
+                           Lab::kUnregisteredAuth, Lab::kEmulatorConfig, Lab::kPushprobeConfig}) {
+    EXPECT_TRUE(std::filesystem::exists(dir_ / file)) << file;
+  }
+  EXPECT_NE(written.port, 0);
+  const std::string config = Read(dir_ / Lab::kPushprobeConfig);
+  const std::string port = std::to_string(written.port);
+  EXPECT_NE(config.find("- \"outlook.office365.com:443:127.0.0.1:" + port + "\""),
+            std::string::npos);
+  EXPECT_NE(config.find("- \"accounts.accesscontrol.windows.net:443:127.0.0.1:" + port + "\""),
+            std::string::npos);
+  EXPECT_NE(config.find("certificate: unregistered-auth.pem"), std::string::npos);
+  EXPECT_NE(config.find("organization: fabrikam.com"), std::string::npos);
+  const std::string auth = Read(dir_ / Lab::kAuth);
+  EXPECT_NE(auth.find("BEGIN CERTIFICATE"), std::string::npos);
+  EXPECT_NE(auth.find("PRIVATE KEY"), std::string::npos);
+
+  const Lab loaded = LoadLab(dir_.string());
+  EXPECT_EQ(loaded.port, written.port);
+  EXPECT_EQ(loaded.credentials.auth.cert_pem, written.credentials.auth.cert_pem);
+  EmulatorOptions options = loaded.ToOptions();
+  options.port = 0;  // the written port may have been taken since; the lab's content is the point
+  StartEmulator(options);
+  EXPECT_EQ(GetMetadata().status, 200);
+  auto issued = PostToken(TokenForm(MakeAssertion(loaded.credentials.auth)));
+  EXPECT_EQ(issued.status, 200) << issued.body;
+  EXPECT_EQ(PostToken(TokenForm(MakeAssertion(loaded.credentials.unregistered_auth))).status, 401);
+}
+
+TEST_F(LabTest, RegistrationEndDateSurvivesTheRoundTrip) {
+  LabOptions options;
+  options.fresh_keys = false;
+  options.auth_registration_end = system_clock::now() - std::chrono::hours(24);
+  WriteLab(dir_.string(), options);
+  EmulatorOptions emulator_options = LoadLab(dir_.string()).ToOptions();
+  emulator_options.port = 0;
+  StartEmulator(emulator_options);
+  auto result = PostToken(TokenForm(MakeAssertion(emulator_->credentials().auth)));
+  EXPECT_EQ(result.status, 401);
+  EXPECT_NE(result.body.find("The key used is expired."), std::string::npos);
+}
+
+TEST_F(LabTest, LoadingAnIncompleteLabNamesTheProblem) {
+  std::filesystem::create_directories(dir_);
+  std::ofstream(dir_ / Lab::kEmulatorConfig) << "organization: fabrikam.com\ntenant: x\n";
+  try {
+    LoadLab(dir_.string());
+    FAIL() << "expected an error";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("missing key 'ca'"), std::string::npos) << e.what();
   }
 }
 
