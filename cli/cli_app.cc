@@ -139,17 +139,17 @@ int RunCommand(const Args& args, std::ostream& out, std::ostream& err, const Clo
     results.push_back(runner.Run());
   }
   if (format == "json") {
-    out << (results.size() == 1 ? RenderJson(results.front()) : RenderJsonList(results)) << "\n";
+    out << (results.size() == 1 ? render::RenderJson(results.front()) : render::RenderJsonList(results));
   } else {
     bool first = true;
     for (const ProbeResult& result : results) {
       if (format == "exchange") {
-        out << RenderExchange(result);
+        out << render::RenderExchange(result);
       } else {
         if (!first) out << "\n";
-        TextOptions options;
+        render::TextOptions options;
         options.verbosity = args.verbosity;
-        out << RenderText(result, options);
+        out << render::RenderText(result, options);
       }
       first = false;
     }
