@@ -17,6 +17,7 @@
 #include "exporters/logger.h"
 #include "exporters/probe_factory.h"
 #include "exporters/result_store.h"
+#include "exporters/runner_cache.h"
 #include "exporters/scheduler.h"
 #include "exporters/timer_queue.h"
 #include "probe/core/target_config.h"
@@ -90,6 +91,7 @@ class ExporterApp final : public ExporterBackend {
   ExporterMetrics metrics_;
   ResultStore store_;
   RandomGuidSource guids_;
+  RunnerCache runners_;
   ProbeFactory probe_factory_;
   std::unique_ptr<TimerQueue> own_timers_;
   std::unique_ptr<Executor> own_executor_;

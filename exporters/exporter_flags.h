@@ -23,6 +23,8 @@ struct ExporterFlags {
   LogLevel log_level = LogLevel::kInfo;
   bool config_check = false;  ///< validate the config file and exit
   std::size_t workers = 16;   ///< scheduled runs in flight at once
+  /// ProbeRunners (TLS contexts and session caches) kept alive; see RunnerCache.
+  std::size_t runner_cache = 512;
   std::size_t history_successes = 5;
   std::size_t history_failures = 20;
   Duration scrape_timeout_offset = std::chrono::milliseconds(500);

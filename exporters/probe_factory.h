@@ -2,6 +2,7 @@
 
 #include <functional>
 
+#include "exporters/runner_cache.h"
 #include "exporters/scheduler.h"
 #include "probe/core/clock.h"
 #include "probe/core/target_config.h"
@@ -14,8 +15,9 @@ namespace pushprobe::exporter {
 /// runs (ProbeRunner keeps its TLS session cache).
 using ProbeFactory = std::function<ProbeFunction(const TargetConfig&)>;
 
-/// \brief The production factory: one pushprobe::ProbeRunner per target.
-/// \p clock and \p guids must outlive every function it makes.
-ProbeFactory EngineProbeFactory(const Clock& clock, GuidSource& guids);
+/// \brief The production factory: each target's function runs a
+/// pushprobe::ProbeRunner taken from \p cache (made on first use, kept while
+/// the target runs often enough). \p cache must outlive every function it makes.
+ProbeFactory EngineProbeFactory(RunnerCache& cache);
 
 }  // namespace pushprobe::exporter
