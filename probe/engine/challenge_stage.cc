@@ -24,7 +24,8 @@ void RunChallengeStage(RunContext& context, StageResult& result) {
   if (!response) return;
   if (response->status != 401) {
     std::string message = "the push proxy answered HTTP " + std::to_string(response->status) +
-                          " to a request without a token, expected 401 with a Bearer challenge";
+                          " to a request without a token, expected 401 with a Bearer challenge" +
+                          TrailingSlashNote(context, response->status);
     if (auto fault = ParsePushFault(response->body)) message += ": " + fault->message;
     result.Fail(Reason::kHttpStatus, message);
     return;

@@ -24,7 +24,8 @@ std::optional<HttpResponse> SendRecorded(RunContext& context, StageResult& resul
 }
 
 std::string DescribeSkew(Duration skew) {
-  auto total = std::chrono::duration_cast<std::chrono::seconds>(skew).count();
+  // The Date header has whole seconds, so round rather than truncate.
+  auto total = std::chrono::round<std::chrono::seconds>(skew).count();
   long long magnitude = std::llabs(total);
   char buf[96];
   std::snprintf(buf, sizeof buf, "server clock is %lld min %lld s %s of ours", magnitude / 60,

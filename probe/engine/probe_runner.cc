@@ -114,7 +114,7 @@ ProbeResult ProbeRunner::Run(std::optional<Duration> budget) {
   for (const StageDef& def : kStageDefs) {
     StageResult& stage = result.Stage(def.id);
     if (failed != nullptr) {
-      stage.message = "skipped: stage " + std::string(StageName(failed->stage)) + " failed";
+      stage.message = "stage " + std::string(StageName(failed->stage)) + " failed";
       continue;
     }
     SteadyTime stage_start = clock_.SteadyNow();

@@ -1,12 +1,18 @@
 #include "probe/engine/publish_request.h"
 
 #include "probe/protocol/assertion.h"
+#include "probe/protocol/url.h"
 #include "probe/version.h"
 
 namespace pushprobe {
 
 std::string PublishUserAgent() {
   return std::string(kProductName) + "/" + kVersion + "/PushNotificationsOnPremProxy";
+}
+
+std::string TrailingSlashNote(const RunContext& context, int status) {
+  if (status != 404 || !HasTrailingSlashMisconfiguration(context.target.service_uri)) return "";
+  return " (service_uri ends in '/', which doubles /PushNotifications/ in the URL)";
 }
 
 HttpRequest BuildPublishRequest(RunContext& context, const std::string& authorization) {

@@ -14,6 +14,10 @@ namespace pushprobe {
 /// Exchange's first call to a protected resource does, so the two cannot drift.
 HttpRequest BuildPublishRequest(RunContext& context, const std::string& authorization);
 
+/// " (service_uri ends in '/', ...)" when \p status is 404 and the configured
+/// Uri has the trailing slash that doubles the path; empty otherwise.
+std::string TrailingSlashNote(const RunContext& context, int status);
+
 /// "pushprobe/<version>/PushNotificationsOnPremProxy".
 std::string PublishUserAgent();
 

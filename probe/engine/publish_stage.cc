@@ -2,7 +2,6 @@
 #include "probe/engine/publish_request.h"
 #include "probe/engine/stages.h"
 #include "probe/protocol/push_fault.h"
-#include "probe/protocol/url.h"
 
 namespace pushprobe {
 namespace {
@@ -50,11 +49,8 @@ void RunPublishStage(RunContext& context, StageResult& result) {
     result.Fail(Reason::kTokenRejected, "the push proxy refused the token: " + details);
     BlameClockSkew(context, result);
   } else {
-    std::string message = "publish to " + context.state.publish_url + " failed: " + details;
-    if (response->status == 404 && HasTrailingSlashMisconfiguration(context.target.service_uri)) {
-      message += " (service_uri ends in '/', which doubles /PushNotifications/ in the URL)";
-    }
-    result.Fail(Reason::kHttpStatus, message);
+    result.Fail(Reason::kHttpStatus, "publish to " + context.state.publish_url + " failed: " +
+                                         details + TrailingSlashNote(context, response->status));
   }
   result.exchange_error = ExchangePublishError(context.state.publish_host, details);
 }

@@ -15,7 +15,8 @@ std::string ExchangeTokenError(const std::string& code, const std::string& descr
          description + "'.";
 }
 
-void RecordGrant(RunContext& context, StageResult& result, const TokenGrant& grant) {
+void RecordGrant(RunContext& context, StageResult& result, const TokenGrant& grant,
+                 const std::string& requested_resource) {
   WallTime now = context.clock.Now();
   WallTime expires_at = grant.expires_on ? WallTime(std::chrono::seconds(*grant.expires_on))
                                          : now + std::chrono::seconds(grant.expires_in);
@@ -24,7 +25,9 @@ void RecordGrant(RunContext& context, StageResult& result, const TokenGrant& gra
   result.AddFact("token_type", grant.token_type.empty() ? "(none)" : grant.token_type);
   result.AddFact("expires_in", std::to_string(grant.expires_in) + " s");
   result.AddFact("expires_at", FormatRfc3339(expires_at));
-  if (!grant.resource.empty()) result.AddFact("resource", grant.resource);
+  if (!grant.resource.empty() && grant.resource != requested_resource) {
+    result.AddFact("granted_resource", grant.resource);
+  }
 }
 
 }  // namespace
@@ -91,7 +94,7 @@ void RunTokenStage(RunContext& context, StageResult& result) {
                                                 ", a token that is already expired");
     return;
   }
-  RecordGrant(context, result, grant);
+  RecordGrant(context, result, grant, resource);
   context.state.access_token = std::move(grant.access_token);
 }
 

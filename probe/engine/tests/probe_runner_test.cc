@@ -127,7 +127,7 @@ TEST(ProbeRunnerTest, MissingCertificateFailsThatStageAndSkipsTheRest) {
   for (StageId later :
        {StageId::kMetadata, StageId::kChallenge, StageId::kToken, StageId::kPublish}) {
     EXPECT_EQ(result.Stage(later).status, StageStatus::kSkipped);
-    EXPECT_EQ(result.Stage(later).message, "skipped: stage certificate failed");
+    EXPECT_EQ(result.Stage(later).message, "stage certificate failed");
   }
   EXPECT_EQ(result.result_type, ResultType::kFailed);
   EXPECT_EQ(result.target, "fabrikam");

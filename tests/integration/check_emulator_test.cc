@@ -1,0 +1,473 @@
+// The whole check against the in-process Office 365 emulator: the success path
+// and every injected fault, asserting stage, reason, Exchange category and message.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "probe/engine/guid_source.h"
+#include "probe/engine/probe_runner.h"
+#include "tests/emulator/emulator.h"
+#include "tests/emulator/fault.h"
+#include "tests/emulator/lab.h"
+#include "tests/support/test_pki.h"
+
+namespace pushprobe {
+namespace {
+
+using emulator::Fault;
+using emulator::FaultKind;
+using emulator::Stage;
+using ::testing::HasSubstr;
+
+class CheckEmulatorTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    emulator_ = new emulator::Emulator();
+    emulator_->Start();
+    dir_ = ::testing::TempDir() + "pushprobe_check_" + std::to_string(emulator_->port());
+    std::filesystem::create_directories(dir_);
+    const emulator::LabCredentials& creds = emulator_->credentials();
+    testing::WriteFile(Path("ca.pem"), creds.ca.cert_pem);
+    testing::WriteFile(Path("auth.pem"), creds.auth.CombinedPem());
+    testing::WriteFile(Path("unregistered.pem"), creds.unregistered_auth.CombinedPem());
+  }
+
+  static void TearDownTestSuite() {
+    emulator_->Stop();
+    delete emulator_;
+    emulator_ = nullptr;
+    std::filesystem::remove_all(dir_);
+  }
+
+  void SetUp() override {
+    emulator_->ClearFaults();
+    emulator_->ResetStats();
+    emulator_->SetClockOffset(std::chrono::seconds(0));
+    if (emulator_->tls_mode() != emulator::TlsMode::kTrusted) {
+      emulator_->RestartListener(emulator::TlsMode::kTrusted);
+    }
+  }
+
+  static std::string Path(const std::string& name) { return dir_ + "/" + name; }
+
+  static TargetConfig LabTarget(const std::string& certificate = "auth.pem") {
+    TargetConfig target;
+    target.name = "fabrikam";
+    target.organization = "fabrikam.com";
+    target.auth_metadata_url = std::string(kDefaultMetadataUrlPrefix) + "fabrikam.com";
+    target.certificate = Path(certificate);
+    target.ca_file = Path("ca.pem");
+    std::uint16_t port = emulator_->port();
+    target.connect_to = {{"outlook.office365.com", 443, "127.0.0.1", port},
+                         {"accounts.accesscontrol.windows.net", 443, "127.0.0.1", port}};
+    target.timeout = std::chrono::seconds(10);
+    return target;
+  }
+
+  static ProbeResult Check(const TargetConfig& target) {
+    RandomGuidSource guids;
+    return ProbeRunner(target, SystemClock::Instance(), guids).Run();
+  }
+
+  static void Inject(Stage stage, FaultKind kind, int status = 0) {
+    Fault fault;
+    fault.stage = stage;
+    fault.kind = kind;
+    fault.status = status;
+    emulator_->InjectFault(fault);
+  }
+
+  static inline emulator::Emulator* emulator_ = nullptr;
+  static inline std::string dir_;
+};
+
+// Asserts the run failed at \p stage with \p reason and the Exchange category
+// that reason maps to, every later stage skipped, and returns the failed stage.
+const StageResult& ExpectFailure(const ProbeResult& result, StageId stage, Reason reason,
+                                 ExchangeCategory category) {
+  EXPECT_EQ(result.failed_stage, stage) << StageName(result.failed_stage.value_or(stage));
+  EXPECT_EQ(result.reason, reason) << ReasonName(result.reason) << ": " << result.error;
+  EXPECT_EQ(result.category, category);
+  EXPECT_EQ(result.result_type,
+            reason == Reason::kTimeout ? ResultType::kTimedOut : ResultType::kFailed);
+  EXPECT_FALSE(result.error.empty());
+  EXPECT_FALSE(result.exception.empty());
+  bool after = false;
+  for (const StageResult& s : result.stages) {
+    if (after) {
+      EXPECT_EQ(s.status, StageStatus::kSkipped) << StageName(s.stage);
+    }
+    if (s.stage == stage) after = true;
+  }
+  return result.Stage(stage);
+}
+
+TEST_F(CheckEmulatorTest, HealthyTargetSucceedsEndToEnd) {
+  ProbeResult result = Check(LabTarget());
+  ASSERT_EQ(result.result_type, ResultType::kSucceeded) << result.error;
+  for (const StageResult& stage : result.stages) {
+    EXPECT_EQ(stage.status, StageStatus::kOk) << StageName(stage.stage) << ": " << stage.message;
+  }
+  EXPECT_EQ(result.error, "");
+  EXPECT_EQ(result.exception, "");
+  EXPECT_EQ(result.facts.realm, "9188040d-6c67-4c5b-b112-36a304b66dad");
+  EXPECT_EQ(result.facts.token_endpoint,
+            "https://accounts.accesscontrol.windows.net/9188040d-6c67-4c5b-b112-36a304b66dad/"
+            "tokens/OAuth/2");
+  EXPECT_EQ(result.facts.challenge_client_id, "00000002-0000-0ff1-ce00-000000000000");
+  EXPECT_EQ(result.facts.publish_status, 200);
+  ASSERT_TRUE(result.facts.token_lifetime.has_value());
+  EXPECT_EQ(*result.facts.token_lifetime, std::chrono::seconds(86399));
+  EXPECT_EQ(result.facts.client_request_id.size(), 36u);
+  EXPECT_EQ(result.facts.tls_leaf.count("metadata"), 1u);
+  EXPECT_EQ(result.facts.tls_leaf.count("token"), 1u);
+  EXPECT_EQ(result.facts.tls_leaf.count("publish"), 1u);
+  ASSERT_TRUE(result.facts.clock_skew.has_value());
+  // Every request of a run is verified TLS to the production host names.
+  for (const StageResult& stage : result.stages) {
+    for (const HttpRequestFacts& request : stage.requests) {
+      EXPECT_TRUE(request.tls_verified) << request.url;
+      EXPECT_EQ(request.connected_address, "127.0.0.1:" + std::to_string(emulator_->port()));
+      EXPECT_GT(request.timings.tls.count(), 0) << request.url;
+    }
+  }
+  emulator::Stats stats = emulator_->stats();
+  EXPECT_EQ(stats.metadata.accepted, 1u);
+  EXPECT_EQ(stats.challenge.accepted, 1u);
+  EXPECT_EQ(stats.token.accepted, 1u);
+  EXPECT_EQ(stats.publish.accepted, 1u);
+  EXPECT_EQ(stats.token.rejected + stats.publish.rejected + stats.unknown, 0u);
+}
+
+TEST_F(CheckEmulatorTest, EveryRunGetsAFreshToken) {
+  RandomGuidSource guids;
+  ProbeRunner runner(LabTarget(), SystemClock::Instance(), guids);
+  ASSERT_TRUE(runner.Run().succeeded());
+  ASSERT_TRUE(runner.Run().succeeded());
+  EXPECT_EQ(emulator_->stats().token.accepted, 2u);
+  EXPECT_EQ(emulator_->stats().publish.accepted, 2u);
+}
+
+TEST_F(CheckEmulatorTest, UnregisteredAuthCertificateIsAnOAuthErrorAtToken) {
+  ProbeResult result = Check(LabTarget("unregistered.pem"));
+  const StageResult& token =
+      ExpectFailure(result, StageId::kToken, Reason::kOauthError, ExchangeCategory::kUnknown);
+  EXPECT_THAT(token.message, HasSubstr("AADSTS700027"));
+  EXPECT_THAT(result.error,
+              HasSubstr("Unable to get token from Auth Server. Error code: 'invalid_client'. "
+                        "Description: 'AADSTS700027"));
+  EXPECT_THAT(result.exception,
+              HasSubstr("Microsoft.Exchange.Security.OAuth.OAuthTokenRequestFailedException: "));
+  EXPECT_EQ(result.facts.oauth_error, "invalid_client");
+  EXPECT_EQ(emulator_->stats().publish.total(), 0u);
+}
+
+TEST_F(CheckEmulatorTest, ExpiredRegistrationIsAnOAuthErrorAtToken) {
+  Inject(Stage::kToken, FaultKind::kExpiredRegistration);
+  ProbeResult result = Check(LabTarget());
+  ExpectFailure(result, StageId::kToken, Reason::kOauthError, ExchangeCategory::kUnknown);
+}
+
+TEST_F(CheckEmulatorTest, ServerClockTwentyMinutesAheadIsClockSkew) {
+  emulator_->SetClockOffset(std::chrono::minutes(20));
+  ProbeResult result = Check(LabTarget());
+  const StageResult& token =
+      ExpectFailure(result, StageId::kToken, Reason::kClockSkew, ExchangeCategory::kUnknown);
+  EXPECT_THAT(token.message, HasSubstr("server clock is 20 min"));
+  EXPECT_THAT(token.message, HasSubstr("ahead of ours"));
+  ASSERT_TRUE(result.facts.clock_skew.has_value());
+  EXPECT_GT(*result.facts.clock_skew, std::chrono::minutes(19));
+}
+
+TEST_F(CheckEmulatorTest, SmallClockDifferenceIsNotBlamed) {
+  emulator_->SetClockOffset(std::chrono::minutes(2));
+  Fault fault;
+  fault.stage = Stage::kToken;
+  fault.kind = FaultKind::kOAuthError;
+  fault.text = "invalid_grant";
+  fault.description = "ACS50012: Authentication failed.";
+  emulator_->InjectFault(fault);
+  ProbeResult result = Check(LabTarget());
+  const StageResult& token =
+      ExpectFailure(result, StageId::kToken, Reason::kOauthError, ExchangeCategory::kUnknown);
+  EXPECT_THAT(token.message, HasSubstr("invalid_grant: ACS50012: Authentication failed."));
+}
+
+TEST_F(CheckEmulatorTest, HttpErrorsAtEachStageAreHttpStatus) {
+  struct Case {
+    Stage fault_stage;
+    StageId stage;
+    int status;
+  };
+  for (const Case& c : {Case{Stage::kMetadata, StageId::kMetadata, 500},
+                        Case{Stage::kMetadata, StageId::kMetadata, 404},
+                        Case{Stage::kChallenge, StageId::kChallenge, 503},
+                        Case{Stage::kPublish, StageId::kPublish, 503},
+                        Case{Stage::kPublish, StageId::kPublish, 400}}) {
+    SCOPED_TRACE(std::string(StageName(c.stage)) + " " + std::to_string(c.status));
+    emulator_->ClearFaults();
+    Inject(c.fault_stage, FaultKind::kStatus, c.status);
+    ProbeResult result = Check(LabTarget());
+    const StageResult& failed =
+        ExpectFailure(result, c.stage, Reason::kHttpStatus, ExchangeCategory::kUnknown);
+    EXPECT_THAT(failed.message, HasSubstr(std::to_string(c.status)));
+    ASSERT_FALSE(failed.requests.empty());
+    EXPECT_EQ(failed.requests.back().status, c.status);
+  }
+}
+
+TEST_F(CheckEmulatorTest, TokenEndpointErrorWithOAuthBodyIsOAuthError) {
+  Inject(Stage::kToken, FaultKind::kStatus, 503);
+  ProbeResult result = Check(LabTarget());
+  const StageResult& token =
+      ExpectFailure(result, StageId::kToken, Reason::kOauthError, ExchangeCategory::kUnknown);
+  EXPECT_THAT(token.message, HasSubstr("HTTP 503"));
+  EXPECT_THAT(result.error, HasSubstr("Unable to get token from Auth Server. Error code: '"));
+}
+
+TEST_F(CheckEmulatorTest, PublishFailureReportsTheFaultAndExchangeText) {
+  Inject(Stage::kPublish, FaultKind::kStatus, 503);
+  ProbeResult result = Check(LabTarget());
+  ExpectFailure(result, StageId::kPublish, Reason::kHttpStatus, ExchangeCategory::kUnknown);
+  EXPECT_EQ(result.facts.publish_status, 503);
+  EXPECT_FALSE(result.facts.fault_message.empty());
+  EXPECT_THAT(result.error, HasSubstr("The call to the Push Notification service on server "
+                                      "\"outlook.office365.com\" failed. Error details: HTTP 503"));
+  EXPECT_THAT(result.exception, HasSubstr("PushNotificationTransientException"));
+}
+
+TEST_F(CheckEmulatorTest, RefusedTokenAtPublishIsTokenRejectedWithDiagnostics) {
+  Fault fault;
+  fault.stage = Stage::kPublish;
+  fault.kind = FaultKind::kDiagnostics;
+  fault.text =
+      "2000001;reason=\"The token has an invalid signature.\";error_category=\"invalid_token\"";
+  emulator_->InjectFault(fault);
+  ProbeResult result = Check(LabTarget());
+  const StageResult& publish =
+      ExpectFailure(result, StageId::kPublish, Reason::kTokenRejected, ExchangeCategory::kUnknown);
+  EXPECT_THAT(publish.message, HasSubstr("invalid_token (2000001)"));
+  EXPECT_EQ(result.facts.x_ms_diagnostics, fault.text);
+  EXPECT_EQ(result.facts.publish_status, 401);
+  EXPECT_THAT(result.exception, HasSubstr("PushNotificationPermanentException"));
+}
+
+TEST_F(CheckEmulatorTest, MalformedOversizedAndTruncatedAnswersAreMalformedResponse) {
+  struct Case {
+    Stage fault_stage;
+    StageId stage;
+    FaultKind kind;
+    const char* words;
+  };
+  for (const Case& c :
+       {Case{Stage::kMetadata, StageId::kMetadata, FaultKind::kMalformedBody, "not JSON"},
+        Case{Stage::kMetadata, StageId::kMetadata, FaultKind::kOversizedBody, "exceeds"},
+        Case{Stage::kMetadata, StageId::kMetadata, FaultKind::kTruncatedBody, "truncated"},
+        Case{Stage::kToken, StageId::kToken, FaultKind::kMalformedBody, "token response"},
+        Case{Stage::kToken, StageId::kToken, FaultKind::kOversizedBody, "exceeds"},
+        Case{Stage::kPublish, StageId::kPublish, FaultKind::kTruncatedBody, "truncated"}}) {
+    SCOPED_TRACE(std::string(StageName(c.stage)) + " " +
+                 std::string(emulator::FaultKindName(c.kind)));
+    emulator_->ClearFaults();
+    Fault fault;
+    fault.stage = c.fault_stage;
+    fault.kind = c.kind;
+    if (c.kind == FaultKind::kOversizedBody) fault.size = 5 << 20;
+    emulator_->InjectFault(fault);
+    ProbeResult result = Check(LabTarget());
+    const StageResult& failed =
+        ExpectFailure(result, c.stage, Reason::kMalformedResponse, ExchangeCategory::kUnknown);
+    EXPECT_THAT(failed.message, HasSubstr(c.words));
+  }
+}
+
+TEST_F(CheckEmulatorTest, ConnectionResetIsNetwork) {
+  for (Stage stage : {Stage::kMetadata, Stage::kToken, Stage::kPublish}) {
+    emulator_->ClearFaults();
+    Inject(stage, FaultKind::kReset);
+    ProbeResult result = Check(LabTarget());
+    StageId expected = stage == Stage::kMetadata ? StageId::kMetadata
+                       : stage == Stage::kToken  ? StageId::kToken
+                                                 : StageId::kPublish;
+    ExpectFailure(result, expected, Reason::kNetwork, ExchangeCategory::kNetworking);
+  }
+}
+
+TEST_F(CheckEmulatorTest, RedirectIsReportedNotFollowed) {
+  Fault fault;
+  fault.stage = Stage::kMetadata;
+  fault.kind = FaultKind::kRedirect;
+  fault.status = 302;
+  fault.text = "https://accounts.accesscontrol.windows.net/elsewhere";
+  emulator_->InjectFault(fault);
+  ProbeResult result = Check(LabTarget());
+  const StageResult& metadata =
+      ExpectFailure(result, StageId::kMetadata, Reason::kHttpStatus, ExchangeCategory::kUnknown);
+  EXPECT_THAT(metadata.message, HasSubstr("302"));
+  EXPECT_EQ(metadata.requests.size(), 1u);
+  EXPECT_EQ(emulator_->stats().metadata.total(), 1u);
+}
+
+TEST_F(CheckEmulatorTest, SlowAnswerTimesOutNamingTheStage) {
+  for (Stage stage : {Stage::kMetadata, Stage::kPublish}) {
+    emulator_->ClearFaults();
+    Fault fault;
+    fault.stage = stage;
+    fault.kind = FaultKind::kSlow;
+    fault.delay = std::chrono::minutes(5);
+    emulator_->InjectFault(fault);
+    TargetConfig target = LabTarget();
+    target.timeout = std::chrono::milliseconds(1500);
+    ProbeResult result = Check(target);
+    StageId expected = stage == Stage::kMetadata ? StageId::kMetadata : StageId::kPublish;
+    const StageResult& failed =
+        ExpectFailure(result, expected, Reason::kTimeout, ExchangeCategory::kNetworking);
+    EXPECT_THAT(result.error, HasSubstr("in stage " + std::string(StageName(expected))));
+    EXPECT_THAT(result.exception, HasSubstr("System.TimeoutException"));
+    EXPECT_THAT(failed.message, HasSubstr("timed out"));
+    // The deadline holds: well under the five-minute answer.
+    EXPECT_LT(result.duration, std::chrono::seconds(5));
+  }
+}
+
+TEST_F(CheckEmulatorTest, ChallengeWithoutWwwAuthenticateIsMalformed) {
+  Inject(Stage::kChallenge, FaultKind::kChallengeMissing);
+  ProbeResult result = Check(LabTarget());
+  const StageResult& challenge = ExpectFailure(
+      result, StageId::kChallenge, Reason::kMalformedResponse, ExchangeCategory::kUnknown);
+  EXPECT_THAT(challenge.message, HasSubstr("WWW-Authenticate"));
+}
+
+TEST_F(CheckEmulatorTest, ChallengeNotTrustingAcsIsUntrustedIssuer) {
+  Fault fault;
+  fault.stage = Stage::kChallenge;
+  fault.kind = FaultKind::kChallengeUntrustedIssuer;
+  fault.text = "00000009-0000-0000-c000-000000000000@*";
+  emulator_->InjectFault(fault);
+  ProbeResult result = Check(LabTarget());
+  ExpectFailure(result, StageId::kChallenge, Reason::kUntrustedIssuer, ExchangeCategory::kUnknown);
+  EXPECT_EQ(result.error,
+            "The trusted issuers contained the following entries "
+            "'00000009-0000-0000-c000-000000000000@*'. None of them are configured locally.");
+}
+
+TEST_F(CheckEmulatorTest, ChallengeRealmTakesPrecedence) {
+  Inject(Stage::kChallenge, FaultKind::kChallengeRealm);
+  ProbeResult result = Check(LabTarget());
+  ASSERT_TRUE(result.succeeded()) << result.error;
+  bool saw_realm = false;
+  for (const Fact& fact : result.Stage(StageId::kChallenge).facts) {
+    saw_realm = saw_realm || (fact.name == "realm" && fact.value == result.facts.realm);
+  }
+  EXPECT_TRUE(saw_realm);
+}
+
+TEST_F(CheckEmulatorTest, UntrustedServerCertificateKeepsItsFacts) {
+  emulator_->RestartListener(emulator::TlsMode::kUntrustedCa);
+  ProbeResult result = Check(LabTarget());
+  const StageResult& metadata = ExpectFailure(result, StageId::kMetadata, Reason::kTlsUntrusted,
+                                              ExchangeCategory::kAuthentication);
+  ASSERT_EQ(metadata.requests.size(), 1u);
+  EXPECT_FALSE(metadata.requests[0].tls_verified);
+  ASSERT_FALSE(metadata.requests[0].server_chain.empty());
+  ASSERT_EQ(result.facts.tls_leaf.count("metadata"), 1u);
+  EXPECT_THAT(result.facts.tls_leaf.at("metadata").subject, HasSubstr("outlook.office365.com"));
+  EXPECT_EQ(emulator_->stats().metadata.total(), 0u) << "nothing is sent over an unverified link";
+}
+
+TEST_F(CheckEmulatorTest, WrongServerNameIsTlsHostname) {
+  emulator_->RestartListener(emulator::TlsMode::kWrongHost);
+  ProbeResult result = Check(LabTarget());
+  const StageResult& metadata = ExpectFailure(result, StageId::kMetadata, Reason::kTlsHostname,
+                                              ExchangeCategory::kAuthentication);
+  EXPECT_THAT(metadata.message, HasSubstr("accounts.accesscontrol.windows.net"));
+}
+
+TEST_F(CheckEmulatorTest, RefusedConnectionIsConnect) {
+  TargetConfig target = LabTarget();
+  std::uint16_t closed = emulator::PickFreePort();
+  target.connect_to = {{"", 443, "127.0.0.1", closed}};
+  ProbeResult result = Check(target);
+  ExpectFailure(result, StageId::kMetadata, Reason::kConnect, ExchangeCategory::kNetworking);
+}
+
+TEST_F(CheckEmulatorTest, TrailingSlashInServiceUriIsPointedOut) {
+  TargetConfig target = LabTarget();
+  target.service_uri = "https://outlook.office365.com/PushNotifications/";
+  ProbeResult result = Check(target);
+  const StageResult& challenge =
+      ExpectFailure(result, StageId::kChallenge, Reason::kHttpStatus, ExchangeCategory::kUnknown);
+  EXPECT_EQ(result.facts.publish_url,
+            "https://outlook.office365.com/PushNotifications/PushNotifications/service.svc/"
+            "PublishOnPremNotifications");
+  EXPECT_THAT(challenge.message, HasSubstr("404"));
+  EXPECT_THAT(challenge.message, HasSubstr("ends in '/'"));
+}
+
+class CertificateStageTest : public CheckEmulatorTest {
+ protected:
+  static TargetConfig WithCertificate(const testing::IssuedCert& cert, const std::string& name) {
+    testing::WriteFile(Path(name), cert.cert_pem + cert.key_pem);
+    return LabTarget(name);
+  }
+};
+
+TEST_F(CertificateStageTest, ExpiredAuthCertificate) {
+  testing::CertSpec spec;
+  spec.common_name = "Microsoft Exchange Server Auth Certificate";
+  spec.valid_from_offset = -std::chrono::hours(24 * 400);
+  spec.valid_to_offset = -std::chrono::hours(24 * 3);
+  ProbeResult result = Check(WithCertificate(testing::SelfSigned(spec), "expired.pem"));
+  ExpectFailure(result, StageId::kCertificate, Reason::kCertExpired, ExchangeCategory::kUnknown);
+  ASSERT_TRUE(result.facts.auth_cert_not_after.has_value());
+  EXPECT_EQ(emulator_->stats().metadata.total(), 0u);
+}
+
+TEST_F(CertificateStageTest, NotYetValidAuthCertificate) {
+  testing::CertSpec spec;
+  spec.valid_from_offset = std::chrono::hours(24);
+  spec.valid_to_offset = std::chrono::hours(24 * 30);
+  ProbeResult result = Check(WithCertificate(testing::SelfSigned(spec), "future.pem"));
+  ExpectFailure(result, StageId::kCertificate, Reason::kCertNotYetValid,
+                ExchangeCategory::kUnknown);
+}
+
+TEST_F(CertificateStageTest, WeakKeyUsesExchangesText) {
+  testing::CertSpec spec;
+  spec.key_bits = 1024;
+  ProbeResult result = Check(WithCertificate(testing::SelfSigned(spec), "weak.pem"));
+  ExpectFailure(result, StageId::kCertificate, Reason::kCertWeakKey, ExchangeCategory::kUnknown);
+  EXPECT_EQ(result.error,
+            "The signing certificate should have a private key with at least 2048 bits.");
+}
+
+TEST_F(CertificateStageTest, KeyOfAnotherCertificateIsMismatch) {
+  testing::CertSpec fresh;
+  fresh.fresh_key = true;
+  testing::IssuedCert other = testing::SelfSigned(fresh);
+  testing::WriteFile(Path("mismatch.pem"), emulator_->credentials().auth.cert_pem + other.key_pem);
+  ProbeResult result = Check(LabTarget("mismatch.pem"));
+  ExpectFailure(result, StageId::kCertificate, Reason::kCertKeyMismatch,
+                ExchangeCategory::kUnknown);
+}
+
+TEST_F(CertificateStageTest, PinnedThumbprintMismatch) {
+  TargetConfig target = LabTarget();
+  target.thumbprint = "7595DBDEA83DACB5757441D44899BCDB9911253C";
+  ProbeResult result = Check(target);
+  const StageResult& cert = ExpectFailure(
+      result, StageId::kCertificate, Reason::kCertThumbprintMismatch, ExchangeCategory::kUnknown);
+  EXPECT_THAT(cert.message, HasSubstr("7595DBDEA83DACB5757441D44899BCDB9911253C"));
+}
+
+TEST_F(CertificateStageTest, MissingCertificateFileUsesExchangesText) {
+  ProbeResult result = Check(LabTarget("does-not-exist.pem"));
+  ExpectFailure(result, StageId::kCertificate, Reason::kCertMissing, ExchangeCategory::kUnknown);
+  EXPECT_EQ(result.error, "Missing signing certificate.");
+}
+
+}  // namespace
+}  // namespace pushprobe
