@@ -11,11 +11,13 @@
 #include <Poco/DateTimeFormatter.h>
 #include <Poco/Exception.h>
 #include <Poco/Timestamp.h>
-#include <Poco/UUIDGenerator.h>
 
 #include <cctype>
+#include <cstdint>
+#include <cstdio>
 #include <ctime>
 #include <memory>
+#include <random>
 #include <sstream>
 #include <stdexcept>
 
@@ -149,7 +151,24 @@ std::chrono::system_clock::time_point CertificateNotAfter(const std::string& pem
   return std::chrono::system_clock::from_time_t(timegm(&tm));
 }
 
-std::string NewGuid() { return Poco::UUIDGenerator::defaultGenerator().createRandom().toString(); }
+std::string NewGuid() {
+  // Per-thread generator: ids are only trace decoration, and reading
+  // /dev/urandom per id would cost a few syscalls on every reply.
+  thread_local std::mt19937_64 engine{std::random_device{}()};
+  std::uniform_int_distribution<std::uint64_t> dist;
+  std::uint64_t high = dist(engine);
+  std::uint64_t low = dist(engine);
+  high = (high & ~0xF000ULL) | 0x4000ULL;            // version 4
+  low = (low & ~(0xC0ULL << 56)) | (0x80ULL << 56);  // RFC 4122 variant
+  char out[37];
+  std::snprintf(out, sizeof out, "%08llx-%04llx-%04llx-%04llx-%012llx",
+                static_cast<unsigned long long>(high >> 32),
+                static_cast<unsigned long long>((high >> 16) & 0xFFFF),
+                static_cast<unsigned long long>(high & 0xFFFF),
+                static_cast<unsigned long long>(low >> 48),
+                static_cast<unsigned long long>(low & 0xFFFFFFFFFFFFULL));
+  return out;
+}
 
 bool IsGuid(const std::string& text) {
   if (text.size() != 36) return false;

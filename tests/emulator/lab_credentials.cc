@@ -42,10 +42,11 @@ LabCredentials LabCredentials::Generate(bool fresh_keys) {
   wrong.common_name = "wrong-host.pushprobe.invalid";
   wrong.dns_names = {"wrong-host.pushprobe.invalid"};
   out.wrong_host_server = FromIssued(ca.Issue(wrong));
-  // The signing key and the unregistered Auth key are always their own, so a
-  // signature made with the wrong key can never verify by accident.
+  // The unregistered Auth key is always its own, so an assertion it signs can
+  // never verify with the registered certificate by accident. The signing key
+  // may be shared: tokens are matched to it by x5t before any signature check.
   out.token_signing = FromIssued(pushprobe::testing::SelfSigned(
-      AuthSpec("accounts.accesscontrol.windows.net token signing", true)));
+      AuthSpec("accounts.accesscontrol.windows.net token signing", fresh_keys)));
   out.auth = FromIssued(pushprobe::testing::SelfSigned(
       AuthSpec("Microsoft Exchange Server Auth Certificate", fresh_keys)));
   out.unregistered_auth = FromIssued(pushprobe::testing::SelfSigned(

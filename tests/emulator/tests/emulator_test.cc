@@ -34,6 +34,7 @@
 
 #include <unistd.h>
 
+#include "tests/emulator/crypto_util.h"
 #include "tests/emulator/fault.h"
 #include "tests/emulator/lab.h"
 #include "tests/emulator/lab_credentials.h"
@@ -808,6 +809,14 @@ TEST_F(LabTest, LoadingAnIncompleteLabNamesTheProblem) {
   } catch (const std::runtime_error& e) {
     EXPECT_NE(std::string(e.what()).find("missing key 'ca'"), std::string::npos) << e.what();
   }
+}
+
+TEST(CryptoUtilTest, GuidsAreVersion4AndDistinct) {
+  const std::string a = NewGuid();
+  EXPECT_TRUE(IsGuid(a)) << a;
+  EXPECT_EQ(a[14], '4');
+  EXPECT_NE(std::string("89ab").find(a[19]), std::string::npos) << a;
+  EXPECT_NE(a, NewGuid());
 }
 
 }  // namespace
