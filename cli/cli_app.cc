@@ -139,14 +139,19 @@ int RunCommand(const Args& args, std::ostream& out, std::ostream& err, const Clo
     results.push_back(runner.Run());
   }
   if (format == "json") {
-    out << (results.size() == 1 ? render::RenderJson(results.front()) : render::RenderJsonList(results));
+    out << (results.size() == 1 ? render::RenderJson(results.front())
+                                : render::RenderJsonList(results));
   } else {
     bool first = true;
     for (const ProbeResult& result : results) {
+      if (!first) out << "\n";
       if (format == "exchange") {
-        out << render::RenderExchange(result);
+        // Exactly the three lines of `fl ResultType, Error, Exception`; a
+        // blank line between targets, as Format-List separates objects.
+        render::ExchangeOptions options;
+        options.blank_lines = false;
+        out << render::RenderExchange(result, options);
       } else {
-        if (!first) out << "\n";
         render::TextOptions options;
         options.verbosity = args.verbosity;
         out << render::RenderText(result, options);

@@ -1,0 +1,214 @@
+// The diagnostics command as a user drives it: arguments in, text and exit status out.
+#include "cli/cli_app.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <sstream>
+
+#include "tests/emulator/emulator.h"
+#include "tests/support/test_pki.h"
+
+namespace pushprobe {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::StartsWith;
+
+struct CliRun {
+  int status;
+  std::string out;
+  std::string err;
+};
+
+CliRun Cli(const std::vector<std::string>& args) {
+  std::ostringstream out, err;
+  int status = RunCli(args, out, err, SystemClock::Instance());
+  return {status, out.str(), err.str()};
+}
+
+class CliTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    emulator_ = new emulator::Emulator();
+    emulator_->Start();
+    dir_ = ::testing::TempDir() + "pushprobe_cli_" + std::to_string(emulator_->port());
+    const emulator::LabCredentials& creds = emulator_->credentials();
+    testing::WriteFile(dir_ + "/ca.pem", creds.ca.cert_pem);
+    testing::WriteFile(dir_ + "/auth.pem", creds.auth.CombinedPem());
+    testing::WriteFile(dir_ + "/unregistered.pem", creds.unregistered_auth.CombinedPem());
+    std::string port = std::to_string(emulator_->port());
+    testing::WriteFile(dir_ + "/pushprobe.yml",
+                       "defaults:\n"
+                       "  ca_file: ca.pem\n"
+                       "  timeout: 10s\n"
+                       "  connect_to:\n"
+                       "    - \"outlook.office365.com:443:127.0.0.1:" +
+                           port +
+                           "\"\n"
+                           "    - \"accounts.accesscontrol.windows.net:443:127.0.0.1:" +
+                           port +
+                           "\"\n"
+                           "targets:\n"
+                           "  - name: fabrikam\n"
+                           "    organization: fabrikam.com\n"
+                           "    certificate: auth.pem\n"
+                           "  - name: unregistered\n"
+                           "    organization: fabrikam.com\n"
+                           "    certificate: unregistered.pem\n");
+  }
+  static void TearDownTestSuite() {
+    emulator_->Stop();
+    delete emulator_;
+    std::filesystem::remove_all(dir_);
+  }
+  static std::string Config() { return dir_ + "/pushprobe.yml"; }
+
+  static inline emulator::Emulator* emulator_ = nullptr;
+  static inline std::string dir_;
+};
+
+TEST_F(CliTest, ExchangeFormatPrintsExactlyTheThreeLinesOnSuccess) {
+  CliRun run = Cli({"run", "--config", Config(), "--target", "fabrikam", "--format", "exchange"});
+  EXPECT_EQ(run.status, 0) << run.err;
+  EXPECT_EQ(run.out, "ResultType : Succeeded\nError      :\nException  :\n");
+  EXPECT_EQ(run.err, "");
+}
+
+TEST_F(CliTest, FailedRunExitsOneWithExchangesTexts) {
+  CliRun run =
+      Cli({"run", "--config", Config(), "--target", "unregistered", "--format", "exchange"});
+  EXPECT_EQ(run.status, 1);
+  EXPECT_THAT(run.out, StartsWith("ResultType : Failed\nError      : Unable to get token from "
+                                  "Auth Server. Error code: 'invalid_client'."));
+  EXPECT_THAT(run.out, HasSubstr("\nException  : Microsoft.Exchange.Security.OAuth."));
+}
+
+TEST_F(CliTest, AllTargetsRunWhenNoneIsNamedAndAnyFailureExitsOne) {
+  CliRun run = Cli({"run", "--config", Config()});
+  EXPECT_EQ(run.status, 1);
+  EXPECT_THAT(run.out, HasSubstr("target \"fabrikam\""));
+  EXPECT_THAT(run.out, HasSubstr("target \"unregistered\""));
+  EXPECT_THAT(run.out, HasSubstr("[FAIL]"));
+  EXPECT_THAT(run.out, HasSubstr("Hint: "));
+}
+
+TEST_F(CliTest, JsonFormatIsOneDocument) {
+  CliRun run = Cli({"run", "--config", Config(), "--target", "fabrikam", "--format=json"});
+  EXPECT_EQ(run.status, 0);
+  EXPECT_THAT(run.out, StartsWith("{"));
+  EXPECT_THAT(run.out, HasSubstr("\"result_type\": \"Succeeded\""));
+}
+
+TEST_F(CliTest, TextTranscriptNeverContainsSecrets) {
+  CliRun run = Cli({"run", "--config", Config(), "--target", "fabrikam", "-vvv"});
+  EXPECT_EQ(run.status, 0);
+  // JWTs (assertion and access token) start with a base64url '{"' header.
+  EXPECT_THAT(run.out, ::testing::Not(HasSubstr("eyJ")));
+  EXPECT_THAT(run.out, ::testing::Not(HasSubstr("PRIVATE KEY")));
+  CliRun json = Cli({"run", "--config", Config(), "--format", "json"});
+  EXPECT_THAT(json.out, ::testing::Not(HasSubstr("eyJ")));
+}
+
+TEST_F(CliTest, UnknownTargetIsAUsageError) {
+  CliRun run = Cli({"run", "--config", Config(), "--target", "nope"});
+  EXPECT_EQ(run.status, 2);
+  EXPECT_EQ(run.err, "pushprobe: no target named \"nope\" in " + Config() + "\n");
+}
+
+TEST(CliConfigTest, BadConfigurationNamesFileAndLineAndExitsTwo) {
+  std::string path = ::testing::TempDir() + "pushprobe_cli_bad.yml";
+  testing::WriteFile(path,
+                     "targets:\n"
+                     "  - name: fabrikam\n"
+                     "    organization: fabrikam.com\n"
+                     "    certificate: auth.pem\n"
+                     "    timout: 30s\n");
+  for (const char* command : {"run", "check-config"}) {
+    CliRun run = Cli({command, "--config", path});
+    EXPECT_EQ(run.status, 2) << command;
+    EXPECT_EQ(run.out, "");
+    EXPECT_EQ(run.err, "pushprobe: " + path +
+                           ":5:5: unknown key \"timout\" in target \"fabrikam\" (did you mean "
+                           "\"timeout\"?)\n");
+  }
+  CliRun missing = Cli({"check-config", "--config", path + ".absent"});
+  EXPECT_EQ(missing.status, 2);
+  EXPECT_THAT(missing.err, HasSubstr(path + ".absent"));
+}
+
+TEST(CliConfigTest, GoodConfigurationChecksOk) {
+  std::string path = ::testing::TempDir() + "pushprobe_cli_good.yml";
+  testing::WriteFile(path,
+                     "targets:\n"
+                     "  - name: fabrikam\n"
+                     "    organization: fabrikam.com\n"
+                     "    certificate: auth.pem\n");
+  CliRun run = Cli({"check-config", "--config", path});
+  EXPECT_EQ(run.status, 0);
+  EXPECT_EQ(run.out, path + ": OK, 1 target\n");
+}
+
+TEST(CliUsageTest, UsageErrorsExitTwo) {
+  struct Case {
+    std::vector<std::string> args;
+    const char* message;
+  };
+  for (const Case& c : {Case{{}, "pushprobe: no command given\n"},
+                        Case{{"frobnicate"}, "pushprobe: unknown command \"frobnicate\"\n"},
+                        Case{{"run"}, "pushprobe: run needs --config FILE\n"},
+                        Case{{"run", "--config"}, "pushprobe: option --config needs a value\n"},
+                        Case{{"run", "--config", "x", "--format", "xml"},
+                             "pushprobe: unknown format \"xml\" (text, exchange or json)\n"},
+                        Case{{"run", "--bogus"}, "pushprobe: unknown option --bogus\n"},
+                        Case{{"cert"}, "pushprobe: cert needs exactly one certificate FILE\n"}}) {
+    CliRun run = Cli(c.args);
+    EXPECT_EQ(run.status, 2);
+    EXPECT_EQ(run.err, std::string(c.message) + "Try 'pushprobe --help'.\n");
+  }
+}
+
+TEST(CliUsageTest, HelpAndVersion) {
+  CliRun help = Cli({"--help"});
+  EXPECT_EQ(help.status, 0);
+  EXPECT_THAT(help.out, HasSubstr("Usage: pushprobe <command>"));
+  EXPECT_EQ(Cli({"run", "--help"}).status, 0);
+  CliRun version = Cli({"--version"});
+  EXPECT_EQ(version.status, 0);
+  EXPECT_THAT(version.out, StartsWith("pushprobe "));
+}
+
+TEST(CliCertTest, DescribesAUsableCertificate) {
+  testing::CertSpec spec;
+  spec.common_name = "Microsoft Exchange Server Auth Certificate";
+  testing::IssuedCert cert = testing::SelfSigned(spec);
+  std::string path = ::testing::TempDir() + "pushprobe_cli_auth.pem";
+  testing::WriteFile(path, cert.cert_pem + cert.key_pem);
+  CliRun run = Cli({"cert", path});
+  EXPECT_EQ(run.status, 0) << run.err;
+  EXPECT_THAT(run.out, HasSubstr("Thumbprint:   " + cert.Thumbprint() + "\n"));
+  EXPECT_THAT(run.out, HasSubstr("Key:          RSA 2048 bits\n"));
+  EXPECT_THAT(run.out, HasSubstr("days left)"));
+  EXPECT_THAT(run.out, HasSubstr("Private key:  present, matches the certificate\n"));
+  EXPECT_THAT(run.out, ::testing::Not(HasSubstr("PRIVATE KEY")));
+}
+
+TEST(CliCertTest, CertificateWithoutKeyIsDescribedButNotUsable) {
+  testing::IssuedCert cert = testing::SelfSigned(testing::CertSpec{});
+  std::string path = ::testing::TempDir() + "pushprobe_cli_nokey.pem";
+  testing::WriteFile(path, cert.cert_pem);
+  CliRun run = Cli({"cert", path});
+  EXPECT_EQ(run.status, 1);
+  EXPECT_THAT(run.out, HasSubstr("Thumbprint:   " + cert.Thumbprint()));
+  EXPECT_THAT(run.out, HasSubstr("Verdict:      not usable to sign assertions"));
+}
+
+TEST(CliCertTest, UnreadableFileIsReported) {
+  CliRun run = Cli({"cert", "/nonexistent/pushprobe/auth.pem"});
+  EXPECT_EQ(run.status, 1);
+  EXPECT_THAT(run.err, HasSubstr("/nonexistent/pushprobe/auth.pem"));
+}
+
+}  // namespace
+}  // namespace pushprobe

@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# Benchmark of check_exchange_push against the bundled Office 365 emulator,
+# side by side in one run with Debian's monitoring-plugins (issue 4, section 4).
+# Not a timed test: prints the figures and the ratios to the targets.
+#
+#   check_exchange_push  one full check: Auth certificate, metadata GET, Bearer
+#                        challenge, token POST (RS256 assertion), publish POST,
+#                        every connection verified TLS
+#   check_curl           one verified HTTPS GET (--ca-cert, -D) of the metadata URL
+#   check_http           one unverified HTTPS GET of the same URL
+#
+# Targets: wall-time ratio against check_curl <= 1.0; peak memory <= check_curl's.
+# Also prints the plugin's time before main (LD_DEBUG=statistics, -V runs).
+#
+# Environment: BENCH_RUNS (default 200), BENCH_KEEP=1 keeps the work directory,
+# BENCH_BUILD_DIR uses an existing build instead of building the release preset.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+runs="${BENCH_RUNS:-200}"
+
+scripts/setup.sh monitoring-plugins-basic monitoring-plugins-standard
+if [ -n "${BENCH_BUILD_DIR:-}" ]; then
+  bin="$BENCH_BUILD_DIR"  # an existing build with both targets, e.g. while the release one is busy
+else
+  echo "== building (release preset)"
+  scripts/build.sh release check_exchange_push pushprobe-emulator >/dev/null
+  bin=build/release
+fi
+plugins=/usr/lib/nagios/plugins
+measure=bench/plugin/measure.py
+
+work="$(mktemp -d /tmp/pushprobe-bench-plugin.XXXXXX)"
+emulator=""
+cleanup() {
+  [ -n "$emulator" ] && kill "$emulator" 2>/dev/null || true
+  wait 2>/dev/null || true
+  [ "${BENCH_KEEP:-0}" = 1 ] || rm -rf "$work"
+}
+trap cleanup EXIT
+
+lab="$work/lab"
+"$bin/tests/emulator/pushprobe-emulator" lab --dir "$lab" --port 0 >/dev/null
+"$bin/tests/emulator/pushprobe-emulator" serve --lab "$lab" >"$work/emulator.log" 2>&1 &
+emulator=$!
+for _ in $(seq 1 200); do
+  grep -q "listening on" "$work/emulator.log" 2>/dev/null && break
+  kill -0 "$emulator" 2>/dev/null || { cat "$work/emulator.log"; exit 1; }
+  sleep 0.05
+done
+port="$(grep -o '127.0.0.1:[0-9]*' "$lab/pushprobe.yml" | head -n 1 | cut -d: -f2)"
+target="$(grep -m1 -o 'name: *[^ ]*' "$lab/pushprobe.yml" | awk '{print $2}')"
+echo "== emulator on 127.0.0.1:$port, lab $lab, target $target"
+
+acs=accounts.accesscontrol.windows.net
+path='/metadata/json/1/?realm=fabrikam.com'
+plugin=("$bin/nagios/check_exchange_push" --config "$lab/pushprobe.yml" --target "$target")
+curl_cmd=("$plugins/check_curl" -H "$acs" -I 127.0.0.1 -p "$port" -S -u "$path"
+          --ca-cert "$lab/ca.pem" -D)
+http_cmd=("$plugins/check_http" -H "$acs" -I 127.0.0.1 -p "$port" -S -u "$path")
+
+for cmd in plugin curl_cmd http_cmd; do
+  declare -n argv="$cmd"
+  out="$("${argv[@]}" 2>&1)" && code=0 || code=$?
+  echo "-- $(basename "${argv[0]}") exits $code: ${out%%$'\n'*}"
+  [ "$code" = 0 ] || { echo "warm-up check failed" >&2; exit 1; }
+done
+
+echo "== $runs runs each (after 3 warm-up runs): plugin, check_curl, check_http, plugin -V"
+pp="$(python3 "$measure" "$runs" 0 -- "${plugin[@]}")"
+cc="$(python3 "$measure" "$runs" 0 -- "${curl_cmd[@]}")"
+ch="$(python3 "$measure" "$runs" 0 -- "${http_cmd[@]}")"
+ver="$(python3 "$measure" "$runs" 3 -- "$bin/nagios/check_exchange_push" -V)"
+ld="$(LD_DEBUG=statistics "$bin/nagios/check_exchange_push" -V 2>&1 >/dev/null |
+      grep -m1 'total startup time in dynamic loader' | grep -o '[0-9]* cycles' || true)"
+
+python3 - "$pp" "$cc" "$ch" "$ver" "$ld" <<'PY'
+import json, sys
+pp, cc, ch, ver = (json.loads(a) for a in sys.argv[1:5])
+ld = sys.argv[5]
+rows = [("check_exchange_push (full check)", pp), ("check_curl (1 verified GET)", cc),
+        ("check_http (1 unverified GET)", ch), ("check_exchange_push -V (startup)", ver)]
+print(f"{'command':36} {'median ms':>10} {'p90 ms':>8} {'peak RSS KB':>12} {'bad exits':>10}")
+for name, r in rows:
+    print(f"{name:36} {r['median_ms']:>10.3f} {r['p90_ms']:>8.3f} {r['max_rss_kb']:>12} "
+          f"{r['unexpected_exits']:>10}")
+wall = pp["median_ms"] / cc["median_ms"]
+mem = pp["max_rss_kb"] / cc["max_rss_kb"]
+print()
+print(f"wall ratio plugin/check_curl   {wall:.2f}  (target <= 1.0: {'met' if wall <= 1.0 else 'NOT met'})")
+print(f"wall ratio plugin/check_http   {pp['median_ms'] / ch['median_ms']:.2f}")
+print(f"peak memory plugin/check_curl  {mem:.2f}  (target <= 1.0: {'met' if mem <= 1.0 else 'NOT met'})")
+print(f"plugin startup: -V run median {ver['median_ms']:.3f} ms; dynamic loader {ld or 'n/a'}")
+PY
