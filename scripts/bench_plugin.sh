@@ -19,7 +19,8 @@ cd "$(dirname "$0")/.."
 
 runs="${BENCH_RUNS:-200}"
 
-scripts/setup.sh monitoring-plugins-basic monitoring-plugins-standard
+# check_curl needs liburiparser1, only a Recommends of monitoring-plugins-standard.
+scripts/setup.sh monitoring-plugins-basic monitoring-plugins-standard liburiparser1
 if [ -n "${BENCH_BUILD_DIR:-}" ]; then
   bin="$BENCH_BUILD_DIR"  # an existing build with both targets, e.g. while the release one is busy
 else
