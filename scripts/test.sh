@@ -5,7 +5,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-scripts/setup.sh prometheus  # promtool checks the exposition format
+# promtool checks the exposition format; the e2e label runs the real Prometheus,
+# Nagios 4 and Icinga 2, and builds and installs the Debian packages.
+scripts/setup.sh prometheus nagios4-core icinga2-bin debootstrap dpkg-dev
 
 echo "== clang-format"
 git ls-files '*.cc' '*.h' | xargs clang-format --dry-run --Werror
