@@ -9,7 +9,6 @@ import atexit
 import json
 import os
 import re
-import shutil
 import signal
 import socket
 import ssl
@@ -64,7 +63,8 @@ def on_cleanup(fn):
 def workdir(name):
     path = tempfile.mkdtemp(prefix=f"pushprobe-e2e-{name}.")
     if os.environ.get("PUSHPROBE_E2E_KEEP") != "1":
-        on_cleanup(lambda: shutil.rmtree(path, ignore_errors=True))
+        # --one-file-system: never into a file system still mounted below it.
+        on_cleanup(lambda: subprocess.run(["rm", "-rf", "--one-file-system", path]))
     else:
         log(f"keeping {path}")
     return path
