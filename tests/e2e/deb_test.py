@@ -31,7 +31,7 @@ import subprocess
 import tarfile
 
 import e2e
-from e2e import Failure, log, poll, require
+from e2e import log, poll, require
 
 EXPORTER_FILES = [
     "/usr/bin/pushprobe-exporter", "/usr/bin/pushprobe", "/etc/pushprobe/pushprobe.yml",
@@ -286,7 +286,8 @@ def main():
         f.write(lab_config(sample, emulator.port))
     if not root.path:
         e2e.on_cleanup(lambda: subprocess.run(
-            ["rm", "-rf", "/etc/pushprobe/auth.pem", "/etc/pushprobe/lab-ca.pem"]))
+            "rm -f /etc/pushprobe/auth.pem /etc/pushprobe/lab-ca.pem && "
+            "rmdir --ignore-fail-on-non-empty /etc/pushprobe", shell=True))
 
     out = root.run(["runuser", "-u", "pushprobe", "--", "pushprobe", "check-config", "--config",
                     "/etc/pushprobe/pushprobe.yml"]).stdout

@@ -14,11 +14,10 @@ usage: prometheus_test.py BUILD_DIR
 
 import json
 import os
-import re
 import urllib.parse
 
 import e2e
-from e2e import Failure, log, poll, require
+from e2e import log, poll, require
 
 
 def scrape_config(shipped, exporter_address, target):
