@@ -13,7 +13,7 @@ namespace pushprobe::exporter {
 /// The default --web.listen-address. 9100-9999 is fully taken in Prometheus's
 /// default port allocations wiki and allocations continue above 10000, so
 /// the exporter stays clear of both and of Linux's ephemeral range
-/// (32768-60999): see exporters/README.md.
+/// (32768-60999): see README.md, "Prometheus exporter".
 inline constexpr const char* kDefaultListenAddress = ":19464";
 
 /// \brief The command line, Prometheus style (`--name=value` or `--name value`).
@@ -23,8 +23,6 @@ struct ExporterFlags {
   LogLevel log_level = LogLevel::kInfo;
   bool config_check = false;  ///< validate the config file and exit
   std::size_t workers = 16;   ///< scheduled runs in flight at once
-  /// ProbeRunners (TLS contexts and session caches) kept alive; see RunnerCache.
-  std::size_t runner_cache = 512;
   std::size_t history_successes = 5;
   std::size_t history_failures = 20;
   Duration scrape_timeout_offset = std::chrono::milliseconds(500);
