@@ -9,6 +9,12 @@ cd "$(dirname "$0")/.."
 # Nagios 4 and Icinga 2, and builds and installs the Debian packages.
 scripts/setup.sh prometheus nagios4-core icinga2-bin debootstrap dpkg-dev
 
+# The plugin's number-format tests run under a comma-decimal locale.
+if ! locale -a 2>/dev/null | grep -qi '^de_DE\.utf-\?8$'; then
+  scripts/setup.sh locales
+  localedef -i de_DE -f UTF-8 de_DE.UTF-8
+fi
+
 echo "== clang-format"
 git ls-files '*.cc' '*.h' | xargs clang-format --dry-run --Werror
 
