@@ -55,9 +55,9 @@ ExporterApp::ExporterApp(ExporterFlags flags, Dependencies deps)
       logger_(deps.log ? *deps.log : std::cerr, clock_, flags_.log_level),
       metrics_(kVersion),
       store_(ResultStore::Options{flags_.history_successes, flags_.history_failures}),
-      runners_(flags_.runner_cache, clock_, guids_),
+      http_clients_(clock_),
       probe_factory_(deps.probe_factory ? std::move(deps.probe_factory)
-                                        : EngineProbeFactory(runners_)),
+                                        : EngineProbeFactory(http_clients_, clock_, guids_)),
       router_(*this, flags_.scrape_timeout_offset) {
   if (!deps.timers) own_timers_ = std::make_unique<ThreadTimerQueue>(clock_);
   if (!deps.executor) own_executor_ = std::make_unique<ThreadPool>(flags_.workers);

@@ -17,11 +17,11 @@
 #include "exporters/logger.h"
 #include "exporters/probe_factory.h"
 #include "exporters/result_store.h"
-#include "exporters/runner_cache.h"
 #include "exporters/scheduler.h"
 #include "exporters/timer_queue.h"
 #include "probe/core/target_config.h"
 #include "probe/engine/guid_source.h"
+#include "probe/net/http_client_pool.h"
 
 namespace pushprobe::exporter {
 
@@ -91,7 +91,7 @@ class ExporterApp final : public ExporterBackend {
   ExporterMetrics metrics_;
   ResultStore store_;
   RandomGuidSource guids_;
-  RunnerCache runners_;
+  HttpClientPool http_clients_;  ///< one TLS context per distinct CA/route/proxy
   ProbeFactory probe_factory_;
   std::unique_ptr<TimerQueue> own_timers_;
   std::unique_ptr<Executor> own_executor_;

@@ -80,8 +80,7 @@ Expected<ExporterFlags> ExporterFlags::Parse(const std::vector<std::string>& arg
                                           "scheduler.workers",
                                           "history.successes",
                                           "history.failures",
-                                          "web.scrape-timeout-offset",
-                                          "scheduler.runner-cache"};
+                                          "web.scrape-timeout-offset"};
     if (std::find(std::begin(kValued), std::end(kValued), name) == std::end(kValued)) {
       return Expected<ExporterFlags>::Error("unknown flag --" + name);
     }
@@ -105,10 +104,6 @@ Expected<ExporterFlags> ExporterFlags::Parse(const std::vector<std::string>& arg
       auto n = ParseCount(*value, 1, 1024);
       if (!n) return invalid();
       f.workers = *n;
-    } else if (name == "scheduler.runner-cache") {
-      auto n = ParseCount(*value, 1, 1000000);
-      if (!n) return invalid();
-      f.runner_cache = *n;
     } else if (name == "history.successes") {
       auto n = ParseCount(*value, 1, 1000);
       if (!n) return invalid();
@@ -144,7 +139,6 @@ std::string ExporterFlags::Usage() {
          "  --log.level=info                debug, info, warn or error\n"
          "  --config.check                  validate the configuration file and exit\n"
          "  --scheduler.workers=16          scheduled runs in flight at once\n"
-         "  --scheduler.runner-cache=512    targets whose TLS context and sessions are kept\n"
          "  --history.successes=5           successful runs kept per target\n"
          "  --history.failures=20           failed runs kept per target\n"
          "  --web.scrape-timeout-offset=0.5s\n"

@@ -2,11 +2,11 @@
 
 #include <functional>
 
-#include "exporters/runner_cache.h"
 #include "exporters/scheduler.h"
 #include "probe/core/clock.h"
 #include "probe/core/target_config.h"
 #include "probe/engine/guid_source.h"
+#include "probe/net/http_client_pool.h"
 
 namespace pushprobe::exporter {
 
@@ -15,9 +15,12 @@ namespace pushprobe::exporter {
 /// runs (ProbeRunner keeps its TLS session cache).
 using ProbeFactory = std::function<ProbeFunction(const TargetConfig&)>;
 
-/// \brief The production factory: each target's function runs a
-/// pushprobe::ProbeRunner taken from \p cache (made on first use, kept while
-/// the target runs often enough). \p cache must outlive every function it makes.
-ProbeFactory EngineProbeFactory(RunnerCache& cache);
+/// \brief The production factory: each target's function runs its own
+/// pushprobe::ProbeRunner, whose HTTP client (TLS context, trust store, TLS
+/// session cache) comes from \p clients, shared with every target that has
+/// the same CA file, connect_to rules and proxy. A runner without its own TLS
+/// context costs little more than its TargetConfig, so every target keeps one.
+/// \p clock and \p guids must outlive every function made; \p clients need not.
+ProbeFactory EngineProbeFactory(HttpClientPool& clients, const Clock& clock, GuidSource& guids);
 
 }  // namespace pushprobe::exporter

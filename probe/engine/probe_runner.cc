@@ -85,7 +85,17 @@ void Summarize(ProbeResult& result) {
 ProbeRunner::ProbeRunner(TargetConfig target, const Clock& clock, GuidSource& guids)
     : target_(std::move(target)), clock_(clock), guids_(guids) {
   try {
-    http_ = std::make_unique<HttpClient>(ClientOptionsFor(target_), clock_);
+    http_ = std::make_shared<HttpClient>(ClientOptionsFor(target_), clock_);
+  } catch (const std::exception& e) {
+    http_error_ = e.what();
+  }
+}
+
+ProbeRunner::ProbeRunner(TargetConfig target, const Clock& clock, GuidSource& guids,
+                         HttpClientPool& clients)
+    : target_(std::move(target)), clock_(clock), guids_(guids) {
+  try {
+    http_ = clients.Get(ClientOptionsFor(target_));
   } catch (const std::exception& e) {
     http_error_ = e.what();
   }

@@ -9,19 +9,26 @@
 #include "probe/core/target_config.h"
 #include "probe/engine/guid_source.h"
 #include "probe/net/http_client.h"
+#include "probe/net/http_client_pool.h"
 
 namespace pushprobe {
 
 /// \brief Runs the enterprise connectivity check against one target.
 ///
-/// Owns the target's HTTP client (so TLS sessions may be resumed between runs,
-/// while every run still verifies the server and fetches a fresh token).
+/// Holds an HTTP client for the target (so TLS sessions may be resumed between
+/// runs, while every run still verifies the server and fetches a fresh token):
+/// its own, or one shared through an HttpClientPool with every target that
+/// has the same CA file, connect_to rules and proxy.
 /// Run may be called from several threads at once.
 class ProbeRunner {
  public:
-  /// \p clock and \p guids must outlive the runner. Never throws: a CA file
-  /// that cannot be loaded makes every run fail its configuration stage.
+  /// A runner with its own HTTP client. \p clock and \p guids must outlive
+  /// the runner. Never throws: a CA file that cannot be loaded makes every run
+  /// fail its configuration stage.
   ProbeRunner(TargetConfig target, const Clock& clock, GuidSource& guids);
+  /// A runner whose HTTP client comes from \p clients (shared with equal
+  /// targets; the pool need not outlive the runner). Otherwise as above.
+  ProbeRunner(TargetConfig target, const Clock& clock, GuidSource& guids, HttpClientPool& clients);
   ~ProbeRunner();
 
   /// Runs every stage in order within one deadline: the target's timeout, or
@@ -35,7 +42,7 @@ class ProbeRunner {
   TargetConfig target_;
   const Clock& clock_;
   GuidSource& guids_;
-  std::unique_ptr<HttpClient> http_;
+  std::shared_ptr<HttpClient> http_;
   std::string http_error_;
   std::atomic<int> sequence_{0};
 };
