@@ -6,15 +6,80 @@
 #include <Poco/Net/HTTPServer.h>
 #include <Poco/Net/HTTPServerParams.h>
 #include <Poco/Net/HTTPServerRequest.h>
+#include <Poco/Net/HTTPServerRequestImpl.h>
 #include <Poco/Net/HTTPServerResponse.h>
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/Net/SocketAddress.h>
+#include <Poco/Net/StreamSocket.h>
 
+#include <ostream>
 #include <stdexcept>
+#include <streambuf>
+#include <vector>
 
 namespace pushprobe::exporter {
 
 namespace {
+
+// Sends what is written to it straight to the connection's socket in large
+// blocks. Poco's response stream buffers 4 KB, so a /metrics body of 10,000
+// targets (about 25 MB) would take some 6,000 send calls; 256 KB blocks take
+// about 100. A failed send (the scraper went away) ends the stream.
+class SocketStreamBuf final : public std::streambuf {
+ public:
+  explicit SocketStreamBuf(Poco::Net::StreamSocket& socket) : socket_(socket), buffer_(256 * 1024) {
+    setp(buffer_.data(), buffer_.data() + buffer_.size());
+  }
+  ~SocketStreamBuf() override { sync(); }
+  SocketStreamBuf(const SocketStreamBuf&) = delete;
+  SocketStreamBuf& operator=(const SocketStreamBuf&) = delete;
+
+ protected:
+  int_type overflow(int_type c) override {
+    if (sync() != 0) return traits_type::eof();
+    if (!traits_type::eq_int_type(c, traits_type::eof())) {
+      *pptr() = traits_type::to_char_type(c);
+      pbump(1);
+    }
+    return traits_type::not_eof(c);
+  }
+
+  int sync() override {
+    const std::ptrdiff_t n = pptr() - pbase();
+    if (failed_) return -1;
+    if (n > 0) {
+      try {
+        // Blocking StreamSocket::sendBytes sends everything or throws.
+        if (socket_.sendBytes(pbase(), static_cast<int>(n)) != n) failed_ = true;
+      } catch (const Poco::Exception&) {
+        failed_ = true;
+      }
+    }
+    setp(buffer_.data(), buffer_.data() + buffer_.size());
+    return failed_ ? -1 : 0;
+  }
+
+ private:
+  Poco::Net::StreamSocket& socket_;
+  std::vector<char> buffer_;
+  bool failed_ = false;
+};
+
+void WriteMetrics(const MetricsBody& metrics, Poco::Net::HTTPServerRequest& request,
+                  std::ostream& body) {
+  auto* impl = dynamic_cast<Poco::Net::HTTPServerRequestImpl*>(&request);
+  if (impl == nullptr) {
+    metrics.Write(body);
+    return;
+  }
+  // The head sits in the response stream's buffer until flushed; after that
+  // the body may bypass the stream (its byte count is not checked on close).
+  body.flush();
+  SocketStreamBuf buffer(impl->socket());
+  std::ostream direct(&buffer);
+  metrics.Write(direct);
+  direct.flush();
+}
 
 class RouteHandler final : public Poco::Net::HTTPRequestHandler {
  public:
@@ -35,7 +100,7 @@ class RouteHandler final : public Poco::Net::HTTPRequestHandler {
     if (out.metrics) {
       response.setContentLength64(static_cast<Poco::UInt64>(out.metrics->size()));
       std::ostream& body = response.send();
-      if (in.method != "HEAD") out.metrics->Write(body);
+      if (in.method != "HEAD") WriteMetrics(*out.metrics, request, body);
       return;
     }
     response.setContentLength64(static_cast<Poco::UInt64>(out.body.size()));
