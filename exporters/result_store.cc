@@ -76,10 +76,12 @@ bool ResultStore::Record(const ProbeResult& result) {
       slot.failures.empty() ? nullptr : slot.failures.back().error;
   RunRecord rec = RunRecord::From(result, previous_error);
   slot.last = rec;
-  std::deque<RunRecord>& kept = rec.succeeded() ? slot.successes : slot.failures;
-  const std::size_t bound = rec.succeeded() ? options_.successes_kept : options_.failures_kept;
+  std::vector<RunRecord>& kept = rec.succeeded() ? slot.successes : slot.failures;
+  const std::size_t bound =
+      std::max<std::size_t>(1, rec.succeeded() ? options_.successes_kept : options_.failures_kept);
+  if (kept.empty()) kept.reserve(bound);  // exactly the bound, never a doubling's slack
+  if (kept.size() >= bound) kept.erase(kept.begin(), kept.end() - static_cast<long>(bound - 1));
   kept.push_back(std::move(rec));
-  while (kept.size() > bound) kept.pop_front();
 
   slot.rendered = std::make_shared<const RenderedTarget>(
       MetricsRenderer::RenderScheduled(result, slot.counters));

@@ -3,7 +3,6 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
-#include <deque>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -85,8 +84,11 @@ class ResultStore {
     std::string organization;
     Duration interval{};
     std::optional<RunRecord> last;
-    std::deque<RunRecord> successes;  ///< newest last
-    std::deque<RunRecord> failures;   ///< newest last
+    // Vectors, not deques: an empty std::deque already holds about 600 bytes,
+    // which at 10,000 targets that never fail is 6 MB for nothing. The
+    // bounds are small, so dropping the oldest by erase(begin()) is cheap.
+    std::vector<RunRecord> successes;  ///< newest last
+    std::vector<RunRecord> failures;   ///< newest last
     TargetCounters counters;
     std::optional<WallTime> auth_cert_not_after;
     std::shared_ptr<const RenderedTarget> rendered;
