@@ -107,7 +107,7 @@ Duration ExporterApp::LongestTimeout() const {
   std::lock_guard<std::mutex> lock(mu_);
   Duration longest{};
   if (targets_) {
-    for (const auto& [name, t] : *targets_) longest = std::max(longest, t->config.timeout);
+    for (const auto& [name, t] : *targets_) longest = std::max(longest, t->config->timeout);
   }
   return longest;
 }
@@ -143,9 +143,12 @@ ReloadOutcome ExporterApp::Reload() {
     std::shared_ptr<const Target> target;
     if (old) {
       auto it = old->find(t.name);
-      if (it != old->end() && SameTarget(it->second->config, t)) target = it->second;
+      if (it != old->end() && SameTarget(*it->second->config, t)) target = it->second;
     }
-    if (!target) target = std::make_shared<const Target>(Target{t, probe_factory_(t)});
+    if (!target) {
+      auto shared = std::make_shared<const TargetConfig>(t);
+      target = std::make_shared<const Target>(Target{shared, probe_factory_(shared)});
+    }
     next->emplace(t.name, target);
     scheduled.push_back(ScheduledTarget{target->config, target->probe});
   }

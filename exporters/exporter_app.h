@@ -77,7 +77,7 @@ class ExporterApp final : public ExporterBackend {
 
  private:
   struct Target {
-    TargetConfig config;
+    std::shared_ptr<const TargetConfig> config;  ///< the one copy the runner and scheduler share
     ProbeFunction probe;
   };
   using TargetMap = std::map<std::string, std::shared_ptr<const Target>>;

@@ -7,7 +7,8 @@
 namespace pushprobe::exporter {
 
 ProbeFactory EngineProbeFactory(HttpClientPool& clients, const Clock& clock, GuidSource& guids) {
-  return [&clients, &clock, &guids](const TargetConfig& target) -> ProbeFunction {
+  return [&clients, &clock,
+          &guids](const std::shared_ptr<const TargetConfig>& target) -> ProbeFunction {
     auto runner = std::make_shared<ProbeRunner>(target, clock, guids, clients);
     return [runner](std::optional<Duration> budget) { return runner->Run(budget); };
   };

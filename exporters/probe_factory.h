@@ -1,6 +1,7 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 
 #include "exporters/scheduler.h"
 #include "probe/core/clock.h"
@@ -13,7 +14,8 @@ namespace pushprobe::exporter {
 /// Makes the function that runs one target's check. Called once per target
 /// per configuration that changes it, so the function may keep state between
 /// runs (ProbeRunner keeps its TLS session cache).
-using ProbeFactory = std::function<ProbeFunction(const TargetConfig&)>;
+/// The configuration is shared (never null), not copied.
+using ProbeFactory = std::function<ProbeFunction(const std::shared_ptr<const TargetConfig>&)>;
 
 /// \brief The production factory: each target's function runs its own
 /// pushprobe::ProbeRunner, whose HTTP client (TLS context, trust store, TLS

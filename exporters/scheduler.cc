@@ -14,7 +14,7 @@ namespace pushprobe::exporter {
 namespace {
 
 struct Entry {
-  TargetConfig config;
+  std::shared_ptr<const TargetConfig> config;
   ProbeFunction probe;
   Duration offset{};
   SteadyTime next_due{};
@@ -64,7 +64,7 @@ struct Scheduler::State : std::enable_shared_from_this<Scheduler::State> {
       RunTiming timing{due, {}};
       if (auto self = weak.lock()) timing.started = self->clock.SteadyNow();
       ProbeResult result = probe ? probe(std::nullopt) : ProbeResult{};
-      if (auto self = weak.lock()) self->Finish(entry, config, result, timing);
+      if (auto self = weak.lock()) self->Finish(entry, *config, result, timing);
     });
   }
 
@@ -72,7 +72,7 @@ struct Scheduler::State : std::enable_shared_from_this<Scheduler::State> {
     std::lock_guard<std::mutex> lock(mu);
     if (stopped || entry->removed) return;
     const SteadyTime due = entry->next_due;
-    const Duration interval = entry->config.interval;
+    const Duration interval = entry->config->interval;
     // The next slot strictly after now: a late timer runs once, and the
     // slots it overslept are skipped rather than caught up in a burst.
     entry->next_due =
@@ -138,7 +138,7 @@ Scheduler::~Scheduler() { Stop(); }
 void Scheduler::SetTargets(std::vector<ScheduledTarget> targets) {
   std::vector<TargetConfig> configs;
   configs.reserve(targets.size());
-  for (const ScheduledTarget& t : targets) configs.push_back(t.config);
+  for (const ScheduledTarget& t : targets) configs.push_back(*t.config);
   const std::map<std::string, Duration> offsets = SpreadStartOffsets(configs);
 
   State& s = *state_;
@@ -151,7 +151,7 @@ void Scheduler::SetTargets(std::vector<ScheduledTarget> targets) {
   }
   std::map<std::string, std::shared_ptr<Entry>> next;
   for (ScheduledTarget& t : targets) {
-    const std::string name = t.config.name;
+    const std::string name = t.config->name;
     if (next.count(name)) continue;  // the loader rejects duplicates; first one wins
     std::shared_ptr<Entry> entry;
     if (auto it = s.entries.find(name); it != s.entries.end()) {
@@ -165,7 +165,7 @@ void Scheduler::SetTargets(std::vector<ScheduledTarget> targets) {
     entry->config = std::move(t.config);
     entry->probe = std::move(t.probe);
     entry->offset = offsets.at(name);
-    entry->next_due = NextSlot(s.epoch, entry->offset, entry->config.interval, now);
+    entry->next_due = NextSlot(s.epoch, entry->offset, entry->config->interval, now);
     if (old_timer == 0 || entry->next_due != old_due) {
       if (old_timer != 0) s.timers.Cancel(old_timer);
       s.Arm(entry);

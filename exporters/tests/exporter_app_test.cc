@@ -48,9 +48,9 @@ class ExporterAppTest : public ::testing::Test {
     deps.timers = &timers_;
     deps.executor = &executor_;
     deps.log = &log_;
-    deps.probe_factory = [this](const TargetConfig& t) -> ProbeFunction {
+    deps.probe_factory = [this](const std::shared_ptr<const TargetConfig>& t) -> ProbeFunction {
       ++runners_made_;
-      return [this, name = t.name](std::optional<Duration>) {
+      return [this, name = t->name](std::optional<Duration>) {
         return failing_.count(name)
                    ? FakeResult(name, clock_.Now(), StageId::kToken, Reason::kOauthError)
                    : FakeResult(name, clock_.Now());
@@ -189,7 +189,9 @@ TEST_F(ExporterAppTest, StartFailsOnABadConfigFile) {
   deps.timers = &timers_;
   deps.executor = &executor_;
   deps.log = &log_;
-  deps.probe_factory = [](const TargetConfig&) -> ProbeFunction { return nullptr; };
+  deps.probe_factory = [](const std::shared_ptr<const TargetConfig>&) -> ProbeFunction {
+    return nullptr;
+  };
   ExporterApp app(flags_, std::move(deps));
   auto error = app.Start();
   ASSERT_TRUE(error.has_value());

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
+#include <memory>
+
 #include "probe/engine/guid_source.h"
 
 namespace pushprobe::exporter {
@@ -9,15 +12,16 @@ namespace {
 
 // An empty ca_file means the system store, which always loads; the missing
 // Auth certificate stops every run before the network.
-TargetConfig Target(const std::string& name, const std::string& ca_file) {
+std::shared_ptr<const TargetConfig> Target(const std::string& name, const std::string& ca_file,
+                                           std::uint16_t connect_port = 8443) {
   TargetConfig t;
   t.name = name;
   t.organization = "fabrikam.com";
   t.auth_metadata_url = std::string(kDefaultMetadataUrlPrefix) + "fabrikam.com";
   t.certificate = "/nonexistent/pushprobe-test/auth.pem";
   t.ca_file = ca_file;
-  t.connect_to = {{"outlook.office365.com", 443, "127.0.0.1", 8443}};
-  return t;
+  t.connect_to = {{"outlook.office365.com", 443, "127.0.0.1", connect_port}};
+  return std::make_shared<const TargetConfig>(t);
 }
 
 TEST(EngineProbeFactoryTest, TargetsWithEqualRoutesShareOneHttpClient) {
@@ -28,9 +32,7 @@ TEST(EngineProbeFactoryTest, TargetsWithEqualRoutesShareOneHttpClient) {
   ProbeFunction a = factory(Target("a", ""));
   ProbeFunction b = factory(Target("b", ""));
   EXPECT_EQ(clients.size(), 1u);
-  TargetConfig elsewhere = Target("c", "");
-  elsewhere.connect_to[0].connect_port = 9443;
-  ProbeFunction c = factory(elsewhere);
+  ProbeFunction c = factory(Target("c", "", 9443));
   EXPECT_EQ(clients.size(), 2u);
   // Every runner still runs its own check.
   ProbeResult result = b(std::nullopt);

@@ -43,7 +43,8 @@ class SchedulerTest : public ::testing::Test {
   }
 
   ScheduledTarget Scheduled(const TargetConfig& t) {
-    return ScheduledTarget{t, [this, t](std::optional<Duration> budget) {
+    return ScheduledTarget{std::make_shared<const TargetConfig>(t),
+                           [this, t](std::optional<Duration> budget) {
                              runs_[t.name].push_back(clock_.SteadyNow() - start_);
                              budgets_.push_back(budget);
                              return FakeResult(t.name, clock_.Now());

@@ -83,9 +83,11 @@ void Summarize(ProbeResult& result) {
 }
 
 ProbeRunner::ProbeRunner(TargetConfig target, const Clock& clock, GuidSource& guids)
-    : target_(std::move(target)), clock_(clock), guids_(guids) {
+    : target_(std::make_shared<const TargetConfig>(std::move(target))),
+      clock_(clock),
+      guids_(guids) {
   try {
-    http_ = std::make_shared<HttpClient>(ClientOptionsFor(target_), clock_);
+    http_ = std::make_shared<HttpClient>(ClientOptionsFor(*target_), clock_);
   } catch (const std::exception& e) {
     http_error_ = e.what();
   }
@@ -93,9 +95,13 @@ ProbeRunner::ProbeRunner(TargetConfig target, const Clock& clock, GuidSource& gu
 
 ProbeRunner::ProbeRunner(TargetConfig target, const Clock& clock, GuidSource& guids,
                          HttpClientPool& clients)
+    : ProbeRunner(std::make_shared<const TargetConfig>(std::move(target)), clock, guids, clients) {}
+
+ProbeRunner::ProbeRunner(std::shared_ptr<const TargetConfig> target, const Clock& clock,
+                         GuidSource& guids, HttpClientPool& clients)
     : target_(std::move(target)), clock_(clock), guids_(guids) {
   try {
-    http_ = clients.Get(ClientOptionsFor(target_));
+    http_ = clients.Get(ClientOptionsFor(*target_));
   } catch (const std::exception& e) {
     http_error_ = e.what();
   }
@@ -105,11 +111,12 @@ ProbeRunner::~ProbeRunner() = default;
 
 ProbeResult ProbeRunner::Run(std::optional<Duration> budget) {
   ProbeResult result;
-  result.target = target_.name;
-  result.organization = target_.organization;
+  const TargetConfig& target = *target_;
+  result.target = target.name;
+  result.organization = target.organization;
   result.started_at = clock_.Now();
   SteadyTime start = clock_.SteadyNow();
-  Duration limit = target_.timeout;
+  Duration limit = target.timeout;
   if (budget && *budget < limit) limit = *budget;
   Deadline deadline = Deadline::After(clock_, limit);
 
@@ -118,8 +125,8 @@ ProbeResult ProbeRunner::Run(std::optional<Duration> budget) {
     stage.stage = id;
     result.stages.push_back(std::move(stage));
   }
-  RunContext context{target_, clock_,      deadline,   http_.get(),
-                     guids_,  ++sequence_, RunState{}, result.facts};
+  RunContext context{target, clock_,      deadline,   http_.get(),
+                     guids_, ++sequence_, RunState{}, result.facts};
   const StageResult* failed = nullptr;
   for (const StageDef& def : kStageDefs) {
     StageResult& stage = result.Stage(def.id);

@@ -29,6 +29,10 @@ class ProbeRunner {
   /// A runner whose HTTP client comes from \p clients (shared with equal
   /// targets; the pool need not outlive the runner). Otherwise as above.
   ProbeRunner(TargetConfig target, const Clock& clock, GuidSource& guids, HttpClientPool& clients);
+  /// As above, sharing \p target (non-null) with the caller instead of
+  /// copying it: an exporter with thousands of targets keeps one copy each.
+  ProbeRunner(std::shared_ptr<const TargetConfig> target, const Clock& clock, GuidSource& guids,
+              HttpClientPool& clients);
   ~ProbeRunner();
 
   /// Runs every stage in order within one deadline: the target's timeout, or
@@ -36,10 +40,10 @@ class ProbeRunner {
   /// never throws.
   ProbeResult Run(std::optional<Duration> budget = std::nullopt);
 
-  const TargetConfig& target() const { return target_; }
+  const TargetConfig& target() const { return *target_; }
 
  private:
-  TargetConfig target_;
+  std::shared_ptr<const TargetConfig> target_;
   const Clock& clock_;
   GuidSource& guids_;
   std::shared_ptr<HttpClient> http_;
