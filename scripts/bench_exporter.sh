@@ -11,13 +11,15 @@
 #      (<= 64 MB), start-time error of scheduled runs (p99 < 50 ms).
 #
 # Environment: BENCH_PROBES (default 300), BENCH_SUSTAIN_TARGETS (2000),
-# BENCH_TARGETS (10000), BENCH_KEEP=1 keeps the work directory.
+# BENCH_TARGETS (10000), BENCH_WORKERS (16, the exporter's default
+# --scheduler.workers), BENCH_KEEP=1 keeps the work directory.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 probes="${BENCH_PROBES:-300}"
 sustain_targets="${BENCH_SUSTAIN_TARGETS:-2000}"
 many="${BENCH_TARGETS:-10000}"
+workers="${BENCH_WORKERS:-16}"
 
 scripts/setup.sh prometheus-blackbox-exporter curl
 bin="${BENCH_BUILD_DIR:-build/bench}"
@@ -126,7 +128,7 @@ bb_emu_ms=$(per_check_ms "$e0" "$e1" "$probes")
 
 # 2. Sustained scheduled full checks per second.
 python3 "$report" config "$lab" "$port" "$sustain_targets" 2s 2s >"$work/sustain.yml"
-start_exporter "$work/sustain.yml" 127.0.0.1:19603 "$work/exporter2.log" --scheduler.workers=64
+start_exporter "$work/sustain.yml" 127.0.0.1:19603 "$work/exporter2.log" --scheduler.workers="$workers"
 sleep 4
 s0=$(curl -fs http://127.0.0.1:19603/metrics | python3 "$report" successes)
 t0=$(cpu_ticks "$exporter")
@@ -146,7 +148,7 @@ others_cores=$(python3 -c "print(f'{(($m1_busy - $m0_busy) - ($t1 - $t0) - ($e1 
 
 # 3. 10,000 targets: scrape time, memory, start-time error.
 python3 "$report" config "$lab" "$port" "$many" 60s 10s >"$work/many.yml"
-start_exporter "$work/many.yml" 127.0.0.1:19604 "$work/exporter3.log" --scheduler.workers=64
+start_exporter "$work/many.yml" 127.0.0.1:19604 "$work/exporter3.log" --scheduler.workers="$workers"
 echo "== $many targets: waiting one interval (60 s) for every target to run"
 sleep 62
 runs=$(curl -fs http://127.0.0.1:19604/metrics | python3 "$report" total pushprobe_exporter_runs_total)
@@ -169,7 +171,7 @@ row() { printf '%-62s %10s %8s %7s  %s\n' "$@"; }
 cpu_ratio="$(ratio "$pp_cpu_ms" "$bb_cpu_ms")"
 echo
 echo "pushprobe-exporter benchmark ($(nproc) cores, $(date -u +%Y-%m-%dT%H:%M:%SZ))"
-echo "load average at start $load_start, at end $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "load average at start $load_start, at end $(cut -d' ' -f1-3 /proc/loadavg); --scheduler.workers=$workers"
 row "figure" "measured" "target" "ratio" "verdict"
 row "CPU per full check, pushprobe /probe (ms)" "$pp_cpu_ms" "" "" ""
 row "CPU per single GET, blackbox_exporter /probe (ms)" "$bb_cpu_ms" "" "" ""
