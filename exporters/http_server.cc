@@ -23,8 +23,8 @@ namespace {
 
 // Sends what is written to it straight to the connection's socket in large
 // blocks. Poco's response stream buffers 4 KB, so a /metrics body of 10,000
-// targets (about 25 MB) would take some 6,000 send calls; 256 KB blocks take
-// about 100. A failed send (the scraper went away) ends the stream.
+// targets (about 34 MB) would take some 8,000 send calls; 256 KB blocks take
+// about 130. A failed send (the scraper went away) ends the stream.
 class SocketStreamBuf final : public std::streambuf {
  public:
   explicit SocketStreamBuf(Poco::Net::StreamSocket& socket) : socket_(socket), buffer_(256 * 1024) {
