@@ -14,14 +14,16 @@ void RunCertificateStage(RunContext& context, StageResult& result) {
     result.exchange_error = kMissingSigningCertificate;
     return;
   }
-  auto loaded = SigningCredential::Load(target.certificate, target.private_key,
-                                        target.private_key_password_file);
+  auto loaded = context.credentials.Load(target.certificate, target.private_key,
+                                         target.private_key_password_file);
   if (auto* error = std::get_if<SigningCredential::LoadError>(&loaded)) {
     result.Fail(error->reason, error->message);
     if (error->reason == Reason::kCertMissing) result.exchange_error = kMissingSigningCertificate;
     return;
   }
-  SigningCredential& credential = std::get<SigningCredential>(loaded);
+  std::shared_ptr<const SigningCredential> shared =
+      std::get<std::shared_ptr<const SigningCredential>>(loaded);
+  const SigningCredential& credential = *shared;
   ProbeFacts& facts = context.facts;
   facts.auth_cert_thumbprint = credential.Thumbprint();
   facts.auth_cert_subject = credential.Subject();
@@ -42,7 +44,7 @@ void RunCertificateStage(RunContext& context, StageResult& result) {
     result.exchange_error = verdict.exchange_error;
     return;
   }
-  context.state.credential = std::move(credential);
+  context.state.credential = std::move(shared);
 }
 
 }  // namespace pushprobe

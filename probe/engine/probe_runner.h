@@ -7,6 +7,7 @@
 
 #include "probe/core/probe_result.h"
 #include "probe/core/target_config.h"
+#include "probe/engine/credential_cache.h"
 #include "probe/engine/guid_source.h"
 #include "probe/net/http_client.h"
 #include "probe/net/http_client_pool.h"
@@ -48,6 +49,7 @@ class ProbeRunner {
   GuidSource& guids_;
   std::shared_ptr<HttpClient> http_;
   std::string http_error_;
+  CredentialCache credentials_;
   std::atomic<int> sequence_{0};
 };
 

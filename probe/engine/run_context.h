@@ -1,11 +1,13 @@
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 
 #include "probe/core/deadline.h"
 #include "probe/core/probe_result.h"
 #include "probe/core/target_config.h"
+#include "probe/engine/credential_cache.h"
 #include "probe/engine/guid_source.h"
 #include "probe/net/http_client.h"
 #include "probe/protocol/auth_metadata.h"
@@ -18,7 +20,7 @@ namespace pushprobe {
 struct RunState {
   std::string publish_url;
   std::string publish_host;
-  std::optional<SigningCredential> credential;
+  std::shared_ptr<const SigningCredential> credential;
   std::optional<AuthMetadata> metadata;
   std::optional<BearerChallenge> challenge;
   std::string realm;         ///< effective realm: the challenge's when it names one
@@ -33,6 +35,7 @@ struct RunContext {
   const Deadline& deadline;
   HttpClient* http;  ///< null when the client could not be built (configuration stage fails)
   GuidSource& guids;
+  CredentialCache& credentials;
   int sequence;  ///< N of the notification id "yyyyMMdd-HHmmss-N"
   RunState state;
   ProbeFacts& facts;

@@ -1,0 +1,37 @@
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <string>
+#include <variant>
+
+#include "probe/protocol/signing_credential.h"
+
+namespace pushprobe {
+
+/// \brief The Auth credential of one target, loaded again only when one of
+/// its files changed on disk.
+///
+/// Every run still sees what is on disk (a renewed, replaced or deleted file
+/// is noticed at the next run through its device, inode, size and
+/// modification time), without re-parsing the key and re-creating RSA
+/// blinding on every run, which was a third of a check's CPU. Errors are never
+/// cached. Thread-safe.
+class CredentialCache {
+ public:
+  using Loaded =
+      std::variant<std::shared_ptr<const SigningCredential>, SigningCredential::LoadError>;
+
+  /// As SigningCredential::Load, reusing the previous credential when the
+  /// three files are unchanged.
+  Loaded Load(const std::string& certificate_path, const std::string& private_key_path,
+              const std::string& password_file);
+
+ private:
+  std::mutex mu_;
+  std::string files_;      ///< the paths the cached credential came from
+  std::string signature_;  ///< their identity on disk when it was loaded
+  std::shared_ptr<const SigningCredential> credential_;
+};
+
+}  // namespace pushprobe

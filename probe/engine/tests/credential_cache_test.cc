@@ -1,0 +1,62 @@
+#include "probe/engine/credential_cache.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdio>
+
+#include "tests/support/test_pki.h"
+
+namespace pushprobe {
+namespace {
+
+const SigningCredential* Get(const CredentialCache::Loaded& loaded) {
+  auto* credential = std::get_if<std::shared_ptr<const SigningCredential>>(&loaded);
+  return credential == nullptr ? nullptr : credential->get();
+}
+
+TEST(CredentialCacheTest, UnchangedFilesReuseTheLoadedCredential) {
+  std::string path = ::testing::TempDir() + "pushprobe_cache_same.pem";
+  testing::IssuedCert cert = testing::SelfSigned(testing::CertSpec{});
+  testing::WriteFile(path, cert.cert_pem + cert.key_pem);
+  CredentialCache cache;
+  auto first = cache.Load(path, "", "");
+  auto second = cache.Load(path, "", "");
+  ASSERT_NE(Get(first), nullptr);
+  EXPECT_EQ(Get(first), Get(second));
+  EXPECT_EQ(Get(second)->Thumbprint(), cert.Thumbprint());
+}
+
+TEST(CredentialCacheTest, ReplacedFileIsLoadedAgain) {
+  std::string path = ::testing::TempDir() + "pushprobe_cache_replaced.pem";
+  testing::IssuedCert old_cert = testing::SelfSigned(testing::CertSpec{});
+  testing::WriteFile(path, old_cert.cert_pem + old_cert.key_pem);
+  CredentialCache cache;
+  auto before = cache.Load(path, "", "");
+  ASSERT_NE(Get(before), nullptr);
+  testing::CertSpec renewed;
+  renewed.common_name = "Microsoft Exchange Server Auth Certificate (renewed)";
+  testing::IssuedCert new_cert = testing::SelfSigned(renewed);
+  // Written to a new file and renamed over the old one, as renewals are
+  // deployed: a new inode even when size and timestamp happen to match.
+  testing::WriteFile(path + ".new", new_cert.cert_pem + new_cert.key_pem);
+  ASSERT_EQ(std::rename((path + ".new").c_str(), path.c_str()), 0);
+  auto after = cache.Load(path, "", "");
+  ASSERT_NE(Get(after), nullptr);
+  EXPECT_EQ(Get(after)->Thumbprint(), new_cert.Thumbprint());
+  EXPECT_NE(Get(after)->Thumbprint(), Get(before)->Thumbprint());
+}
+
+TEST(CredentialCacheTest, DeletedFileIsAnErrorNotTheCachedCredential) {
+  std::string path = ::testing::TempDir() + "pushprobe_cache_deleted.pem";
+  testing::IssuedCert cert = testing::SelfSigned(testing::CertSpec{});
+  testing::WriteFile(path, cert.cert_pem + cert.key_pem);
+  CredentialCache cache;
+  ASSERT_NE(Get(cache.Load(path, "", "")), nullptr);
+  ASSERT_EQ(std::remove(path.c_str()), 0);
+  auto loaded = cache.Load(path, "", "");
+  ASSERT_EQ(Get(loaded), nullptr);
+  EXPECT_EQ(std::get<SigningCredential::LoadError>(loaded).reason, Reason::kCertMissing);
+}
+
+}  // namespace
+}  // namespace pushprobe
