@@ -16,7 +16,8 @@ namespace pushprobe {
 /// is noticed at the next run through its device, inode, size and
 /// modification time), without re-parsing the key and re-creating RSA
 /// blinding on every run, which was a third of a check's CPU. Errors are never
-/// cached. Thread-safe.
+/// cached. Caches of different runners naming the same unchanged files share
+/// one credential. Thread-safe.
 class CredentialCache {
  public:
   using Loaded =

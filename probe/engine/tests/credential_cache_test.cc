@@ -26,6 +26,18 @@ TEST(CredentialCacheTest, UnchangedFilesReuseTheLoadedCredential) {
   EXPECT_EQ(Get(second)->Thumbprint(), cert.Thumbprint());
 }
 
+TEST(CredentialCacheTest, RunnersNamingTheSameFilesShareOneCredential) {
+  std::string path = ::testing::TempDir() + "pushprobe_cache_shared.pem";
+  testing::IssuedCert cert = testing::SelfSigned(testing::CertSpec{});
+  testing::WriteFile(path, cert.cert_pem + cert.key_pem);
+  CredentialCache first_target;
+  CredentialCache second_target;
+  auto a = first_target.Load(path, "", "");
+  auto b = second_target.Load(path, "", "");
+  ASSERT_NE(Get(a), nullptr);
+  EXPECT_EQ(Get(a), Get(b));
+}
+
 TEST(CredentialCacheTest, ReplacedFileIsLoadedAgain) {
   std::string path = ::testing::TempDir() + "pushprobe_cache_replaced.pem";
   testing::IssuedCert old_cert = testing::SelfSigned(testing::CertSpec{});
