@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <string>
 
+#include "probe/core/quote_text.h"
 #include "probe/core/time_format.h"
 
 namespace pushprobe::exporter {
@@ -62,36 +63,7 @@ std::string Logger::Quote(std::string_view value) {
     }
   }
   if (bare) return std::string(value);
-  std::string out = "\"";
-  for (unsigned char c : value) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (c < 0x20 || c == 0x7f) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\x%02x", c);
-          out += buf;
-        } else {
-          out += static_cast<char>(c);
-        }
-    }
-  }
-  out += '"';
-  return out;
+  return QuoteText(value);
 }
 
 void Logger::Log(LogLevel level, std::string_view msg, std::initializer_list<Field> fields) {
