@@ -22,9 +22,9 @@ std::int64_t UnixMillis(WallTime t) {
 
 }  // namespace
 
-// The JSON texts are written out rather than built with Poco::JSON: the member
-// order is part of the contract, and Poco escapes '/' as "\/" in some versions
-// and not in others.
+// The JSON texts are written out rather than built by a JSON writer: the
+// member order is part of the contract, and writers differ on escaping '/'
+// (Poco writes "\/" in some versions and not in others).
 std::string AssertionHeaderJson(const SigningCredential& credential) {
   return R"({"typ":"JWT","alg":"RS256","x5t":)" + json::Quote(credential.X5t()) + "}";
 }

@@ -9,7 +9,7 @@ Expected<AuthMetadata> ParseAuthMetadata(std::string_view text) {
   using Result = Expected<AuthMetadata>;
   auto parsed = json::ParseObject(text);
   if (!parsed) return Result::Error(parsed.error());
-  const Poco::JSON::Object& doc = **parsed;
+  const json::Value& doc = *parsed;
 
   AuthMetadata md;
   auto issuer = json::String(doc, "issuer");
@@ -26,35 +26,34 @@ Expected<AuthMetadata> ParseAuthMetadata(std::string_view text) {
     md.realm = *realm;
   }
 
-  if (auto audiences = json::ArrayMember(doc, "allowedAudiences")) {
-    for (std::size_t i = 0; i < audiences->size(); ++i) {
-      const Poco::Dynamic::Var& v = audiences->get(static_cast<unsigned int>(i));
-      if (v.isString()) md.allowed_audiences.push_back(v.extract<std::string>());
+  if (const json::Value* audiences = json::ArrayMember(doc, "allowedAudiences")) {
+    for (const json::Value& v : audiences->elements()) {
+      if (v.kind() == json::Value::Kind::kString) md.allowed_audiences.push_back(v.text());
     }
   }
 
-  if (auto endpoints = json::ArrayMember(doc, "endpoints")) {
-    for (std::size_t i = 0; i < endpoints->size() && md.token_endpoint.empty(); ++i) {
-      auto endpoint = json::ObjectAt(*endpoints, i);
-      if (!endpoint) continue;
-      auto protocol = json::String(*endpoint, "protocol");
+  if (const json::Value* endpoints = json::ArrayMember(doc, "endpoints")) {
+    for (const json::Value& endpoint : endpoints->elements()) {
+      if (!md.token_endpoint.empty()) break;
+      if (!endpoint.is_object()) continue;
+      auto protocol = json::String(endpoint, "protocol");
       if (!protocol || ToLowerAscii(*protocol) != "oauth2") continue;
-      auto usage = json::String(*endpoint, "usage");
+      auto usage = json::String(endpoint, "usage");
       if (usage && ToLowerAscii(*usage) != "issuance") continue;
-      auto location = json::String(*endpoint, "location");
+      auto location = json::String(endpoint, "location");
       if (location && !location->empty()) md.token_endpoint = *location;
     }
   }
   if (md.token_endpoint.empty()) return Result::Error("no endpoint with protocol OAuth2");
 
-  if (auto keys = json::ArrayMember(doc, "keys")) {
-    for (std::size_t i = 0; i < keys->size(); ++i) {
-      auto key = json::ObjectAt(*keys, i);
-      if (!key) continue;
-      auto usage = json::String(*key, "usage");
+  if (const json::Value* keys = json::ArrayMember(doc, "keys")) {
+    for (std::size_t i = 0; i < keys->elements().size(); ++i) {
+      const json::Value& key = keys->elements()[i];
+      if (!key.is_object()) continue;
+      auto usage = json::String(key, "usage");
       if (!usage || ToLowerAscii(*usage) != "signing") continue;
-      auto value = json::ObjectMember(*key, "keyValue");
-      if (!value) continue;
+      const json::Value* value = json::ObjectMember(key, "keyValue");
+      if (value == nullptr) continue;
       auto type = json::String(*value, "type");
       if (!type || ToLowerAscii(*type) != "x509certificate") continue;
       auto data = json::String(*value, "value");

@@ -1,11 +1,8 @@
 #include "probe/protocol/json_members.h"
 
-#include <cstdio>
-#include <exception>
+#include <charconv>
+#include <cmath>
 #include <limits>
-
-#include <Poco/Exception.h>
-#include <Poco/JSON/Parser.h>
 
 #include "probe/core/json_string.h"
 #include "probe/protocol/encoding.h"
@@ -36,100 +33,85 @@ std::optional<std::int64_t> ParseDecimal(std::string_view s) {
   return negative ? -value : value;
 }
 
+// A number literal with a fraction or an exponent ("86399.0", "8.6399e4"):
+// read as a double (locale-independent) and truncated toward zero.
+std::optional<std::int64_t> TruncateNumber(const std::string& literal) {
+  double d = 0;
+  const char* end = literal.data() + literal.size();
+  auto [ptr, ec] = std::from_chars(literal.data(), end, d);
+  if (ec != std::errc() || ptr != end || !std::isfinite(d)) return std::nullopt;
+  if (d < -9.2e18 || d > 9.2e18) return std::nullopt;
+  return static_cast<std::int64_t>(d);
+}
+
 }  // namespace
 
-Expected<Poco::JSON::Object::Ptr> ParseObject(std::string_view text) {
-  using Result = Expected<Poco::JSON::Object::Ptr>;
-  if (text.size() >= 3 && text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
-  Poco::Dynamic::Var root;
-  try {
-    Poco::JSON::Parser parser;
-    // Bounded so a hostile body cannot exhaust the stack.
-    parser.setDepth(64);
-    root = parser.parse(std::string(text));
-  } catch (const Poco::Exception& e) {
-    // Poco 1.11 rejects a top-level scalar ("null", "\"x\"") with this
-    // message; such a body is JSON, just not the object every caller needs.
-    if (e.message().find("empty stack") != std::string::npos) {
-      return Result::Error("not a JSON object");
+Expected<Value> ParseObject(std::string_view text) {
+  Expected<Value> parsed = Parse(text);
+  if (!parsed) return Expected<Value>::Error("not JSON: " + parsed.error());
+  if (!parsed->is_object()) return Expected<Value>::Error("not a JSON object");
+  return parsed;
+}
+
+const Value* Member(const Value& object, std::string_view name) {
+  const Value* exact = nullptr;
+  const Value* folded = nullptr;
+  for (const Value::Member& member : object.members()) {
+    if (member.first == name) {
+      exact = &member.second;
+    } else if (folded == nullptr && EqualsIgnoreCase(member.first, name)) {
+      folded = &member.second;
     }
-    return Result::Error("not JSON: " + e.message());
-  } catch (const std::exception& e) {
-    return Result::Error(std::string("not JSON: ") + e.what());
   }
-  if (root.type() != typeid(Poco::JSON::Object::Ptr)) return Result::Error("not a JSON object");
-  auto object = root.extract<Poco::JSON::Object::Ptr>();
-  if (object.isNull()) return Result::Error("not a JSON object");
-  return object;
+  return exact != nullptr ? exact : folded;
 }
 
-const Poco::Dynamic::Var* Member(const Poco::JSON::Object& object, std::string_view name) {
-  const Poco::Dynamic::Var* found = nullptr;
-  for (auto it = object.begin(); it != object.end(); ++it) {
-    if (it->first == name) return &it->second;
-    if (found == nullptr && EqualsIgnoreCase(it->first, name)) found = &it->second;
+std::optional<std::string> String(const Value& object, std::string_view name) {
+  const Value* v = Member(object, name);
+  if (v == nullptr) return std::nullopt;
+  switch (v->kind()) {
+    case Value::Kind::kString:
+    case Value::Kind::kNumber:
+    case Value::Kind::kBoolean:
+      return v->text();
+    default:
+      return std::nullopt;
   }
-  return found;
 }
 
-std::optional<std::string> String(const Poco::JSON::Object& object, std::string_view name) {
-  const Poco::Dynamic::Var* v = Member(object, name);
-  if (v == nullptr || v->isEmpty()) return std::nullopt;
-  try {
-    if (v->isString() || v->isNumeric() || v->isBoolean()) return v->convert<std::string>();
-  } catch (const Poco::Exception&) {
-  }
+std::optional<std::int64_t> Integer(const Value& value) {
+  if (value.kind() == Value::Kind::kString) return ParseDecimal(value.text());
+  if (value.kind() != Value::Kind::kNumber) return std::nullopt;
+  if (auto exact = ParseDecimal(value.text())) return exact;
+  // Not plain digits, or beyond 64 bits: a fraction or exponent may still
+  // name an in-range integer; a 20-digit integer gives nullopt there.
+  return TruncateNumber(value.text());
+}
+
+std::optional<std::int64_t> Integer(const Value& object, std::string_view name) {
+  const Value* v = Member(object, name);
+  if (v == nullptr) return std::nullopt;
+  return Integer(*v);
+}
+
+std::optional<bool> Boolean(const Value& object, std::string_view name) {
+  const Value* v = Member(object, name);
+  if (v == nullptr) return std::nullopt;
+  if (v->kind() != Value::Kind::kBoolean && v->kind() != Value::Kind::kString) return std::nullopt;
+  const std::string s = ToLowerAscii(v->text());
+  if (s == "true") return true;
+  if (s == "false") return false;
   return std::nullopt;
 }
 
-std::optional<std::int64_t> Integer(const Poco::JSON::Object& object, std::string_view name) {
-  const Poco::Dynamic::Var* v = Member(object, name);
-  if (v == nullptr || v->isEmpty()) return std::nullopt;
-  try {
-    if (v->isString()) return ParseDecimal(v->extract<std::string>());
-    if (v->isInteger()) return v->convert<std::int64_t>();
-    if (v->isNumeric()) {
-      double d = v->convert<double>();
-      if (d != d || d < -9.2e18 || d > 9.2e18) return std::nullopt;
-      return static_cast<std::int64_t>(d);
-    }
-  } catch (const Poco::Exception&) {
-  }
-  return std::nullopt;
+const Value* ObjectMember(const Value& object, std::string_view name) {
+  const Value* v = Member(object, name);
+  return v != nullptr && v->is_object() ? v : nullptr;
 }
 
-std::optional<bool> Boolean(const Poco::JSON::Object& object, std::string_view name) {
-  const Poco::Dynamic::Var* v = Member(object, name);
-  if (v == nullptr || v->isEmpty()) return std::nullopt;
-  try {
-    if (v->isBoolean()) return v->extract<bool>();
-    if (v->isString()) {
-      std::string s = ToLowerAscii(v->extract<std::string>());
-      if (s == "true") return true;
-      if (s == "false") return false;
-    }
-  } catch (const Poco::Exception&) {
-  }
-  return std::nullopt;
-}
-
-Poco::JSON::Object::Ptr ObjectMember(const Poco::JSON::Object& object, std::string_view name) {
-  const Poco::Dynamic::Var* v = Member(object, name);
-  if (v == nullptr || v->type() != typeid(Poco::JSON::Object::Ptr)) return {};
-  return v->extract<Poco::JSON::Object::Ptr>();
-}
-
-Poco::JSON::Array::Ptr ArrayMember(const Poco::JSON::Object& object, std::string_view name) {
-  const Poco::Dynamic::Var* v = Member(object, name);
-  if (v == nullptr || v->type() != typeid(Poco::JSON::Array::Ptr)) return {};
-  return v->extract<Poco::JSON::Array::Ptr>();
-}
-
-Poco::JSON::Object::Ptr ObjectAt(const Poco::JSON::Array& array, std::size_t index) {
-  if (index >= array.size()) return {};
-  const Poco::Dynamic::Var& v = array.get(static_cast<unsigned int>(index));
-  if (v.type() != typeid(Poco::JSON::Object::Ptr)) return {};
-  return v.extract<Poco::JSON::Object::Ptr>();
+const Value* ArrayMember(const Value& object, std::string_view name) {
+  const Value* v = Member(object, name);
+  return v != nullptr && v->is_array() ? v : nullptr;
 }
 
 std::string Quote(std::string_view text) { return JsonQuote(text); }

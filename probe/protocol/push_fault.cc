@@ -11,7 +11,7 @@ Expected<PushNotificationFault> ParsePushFault(std::string_view text) {
   using Result = Expected<PushNotificationFault>;
   auto parsed = json::ParseObject(text);
   if (!parsed) return Result::Error(parsed.error());
-  const Poco::JSON::Object& doc = **parsed;
+  const json::Value& doc = *parsed;
   auto message = json::String(doc, "Message");
   if (!message) return Result::Error("no Message in the fault");
   PushNotificationFault fault;
@@ -19,7 +19,7 @@ Expected<PushNotificationFault> ParsePushFault(std::string_view text) {
   fault.can_retry = json::Boolean(doc, "CanRetry");
   fault.backoff_ms = json::Integer(doc, "BackOffTimeInMilliseconds");
   fault.originating_server = json::String(doc, "OriginatingServer").value_or("");
-  if (auto inner = json::ObjectMember(doc, "InnerFault")) {
+  if (const json::Value* inner = json::ObjectMember(doc, "InnerFault")) {
     fault.inner_message = json::String(*inner, "Message").value_or("");
   }
   return fault;

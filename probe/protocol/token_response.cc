@@ -92,20 +92,17 @@ Expected<TokenAnswer> ParseTokenAnswer(std::string_view body) {
     }
     return Result::Error("not JSON: " + Snippet(trimmed));
   }
-  const Poco::JSON::Object& doc = **parsed;
+  const json::Value& doc = *parsed;
 
-  const Poco::Dynamic::Var* error_member = json::Member(doc, "error");
-  if (error_member != nullptr && !error_member->isEmpty()) {
+  const json::Value* error_member = json::Member(doc, "error");
+  if (error_member != nullptr && !error_member->is_null()) {
     OAuthError error;
     error.error = json::String(doc, "error").value_or("");
     error.description = json::String(doc, "error_description").value_or("");
-    if (auto codes = json::ArrayMember(doc, "error_codes")) {
-      for (std::size_t i = 0; i < codes->size(); ++i) {
-        const Poco::Dynamic::Var& v = codes->get(static_cast<unsigned int>(i));
-        try {
-          if (v.isNumeric()) error.error_codes.push_back(v.convert<std::int64_t>());
-        } catch (const Poco::Exception&) {
-        }
+    if (const json::Value* codes = json::ArrayMember(doc, "error_codes")) {
+      for (const json::Value& v : codes->elements()) {
+        if (v.kind() != json::Value::Kind::kNumber) continue;
+        if (auto code = json::Integer(v)) error.error_codes.push_back(*code);
       }
     }
     return TokenAnswer(std::move(error));

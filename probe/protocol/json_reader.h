@@ -1,0 +1,63 @@
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "probe/core/expected.h"
+
+/// Internal to pushprobe_protocol: a strict RFC 8259 JSON reader for the
+/// bodies the protocol receives (metadata, token answers, faults).
+///
+/// Written here rather than taken from Poco::JSON so the Nagios plugin, which
+/// Nagios starts for every check, loads no Poco library: PocoFoundation and
+/// PocoJSON cost about 3 ms of dynamic linking before main (issue 4).
+namespace pushprobe::json {
+
+/// \brief One parsed JSON value; a tree owning its children.
+class Value {
+ public:
+  enum class Kind { kNull, kBoolean, kNumber, kString, kArray, kObject };
+  using Member = std::pair<std::string, Value>;
+
+  Value() = default;
+  static Value Boolean(bool value);
+  /// \p literal is the number exactly as written in the document.
+  static Value Number(std::string literal);
+  static Value String(std::string text);
+  static Value Array(std::vector<Value> elements);
+  static Value Object(std::vector<Member> members);
+
+  Kind kind() const { return kind_; }
+  bool is_null() const { return kind_ == Kind::kNull; }
+  bool is_object() const { return kind_ == Kind::kObject; }
+  bool is_array() const { return kind_ == Kind::kArray; }
+
+  /// A string's decoded text, a number's literal, or "true"/"false".
+  const std::string& text() const { return text_; }
+  /// Array elements in document order (empty for other kinds).
+  const std::vector<Value>& elements() const { return elements_; }
+  /// Object members in document order, duplicates kept (empty for other kinds).
+  const std::vector<Member>& members() const { return members_; }
+
+ private:
+  Kind kind_ = Kind::kNull;
+  std::string text_;
+  std::vector<Value> elements_;
+  std::vector<Member> members_;
+};
+
+/// Arrays and objects nested deeper than this are refused, so a hostile body
+/// cannot exhaust the stack of the recursive reader.
+inline constexpr std::size_t kMaxDepth = 64;
+
+/// Parses \p text as one JSON value with nothing but whitespace after it.
+/// A leading UTF-8 byte order mark is skipped. Errors name what was wrong and
+/// the byte offset, e.g. "unexpected character 'x' at offset 12".
+/// Strings are not checked for valid UTF-8 (bytes pass through as sent); a
+/// \u escape naming a lone surrogate becomes U+FFFD.
+Expected<Value> Parse(std::string_view text);
+
+}  // namespace pushprobe::json
