@@ -1,3 +1,4 @@
+#include <cstdlib>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -7,7 +8,14 @@
 
 int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
-  return pushprobe::nagios::RunPlugin(args, std::cout, std::cerr,
-                                      pushprobe::SystemClock::Instance(),
-                                      pushprobe::nagios::ArmProcessWatchdog);
+  const int state =
+      pushprobe::nagios::RunPlugin(args, std::cout, std::cerr, pushprobe::SystemClock::Instance(),
+                                   pushprobe::nagios::ArmProcessWatchdog);
+  // Nothing is left to write but the two streams, so the process ends here
+  // instead of running the exit handlers: OpenSSL's cleanup and the static
+  // destructors free every table one by one, about 1 ms of a plugin run that
+  // Nagios pays on every check. The kernel reclaims the memory either way.
+  std::cout.flush();
+  std::cerr.flush();
+  std::_Exit(state);
 }
