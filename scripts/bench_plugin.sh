@@ -11,6 +11,8 @@
 #
 # Targets: wall-time ratio against check_curl <= 1.0; peak memory <= check_curl's.
 # Also prints the plugin's time before main (LD_DEBUG=statistics, -V runs).
+# The commands run interleaved, round by round (bench/plugin/measure.py), so a
+# change of load during the run weighs on all of them alike.
 #
 # Environment: BENCH_RUNS (default 200), BENCH_KEEP=1 keeps the work directory,
 # BENCH_BUILD_DIR uses an existing build instead of building the release preset.
@@ -67,24 +69,25 @@ for cmd in plugin curl_cmd http_cmd; do
   [ "$code" = 0 ] || { echo "warm-up check failed" >&2; exit 1; }
 done
 
-echo "== $runs runs each (after 3 warm-up runs): plugin, check_curl, check_http, plugin -V"
-pp="$(python3 "$measure" "$runs" 0 -- "${plugin[@]}")"
-cc="$(python3 "$measure" "$runs" 0 -- "${curl_cmd[@]}")"
-ch="$(python3 "$measure" "$runs" 0 -- "${http_cmd[@]}")"
-ver="$(python3 "$measure" "$runs" 3 -- "$bin/nagios/check_exchange_push" -V)"
+echo "== load average before: $(cut -d" " -f1-3 /proc/loadavg)"
+echo "== $runs rounds, each running the plugin, check_curl, check_http and plugin -V in turn"
+figures="$(python3 "$measure" "$runs" -- 0 "${plugin[@]}" ::: 0 "${curl_cmd[@]}" ::: \
+           0 "${http_cmd[@]}" ::: 3 "$bin/nagios/check_exchange_push" -V)"
+echo "== load average after: $(cut -d" " -f1-3 /proc/loadavg)"
 ld="$(LD_DEBUG=statistics "$bin/nagios/check_exchange_push" -V 2>&1 >/dev/null |
       grep -m1 'total startup time in dynamic loader' | grep -o '[0-9]* cycles' || true)"
 
-python3 - "$pp" "$cc" "$ch" "$ver" "$ld" <<'PY'
+python3 - "$figures" "$ld" <<'PY'
 import json, sys
-pp, cc, ch, ver = (json.loads(a) for a in sys.argv[1:5])
-ld = sys.argv[5]
+pp, cc, ch, ver = json.loads(sys.argv[1])
+ld = sys.argv[2]
 rows = [("check_exchange_push (full check)", pp), ("check_curl (1 verified GET)", cc),
         ("check_http (1 unverified GET)", ch), ("check_exchange_push -V (startup)", ver)]
-print(f"{'command':36} {'median ms':>10} {'p90 ms':>8} {'peak RSS KB':>12} {'bad exits':>10}")
+print(f"{'command':36} {'median ms':>10} {'p90 ms':>8} {'CPU ms':>8} {'peak RSS KB':>12} "
+      f"{'bad exits':>10}")
 for name, r in rows:
-    print(f"{name:36} {r['median_ms']:>10.3f} {r['p90_ms']:>8.3f} {r['max_rss_kb']:>12} "
-          f"{r['unexpected_exits']:>10}")
+    print(f"{name:36} {r['median_ms']:>10.3f} {r['p90_ms']:>8.3f} {r['cpu_median_ms']:>8.3f} "
+          f"{r['max_rss_kb']:>12} {r['unexpected_exits']:>10}")
 wall = pp["median_ms"] / cc["median_ms"]
 mem = pp["max_rss_kb"] / cc["max_rss_kb"]
 print()
