@@ -17,6 +17,7 @@
 #include "probe/net/net_status.h"
 #include "probe/net/resolver.h"
 #include "probe/net/response_parser.h"
+#include "probe/net/system_trust_store.h"
 #include "probe/net/tls_session_cache.h"
 
 namespace pushprobe {
@@ -512,7 +513,7 @@ HttpClient::HttpClient(HttpClientOptions options, const Clock& clock)
       throw std::runtime_error("cannot load CA file " + ca_file + ": " +
                                net_internal::DrainOpenSslErrors());
     }
-  } else if (SSL_CTX_set_default_verify_paths(ctx) != 1) {
+  } else if (!net_internal::UseSystemTrustStore(ctx)) {
     throw std::runtime_error("cannot load the system trust store: " +
                              net_internal::DrainOpenSslErrors());
   }
