@@ -223,6 +223,8 @@ class Loader {
                      TargetConfig& target);
   void CheckTimeoutWithinInterval(const SeenKeys& own, const SeenKeys& defaults,
                                   const TargetConfig& target, const YAML::Mark& fallback);
+  void ApplyTokenFlow(const SeenKeys& own, const SeenKeys& defaults, const std::string& scope,
+                      const YAML::Mark& target_mark, TargetConfig& target);
   void LoadTarget(const YAML::Node& node, std::size_t index, const YAML::Mark& list_mark,
                   const TargetConfig& base, const SeenKeys& defaults_seen);
 
@@ -452,6 +454,69 @@ bool SetTokenIssuer(const Field& field, TargetConfig& target) {
   return SetPrincipalId(field, target.token_issuer);
 }
 
+bool SetTokenFlow(const Field& field, TargetConfig& target) {
+  auto text = field.loader.Scalar(field, "a string");
+  if (!text) return false;
+  for (TokenFlow flow : {TokenFlow::kAcs, TokenFlow::kIdentityPlatform}) {
+    if (*text == TokenFlowName(flow)) {
+      target.token_flow = flow;
+      return true;
+    }
+  }
+  field.loader.ValueError(field, "invalid token_flow " + Quote(*text) +
+                                     ": must be \"acs\" (ACS S2S) or \"identity-platform\" "
+                                     "(Microsoft identity platform v2)");
+  return false;
+}
+
+bool SetApplicationId(const Field& field, TargetConfig& target) {
+  return SetPrincipalId(field, target.application_id);
+}
+
+bool SetTenant(const Field& field, TargetConfig& target) {
+  auto text = field.loader.Scalar(field, "a string");
+  if (!text) return false;
+  if (!IsGuid(*text) && !IsDomainName(*text)) {
+    field.loader.ValueError(field, "invalid tenant " + Quote(*text) +
+                                       ": must be the tenant's domain name, like "
+                                       "\"fabrikam.com\", or its id (a GUID)");
+    return false;
+  }
+  // Both forms are case-insensitive; one spelling keeps the URLs stable.
+  target.tenant = *text;
+  for (char& c : target.tenant) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return true;
+}
+
+bool SetTokenUrl(const Field& field, TargetConfig& target) {
+  return SetRequestUrl(field, target.token_url);
+}
+
+bool SetScope(const Field& field, TargetConfig& target) {
+  auto text = field.loader.Scalar(field, "a string");
+  if (!text) return false;
+  // The client credentials grant takes exactly one "<resource>/.default"
+  // (AADSTS1002012 otherwise), so anything else is a mistake caught early.
+  constexpr std::string_view kDefaultSuffix = "/.default";
+  std::string why;
+  if (text->find_first_of(" \t") != std::string::npos) {
+    why = "must be one scope, without spaces";
+  } else if (text->size() <= kDefaultSuffix.size() ||
+             text->compare(text->size() - kDefaultSuffix.size(), kDefaultSuffix.size(),
+                           kDefaultSuffix) != 0) {
+    why = "the client credentials flow needs a resource's \"/.default\" scope, like \"" +
+          std::string(kDefaultScope) + "\"";
+  }
+  if (!why.empty()) {
+    field.loader.ValueError(field, "invalid scope " + Quote(*text) + ": " + why);
+    return false;
+  }
+  target.scope = *text;
+  return true;
+}
+
 bool SetMaxResponseBytes(const Field& field, TargetConfig& target) {
   auto text = field.loader.Scalar(field, "a whole number of bytes");
   if (!text) return false;
@@ -480,7 +545,7 @@ bool SetMaxResponseBytes(const Field& field, TargetConfig& target) {
 
 // The one list of target keys: parsing, "unknown key" suggestions and the
 // defaults rule all come from here. Order follows TargetConfig.
-const std::array<KeySpec, 16> kTargetKeys = {{
+const std::array<KeySpec, 21> kTargetKeys = {{
     {"name", true, SetName},
     {"organization", true, SetOrganization},
     {"service_uri", false, SetServiceUri},
@@ -497,7 +562,16 @@ const std::array<KeySpec, 16> kTargetKeys = {{
     {"service_name", false, SetServiceName},
     {"token_issuer", false, SetTokenIssuer},
     {"max_response_bytes", false, SetMaxResponseBytes},
+    {"token_flow", false, SetTokenFlow},
+    {"application_id", false, SetApplicationId},
+    {"tenant", true, SetTenant},
+    {"token_url", true, SetTokenUrl},
+    {"scope", false, SetScope},
 }};
+
+// The keys only the identity platform flow uses.
+constexpr std::array<std::string_view, 4> kIdentityPlatformKeys = {"application_id", "tenant",
+                                                                   "token_url", "scope"};
 
 // "exporter" is reserved for the exporter's own settings, defined by a later
 // change; until then its content is accepted and ignored so that files
@@ -574,6 +648,42 @@ void Loader::CheckTimeoutWithinInterval(const SeenKeys& own, const SeenKeys& def
                   " is longer than interval " + written(interval, "interval", target.interval));
 }
 
+// The flow's required keys, keys set for the other flow, and the v2 defaults
+// that depend on the target (tenant, token URL, metadata URL).
+void Loader::ApplyTokenFlow(const SeenKeys& own, const SeenKeys& defaults, const std::string& scope,
+                            const YAML::Mark& target_mark, TargetConfig& target) {
+  auto flow_valid = [&](const SeenKeys& keys) {
+    auto it = keys.find("token_flow");
+    return it == keys.end() || it->second.valid;
+  };
+  bool flow_from_own = own.count("token_flow") > 0;
+  if (!(flow_from_own ? flow_valid(own) : flow_valid(defaults))) return;
+
+  if (target.token_flow == TokenFlow::kAcs) {
+    // Defaults may serve v2 targets too, so only the target's own keys count.
+    for (std::string_view key : kIdentityPlatformKeys) {
+      if (auto it = own.find(key); it != own.end()) {
+        Error(it->second.key_mark, Quote(key) +
+                                       " is used only with token_flow identity-platform; set "
+                                       "\"token_flow: identity-platform\" in " +
+                                       scope + " or remove it");
+      }
+    }
+    return;
+  }
+  if (own.count("application_id") == 0 && defaults.count("application_id") == 0) {
+    Error(target_mark, "missing required key \"application_id\" in " + scope +
+                           " (token_flow identity-platform needs the application (client) id)");
+  }
+  if (own.count("tenant") == 0) target.tenant = target.organization;
+  if (own.count("token_url") == 0) {
+    target.token_url = kLoginBaseUrl + target.tenant + kDefaultTokenUrlSuffix;
+  }
+  if (own.count("auth_metadata_url") == 0) {
+    target.auth_metadata_url = kLoginBaseUrl + target.tenant + kOpenIdConfigurationSuffix;
+  }
+}
+
 void Loader::LoadTarget(const YAML::Node& node, std::size_t index, const YAML::Mark& list_mark,
                         const TargetConfig& base, const SeenKeys& defaults_seen) {
   std::string number = "#" + std::to_string(index + 1);
@@ -609,6 +719,7 @@ void Loader::LoadTarget(const YAML::Node& node, std::size_t index, const YAML::M
   if (seen.count("auth_metadata_url") == 0) {
     target.auth_metadata_url = kDefaultMetadataUrlPrefix + target.organization;
   }
+  ApplyTokenFlow(seen, defaults_seen, scope, node.Mark(), target);
   CheckTimeoutWithinInterval(seen, defaults_seen, target, node.Mark());
   config_.targets.push_back(std::move(target));
 }

@@ -61,9 +61,14 @@ ConfigLoadResult LoadConfigFile(const std::string& path);
 /// directory (LoadConfigFile: the file's absolute directory);
 /// whether the files exist is not checked here (the certificate stage
 /// reports that at run time). Values are normalised: organization in lower
-/// case, thumbprint as 40 upper-case hex digits without separators. When
-/// auth_metadata_url is not set it is kDefaultMetadataUrlPrefix +
-/// organization. Config::path is \p file_name. Never throws.
+/// case, thumbprint as 40 upper-case hex digits without separators, tenant
+/// in lower case. When auth_metadata_url is not set it is
+/// kDefaultMetadataUrlPrefix + organization (ACS) or the tenant's OpenID
+/// configuration (identity platform). For token_flow identity-platform,
+/// application_id is required, tenant defaults to the organization and
+/// token_url to kLoginBaseUrl + tenant + kDefaultTokenUrlSuffix; for acs,
+/// a target's own application_id, tenant, token_url or scope is an error.
+/// Config::path is \p file_name. Never throws.
 ConfigLoadResult LoadConfigString(std::string_view yaml, const std::string& file_name);
 
 }  // namespace pushprobe

@@ -94,6 +94,24 @@ const std::map<std::string, std::string> kInvalidSamples = {
      "invalid-empty.yml: the file is empty; expected a map with a \"targets\" list\n"},
     {"invalid-exporter.yml",
      "invalid-exporter.yml:1:11: \"exporter\" must be a map, got a string\n"},
+    {"invalid-identity-platform.yml",
+     "invalid-identity-platform.yml:8:21: invalid application_id \"hybrid-app\": must be a GUID "
+     "like \"00000002-0000-0ff1-ce00-000000000000\"\n"
+     "invalid-identity-platform.yml:9:13: invalid tenant \"fabrikam\": must be the tenant's "
+     "domain name, like \"fabrikam.com\", or its id (a GUID)\n"
+     "invalid-identity-platform.yml:12:16: \"token_url\": invalid URL "
+     "\"login.microsoftonline.com/contoso.com/oauth2/v2.0/token\": must start with http:// or "
+     "https://\n"
+     "invalid-identity-platform.yml:13:12: invalid scope \"https://outlook.office365.com\": the "
+     "client credentials flow needs a resource's \"/.default\" scope, like "
+     "\"https://outlook.office365.com/.default\"\n"
+     "invalid-identity-platform.yml:16:12: invalid scope \"https://outlook.office365.com/.default "
+     "https://graph.microsoft.com/.default\": must be one scope, without spaces\n"},
+    {"invalid-identity-platform-defaults.yml",
+     "invalid-identity-platform-defaults.yml:3:3: \"tenant\" cannot be set in defaults; set it in "
+     "each target\n"
+     "invalid-identity-platform-defaults.yml:4:3: \"token_url\" cannot be set in defaults; set it "
+     "in each target\n"},
     {"invalid-max-response-bytes.yml",
      "invalid-max-response-bytes.yml:6:25: \"max_response_bytes\" must be between 1024 and "
      "67108864 (64 MiB), got 100\n"
@@ -182,6 +200,16 @@ const std::map<std::string, std::string> kInvalidSamples = {
     {"invalid-timeout-longer-than-interval.yml",
      "invalid-timeout-longer-than-interval.yml:7:14: timeout 90s is longer than interval 1m\n"
      "invalid-timeout-longer-than-interval.yml:10:14: timeout 20s is longer than interval 10s\n"},
+    {"invalid-token-flow.yml",
+     "invalid-token-flow.yml:6:17: invalid token_flow \"v2\": must be \"acs\" (ACS S2S) or "
+     "\"identity-platform\" (Microsoft identity platform v2)\n"
+     "invalid-token-flow.yml:7:5: missing required key \"application_id\" in target \"contoso\" "
+     "(token_flow identity-platform needs the application (client) id)\n"
+     "invalid-token-flow.yml:12:5: \"application_id\" is used only with token_flow "
+     "identity-platform; set \"token_flow: identity-platform\" in target \"northwind\" or remove "
+     "it\n"
+     "invalid-token-flow.yml:13:5: \"tenant\" is used only with token_flow identity-platform; set "
+     "\"token_flow: identity-platform\" in target \"northwind\" or remove it\n"},
     {"invalid-top-level-sequence.yml",
      "invalid-top-level-sequence.yml:1:1: the top level must be a map with a \"targets\" list, got "
      "a sequence\n"},
@@ -279,6 +307,11 @@ TEST(LoadConfigFileTest, MinimalTargetTakesBuiltInDefaults) {
   EXPECT_EQ(t.service_name, "00000002-0000-0ff1-ce00-000000000000");
   EXPECT_EQ(t.token_issuer, "00000001-0000-0000-c000-000000000000");
   EXPECT_EQ(t.max_response_bytes, 1048576u);
+  EXPECT_EQ(t.token_flow, TokenFlow::kAcs);
+  EXPECT_EQ(t.application_id, "");
+  EXPECT_EQ(t.tenant, "");
+  EXPECT_EQ(t.token_url, "");
+  EXPECT_EQ(t.scope, "https://outlook.office365.com/.default");
 }
 
 TEST(LoadConfigFileTest, FullSampleMergesDefaultsAndResolvesPaths) {
@@ -315,6 +348,13 @@ TEST(LoadConfigFileTest, FullSampleMergesDefaultsAndResolvesPaths) {
   EXPECT_EQ(f.service_name, "00000002-0000-0ff1-ce00-000000000000");
   EXPECT_EQ(f.token_issuer, "00000001-0000-0000-c000-000000000000");
   EXPECT_EQ(f.max_response_bytes, 1024u);
+  EXPECT_EQ(f.token_flow, TokenFlow::kIdentityPlatform);
+  EXPECT_EQ(f.application_id, "6731De76-14a6-49ae-97bc-6eba6914391e");
+  EXPECT_EQ(f.tenant, "9188040d-6c67-4c5b-b112-36a304b66dad");  // lower-cased
+  EXPECT_EQ(f.token_url,
+            "https://login.microsoftonline.com/9188040d-6c67-4c5b-b112-36a304b66dad/oauth2/v2.0/"
+            "token");
+  EXPECT_EQ(f.scope, "https://outlook.office365.com/.default");
 
   // Only name, organization and thumbprint set: the rest comes from
   // defaults, or from the built-in values where defaults are silent.
@@ -341,6 +381,7 @@ TEST(LoadConfigFileTest, FullSampleMergesDefaultsAndResolvesPaths) {
   EXPECT_EQ(c.service_name, "00000002-0000-0ff1-ce00-000000000000");
   EXPECT_EQ(c.token_issuer, "00000001-0000-0000-c000-000000000000");
   EXPECT_EQ(c.max_response_bytes, 2097152u);
+  EXPECT_EQ(c.token_flow, TokenFlow::kAcs);
 }
 
 TEST(LoadConfigFileTest, EmptySectionsAreAbsentAndLimitsAreInclusive) {
@@ -395,6 +436,48 @@ TEST(LoadConfigStringTest, ResolvesPathsAgainstTheNamedFilesDirectory) {
   result = LoadConfigString(kMinimal, "pushprobe.yml");
   ASSERT_TRUE(result.ok()) << result.ErrorText();
   EXPECT_EQ(result.config->targets[0].certificate, "auth.pem");
+}
+
+TEST(LoadConfigStringTest, IdentityPlatformDefaultsFollowTheTenant) {
+  ConfigLoadResult result = LoadConfigString(R"(defaults:
+  certificate: auth.pem
+  token_flow: identity-platform
+  application_id: 6731de76-14a6-49ae-97bc-6eba6914391e
+targets:
+  - name: fabrikam
+    organization: Fabrikam.com
+  - name: contoso
+    organization: contoso.com
+    tenant: 72F988BF-86F1-41AF-91AB-2D7CD011DB47
+    auth_metadata_url: https://login.example/contoso/v2.0/.well-known/openid-configuration
+  - name: legacy
+    organization: legacy.com
+    token_flow: acs
+)",
+                                             "/etc/pushprobe/pushprobe.yml");
+  ASSERT_TRUE(result.ok()) << result.ErrorText();
+  const TargetConfig& f = result.config->targets[0];
+  EXPECT_EQ(f.token_flow, TokenFlow::kIdentityPlatform);
+  EXPECT_EQ(f.application_id, "6731de76-14a6-49ae-97bc-6eba6914391e");
+  EXPECT_EQ(f.tenant, "fabrikam.com");
+  EXPECT_EQ(f.token_url, "https://login.microsoftonline.com/fabrikam.com/oauth2/v2.0/token");
+  EXPECT_EQ(f.auth_metadata_url,
+            "https://login.microsoftonline.com/fabrikam.com/v2.0/.well-known/openid-configuration");
+  EXPECT_EQ(f.scope, "https://outlook.office365.com/.default");
+  const TargetConfig& c = result.config->targets[1];
+  EXPECT_EQ(c.tenant, "72f988bf-86f1-41af-91ab-2d7cd011db47");
+  EXPECT_EQ(c.token_url,
+            "https://login.microsoftonline.com/72f988bf-86f1-41af-91ab-2d7cd011db47/oauth2/v2.0/"
+            "token");
+  EXPECT_EQ(c.auth_metadata_url,
+            "https://login.example/contoso/v2.0/.well-known/openid-configuration");
+  // An ACS target ignores the v2 settings it inherits from defaults.
+  const TargetConfig& l = result.config->targets[2];
+  EXPECT_EQ(l.token_flow, TokenFlow::kAcs);
+  EXPECT_EQ(l.tenant, "");
+  EXPECT_EQ(l.token_url, "");
+  EXPECT_EQ(l.auth_metadata_url,
+            "https://accounts.accesscontrol.windows.net/metadata/json/1/?realm=legacy.com");
 }
 
 TEST(LoadConfigStringTest, NamesTheFileInErrors) {

@@ -43,6 +43,11 @@ std::string RedactedYaml(const Config& config) {
     out << YAML::Key << "service_name" << YAML::Value << t.service_name;
     out << YAML::Key << "token_issuer" << YAML::Value << t.token_issuer;
     out << YAML::Key << "max_response_bytes" << YAML::Value << t.max_response_bytes;
+    out << YAML::Key << "token_flow" << YAML::Value << std::string(TokenFlowName(t.token_flow));
+    out << YAML::Key << "application_id" << YAML::Value << t.application_id;
+    out << YAML::Key << "tenant" << YAML::Value << t.tenant;
+    out << YAML::Key << "token_url" << YAML::Value << RedactUserinfo(t.token_url);
+    out << YAML::Key << "scope" << YAML::Value << t.scope;
     out << YAML::EndMap;
   }
   out << YAML::EndSeq << YAML::EndMap;

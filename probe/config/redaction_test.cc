@@ -30,6 +30,10 @@ TEST(RedactedYamlTest, HidesSecretsAndShowsEverythingElse) {
   t.proxy = "http://probe:s3cret@proxy.example:3128";
   t.timeout = std::chrono::seconds(90);
   t.interval = std::chrono::minutes(5);
+  t.token_flow = TokenFlow::kIdentityPlatform;
+  t.application_id = "6731de76-14a6-49ae-97bc-6eba6914391e";
+  t.tenant = "fabrikam.com";
+  t.token_url = "https://probe:t0ken-s3cret@login.example/fabrikam.com/oauth2/v2.0/token";
   config.targets.push_back(t);
   TargetConfig bare;
   bare.name = "contoso";
@@ -57,6 +61,11 @@ TEST(RedactedYamlTest, HidesSecretsAndShowsEverythingElse) {
     service_name: 00000002-0000-0ff1-ce00-000000000000
     token_issuer: 00000001-0000-0000-c000-000000000000
     max_response_bytes: 1048576
+    token_flow: identity-platform
+    application_id: 6731de76-14a6-49ae-97bc-6eba6914391e
+    tenant: fabrikam.com
+    token_url: https://<redacted>@login.example/fabrikam.com/oauth2/v2.0/token
+    scope: https://outlook.office365.com/.default
   - name: contoso
     organization: contoso.com
     service_uri: https://outlook.office365.com/PushNotifications
@@ -73,6 +82,11 @@ TEST(RedactedYamlTest, HidesSecretsAndShowsEverythingElse) {
     service_name: 00000002-0000-0ff1-ce00-000000000000
     token_issuer: 00000001-0000-0000-c000-000000000000
     max_response_bytes: 1048576
+    token_flow: acs
+    application_id: ""
+    tenant: ""
+    token_url: ""
+    scope: https://outlook.office365.com/.default
 )");
 }
 
@@ -96,7 +110,7 @@ TEST(RedactedYamlTest, PrintsEveryKeyTheLoaderAccepts) {
   for (const auto& kv : printed["targets"][0]) printed_keys.insert(kv.first.as<std::string>());
   for (const auto& kv : full["targets"][0]) accepted_keys.insert(kv.first.as<std::string>());
   EXPECT_EQ(printed_keys, accepted_keys);
-  EXPECT_EQ(printed_keys.size(), 16u);
+  EXPECT_EQ(printed_keys.size(), 21u);
 }
 
 }  // namespace

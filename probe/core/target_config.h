@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "probe/core/clock.h"
@@ -13,6 +14,22 @@ inline constexpr const char* kDefaultMetadataUrlPrefix =
     "https://accounts.accesscontrol.windows.net/metadata/json/1/?realm=";
 inline constexpr const char* kExchangePrincipalId = "00000002-0000-0ff1-ce00-000000000000";
 inline constexpr const char* kAcsPrincipalId = "00000001-0000-0000-c000-000000000000";
+/// Microsoft identity platform (v2) defaults (PROTOCOL.md 2.6); <tenant> follows the prefix.
+inline constexpr const char* kLoginBaseUrl = "https://login.microsoftonline.com/";
+inline constexpr const char* kDefaultTokenUrlSuffix = "/oauth2/v2.0/token";
+inline constexpr const char* kOpenIdConfigurationSuffix = "/v2.0/.well-known/openid-configuration";
+inline constexpr const char* kDefaultScope = "https://outlook.office365.com/.default";
+
+/// \brief How the token stage obtains its access token.
+enum class TokenFlow {
+  kAcs,               ///< ACS S2S, app-only (PROTOCOL.md 2.5); the default
+  kIdentityPlatform,  ///< Microsoft identity platform v2, certificate credential (2.6)
+};
+
+/// The configuration spelling: "acs" or "identity-platform".
+constexpr std::string_view TokenFlowName(TokenFlow flow) {
+  return flow == TokenFlow::kIdentityPlatform ? "identity-platform" : "acs";
+}
 
 /// \brief One curl-style --connect-to rule: requests for HOST:PORT connect to
 /// CONNECT_HOST:CONNECT_PORT instead, keeping the URL, SNI and name check.
@@ -31,9 +48,12 @@ struct TargetConfig {
   std::string name;
   std::string organization;
   std::string service_uri = kDefaultServiceUri;
-  std::string auth_metadata_url;  ///< kDefaultMetadataUrlPrefix + organization when not set
-  std::string certificate;        ///< path: PEM (certificate, maybe key) or PKCS#12
-  std::string private_key;        ///< path: PEM key, when not in the certificate file
+  /// ACS: kDefaultMetadataUrlPrefix + organization when not set. Identity
+  /// platform: the tenant's OpenID configuration
+  /// (kLoginBaseUrl + tenant + kOpenIdConfigurationSuffix) when not set.
+  std::string auth_metadata_url;
+  std::string certificate;  ///< path: PEM (certificate, maybe key) or PKCS#12
+  std::string private_key;  ///< path: PEM key, when not in the certificate file
   std::string private_key_password_file;
   std::string thumbprint;  ///< optional pin, uppercase hex
   std::string ca_file;     ///< trust anchors; empty: the system store
@@ -44,6 +64,13 @@ struct TargetConfig {
   std::string service_name = kExchangePrincipalId;  ///< Exchange's own principal id
   std::string token_issuer = kAcsPrincipalId;       ///< the ACS principal id
   std::size_t max_response_bytes = 1 << 20;         ///< bound on every response body read
+  TokenFlow token_flow = TokenFlow::kAcs;
+  // Identity platform (v2) settings, used only with kIdentityPlatform; the
+  // loader fills the defaults of tenant and token_url for such targets.
+  std::string application_id;  ///< the application (client) id, a GUID; required for v2
+  std::string tenant;          ///< tenant domain or GUID; the organization when not set
+  std::string token_url;       ///< kLoginBaseUrl + tenant + kDefaultTokenUrlSuffix when not set
+  std::string scope = kDefaultScope;
 };
 
 /// \brief A loaded configuration file.

@@ -43,6 +43,23 @@ void RunConfigurationStage(RunContext& context, StageResult& result) {
                                      "\" is unusable: " + metadata.error());
     return;
   }
+  if (target.token_flow == TokenFlow::kIdentityPlatform) {
+    result.AddFact("token_flow", std::string(TokenFlowName(target.token_flow)));
+    result.AddFact("application_id", target.application_id);
+    result.AddFact("token_url", target.token_url);
+    if (target.application_id.empty()) {
+      result.Fail(Reason::kConfig,
+                  "no application_id configured (the application (client) id the Auth "
+                  "certificate is registered on), which token_flow identity-platform needs");
+      return;
+    }
+    Expected<Url> token_url = ParseUrl(target.token_url);
+    if (!token_url) {
+      result.Fail(Reason::kConfig,
+                  "token_url \"" + target.token_url + "\" is unusable: " + token_url.error());
+      return;
+    }
+  }
   context.state.publish_url = *publish_url;
   context.state.publish_host = parsed->host;
   context.facts.publish_url = *publish_url;

@@ -1,10 +1,18 @@
 #include "probe/engine/http_step.h"
 #include "probe/engine/stages.h"
+#include "probe/protocol/openid_configuration.h"
+#include "probe/protocol/token_response.h"
 #include "probe/protocol/url.h"
 
 namespace pushprobe {
 
 void RunMetadataStage(RunContext& context, StageResult& result) {
+  // The identity platform flow reads the tenant's OpenID configuration where
+  // ACS has its metadata document: it proves the tenant exists and gives its
+  // id (the realm the challenge is checked against). An inference: PROTOCOL.md
+  // 2.6 names only the token endpoint.
+  const bool v2 = context.target.token_flow == TokenFlow::kIdentityPlatform;
+  const char* document = v2 ? "OpenID configuration" : "auth metadata";
   HttpRequest request;
   request.method = "GET";
   request.url = context.target.auth_metadata_url;
@@ -15,20 +23,29 @@ void RunMetadataStage(RunContext& context, StageResult& result) {
   auto response = SendRecorded(context, result, request, "metadata");
   if (!response) return;
   if (response->status != 200) {
-    result.Fail(Reason::kHttpStatus, "auth metadata at " + request.url + " answered HTTP " +
-                                         std::to_string(response->status) + " " +
-                                         response->reason_phrase + ", expected 200");
+    std::string message = std::string(document) + " at " + request.url + " answered HTTP " +
+                          std::to_string(response->status) + " " + response->reason_phrase +
+                          ", expected 200";
+    // login.microsoftonline.com says why, e.g. AADSTS90002 for an unknown tenant.
+    Expected<TokenAnswer> answer =
+        v2 ? ParseTokenAnswer(response->body) : Expected<TokenAnswer>::Error("not read");
+    if (answer && std::holds_alternative<OAuthError>(answer.value())) {
+      const OAuthError& error = std::get<OAuthError>(answer.value());
+      message += ": " + error.error + ": " + error.FirstLine();
+    }
+    result.Fail(Reason::kHttpStatus, message);
     return;
   }
-  Expected<AuthMetadata> metadata = ParseAuthMetadata(response->body);
+  Expected<AuthMetadata> metadata =
+      v2 ? ParseOpenIdConfiguration(response->body) : ParseAuthMetadata(response->body);
   if (!metadata) {
-    result.Fail(Reason::kMalformedResponse,
-                "auth metadata from " + request.url + " is unusable: " + metadata.error());
+    result.Fail(Reason::kMalformedResponse, std::string(document) + " from " + request.url +
+                                                " is unusable: " + metadata.error());
     return;
   }
   Expected<Url> endpoint = ParseUrl(metadata->token_endpoint);
   if (!endpoint || endpoint->scheme != "https") {
-    result.Fail(Reason::kMalformedResponse, "auth metadata names token endpoint \"" +
+    result.Fail(Reason::kMalformedResponse, std::string(document) + " names token endpoint \"" +
                                                 metadata->token_endpoint +
                                                 "\", which is not an absolute https URL");
     return;
@@ -36,11 +53,21 @@ void RunMetadataStage(RunContext& context, StageResult& result) {
   ProbeFacts& facts = context.facts;
   facts.realm = metadata->realm;
   facts.issuer = metadata->issuer;
-  facts.token_endpoint = metadata->token_endpoint;
   result.AddFact("realm", metadata->realm);
   result.AddFact("issuer", metadata->issuer);
-  result.AddFact("token_endpoint", metadata->token_endpoint);
-  result.AddFact("signing_keys", std::to_string(metadata->signing_certificates_der.size()));
+  if (v2) {
+    // 2.6 posts to the configured token URL, which the assertion's aud must
+    // name; the discovered one is shown for comparison.
+    facts.token_endpoint = context.target.token_url;
+    result.AddFact("token_endpoint", context.target.token_url);
+    if (metadata->token_endpoint != context.target.token_url) {
+      result.AddFact("discovered_token_endpoint", metadata->token_endpoint);
+    }
+  } else {
+    facts.token_endpoint = metadata->token_endpoint;
+    result.AddFact("token_endpoint", metadata->token_endpoint);
+    result.AddFact("signing_keys", std::to_string(metadata->signing_certificates_der.size()));
+  }
   context.state.realm = metadata->realm;
   context.state.metadata = std::move(metadata).value();
 }

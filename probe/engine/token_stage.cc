@@ -30,9 +30,62 @@ void RecordGrant(RunContext& context, StageResult& result, const TokenGrant& gra
   }
 }
 
-}  // namespace
+// The token endpoint's answer, the same for both flows: a grant, an OAuth
+// error (with Exchange's text), another HTTP status, or something unreadable.
+void ReadTokenAnswer(RunContext& context, StageResult& result, const HttpResponse& response,
+                     const std::string& requested_resource) {
+  Expected<TokenAnswer> answer = ParseTokenAnswer(response.body);
+  if (answer) {
+    if (const auto* error = std::get_if<OAuthError>(&answer.value())) {
+      context.facts.oauth_error = error->error;
+      context.facts.oauth_error_description = error->FirstLine();
+      result.Fail(Reason::kOauthError, "token refused by auth server (HTTP " +
+                                           std::to_string(response.status) + "): " + error->error +
+                                           ": " + error->FirstLine());
+      result.exchange_error = ExchangeTokenError(error->error, error->description);
+      BlameClockSkew(context, result);
+      return;
+    }
+  }
+  if (response.status < 200 || response.status > 299) {
+    result.Fail(Reason::kHttpStatus,
+                "token endpoint answered HTTP " + std::to_string(response.status) + " " +
+                    response.reason_phrase + ": " + BodySnippet(response.body));
+    result.exchange_error =
+        ExchangeTokenError(std::to_string(response.status), response.reason_phrase);
+    BlameClockSkew(context, result);
+    return;
+  }
+  if (!answer) {
+    result.Fail(Reason::kMalformedResponse, "token response is unusable: " + answer.error());
+    return;
+  }
+  TokenGrant& grant = std::get<TokenGrant>(answer.value());
+  if (grant.expires_in <= 0) {
+    result.Fail(Reason::kMalformedResponse, "token response says expires_in " +
+                                                std::to_string(grant.expires_in) +
+                                                ", a token that is already expired");
+    return;
+  }
+  RecordGrant(context, result, grant, requested_resource);
+  context.state.access_token = std::move(grant.access_token);
+}
 
-void RunTokenStage(RunContext& context, StageResult& result) {
+HttpRequest TokenRequest(const RunContext& context, std::string url, std::string body) {
+  HttpRequest request;
+  request.method = "POST";
+  request.url = std::move(url);
+  request.headers = {{"Content-Type", "application/x-www-form-urlencoded"},
+                     {"Accept", "application/json"},
+                     {"User-Agent", "MicrosoftExchangeAuthManagement"},
+                     {"Connection", "close"}};
+  request.body = std::move(body);
+  request.max_response_bytes = context.target.max_response_bytes;
+  return request;
+}
+
+// PROTOCOL.md 2.5: an ACS S2S actor assertion for the resource the challenge named.
+void RunAcsToken(RunContext& context, StageResult& result) {
   const AuthMetadata& metadata = *context.state.metadata;
   Expected<Url> endpoint = ParseUrl(metadata.token_endpoint);
   AssertionParams params;
@@ -49,53 +102,43 @@ void RunTokenStage(RunContext& context, StageResult& result) {
                                        context.state.publish_host, context.state.realm);
   result.AddFact("resource", resource);
 
-  HttpRequest request;
-  request.method = "POST";
-  request.url = metadata.token_endpoint;
-  request.headers = {{"Content-Type", "application/x-www-form-urlencoded"},
-                     {"Accept", "application/json"},
-                     {"User-Agent", "MicrosoftExchangeAuthManagement"},
-                     {"Connection", "close"}};
-  request.body = TokenRequestBody(assertion, resource);
-  request.max_response_bytes = context.target.max_response_bytes;
+  HttpRequest request =
+      TokenRequest(context, metadata.token_endpoint, TokenRequestBody(assertion, resource));
   auto response = SendRecorded(context, result, request, "token");
   if (!response) return;
+  ReadTokenAnswer(context, result, *response, resource);
+}
 
-  Expected<TokenAnswer> answer = ParseTokenAnswer(response->body);
-  if (answer) {
-    if (const auto* error = std::get_if<OAuthError>(&answer.value())) {
-      context.facts.oauth_error = error->error;
-      context.facts.oauth_error_description = error->FirstLine();
-      result.Fail(Reason::kOauthError, "token refused by auth server (HTTP " +
-                                           std::to_string(response->status) + "): " + error->error +
-                                           ": " + error->FirstLine());
-      result.exchange_error = ExchangeTokenError(error->error, error->description);
-      BlameClockSkew(context, result);
-      return;
-    }
+// PROTOCOL.md 2.6: a client credentials grant with an RFC 7523 client
+// assertion for the configured application, posted to the configured token
+// URL (which the assertion names as its audience). Fresh on every run, as above.
+void RunIdentityPlatformToken(RunContext& context, StageResult& result) {
+  const TargetConfig& target = context.target;
+  ClientAssertionParams params;
+  params.application_id = target.application_id;
+  params.token_url = target.token_url;
+  params.jti = context.guids.NewGuid();
+  params.now = context.clock.Now();
+  std::string assertion = BuildClientAssertion(*context.state.credential, params);
+  result.AddFact("client_id", target.application_id);
+  result.AddFact("scope", target.scope);
+
+  HttpRequest request =
+      TokenRequest(context, target.token_url,
+                   ClientCredentialsRequestBody(target.application_id, assertion, target.scope));
+  auto response = SendRecorded(context, result, request, "token");
+  if (!response) return;
+  ReadTokenAnswer(context, result, *response, "");
+}
+
+}  // namespace
+
+void RunTokenStage(RunContext& context, StageResult& result) {
+  if (context.target.token_flow == TokenFlow::kIdentityPlatform) {
+    RunIdentityPlatformToken(context, result);
+  } else {
+    RunAcsToken(context, result);
   }
-  if (response->status < 200 || response->status > 299) {
-    result.Fail(Reason::kHttpStatus,
-                "token endpoint answered HTTP " + std::to_string(response->status) + " " +
-                    response->reason_phrase + ": " + BodySnippet(response->body));
-    result.exchange_error =
-        ExchangeTokenError(std::to_string(response->status), response->reason_phrase);
-    BlameClockSkew(context, result);
-    return;
-  }
-  if (!answer) {
-    result.Fail(Reason::kMalformedResponse, "token response is unusable: " + answer.error());
-    return;
-  }
-  TokenGrant& grant = std::get<TokenGrant>(answer.value());
-  if (grant.expires_in <= 0) {
-    result.Fail(Reason::kMalformedResponse, "token response says expires_in " +
-                                                std::to_string(grant.expires_in) +
-                                                ", a token that is already expired");
-    return;
-  }
-  RecordGrant(context, result, grant, resource);
-  context.state.access_token = std::move(grant.access_token);
 }
 
 }  // namespace pushprobe

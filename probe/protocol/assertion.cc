@@ -9,6 +9,9 @@ namespace pushprobe {
 namespace {
 
 constexpr std::string_view kJwtBearerGrantType = "http://oauth.net/grant_type/jwt/1.0/bearer";
+constexpr std::string_view kClientCredentialsGrantType = "client_credentials";
+constexpr std::string_view kJwtBearerAssertionType =
+    "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
 constexpr const char* kMonitoringDeviceId =
     "0000000000000000000000000000000000000000000000000000000000000000";
 
@@ -49,6 +52,39 @@ std::string BuildAssertion(const SigningCredential& credential, const AssertionP
 std::string TokenRequestBody(std::string_view assertion, std::string_view resource) {
   return "grant_type=" + FormUrlEncode(kJwtBearerGrantType) +
          "&assertion=" + FormUrlEncode(assertion) + "&resource=" + FormUrlEncode(resource);
+}
+
+std::string ClientAssertionHeaderJson(const SigningCredential& credential) {
+  return R"({"typ":"JWT","alg":"RS256","x5t":)" + json::Quote(credential.X5t()) +
+         R"(,"x5t#S256":)" + json::Quote(credential.X5tS256()) + "}";
+}
+
+std::string ClientAssertionClaimsJson(const ClientAssertionParams& params) {
+  std::int64_t now = UnixSeconds(params.now);
+  std::int64_t exp =
+      now + std::chrono::duration_cast<std::chrono::seconds>(params.lifetime).count();
+  return "{\"aud\":" + json::Quote(params.token_url) +
+         ",\"iss\":" + json::Quote(params.application_id) +
+         ",\"sub\":" + json::Quote(params.application_id) + ",\"jti\":" + json::Quote(params.jti) +
+         ",\"nbf\":" + std::to_string(now) + ",\"iat\":" + std::to_string(now) +
+         ",\"exp\":" + std::to_string(exp) + "}";
+}
+
+std::string BuildClientAssertion(const SigningCredential& credential,
+                                 const ClientAssertionParams& params) {
+  std::string signing_input = Base64UrlEncode(ClientAssertionHeaderJson(credential)) + "." +
+                              Base64UrlEncode(ClientAssertionClaimsJson(params));
+  std::string signature = credential.SignRs256(signing_input);
+  return signing_input + "." + Base64UrlEncode(signature);
+}
+
+std::string ClientCredentialsRequestBody(std::string_view application_id,
+                                         std::string_view client_assertion,
+                                         std::string_view scope) {
+  return "grant_type=" + FormUrlEncode(kClientCredentialsGrantType) +
+         "&client_id=" + FormUrlEncode(application_id) +
+         "&client_assertion_type=" + FormUrlEncode(kJwtBearerAssertionType) +
+         "&client_assertion=" + FormUrlEncode(client_assertion) + "&scope=" + FormUrlEncode(scope);
 }
 
 std::string TokenResource(std::string_view client_id, std::string_view proxy_host,

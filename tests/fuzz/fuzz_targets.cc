@@ -7,6 +7,7 @@
 #include "probe/protocol/auth_metadata.h"
 #include "probe/protocol/bearer_challenge.h"
 #include "probe/protocol/encoding.h"
+#include "probe/protocol/openid_configuration.h"
 #include "probe/protocol/push_fault.h"
 #include "probe/protocol/token_response.h"
 #include "probe/protocol/url.h"
@@ -26,6 +27,9 @@ bool Explained(const Expected<T>& result) {
 
 bool FuzzMetadata(const std::uint8_t* d, std::size_t n) {
   return Explained(ParseAuthMetadata(View(d, n)));
+}
+bool FuzzOpenIdConfiguration(const std::uint8_t* d, std::size_t n) {
+  return Explained(ParseOpenIdConfiguration(View(d, n)));
 }
 bool FuzzChallenge(const std::uint8_t* d, std::size_t n) {
   return Explained(ParseBearerChallenge(View(d, n)));
@@ -80,6 +84,10 @@ const std::vector<FuzzTarget>& AllFuzzTargets() {
         R"("keyValue":{"type":"x509Certificate","value":"MIIBszCCAVmgAwIBAgIU"}}],)"
         R"("endpoints":[{"location":"https://accounts.accesscontrol.windows.net/9188040d/tokens/OAuth/2",)"
         R"("protocol":"OAuth2","usage":"issuance"}]})"}},
+      {"openid_configuration",
+       FuzzOpenIdConfiguration,
+       {R"({"token_endpoint":"https://login.microsoftonline.com/9188040d-6c67-4c5b-b112-36a304b66dad/oauth2/v2.0/token",)"
+        R"("issuer":"https://login.microsoftonline.com/9188040d-6c67-4c5b-b112-36a304b66dad/v2.0"})"}},
       {"bearer_challenge",
        FuzzChallenge,
        {R"(Bearer client_id="00000002-0000-0ff1-ce00-000000000000", trusted_issuers="00000001-0000-0000-c000-000000000000@*", token_types="app_asserted_user_v1 service_asserted_app_v1", authorization_uri="https://login.microsoftonline.com/common/oauth2/authorize",Basic Realm="")",
@@ -87,7 +95,8 @@ const std::vector<FuzzTarget>& AllFuzzTargets() {
       {"token_response",
        FuzzToken,
        {R"({"token_type":"Bearer","access_token":"abc.def.ghi","expires_in":"86399","not_before":"1764063000","expires_on":"1764149400","resource":"r"})",
-        R"({"error":"invalid_client","error_description":"AADSTS700027: Client assertion contains an invalid signature.\r\nTrace ID: 1","error_codes":[700027]})"}},
+        R"({"error":"invalid_client","error_description":"AADSTS700027: Client assertion contains an invalid signature.\r\nTrace ID: 1","error_codes":[700027]})",
+        R"({"token_type":"Bearer","expires_in":3599,"ext_expires_in":3599,"access_token":"abc.def.ghi"})"}},
       {"push_fault",
        FuzzFault,
        {R"({"Message":"m","CanRetry":true,"StackTrace":null,"InnerFault":{"Message":"i"},"BackOffTimeInMilliseconds":60000,"OriginatingServer":"s"})"}},
@@ -103,7 +112,11 @@ const std::vector<FuzzTarget>& AllFuzzTargets() {
        FuzzConfig,
        {"defaults:\n  timeout: 30s\ntargets:\n  - name: fabrikam\n    organization: fabrikam.com\n"
         "    certificate: auth.pem\n    connect_to: "
-        "[\"outlook.office365.com:443:127.0.0.1:8443\"]\n"}},
+        "[\"outlook.office365.com:443:127.0.0.1:8443\"]\n",
+        "targets:\n  - name: fabrikam\n    organization: fabrikam.com\n    certificate: auth.pem\n"
+        "    token_flow: identity-platform\n    application_id: "
+        "6731de76-14a6-49ae-97bc-6eba6914391e\n    tenant: fabrikam.com\n"
+        "    scope: https://outlook.office365.com/.default\n"}},
       {"http_response",
        FuzzHttpResponse,
        {"HTTP/1.1 200 OK\r\nContent-Length: 5\r\nDate: Wed, 25 Nov 2026 11:20:56 GMT\r\n\r\nhello",

@@ -119,6 +119,76 @@ TEST_F(AssertionTest, JwtIsSignedAndVerifies) {
   EXPECT_NE(verify(signed_part + "x"), 1);
 }
 
+constexpr const char* kApplicationId = "6731de76-14a6-49ae-97bc-6eba6914391e";
+constexpr const char* kTokenUrl =
+    "https://login.microsoftonline.com/9188040d-6c67-4c5b-b112-36a304b66dad/oauth2/v2.0/token";
+
+ClientAssertionParams ClientParams() {
+  ClientAssertionParams p;
+  p.application_id = kApplicationId;
+  p.token_url = kTokenUrl;
+  p.jti = "00000000-0000-4000-8000-000000000001";
+  p.now = kNow;
+  return p;
+}
+
+TEST_F(AssertionTest, ClientAssertionHeaderCarriesBothThumbprints) {
+  ASSERT_NE(credential_, nullptr);
+  EXPECT_EQ(ClientAssertionHeaderJson(*credential_),
+            "{\"typ\":\"JWT\",\"alg\":\"RS256\",\"x5t\":\"" + credential_->X5t() +
+                "\",\"x5t#S256\":\"" + credential_->X5tS256() + "\"}");
+  EXPECT_EQ(credential_->X5tS256().size(), 43u);  // 32 bytes, base64url without padding
+}
+
+TEST_F(AssertionTest, ClientAssertionClaimsAreExact) {
+  EXPECT_EQ(ClientAssertionClaimsJson(ClientParams()),
+            R"({"aud":"https://login.microsoftonline.com/9188040d-6c67-4c5b-b112-36a304b66dad/)"
+            R"(oauth2/v2.0/token","iss":"6731de76-14a6-49ae-97bc-6eba6914391e",)"
+            R"("sub":"6731de76-14a6-49ae-97bc-6eba6914391e",)"
+            R"("jti":"00000000-0000-4000-8000-000000000001",)"
+            R"("nbf":1764069656,"iat":1764069656,"exp":1764070256})");
+  ClientAssertionParams p = ClientParams();
+  p.now = kNow + std::chrono::milliseconds(999);
+  p.lifetime = std::chrono::seconds(300);
+  EXPECT_NE(
+      ClientAssertionClaimsJson(p).find(R"("nbf":1764069656,"iat":1764069656,"exp":1764069956})"),
+      std::string::npos);
+}
+
+TEST_F(AssertionTest, ClientAssertionIsSignedAndVerifies) {
+  ASSERT_NE(credential_, nullptr);
+  std::string jwt = BuildClientAssertion(*credential_, ClientParams());
+  std::vector<std::string> parts = SplitDots(jwt);
+  ASSERT_EQ(parts.size(), 3u) << jwt;
+  EXPECT_EQ(*Base64Decode(parts[0]), ClientAssertionHeaderJson(*credential_));
+  EXPECT_EQ(*Base64Decode(parts[1]), ClientAssertionClaimsJson(ClientParams()));
+  std::string sig = *Base64Decode(parts[2]);
+  std::string data = parts[0] + "." + parts[1];
+  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+  EVP_DigestVerifyInit(ctx, nullptr, EVP_sha256(), nullptr,
+                       X509_get0_pubkey(credential_->certificate()));
+  EXPECT_EQ(EVP_DigestVerify(ctx, reinterpret_cast<const unsigned char*>(sig.data()), sig.size(),
+                             reinterpret_cast<const unsigned char*>(data.data()), data.size()),
+            1);
+  EVP_MD_CTX_free(ctx);
+}
+
+TEST(ClientCredentialsRequestTest, BodyHasExactlyTheFiveFields) {
+  EXPECT_EQ(
+      ClientCredentialsRequestBody(kApplicationId, "eyJh.eyJp.c2ln-_",
+                                   "https://outlook.office365.com/.default"),
+      "grant_type=client_credentials"
+      "&client_id=6731de76-14a6-49ae-97bc-6eba6914391e"
+      "&client_assertion_type=urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type%3Ajwt-bearer"
+      "&client_assertion=eyJh.eyJp.c2ln-_"
+      "&scope=https%3A%2F%2Foutlook.office365.com%2F.default");
+  EXPECT_EQ(
+      ClientCredentialsRequestBody("a&b", "c d", "e=f/.default"),
+      "grant_type=client_credentials&client_id=a%26b"
+      "&client_assertion_type=urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type%3Ajwt-bearer"
+      "&client_assertion=c+d&scope=e%3Df%2F.default");
+}
+
 TEST(TokenRequestTest, BodyIsExact) {
   std::string resource =
       TokenResource("00000002-0000-0ff1-ce00-000000000000", "outlook.office365.com", kRealm);
