@@ -28,6 +28,7 @@ std::string CertificateRegistry::Register(const CertificateRegistration& registr
     const std::string der = CertificateDer(registration.cert_pem);
     entry.thumbprint = Thumbprint(der);
     entry.x5t = X5t(der);
+    entry.x5t_s256 = X5tS256(der);
     entry.not_after = registration.not_after.value_or(CertificateNotAfter(registration.cert_pem));
   } catch (const Poco::Exception& e) {
     throw std::invalid_argument("cannot register certificate: " + e.displayText());

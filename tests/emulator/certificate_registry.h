@@ -26,6 +26,7 @@ class CertificateRegistry {
   struct Entry {
     std::string thumbprint;  ///< uppercase hex SHA-1
     std::string x5t;
+    std::string x5t_s256;  ///< base64url SHA-256, for the v2 header's "x5t#S256"
     std::chrono::system_clock::time_point not_after;
     Poco::SharedPtr<Poco::Crypto::RSAKey> public_key;
   };

@@ -142,6 +142,12 @@ std::string Thumbprint(const std::string& der) { return HexUpper(Sha1(der)); }
 
 std::string X5t(const std::string& der) { return Base64UrlEncode(Sha1(der)); }
 
+std::string X5tS256(const std::string& der) {
+  unsigned char digest[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(der.data()), der.size(), digest);
+  return Base64UrlEncode(std::string(reinterpret_cast<const char*>(digest), sizeof digest));
+}
+
 std::chrono::system_clock::time_point CertificateNotAfter(const std::string& pem) {
   auto cert = ParsePem(pem);
   std::tm tm{};

@@ -24,6 +24,8 @@ std::string CertificateDer(const std::string& pem);
 std::string Thumbprint(const std::string& der);
 /// x5t of \p der: the SHA-1 digest, base64url without padding.
 std::string X5t(const std::string& der);
+/// base64url SHA-256 of \p der without padding (the JOSE "x5t#S256").
+std::string X5tS256(const std::string& der);
 /// Uppercase hex of raw bytes.
 std::string HexUpper(const std::string& bytes);
 /// notAfter of the first certificate in \p pem. \throw std::runtime_error.

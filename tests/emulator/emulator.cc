@@ -38,6 +38,13 @@ Emulator::Emulator(EmulatorOptions options)
     core_->registry().Register({credentials_.auth.cert_pem, std::nullopt});
   }
   for (const auto& registration : options_.registrations) core_->registry().Register(registration);
+  if (options_.register_lab_application && !credentials_.auth.empty()) {
+    core_->applications().Register(options_.lab_application_id,
+                                   {credentials_.auth.cert_pem, std::nullopt});
+  }
+  for (const auto& [application_id, registration] : options_.application_registrations) {
+    core_->applications().Register(application_id, registration);
+  }
   for (const auto& fault : options_.faults) InjectFault(fault);
   core_->set_log_requests(options_.log_requests);
 }
@@ -120,6 +127,12 @@ std::string Emulator::RegisterAuthCertificate(
 
 bool Emulator::UnregisterAuthCertificate(const std::string& thumbprint) {
   return core_->registry().Unregister(thumbprint);
+}
+
+std::string Emulator::RegisterApplicationCertificate(
+    const std::string& application_id, const std::string& cert_pem,
+    std::optional<std::chrono::system_clock::time_point> not_after) {
+  return core_->applications().Register(application_id, {cert_pem, not_after});
 }
 
 void Emulator::InjectFault(const Fault& fault) {

@@ -23,7 +23,8 @@ class ServiceCore;
 class TlsListener;
 
 /// \brief A strict Office 365 emulator on one HTTPS port: ACS metadata and
-/// token endpoint, and the push proxy, routed by path (PROTOCOL.md).
+/// token endpoint, the identity platform's OpenID configuration and v2 token
+/// endpoint, and the push proxy, routed by path (PROTOCOL.md).
 ///
 /// Reach it with the production host names (SNI and Host
 /// accounts.accesscontrol.windows.net / outlook.office365.com) over a TCP
@@ -58,6 +59,12 @@ class Emulator {
       const std::string& cert_pem,
       std::optional<std::chrono::system_clock::time_point> not_after = std::nullopt);
   bool UnregisterAuthCertificate(const std::string& thumbprint);
+  /// Adds a certificate credential to an application (app registration) for
+  /// the identity platform v2 token endpoint. Returns its thumbprint.
+  /// \throw std::invalid_argument for a bad application id, PEM or key.
+  std::string RegisterApplicationCertificate(
+      const std::string& application_id, const std::string& cert_pem,
+      std::optional<std::chrono::system_clock::time_point> not_after = std::nullopt);
 
   /// \throw std::invalid_argument when the fault is inconsistent.
   void InjectFault(const Fault& fault);

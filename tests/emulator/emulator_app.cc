@@ -26,7 +26,9 @@ constexpr char kDetails[] = R"(Commands:
         Write a lab into DIR: ca.pem, server.pem/server.key, wrong-host.pem/.key,
         token-signing.pem, auth.pem (registered Auth certificate + key),
         unregistered-auth.pem, emulator.yml (the emulator's state) and pushprobe.yml
-        (targets reaching the emulator with connect_to). --port 0 (default) picks a
+        (targets reaching the emulator with connect_to: fabrikam and
+        fabrikam-unregistered (ACS), then fabrikam-v2 (identity platform v2, with
+        auth.pem registered on application 6731de76-14a6-49ae-97bc-6eba6914391e)). --port 0 (default) picks a
         free port now and writes it. --auth-end sets the registration's end date.
   serve --lab DIR [--port N] [--fault SPEC]... [--tls MODE] [--clock-offset S] [--ipv6]
         Serve the lab on 127.0.0.1 (and ::1 with --ipv6). The first line on stdout
@@ -34,6 +36,7 @@ constexpr char kDetails[] = R"(Commands:
 
 Fault SPEC: stage[@count]:kind[:arg]   (count: uses before it disappears; default forever)
   stages: metadata | challenge (publish without a token) | token | publish
+          (metadata and token cover both ACS and the identity platform v2 endpoints)
   status:CODE[:BODY]        answer CODE (default body typical of the stage)
   redirect[:URL]            302 with Location URL
   malformed[:BODY]          200 with a body that is not JSON
@@ -122,7 +125,8 @@ void EmulatorApp::PrintHelp() const {
   help.setCommand("pushprobe-emulator");
   help.setUsage("lab|serve [OPTIONS]");
   help.setHeader(
-      "A strict Office 365 emulator (ACS S2S token issuer and push proxy) for pushprobe.");
+      "A strict Office 365 emulator (ACS S2S and identity platform v2 token issuers, push proxy) "
+      "for pushprobe.");
   help.setUnixStyle(true);
   help.format(std::cout);
   std::cout << '\n' << kDetails;

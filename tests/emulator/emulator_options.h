@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "probe/core/clock.h"
@@ -32,6 +33,13 @@ struct EmulatorOptions {
   bool register_lab_auth = true;
   /// Further registrations, e.g. with an end date in the past.
   std::vector<CertificateRegistration> registrations;
+
+  /// Identity platform v2 (PROTOCOL.md 2.6): register credentials.auth on the
+  /// application lab_application_id (with its own notAfter as end date).
+  bool register_lab_application = true;
+  std::string lab_application_id{kLabApplicationId};
+  /// Further certificate credentials on applications: application id, registration.
+  std::vector<std::pair<std::string, CertificateRegistration>> application_registrations;
 
   /// Added to base_clock: the service's clock skew.
   std::chrono::seconds clock_offset{0};

@@ -72,6 +72,7 @@ std::string EmulatorYaml(const Lab& lab) {
   out << YAML::Key << "wrong_host_certificate" << YAML::Value << Lab::kWrongHostCert;
   out << YAML::Key << "wrong_host_key" << YAML::Value << Lab::kWrongHostKey;
   out << YAML::Key << "token_signing" << YAML::Value << Lab::kTokenSigning;
+  out << YAML::Key << "application_id" << YAML::Value << lab.application_id;
   out << YAML::Key << "registered_certificates" << YAML::Value << YAML::BeginSeq;
   out << YAML::BeginMap;
   out << YAML::Key << "file" << YAML::Value << Lab::kAuth;
@@ -95,17 +96,24 @@ std::string EmulatorYaml(const Lab& lab) {
 
 std::string PushprobeYaml(const Lab& lab) {
   const std::string port = std::to_string(lab.port);
-  auto target = [&](const std::string& name, const std::string& certificate) {
+  auto target = [&](const std::string& name, const std::string& certificate,
+                    const std::string& token_host, const std::string& flow) {
     return "  - name: " + name + "\n    organization: " + lab.organization +
-           "\n    certificate: " + certificate + "\n    ca_file: " + Lab::kCa +
+           "\n    certificate: " + certificate + "\n    ca_file: " + Lab::kCa + flow +
            "\n    connect_to:\n      - \"" + std::string(kOutlookHost) +
-           ":443:" + lab.bind_address + ":" + port + "\"\n      - \"" + std::string(kAcsHost) +
+           ":443:" + lab.bind_address + ":" + port + "\"\n      - \"" + token_host +
            ":443:" + lab.bind_address + ":" + port + "\"\n    timeout: 10s\n    interval: 30s\n";
   };
+  const std::string acs(kAcsHost);
+  // Last, so that whatever takes the first target keeps the ACS one.
+  const std::string v2 =
+      "\n    token_flow: identity-platform\n    application_id: " + lab.application_id;
   return "# pushprobe configuration for the emulator lab in this directory.\n"
          "# Production host names, routed to the emulator by connect_to.\n"
          "targets:\n" +
-         target("fabrikam", Lab::kAuth) + target("fabrikam-unregistered", Lab::kUnregisteredAuth);
+         target("fabrikam", Lab::kAuth, acs, "") +
+         target("fabrikam-unregistered", Lab::kUnregisteredAuth, acs, "") +
+         target("fabrikam-v2", Lab::kAuth, std::string(kLoginHost), v2);
 }
 
 }  // namespace
@@ -121,6 +129,9 @@ EmulatorOptions Lab::ToOptions() const {
   options.credentials = credentials;
   options.register_lab_auth = false;
   options.registrations.push_back({credentials.auth.cert_pem, auth_registration_end});
+  options.register_lab_application = false;
+  options.application_registrations.push_back(
+      {application_id, {credentials.auth.cert_pem, auth_registration_end}});
   return options;
 }
 
@@ -139,6 +150,7 @@ Lab WriteLab(const std::string& dir, const LabOptions& options) {
   lab.bind_address = options.bind_address;
   lab.port = options.port != 0 ? options.port : PickFreePort(options.bind_address);
   lab.auth_registration_end = options.auth_registration_end;
+  lab.application_id = options.application_id;
   lab.credentials = LabCredentials::Generate(options.fresh_keys);
 
   fs::create_directories(dir);
@@ -176,6 +188,8 @@ Lab LoadLab(const std::string& dir) {
     lab.tenant = config["tenant"].as<std::string>();
     lab.bind_address = config["bind_address"].as<std::string>("127.0.0.1");
     lab.port = config["port"].as<std::uint16_t>(0);
+    // Labs written before the v2 flow have none: the default application.
+    lab.application_id = config["application_id"].as<std::string>(std::string(kLabApplicationId));
     auto& c = lab.credentials;
     c.ca.cert_pem = file("ca");
     c.server = {file("server_certificate"), file("server_key")};

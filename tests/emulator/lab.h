@@ -22,6 +22,9 @@ struct LabOptions {
   std::optional<std::chrono::system_clock::time_point> auth_registration_end;
   /// Own key per certificate, as a real lab would have (slower).
   bool fresh_keys = true;
+  /// The application (client) id the Auth certificate is registered on for
+  /// the identity platform v2 flow (target fabrikam-v2).
+  std::string application_id{kLabApplicationId};
 };
 
 /// \brief A lab on disk: credentials, the emulator's state and a pushprobe
@@ -29,7 +32,10 @@ struct LabOptions {
 ///
 /// Files in dir: ca.pem, server.pem, server.key, wrong-host.pem, wrong-host.key,
 /// token-signing.pem (certificate + key), auth.pem and unregistered-auth.pem
-/// (certificate + key each), emulator.yml, pushprobe.yml.
+/// (certificate + key each), emulator.yml, pushprobe.yml. pushprobe.yml's
+/// targets, in this order: fabrikam (ACS, healthy), fabrikam-unregistered
+/// (ACS, AADSTS700027) and fabrikam-v2 (identity platform v2, healthy); the
+/// scripts that take the first target get the healthy ACS one.
 struct Lab {
   static constexpr const char* kCa = "ca.pem";
   static constexpr const char* kServerCert = "server.pem";
@@ -48,12 +54,14 @@ struct Lab {
   std::string bind_address;
   std::uint16_t port = 0;
   std::optional<std::chrono::system_clock::time_point> auth_registration_end;
+  std::string application_id{kLabApplicationId};
   LabCredentials credentials;
 
   /// dir/file
   std::string Path(const std::string& file) const;
   /// Options that serve this lab: its credentials, the Auth certificate
-  /// registered (with its end date), its port.
+  /// registered (with its end date) on Exchange's service principal and on
+  /// the v2 application, its port.
   EmulatorOptions ToOptions() const;
 };
 

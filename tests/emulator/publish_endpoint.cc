@@ -3,6 +3,7 @@
 #include <Poco/String.h>
 
 #include "tests/emulator/bearer_challenge.h"
+#include "tests/emulator/constants.h"
 #include "tests/emulator/crypto_util.h"
 #include "tests/emulator/push_fault_body.h"
 
@@ -57,7 +58,11 @@ Reply PublishEndpoint::BadRequest(const Request& request, const std::string& pro
 
 Reply PublishEndpoint::Handle(const Request& request,
                               std::chrono::system_clock::time_point now) const {
-  const auto verification = signer_.Verify(BearerToken(request), identity_.Resource(), now);
+  auto verification = signer_.Verify(BearerToken(request), identity_.Resource(), now);
+  if (verification.verdict == TokenSigner::Verdict::kWrongAudience) {
+    // Identity platform tokens name Exchange Online by its URI (PROTOCOL.md 2.6).
+    verification = signer_.Verify(BearerToken(request), std::string(kOutlookResource), now);
+  }
   if (verification.verdict != TokenSigner::Verdict::kValid) {
     std::string code = "2000001";
     std::string category = "invalid_token";

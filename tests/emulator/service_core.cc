@@ -26,7 +26,9 @@ ServiceCore::ServiceCore(ServiceIdentity identity, TokenPolicy policy,
       clock_(base_clock, clock_offset),
       signer_(signing_cert_pem, signing_key_pem),
       metadata_(identity_, signer_),
+      openid_configuration_(identity_),
       token_(identity_, registry_, signer_, policy),
+      v2_token_(identity_, applications_, signer_, policy),
       publish_(identity_, signer_),
       fault_responder_(identity_),
       control_(faults_, stats_, clock_, registry_) {}
@@ -34,9 +36,11 @@ ServiceCore::ServiceCore(ServiceIdentity identity, TokenPolicy policy,
 ServiceCore::Route ServiceCore::Classify(const Request& request) const {
   const bool acs_host = request.host == kAcsHost;
   const bool outlook_host = request.host == kOutlookHost;
-  const bool production_host = acs_host || outlook_host || request.host == kLoginHost;
+  const bool login_host = request.host == kLoginHost;
+  const bool production_host = acs_host || outlook_host || login_host;
   const bool acs_ok = !production_host || acs_host;
   const bool outlook_ok = !production_host || outlook_host;
+  const bool login_ok = !production_host || login_host;
 
   if (request.path.rfind(kControlPrefix, 0) == 0 && !production_host) {
     return {RouteKind::kControl, Stage::kMetadata};
@@ -46,6 +50,12 @@ ServiceCore::Route ServiceCore::Classify(const Request& request) const {
     return {RouteKind::kService, Stage::kMetadata};
   }
   if (acs_ok && IsTokenPath(request.path)) return {RouteKind::kService, Stage::kToken};
+  if (login_ok && OpenIdConfigurationEndpoint::IsPath(request.path)) {
+    return {RouteKind::kService, Stage::kMetadata};
+  }
+  if (login_ok && IdentityPlatformTokenEndpoint::IsPath(request.path)) {
+    return {RouteKind::kService, Stage::kToken};
+  }
   if (outlook_ok && request.path == kPublishPath) {
     return {RouteKind::kService,
             PublishEndpoint::IsChallengeRequest(request) ? Stage::kChallenge : Stage::kPublish};
@@ -57,8 +67,14 @@ Reply ServiceCore::ServeNormally(Stage stage, const Request& request, const Faul
   const auto now = clock_.Now();
   switch (stage) {
     case Stage::kMetadata:
+      if (OpenIdConfigurationEndpoint::IsPath(request.path)) {
+        return openid_configuration_.Handle(request, now);
+      }
       return metadata_.Handle(request, now);
     case Stage::kToken:
+      if (IdentityPlatformTokenEndpoint::IsPath(request.path)) {
+        return v2_token_.Handle(request, now, fault);
+      }
       return token_.Handle(request, now, fault);
     case Stage::kChallenge:
       return publish_.Challenge();

@@ -4,13 +4,16 @@
 #include <string>
 
 #include "probe/core/clock.h"
+#include "tests/emulator/application_registry.h"
 #include "tests/emulator/certificate_registry.h"
 #include "tests/emulator/control_endpoint.h"
 #include "tests/emulator/emulator_clock.h"
 #include "tests/emulator/fault_responder.h"
 #include "tests/emulator/fault_table.h"
 #include "tests/emulator/http_exchange.h"
+#include "tests/emulator/identity_platform_token_endpoint.h"
 #include "tests/emulator/metadata_endpoint.h"
+#include "tests/emulator/openid_configuration_endpoint.h"
 #include "tests/emulator/publish_endpoint.h"
 #include "tests/emulator/service_identity.h"
 #include "tests/emulator/stats_recorder.h"
@@ -38,8 +41,9 @@ class ServiceCore {
               std::chrono::seconds clock_offset);
 
   /// Which service a request is for. A production Host name must match the
-  /// service (outlook.office365.com serves no tokens); loopback and other
-  /// names reach every service.
+  /// service (outlook.office365.com serves no tokens; the identity platform's
+  /// OpenID configuration and v2 token endpoint are on login.microsoftonline.com,
+  /// as stage metadata and token); loopback and other names reach every service.
   Route Classify(const Request& request) const;
 
   /// The answer to a service request, with \p fault (may be null) in force,
@@ -53,6 +57,7 @@ class ServiceCore {
   FaultTable& faults() { return faults_; }
   StatsRecorder& stats() { return stats_; }
   CertificateRegistry& registry() { return registry_; }
+  ApplicationRegistry& applications() { return applications_; }
   const MetadataEndpoint& metadata() const { return metadata_; }
   bool log_requests() const { return log_requests_; }
   void set_log_requests(bool on) { log_requests_ = on; }
@@ -65,9 +70,12 @@ class ServiceCore {
   FaultTable faults_;
   StatsRecorder stats_;
   CertificateRegistry registry_;
+  ApplicationRegistry applications_;
   TokenSigner signer_;
   MetadataEndpoint metadata_;
+  OpenIdConfigurationEndpoint openid_configuration_;
   TokenEndpoint token_;
+  IdentityPlatformTokenEndpoint v2_token_;
   PublishEndpoint publish_;
   FaultResponder fault_responder_;
   ControlEndpoint control_;

@@ -27,6 +27,16 @@ struct ServiceIdentity {
   std::string TokenEndpointUrl() const {
     return "https://" + std::string(kAcsHost) + TokenEndpointPath();
   }
+  /// "https://login.microsoftonline.com/<tenant>/v2.0": the OpenID configuration's issuer.
+  std::string V2Issuer() const {
+    return "https://" + std::string(kLoginHost) + "/" + tenant + "/v2.0";
+  }
+  /// "https://login.microsoftonline.com/<tenant>/oauth2/v2.0/token".
+  std::string V2TokenEndpointUrl() const {
+    return "https://" + std::string(kLoginHost) + "/" + tenant + std::string(kV2TokenPathSuffix);
+  }
+  /// "https://outlook.office365.com/.default": the one scope the v2 endpoint grants.
+  std::string V2Scope() const { return std::string(kOutlookResource) + "/.default"; }
   /// True for the organization's domain or the tenant GUID, compared case-insensitively.
   bool IsRealm(const std::string& realm) const;
 };

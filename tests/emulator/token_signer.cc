@@ -37,10 +37,11 @@ TokenSigner::TokenSigner(const std::string& cert_pem, const std::string& key_pem
 }
 
 TokenSigner::Issued TokenSigner::Issue(const std::string& audience, const std::string& tenant,
-                                       TimePoint now, std::chrono::seconds lifetime) {
+                                       TimePoint now, std::chrono::seconds lifetime,
+                                       const std::string& application_id) {
   const long long now_s = UnixSeconds(now);
   const std::string cache_key = audience + '|' + tenant + '|' + std::to_string(now_s) + '|' +
-                                std::to_string(lifetime.count());
+                                std::to_string(lifetime.count()) + '|' + application_id;
   std::lock_guard<std::mutex> lock(cache_mu_);
   if (cache_key == cache_key_) return cache_value_;
 
@@ -54,13 +55,20 @@ TokenSigner::Issued TokenSigner::Issue(const std::string& audience, const std::s
   token.header().set("x5t", x5t_);
   auto& claims = token.payload();
   claims.set("aud", audience);
-  claims.set("iss", acs);
   claims.set("nbf", static_cast<Poco::Int64>(issued.not_before));
   claims.set("exp", static_cast<Poco::Int64>(issued.expires_on));
-  claims.set("identityprovider", acs);
-  claims.set("appid", std::string(kExchangePrincipal));
-  claims.set("appidacr", std::string("2"));
-  claims.set("nameid", std::string(kExchangePrincipal) + "@" + tenant);
+  if (application_id.empty()) {
+    claims.set("iss", acs);
+    claims.set("identityprovider", acs);
+    claims.set("appid", std::string(kExchangePrincipal));
+    claims.set("appidacr", std::string("2"));
+    claims.set("nameid", std::string(kExchangePrincipal) + "@" + tenant);
+  } else {
+    claims.set("iss", "https://sts.windows.net/" + tenant + "/");
+    claims.set("tid", tenant);
+    claims.set("appid", application_id);
+    claims.set("appidacr", std::string("2"));
+  }
   Poco::JWT::Signer signer(key_);
   signer.setAlgorithms({Poco::JWT::Signer::ALGO_RS256});
   issued.token = signer.sign(token, Poco::JWT::Signer::ALGO_RS256);

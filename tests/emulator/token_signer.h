@@ -38,8 +38,11 @@ class TokenSigner {
   /// now - 5 min (ACS's skew allowance) to now + \p lifetime + 1 s.
   /// Tokens asked for in the same second are the same token (signing is the
   /// expensive part of the token endpoint).
+  /// With \p application_id, the token is an identity platform app-only token
+  /// for that application (iss https://sts.windows.net/<tenant>/, appid the
+  /// application; an inference of what Azure AD issues for Exchange Online).
   Issued Issue(const std::string& audience, const std::string& tenant, TimePoint now,
-               std::chrono::seconds lifetime);
+               std::chrono::seconds lifetime, const std::string& application_id = "");
 
   /// Checks signature, audience and lifetime of a bearer token at \p now.
   Verification Verify(const std::string& token, const std::string& audience, TimePoint now) const;

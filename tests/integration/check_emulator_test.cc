@@ -9,6 +9,7 @@
 
 #include "probe/engine/guid_source.h"
 #include "probe/engine/probe_runner.h"
+#include "tests/emulator/constants.h"
 #include "tests/emulator/emulator.h"
 #include "tests/emulator/fault.h"
 #include "tests/emulator/lab.h"
@@ -64,6 +65,22 @@ class CheckEmulatorTest : public ::testing::Test {
     target.connect_to = {{"outlook.office365.com", 443, "127.0.0.1", port},
                          {"accounts.accesscontrol.windows.net", 443, "127.0.0.1", port}};
     target.timeout = std::chrono::seconds(10);
+    return target;
+  }
+
+  // The same organization through the identity platform v2 flow (PROTOCOL.md
+  // 2.6), with the Auth certificate registered on the lab application.
+  static TargetConfig LabTargetV2(const std::string& certificate = "auth.pem") {
+    TargetConfig target = LabTarget(certificate);
+    target.name = "fabrikam-v2";
+    target.token_flow = TokenFlow::kIdentityPlatform;
+    target.application_id = std::string(emulator::kLabApplicationId);
+    target.tenant = "fabrikam.com";
+    target.token_url = "https://login.microsoftonline.com/fabrikam.com/oauth2/v2.0/token";
+    target.auth_metadata_url =
+        "https://login.microsoftonline.com/fabrikam.com/v2.0/.well-known/openid-configuration";
+    target.connect_to = {{"outlook.office365.com", 443, "127.0.0.1", emulator_->port()},
+                         {"login.microsoftonline.com", 443, "127.0.0.1", emulator_->port()}};
     return target;
   }
 
@@ -408,6 +425,207 @@ TEST_F(CheckEmulatorTest, TrailingSlashInServiceUriIsPointedOut) {
             "PublishOnPremNotifications");
   EXPECT_THAT(challenge.message, HasSubstr("404"));
   EXPECT_THAT(challenge.message, HasSubstr("ends in '/'"));
+}
+
+TEST_F(CheckEmulatorTest, IdentityPlatformTargetSucceedsEndToEnd) {
+  ProbeResult result = Check(LabTargetV2());
+  ASSERT_EQ(result.result_type, ResultType::kSucceeded) << result.error;
+  for (const StageResult& stage : result.stages) {
+    EXPECT_EQ(stage.status, StageStatus::kOk) << StageName(stage.stage) << ": " << stage.message;
+  }
+  EXPECT_EQ(result.facts.realm, "9188040d-6c67-4c5b-b112-36a304b66dad");
+  EXPECT_EQ(result.facts.issuer,
+            "https://login.microsoftonline.com/9188040d-6c67-4c5b-b112-36a304b66dad/v2.0");
+  EXPECT_EQ(result.facts.token_endpoint,
+            "https://login.microsoftonline.com/fabrikam.com/oauth2/v2.0/token");
+  ASSERT_TRUE(result.facts.token_lifetime.has_value());
+  EXPECT_EQ(*result.facts.token_lifetime, std::chrono::seconds(3599));
+  EXPECT_EQ(result.facts.publish_status, 200);
+  EXPECT_EQ(result.facts.tls_leaf.count("token"), 1u);
+  for (const StageResult& stage : result.stages) {
+    for (const HttpRequestFacts& request : stage.requests) {
+      EXPECT_TRUE(request.tls_verified) << request.url;
+      // The metadata and the token come from login.microsoftonline.com, never from ACS.
+      EXPECT_EQ(request.url.find("accesscontrol"), std::string::npos) << request.url;
+    }
+  }
+  emulator::Stats stats = emulator_->stats();
+  EXPECT_EQ(stats.metadata.accepted, 1u);
+  EXPECT_EQ(stats.challenge.accepted, 1u);
+  EXPECT_EQ(stats.token.accepted, 1u);
+  EXPECT_EQ(stats.publish.accepted, 1u);
+  EXPECT_EQ(stats.token.rejected + stats.publish.rejected + stats.unknown, 0u);
+}
+
+TEST_F(CheckEmulatorTest, IdentityPlatformWithTheTenantIdAsTenant) {
+  TargetConfig target = LabTargetV2();
+  target.tenant = "9188040d-6c67-4c5b-b112-36a304b66dad";
+  target.token_url =
+      "https://login.microsoftonline.com/9188040d-6c67-4c5b-b112-36a304b66dad/oauth2/v2.0/token";
+  target.auth_metadata_url =
+      "https://login.microsoftonline.com/9188040d-6c67-4c5b-b112-36a304b66dad/v2.0/"
+      ".well-known/openid-configuration";
+  ProbeResult result = Check(target);
+  ASSERT_TRUE(result.succeeded()) << result.error;
+}
+
+TEST_F(CheckEmulatorTest, IdentityPlatformUnregisteredCertificateIsAadsts700027) {
+  ProbeResult result = Check(LabTargetV2("unregistered.pem"));
+  const StageResult& token =
+      ExpectFailure(result, StageId::kToken, Reason::kOauthError, ExchangeCategory::kUnknown);
+  EXPECT_THAT(token.message,
+              HasSubstr("token refused by auth server (HTTP 401): invalid_client: AADSTS700027: "
+                        "Client assertion contains an invalid signature. [Reason - The key was "
+                        "not found."));
+  EXPECT_THAT(result.error,
+              HasSubstr("Unable to get token from Auth Server. Error code: 'invalid_client'. "
+                        "Description: 'AADSTS700027"));
+  EXPECT_EQ(result.facts.oauth_error, "invalid_client");
+  EXPECT_EQ(emulator_->stats().publish.total(), 0u);
+}
+
+TEST_F(CheckEmulatorTest, IdentityPlatformExpiredRegistrationIsAadsts700027) {
+  Inject(Stage::kToken, FaultKind::kExpiredRegistration);
+  ProbeResult result = Check(LabTargetV2());
+  const StageResult& token =
+      ExpectFailure(result, StageId::kToken, Reason::kOauthError, ExchangeCategory::kUnknown);
+  EXPECT_THAT(token.message, HasSubstr("AADSTS700027"));
+  EXPECT_THAT(token.message, HasSubstr("The key used is expired."));
+}
+
+TEST_F(CheckEmulatorTest, IdentityPlatformUnknownApplicationIsAadsts700016) {
+  TargetConfig target = LabTargetV2();
+  target.application_id = "00000000-1111-2222-3333-444444444444";
+  ProbeResult result = Check(target);
+  const StageResult& token =
+      ExpectFailure(result, StageId::kToken, Reason::kOauthError, ExchangeCategory::kUnknown);
+  EXPECT_THAT(token.message,
+              HasSubstr("(HTTP 400): unauthorized_client: AADSTS700016: Application with "
+                        "identifier '00000000-1111-2222-3333-444444444444' was not found in the "
+                        "directory 'fabrikam.com'."));
+  EXPECT_EQ(result.facts.oauth_error, "unauthorized_client");
+}
+
+TEST_F(CheckEmulatorTest, IdentityPlatformServerClockAheadIsClockSkew) {
+  emulator_->SetClockOffset(std::chrono::minutes(20));
+  ProbeResult result = Check(LabTargetV2());
+  const StageResult& token =
+      ExpectFailure(result, StageId::kToken, Reason::kClockSkew, ExchangeCategory::kUnknown);
+  EXPECT_THAT(token.message, ::testing::MatchesRegex(
+                                 "server clock is (19 min 59|20 min 0) s ahead of ours \\(more "
+                                 "than 5 minutes\\); token refused by auth server \\(HTTP 401\\): "
+                                 "invalid_client: AADSTS700024: Client assertion is not within "
+                                 "its valid time range.*"));
+}
+
+TEST_F(CheckEmulatorTest, IdentityPlatformAssertionOutsideTheWindowWithoutSeenSkewIsOAuthError) {
+  // The service judges the assertion 20 minutes in its past, but its Date
+  // header agrees with ours: the check cannot blame the clock.
+  Fault fault;
+  fault.stage = Stage::kToken;
+  fault.kind = FaultKind::kClockSkew;
+  fault.offset = std::chrono::seconds(1200);
+  emulator_->InjectFault(fault);
+  ProbeResult result = Check(LabTargetV2());
+  const StageResult& token =
+      ExpectFailure(result, StageId::kToken, Reason::kOauthError, ExchangeCategory::kUnknown);
+  EXPECT_THAT(token.message, HasSubstr("invalid_client: AADSTS700024"));
+}
+
+TEST_F(CheckEmulatorTest, IdentityPlatformUnknownScopeIsInvalidResource) {
+  TargetConfig target = LabTargetV2();
+  target.scope = "https://graph.microsoft.com/.default";
+  ProbeResult result = Check(target);
+  const StageResult& token =
+      ExpectFailure(result, StageId::kToken, Reason::kOauthError, ExchangeCategory::kUnknown);
+  EXPECT_THAT(token.message,
+              HasSubstr("(HTTP 400): invalid_resource: AADSTS500011: The resource principal "
+                        "named https://graph.microsoft.com was not found"));
+}
+
+TEST_F(CheckEmulatorTest, IdentityPlatformUnknownTenantFailsAtMetadata) {
+  TargetConfig target = LabTargetV2();
+  target.tenant = "contoso.com";
+  target.token_url = "https://login.microsoftonline.com/contoso.com/oauth2/v2.0/token";
+  target.auth_metadata_url =
+      "https://login.microsoftonline.com/contoso.com/v2.0/.well-known/openid-configuration";
+  ProbeResult result = Check(target);
+  const StageResult& metadata =
+      ExpectFailure(result, StageId::kMetadata, Reason::kHttpStatus, ExchangeCategory::kUnknown);
+  EXPECT_THAT(metadata.message,
+              HasSubstr("OpenID configuration at https://login.microsoftonline.com/contoso.com/"
+                        "v2.0/.well-known/openid-configuration answered HTTP 400 Bad Request, "
+                        "expected 200: invalid_tenant: AADSTS90002: Tenant 'contoso.com' not "
+                        "found."));
+}
+
+TEST_F(CheckEmulatorTest, IdentityPlatformFaultsAtTheTokenStage) {
+  struct Case {
+    FaultKind kind;
+    int status;
+    Reason reason;
+    ExchangeCategory category;
+    const char* words;
+  };
+  for (const Case& c :
+       {Case{FaultKind::kStatus, 503, Reason::kOauthError, ExchangeCategory::kUnknown,
+             "(HTTP 503): temporarily_unavailable: AADSTS50000"},
+        Case{FaultKind::kMalformedBody, 0, Reason::kMalformedResponse, ExchangeCategory::kUnknown,
+             "token response is unusable: HTML instead of JSON"},
+        Case{FaultKind::kOversizedBody, 0, Reason::kMalformedResponse, ExchangeCategory::kUnknown,
+             "exceeds"},
+        Case{FaultKind::kReset, 0, Reason::kNetwork, ExchangeCategory::kNetworking, ""},
+        Case{FaultKind::kUnregisteredCertificate, 0, Reason::kOauthError,
+             ExchangeCategory::kUnknown, "AADSTS700027"}}) {
+    SCOPED_TRACE(std::string(emulator::FaultKindName(c.kind)));
+    emulator_->ClearFaults();
+    Fault fault;
+    fault.stage = Stage::kToken;
+    fault.kind = c.kind;
+    fault.status = c.status;
+    if (c.kind == FaultKind::kMalformedBody) fault.body = "<html><body>Service Unavailable</body>";
+    if (c.kind == FaultKind::kOversizedBody) fault.size = 5 << 20;
+    emulator_->InjectFault(fault);
+    ProbeResult result = Check(LabTargetV2());
+    const StageResult& token = ExpectFailure(result, StageId::kToken, c.reason, c.category);
+    EXPECT_THAT(token.message, HasSubstr(c.words));
+    ASSERT_FALSE(token.requests.empty());
+    EXPECT_THAT(token.requests.back().url, HasSubstr("login.microsoftonline.com"));
+  }
+}
+
+TEST_F(CheckEmulatorTest, IdentityPlatformOAuthErrorFault) {
+  Fault fault;
+  fault.stage = Stage::kToken;
+  fault.kind = FaultKind::kOAuthError;
+  fault.text = "invalid_scope";
+  fault.description = "AADSTS70011: The provided request must include a 'scope' input parameter.";
+  emulator_->InjectFault(fault);
+  ProbeResult result = Check(LabTargetV2());
+  const StageResult& token =
+      ExpectFailure(result, StageId::kToken, Reason::kOauthError, ExchangeCategory::kUnknown);
+  EXPECT_THAT(token.message, HasSubstr("(HTTP 400): invalid_scope: AADSTS70011: The provided "
+                                       "request must include a 'scope' input parameter."));
+  EXPECT_THAT(result.error, HasSubstr("Error code: 'invalid_scope'."));
+}
+
+TEST_F(CheckEmulatorTest, IdentityPlatformFaultsAtTheMetadataStage) {
+  Inject(Stage::kMetadata, FaultKind::kMalformedBody);
+  ProbeResult result = Check(LabTargetV2());
+  const StageResult& metadata = ExpectFailure(
+      result, StageId::kMetadata, Reason::kMalformedResponse, ExchangeCategory::kUnknown);
+  EXPECT_THAT(metadata.message, HasSubstr("OpenID configuration from "));
+  EXPECT_THAT(metadata.message, HasSubstr("not JSON"));
+  emulator_->ClearFaults();
+  Inject(Stage::kMetadata, FaultKind::kStatus, 500);
+  result = Check(LabTargetV2());
+  ExpectFailure(result, StageId::kMetadata, Reason::kHttpStatus, ExchangeCategory::kUnknown);
+}
+
+TEST_F(CheckEmulatorTest, IdentityPlatformTokenRefusedAtPublish) {
+  Inject(Stage::kPublish, FaultKind::kDiagnostics);
+  ProbeResult result = Check(LabTargetV2());
+  ExpectFailure(result, StageId::kPublish, Reason::kTokenRejected, ExchangeCategory::kUnknown);
 }
 
 class CertificateStageTest : public CheckEmulatorTest {

@@ -461,6 +461,169 @@ TEST_F(EmulatorTest, PublishRejectsBadTokens) {
   EXPECT_EQ(emulator_->stats().publish.rejected, 3u);
 }
 
+// Identity platform v2 (PROTOCOL.md 2.6), built independently of the probe.
+constexpr char kLogin[] = "login.microsoftonline.com";
+constexpr char kV2TokenPath[] = "/fabrikam.com/oauth2/v2.0/token";
+constexpr char kV2TokenUrl[] = "https://login.microsoftonline.com/fabrikam.com/oauth2/v2.0/token";
+constexpr char kApp[] = "6731de76-14a6-49ae-97bc-6eba6914391e";
+
+std::string X5tS256Of(const std::string& cert_pem) { return X5tS256(CertificateDer(cert_pem)); }
+
+struct ClientAssertionSpec {
+  std::string iss = kApp;
+  std::string sub = kApp;
+  std::string aud = kV2TokenUrl;
+  long long nbf_offset = 0;
+  long long lifetime = 600;
+  bool with_jti = true;
+  std::string x5t_s256;  // default: the signing certificate's
+};
+
+std::string MakeClientAssertion(const KeyPair& pair, const ClientAssertionSpec& spec = {}) {
+  Poco::JWT::Token token;
+  token.setType("JWT");
+  token.header().set("x5t", X5tOf(pair.cert_pem));
+  token.header().set("x5t#S256", spec.x5t_s256.empty() ? X5tS256Of(pair.cert_pem) : spec.x5t_s256);
+  const long long now = static_cast<long long>(std::time(nullptr)) + spec.nbf_offset;
+  token.payload().set("aud", spec.aud);
+  token.payload().set("iss", spec.iss);
+  token.payload().set("sub", spec.sub);
+  if (spec.with_jti) token.payload().set("jti", NewGuid());
+  token.payload().set("nbf", static_cast<Poco::Int64>(now));
+  token.payload().set("iat", static_cast<Poco::Int64>(now));
+  token.payload().set("exp", static_cast<Poco::Int64>(now + spec.lifetime));
+  std::istringstream key(pair.key_pem);
+  Poco::JWT::Signer signer(new Poco::Crypto::RSAKey(nullptr, &key));
+  return signer.sign(token, Poco::JWT::Signer::ALGO_RS256);
+}
+
+std::map<std::string, std::string> ClientCredentialsForm(const std::string& assertion) {
+  return {{"grant_type", "client_credentials"},
+          {"client_id", kApp},
+          {"client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"},
+          {"client_assertion", assertion},
+          {"scope", "https://outlook.office365.com/.default"}};
+}
+
+class IdentityPlatformTest : public EmulatorTest {
+ protected:
+  HttpResult PostV2Token(const std::map<std::string, std::string>& form,
+                         const std::string& host = kLogin) {
+    return Send("POST", host, kV2TokenPath, FormBody(form),
+                {{"Content-Type", "application/x-www-form-urlencoded"}});
+  }
+};
+
+TEST_F(IdentityPlatformTest, OpenIdConfigurationNamesTheTenantAndTokenEndpoint) {
+  auto result = Send("GET", kLogin, "/fabrikam.com/v2.0/.well-known/openid-configuration");
+  ASSERT_EQ(result.status, 200) << result.body;
+  auto doc = ParseObject(result.body);
+  EXPECT_EQ(doc->getValue<std::string>("issuer"),
+            std::string("https://login.microsoftonline.com/") + kTenant + "/v2.0");
+  EXPECT_EQ(doc->getValue<std::string>("token_endpoint"),
+            std::string("https://login.microsoftonline.com/") + kTenant + "/oauth2/v2.0/token");
+  auto unknown = Send("GET", kLogin, "/contoso.com/v2.0/.well-known/openid-configuration");
+  EXPECT_EQ(unknown.status, 400);
+  EXPECT_EQ(ParseObject(unknown.body)->getValue<std::string>("error"), "invalid_tenant");
+  EXPECT_NE(unknown.body.find("AADSTS90002"), std::string::npos);
+  // Only login.microsoftonline.com serves it.
+  EXPECT_EQ(Send("GET", kAcs, "/fabrikam.com/v2.0/.well-known/openid-configuration").status, 404);
+}
+
+TEST_F(IdentityPlatformTest, ValidRequestGetsATokenThePushProxyAccepts) {
+  auto result = PostV2Token(ClientCredentialsForm(MakeClientAssertion(Credentials().auth)));
+  ASSERT_EQ(result.status, 200) << result.body << result.Header("X-Emulator-Reason");
+  auto doc = ParseObject(result.body);
+  EXPECT_EQ(doc->getValue<std::string>("token_type"), "Bearer");
+  EXPECT_TRUE(doc->get("expires_in").isInteger());
+  EXPECT_EQ(doc->getValue<int>("expires_in"), 3599);
+  EXPECT_EQ(Publish(doc->getValue<std::string>("access_token")).status, 200);
+  EXPECT_EQ(
+      PostV2Token(ClientCredentialsForm(MakeClientAssertion(Credentials().auth)), kAcs).status,
+      404);
+}
+
+struct V2RejectionCase {
+  const char* name;
+  std::function<std::map<std::string, std::string>()> form;
+  int status;
+  const char* error;
+  const char* code;
+};
+
+TEST_F(IdentityPlatformTest, RejectsEveryDeviationWithAzureAdsErrors) {
+  const auto& auth = Credentials().auth;
+  auto with = [&](ClientAssertionSpec spec) {
+    return [&auth, spec] { return ClientCredentialsForm(MakeClientAssertion(auth, spec)); };
+  };
+  auto form_with = [&](const char* name, const char* value) {
+    return [&auth, name, value] {
+      auto form = ClientCredentialsForm(MakeClientAssertion(auth));
+      if (value == nullptr) {
+        form.erase(name);
+      } else {
+        form[name] = value;
+      }
+      return form;
+    };
+  };
+  ClientAssertionSpec wrong_iss;
+  wrong_iss.iss = "00000002-0000-0ff1-ce00-000000000000";
+  ClientAssertionSpec wrong_aud;
+  wrong_aud.aud = "https://login.microsoftonline.com/common/oauth2/v2.0/token";
+  ClientAssertionSpec no_jti;
+  no_jti.with_jti = false;
+  ClientAssertionSpec future;
+  future.nbf_offset = 1200;
+  ClientAssertionSpec wrong_s256;
+  wrong_s256.x5t_s256 = X5tS256Of(Credentials().unregistered_auth.cert_pem);
+  const V2RejectionCase cases[] = {
+      {"no scope", form_with("scope", nullptr), 400, "invalid_request", "AADSTS900144"},
+      {"ACS field", form_with("resource", "x"), 400, "invalid_request", "AADSTS90014"},
+      {"grant", form_with("grant_type", "password"), 400, "unsupported_grant_type", "AADSTS70003"},
+      {"assertion type", form_with("client_assertion_type", "jwt"), 400, "invalid_request",
+       "AADSTS700022"},
+      {"unknown application", form_with("client_id", "00000000-1111-2222-3333-444444444444"), 400,
+       "unauthorized_client", "AADSTS700016"},
+      {"iss", with(wrong_iss), 401, "invalid_client", "AADSTS700021"},
+      {"aud", with(wrong_aud), 401, "invalid_client", "AADSTS700212"},
+      {"no jti", with(no_jti), 400, "invalid_request", "AADSTS50027"},
+      {"not yet valid", with(future), 401, "invalid_client", "AADSTS700024"},
+      {"x5t#S256", with(wrong_s256), 401, "invalid_client", "AADSTS700027"},
+      {"scope without .default", form_with("scope", "https://outlook.office365.com"), 400,
+       "invalid_scope", "AADSTS1002012"},
+      {"unregistered",
+       [] { return ClientCredentialsForm(MakeClientAssertion(Credentials().unregistered_auth)); },
+       401, "invalid_client", "AADSTS700027"},
+  };
+  for (const V2RejectionCase& c : cases) {
+    SCOPED_TRACE(c.name);
+    auto result = PostV2Token(c.form());
+    EXPECT_EQ(result.status, c.status) << result.body;
+    ASSERT_EQ(result.body.front(), '{') << result.body;
+    auto doc = ParseObject(result.body);
+    EXPECT_EQ(doc->getValue<std::string>("error"), c.error);
+    EXPECT_EQ(doc->getValue<std::string>("error_description").rfind(c.code, 0), 0u) << result.body;
+    EXPECT_FALSE(result.Header("X-Emulator-Reason").empty());
+  }
+}
+
+TEST_F(IdentityPlatformTest, TokenFaultsApplyToTheV2Endpoint) {
+  emulator_->InjectFault(Fault::Parse("token@1:expired-registration"));
+  auto expired = PostV2Token(ClientCredentialsForm(MakeClientAssertion(Credentials().auth)));
+  EXPECT_EQ(expired.status, 401);
+  EXPECT_NE(expired.body.find("The key used is expired."), std::string::npos);
+  emulator_->InjectFault(Fault::Parse("token@1:skew:-1200"));
+  auto skewed = PostV2Token(ClientCredentialsForm(MakeClientAssertion(Credentials().auth)));
+  EXPECT_EQ(skewed.status, 401);
+  EXPECT_NE(skewed.body.find("AADSTS700024"), std::string::npos);
+  emulator_->InjectFault(Fault::Parse("token@1:status:503"));
+  EXPECT_EQ(PostV2Token(ClientCredentialsForm(MakeClientAssertion(Credentials().auth))).status,
+            503);
+  EXPECT_EQ(PostV2Token(ClientCredentialsForm(MakeClientAssertion(Credentials().auth))).status,
+            200);
+}
+
 struct BadBatchCase {
   const char* name;
   std::string body;
@@ -770,6 +933,13 @@ TEST_F(LabTest, WritesACompleteLabThatServes) {
   EXPECT_NE(config.find("- \"accounts.accesscontrol.windows.net:443:127.0.0.1:" + port + "\""),
             std::string::npos);
   EXPECT_NE(config.find("certificate: unregistered-auth.pem"), std::string::npos);
+  // The v2 target comes last, reaching login.microsoftonline.com.
+  EXPECT_LT(config.find("name: fabrikam-unregistered"), config.find("name: fabrikam-v2"));
+  EXPECT_NE(config.find("    token_flow: identity-platform\n    application_id: " +
+                        std::string(kLabApplicationId)),
+            std::string::npos);
+  EXPECT_NE(config.find("- \"login.microsoftonline.com:443:127.0.0.1:" + port + "\""),
+            std::string::npos);
   EXPECT_NE(config.find("organization: fabrikam.com"), std::string::npos);
   const std::string auth = Read(dir_ / Lab::kAuth);
   EXPECT_NE(auth.find("BEGIN CERTIFICATE"), std::string::npos);
