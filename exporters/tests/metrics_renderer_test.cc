@@ -2,9 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <prometheus/text_serializer.h>
+
 #include <memory>
 #include <sstream>
 
+#include "exporters/label_text_pool.h"
 #include "exporters/tests/test_util.h"
 #include "probe/render/tests/sample_results.h"
 
@@ -33,6 +36,24 @@ std::string ScrapeOf(const std::vector<ProbeResult>& results) {
   MetricsRenderer::WriteExposition(out, targets);
   EXPECT_EQ(out.str().size(), MetricsRenderer::ExpositionSize(targets));
   return out.str();
+}
+
+// The sample lines prometheus::TextSerializer writes for family \p family
+// (every family when npos) of \p r's scheduled series: what a RenderedTarget
+// must give back byte for byte.
+std::string SerializerSamples(const ProbeResult& r, std::size_t family = std::string::npos) {
+  const TargetCounters counters = CountersFor(r);
+  std::vector<prometheus::MetricFamily> families =
+      MetricsRenderer::TargetFamilies(r, &counters, MetricsSource::kScheduled);
+  if (family != std::string::npos) families = {families.at(family)};
+  std::ostringstream out;
+  prometheus::TextSerializer().Serialize(out, families);
+  std::istringstream lines(out.str());
+  std::string samples;
+  for (std::string line; std::getline(lines, line);) {
+    if (line.rfind('#', 0) != 0) samples += line + "\n";
+  }
+  return samples;
 }
 
 void ExpectPromtoolClean(const std::string& exposition) {
@@ -130,6 +151,78 @@ TEST(MetricsRendererTest, SlicesConcatenateFamiliesAcrossTargets) {
   const auto next_family = text.find("# HELP probe_duration_seconds");
   EXPECT_LT(first, second);
   EXPECT_LT(second, next_family);
+}
+
+TEST(MetricsRendererTest, CompactSeriesGiveBackTheSerializersTextForAnyTargetName) {
+  for (const std::string name : {"fabrikam", "org-00042", "", "with space", "quote\"d",
+                                 "back\\slash", "two\nlines", "brace} 1", "end\\", "\xc3\xbcml"}) {
+    for (const auto& sample : samples::AllSamples()) {
+      ProbeResult r = sample.result;
+      r.target = name;
+      const RenderedTarget t = MetricsRenderer::RenderScheduled(r, CountersFor(r));
+      const std::string expected = SerializerSamples(r);
+      EXPECT_EQ(MetricsRenderer::SeriesText(t), expected) << sample.name << " / " << name;
+      EXPECT_EQ(t.text_size(), expected.size());
+    }
+  }
+}
+
+TEST(MetricsRendererTest, ExpositionOfManyTargetsIsEachFamilysSerializedSamples) {
+  // Large enough for several of WriteExposition's 64 KB blocks.
+  std::vector<ProbeResult> results;
+  for (int i = 0; i < 60; ++i) {
+    for (const auto& sample : samples::AllSamples()) {
+      results.push_back(sample.result);
+      results.back().target = "org-" + std::to_string(i) + "-" + sample.name;
+    }
+  }
+  std::string expected;
+  for (std::size_t f = 0; f < kTargetFamilyCount; ++f) {
+    std::string samples;
+    for (const ProbeResult& r : results) samples += SerializerSamples(r, f);
+    if (!samples.empty()) expected += MetricsRenderer::ScheduledHeader(f) + samples;
+  }
+  const std::string text = ScrapeOf(results);
+  ASSERT_GT(text.size(), 256u * 1024);
+  EXPECT_TRUE(text == expected);  // not EXPECT_EQ: a diff of megabytes helps nobody
+  EXPECT_EQ(text.size(), expected.size());
+}
+
+TEST(MetricsRendererTest, LinesLongerThanAWriteBlockComeOutWhole) {
+  ProbeResult r = samples::SucceededResult();
+  r.target = std::string(100 * 1024, 'x');
+  const std::string text = ScrapeOf({r});
+  std::string expected;
+  for (std::size_t f = 0; f < kTargetFamilyCount; ++f) {
+    const std::string samples = SerializerSamples(r, f);
+    if (!samples.empty()) expected += MetricsRenderer::ScheduledHeader(f) + samples;
+  }
+  EXPECT_TRUE(text == expected);
+  EXPECT_EQ(text.size(), expected.size());
+}
+
+TEST(MetricsRendererTest, TargetsShareTheirLabelText) {
+  std::vector<ProbeResult> all;
+  for (const auto& sample : samples::AllSamples()) all.push_back(sample.result);
+  for (const ProbeResult& r : all) MetricsRenderer::RenderScheduled(r, CountersFor(r));
+  const std::size_t shared = LabelTextPool::Shared().size();
+  for (int i = 0; i < 100; ++i) {
+    for (ProbeResult r : all) {
+      r.target = "org-" + std::to_string(i);
+      MetricsRenderer::RenderScheduled(r, CountersFor(r));
+    }
+  }
+  // Label texts other than the target's come from fixed sets, so more
+  // targets add none.
+  EXPECT_EQ(LabelTextPool::Shared().size(), shared);
+}
+
+TEST(MetricsRendererTest, KeepsATargetsSeriesInAThirdOfTheirText) {
+  ProbeResult r = samples::SucceededResult();
+  r.target = "org-00000";
+  const RenderedTarget t = MetricsRenderer::RenderScheduled(r, CountersFor(r));
+  EXPECT_GT(t.text_size(), 3000u);
+  EXPECT_LT(t.stored_bytes() * 3, t.text_size());
 }
 
 }  // namespace

@@ -72,18 +72,18 @@ TEST(ResultStoreTest, RenderedSeriesFollowTheLatestRun) {
   ResultStore store({5, 20});
   store.SetTargets({Target("a")});
   store.Record(FakeResult("a", At(0), StageId::kToken, Reason::kOauthError));
-  auto failed = store.Rendered().at(0);
-  EXPECT_NE(failed->text.find("probe_success{target=\"a\"} 0\n"), std::string::npos);
-  EXPECT_NE(failed->text.find("probe_failures_total{target=\"a\",stage=\"token\",reason=\"oauth_"
-                              "error\"} 1\n"),
+  const std::string failed = MetricsRenderer::SeriesText(*store.Rendered().at(0));
+  EXPECT_NE(failed.find("probe_success{target=\"a\"} 0\n"), std::string::npos);
+  EXPECT_NE(failed.find("probe_failures_total{target=\"a\",stage=\"token\",reason=\"oauth_"
+                        "error\"} 1\n"),
             std::string::npos);
   store.Record(FakeResult("a", At(1)));
-  auto ok = store.Rendered().at(0);
-  EXPECT_NE(ok->text.find("probe_success{target=\"a\"} 1\n"), std::string::npos);
-  EXPECT_NE(ok->text.find("probe_runs_total{target=\"a\"} 2\n"), std::string::npos);
-  EXPECT_EQ(ok->text.find("probe_failure_info"), std::string::npos);
+  const std::string ok = MetricsRenderer::SeriesText(*store.Rendered().at(0));
+  EXPECT_NE(ok.find("probe_success{target=\"a\"} 1\n"), std::string::npos);
+  EXPECT_NE(ok.find("probe_runs_total{target=\"a\"} 2\n"), std::string::npos);
+  EXPECT_EQ(ok.find("probe_failure_info"), std::string::npos);
   // The failure counter stays after recovery.
-  EXPECT_NE(ok->text.find("probe_failures_total{target=\"a\",stage=\"token\""), std::string::npos);
+  EXPECT_NE(ok.find("probe_failures_total{target=\"a\",stage=\"token\""), std::string::npos);
 }
 
 }  // namespace
