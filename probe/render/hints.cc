@@ -96,6 +96,12 @@ std::string Host(const Ctx& c) {
   return "the server";
 }
 
+// The identity platform (v2) token stage records the application and scope
+// it asked for; the ACS one records a resource instead.
+bool IsIdentityPlatform(const Ctx& c) {
+  return c.stage && c.stage->stage == StageId::kToken && !StageFact(c, "scope").empty();
+}
+
 std::string StageLabel(const Ctx& c) {
   return c.stage ? std::string(StageName(c.stage->stage)) : std::string("check");
 }
@@ -323,6 +329,22 @@ const HintRule kRules[] = {
      }},
 
     // OAuth errors from the token issuer, most specific first.
+    {std::nullopt, Reason::kOauthError,
+     [](const Ctx& c) { return Mentions(c, "AADSTS700027") && IsIdentityPlatform(c); },
+     [](const Ctx& c) {
+       return Join(
+           {"AADSTS700027: Microsoft Entra ID does not know the key that signed the client "
+            "assertion: the Auth certificate " +
+                Thumbprint(c) + " is not among the certificates of the application " +
+                StageFact(c, "client_id") +
+                " (the dedicated Exchange hybrid application), or it was renewed without "
+                "uploading the new one.",
+            "  Re-run the Hybrid Configuration Wizard, or CSS-Exchange's "
+            "ConfigureExchangeHybridApplication.ps1, to upload the current Auth certificate "
+            "to the application;",
+            "  check: Entra ID > App registrations > " + StageFact(c, "client_id") +
+                " > Certificates & secrets lists thumbprint " + Thumbprint(c) + ", valid today."});
+     }},
     {std::nullopt, Reason::kOauthError, [](const Ctx& c) { return Mentions(c, "AADSTS700027"); },
      [](const Ctx& c) {
        return Join(

@@ -89,6 +89,26 @@ TEST(HintFor, Aadsts700027UploadsTheCertificateToTheExchangePrincipal) {
   EXPECT_NE(hint.find("7595DBDEA83DACB5757441D44899BCDB9911253C"), std::string::npos) << hint;
 }
 
+TEST(HintFor, Aadsts700027OfTheIdentityPlatformPointsAtTheHybridApplication) {
+  ProbeResult r = samples::TokenFailureAadsts700027Result();
+  StageResult* token = nullptr;
+  for (StageResult& s : r.stages) {
+    if (s.stage == StageId::kToken) token = &s;
+  }
+  ASSERT_NE(token, nullptr);
+  token->AddFact("client_id", "6a2b3c4d-1111-4222-8333-944455556666");
+  token->AddFact("scope", "https://outlook.office365.com/.default");
+  const std::string hint = HintFor(r);
+  EXPECT_NE(hint.find("AADSTS700027"), std::string::npos) << hint;
+  EXPECT_NE(hint.find("application 6a2b3c4d-1111-4222-8333-944455556666 (the dedicated Exchange "
+                      "hybrid application)"),
+            std::string::npos)
+      << hint;
+  EXPECT_NE(hint.find("7595DBDEA83DACB5757441D44899BCDB9911253C"), std::string::npos) << hint;
+  // Not the ACS remedy: the shared Exchange principal is not what v2 signs in as.
+  EXPECT_EQ(hint.find("New-MsolServicePrincipalCredential"), std::string::npos) << hint;
+}
+
 TEST(HintFor, Acs50012ChecksOrganizationRealmAndRegistration) {
   ProbeResultBuilder b =
       Failing(StageId::kToken, Reason::kOauthError,
