@@ -13,6 +13,7 @@
 
 #include "probe/config/http_url.h"
 #include "probe/config/quote.h"
+#include "probe/config/target_values.h"
 
 namespace pushprobe {
 namespace {
@@ -85,42 +86,6 @@ bool IsTargetName(std::string_view name) {
   if (name.empty()) return false;
   for (char c : name) {
     if (!IsAlnum(c) && c != '_' && c != '.' && c != '-') return false;
-  }
-  return true;
-}
-
-// A plausible DNS name with at least two labels. The last label must not be
-// all digits, which turns away IP addresses: Exchange's Organization is the
-// tenant's domain, never an address.
-bool IsDomainName(std::string_view name) {
-  if (name.empty() || name.size() > 253) return false;
-  std::size_t labels = 0;
-  bool last_all_digits = false;
-  std::size_t begin = 0;
-  while (true) {
-    std::size_t end = name.find('.', begin);
-    if (end == std::string_view::npos) end = name.size();
-    std::string_view label = name.substr(begin, end - begin);
-    if (label.empty() || label.size() > 63 || label.front() == '-' || label.back() == '-') {
-      return false;
-    }
-    last_all_digits = true;
-    for (char c : label) {
-      if (!IsAlnum(c) && c != '-') return false;
-      if (c < '0' || c > '9') last_all_digits = false;
-    }
-    ++labels;
-    if (end == name.size()) break;
-    begin = end + 1;
-  }
-  return labels >= 2 && !last_all_digits;
-}
-
-bool IsGuid(std::string_view text) {
-  if (text.size() != 36) return false;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    bool hyphen = i == 8 || i == 13 || i == 18 || i == 23;
-    if (hyphen ? text[i] != '-' : !IsHex(text[i])) return false;
   }
   return true;
 }
@@ -676,12 +641,9 @@ void Loader::ApplyTokenFlow(const SeenKeys& own, const SeenKeys& defaults, const
                            " (token_flow identity-platform needs the application (client) id)");
   }
   if (own.count("tenant") == 0) target.tenant = target.organization;
-  if (own.count("token_url") == 0) {
-    target.token_url = kLoginBaseUrl + target.tenant + kDefaultTokenUrlSuffix;
-  }
-  if (own.count("auth_metadata_url") == 0) {
-    target.auth_metadata_url = kLoginBaseUrl + target.tenant + kOpenIdConfigurationSuffix;
-  }
+  if (own.count("token_url") == 0) target.token_url = DefaultTokenUrl(target);
+  if (own.count("auth_metadata_url") == 0)
+    target.auth_metadata_url = DefaultAuthMetadataUrl(target);
 }
 
 void Loader::LoadTarget(const YAML::Node& node, std::size_t index, const YAML::Mark& list_mark,
@@ -716,9 +678,8 @@ void Loader::LoadTarget(const YAML::Node& node, std::size_t index, const YAML::M
                                          std::to_string(first->second + 1) + ")");
     }
   }
-  if (seen.count("auth_metadata_url") == 0) {
-    target.auth_metadata_url = kDefaultMetadataUrlPrefix + target.organization;
-  }
+  if (seen.count("auth_metadata_url") == 0)
+    target.auth_metadata_url = DefaultAuthMetadataUrl(target);
   ApplyTokenFlow(seen, defaults_seen, scope, node.Mark(), target);
   CheckTimeoutWithinInterval(seen, defaults_seen, target, node.Mark());
   config_.targets.push_back(std::move(target));

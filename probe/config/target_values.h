@@ -1,0 +1,28 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "probe/core/target_config.h"
+
+/// What a target's values must look like, and the values a target derives
+/// from others when it does not set them. Shared by the configuration loader
+/// and the Nagios plugin, whose options can replace a file's values.
+namespace pushprobe {
+
+/// A GUID in its 36-character form, "00000002-0000-0ff1-ce00-000000000000".
+bool IsGuid(std::string_view text);
+
+/// A plausible DNS name with at least two labels whose last label is not all
+/// digits (which turns away IP addresses: a tenant is named by its domain).
+bool IsDomainName(std::string_view name);
+
+/// The auth metadata URL of a target that sets none: ACS's metadata for the
+/// organization, or for token_flow identity-platform the tenant's OpenID
+/// configuration.
+std::string DefaultAuthMetadataUrl(const TargetConfig& target);
+
+/// The identity platform token URL of a target that sets none.
+std::string DefaultTokenUrl(const TargetConfig& target);
+
+}  // namespace pushprobe
