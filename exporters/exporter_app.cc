@@ -129,44 +129,47 @@ ReloadOutcome ExporterApp::Reload() {
                  {"err", last_reload_error_}});
     return out;
   }
-  auto config = std::make_shared<const Config>(std::move(*loaded.config));
-
   std::shared_ptr<const TargetMap> old;
   {
     std::lock_guard<std::mutex> lock(mu_);
     old = targets_;
   }
   auto next = std::make_shared<TargetMap>();
+  auto configs = std::make_shared<ConfigList>();
   std::vector<ScheduledTarget> scheduled;
-  scheduled.reserve(config->targets.size());
-  for (const TargetConfig& t : config->targets) {
+  configs->reserve(loaded.config->targets.size());
+  scheduled.reserve(loaded.config->targets.size());
+  for (TargetConfig& t : loaded.config->targets) {
     std::shared_ptr<const Target> target;
     if (old) {
       auto it = old->find(t.name);
       if (it != old->end() && SameTarget(*it->second->config, t)) target = it->second;
     }
     if (!target) {
-      auto shared = std::make_shared<const TargetConfig>(t);
+      auto shared = std::make_shared<const TargetConfig>(std::move(t));
       target = std::make_shared<const Target>(Target{shared, probe_factory_(shared)});
     }
-    next->emplace(t.name, target);
+    next->emplace(target->config->name, target);
+    configs->push_back(target->config);
     scheduled.push_back(ScheduledTarget{target->config, target->probe});
   }
+  // What is left of the file's copies (moved from, or equal to a kept one).
+  loaded.config.reset();
   // The store learns the new set first, so a run of a new target that
   // finishes right away is recorded, and a removed target's late run is not.
-  store_.SetTargets(config->targets);
+  store_.SetTargets(*configs);
   scheduler_->SetTargets(std::move(scheduled));
   {
     std::lock_guard<std::mutex> lock(mu_);
-    config_ = config;
+    configs_ = configs;
     targets_ = next;
     last_reload_ok_ = true;
     last_reload_error_.clear();
   }
   metrics_.ConfigLoaded(true, clock_.Now());
-  metrics_.SetTargets(config->targets.size());
+  metrics_.SetTargets(configs->size());
   logger_.Log(LogLevel::kInfo, "loaded config",
-              {{"file", flags_.config_file}, {"targets", std::to_string(config->targets.size())}});
+              {{"file", flags_.config_file}, {"targets", std::to_string(configs->size())}});
   return ReloadOutcome{true, ""};
 }
 
@@ -249,17 +252,24 @@ std::string ExporterApp::StatusPageHtml() {
 }
 
 std::string ExporterApp::ConfigYaml() {
-  std::shared_ptr<const Config> config;
+  std::shared_ptr<const ConfigList> configs;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    config = config_;
+    configs = configs_;
   }
-  return config ? RedactedYaml(*config) : std::string();
+  if (!configs) return std::string();
+  // A copy for the length of one request: /config is rare, and keeping a
+  // Config for it would double every target's configuration all the time.
+  Config config;
+  config.path = flags_.config_file;
+  config.targets.reserve(configs->size());
+  for (const auto& t : *configs) config.targets.push_back(*t);
+  return RedactedYaml(config);
 }
 
 bool ExporterApp::Ready() {
   std::lock_guard<std::mutex> lock(mu_);
-  return config_ != nullptr && !stopped_;
+  return targets_ != nullptr && !stopped_;
 }
 
 void ExporterApp::CountRequest(const std::string& handler) { metrics_.HttpRequest(handler); }

@@ -7,6 +7,7 @@
 #include <optional>
 #include <ostream>
 #include <string>
+#include <vector>
 
 #include "exporters/executor.h"
 #include "exporters/exporter_backend.h"
@@ -77,10 +78,12 @@ class ExporterApp final : public ExporterBackend {
 
  private:
   struct Target {
-    std::shared_ptr<const TargetConfig> config;  ///< the one copy the runner and scheduler share
+    /// The one copy the runner, the scheduler and /config share.
+    std::shared_ptr<const TargetConfig> config;
     ProbeFunction probe;
   };
   using TargetMap = std::map<std::string, std::shared_ptr<const Target>>;
+  using ConfigList = std::vector<std::shared_ptr<const TargetConfig>>;
 
   void OnRunFinished(const TargetConfig& target, const ProbeResult& result,
                      const RunTiming& timing);
@@ -103,7 +106,9 @@ class ExporterApp final : public ExporterBackend {
 
   std::mutex reload_mu_;  ///< serializes reloads (SIGHUP and /-/reload)
   mutable std::mutex mu_;
-  std::shared_ptr<const Config> config_;
+  /// The running targets' configurations in file order, for /config. The
+  /// loaded Config itself is not kept: it would be a second copy of each.
+  std::shared_ptr<const ConfigList> configs_;
   std::shared_ptr<const TargetMap> targets_;
   bool last_reload_ok_ = true;
   std::string last_reload_error_;

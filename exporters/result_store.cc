@@ -45,15 +45,15 @@ RunRecord RunRecord::From(const ProbeResult& r,
   return rec;
 }
 
-void ResultStore::SetTargets(const std::vector<TargetConfig>& targets) {
+void ResultStore::SetTargets(const std::vector<std::shared_ptr<const TargetConfig>>& targets) {
   std::lock_guard<std::mutex> lock(mu_);
   std::map<std::string, Slot> next;
-  for (const TargetConfig& t : targets) {
-    auto it = slots_.find(t.name);
+  for (const auto& t : targets) {
+    auto it = slots_.find(t->name);
     Slot slot = it != slots_.end() ? std::move(it->second) : Slot{};
-    slot.organization = t.organization;
-    slot.interval = t.interval;
-    next.emplace(t.name, std::move(slot));
+    slot.organization = t->organization;
+    slot.interval = t->interval;
+    next.emplace(t->name, std::move(slot));
   }
   slots_ = std::move(next);
 }

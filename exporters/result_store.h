@@ -62,9 +62,10 @@ class ResultStore {
 
   explicit ResultStore(Options options) : options_(options) {}
 
-  /// Makes \p targets the configured set: new ones start empty, staying ones
-  /// keep their results, history and counters, removed ones are dropped.
-  void SetTargets(const std::vector<TargetConfig>& targets);
+  /// Makes \p targets (non-null) the configured set: new ones start empty,
+  /// staying ones keep their results, history and counters, removed ones are
+  /// dropped.
+  void SetTargets(const std::vector<std::shared_ptr<const TargetConfig>>& targets);
 
   /// Records a finished scheduled run. Returns false (and stores nothing)
   /// when the target is not configured (a run that outlived a reload).

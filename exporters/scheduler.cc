@@ -136,10 +136,10 @@ Scheduler::Scheduler(Options options, const Clock& clock, TimerQueue& timers, Ex
 Scheduler::~Scheduler() { Stop(); }
 
 void Scheduler::SetTargets(std::vector<ScheduledTarget> targets) {
-  std::vector<TargetConfig> configs;
-  configs.reserve(targets.size());
-  for (const ScheduledTarget& t : targets) configs.push_back(*t.config);
-  const std::map<std::string, Duration> offsets = SpreadStartOffsets(configs);
+  std::vector<std::pair<std::string_view, Duration>> named;
+  named.reserve(targets.size());
+  for (const ScheduledTarget& t : targets) named.emplace_back(t.config->name, t.config->interval);
+  const std::map<std::string, Duration> offsets = SpreadStartOffsets(named);
 
   State& s = *state_;
   std::lock_guard<std::mutex> lock(s.mu);

@@ -16,12 +16,20 @@ std::uint64_t StableHash(std::string_view s) {
 }
 
 std::map<std::string, Duration> SpreadStartOffsets(const std::vector<TargetConfig>& targets) {
-  std::vector<std::tuple<std::uint64_t, const std::string*, Duration>> ranked;
+  std::vector<std::pair<std::string_view, Duration>> named;
+  named.reserve(targets.size());
+  for (const TargetConfig& t : targets) named.emplace_back(t.name, t.interval);
+  return SpreadStartOffsets(named);
+}
+
+std::map<std::string, Duration> SpreadStartOffsets(
+    const std::vector<std::pair<std::string_view, Duration>>& targets) {
+  std::vector<std::tuple<std::uint64_t, std::string_view, Duration>> ranked;
   ranked.reserve(targets.size());
-  for (const TargetConfig& t : targets)
-    ranked.emplace_back(StableHash(t.name), &t.name, t.interval);
+  for (const auto& [name, interval] : targets)
+    ranked.emplace_back(StableHash(name), name, interval);
   std::sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) {
-    return std::tie(std::get<0>(a), *std::get<1>(a)) < std::tie(std::get<0>(b), *std::get<1>(b));
+    return std::tie(std::get<0>(a), std::get<1>(a)) < std::tie(std::get<0>(b), std::get<1>(b));
   });
   std::map<std::string, Duration> offsets;
   const auto n = static_cast<Duration::rep>(ranked.size());
@@ -29,7 +37,7 @@ std::map<std::string, Duration> SpreadStartOffsets(const std::vector<TargetConfi
     const Duration interval = std::get<2>(ranked[static_cast<std::size_t>(i)]);
     // interval.count() * i stays far below 2^63 ns for any interval the
     // loader accepts (hours) and any plausible number of targets.
-    offsets.emplace(*std::get<1>(ranked[static_cast<std::size_t>(i)]),
+    offsets.emplace(std::string(std::get<1>(ranked[static_cast<std::size_t>(i)])),
                     Duration(interval.count() / n * i + interval.count() % n * i / n));
   }
   return offsets;

@@ -4,6 +4,7 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "probe/core/clock.h"
@@ -22,5 +23,9 @@ std::uint64_t StableHash(std::string_view s);
 /// names, so reloading an unchanged file gives the same offsets, and adding
 /// or removing one target moves each other target by at most one slot.
 std::map<std::string, Duration> SpreadStartOffsets(const std::vector<TargetConfig>& targets);
+
+/// As above, for targets given as (name, interval).
+std::map<std::string, Duration> SpreadStartOffsets(
+    const std::vector<std::pair<std::string_view, Duration>>& targets);
 
 }  // namespace pushprobe::exporter

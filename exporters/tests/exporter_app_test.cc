@@ -182,6 +182,27 @@ TEST_F(ExporterAppTest, ReloadKeepsHistoryAndRunnersOfTargetsThatStay) {
             std::string::npos);
 }
 
+TEST_F(ExporterAppTest, ConfigShowsTheRunningTargetsInFileOrderAfterAReload) {
+  StartWith(ConfigWith({"b", "a"}));
+  std::string yaml = ConfigWith({"c", "b", "a"});
+  yaml.replace(yaml.find("a.example.com"), 13, "a-moved.example.com");
+  WriteFile(flags_.config_file, yaml);
+  ASSERT_TRUE(app_->Reload().ok);
+  EXPECT_EQ(runners_made_, 4);  // c is new, a changed, b stays
+  const std::string config = Get("/config");
+  const auto c = config.find("name: c");
+  const auto b = config.find("name: b");
+  const auto a = config.find("name: a");
+  ASSERT_NE(c, std::string::npos) << config;
+  ASSERT_NE(b, std::string::npos) << config;
+  ASSERT_NE(a, std::string::npos) << config;
+  EXPECT_LT(c, b);
+  EXPECT_LT(b, a);
+  EXPECT_NE(config.find("organization: b.example.com"), std::string::npos) << config;
+  EXPECT_NE(config.find("organization: a-moved.example.com"), std::string::npos) << config;
+  EXPECT_EQ(config.find("organization: a.example.com"), std::string::npos) << config;
+}
+
 TEST_F(ExporterAppTest, StartFailsOnABadConfigFile) {
   WriteFile(flags_.config_file, "targets: 3\n");
   ExporterApp::Dependencies deps;

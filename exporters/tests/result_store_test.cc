@@ -10,10 +10,10 @@ namespace {
 using namespace std::chrono_literals;
 using testing::FakeResult;
 
-TargetConfig Target(const std::string& name) {
-  TargetConfig t;
-  t.name = name;
-  t.organization = name + ".example";
+std::shared_ptr<const TargetConfig> Target(const std::string& name) {
+  auto t = std::make_shared<TargetConfig>();
+  t->name = name;
+  t->organization = name + ".example";
   return t;
 }
 

@@ -17,7 +17,7 @@ TEST(StatusPageTest, EscapesEverythingFromResultsAndConfig) {
   TargetConfig t;
   t.name = "evil<script>";
   t.organization = "o&o";
-  store.SetTargets({t});
+  store.SetTargets({std::make_shared<const TargetConfig>(t)});
   ProbeResult r = FakeResult(t.name, WallTime{std::chrono::seconds{1764069656}}, StageId::kPublish,
                              Reason::kHttpStatus);
   r.error = "<img src=x onerror=alert(1)>";
@@ -39,7 +39,7 @@ TEST(StatusPageTest, ShowsStateWaterfallHistoryAndCertificateDays) {
   TargetConfig t;
   t.name = "fabrikam";
   t.organization = "fabrikam.com";
-  store.SetTargets({t});
+  store.SetTargets({std::make_shared<const TargetConfig>(t)});
   const WallTime start{std::chrono::seconds{1764069656}};
   ProbeResult ok = FakeResult("fabrikam", start);
   ok.facts.auth_cert_not_after = start + std::chrono::hours(24 * 12);
