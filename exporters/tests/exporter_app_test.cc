@@ -203,6 +203,28 @@ TEST_F(ExporterAppTest, ConfigShowsTheRunningTargetsInFileOrderAfterAReload) {
   EXPECT_EQ(config.find("organization: a.example.com"), std::string::npos) << config;
 }
 
+TEST_F(ExporterAppTest, ReloadGivesATargetThatChangedItsTokenFlowANewRunner) {
+  const std::string acs = ConfigWith({"a"});
+  StartWith(acs);
+  EXPECT_EQ(runners_made_, 1);
+  const std::string v2 = acs +
+                         "    token_flow: identity-platform\n"
+                         "    application_id: 11111111-2222-3333-4444-555555555555\n";
+  WriteFile(flags_.config_file, v2);
+  ASSERT_TRUE(app_->Reload().ok);
+  EXPECT_EQ(runners_made_, 2);
+  std::string other_app = v2;
+  other_app.replace(other_app.find("11111111"), 8, "99999999");
+  WriteFile(flags_.config_file, other_app);
+  ASSERT_TRUE(app_->Reload().ok);
+  EXPECT_EQ(runners_made_, 3);
+  WriteFile(flags_.config_file, other_app + "    tenant: contoso.example.com\n");
+  ASSERT_TRUE(app_->Reload().ok);
+  EXPECT_EQ(runners_made_, 4);
+  ASSERT_TRUE(app_->Reload().ok);
+  EXPECT_EQ(runners_made_, 4);  // the same file again changes nothing
+}
+
 TEST_F(ExporterAppTest, StartFailsOnABadConfigFile) {
   WriteFile(flags_.config_file, "targets: 3\n");
   ExporterApp::Dependencies deps;
