@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "probe/config/connect_to.h"
+#include "probe/config/target_values.h"
 
 namespace pushprobe::nagios {
 namespace {
@@ -27,6 +28,35 @@ std::string Quoted(std::string_view s) { return "\"" + std::string(s) + "\""; }
 std::optional<std::string> SetString(std::optional<std::string>& field, const std::string& value) {
   if (value.empty()) return std::string("must not be empty");
   field = value;
+  return std::nullopt;
+}
+
+std::optional<std::string> SetTokenFlow(PluginOptions& o, const std::string& value) {
+  for (TokenFlow flow : {TokenFlow::kAcs, TokenFlow::kIdentityPlatform}) {
+    if (value == TokenFlowName(flow)) {
+      o.overrides.token_flow = flow;
+      return std::nullopt;
+    }
+  }
+  return Quoted(value) + " is not one of acs, identity-platform";
+}
+
+std::optional<std::string> SetApplicationId(PluginOptions& o, const std::string& value) {
+  if (!IsGuid(value)) return Quoted(value) + " is not a GUID";
+  o.overrides.application_id = value;
+  return std::nullopt;
+}
+
+std::optional<std::string> SetTenant(PluginOptions& o, const std::string& value) {
+  if (!IsGuid(value) && !IsDomainName(value)) {
+    return Quoted(value) + " is neither a domain name like fabrikam.com nor a tenant id (GUID)";
+  }
+  std::string tenant = value;
+  // Both forms are case-insensitive; the configuration loader keeps them lower case too.
+  for (char& c : tenant) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  o.overrides.tenant = tenant;
   return std::nullopt;
 }
 
@@ -82,7 +112,7 @@ std::optional<std::string> SetTimeout(PluginOptions& o, const std::string& value
 }
 
 // The one list of options: parsing and --help both read it.
-const std::array<OptionSpec, 21> kOptions = {{
+const std::array<OptionSpec, 24> kOptions = {{
     {'h', "help", nullptr, "Print this help and exit.", nullptr},
     {'V', "version", nullptr, "Print the version and exit.", nullptr},
     {'v', "verbose", nullptr,
@@ -129,6 +159,16 @@ const std::array<OptionSpec, 21> kOptions = {{
      }},
     {'\0', "proxy", "URL", "Outbound HTTP proxy, http://HOST:PORT.",
      [](PluginOptions& o, const std::string& v) { return SetString(o.overrides.proxy, v); }},
+    {'\0', "token-flow", "acs|identity-platform",
+     "How the token is obtained: ACS S2S (default), or the Microsoft identity\n"
+     "platform v2 for a dedicated hybrid application.",
+     SetTokenFlow},
+    {'\0', "application-id", "GUID",
+     "The application (client) id, for --token-flow identity-platform.", SetApplicationId},
+    {'\0', "tenant", "TENANT",
+     "Tenant domain or id for --token-flow identity-platform (default: the\n"
+     "organization).",
+     SetTenant},
     {'w', "warning", "RANGE", "Warning range for the whole check's time in seconds.",
      [](PluginOptions& o, const std::string& v) { return SetRange(o.total_time.warning, v); }},
     {'c', "critical", "RANGE", "Critical range for the whole check's time in seconds.",

@@ -28,6 +28,9 @@ struct TargetOverrides {
   std::optional<std::string> ca_file;
   std::optional<std::string> proxy;
   std::vector<ConnectTo> connect_to;  ///< when not empty, replaces the file's list
+  std::optional<TokenFlow> token_flow;
+  std::optional<std::string> application_id;  ///< validated as a GUID
+  std::optional<std::string> tenant;          ///< validated, lower case
 };
 
 inline constexpr int kDefaultCertWarningDays = 30;

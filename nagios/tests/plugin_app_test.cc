@@ -123,6 +123,77 @@ TEST(PluginAppTest, TargetFromOptionsAlone) {
   EXPECT_EQ(explicit_url->auth_metadata_url, "https://m/x");
 }
 
+constexpr const char* kAppId = "6a2b3c4d-1111-4222-8333-944455556666";
+
+TEST(PluginAppTest, IdentityPlatformFromOptionsDerivesTenantAndUrls) {
+  Expected<TargetConfig> t =
+      ResolveTarget(Options({"-O", "fabrikam.com", "--certificate", "/a.pem", "--token-flow",
+                             "identity-platform", "--application-id", kAppId}));
+  ASSERT_TRUE(t.ok()) << t.error();
+  EXPECT_EQ(t->token_flow, TokenFlow::kIdentityPlatform);
+  EXPECT_EQ(t->application_id, kAppId);
+  EXPECT_EQ(t->tenant, "fabrikam.com");
+  EXPECT_EQ(t->token_url, "https://login.microsoftonline.com/fabrikam.com/oauth2/v2.0/token");
+  EXPECT_EQ(t->auth_metadata_url,
+            "https://login.microsoftonline.com/fabrikam.com/v2.0/.well-known/openid-configuration");
+
+  Expected<TargetConfig> tenant = ResolveTarget(
+      Options({"-O", "fabrikam.com", "--certificate", "/a.pem", "--token-flow", "identity-platform",
+               "--application-id", kAppId, "--tenant", "Fabrikam.onmicrosoft.com"}));
+  ASSERT_TRUE(tenant.ok()) << tenant.error();
+  EXPECT_EQ(tenant->tenant, "fabrikam.onmicrosoft.com");
+  EXPECT_EQ(tenant->token_url,
+            "https://login.microsoftonline.com/fabrikam.onmicrosoft.com/oauth2/v2.0/token");
+}
+
+TEST(PluginAppTest, IdentityPlatformOptionsOverrideAnAcsTargetOfTheFile) {
+  std::string path = WriteFile("acs.yml",
+                               "targets:\n"
+                               "  - name: a\n    organization: a.com\n    certificate: /a.pem\n");
+  Expected<TargetConfig> t = ResolveTarget(
+      Options({"--config", path, "--token-flow", "identity-platform", "--application-id", kAppId}));
+  ASSERT_TRUE(t.ok()) << t.error();
+  EXPECT_EQ(t->tenant, "a.com");
+  EXPECT_EQ(t->auth_metadata_url,
+            "https://login.microsoftonline.com/a.com/v2.0/.well-known/openid-configuration");
+}
+
+TEST(PluginAppTest, IdentityPlatformTargetOfTheFileFollowsAnOverriddenOrganization) {
+  std::string path = WriteFile("v2.yml", std::string("targets:\n"
+                                                     "  - name: a\n    organization: a.com\n"
+                                                     "    certificate: /a.pem\n"
+                                                     "    token_flow: identity-platform\n"
+                                                     "    application_id: ") +
+                                             kAppId + "\n");
+  Expected<TargetConfig> moved = ResolveTarget(Options({"--config", path, "-O", "b.com"}));
+  ASSERT_TRUE(moved.ok()) << moved.error();
+  EXPECT_EQ(moved->tenant, "b.com");
+  EXPECT_EQ(moved->token_url, "https://login.microsoftonline.com/b.com/oauth2/v2.0/token");
+
+  // Back to ACS: the derived v2 values go, the ACS metadata URL comes.
+  Expected<TargetConfig> acs = ResolveTarget(Options({"--config", path, "--token-flow", "acs"}));
+  ASSERT_TRUE(acs.ok()) << acs.error();
+  EXPECT_EQ(acs->tenant, "");
+  EXPECT_EQ(acs->token_url, "");
+  EXPECT_EQ(acs->auth_metadata_url, std::string(kDefaultMetadataUrlPrefix) + "a.com");
+}
+
+TEST(PluginAppTest, IdentityPlatformMistakesAreUnknown) {
+  PluginRun no_app = RunWith(
+      {"-O", "fabrikam.com", "--certificate", "/a.pem", "--token-flow", "identity-platform"});
+  EXPECT_EQ(no_app.status, 3);
+  EXPECT_EQ(no_app.out,
+            "EXCHANGE PUSH UNKNOWN - --token-flow identity-platform needs the application "
+            "(client) id: give --application-id GUID or set application_id for the target in "
+            "the configuration file\n");
+  PluginRun acs_with_app =
+      RunWith({"-O", "fabrikam.com", "--certificate", "/a.pem", "--application-id", kAppId});
+  EXPECT_EQ(acs_with_app.status, 3);
+  EXPECT_EQ(acs_with_app.out,
+            "EXCHANGE PUSH UNKNOWN - --application-id and --tenant are used only with "
+            "--token-flow identity-platform\n");
+}
+
 TEST(PluginAppTest, MissingCertificateIsUnknown) {
   PluginRun run = RunWith({"-O", "fabrikam.com"});
   EXPECT_EQ(run.status, 3);

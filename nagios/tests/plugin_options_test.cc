@@ -40,11 +40,28 @@ TEST(PluginOptionsTest, Defaults) {
 }
 
 TEST(PluginOptionsTest, EverySettingAsAnOption) {
-  PluginOptions o = Parse({"-O", "fabrikam.com", "--certificate", "/a.pem", "--private-key=/k.pem",
-                           "--service-uri", "https://push.example/PushNotifications",
-                           "--metadata-url", "https://acs.example/md", "--ca-file", "/ca.pem",
-                           "--connect-to", "outlook.office365.com:443:127.0.0.1:8443",
-                           "--connect-to=::127.0.0.2:9443", "--proxy", "http://proxy:3128"});
+  PluginOptions o = Parse({"-O",
+                           "fabrikam.com",
+                           "--certificate",
+                           "/a.pem",
+                           "--private-key=/k.pem",
+                           "--service-uri",
+                           "https://push.example/PushNotifications",
+                           "--metadata-url",
+                           "https://acs.example/md",
+                           "--ca-file",
+                           "/ca.pem",
+                           "--connect-to",
+                           "outlook.office365.com:443:127.0.0.1:8443",
+                           "--connect-to=::127.0.0.2:9443",
+                           "--proxy",
+                           "http://proxy:3128",
+                           "--token-flow",
+                           "identity-platform",
+                           "--application-id",
+                           "6a2b3c4d-1111-4222-8333-944455556666",
+                           "--tenant",
+                           "Fabrikam.COM"});
   EXPECT_EQ(o.overrides.organization, "fabrikam.com");
   EXPECT_EQ(o.overrides.certificate, "/a.pem");
   EXPECT_EQ(o.overrides.private_key, "/k.pem");
@@ -57,6 +74,9 @@ TEST(PluginOptionsTest, EverySettingAsAnOption) {
   EXPECT_EQ(o.overrides.connect_to[0].connect_port, 8443);
   EXPECT_EQ(o.overrides.connect_to[1].host, "");
   EXPECT_EQ(o.overrides.connect_to[1].connect_host, "127.0.0.2");
+  EXPECT_EQ(o.overrides.token_flow, TokenFlow::kIdentityPlatform);
+  EXPECT_EQ(o.overrides.application_id, "6a2b3c4d-1111-4222-8333-944455556666");
+  EXPECT_EQ(o.overrides.tenant, "fabrikam.com");
 }
 
 TEST(PluginOptionsTest, ShortOptionForms) {
@@ -148,6 +168,13 @@ INSTANTIATE_TEST_SUITE_P(
                   R"(-t/--timeout: "601" is more than the maximum of 600 seconds)"},
         ErrorCase{{"-O", "x", "--timeout-result", "CRITICAL"},
                   R"(--timeout-result: "CRITICAL" is not one of ok, warning, critical, unknown)"},
+        ErrorCase{{"-O", "x", "--token-flow", "v2"},
+                  R"(--token-flow: "v2" is not one of acs, identity-platform)"},
+        ErrorCase{{"-O", "x", "--application-id", "{6a2b3c4d-1111-4222-8333-944455556666}"},
+                  R"(--application-id: "{6a2b3c4d-1111-4222-8333-944455556666}" is not a GUID)"},
+        ErrorCase{{"-O", "x", "--tenant", "fabrikam"},
+                  R"(--tenant: "fabrikam" is neither a domain name like fabrikam.com nor a )"
+                  R"(tenant id (GUID))"},
         ErrorCase{{"-O", "x", "--connect-to", "a"},
                   "--connect-to: invalid connect_to \"a\": expected "
                   "HOST:PORT:CONNECT_HOST:CONNECT_PORT"}));
@@ -155,12 +182,12 @@ INSTANTIATE_TEST_SUITE_P(
 TEST(PluginOptionsTest, HelpListsEveryOption) {
   std::string help = PluginHelp();
   for (const char* name :
-       {"--help",           "--version",      "--verbose",       "--config",
-        "--target",         "--organization", "--certificate",   "--private-key",
-        "--service-uri",    "--metadata-url", "--ca-file",       "--connect-to",
-        "--proxy",          "--warning",      "--critical",      "--stage-warning",
-        "--stage-critical", "--cert-warning", "--cert-critical", "--timeout",
-        "--timeout-result"}) {
+       {"--help",           "--version",      "--verbose",        "--config",
+        "--target",         "--organization", "--certificate",    "--private-key",
+        "--service-uri",    "--metadata-url", "--ca-file",        "--connect-to",
+        "--proxy",          "--warning",      "--critical",       "--stage-warning",
+        "--stage-critical", "--cert-warning", "--cert-critical",  "--timeout",
+        "--timeout-result", "--token-flow",   "--application-id", "--tenant"}) {
     EXPECT_NE(help.find(name), std::string::npos) << name;
   }
   EXPECT_EQ(help.find("  \n"), std::string::npos);

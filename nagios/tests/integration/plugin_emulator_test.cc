@@ -121,6 +121,24 @@ TEST_F(PluginEmulatorTest, HealthyTargetFromTheConfigFile) {
   EXPECT_NE(run.out.find("\n  \\_[OK] auth certificate expires "), std::string::npos) << run.out;
 }
 
+// The identity platform (v2) flow given as options: the lab application, its
+// token endpoint on login.microsoftonline.com routed to the emulator too.
+TEST_F(PluginEmulatorTest, IdentityPlatformFlowFromOptionsIsOk) {
+  std::vector<std::string> args = LabOptions();
+  const std::string port = std::to_string(emulator_->port());
+  for (const std::string& extra :
+       {std::string("--connect-to"), "login.microsoftonline.com:443:127.0.0.1:" + port,
+        std::string("--token-flow"), std::string("identity-platform"),
+        std::string("--application-id"), std::string(emulator::kLabApplicationId),
+        std::string("-v")}) {
+    args.push_back(extra);
+  }
+  PluginRun run = RunPluginWith(args);
+  EXPECT_EQ(run.status, 0) << run.out;
+  EXPECT_TRUE(std::regex_match(run.first_line, kHealthyFirstLine)) << run.first_line;
+  EXPECT_NE(run.out.find("\n\\_[OK] token "), std::string::npos) << run.out;
+}
+
 TEST_F(PluginEmulatorTest, UnregisteredCertificateIsCritical) {
   PluginRun run = RunPluginWith(LabOptions("unregistered.pem"));
   EXPECT_EQ(run.status, 2) << run.out;
