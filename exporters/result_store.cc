@@ -74,14 +74,13 @@ bool ResultStore::Record(const ProbeResult& result) {
 
   std::shared_ptr<const std::string> previous_error =
       slot.failures.empty() ? nullptr : slot.failures.back().error;
-  RunRecord rec = RunRecord::From(result, previous_error);
-  slot.last = rec;
-  std::vector<RunRecord>& kept = rec.succeeded() ? slot.successes : slot.failures;
-  const std::size_t bound =
-      std::max<std::size_t>(1, rec.succeeded() ? options_.successes_kept : options_.failures_kept);
+  slot.last = RunRecord::From(result, previous_error);
+  std::vector<RunSummary>& kept = result.succeeded() ? slot.successes : slot.failures;
+  const std::size_t bound = std::max<std::size_t>(
+      1, result.succeeded() ? options_.successes_kept : options_.failures_kept);
   if (kept.empty()) kept.reserve(bound);  // exactly the bound, never a doubling's slack
   if (kept.size() >= bound) kept.erase(kept.begin(), kept.end() - static_cast<long>(bound - 1));
-  kept.push_back(std::move(rec));
+  kept.push_back(*slot.last);
 
   slot.rendered = std::make_shared<const RenderedTarget>(
       MetricsRenderer::RenderScheduled(result, slot.counters));
@@ -108,9 +107,9 @@ TargetSnapshot ResultStore::ToSnapshot(const std::string& name, const Slot& slot
   s.auth_cert_not_after = slot.auth_cert_not_after;
   s.history.assign(slot.successes.begin(), slot.successes.end());
   s.history.insert(s.history.end(), slot.failures.begin(), slot.failures.end());
-  std::stable_sort(s.history.begin(), s.history.end(), [](const RunRecord& a, const RunRecord& b) {
-    return a.started_at > b.started_at;
-  });
+  std::stable_sort(
+      s.history.begin(), s.history.end(),
+      [](const RunSummary& a, const RunSummary& b) { return a.started_at > b.started_at; });
   return s;
 }
 

@@ -16,21 +16,29 @@
 
 namespace pushprobe::exporter {
 
-/// \brief One run, kept compact: what the status page's history and waterfall need.
-struct RunRecord {
+/// \brief One run as a target's history keeps it: what the status page lists
+/// for each run.
+struct RunSummary {
   WallTime started_at{};
   Duration duration{};
-  ResultType result_type = ResultType::kFailed;
-  std::optional<StageId> failed_stage;
-  Reason reason = Reason::kNone;
-  ExchangeCategory category = ExchangeCategory::kNone;
   /// The failure message (first line, bounded); shared between consecutive
   /// runs that failed the same way, so a long failure history stays small.
   std::shared_ptr<const std::string> error;
+  std::optional<StageId> failed_stage;
+  ResultType result_type = ResultType::kFailed;
+  Reason reason = Reason::kNone;
+  ExchangeCategory category = ExchangeCategory::kNone;
+
+  bool succeeded() const { return result_type == ResultType::kSucceeded; }
+};
+
+/// \brief A target's latest run: its summary and, for the status page's
+/// waterfall, each stage's status and duration. Only the latest run keeps
+/// these; the history keeps summaries (56 bytes instead of 128 per run).
+struct RunRecord : RunSummary {
   std::array<StageStatus, kAllStages.size()> stage_status{};
   std::array<Duration, kAllStages.size()> stage_duration{};
 
-  bool succeeded() const { return result_type == ResultType::kSucceeded; }
   /// Builds a record from a run. \p previous_error is reused when equal.
   static RunRecord From(const ProbeResult& result,
                         const std::shared_ptr<const std::string>& previous_error);
@@ -42,7 +50,7 @@ struct TargetSnapshot {
   std::string organization;
   Duration interval{};
   std::optional<RunRecord> last;
-  std::vector<RunRecord> history;  ///< newest first, successes and failures merged
+  std::vector<RunSummary> history;  ///< newest first, successes and failures merged
   TargetCounters counters;
   std::optional<WallTime> auth_cert_not_after;  ///< from the latest run that learnt it
 };
@@ -88,8 +96,8 @@ class ResultStore {
     // Vectors, not deques: an empty std::deque already holds about 600 bytes,
     // which at 10,000 targets that never fail is 6 MB for nothing. The
     // bounds are small, so dropping the oldest by erase(begin()) is cheap.
-    std::vector<RunRecord> successes;  ///< newest last
-    std::vector<RunRecord> failures;   ///< newest last
+    std::vector<RunSummary> successes;  ///< newest last
+    std::vector<RunSummary> failures;   ///< newest last
     TargetCounters counters;
     std::optional<WallTime> auth_cert_not_after;
     std::shared_ptr<const RenderedTarget> rendered;

@@ -52,12 +52,12 @@ std::string Waterfall(const RunRecord& run) {
   return out;
 }
 
-std::string State(const RunRecord& run) {
+std::string State(const RunSummary& run) {
   if (run.succeeded()) return "<span class=\"ok\">OK</span>";
   return "<span class=\"fail\">" + std::string(ResultTypeName(run.result_type)) + "</span>";
 }
 
-std::string FailedWhere(const RunRecord& run) {
+std::string FailedWhere(const RunSummary& run) {
   if (run.succeeded() || !run.failed_stage) return "";
   return StatusPage::Escape(StageName(*run.failed_stage)) + " / <code>" +
          StatusPage::Escape(ReasonName(run.reason)) + "</code>";
@@ -140,7 +140,7 @@ std::string StatusPage::Render(const std::vector<TargetSnapshot>& targets,
     if (!t.history.empty()) {
       out += "<details><summary>" + std::to_string(t.history.size()) +
              " runs</summary><table class=\"hist\">";
-      for (const RunRecord& h : t.history) {
+      for (const RunSummary& h : t.history) {
         out += "<tr><td>" + FormatRfc3339(h.started_at) + "</td><td>" + State(h) + "</td><td>" +
                Seconds(h.duration) + "</td><td>" + FailedWhere(h) + "</td><td>" +
                (h.error ? Escape(*h.error) : "") + "</td></tr>";

@@ -31,13 +31,32 @@ TEST(ResultStoreTest, KeepsFailuresLongerThanSuccesses) {
   ASSERT_EQ(s.history.size(), 6u);
   // Newest first: successes 9, 7; failures 8, 6, 4, 2.
   std::vector<WallTime> times;
-  for (const RunRecord& r : s.history) times.push_back(r.started_at);
+  for (const RunSummary& r : s.history) times.push_back(r.started_at);
   EXPECT_EQ(times, (std::vector<WallTime>{At(9), At(8), At(7), At(6), At(4), At(2)}));
   EXPECT_EQ(s.counters.runs, 10u);
   EXPECT_EQ((s.counters.failures.at({StageId::kToken, Reason::kOauthError})), 5u);
   EXPECT_EQ(s.counters.last_success, At(9));
   ASSERT_TRUE(s.last.has_value());
   EXPECT_TRUE(s.last->succeeded());
+}
+
+TEST(ResultStoreTest, OnlyTheLatestRunKeepsItsStages) {
+  ResultStore store({5, 20});
+  store.SetTargets({Target("a")});
+  store.Record(FakeResult("a", At(0)));
+  store.Record(FakeResult("a", At(1), StageId::kToken, Reason::kOauthError));
+  const TargetSnapshot s = *store.Find("a");
+  ASSERT_TRUE(s.last.has_value());
+  const auto token = static_cast<std::size_t>(StageId::kToken);
+  EXPECT_EQ(s.last->stage_status[token], StageStatus::kFailed);
+  EXPECT_EQ(s.last->failed_stage, StageId::kToken);
+  ASSERT_EQ(s.history.size(), 2u);
+  EXPECT_EQ(s.history[0].reason, Reason::kOauthError);
+  EXPECT_TRUE(s.history[1].succeeded());
+  // The history is most of what a target keeps once its series are compact:
+  // 25 runs of a failing target, so each run is a summary without stages.
+  EXPECT_LE(sizeof(RunSummary), 56u);
+  EXPECT_LT(sizeof(RunSummary) * 2, sizeof(RunRecord));
 }
 
 TEST(ResultStoreTest, SharesTheTextOfRepeatedFailures) {
