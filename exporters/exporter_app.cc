@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "exporters/malloc_tuning.h"
 #include "exporters/status_page.h"
 #include "exporters/thread_pool.h"
 #include "exporters/thread_timer_queue.h"
@@ -129,6 +130,7 @@ ReloadOutcome ExporterApp::Reload() {
                 {{"file", flags_.config_file},
                  {"errors", std::to_string(loaded.errors.size())},
                  {"err", last_reload_error_}});
+    ReleaseFreeMemory();  // what the parser left, as after a successful load
     return out;
   }
   std::shared_ptr<const TargetMap> old;
@@ -172,6 +174,10 @@ ReloadOutcome ExporterApp::Reload() {
   metrics_.SetTargets(configs->size());
   logger_.Log(LogLevel::kInfo, "loaded config",
               {{"file", flags_.config_file}, {"targets", std::to_string(configs->size())}});
+  // Parsing the file and replacing the targets left free memory throughout
+  // the heap (about 6 MB for 10,000 targets) that nothing else would return.
+  old.reset();
+  ReleaseFreeMemory();
   return ReloadOutcome{true, ""};
 }
 
