@@ -136,6 +136,23 @@ TEST_F(ExporterAppTest, ServesScheduledResultsOverHttp) {
   EXPECT_NE(page.find("fabrikam"), std::string::npos);
 }
 
+TEST_F(ExporterAppTest, ALargeMetricsBodyComesThroughWhole) {
+  std::vector<std::string> names;
+  for (int i = 0; i < 300; ++i) names.push_back("org-" + std::to_string(i));
+  StartWith(ConfigWith(names));
+  RunFor(10s);
+  std::ostringstream targets;
+  MetricsRenderer::WriteExposition(targets, app_->store().Rendered());
+  // Several of the metrics writer's blocks and the socket buffer's 256 KB.
+  ASSERT_GT(targets.str().size(), 512u * 1024);
+  int status = 0;
+  const std::string body = Get("/metrics", &status);
+  EXPECT_EQ(status, 200);
+  ASSERT_GT(body.size(), targets.str().size());
+  EXPECT_TRUE(body.compare(0, targets.str().size(), targets.str()) == 0);
+  EXPECT_NE(body.find("pushprobe_exporter_targets 300\n", targets.str().size()), std::string::npos);
+}
+
 TEST_F(ExporterAppTest, BadReloadKeepsTheRunningConfigurationAndSaysSo) {
   StartWith(ConfigWith({"fabrikam"}));
   RunFor(10s);
