@@ -44,10 +44,11 @@ int ExporterMain(int argc, char** argv, std::ostream& out, std::ostream& err) {
 
   // Two malloc arenas per core rather than glibc's eight, which gives each
   // worker an arena with free memory of its own. 10,000 targets on 2 cores
-  // after one round of checks: 58.0 MB resident with 16 arenas, 54.9 MB with
-  // 4, 52.5 MB with 2; but with 2, workers preempted inside malloc make the
-  // others wait on the arena's lock four times as often (12 futex calls per
-  // check instead of 3; 7 with 4 arenas). Set before any thread starts.
+  // after one round of checks: 58 to 63 MB resident with 16 arenas, 55 to
+  // 56 MB with 4, 52.5 MB with 2; but with 2, workers preempted inside malloc
+  // make the others wait on the arena's lock four times as often (12 futex
+  // calls per check instead of 3; 7 with 4 arenas). Set before any thread
+  // starts.
   TuneMalloc(2 * std::max(1u, std::thread::hardware_concurrency()));
 
   // Blocked before any thread starts, so every thread inherits the mask and
