@@ -1,5 +1,7 @@
 #include "tests/emulator/form_body.h"
 
+#include <algorithm>
+
 #include <Poco/Exception.h>
 #include <Poco/String.h>
 #include <Poco/URI.h>
@@ -42,6 +44,54 @@ bool ParseForm(const std::string& body, std::map<std::string, std::string>& fiel
     }
   }
   return true;
+}
+
+std::optional<FormRejection> ReadTokenForm(const Request& request,
+                                           const std::vector<std::string>& fields,
+                                           const std::string& kind,
+                                           std::map<std::string, std::string>& form) {
+  if (request.method != "POST") {
+    return FormRejection{400, "invalid_request",
+                         "AADSTS900561: The endpoint only accepts POST requests. Received a " +
+                             request.method + " request.",
+                         900561, "the token endpoint needs POST, got " + request.method};
+  }
+  if (MediaType(request.Header("Content-Type")) != "application/x-www-form-urlencoded") {
+    return FormRejection{400, "invalid_request",
+                         "AADSTS900144: The request body must contain the following parameter: "
+                         "'grant_type'.",
+                         900144,
+                         "Content-Type must be application/x-www-form-urlencoded, got '" +
+                             request.Header("Content-Type") + "'"};
+  }
+  std::string problem;
+  if (!ParseForm(request.body, form, problem)) {
+    return FormRejection{400, "invalid_request", "AADSTS90014: The request body is malformed.",
+                         90014, problem};
+  }
+  for (const std::string& required : fields) {
+    auto it = form.find(required);
+    if (it == form.end() || it->second.empty()) {
+      return FormRejection{
+          400, "invalid_request",
+          "AADSTS900144: The request body must contain the following parameter: '" + required +
+              "'.",
+          900144, "the form has no '" + required + "' field"};
+    }
+  }
+  for (const auto& [name, value] : form) {
+    if (std::find(fields.begin(), fields.end(), name) != fields.end()) continue;
+    std::string listed;
+    for (std::size_t i = 0; i < fields.size(); ++i) {
+      listed += (i == 0 ? "" : i + 1 == fields.size() ? " and " : ", ") + fields[i];
+    }
+    return FormRejection{
+        400, "invalid_request",
+        "AADSTS90014: The request body must not contain the parameter '" + name +
+            "' for this grant type.",
+        90014, "unexpected form field '" + name + "': " + kind + " has exactly " + listed};
+  }
+  return std::nullopt;
 }
 
 }  // namespace pushprobe::emulator

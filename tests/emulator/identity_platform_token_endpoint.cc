@@ -21,8 +21,8 @@ namespace {
 
 using TimePoint = std::chrono::system_clock::time_point;
 
-constexpr const char* kFields[] = {"grant_type", "client_id", "client_assertion_type",
-                                   "client_assertion", "scope"};
+const std::vector<std::string> kFields = {"grant_type", "client_id", "client_assertion_type",
+                                          "client_assertion", "scope"};
 
 std::string TenantOf(const std::string& path) {
   constexpr std::string_view kSuffix = kV2TokenPathSuffix;
@@ -76,47 +76,10 @@ Reply IdentityPlatformTokenEndpoint::Handle(const Request& request, TimePoint no
                  90002, "the token URL names tenant '" + tenant + "', not the emulated tenant",
                  now);
   }
-  if (request.method != "POST") {
-    return Error(400, "invalid_request",
-                 "AADSTS900561: The endpoint only accepts POST requests. Received a " +
-                     request.method + " request.",
-                 900561, "the token endpoint needs POST, got " + request.method, now);
-  }
-  if (MediaType(request.Header("Content-Type")) != "application/x-www-form-urlencoded") {
-    return Error(400, "invalid_request",
-                 "AADSTS900144: The request body must contain the following parameter: "
-                 "'grant_type'.",
-                 900144,
-                 "Content-Type must be application/x-www-form-urlencoded, got '" +
-                     request.Header("Content-Type") + "'",
-                 now);
-  }
   std::map<std::string, std::string> form;
-  std::string problem;
-  if (!ParseForm(request.body, form, problem)) {
-    return Error(400, "invalid_request", "AADSTS90014: The request body is malformed.", 90014,
-                 problem, now);
-  }
-  for (const char* required : kFields) {
-    if (form.count(required) == 0 || form[required].empty()) {
-      return Error(400, "invalid_request",
-                   std::string("AADSTS900144: The request body must contain the following "
-                               "parameter: '") +
-                       required + "'.",
-                   900144, std::string("the form has no '") + required + "' field", now);
-    }
-  }
-  for (const auto& [name, value] : form) {
-    if (std::find(std::begin(kFields), std::end(kFields), name) == std::end(kFields)) {
-      return Error(400, "invalid_request",
-                   "AADSTS90014: The request body must not contain the parameter '" + name +
-                       "' for this grant type.",
-                   90014,
-                   "unexpected form field '" + name +
-                       "': a client credentials request has exactly grant_type, client_id, "
-                       "client_assertion_type, client_assertion and scope",
-                   now);
-    }
+  if (auto refused = ReadTokenForm(request, kFields, "a client credentials request", form)) {
+    return Error(refused->status, refused->error, refused->description, refused->code,
+                 refused->detail, now);
   }
   if (form["grant_type"] != kClientCredentialsGrant) {
     return Error(

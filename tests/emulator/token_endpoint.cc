@@ -61,46 +61,11 @@ Reply TokenEndpoint::Handle(const Request& request, TimePoint now, const Fault* 
                   90002, "the token URL names realm '" + path_realm + "', not the emulated tenant",
                   now);
   }
-  if (request.method != "POST") {
-    return Reject("invalid_request", 400,
-                  "AADSTS900561: The endpoint only accepts POST requests. Received a " +
-                      request.method + " request.",
-                  900561, "the token endpoint needs POST, got " + request.method, now);
-  }
-  if (MediaType(request.Header("Content-Type")) != "application/x-www-form-urlencoded") {
-    return Reject("invalid_request", 400,
-                  "AADSTS900144: The request body must contain the following parameter: "
-                  "'grant_type'.",
-                  900144,
-                  "Content-Type must be application/x-www-form-urlencoded, got '" +
-                      request.Header("Content-Type") + "'",
-                  now);
-  }
   std::map<std::string, std::string> form;
-  std::string problem;
-  if (!ParseForm(request.body, form, problem)) {
-    return Reject("invalid_request", 400, "AADSTS90014: The request body is malformed.", 90014,
-                  problem, now);
-  }
-  for (const char* required : {"grant_type", "assertion", "resource"}) {
-    if (form.count(required) == 0 || form[required].empty()) {
-      return Reject("invalid_request", 400,
-                    std::string("AADSTS900144: The request body must contain the following "
-                                "parameter: '") +
-                        required + "'.",
-                    900144, std::string("the form has no '") + required + "' field", now);
-    }
-  }
-  for (const auto& [name, value] : form) {
-    if (name != "grant_type" && name != "assertion" && name != "resource") {
-      return Reject("invalid_request", 400,
-                    "AADSTS90014: The request body must not contain the parameter '" + name +
-                        "' for this grant type.",
-                    90014,
-                    "unexpected form field '" + name +
-                        "': an ACS S2S request has exactly grant_type, assertion and resource",
-                    now);
-    }
+  if (auto refused = ReadTokenForm(request, {"grant_type", "assertion", "resource"},
+                                   "an ACS S2S request", form)) {
+    return Reject(refused->error, refused->status, refused->description, refused->code,
+                  refused->detail, now);
   }
   if (form["grant_type"] != kJwtBearerGrant) {
     return Reject(
