@@ -43,6 +43,9 @@ struct HttpRequestFacts {
   std::string tls_verify_error;  ///< OpenSSL's verification error text when not verified
   std::string tls_version;       ///< e.g. "TLSv1.3"
   bool tls_session_reused = false;
+  /// Sent on a connection an earlier request of the run opened: dns, connect
+  /// and tls are then zero, and the address and TLS facts are the connection's.
+  bool connection_reused = false;
   std::optional<WallTime> server_date;  ///< the response's Date header
   std::optional<WallTime> local_date;   ///< our clock when the response head arrived
   std::string client_request_id;        ///< request-id we sent (publish) or the echoed one

@@ -7,7 +7,7 @@ namespace pushprobe {
 
 std::optional<HttpResponse> SendRecorded(RunContext& context, StageResult& result,
                                          const HttpRequest& request, std::string_view endpoint) {
-  HttpOutcome outcome = context.http->Send(request, context.deadline);
+  HttpOutcome outcome = context.http->Send(request, context.deadline, &context.connections);
   if (!outcome.facts.server_chain.empty()) {
     context.facts.tls_leaf[std::string(endpoint)] = outcome.facts.server_chain.front();
   }

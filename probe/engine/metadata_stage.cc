@@ -16,9 +16,10 @@ void RunMetadataStage(RunContext& context, StageResult& result) {
   HttpRequest request;
   request.method = "GET";
   request.url = context.target.auth_metadata_url;
+  // No "Connection: close": the token request goes to the same issuer next,
+  // on this connection (PROTOCOL.md asks for the header on publish only).
   request.headers = {{"User-Agent", "MicrosoftExchangeAuthManagement"},
-                     {"Accept", "application/json"},
-                     {"Connection", "close"}};
+                     {"Accept", "application/json"}};
   request.max_response_bytes = context.target.max_response_bytes;
   auto response = SendRecorded(context, result, request, "metadata");
   if (!response) return;

@@ -125,8 +125,8 @@ ProbeResult ProbeRunner::Run(std::optional<Duration> budget) {
     stage.stage = id;
     result.stages.push_back(std::move(stage));
   }
-  RunContext context{target,       clock_,      deadline,   http_.get(), guids_,
-                     credentials_, ++sequence_, RunState{}, result.facts};
+  RunContext context{target,       clock_,      deadline,   http_.get(),  guids_,
+                     credentials_, ++sequence_, RunState{}, result.facts, HttpConnections{}};
   const StageResult* failed = nullptr;
   for (const StageDef& def : kStageDefs) {
     StageResult& stage = result.Stage(def.id);

@@ -28,7 +28,8 @@ struct RunState {
 };
 
 /// \brief Everything a stage may use: the target, the run's deadline and clock,
-/// the HTTP client, the id source, the state so far, and the run's typed facts.
+/// the HTTP client and the connections the run keeps open, the id source, the
+/// state so far, and the run's typed facts.
 struct RunContext {
   const TargetConfig& target;
   const Clock& clock;
@@ -39,6 +40,8 @@ struct RunContext {
   int sequence;  ///< N of the notification id "yyyyMMdd-HHmmss-N"
   RunState state;
   ProbeFacts& facts;
+  /// Open between the run's requests, as Exchange keeps them; closed when the run ends.
+  HttpConnections connections;
 };
 
 }  // namespace pushprobe

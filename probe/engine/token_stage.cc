@@ -77,8 +77,7 @@ HttpRequest TokenRequest(const RunContext& context, std::string url, std::string
   request.url = std::move(url);
   request.headers = {{"Content-Type", "application/x-www-form-urlencoded"},
                      {"Accept", "application/json"},
-                     {"User-Agent", "MicrosoftExchangeAuthManagement"},
-                     {"Connection", "close"}};
+                     {"User-Agent", "MicrosoftExchangeAuthManagement"}};
   request.body = std::move(body);
   request.max_response_bytes = context.target.max_response_bytes;
   return request;

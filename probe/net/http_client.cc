@@ -30,6 +30,40 @@ using net_internal::NetStatus;
 using net_internal::ResolvedAddress;
 using net_internal::ResponseParser;
 
+// A connection held for the rest of a run, with what its first request
+// learnt about it.
+struct HttpConnections::Kept {
+  std::unique_ptr<Connection> connection;
+  HttpRequestFacts facts;
+};
+
+HttpConnections::HttpConnections() = default;
+HttpConnections::~HttpConnections() = default;
+std::size_t HttpConnections::size() const { return kept_.size(); }
+
+namespace net_internal {
+
+// The client's way into HttpConnections, whose contents are its own business.
+class KeptConnections {
+ public:
+  static std::unique_ptr<HttpConnections::Kept> Take(HttpConnections& all, const std::string& key) {
+    auto it = all.kept_.find(key);
+    if (it == all.kept_.end()) return nullptr;
+    std::unique_ptr<HttpConnections::Kept> kept = std::move(it->second);
+    all.kept_.erase(it);
+    return kept;
+  }
+  static void Put(HttpConnections& all, const std::string& key,
+                  std::unique_ptr<Connection> connection, const HttpRequestFacts& facts) {
+    auto kept = std::make_unique<HttpConnections::Kept>();
+    kept->connection = std::move(connection);
+    kept->facts = facts;
+    all.kept_[key] = std::move(kept);
+  }
+};
+
+}  // namespace net_internal
+
 std::optional<std::string> FindHeader(const HttpHeaders& headers, std::string_view name) {
   for (const auto& [key, value] : headers) {
     if (EqualsIgnoreCase(key, name)) return value;
@@ -115,26 +149,88 @@ struct ClientShared {
 class Exchange {
  public:
   Exchange(ClientShared& shared, const HttpRequest& request, const Deadline& deadline,
-           HttpOutcome& out)
+           HttpConnections* keep, HttpOutcome& out)
       : shared_(shared),
         request_(request),
         deadline_(deadline),
+        keep_(keep),
         out_(out),
         facts_(out.facts),
         started_(shared.clock.SteadyNow()) {}
 
   NetStatus Run() {
     NetStatus status = Prepare();
-    if (status.ok()) status = Dial();
-    if (status.ok() && proxy_ && url_.https()) status = OpenTunnel();
-    if (status.ok() && url_.https()) status = StartTls();
-    if (status.ok()) status = WriteRequest();
-    if (status.ok()) status = ReadResponse();
-    RememberSession();
+    if (!status.ok()) return status;
+    const HttpRequestFacts prepared = facts_;
+    if (keep_ != nullptr) TakeKeptConnection();
+    status = SendOnce();
+    if (!status.ok() && stale_) {
+      // The server closed the kept connection between two requests (its
+      // keep-alive timeout, say) before answering this one. Like any HTTP
+      // client: a new connection, measured afresh, and the request again.
+      connection_.reset();
+      facts_ = prepared;
+      status = SendOnce();
+    }
+    if (!facts_.connection_reused) RememberSession();
+    if (status.ok()) KeepConnection();
     return status;
   }
 
  private:
+  NetStatus SendOnce() {
+    stale_ = false;
+    NetStatus status = NetStatus::Ok();
+    if (!connection_) status = Open();
+    if (status.ok()) status = WriteRequest();
+    if (status.ok()) status = ReadResponse();
+    return status;
+  }
+
+  NetStatus Open() {
+    NetStatus status = Dial();
+    if (status.ok() && proxy_ && url_.https()) status = OpenTunnel();
+    if (status.ok() && url_.https()) status = StartTls();
+    return status;
+  }
+
+  // Which kept connection may carry this request: one from this client
+  // (trust anchors, session cache) to the same origin, reached the same way.
+  std::string KeepKey() const {
+    char client[32];
+    std::snprintf(client, sizeof client, "%p", static_cast<const void*>(&shared_));
+    return std::string(client) + (proxy_ ? " proxy " : " ") + dial_host_ + ":" +
+           std::to_string(dial_port_) + " " + url_.scheme + "://" + url_.Authority();
+  }
+
+  void TakeKeptConnection() {
+    keep_key_ = KeepKey();
+    const auto kept = net_internal::KeptConnections::Take(*keep_, keep_key_);
+    if (!kept) return;
+    connection_ = std::move(kept->connection);
+    const HttpRequestFacts& first = kept->facts;
+    facts_.connected_address = first.connected_address;
+    facts_.via_proxy = first.via_proxy;
+    facts_.server_chain = first.server_chain;
+    facts_.tls_verified = first.tls_verified;
+    facts_.tls_version = first.tls_version;
+    facts_.tls_session_reused = first.tls_session_reused;
+    facts_.connection_reused = true;
+  }
+
+  void KeepConnection() {
+    if (keep_ == nullptr || !reusable_ || !connection_) return;
+    if (url_.https() && !facts_.tls_verified) return;
+    if (const auto sent = FindHeader(request_.headers, "Connection");
+        sent && EqualsIgnoreCase(*sent, "close")) {
+      return;
+    }
+    // verify_ ends with this exchange; no handshake runs on the connection again.
+    if (connection_->ssl() != nullptr)
+      SSL_set_ex_data(connection_->ssl(), VerifyStateIndex(), nullptr);
+    net_internal::KeptConnections::Put(*keep_, keep_key_, std::move(connection_), facts_);
+  }
+
   Duration Since(SteadyTime t) const { return shared_.clock.SteadyNow() - t; }
 
   NetStatus TimedOut(const std::string& what) const {
@@ -368,7 +464,9 @@ class Exchange {
       if (EqualsIgnoreCase(name, "Host") || EqualsIgnoreCase(name, "Content-Length")) continue;
       head += name + ": " + value + "\r\n";
     }
-    if (!FindHeader(request_.headers, "Connection")) head += "Connection: close\r\n";
+    if (keep_ == nullptr && !FindHeader(request_.headers, "Connection")) {
+      head += "Connection: close\r\n";
+    }
     const std::string& m = request_.method;
     if (!request_.body.empty() || m == "POST" || m == "PUT" || m == "PATCH") {
       head += "Content-Length: " + std::to_string(request_.body.size()) + "\r\n";
@@ -386,6 +484,7 @@ class Exchange {
     facts_.timings.request = request_done_ - start;
     if (r.ok()) return NetStatus::Ok();
     if (r.kind == IoResult::Kind::kTimeout) return TimedOut("sending the request to " + Peer());
+    stale_ = facts_.connection_reused;
     if (r.error_number == ECONNRESET || r.error_number == EPIPE) {
       return NetStatus::Fail(Reason::kNetwork,
                              "connection reset by peer while sending the request to " + Peer());
@@ -439,6 +538,9 @@ class Exchange {
     }
     facts_.timings.response = Since(request_done_);
     facts_.response_bytes = parser.body_bytes();
+    stale_ = facts_.connection_reused && parser.nothing_received() &&
+             (parser.failed() || (!status.ok() && status.reason != Reason::kTimeout));
+    reusable_ = parser.reusable();
     if (!status.ok()) return status;
     if (parser.failed()) {
       if (parser.nothing_received()) {
@@ -471,6 +573,7 @@ class Exchange {
   ClientShared& shared_;
   const HttpRequest& request_;
   const Deadline& deadline_;
+  HttpConnections* const keep_;  // null: this request's connection closes after it
   HttpOutcome& out_;
   HttpRequestFacts& facts_;
   const SteadyTime started_;
@@ -480,6 +583,9 @@ class Exchange {
   std::string dial_host_;
   std::uint16_t dial_port_ = 0;
   std::string session_key_;
+  std::string keep_key_;
+  bool stale_ = false;     // a reused connection failed before any response byte
+  bool reusable_ = false;  // the response lets the connection carry another request
   SteadyTime request_done_{};
   bool head_seen_ = false;
   VerifyState verify_;  // declared before connection_: must outlive the SSL object
@@ -521,11 +627,12 @@ HttpClient::HttpClient(HttpClientOptions options, const Clock& clock)
 
 HttpClient::~HttpClient() = default;
 
-HttpOutcome HttpClient::Send(const HttpRequest& request, const Deadline& deadline) {
+HttpOutcome HttpClient::Send(const HttpRequest& request, const Deadline& deadline,
+                             HttpConnections* connections) {
   HttpOutcome out;
   try {
     ERR_clear_error();
-    Exchange exchange(impl_->shared, request, deadline, out);
+    Exchange exchange(impl_->shared, request, deadline, connections, out);
     NetStatus status = exchange.Run();
     out.error = status.reason;
     out.error_message = std::move(status.message);

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -22,9 +23,9 @@ struct HttpRequest {
   std::string method = "GET";
   std::string url;  ///< absolute http:// or https:// URL
   /// Sent as given, in order. The client adds Host and Content-Length (a
-  /// caller's own are dropped: framing belongs to the client) and
-  /// "Connection: close" unless the caller sent a Connection header, since
-  /// every request uses its own connection.
+  /// caller's own are dropped: framing belongs to the client) and, when the
+  /// request is not sent with HttpConnections to keep its connection open,
+  /// "Connection: close" unless the caller sent a Connection header.
   HttpHeaders headers;
   std::string body;
   std::size_t max_response_bytes = 1 << 20;  ///< larger bodies fail as kMalformedResponse
@@ -58,12 +59,47 @@ struct HttpClientOptions {
   bool reuse_tls_sessions = true;  ///< resume TLS sessions across requests
 };
 
+namespace net_internal {
+class KeptConnections;
+}  // namespace net_internal
+
+/// \brief The connections one run keeps open between its requests.
+///
+/// A check talks to two servers, two requests each (auth metadata and token
+/// to the token issuer; challenge and publish to the push service). Exchange's
+/// own HTTP client sends the second request to a server on the connection the
+/// first one opened, and so does HttpClient when both Send calls are given
+/// the same HttpConnections: the first request to a server opens its
+/// connection, measures every phase and verifies the certificate; a later one
+/// reuses it and reports zero dns, connect and tls time, the connection's
+/// facts and `connection_reused`. A connection is kept only after a complete
+/// response that lets it carry another (HttpClient decides), and a kept
+/// connection the server has closed meanwhile is replaced by a new one
+/// transparently. Not thread-safe: one per run. Closes what it holds when
+/// destroyed, so no connection outlives its run.
+class HttpConnections {
+ public:
+  HttpConnections();
+  ~HttpConnections();
+  HttpConnections(const HttpConnections&) = delete;
+  HttpConnections& operator=(const HttpConnections&) = delete;
+
+  /// Connections held open now.
+  std::size_t size() const;
+
+ private:
+  friend class net_internal::KeptConnections;
+  struct Kept;
+  std::map<std::string, std::unique_ptr<Kept>> kept_;
+};
+
 /// \brief A minimal HTTP/1.1 client built for measuring, not for browsing.
 ///
-/// One connection per request (the check must see every phase), no redirects
-/// followed, every body bounded, every phase bounded by the caller's deadline
-/// (DNS included), server certificate facts kept even when verification fails.
-/// Thread-safe: one client may serve concurrent Send calls.
+/// One connection per request unless the caller keeps connections for a run
+/// (HttpConnections), no redirects followed, every body bounded, every phase
+/// bounded by the caller's deadline (DNS included), server certificate facts
+/// kept even when verification fails. Thread-safe: one client may serve
+/// concurrent Send calls (each with its own HttpConnections, if any).
 class HttpClient {
  public:
   /// \throw std::runtime_error when the CA file cannot be loaded (a configuration error).
@@ -72,9 +108,13 @@ class HttpClient {
   HttpClient(const HttpClient&) = delete;
   HttpClient& operator=(const HttpClient&) = delete;
 
-  /// Sends \p request and reads the whole response before \p deadline.
+  /// Sends \p request and reads the whole response before \p deadline, on a
+  /// connection of \p connections when one to the same server is held there,
+  /// and leaves the connection there when it can carry another request.
+  /// Without \p connections, the connection is closed after the response.
   /// Never throws for network, TLS or HTTP problems; they come back as data.
-  HttpOutcome Send(const HttpRequest& request, const Deadline& deadline);
+  HttpOutcome Send(const HttpRequest& request, const Deadline& deadline,
+                   HttpConnections* connections = nullptr);
 
  private:
   struct Impl;

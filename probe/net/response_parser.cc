@@ -57,7 +57,10 @@ void ResponseParser::Fail(std::string message) {
 }
 
 void ResponseParser::Feed(std::string_view data) {
-  if (state_ == State::kDone || state_ == State::kError) return;
+  if (state_ == State::kDone || state_ == State::kError) {
+    trailing_bytes_ = trailing_bytes_ || !data.empty();
+    return;
+  }
   received_ += data.size();
   buffer_.append(data.data(), data.size());
   Process();
@@ -239,6 +242,7 @@ bool ResponseParser::ParseHead(std::string_view head) {
   }
   response_.status =
       (status_line[9] - '0') * 100 + (status_line[10] - '0') * 10 + (status_line[11] - '0');
+  http11_ = status_line.compare(0, 8, "HTTP/1.1") == 0;
   response_.reason_phrase =
       status_line.size() > 13 ? std::string(Trim(status_line.substr(13))) : std::string();
 
@@ -272,7 +276,21 @@ bool ResponseParser::ParseHead(std::string_view head) {
   return true;
 }
 
+bool ResponseParser::reusable() const {
+  return state_ == State::kDone && !ended_at_eof_ && http11_ && !close_requested_ &&
+         buffer_.empty() && !trailing_bytes_ && response_.status != 101;
+}
+
 void ResponseParser::StartBody() {
+  for (const auto& [name, value] : response_.headers) {
+    if (!EqualsIgnoreCase(name, "Connection")) continue;
+    std::string_view rest = value;
+    while (!rest.empty()) {
+      const auto comma = rest.find(',');
+      if (EqualsIgnoreCase(Trim(rest.substr(0, comma)), "close")) close_requested_ = true;
+      rest.remove_prefix(comma == std::string_view::npos ? rest.size() : comma + 1);
+    }
+  }
   const int status = response_.status;
   if (head_request_ || status == 204 || status == 304 || status < 200) {
     state_ = State::kDone;
@@ -345,6 +363,7 @@ void ResponseParser::FinishAtEof() {
       return;
     case State::kBodyToClose:
       state_ = State::kDone;
+      ended_at_eof_ = true;
       return;
     case State::kDone:
     case State::kError:

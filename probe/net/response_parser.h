@@ -34,6 +34,10 @@ class ResponseParser {
   bool head_complete() const { return head_complete_; }
   /// True when not a single byte has arrived yet.
   bool nothing_received() const { return received_ == 0; }
+  /// True when the connection may carry another request: the response is
+  /// complete, ended by its own framing (not by the peer closing), is
+  /// HTTP/1.1 without `Connection: close`, and nothing followed it.
+  bool reusable() const;
   const std::string& error() const { return error_; }
   const HttpResponse& response() const { return response_; }
   HttpResponse TakeResponse() { return std::move(response_); }
@@ -67,6 +71,10 @@ class ResponseParser {
   std::size_t trailer_bytes_ = 0;
   std::size_t remaining_ = 0;  // body bytes left (Content-Length) or in this chunk
   bool head_complete_ = false;
+  bool http11_ = false;           // the final response's version is HTTP/1.1
+  bool close_requested_ = false;  // its Connection header holds "close"
+  bool ended_at_eof_ = false;     // its body ran to the end of the connection
+  bool trailing_bytes_ = false;   // bytes arrived after the complete response
   std::string error_;
   HttpResponse response_;
 };

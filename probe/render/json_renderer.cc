@@ -161,6 +161,7 @@ void WriteRequest(JsonWriter& w, const HttpRequestFacts& q, WallTime now) {
   w.Field("url", q.url);
   w.Field("connected_address", q.connected_address);
   w.FieldBool("via_proxy", q.via_proxy);
+  w.FieldBool("connection_reused", q.connection_reused);
   w.FieldInt("status", q.status);
   w.Key("timings_seconds");
   w.BeginObject();

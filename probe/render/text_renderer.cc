@@ -178,16 +178,22 @@ void AppendRequest(std::string& out, const HttpRequestFacts& q, WallTime now, in
   const std::string status = q.status > 0 ? std::to_string(q.status) : "no response";
   AppendLine(out, kFactIndent, q.method + " " + q.url + " -> " + status);
 
-  std::string connected =
-      q.connected_address.empty() ? "not connected" : "connected " + q.connected_address;
+  std::string connected = q.connected_address.empty() ? "not connected"
+                          : q.connection_reused
+                              ? "reused the run's connection to " + q.connected_address
+                              : "connected " + q.connected_address;
   if (q.via_proxy) connected += " (via proxy)";
   AppendLine(out, kRequestIndent, connected);
 
   const HttpPhaseTimings& t = q.timings;
+  // A reused connection had no dns, connect or tls phase in this request.
+  const std::string opening = q.connection_reused ? ""
+                                                  : "dns " + FormatMillis(t.dns) + ", connect " +
+                                                        FormatMillis(t.connect) + ", tls " +
+                                                        FormatMillis(t.tls) + ", ";
   AppendLine(out, kRequestIndent,
-             "timings ms: dns " + FormatMillis(t.dns) + ", connect " + FormatMillis(t.connect) +
-                 ", tls " + FormatMillis(t.tls) + ", request " + FormatMillis(t.request) +
-                 ", response " + FormatMillis(t.response));
+             "timings ms: " + opening + "request " + FormatMillis(t.request) + ", response " +
+                 FormatMillis(t.response));
 
   if (!q.tls_version.empty() || !q.server_chain.empty() || !q.tls_verify_error.empty()) {
     std::string tls =

@@ -99,8 +99,8 @@ class IdentityPlatformTokenStageTest : public ::testing::Test {
     target_.token_url = server_->Url("/fabrikam.com/oauth2/v2.0/token");
     HttpClient http({}, SystemClock::Instance());
     Deadline deadline = Deadline::After(SystemClock::Instance(), std::chrono::seconds(10));
-    RunContext context{target_,      clock_, deadline,   &http, guids_,
-                       credentials_, 1,      RunState{}, facts_};
+    RunContext context{target_,      clock_, deadline,   &http,  guids_,
+                       credentials_, 1,      RunState{}, facts_, HttpConnections{}};
     context.state.credential = credential_;
     StageResult result;
     result.stage = StageId::kToken;

@@ -445,6 +445,138 @@ TEST_F(HttpClientTest, SecondRequestResumesTheTlsSession) {
   EXPECT_FALSE(third.facts.tls_session_reused);
 }
 
+// Answers every request on a connection until the client closes it.
+LoopbackServer::Behaviour KeepAnswering(std::string raw) {
+  return [raw](ServerConnection& c) {
+    while (c.ReadRequest()) {
+      if (!c.Write(raw)) return;
+    }
+  };
+}
+
+TEST_F(HttpClientTest, KeptConnectionCarriesTheNextRequestToTheSameServer) {
+  LoopbackServer server(KeepAnswering(kHello), TestPki().Identity(TestPki().push));
+  HttpClientOptions options = Options();
+  options.connect_to.push_back(ConnectTo{kPushHost, 0, "127.0.0.1", 0});
+  HttpClient client(options, clock_);
+  HttpRequest request;
+  request.url = server.Url("/metadata", kPushHost);
+  HttpOutcome first;
+  HttpOutcome second;
+  {
+    HttpConnections connections;
+    first = client.Send(request, Deadline::After(clock_, 10s), &connections);
+    EXPECT_EQ(connections.size(), 1u);
+    request.method = "POST";
+    request.url = server.Url("/publish", kPushHost);
+    request.body = "{}";
+    second = client.Send(request, Deadline::After(clock_, 10s), &connections);
+    EXPECT_EQ(connections.size(), 1u);
+  }
+  ASSERT_TRUE(first.ok()) << first.error_message;
+  ASSERT_TRUE(second.ok()) << second.error_message;
+  EXPECT_EQ(server.connections(), 1);
+  ASSERT_EQ(server.requests().size(), 2u);
+  EXPECT_FALSE(Contains(server.requests()[0].head, "Connection:"));
+  EXPECT_TRUE(StartsWith(server.requests()[1].head, "POST /publish HTTP/1.1\r\n"));
+  EXPECT_EQ(server.requests()[1].body, "{}");
+
+  EXPECT_FALSE(first.facts.connection_reused);
+  EXPECT_GT(first.facts.timings.tls, Duration::zero());
+  EXPECT_TRUE(second.facts.connection_reused);
+  EXPECT_EQ(second.facts.timings.dns, Duration::zero());
+  EXPECT_EQ(second.facts.timings.connect, Duration::zero());
+  EXPECT_EQ(second.facts.timings.tls, Duration::zero());
+  EXPECT_GT(second.facts.timings.response, Duration::zero());
+  EXPECT_EQ(second.facts.status, 200);
+  EXPECT_EQ(second.facts.method, "POST");
+  EXPECT_EQ(second.facts.url, request.url);
+  // The connection's facts go with it: where it goes and what was verified.
+  EXPECT_EQ(second.facts.connected_address, first.facts.connected_address);
+  EXPECT_TRUE(second.facts.tls_verified);
+  EXPECT_EQ(second.facts.tls_version, first.facts.tls_version);
+  ASSERT_FALSE(second.facts.server_chain.empty());
+  EXPECT_EQ(second.facts.server_chain[0].thumbprint, TestPki().push.Thumbprint());
+}
+
+TEST_F(HttpClientTest, WithoutHttpConnectionsEveryRequestClosesItsConnection) {
+  LoopbackServer server(KeepAnswering(kHello), TestPki().Identity(TestPki().push));
+  HttpClientOptions options = Options();
+  options.connect_to.push_back(ConnectTo{kPushHost, 0, "127.0.0.1", 0});
+  HttpClient client(options, clock_);
+  HttpRequest request;
+  request.url = server.Url("/", kPushHost);
+  ASSERT_TRUE(client.Send(request, Deadline::After(clock_, 10s)).ok());
+  HttpOutcome second = client.Send(request, Deadline::After(clock_, 10s));
+  ASSERT_TRUE(second.ok()) << second.error_message;
+  EXPECT_FALSE(second.facts.connection_reused);
+  EXPECT_EQ(server.connections(), 2);
+  ASSERT_EQ(server.requests().size(), 2u);
+  EXPECT_TRUE(Contains(server.requests()[1].head, "\r\nConnection: close"));
+}
+
+TEST_F(HttpClientTest, ConnectionIsNotKeptWhenTheResponseSaysCloseOrRunsToTheEnd) {
+  const std::string close_answer =
+      "HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 5\r\n\r\nhello";
+  const std::string unframed_answer = "HTTP/1.1 200 OK\r\n\r\nhello";
+  for (const std::string& answer : {close_answer, unframed_answer}) {
+    LoopbackServer server(LoopbackServer::Respond(answer));
+    HttpClient client(Options(), clock_);
+    HttpRequest request;
+    request.url = server.Url("/");
+    HttpConnections connections;
+    HttpOutcome first = client.Send(request, Deadline::After(clock_, 10s), &connections);
+    ASSERT_TRUE(first.ok()) << first.error_message;
+    EXPECT_EQ(connections.size(), 0u) << answer;
+    HttpOutcome second = client.Send(request, Deadline::After(clock_, 10s), &connections);
+    ASSERT_TRUE(second.ok()) << second.error_message;
+    EXPECT_FALSE(second.facts.connection_reused);
+    EXPECT_EQ(server.connections(), 2);
+  }
+}
+
+TEST_F(HttpClientTest, KeptConnectionTheServerClosedIsReplacedAndMeasuredAfresh) {
+  // Answers one request as if it would take more, then closes: the kept
+  // connection is dead when the next request comes.
+  LoopbackServer server(LoopbackServer::Respond(kHello), TestPki().Identity(TestPki().push));
+  HttpClientOptions options = Options();
+  options.connect_to.push_back(ConnectTo{kPushHost, 0, "127.0.0.1", 0});
+  HttpClient client(options, clock_);
+  HttpRequest request;
+  request.method = "POST";
+  request.url = server.Url("/publish", kPushHost);
+  HttpConnections connections;
+  ASSERT_TRUE(client.Send(request, Deadline::After(clock_, 10s), &connections).ok());
+  ASSERT_EQ(connections.size(), 1u);
+  HttpOutcome second = client.Send(request, Deadline::After(clock_, 10s), &connections);
+  ASSERT_TRUE(second.ok()) << second.error_message;
+  EXPECT_FALSE(second.facts.connection_reused);
+  EXPECT_GT(second.facts.timings.tls, Duration::zero());
+  EXPECT_TRUE(second.facts.tls_verified);
+  EXPECT_EQ(server.connections(), 2);
+  EXPECT_EQ(server.requests().size(), 2u);
+}
+
+TEST_F(HttpClientTest, KeptConnectionsAreByServer) {
+  LoopbackServer server(KeepAnswering(kHello));
+  HttpClientOptions options = Options();
+  options.connect_to.push_back(ConnectTo{"accounts.accesscontrol.windows.net", 0, "127.0.0.1", 0});
+  options.connect_to.push_back(ConnectTo{kPushHost, 0, "127.0.0.1", 0});
+  HttpClient client(options, clock_);
+  HttpConnections connections;
+  HttpRequest to_push;
+  to_push.url = server.Url("/", kPushHost);
+  HttpRequest to_acs;
+  to_acs.url = server.Url("/", "accounts.accesscontrol.windows.net");
+  for (const HttpRequest* r : {&to_push, &to_acs, &to_push, &to_acs}) {
+    HttpOutcome out = client.Send(*r, Deadline::After(clock_, 10s), &connections);
+    ASSERT_TRUE(out.ok()) << out.error_message;
+  }
+  EXPECT_EQ(connections.size(), 2u);
+  EXPECT_EQ(server.connections(), 2);
+  EXPECT_EQ(server.requests().size(), 4u);
+}
+
 TEST_F(HttpClientTest, HttpsThroughConnectProxy) {
   LoopbackServer target(LoopbackServer::Respond(kHello), TestPki().Identity(TestPki().push));
   LoopbackServer proxy(LoopbackServer::ConnectProxy());

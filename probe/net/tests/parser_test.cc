@@ -83,6 +83,38 @@ TEST(ResponseParserTest, ReadToCloseAndBareLf) {
   EXPECT_EQ(p.response().Header("server"), "x");
 }
 
+TEST(ResponseParserTest, ReusableOnlyWhenFramedHttp11WithoutCloseAndNothingAfter) {
+  const std::string ok = "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello";
+  EXPECT_TRUE(FeedAll(ok, 1 << 20, false).reusable());
+  EXPECT_TRUE(
+      FeedAll("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 1 << 20, false)
+          .reusable());
+  EXPECT_TRUE(FeedAll("HTTP/1.1 204 No Content\r\n\r\n", 1 << 20, false).reusable());
+  EXPECT_TRUE(FeedAll("HTTP/1.1 401 Unauthorized\r\nConnection: keep-alive\r\n"
+                      "Content-Length: 0\r\n\r\n",
+                      1 << 20, false)
+                  .reusable());
+
+  // Not complete yet.
+  EXPECT_FALSE(FeedAll(ok.substr(0, ok.size() - 1), 1 << 20, false).reusable());
+  // Ended by the peer closing.
+  EXPECT_FALSE(FeedAll("HTTP/1.1 200 OK\r\n\r\nall of it").reusable());
+  // HTTP/1.0 closes unless it negotiates otherwise; this client does not.
+  EXPECT_FALSE(FeedAll("HTTP/1.0 200 OK\r\nContent-Length: 0\r\n\r\n", 1 << 20, false).reusable());
+  // The server says it will close, in any case and among other tokens.
+  EXPECT_FALSE(FeedAll("HTTP/1.1 200 OK\r\nConnection: Keep-Alive, CLOSE\r\n"
+                       "Content-Length: 0\r\n\r\n",
+                       1 << 20, false)
+                   .reusable());
+  // Bytes after the response, in the same read or a later one.
+  EXPECT_FALSE(FeedAll(ok + "HTTP/1.1", 1 << 20, false).reusable());
+  ResponseParser later = FeedAll(ok, 1 << 20, false);
+  later.Feed("x");
+  EXPECT_FALSE(later.reusable());
+  // Failed.
+  EXPECT_FALSE(FeedAll("HTTP/1.1 200 OK\r\nContent-Length: 9\r\n\r\nshort").reusable());
+}
+
 struct FailureCase {
   std::string name;
   std::string text;
