@@ -38,7 +38,8 @@ bool SameTarget(const TargetConfig& a, const TargetConfig& b) {
          a.private_key_password_file == b.private_key_password_file &&
          a.thumbprint == b.thumbprint && a.ca_file == b.ca_file &&
          SameConnectTo(a.connect_to, b.connect_to) && a.proxy == b.proxy &&
-         a.timeout == b.timeout && a.interval == b.interval && a.service_name == b.service_name &&
+         a.tls_max_version == b.tls_max_version && a.timeout == b.timeout &&
+         a.interval == b.interval && a.service_name == b.service_name &&
          a.token_issuer == b.token_issuer && a.max_response_bytes == b.max_response_bytes &&
          a.token_flow == b.token_flow && a.application_id == b.application_id &&
          a.tenant == b.tenant && a.token_url == b.token_url && a.scope == b.scope;

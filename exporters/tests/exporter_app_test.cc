@@ -242,6 +242,15 @@ TEST_F(ExporterAppTest, ReloadGivesATargetThatChangedItsTokenFlowANewRunner) {
   EXPECT_EQ(runners_made_, 4);  // the same file again changes nothing
 }
 
+TEST_F(ExporterAppTest, ReloadGivesATargetThatChangedItsTlsMaxVersionANewRunner) {
+  const std::string tls12 = ConfigWith({"a"});
+  StartWith(tls12);
+  EXPECT_EQ(runners_made_, 1);
+  WriteFile(flags_.config_file, tls12 + "    tls_max_version: \"1.3\"\n");
+  ASSERT_TRUE(app_->Reload().ok);
+  EXPECT_EQ(runners_made_, 2);
+}
+
 TEST_F(ExporterAppTest, StartFailsOnABadConfigFile) {
   WriteFile(flags_.config_file, "targets: 3\n");
   ExporterApp::Dependencies deps;

@@ -434,6 +434,25 @@ bool SetTokenFlow(const Field& field, TargetConfig& target) {
   return false;
 }
 
+bool SetTlsMaxVersion(const Field& field, TargetConfig& target) {
+  auto text = field.loader.Scalar(field, "a string");
+  if (!text) return false;
+  // YAML reads 1.2 unquoted as a number; its text is the same. The TLS12
+  // and TLSv1.2 spellings of blackbox_exporter and OpenSSL are accepted too.
+  for (TlsVersion version : {TlsVersion::k1_2, TlsVersion::k1_3}) {
+    const std::string name(TlsVersionName(version));
+    const std::string compact = "TLS1" + name.substr(2);
+    if (*text == name || *text == compact || *text == "TLSv" + name) {
+      target.tls_max_version = version;
+      return true;
+    }
+  }
+  field.loader.ValueError(field, "invalid tls_max_version " + Quote(*text) +
+                                     ": must be \"1.2\" (as Exchange Server negotiates) or "
+                                     "\"1.3\"; TLS 1.2 is always the lowest");
+  return false;
+}
+
 bool SetApplicationId(const Field& field, TargetConfig& target) {
   return SetPrincipalId(field, target.application_id);
 }
@@ -510,7 +529,7 @@ bool SetMaxResponseBytes(const Field& field, TargetConfig& target) {
 
 // The one list of target keys: parsing, "unknown key" suggestions and the
 // defaults rule all come from here. Order follows TargetConfig.
-const std::array<KeySpec, 21> kTargetKeys = {{
+const std::array<KeySpec, 22> kTargetKeys = {{
     {"name", true, SetName},
     {"organization", true, SetOrganization},
     {"service_uri", false, SetServiceUri},
@@ -522,6 +541,7 @@ const std::array<KeySpec, 21> kTargetKeys = {{
     {"ca_file", false, SetCaFile},
     {"connect_to", false, SetConnectTo},
     {"proxy", false, SetProxy},
+    {"tls_max_version", false, SetTlsMaxVersion},
     {"timeout", false, SetTimeout},
     {"interval", false, SetInterval},
     {"service_name", false, SetServiceName},

@@ -200,6 +200,9 @@ const std::map<std::string, std::string> kInvalidSamples = {
     {"invalid-timeout-longer-than-interval.yml",
      "invalid-timeout-longer-than-interval.yml:7:14: timeout 90s is longer than interval 1m\n"
      "invalid-timeout-longer-than-interval.yml:10:14: timeout 20s is longer than interval 10s\n"},
+    {"invalid-tls-max-version.yml",
+     "invalid-tls-max-version.yml:6:22: invalid tls_max_version \"1.1\": must be \"1.2\" (as "
+     "Exchange Server negotiates) or \"1.3\"; TLS 1.2 is always the lowest\n"},
     {"invalid-token-flow.yml",
      "invalid-token-flow.yml:6:17: invalid token_flow \"v2\": must be \"acs\" (ACS S2S) or "
      "\"identity-platform\" (Microsoft identity platform v2)\n"
@@ -302,6 +305,7 @@ TEST(LoadConfigFileTest, MinimalTargetTakesBuiltInDefaults) {
   EXPECT_EQ(t.ca_file, "");
   EXPECT_TRUE(t.connect_to.empty());
   EXPECT_EQ(t.proxy, "");
+  EXPECT_EQ(t.tls_max_version, TlsVersion::k1_2);  // as Exchange negotiates
   EXPECT_EQ(t.timeout, seconds(30));
   EXPECT_EQ(t.interval, seconds(60));
   EXPECT_EQ(t.service_name, "00000002-0000-0ff1-ce00-000000000000");
@@ -343,6 +347,7 @@ TEST(LoadConfigFileTest, FullSampleMergesDefaultsAndResolvesPaths) {
   EXPECT_EQ(f.connect_to[1].connect_host, "127.0.0.1");
   EXPECT_EQ(f.connect_to[1].connect_port, 0);
   EXPECT_EQ(f.proxy, "");  // an empty proxy turns off the one from defaults
+  EXPECT_EQ(f.tls_max_version, TlsVersion::k1_2);
   EXPECT_EQ(f.timeout, minutes(1));
   EXPECT_EQ(f.interval, hours(1) + minutes(30));
   EXPECT_EQ(f.service_name, "00000002-0000-0ff1-ce00-000000000000");
@@ -376,6 +381,7 @@ TEST(LoadConfigFileTest, FullSampleMergesDefaultsAndResolvesPaths) {
   EXPECT_EQ(c.connect_to[0].connect_host, "127.0.0.1");
   EXPECT_EQ(c.connect_to[0].connect_port, 8443);
   EXPECT_EQ(c.proxy, "http://probe:s3cret@proxy.example:3128");
+  EXPECT_EQ(c.tls_max_version, TlsVersion::k1_3);  // unquoted 1.3 in defaults
   EXPECT_EQ(c.timeout, seconds(20));
   EXPECT_EQ(c.interval, minutes(2));
   EXPECT_EQ(c.service_name, "00000002-0000-0ff1-ce00-000000000000");

@@ -38,6 +38,8 @@ std::string RedactedYaml(const Config& config) {
     for (const ConnectTo& rule : t.connect_to) out << FormatConnectTo(rule);
     out << YAML::EndSeq;
     out << YAML::Key << "proxy" << YAML::Value << RedactUserinfo(t.proxy);
+    out << YAML::Key << "tls_max_version" << YAML::Value << YAML::DoubleQuoted
+        << std::string(TlsVersionName(t.tls_max_version));
     out << YAML::Key << "timeout" << YAML::Value << FormatDuration(t.timeout);
     out << YAML::Key << "interval" << YAML::Value << FormatDuration(t.interval);
     out << YAML::Key << "service_name" << YAML::Value << t.service_name;

@@ -56,6 +56,7 @@ TEST(RedactedYamlTest, HidesSecretsAndShowsEverythingElse) {
       - outlook.office365.com:443:[::1]:8443
       - "::127.0.0.1:"
     proxy: http://<redacted>@proxy.example:3128
+    tls_max_version: "1.2"
     timeout: 1m30s
     interval: 5m
     service_name: 00000002-0000-0ff1-ce00-000000000000
@@ -77,6 +78,7 @@ TEST(RedactedYamlTest, HidesSecretsAndShowsEverythingElse) {
     ca_file: ""
     connect_to: []
     proxy: ""
+    tls_max_version: "1.2"
     timeout: 30s
     interval: 1m
     service_name: 00000002-0000-0ff1-ce00-000000000000
@@ -110,7 +112,7 @@ TEST(RedactedYamlTest, PrintsEveryKeyTheLoaderAccepts) {
   for (const auto& kv : printed["targets"][0]) printed_keys.insert(kv.first.as<std::string>());
   for (const auto& kv : full["targets"][0]) accepted_keys.insert(kv.first.as<std::string>());
   EXPECT_EQ(printed_keys, accepted_keys);
-  EXPECT_EQ(printed_keys.size(), 21u);
+  EXPECT_EQ(printed_keys.size(), 22u);
 }
 
 }  // namespace

@@ -31,6 +31,17 @@ constexpr std::string_view TokenFlowName(TokenFlow flow) {
   return flow == TokenFlow::kIdentityPlatform ? "identity-platform" : "acs";
 }
 
+/// \brief The highest TLS version a check offers (TLS 1.2 is always the lowest).
+enum class TlsVersion {
+  k1_2,  ///< what Exchange Server negotiates: SChannel before Windows Server 2022 has no TLS 1.3
+  k1_3,
+};
+
+/// The configuration spelling: "1.2" or "1.3".
+constexpr std::string_view TlsVersionName(TlsVersion version) {
+  return version == TlsVersion::k1_3 ? "1.3" : "1.2";
+}
+
 /// \brief One curl-style --connect-to rule: requests for HOST:PORT connect to
 /// CONNECT_HOST:CONNECT_PORT instead, keeping the URL, SNI and name check.
 /// An empty host or a zero port matches any; an empty connect host or a zero
@@ -59,6 +70,9 @@ struct TargetConfig {
   std::string ca_file;     ///< trust anchors; empty: the system store
   std::vector<ConnectTo> connect_to;
   std::string proxy;  ///< "http://host:port", empty for none
+  /// TLS 1.2 by default, as Exchange speaks it to Office 365; "1.3" offers
+  /// TLS 1.3 too (Exchange 2019 CU15 and later on Windows Server 2022 and later).
+  TlsVersion tls_max_version = TlsVersion::k1_2;
   Duration timeout = std::chrono::seconds(30);
   Duration interval = std::chrono::seconds(60);
   std::string service_name = kExchangePrincipalId;  ///< Exchange's own principal id

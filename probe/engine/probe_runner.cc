@@ -14,6 +14,7 @@ HttpClientOptions ClientOptionsFor(const TargetConfig& target) {
   options.ca_file = target.ca_file;
   options.connect_to = target.connect_to;
   options.proxy = target.proxy;
+  options.tls_max_version = target.tls_max_version;
   return options;
 }
 

@@ -608,6 +608,9 @@ HttpClient::HttpClient(HttpClientOptions options, const Clock& clock)
   }
   impl_->shared.ctx = ctx;  // owned from here on, also if this constructor throws
   SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
+  SSL_CTX_set_max_proto_version(ctx, impl_->shared.options.tls_max_version == TlsVersion::k1_3
+                                         ? TLS1_3_VERSION
+                                         : TLS1_2_VERSION);
   // Unexpected EOF is judged by HTTP framing (Content-Length, chunked), which
   // reports truncation precisely; many servers skip close_notify.
   SSL_CTX_set_options(

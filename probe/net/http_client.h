@@ -56,7 +56,8 @@ struct HttpClientOptions {
   /// a proxy is set: the proxy decides where the target host is.
   std::vector<ConnectTo> connect_to;
   std::string proxy;  ///< "http://host:port"; CONNECT tunnel for https, absolute-form for http
-  bool reuse_tls_sessions = true;  ///< resume TLS sessions across requests
+  bool reuse_tls_sessions = true;                 ///< resume TLS sessions across requests
+  TlsVersion tls_max_version = TlsVersion::k1_3;  ///< the lowest is always TLS 1.2
 };
 
 namespace net_internal {

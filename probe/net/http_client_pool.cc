@@ -31,6 +31,7 @@ std::string HttpClientPool::Key(const HttpClientOptions& options) {
   }
   Append(key, options.proxy);
   Append(key, options.reuse_tls_sessions ? "1" : "0");
+  Append(key, std::string(TlsVersionName(options.tls_max_version)));
   for (const ConnectTo& rule : options.connect_to) {
     Append(key, rule.host);
     Append(key, std::to_string(rule.port));

@@ -165,12 +165,27 @@ TEST_F(CheckEmulatorTest, HealthyTargetSucceedsEndToEnd) {
   EXPECT_EQ(token.timings.tls.count(), 0);
   EXPECT_EQ(token.server_chain.at(0).thumbprint,
             result.Stage(StageId::kMetadata).requests.at(0).server_chain.at(0).thumbprint);
+  // TLS 1.2 unless the target offers more, as Exchange negotiates it.
+  EXPECT_EQ(result.Stage(StageId::kPublish).requests.at(0).tls_version, "TLSv1.2");
   emulator::Stats stats = emulator_->stats();
   EXPECT_EQ(stats.metadata.accepted, 1u);
   EXPECT_EQ(stats.challenge.accepted, 1u);
   EXPECT_EQ(stats.token.accepted, 1u);
   EXPECT_EQ(stats.publish.accepted, 1u);
   EXPECT_EQ(stats.token.rejected + stats.publish.rejected + stats.unknown, 0u);
+}
+
+TEST_F(CheckEmulatorTest, TargetOfferingTls13SucceedsOverTls13) {
+  TargetConfig target = LabTarget();
+  target.tls_max_version = TlsVersion::k1_3;
+  ProbeResult result = Check(target);
+  ASSERT_EQ(result.result_type, ResultType::kSucceeded) << result.error;
+  for (const StageResult& stage : result.stages) {
+    for (const HttpRequestFacts& request : stage.requests) {
+      EXPECT_EQ(request.tls_version, "TLSv1.3") << request.url;
+      EXPECT_TRUE(request.tls_verified) << request.url;
+    }
+  }
 }
 
 TEST_F(CheckEmulatorTest, EveryRunGetsAFreshToken) {

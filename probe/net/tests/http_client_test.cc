@@ -445,6 +445,33 @@ TEST_F(HttpClientTest, SecondRequestResumesTheTlsSession) {
   EXPECT_FALSE(third.facts.tls_session_reused);
 }
 
+TEST_F(HttpClientTest, TlsMaxVersionCapsTheProtocolAndTls12SessionsResumeVerified) {
+  LoopbackServer server(LoopbackServer::Respond(kHello), TestPki().Identity(TestPki().push));
+  HttpClientOptions options = Options();
+  options.connect_to.push_back(ConnectTo{kPushHost, 0, "127.0.0.1", 0});
+  HttpRequest request;
+  request.url = server.Url("/", kPushHost);
+
+  HttpClient tls13(options, clock_);
+  HttpOutcome offered13 = tls13.Send(request, Deadline::After(clock_, 10s));
+  ASSERT_TRUE(offered13.ok()) << offered13.error_message;
+  EXPECT_EQ(offered13.facts.tls_version, "TLSv1.3");
+
+  options.tls_max_version = TlsVersion::k1_2;
+  HttpClient tls12(options, clock_);
+  HttpOutcome first = tls12.Send(request, Deadline::After(clock_, 10s));
+  HttpOutcome second = tls12.Send(request, Deadline::After(clock_, 10s));
+  ASSERT_TRUE(first.ok()) << first.error_message;
+  ASSERT_TRUE(second.ok()) << second.error_message;
+  EXPECT_EQ(first.facts.tls_version, "TLSv1.2");
+  EXPECT_FALSE(first.facts.tls_session_reused);
+  EXPECT_EQ(second.facts.tls_version, "TLSv1.2");
+  EXPECT_TRUE(second.facts.tls_session_reused);
+  EXPECT_TRUE(second.facts.tls_verified);
+  ASSERT_FALSE(second.facts.server_chain.empty());
+  EXPECT_EQ(second.facts.server_chain[0].thumbprint, TestPki().push.Thumbprint());
+}
+
 // Answers every request on a connection until the client closes it.
 LoopbackServer::Behaviour KeepAnswering(std::string raw) {
   return [raw](ServerConnection& c) {
