@@ -77,6 +77,7 @@ Expected<TargetConfig> ResolveTarget(const PluginOptions& options) {
   Override(target.ca_file, o.ca_file);
   Override(target.proxy, o.proxy);
   Override(target.application_id, o.application_id);
+  if (o.tls_max_version) target.tls_max_version = *o.tls_max_version;
   if (o.token_flow) target.token_flow = *o.token_flow;
   const bool identity_platform = target.token_flow == TokenFlow::kIdentityPlatform;
   if (!identity_platform && (o.application_id || o.tenant)) {

@@ -41,6 +41,12 @@ std::optional<std::string> SetTokenFlow(PluginOptions& o, const std::string& val
   return Quoted(value) + " is not one of acs, identity-platform";
 }
 
+std::optional<std::string> SetTlsMaxVersion(PluginOptions& o, const std::string& value) {
+  o.overrides.tls_max_version = ParseTlsVersion(value);
+  if (!o.overrides.tls_max_version) return Quoted(value) + " is not one of 1.2, 1.3";
+  return std::nullopt;
+}
+
 std::optional<std::string> SetApplicationId(PluginOptions& o, const std::string& value) {
   if (!IsGuid(value)) return Quoted(value) + " is not a GUID";
   o.overrides.application_id = value;
@@ -112,7 +118,7 @@ std::optional<std::string> SetTimeout(PluginOptions& o, const std::string& value
 }
 
 // The one list of options: parsing and --help both read it.
-const std::array<OptionSpec, 24> kOptions = {{
+const std::array<OptionSpec, 25> kOptions = {{
     {'h', "help", nullptr, "Print this help and exit.", nullptr},
     {'V', "version", nullptr, "Print the version and exit.", nullptr},
     {'v', "verbose", nullptr,
@@ -159,6 +165,8 @@ const std::array<OptionSpec, 24> kOptions = {{
      }},
     {'\0', "proxy", "URL", "Outbound HTTP proxy, http://HOST:PORT.",
      [](PluginOptions& o, const std::string& v) { return SetString(o.overrides.proxy, v); }},
+    {'\0', "tls-max-version", "1.2|1.3",
+     "Highest TLS version offered (default 1.2, as Exchange Server speaks it).", SetTlsMaxVersion},
     {'\0', "token-flow", "acs|identity-platform",
      "How the token is obtained: ACS S2S (default), or the Microsoft identity\n"
      "platform v2 for a dedicated hybrid application.",

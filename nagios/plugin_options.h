@@ -28,6 +28,7 @@ struct TargetOverrides {
   std::optional<std::string> ca_file;
   std::optional<std::string> proxy;
   std::vector<ConnectTo> connect_to;  ///< when not empty, replaces the file's list
+  std::optional<TlsVersion> tls_max_version;
   std::optional<TokenFlow> token_flow;
   std::optional<std::string> application_id;  ///< validated as a GUID
   std::optional<std::string> tenant;          ///< validated, lower case

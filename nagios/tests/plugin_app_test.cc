@@ -123,6 +123,17 @@ TEST(PluginAppTest, TargetFromOptionsAlone) {
   EXPECT_EQ(explicit_url->auth_metadata_url, "https://m/x");
 }
 
+TEST(PluginAppTest, TlsMaxVersionIsTheFilesOrTheOptions) {
+  Expected<TargetConfig> by_default =
+      ResolveTarget(Options({"-O", "fabrikam.com", "--certificate", "/a.pem"}));
+  ASSERT_TRUE(by_default.ok()) << by_default.error();
+  EXPECT_EQ(by_default->tls_max_version, TlsVersion::k1_2);
+  Expected<TargetConfig> tls13 = ResolveTarget(
+      Options({"-O", "fabrikam.com", "--certificate", "/a.pem", "--tls-max-version", "1.3"}));
+  ASSERT_TRUE(tls13.ok()) << tls13.error();
+  EXPECT_EQ(tls13->tls_max_version, TlsVersion::k1_3);
+}
+
 constexpr const char* kAppId = "6a2b3c4d-1111-4222-8333-944455556666";
 
 TEST(PluginAppTest, IdentityPlatformFromOptionsDerivesTenantAndUrls) {

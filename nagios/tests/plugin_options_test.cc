@@ -168,6 +168,8 @@ INSTANTIATE_TEST_SUITE_P(
                   R"(-t/--timeout: "601" is more than the maximum of 600 seconds)"},
         ErrorCase{{"-O", "x", "--timeout-result", "CRITICAL"},
                   R"(--timeout-result: "CRITICAL" is not one of ok, warning, critical, unknown)"},
+        ErrorCase{{"-O", "x", "--tls-max-version", "1.1"},
+                  R"(--tls-max-version: "1.1" is not one of 1.2, 1.3)"},
         ErrorCase{{"-O", "x", "--token-flow", "v2"},
                   R"(--token-flow: "v2" is not one of acs, identity-platform)"},
         ErrorCase{{"-O", "x", "--application-id", "{6a2b3c4d-1111-4222-8333-944455556666}"},
@@ -187,7 +189,8 @@ TEST(PluginOptionsTest, HelpListsEveryOption) {
         "--service-uri",    "--metadata-url", "--ca-file",        "--connect-to",
         "--proxy",          "--warning",      "--critical",       "--stage-warning",
         "--stage-critical", "--cert-warning", "--cert-critical",  "--timeout",
-        "--timeout-result", "--token-flow",   "--application-id", "--tenant"}) {
+        "--timeout-result", "--token-flow",   "--application-id", "--tenant",
+        "--tls-max-version"}) {
     EXPECT_NE(help.find(name), std::string::npos) << name;
   }
   EXPECT_EQ(help.find("  \n"), std::string::npos);

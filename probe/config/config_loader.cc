@@ -437,15 +437,10 @@ bool SetTokenFlow(const Field& field, TargetConfig& target) {
 bool SetTlsMaxVersion(const Field& field, TargetConfig& target) {
   auto text = field.loader.Scalar(field, "a string");
   if (!text) return false;
-  // YAML reads 1.2 unquoted as a number; its text is the same. The TLS12
-  // and TLSv1.2 spellings of blackbox_exporter and OpenSSL are accepted too.
-  for (TlsVersion version : {TlsVersion::k1_2, TlsVersion::k1_3}) {
-    const std::string name(TlsVersionName(version));
-    const std::string compact = "TLS1" + name.substr(2);
-    if (*text == name || *text == compact || *text == "TLSv" + name) {
-      target.tls_max_version = version;
-      return true;
-    }
+  // YAML reads 1.2 unquoted as a number; its text is the same.
+  if (std::optional<TlsVersion> version = ParseTlsVersion(*text)) {
+    target.tls_max_version = *version;
+    return true;
   }
   field.loader.ValueError(field, "invalid tls_max_version " + Quote(*text) +
                                      ": must be \"1.2\" (as Exchange Server negotiates) or "

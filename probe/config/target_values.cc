@@ -46,6 +46,14 @@ bool IsDomainName(std::string_view name) {
   return labels >= 2 && !last_all_digits;
 }
 
+std::optional<TlsVersion> ParseTlsVersion(std::string_view text) {
+  for (TlsVersion version : {TlsVersion::k1_2, TlsVersion::k1_3}) {
+    const std::string name(TlsVersionName(version));  // "1.2"
+    if (text == name || text == "TLS1" + name.substr(2) || text == "TLSv" + name) return version;
+  }
+  return std::nullopt;
+}
+
 std::string DefaultAuthMetadataUrl(const TargetConfig& target) {
   if (target.token_flow == TokenFlow::kIdentityPlatform) {
     return kLoginBaseUrl + target.tenant + kOpenIdConfigurationSuffix;

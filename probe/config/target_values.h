@@ -1,5 +1,6 @@
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -16,6 +17,10 @@ bool IsGuid(std::string_view text);
 /// A plausible DNS name with at least two labels whose last label is not all
 /// digits (which turns away IP addresses: a tenant is named by its domain).
 bool IsDomainName(std::string_view name);
+
+/// A tls_max_version value: "1.2" or "1.3", also spelt "TLS12" (as
+/// blackbox_exporter) or "TLSv1.2" (as OpenSSL); nullopt for anything else.
+std::optional<TlsVersion> ParseTlsVersion(std::string_view text);
 
 /// The auth metadata URL of a target that sets none: ACS's metadata for the
 /// organization, or for token_flow identity-platform the tenant's OpenID
