@@ -4,7 +4,7 @@ import re
 import sys
 
 
-def targets_yaml(lab, port, count, interval, timeout):
+def targets_yaml(lab, port, count, interval, timeout, tls_max_version=None):
     """`count` copies of the lab's healthy target, as one pushprobe.yml."""
     out = ["defaults:",
            f"  interval: {interval}",
@@ -14,7 +14,10 @@ def targets_yaml(lab, port, count, interval, timeout):
            "  connect_to:",
            f'    - "outlook.office365.com:443:127.0.0.1:{port}"',
            f'    - "accounts.accesscontrol.windows.net:443:127.0.0.1:{port}"',
-           "targets:"]
+           ]
+    if tls_max_version:
+        out.append(f'  tls_max_version: "{tls_max_version}"')
+    out.append("targets:")
     for i in range(count):
         out.append(f"  - name: org-{i:05d}")
         out.append("    organization: fabrikam.com")
@@ -56,7 +59,8 @@ def main():
     cmd = sys.argv[1]
     if cmd == "config":
         lab, port, count, interval, timeout = sys.argv[2:7]
-        sys.stdout.write(targets_yaml(lab, port, int(count), interval, timeout))
+        tls = sys.argv[7] if len(sys.argv) > 7 else None
+        sys.stdout.write(targets_yaml(lab, port, int(count), interval, timeout, tls))
     elif cmd == "total":
         print(int(total(sys.stdin.read(), sys.argv[2])))
     elif cmd == "successes":
