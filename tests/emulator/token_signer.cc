@@ -78,8 +78,8 @@ TokenSigner::Issued TokenSigner::Issue(const std::string& audience, const std::s
   return issued;
 }
 
-TokenSigner::Verification TokenSigner::Verify(const std::string& token, const std::string& audience,
-                                              TimePoint now) const {
+TokenSigner::Verification TokenSigner::CheckSignature(const std::string& token,
+                                                      SignedClaims* claims) const {
   Poco::JWT::Token parsed;
   try {
     parsed = token;
@@ -98,21 +98,39 @@ TokenSigner::Verification TokenSigner::Verify(const std::string& token, const st
   if (!signer.tryVerify(token, verified)) {
     return {Verdict::kBadSignature, "The token has an invalid signature."};
   }
-  const auto& claims = verified.payload();
-  if (claims.optValue<std::string>("aud", "") != audience) {
-    return {Verdict::kWrongAudience, "The audience claim value is invalid '" +
-                                         claims.optValue<std::string>("aud", "") + "'."};
-  }
-  const long long now_s = UnixSeconds(now);
+  const auto& payload = verified.payload();
   try {
-    if (claims.getValue<Poco::Int64>("exp") <= now_s) {
-      return {Verdict::kExpired, "The token has expired."};
-    }
-    if (claims.getValue<Poco::Int64>("nbf") > now_s + kClockTolerance.count()) {
-      return {Verdict::kNotYetValid, "The token is not yet valid."};
-    }
+    claims->audience = payload.optValue<std::string>("aud", "");
+    claims->expires = payload.getValue<Poco::Int64>("exp");
+    claims->not_before = payload.getValue<Poco::Int64>("nbf");
   } catch (const Poco::Exception&) {
     return {Verdict::kMalformed, "The token lifetime claims are invalid."};
+  }
+  claims->token = token;
+  return {Verdict::kValid, ""};
+}
+
+TokenSigner::Verification TokenSigner::Verify(const std::string& token, const std::string& audience,
+                                              TimePoint now) const {
+  SignedClaims claims;
+  {
+    std::lock_guard<std::mutex> lock(verified_mu_);
+    if (!token.empty() && token == last_verified_.token) claims = last_verified_;
+  }
+  if (claims.token.empty()) {
+    Verification signature = CheckSignature(token, &claims);
+    if (signature.verdict != Verdict::kValid) return signature;
+    std::lock_guard<std::mutex> lock(verified_mu_);
+    last_verified_ = claims;
+  }
+  if (claims.audience != audience) {
+    return {Verdict::kWrongAudience,
+            "The audience claim value is invalid '" + claims.audience + "'."};
+  }
+  const long long now_s = UnixSeconds(now);
+  if (claims.expires <= now_s) return {Verdict::kExpired, "The token has expired."};
+  if (claims.not_before > now_s + kClockTolerance.count()) {
+    return {Verdict::kNotYetValid, "The token is not yet valid."};
   }
   return {Verdict::kValid, ""};
 }

@@ -452,13 +452,22 @@ TEST_F(EmulatorTest, PublishRejectsBadTokens) {
   EXPECT_EQ(foreign.status, 401);
   EXPECT_EQ(foreign.Header("x-ms-diagnostics").rfind("2000000;", 0), 0u);
 
+  // Accepted once (its signature verdict is then remembered), the same token
+  // is still judged on its lifetime, and a changed one on its signature.
   const std::string token = GetAccessToken();
+  EXPECT_EQ(Publish(token).status, 200);
+  std::string tampered = token;
+  char& in_signature = tampered[tampered.size() - 10];
+  in_signature = in_signature == 'A' ? 'B' : 'A';
+  auto forged = Publish(tampered);
+  EXPECT_EQ(forged.status, 401);
+  EXPECT_EQ(forged.Header("x-ms-diagnostics").rfind("2000000;", 0), 0u);
   emulator_->SetClockOffset(std::chrono::hours(25));
   auto expired = Publish(token);
   EXPECT_EQ(expired.status, 401);
   EXPECT_EQ(expired.Header("x-ms-diagnostics").rfind("2000002;", 0), 0u);
   EXPECT_NE(expired.Header("x-ms-diagnostics").find("token_expired"), std::string::npos);
-  EXPECT_EQ(emulator_->stats().publish.rejected, 3u);
+  EXPECT_EQ(emulator_->stats().publish.rejected, 4u);
 }
 
 // Identity platform v2 (PROTOCOL.md 2.6), built independently of the probe.
