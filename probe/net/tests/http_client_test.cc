@@ -77,6 +77,12 @@ class HttpClientTest : public ::testing::Test {
     options.ca_file = TestPki().ca_file;
     return options;
   }
+  // Options() with the push host's name routed to 127.0.0.1 (any port).
+  HttpClientOptions PushHostOptions() const {
+    HttpClientOptions options = Options();
+    options.connect_to.push_back(ConnectTo{kPushHost, 0, "127.0.0.1", 0});
+    return options;
+  }
   // Sends to the push host's name, routed to \p server by a connect_to rule.
   HttpOutcome SendToPushHost(const LoopbackServer& server, HttpClientOptions options,
                              Duration budget = 10s) {
@@ -421,8 +427,7 @@ TEST_F(HttpClientTest, NonTlsServerIsHandshakeFailure) {
 
 TEST_F(HttpClientTest, SecondRequestResumesTheTlsSession) {
   LoopbackServer server(LoopbackServer::Respond(kHello), TestPki().Identity(TestPki().push));
-  HttpClientOptions options = Options();
-  options.connect_to.push_back(ConnectTo{kPushHost, 0, "127.0.0.1", 0});
+  HttpClientOptions options = PushHostOptions();
   HttpClient client(options, clock_);
   HttpRequest request;
   request.url = server.Url("/", kPushHost);
@@ -447,8 +452,7 @@ TEST_F(HttpClientTest, SecondRequestResumesTheTlsSession) {
 
 TEST_F(HttpClientTest, TlsMaxVersionCapsTheProtocolAndTls12SessionsResumeVerified) {
   LoopbackServer server(LoopbackServer::Respond(kHello), TestPki().Identity(TestPki().push));
-  HttpClientOptions options = Options();
-  options.connect_to.push_back(ConnectTo{kPushHost, 0, "127.0.0.1", 0});
+  HttpClientOptions options = PushHostOptions();
   HttpRequest request;
   request.url = server.Url("/", kPushHost);
 
@@ -483,8 +487,7 @@ LoopbackServer::Behaviour KeepAnswering(std::string raw) {
 
 TEST_F(HttpClientTest, KeptConnectionCarriesTheNextRequestToTheSameServer) {
   LoopbackServer server(KeepAnswering(kHello), TestPki().Identity(TestPki().push));
-  HttpClientOptions options = Options();
-  options.connect_to.push_back(ConnectTo{kPushHost, 0, "127.0.0.1", 0});
+  HttpClientOptions options = PushHostOptions();
   HttpClient client(options, clock_);
   HttpRequest request;
   request.url = server.Url("/metadata", kPushHost);
@@ -528,8 +531,7 @@ TEST_F(HttpClientTest, KeptConnectionCarriesTheNextRequestToTheSameServer) {
 
 TEST_F(HttpClientTest, WithoutHttpConnectionsEveryRequestClosesItsConnection) {
   LoopbackServer server(KeepAnswering(kHello), TestPki().Identity(TestPki().push));
-  HttpClientOptions options = Options();
-  options.connect_to.push_back(ConnectTo{kPushHost, 0, "127.0.0.1", 0});
+  HttpClientOptions options = PushHostOptions();
   HttpClient client(options, clock_);
   HttpRequest request;
   request.url = server.Url("/", kPushHost);
@@ -566,8 +568,7 @@ TEST_F(HttpClientTest, KeptConnectionTheServerClosedIsReplacedAndMeasuredAfresh)
   // Answers one request as if it would take more, then closes: the kept
   // connection is dead when the next request comes.
   LoopbackServer server(LoopbackServer::Respond(kHello), TestPki().Identity(TestPki().push));
-  HttpClientOptions options = Options();
-  options.connect_to.push_back(ConnectTo{kPushHost, 0, "127.0.0.1", 0});
+  HttpClientOptions options = PushHostOptions();
   HttpClient client(options, clock_);
   HttpRequest request;
   request.method = "POST";
@@ -692,8 +693,7 @@ TEST_F(HttpClientTest, PeerGoneMidWriteIsNetworkNotSigpipe) {
 
 TEST_F(HttpClientTest, ConcurrentSendsShareOneClient) {
   LoopbackServer server(LoopbackServer::Respond(kHello), TestPki().Identity(TestPki().push));
-  HttpClientOptions options = Options();
-  options.connect_to.push_back(ConnectTo{kPushHost, 0, "127.0.0.1", 0});
+  HttpClientOptions options = PushHostOptions();
   HttpClient client(options, clock_);
   std::atomic<int> ok{0};
   std::vector<std::thread> threads;
