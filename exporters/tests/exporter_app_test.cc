@@ -7,6 +7,8 @@
 #include <Poco/Net/HTTPResponse.h>
 #include <Poco/StreamCopier.h>
 
+#include <yaml-cpp/yaml.h>
+
 #include <set>
 #include <sstream>
 
@@ -242,13 +244,68 @@ TEST_F(ExporterAppTest, ReloadGivesATargetThatChangedItsTokenFlowANewRunner) {
   EXPECT_EQ(runners_made_, 4);  // the same file again changes nothing
 }
 
-TEST_F(ExporterAppTest, ReloadGivesATargetThatChangedItsTlsMaxVersionANewRunner) {
-  const std::string tls12 = ConfigWith({"a"});
-  StartWith(tls12);
-  EXPECT_EQ(runners_made_, 1);
-  WriteFile(flags_.config_file, tls12 + "    tls_max_version: \"1.3\"\n");
-  ASSERT_TRUE(app_->Reload().ok);
-  EXPECT_EQ(runners_made_, 2);
+// A reload that changes any one setting of a target must give it a new
+// runner, or the target keeps checking with the old setting. Every key a
+// target accepts is changed here, one at a time; the list is compared with
+// the keys of the loader's full example, so a new key cannot be left out.
+TEST_F(ExporterAppTest, ReloadGivesATargetThatChangedAnySettingANewRunner) {
+  constexpr const char* kV2 =
+      "    token_flow: identity-platform\n"
+      "    application_id: 11111111-2222-3333-4444-555555555555\n";
+  struct Change {
+    std::string key;
+    std::string base;  // lines the target has before, besides ConfigWith's
+    std::string from;  // replaced by `to`; when empty, `to` is appended
+    std::string to;
+  };
+  const std::vector<Change> changes = {
+      {"name", "", "name: a", "name: b"},
+      {"organization", "", "organization: a.example.com", "organization: b.example.com"},
+      {"certificate", "", "/secret/a-auth.pem", "/secret/b-auth.pem"},
+      {"service_uri", "", "", "    service_uri: https://push.example.com/PushNotifications\n"},
+      {"auth_metadata_url", "", "", "    auth_metadata_url: https://metadata.example.com/json\n"},
+      {"private_key", "", "", "    private_key: /secret/a.key\n"},
+      {"private_key_password_file", "", "", "    private_key_password_file: /secret/a.pass\n"},
+      {"thumbprint", "", "", "    thumbprint: 7595DBDEA83DACB5757441D44899BCDB9911253C\n"},
+      {"ca_file", "", "", "    ca_file: /etc/ssl/certs/ca-certificates.crt\n"},
+      {"connect_to", "", "", "    connect_to: [\"outlook.office365.com:443:127.0.0.1:8443\"]\n"},
+      {"proxy", "", "", "    proxy: http://proxy.example:3128\n"},
+      {"tls_max_version", "", "", "    tls_max_version: \"1.3\"\n"},
+      {"timeout", "", "", "    timeout: 4s\n"},
+      {"interval", "", "", "    interval: 20s\n"},
+      {"service_name", "", "", "    service_name: 00000002-0000-0ff1-ce00-00000000000a\n"},
+      {"token_issuer", "", "", "    token_issuer: 00000001-0000-0000-c000-00000000000a\n"},
+      {"max_response_bytes", "", "", "    max_response_bytes: 2048\n"},
+      {"token_flow", "", "", kV2},
+      {"application_id", kV2, "11111111", "99999999"},
+      {"tenant", kV2, "", "    tenant: contoso.example.com\n"},
+      {"token_url", kV2, "", "    token_url: https://login.example.com/a/oauth2/v2.0/token\n"},
+      {"scope", kV2, "", "    scope: https://outlook.office.com/.default\n"},
+  };
+  std::set<std::string> changed_keys;
+  for (const Change& c : changes) changed_keys.insert(c.key);
+  std::set<std::string> accepted_keys;
+  YAML::Node full = YAML::LoadFile(std::string(PUSHPROBE_CONFIG_TESTDATA) + "/valid-full.yml");
+  for (const auto& kv : full["targets"][0]) accepted_keys.insert(kv.first.as<std::string>());
+  EXPECT_EQ(changed_keys, accepted_keys);
+
+  StartWith(ConfigWith({"a"}));
+  for (const Change& c : changes) {
+    const std::string before = ConfigWith({"a"}) + c.base;
+    std::string after = before;
+    if (c.from.empty()) {
+      after += c.to;
+    } else {
+      after.replace(after.find(c.from), c.from.size(), c.to);
+    }
+    WriteFile(flags_.config_file, before);
+    ASSERT_TRUE(app_->Reload().ok) << c.key;
+    const int runners = runners_made_;
+    WriteFile(flags_.config_file, after);
+    const ReloadOutcome outcome = app_->Reload();
+    ASSERT_TRUE(outcome.ok) << c.key << ": " << outcome.error;
+    EXPECT_EQ(runners_made_, runners + 1) << "changing " << c.key << " kept the old runner";
+  }
 }
 
 TEST_F(ExporterAppTest, StartFailsOnABadConfigFile) {
