@@ -51,6 +51,12 @@ Connection::~Connection() {
   if (fd_ >= 0) close(fd_);
 }
 
+bool Connection::UsableWhenIdle() const {
+  if (fd_ < 0 || (ssl_ != nullptr && SSL_pending(ssl_) > 0)) return false;
+  pollfd p{fd_, POLLIN, 0};
+  return ::poll(&p, 1, 0) == 0;
+}
+
 IoResult Connection::WaitFor(Wait what, const Deadline& deadline) {
   pollfd pfd{};
   pfd.fd = fd_;

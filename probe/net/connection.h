@@ -51,6 +51,11 @@ class Connection {
   /// Reads up to \p capacity bytes; kOk with bytes >= 1, or kClosed at the end.
   IoResult ReadSome(char* buffer, std::size_t capacity, const Deadline& deadline);
 
+  /// Whether an idle connection can carry another request: open, and nothing
+  /// arrived unasked. A peer that closed it (its keep-alive timeout), reset it
+  /// or sent something (a 408, a close_notify) makes it unusable. Does not block.
+  bool UsableWhenIdle() const;
+
   /// The TLS object once Handshake was called, else nullptr.
   SSL* ssl() const { return ssl_; }
 

@@ -160,33 +160,16 @@ class Exchange {
 
   NetStatus Run() {
     NetStatus status = Prepare();
-    if (!status.ok()) return status;
-    const HttpRequestFacts prepared = facts_;
-    if (keep_ != nullptr) TakeKeptConnection();
-    status = SendOnce();
-    if (!status.ok() && stale_) {
-      // The server closed the kept connection between two requests (its
-      // keep-alive timeout, say) before answering this one. Like any HTTP
-      // client: a new connection, measured afresh, and the request again.
-      connection_.reset();
-      facts_ = prepared;
-      status = SendOnce();
-    }
+    if (status.ok() && keep_ != nullptr) TakeKeptConnection();
+    if (status.ok() && !connection_) status = Open();
+    if (status.ok()) status = WriteRequest();
+    if (status.ok()) status = ReadResponse();
     if (!facts_.connection_reused) RememberSession();
     if (status.ok()) KeepConnection();
     return status;
   }
 
  private:
-  NetStatus SendOnce() {
-    stale_ = false;
-    NetStatus status = NetStatus::Ok();
-    if (!connection_) status = Open();
-    if (status.ok()) status = WriteRequest();
-    if (status.ok()) status = ReadResponse();
-    return status;
-  }
-
   NetStatus Open() {
     NetStatus status = Dial();
     if (status.ok() && proxy_ && url_.https()) status = OpenTunnel();
@@ -206,7 +189,11 @@ class Exchange {
   void TakeKeptConnection() {
     keep_key_ = KeepKey();
     const auto kept = net_internal::KeptConnections::Take(*keep_, keep_key_);
-    if (!kept) return;
+    // One the server closed meanwhile (its keep-alive timeout) is dropped and
+    // a new one opened and measured. Checked before sending rather than
+    // retried after a failure: a retry would hide a server that resets the
+    // request itself, and the check exists to report that.
+    if (!kept || !kept->connection->UsableWhenIdle()) return;
     connection_ = std::move(kept->connection);
     const HttpRequestFacts& first = kept->facts;
     facts_.connected_address = first.connected_address;
@@ -484,7 +471,6 @@ class Exchange {
     facts_.timings.request = request_done_ - start;
     if (r.ok()) return NetStatus::Ok();
     if (r.kind == IoResult::Kind::kTimeout) return TimedOut("sending the request to " + Peer());
-    stale_ = facts_.connection_reused;
     if (r.error_number == ECONNRESET || r.error_number == EPIPE) {
       return NetStatus::Fail(Reason::kNetwork,
                              "connection reset by peer while sending the request to " + Peer());
@@ -538,8 +524,6 @@ class Exchange {
     }
     facts_.timings.response = Since(request_done_);
     facts_.response_bytes = parser.body_bytes();
-    stale_ = facts_.connection_reused && parser.nothing_received() &&
-             (parser.failed() || (!status.ok() && status.reason != Reason::kTimeout));
     reusable_ = parser.reusable();
     if (!status.ok()) return status;
     if (parser.failed()) {
@@ -584,7 +568,6 @@ class Exchange {
   std::uint16_t dial_port_ = 0;
   std::string session_key_;
   std::string keep_key_;
-  bool stale_ = false;     // a reused connection failed before any response byte
   bool reusable_ = false;  // the response lets the connection carry another request
   SteadyTime request_done_{};
   bool head_seen_ = false;

@@ -74,9 +74,10 @@ class KeptConnections;
 /// connection, measures every phase and verifies the certificate; a later one
 /// reuses it and reports zero dns, connect and tls time, the connection's
 /// facts and `connection_reused`. A connection is kept only after a complete
-/// response that lets it carry another (HttpClient decides), and a kept
-/// connection the server has closed meanwhile is replaced by a new one
-/// transparently. Not thread-safe: one per run. Closes what it holds when
+/// response that lets it carry another (HttpClient decides); one the server
+/// has closed meanwhile is found so before the next request and replaced by a
+/// new one. A request that fails on a reused connection is not retried: the
+/// failure is the server's answer. Not thread-safe: one per run. Closes what it holds when
 /// destroyed, so no connection outlives its run.
 class HttpConnections {
  public:

@@ -345,6 +345,22 @@ TEST_F(CheckEmulatorTest, ConnectionResetIsNetwork) {
   }
 }
 
+// The token request goes on the metadata request's connection; a single reset
+// there is the server's answer, reported, not hidden by a retry.
+TEST_F(CheckEmulatorTest, OneResetOfTheTokenRequestOnTheReusedConnectionIsReported) {
+  Fault fault;
+  fault.stage = Stage::kToken;
+  fault.kind = FaultKind::kReset;
+  fault.count = 1;
+  emulator_->InjectFault(fault);
+  ProbeResult result = Check(LabTarget());
+  const StageResult& failed =
+      ExpectFailure(result, StageId::kToken, Reason::kNetwork, ExchangeCategory::kNetworking);
+  ASSERT_EQ(failed.requests.size(), 1u);
+  EXPECT_TRUE(failed.requests[0].connection_reused);
+  EXPECT_TRUE(Check(LabTarget()).succeeded());  // the fault was used up
+}
+
 TEST_F(CheckEmulatorTest, RedirectIsReportedNotFollowed) {
   Fault fault;
   fault.stage = Stage::kMetadata;

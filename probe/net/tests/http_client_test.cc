@@ -5,6 +5,7 @@
 #include <sys/socket.h>
 
 #include <atomic>
+#include <future>
 #include <thread>
 
 #include "probe/net/tests/loopback_server.h"
@@ -565,17 +566,28 @@ TEST_F(HttpClientTest, ConnectionIsNotKeptWhenTheResponseSaysCloseOrRunsToTheEnd
 }
 
 TEST_F(HttpClientTest, KeptConnectionTheServerClosedIsReplacedAndMeasuredAfresh) {
-  // Answers one request as if it would take more, then closes: the kept
-  // connection is dead when the next request comes.
-  LoopbackServer server(LoopbackServer::Respond(kHello), TestPki().Identity(TestPki().push));
-  HttpClientOptions options = PushHostOptions();
-  HttpClient client(options, clock_);
+  // The first connection answers one request and is then closed by the
+  // server (as a keep-alive timeout would); later ones answer as usual.
+  std::atomic<int> accepted{0};
+  std::promise<void> first_closed;
+  LoopbackServer server(
+      [&](ServerConnection& c) {
+        if (accepted++ > 0) {
+          KeepAnswering(kHello)(c);
+          return;
+        }
+        if (c.ReadRequest() && c.Write(kHello)) ::shutdown(c.fd(), SHUT_RDWR);
+        first_closed.set_value();
+      },
+      TestPki().Identity(TestPki().push));
+  HttpClient client(PushHostOptions(), clock_);
   HttpRequest request;
   request.method = "POST";
   request.url = server.Url("/publish", kPushHost);
   HttpConnections connections;
   ASSERT_TRUE(client.Send(request, Deadline::After(clock_, 10s), &connections).ok());
   ASSERT_EQ(connections.size(), 1u);
+  first_closed.get_future().wait();
   HttpOutcome second = client.Send(request, Deadline::After(clock_, 10s), &connections);
   ASSERT_TRUE(second.ok()) << second.error_message;
   EXPECT_FALSE(second.facts.connection_reused);
@@ -583,6 +595,27 @@ TEST_F(HttpClientTest, KeptConnectionTheServerClosedIsReplacedAndMeasuredAfresh)
   EXPECT_TRUE(second.facts.tls_verified);
   EXPECT_EQ(server.connections(), 2);
   EXPECT_EQ(server.requests().size(), 2u);
+}
+
+TEST_F(HttpClientTest, ResetOfARequestOnAKeptConnectionIsReportedNotRetried) {
+  // Answers the first request; resets the connection on reading the second.
+  LoopbackServer server(
+      [](ServerConnection& c) {
+        if (c.ReadRequest() && c.Write(kHello) && c.ReadRequest()) c.Reset();
+      },
+      TestPki().Identity(TestPki().push));
+  HttpClient client(PushHostOptions(), clock_);
+  HttpRequest request;
+  request.method = "POST";
+  request.url = server.Url("/token", kPushHost);
+  HttpConnections connections;
+  ASSERT_TRUE(client.Send(request, Deadline::After(clock_, 10s), &connections).ok());
+  HttpOutcome second = client.Send(request, Deadline::After(clock_, 10s), &connections);
+  EXPECT_EQ(second.error, Reason::kNetwork) << second.error_message;
+  EXPECT_TRUE(second.facts.connection_reused);
+  EXPECT_EQ(server.connections(), 1);
+  EXPECT_EQ(server.requests().size(), 2u);
+  EXPECT_EQ(connections.size(), 0u);
 }
 
 TEST_F(HttpClientTest, KeptConnectionsAreByServer) {
