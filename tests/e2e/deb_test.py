@@ -41,11 +41,13 @@ EXPORTER_FILES = [
     "/usr/share/doc/pushprobe-exporter/examples/prometheus.yml",
     "/usr/share/doc/pushprobe-exporter/examples/pushprobe-alerts.yml",
     "/usr/share/doc/pushprobe-exporter/examples/pushprobe-alerts.test.yml",
+    "/usr/share/doc/pushprobe-exporter/changelog.Debian.gz",
 ]
 PLUGIN_FILES = [
     "/usr/lib/nagios/plugins/check_exchange_push", "/etc/nagios-plugins/config/exchange_push.cfg",
     "/usr/share/icinga2/include/plugins-contrib.d/exchange-push.conf",
     "/usr/share/man/man1/check_exchange_push.1.gz",
+    "/usr/share/doc/pushprobe-nagios-plugin/changelog.Debian.gz",
 ]
 
 
