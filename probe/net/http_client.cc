@@ -207,9 +207,8 @@ class Exchange {
 
   void KeepConnection() {
     if (keep_ == nullptr || !reusable_ || !connection_) return;
-    if (url_.https() && !facts_.tls_verified) return;
-    if (const auto sent = FindHeader(request_.headers, "Connection");
-        sent && EqualsIgnoreCase(*sent, "close")) {
+    if ((url_.https() && !facts_.tls_verified) ||
+        net_internal::SaysConnectionClose(request_.headers)) {
       return;
     }
     // verify_ ends with this exchange; no handshake runs on the connection again.

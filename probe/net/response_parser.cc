@@ -276,21 +276,26 @@ bool ResponseParser::ParseHead(std::string_view head) {
   return true;
 }
 
+bool SaysConnectionClose(const HttpHeaders& headers) {
+  for (const auto& [name, value] : headers) {
+    if (!EqualsIgnoreCase(name, "Connection")) continue;
+    std::string_view rest = value;
+    while (!rest.empty()) {
+      const auto comma = rest.find(',');
+      if (EqualsIgnoreCase(Trim(rest.substr(0, comma)), "close")) return true;
+      rest.remove_prefix(comma == std::string_view::npos ? rest.size() : comma + 1);
+    }
+  }
+  return false;
+}
+
 bool ResponseParser::reusable() const {
   return state_ == State::kDone && !ended_at_eof_ && http11_ && !close_requested_ &&
          buffer_.empty() && !trailing_bytes_ && response_.status != 101;
 }
 
 void ResponseParser::StartBody() {
-  for (const auto& [name, value] : response_.headers) {
-    if (!EqualsIgnoreCase(name, "Connection")) continue;
-    std::string_view rest = value;
-    while (!rest.empty()) {
-      const auto comma = rest.find(',');
-      if (EqualsIgnoreCase(Trim(rest.substr(0, comma)), "close")) close_requested_ = true;
-      rest.remove_prefix(comma == std::string_view::npos ? rest.size() : comma + 1);
-    }
-  }
+  close_requested_ = SaysConnectionClose(response_.headers);
   const int status = response_.status;
   if (head_request_ || status == 204 || status == 304 || status < 200) {
     state_ = State::kDone;

@@ -8,6 +8,10 @@
 
 namespace pushprobe::net_internal {
 
+/// True when a Connection header in \p headers lists the "close" option
+/// (RFC 9110 7.6.1), in any case and among other options.
+bool SaysConnectionClose(const HttpHeaders& headers);
+
 /// \brief An incremental, bounded HTTP/1.1 response parser.
 ///
 /// Feed it bytes as they arrive and tell it when the peer closed. Understands
