@@ -4,7 +4,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 preset="${1:-release}"
 shift || true
-cmake --preset "$preset" >/dev/null
+# ccache, when present, lets worktrees and fresh clones on this machine share
+# compiled objects (paths below the source root are hashed relative to it).
+launcher=()
+if command -v ccache >/dev/null 2>&1; then
+  export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=true
+  launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_C_COMPILER_LAUNCHER=ccache)
+fi
+cmake --preset "$preset" "${launcher[@]}" >/dev/null
 if [ "$#" -gt 0 ]; then
   cmake --build --preset "$preset" --target "$@"
 else
