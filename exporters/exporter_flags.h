@@ -13,7 +13,7 @@ namespace pushprobe::exporter {
 /// The default --web.listen-address. 9100-9999 is fully taken in Prometheus's
 /// default port allocations wiki and allocations continue above 10000, so
 /// the exporter stays clear of both and of Linux's ephemeral range
-/// (32768-60999): see README.md, "Prometheus exporter".
+/// (32768-60999): see docs/exporter.md, "Flags".
 inline constexpr const char* kDefaultListenAddress = ":19464";
 
 /// \brief The command line, Prometheus style (`--name=value` or `--name value`).

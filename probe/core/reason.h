@@ -119,7 +119,7 @@ inline std::optional<Reason> ReasonFromName(std::string_view name) {
   return std::nullopt;
 }
 
-/// \brief The coarse category Exchange's own probe records (PROTOCOL.md section 3).
+/// \brief The coarse category Exchange's own probe records (docs/protocol.md section 3).
 enum class ExchangeCategory { kNone, kNetworking, kAuthentication, kPushNotifications, kUnknown };
 
 constexpr std::string_view ExchangeCategoryName(ExchangeCategory c) {

@@ -7,7 +7,7 @@
 namespace pushprobe {
 
 /// \brief The stages of the enterprise connectivity check, in the order they run
-/// (PROTOCOL.md section 2).
+/// (docs/protocol.md section 2).
 enum class StageId {
   kConfiguration,
   kCertificate,

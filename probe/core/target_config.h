@@ -14,7 +14,7 @@ inline constexpr const char* kDefaultMetadataUrlPrefix =
     "https://accounts.accesscontrol.windows.net/metadata/json/1/?realm=";
 inline constexpr const char* kExchangePrincipalId = "00000002-0000-0ff1-ce00-000000000000";
 inline constexpr const char* kAcsPrincipalId = "00000001-0000-0000-c000-000000000000";
-/// Microsoft identity platform (v2) defaults (PROTOCOL.md 2.6); <tenant> follows the prefix.
+/// Microsoft identity platform (v2) defaults (docs/protocol.md 2.6); <tenant> follows the prefix.
 inline constexpr const char* kLoginBaseUrl = "https://login.microsoftonline.com/";
 inline constexpr const char* kDefaultTokenUrlSuffix = "/oauth2/v2.0/token";
 inline constexpr const char* kOpenIdConfigurationSuffix = "/v2.0/.well-known/openid-configuration";
@@ -22,7 +22,7 @@ inline constexpr const char* kDefaultScope = "https://outlook.office365.com/.def
 
 /// \brief How the token stage obtains its access token.
 enum class TokenFlow {
-  kAcs,               ///< ACS S2S, app-only (PROTOCOL.md 2.5); the default
+  kAcs,               ///< ACS S2S, app-only (docs/protocol.md 2.5); the default
   kIdentityPlatform,  ///< Microsoft identity platform v2, certificate credential (2.6)
 };
 

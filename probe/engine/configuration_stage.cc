@@ -3,7 +3,7 @@
 
 namespace pushprobe {
 
-// Exchange's own texts for missing push settings (PROTOCOL.md 2.1).
+// Exchange's own texts for missing push settings (docs/protocol.md 2.1).
 constexpr const char* kNoOrganization = "The domain of your Office 365 account could not be found.";
 constexpr const char* kNoServiceUri =
     "The Service URI of your Office 365 account could not be found.";

@@ -9,15 +9,15 @@ namespace pushprobe {
 void RunMetadataStage(RunContext& context, StageResult& result) {
   // The identity platform flow reads the tenant's OpenID configuration where
   // ACS has its metadata document: it proves the tenant exists and gives its
-  // id (the realm the challenge is checked against). An inference: PROTOCOL.md
-  // 2.6 names only the token endpoint.
+  // id (the realm the challenge is checked against). An inference
+  // (docs/protocol.md 2.3): the protocol names only the v2 token endpoint.
   const bool v2 = context.target.token_flow == TokenFlow::kIdentityPlatform;
   const char* document = v2 ? "OpenID configuration" : "auth metadata";
   HttpRequest request;
   request.method = "GET";
   request.url = context.target.auth_metadata_url;
   // No "Connection: close": the token request goes to the same issuer next,
-  // on this connection (PROTOCOL.md asks for the header on publish only).
+  // on this connection (docs/protocol.md 2.3, 2.7).
   request.headers = {{"User-Agent", "MicrosoftExchangeAuthManagement"},
                      {"Accept", "application/json"}};
   request.max_response_bytes = context.target.max_response_bytes;

@@ -7,7 +7,7 @@
 
 namespace pushprobe {
 
-/// \brief The request Exchange posts to PublishOnPremNotifications (PROTOCOL.md
+/// \brief The request Exchange posts to PublishOnPremNotifications (docs/protocol.md
 /// 2.7), with \p authorization as the whole Authorization header value.
 ///
 /// The bearer challenge sends the same request with an empty token, as

@@ -83,7 +83,7 @@ HttpRequest TokenRequest(const RunContext& context, std::string url, std::string
   return request;
 }
 
-// PROTOCOL.md 2.5: an ACS S2S actor assertion for the resource the challenge named.
+// docs/protocol.md 2.5: an ACS S2S actor assertion for the resource the challenge named.
 void RunAcsToken(RunContext& context, StageResult& result) {
   const AuthMetadata& metadata = *context.state.metadata;
   Expected<Url> endpoint = ParseUrl(metadata.token_endpoint);
@@ -95,7 +95,7 @@ void RunAcsToken(RunContext& context, StageResult& result) {
   params.token_endpoint_host = endpoint->host;
   params.now = context.clock.Now();
   // A fresh assertion and token on every run: a cached token would hide a
-  // certificate removed from the service principal for hours (PROTOCOL.md 2.5).
+  // certificate removed from the service principal for hours (docs/protocol.md 2.5).
   std::string assertion = BuildAssertion(*context.state.credential, params);
   std::string resource = TokenResource(context.state.challenge->client_id,
                                        context.state.publish_host, context.state.realm);
@@ -108,7 +108,7 @@ void RunAcsToken(RunContext& context, StageResult& result) {
   ReadTokenAnswer(context, result, *response, resource);
 }
 
-// PROTOCOL.md 2.6: a client credentials grant with an RFC 7523 client
+// docs/protocol.md 2.6: a client credentials grant with an RFC 7523 client
 // assertion for the configured application, posted to the configured token
 // URL (which the assertion names as its audience). Fresh on every run, as above.
 void RunIdentityPlatformToken(RunContext& context, StageResult& result) {

@@ -8,7 +8,7 @@
 
 namespace pushprobe {
 
-/// \brief The inputs of an ACS S2S actor assertion (PROTOCOL.md 2.5).
+/// \brief The inputs of an ACS S2S actor assertion (docs/protocol.md 2.5).
 struct AssertionParams {
   std::string service_name;         ///< Exchange's principal id
   std::string realm;                ///< tenant GUID
@@ -32,7 +32,7 @@ std::string TokenResource(std::string_view client_id, std::string_view proxy_hos
                           std::string_view realm);
 
 /// \brief The inputs of a Microsoft identity platform v2 client assertion
-/// (PROTOCOL.md 2.6, RFC 7523 section 3).
+/// (docs/protocol.md 2.6, RFC 7523 section 3).
 struct ClientAssertionParams {
   std::string application_id;  ///< the application (client) id: iss and sub
   std::string token_url;       ///< the token endpoint the assertion is posted to: aud
@@ -54,7 +54,7 @@ std::string BuildClientAssertion(const SigningCredential& credential,
 std::string ClientCredentialsRequestBody(std::string_view application_id,
                                          std::string_view client_assertion, std::string_view scope);
 
-/// \brief The monitoring batch body and its notification id (PROTOCOL.md 2.7).
+/// \brief The monitoring batch body and its notification id (docs/protocol.md 2.7).
 /// \p sequence is N in "yyyyMMdd-HHmmss-N".
 std::string MonitoringBatchJson(WallTime now, int sequence);
 std::string NotificationId(WallTime now, int sequence);

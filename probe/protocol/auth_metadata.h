@@ -8,7 +8,7 @@
 
 namespace pushprobe {
 
-/// \brief The parts of the OAuthS2SV1Metadata document the check uses (PROTOCOL.md 2.3).
+/// \brief The parts of the OAuthS2SV1Metadata document the check uses (docs/protocol.md 2.3).
 struct AuthMetadata {
   std::string realm;             ///< tenant GUID: from "issuer" after '@' (or "realm")
   std::string issuer;            ///< full "principal@realm"

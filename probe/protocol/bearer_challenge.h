@@ -8,7 +8,7 @@
 
 namespace pushprobe {
 
-/// \brief The Bearer challenge of a 401's WWW-Authenticate (PROTOCOL.md 2.4).
+/// \brief The Bearer challenge of a 401's WWW-Authenticate (docs/protocol.md 2.4).
 struct BearerChallenge {
   std::string realm;  ///< empty when absent
   std::string client_id;

@@ -10,8 +10,8 @@ namespace pushprobe {
 /// \brief Parses a tenant's OpenID configuration
 /// (`https://login.microsoftonline.com/<tenant>/v2.0/.well-known/openid-configuration`)
 /// into the AuthMetadata the later stages use, the way the ACS metadata
-/// supplies them for the ACS flow (PROTOCOL.md 2.6; reading this document is
-/// an inference, PROTOCOL.md does not name it).
+/// supplies them for the ACS flow (docs/protocol.md 2.3 and 2.6; reading this
+/// document is an inference).
 ///
 /// Uses the members "issuer" (realm: its first path segment, the tenant id,
 /// as in `https://login.microsoftonline.com/<tenant id>/v2.0`) and

@@ -9,7 +9,7 @@
 
 namespace pushprobe {
 
-/// \brief The push proxy's PushNotificationFault body (PROTOCOL.md 2.7).
+/// \brief The push proxy's PushNotificationFault body (docs/protocol.md 2.7).
 struct PushNotificationFault {
   std::string message;
   std::optional<bool> can_retry;

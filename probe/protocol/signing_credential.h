@@ -14,7 +14,7 @@ typedef struct evp_pkey_st EVP_PKEY;
 
 namespace pushprobe {
 
-/// Exchange's own texts for the certificate stage (PROTOCOL.md 2.2): the
+/// Exchange's own texts for the certificate stage (docs/protocol.md 2.2): the
 /// exchange_error of a LoadError with kCertMissing, and of kCertWeakKey.
 inline constexpr std::string_view kExchangeMissingCertificateError = "Missing signing certificate.";
 inline constexpr std::string_view kExchangeWeakKeyError =
@@ -76,7 +76,7 @@ class SigningCredential {
   std::unique_ptr<Impl> impl_;
 };
 
-/// \brief A check of the certificate's usability (PROTOCOL.md 2.2).
+/// \brief A check of the certificate's usability (docs/protocol.md 2.2).
 struct CredentialVerdict {
   Reason reason = Reason::kNone;  ///< kCertWeakKey, kCertExpired, kCertNotYetValid,
                                   ///< kCertThumbprintMismatch, or kNone

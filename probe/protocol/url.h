@@ -29,7 +29,7 @@ Expected<std::string> ResolveReference(std::string_view base, std::string_view r
 inline constexpr std::string_view kPublishRelativeReference =
     "PushNotifications/service.svc/PublishOnPremNotifications";
 
-/// The publish URL for a service Uri, per PROTOCOL.md 2.7.
+/// The publish URL for a service Uri, per docs/protocol.md 2.7.
 Expected<std::string> PublishUrlFor(std::string_view service_uri);
 
 /// True when \p service_uri's path ends in '/' (and is not just "/"), which

@@ -13,7 +13,7 @@ struct ExchangeOptions {
 };
 
 /// \brief What `Invoke-MonitoringProbe ... | fl ResultType, Error, Exception`
-/// prints in the Exchange Management Shell for this result (PROTOCOL.md
+/// prints in the Exchange Management Shell for this result (docs/protocol.md
 /// section 3), so administrators see the output they know:
 ///
 /// \code
@@ -40,7 +40,7 @@ struct ExchangeOptions {
 /// Deliberate differences from PowerShell's raw bytes:
 /// - no trailing whitespace: PowerShell writes "Error      : " (with a space)
 ///   for an empty value, which no console shows and which the Exchange
-///   documentation and PROTOCOL.md print as "Error      :"; we print the
+///   documentation and docs/protocol.md (section 3) print as "Error      :"; we print the
 ///   latter, so logs, golden files and plugin output carry no invisible bytes;
 ///   for the same reason an empty continuation line is empty, not 13 spaces;
 /// - no wrapping at the console width: PowerShell wraps values longer than

@@ -206,7 +206,7 @@ std::string StatusPhrase(const Ctx& c) {
 }
 
 // A service URI with a trailing slash resolves the relative publish path to
-// ".../PushNotifications/PushNotifications/..." (PROTOCOL.md 2.7).
+// ".../PushNotifications/PushNotifications/..." (docs/protocol.md 2.7).
 bool DoubledServicePath(const Ctx& c) {
   constexpr std::string_view kDoubled = "/PushNotifications/PushNotifications/";
   const auto doubled = [&](std::string_view url) {

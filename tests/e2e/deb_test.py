@@ -42,12 +42,14 @@ EXPORTER_FILES = [
     "/usr/share/doc/pushprobe-exporter/examples/pushprobe-alerts.yml",
     "/usr/share/doc/pushprobe-exporter/examples/pushprobe-alerts.test.yml",
     "/usr/share/doc/pushprobe-exporter/changelog.Debian.gz",
+    "/usr/share/doc/pushprobe-exporter/docs/troubleshooting.md",
 ]
 PLUGIN_FILES = [
     "/usr/lib/nagios/plugins/check_exchange_push", "/etc/nagios-plugins/config/exchange_push.cfg",
     "/usr/share/icinga2/include/plugins-contrib.d/exchange-push.conf",
     "/usr/share/man/man1/check_exchange_push.1.gz",
     "/usr/share/doc/pushprobe-nagios-plugin/changelog.Debian.gz",
+    "/usr/share/doc/pushprobe-nagios-plugin/docs/plugin.md",
 ]
 
 

@@ -11,7 +11,7 @@ namespace pushprobe::emulator {
 
 /// \brief The applications (app registrations) of the emulated tenant and the
 /// certificate credentials on each, for the identity platform v2 token
-/// endpoint (PROTOCOL.md 2.6). Application ids compare case-insensitively.
+/// endpoint (docs/protocol.md 2.6). Application ids compare case-insensitively.
 /// Thread-safe.
 class ApplicationRegistry {
  public:

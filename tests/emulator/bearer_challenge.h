@@ -5,7 +5,7 @@
 
 namespace pushprobe::emulator {
 
-/// \brief The WWW-Authenticate value of Exchange Online's 401 (PROTOCOL.md 2.4).
+/// \brief The WWW-Authenticate value of Exchange Online's 401 (docs/protocol.md 2.4).
 struct BearerChallenge {
   std::string trusted_issuers = "00000001-0000-0000-c000-000000000000@*";
   std::optional<std::string> realm;  ///< a realm parameter, which the service omits

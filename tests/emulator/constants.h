@@ -15,7 +15,7 @@ inline constexpr std::string_view kLoginHost = "login.microsoftonline.com";
 
 inline constexpr std::string_view kJwtBearerGrant = "http://oauth.net/grant_type/jwt/1.0/bearer";
 
-/// Microsoft identity platform v2 (PROTOCOL.md 2.6).
+/// Microsoft identity platform v2 (docs/protocol.md 2.6).
 inline constexpr std::string_view kClientCredentialsGrant = "client_credentials";
 inline constexpr std::string_view kJwtBearerAssertionType =
     "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";

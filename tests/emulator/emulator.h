@@ -24,7 +24,7 @@ class TlsListener;
 
 /// \brief A strict Office 365 emulator on one HTTPS port: ACS metadata and
 /// token endpoint, the identity platform's OpenID configuration and v2 token
-/// endpoint, and the push proxy, routed by path (PROTOCOL.md).
+/// endpoint, and the push proxy, routed by path (docs/protocol.md).
 ///
 /// Reach it with the production host names (SNI and Host
 /// accounts.accesscontrol.windows.net / outlook.office365.com) over a TCP

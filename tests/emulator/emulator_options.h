@@ -34,7 +34,7 @@ struct EmulatorOptions {
   /// Further registrations, e.g. with an end date in the past.
   std::vector<CertificateRegistration> registrations;
 
-  /// Identity platform v2 (PROTOCOL.md 2.6): register credentials.auth on the
+  /// Identity platform v2 (docs/protocol.md 2.6): register credentials.auth on the
   /// application lab_application_id (with its own notAfter as end date).
   bool register_lab_application = true;
   std::string lab_application_id{kLabApplicationId};

@@ -14,7 +14,7 @@ namespace pushprobe::emulator {
 
 /// \brief POST /<tenant>/oauth2/v2.0/token on login.microsoftonline.com: the
 /// strict Microsoft identity platform v2 token endpoint for the client
-/// credentials grant with a certificate (PROTOCOL.md 2.6, RFC 7523 3).
+/// credentials grant with a certificate (docs/protocol.md 2.6, RFC 7523 3).
 ///
 /// Checks, in the order Azure AD would: the tenant; POST and form encoding
 /// with exactly grant_type, client_id, client_assertion_type,

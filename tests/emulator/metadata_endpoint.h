@@ -18,7 +18,7 @@ class MetadataEndpoint {
  public:
   MetadataEndpoint(const ServiceIdentity& identity, const TokenSigner& signer);
 
-  /// The cached document (PROTOCOL.md 2.3).
+  /// The cached document (docs/protocol.md 2.3).
   const std::string& document() const { return document_; }
   Reply Handle(const Request& request, std::chrono::system_clock::time_point now) const;
 

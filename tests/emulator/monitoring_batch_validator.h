@@ -5,7 +5,7 @@
 
 namespace pushprobe::emulator {
 
-/// \brief Judges a publish body against the monitoring batch of PROTOCOL.md 2.7.
+/// \brief Judges a publish body against the monitoring batch of docs/protocol.md 2.7.
 ///
 /// Stricter than the service (which ignores unknown members): every object
 /// must have exactly its members, because an extra member in the probe's

@@ -60,7 +60,7 @@ Reply PublishEndpoint::Handle(const Request& request,
                               std::chrono::system_clock::time_point now) const {
   auto verification = signer_.Verify(BearerToken(request), identity_.Resource(), now);
   if (verification.verdict == TokenSigner::Verdict::kWrongAudience) {
-    // Identity platform tokens name Exchange Online by its URI (PROTOCOL.md 2.6).
+    // Identity platform tokens name Exchange Online by its URI (docs/protocol.md 2.6).
     verification = signer_.Verify(BearerToken(request), std::string(kOutlookResource), now);
   }
   if (verification.verdict != TokenSigner::Verdict::kValid) {

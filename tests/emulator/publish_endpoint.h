@@ -9,7 +9,8 @@
 
 namespace pushprobe::emulator {
 
-/// \brief POST /PushNotifications/service.svc/PublishOnPremNotifications (PROTOCOL.md 2.4, 2.7).
+/// \brief POST /PushNotifications/service.svc/PublishOnPremNotifications
+/// (docs/protocol.md 2.4, 2.7).
 ///
 /// Without a bearer token the answer is the 401 challenge. With one: the
 /// token (signature, audience, lifetime; 401 with x-ms-diagnostics), then the

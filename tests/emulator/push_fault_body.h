@@ -9,7 +9,7 @@ namespace pushprobe::emulator {
 ///  "OriginatingServer"}.
 std::string PushFaultBody(const std::string& message, bool can_retry);
 
-/// True for the statuses Exchange treats as transient (PROTOCOL.md 2.7).
+/// True for the statuses Exchange treats as transient (docs/protocol.md 2.7).
 bool IsTransientStatus(int status);
 
 }  // namespace pushprobe::emulator

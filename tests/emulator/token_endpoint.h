@@ -12,7 +12,7 @@
 
 namespace pushprobe::emulator {
 
-/// \brief POST /<tenant>/tokens/OAuth/2: the strict ACS S2S token endpoint (PROTOCOL.md 2.5).
+/// \brief POST /<tenant>/tokens/OAuth/2: the strict ACS S2S token endpoint (docs/protocol.md 2.5).
 ///
 /// Checks, in the order the service would: form encoding and exactly the three
 /// fields; grant type; the assertion's JOSE header; the key by x5t

@@ -68,7 +68,7 @@ class CheckEmulatorTest : public ::testing::Test {
     return target;
   }
 
-  // The same organization through the identity platform v2 flow (PROTOCOL.md
+  // The same organization through the identity platform v2 flow (docs/protocol.md
   // 2.6), with the Auth certificate registered on the lab application.
   static TargetConfig LabTargetV2(const std::string& certificate = "auth.pem") {
     TargetConfig target = LabTarget(certificate);
@@ -151,7 +151,7 @@ TEST_F(CheckEmulatorTest, HealthyTargetSucceedsEndToEnd) {
     }
   }
   // The token request goes on the connection the metadata request opened to
-  // the issuer; challenge and publish say "Connection: close" (PROTOCOL.md
+  // the issuer; challenge and publish say "Connection: close" (docs/protocol.md
   // 2.7), so each opens its own.
   const auto opened = [&](StageId id) {
     const HttpRequestFacts& request = result.Stage(id).requests.at(0);

@@ -1,4 +1,4 @@
-// The token stage of the identity platform flow (PROTOCOL.md 2.6) against a
+// The token stage of the identity platform flow (docs/protocol.md 2.6) against a
 // scripted loopback token endpoint: the exact request, and every answer
 // mapped to the fixed reasons.
 #include <gtest/gtest.h>

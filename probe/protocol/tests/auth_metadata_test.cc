@@ -14,7 +14,7 @@ constexpr const char* kTokenEndpoint =
     "https://accounts.accesscontrol.windows.net/9188040d-6c67-4c5b-b112-36a304b66dad/tokens/"
     "OAuth/2";
 
-// The sample of PROTOCOL.md 2.3, with "MIIB" and "AQID" as key values.
+// The sample of docs/protocol.md 2.3, with "MIIB" and "AQID" as key values.
 constexpr const char* kSample = R"({"version":"1.0","realm":"9188040d-6c67-4c5b-b112-36a304b66dad",
  "name":"Microsoft Azure ACS",
  "issuer":"00000001-0000-0000-c000-000000000000@9188040d-6c67-4c5b-b112-36a304b66dad",

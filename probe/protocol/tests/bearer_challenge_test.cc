@@ -5,7 +5,7 @@
 namespace pushprobe {
 namespace {
 
-// Exchange Online's answer, PROTOCOL.md 2.4, word for word.
+// Exchange Online's answer, docs/protocol.md 2.4, word for word.
 constexpr const char* kExchangeOnline =
     R"(Bearer client_id="00000002-0000-0ff1-ce00-000000000000", trusted_issuers="00000001-0000-0000-c000-000000000000@*", token_types="app_asserted_user_v1 service_asserted_app_v1", authorization_uri="https://login.microsoftonline.com/common/oauth2/authorize",Basic Realm="")";
 

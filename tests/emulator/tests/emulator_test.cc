@@ -105,7 +105,8 @@ struct AssertionSpec {
   std::string x5t_of;  // certificate whose x5t goes in the header (default: signing cert)
 };
 
-// Builds the assertion the way PROTOCOL.md 2.5 says Exchange does, independently of the emulator.
+// Builds the assertion the way docs/protocol.md 2.5 says Exchange does, independently of the
+// emulator.
 std::string MakeAssertion(const KeyPair& signer_pair, const AssertionSpec& spec = {}) {
   Poco::JWT::Token token;
   token.setType("JWT");
@@ -470,7 +471,7 @@ TEST_F(EmulatorTest, PublishRejectsBadTokens) {
   EXPECT_EQ(emulator_->stats().publish.rejected, 4u);
 }
 
-// Identity platform v2 (PROTOCOL.md 2.6), built independently of the probe.
+// Identity platform v2 (docs/protocol.md 2.6), built independently of the probe.
 constexpr char kLogin[] = "login.microsoftonline.com";
 constexpr char kV2TokenPath[] = "/fabrikam.com/oauth2/v2.0/token";
 constexpr char kV2TokenUrl[] = "https://login.microsoftonline.com/fabrikam.com/oauth2/v2.0/token";
