@@ -155,7 +155,11 @@ ProbeResult ProbeRunner::Run(std::optional<Duration> budget) {
     stage.duration = clock_.SteadyNow() - stage_start;
     if (stage.status == StageStatus::kFailed) failed = &stage;
   }
-  // Secrets never outlive the run.
+  // The run's copy of the access token is overwritten before the result
+  // leaves the runner. Only this copy: the token response body and the
+  // publish request's Authorization header were freed with their stages
+  // without being overwritten, so this shortens the token's time in memory and
+  // does not promise that no copy remains. The result never holds the token.
   context.state.access_token.assign(context.state.access_token.size(), '\0');
   result.duration = clock_.SteadyNow() - start;
   Summarize(result);

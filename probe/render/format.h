@@ -9,7 +9,7 @@
 namespace pushprobe::render {
 
 /// \brief Formatting shared by every rendering of a ProbeResult (text, JSON,
-/// Exchange's list, and later the exporter and the plugin).
+/// Exchange's list, the exporter's metrics and status page, the plugin).
 ///
 /// All functions are pure: they never read the clock or the locale, so the
 /// same input always gives the same bytes. Times are always UTC.
