@@ -21,11 +21,13 @@ CertReport BuildCertReport(const std::string& certificate_path, const std::strin
                            const std::string& password_file, WallTime now) {
   CertReport report;
   std::string key_note;
-  auto loaded = SigningCredential::Load(certificate_path, key_path, password_file);
+  // Errors name this command's flags, not the configuration's keys.
+  const SigningCredential::SettingNames flags{"--key", "--password-file", "given"};
+  auto loaded = SigningCredential::Load(certificate_path, key_path, password_file, flags);
   if (auto* error = std::get_if<SigningCredential::LoadError>(&loaded)) {
     key_note = error->message;
     // Without a usable key the certificate itself is still worth describing.
-    loaded = SigningCredential::LoadCertificateOnly(certificate_path, password_file);
+    loaded = SigningCredential::LoadCertificateOnly(certificate_path, password_file, flags);
     if (auto* cert_error = std::get_if<SigningCredential::LoadError>(&loaded)) {
       report.error = cert_error->message;
       return report;

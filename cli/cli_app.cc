@@ -1,5 +1,9 @@
 #include "cli/cli_app.h"
 
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 #include <optional>
 #include <ostream>
 #include <variant>
@@ -165,6 +169,24 @@ int RunCommand(const Args& args, std::ostream& out, std::ostream& err, const Clo
   return kExitSucceeded;
 }
 
+// Files a target names that cannot be read now. Only a warning: the file may
+// appear before the run (a certificate deployed later), and the run decides.
+std::vector<std::string> MissingFiles(const TargetConfig& target) {
+  std::vector<std::string> warnings;
+  const std::pair<const char*, const std::string*> files[] = {
+      {"certificate", &target.certificate},
+      {"private_key", &target.private_key},
+      {"private_key_password_file", &target.private_key_password_file},
+      {"ca_file", &target.ca_file},
+  };
+  for (const auto& [key, path] : files) {
+    if (path->empty() || ::access(path->c_str(), R_OK) == 0) continue;
+    warnings.push_back("target \"" + target.name + "\": " + key + " " + *path + ": " +
+                       std::strerror(errno));
+  }
+  return warnings;
+}
+
 int CheckConfigCommand(const Args& args, std::ostream& out, std::ostream& err) {
   auto config_path = args.Get("--config");
   if (!config_path) return Usage(err, "check-config needs --config FILE");
@@ -173,6 +195,11 @@ int CheckConfigCommand(const Args& args, std::ostream& out, std::ostream& err) {
   if (!config) return kExitUsage;
   out << *config_path << ": OK, " << config->targets.size()
       << (config->targets.size() == 1 ? " target" : " targets") << "\n";
+  for (const TargetConfig& target : config->targets) {
+    for (const std::string& warning : MissingFiles(target)) {
+      err << "pushprobe: warning: " << warning << " (the check will fail until it is readable)\n";
+    }
+  }
   return kExitSucceeded;
 }
 

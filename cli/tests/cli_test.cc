@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "tests/emulator/emulator.h"
+#include "tests/emulator/lab.h"
 #include "tests/support/test_pki.h"
 
 namespace pushprobe {
@@ -150,6 +151,25 @@ TEST(CliConfigTest, GoodConfigurationChecksOk) {
   EXPECT_EQ(run.out, path + ": OK, 1 target\n");
 }
 
+TEST(CliConfigTest, CheckConfigWarnsAboutFilesThatCannotBeRead) {
+  const std::string dir = ::testing::TempDir() + "pushprobe_cli_missing";
+  std::filesystem::create_directories(dir);
+  testing::WriteFile(dir + "/auth.pem", "present\n");
+  testing::WriteFile(dir + "/pushprobe.yml",
+                     "targets:\n"
+                     "  - name: fabrikam\n"
+                     "    organization: fabrikam.com\n"
+                     "    certificate: auth.pem\n"
+                     "    ca_file: absent-ca.pem\n");
+  CliRun run = Cli({"check-config", "--config", dir + "/pushprobe.yml"});
+  EXPECT_EQ(run.status, 0);  // a warning: the run still decides
+  EXPECT_EQ(run.out, dir + "/pushprobe.yml: OK, 1 target\n");
+  EXPECT_EQ(run.err, "pushprobe: warning: target \"fabrikam\": ca_file " + dir +
+                         "/absent-ca.pem: No such file or directory (the check will fail until "
+                         "it is readable)\n");
+  std::filesystem::remove_all(dir);
+}
+
 TEST(CliUsageTest, UsageErrorsExitTwo) {
   struct Case {
     std::vector<std::string> args;
@@ -167,6 +187,28 @@ TEST(CliUsageTest, UsageErrorsExitTwo) {
     EXPECT_EQ(run.status, 2);
     EXPECT_EQ(run.err, std::string(c.message) + "Try 'pushprobe --help'.\n");
   }
+}
+
+// The emulator's `lab` command tells a person how to probe the lab; that
+// command line must be one the CLI accepts and that reaches the lab.
+TEST(CliLabTest, TheLabsSuggestedCommandProbesTheLab) {
+  const std::string dir = ::testing::TempDir() + "pushprobe_cli_lab";
+  emulator::Lab lab = emulator::MakeLab(dir);
+  const std::string text = emulator::LabInstructions(lab);
+  const std::string prefix = "probe it:  pushprobe ";
+  const auto at = text.find(prefix);
+  ASSERT_NE(at, std::string::npos) << text;
+  std::istringstream words(
+      text.substr(at + prefix.size(), text.find('\n', at) - at - prefix.size()));
+  std::vector<std::string> args;
+  for (std::string w; words >> w;) args.push_back(w);
+  emulator::Emulator served(lab.ToOptions());
+  served.Start();
+  args.insert(args.end(), {"--target", "fabrikam"});
+  CliRun run = Cli(args);
+  served.Stop();
+  EXPECT_EQ(run.status, 0) << text << run.err << run.out;
+  std::filesystem::remove_all(dir);
 }
 
 TEST(CliUsageTest, HelpAndVersion) {
@@ -202,6 +244,23 @@ TEST(CliCertTest, CertificateWithoutKeyIsDescribedButNotUsable) {
   EXPECT_EQ(run.status, 1);
   EXPECT_THAT(run.out, HasSubstr("Thumbprint:   " + cert.Thumbprint()));
   EXPECT_THAT(run.out, HasSubstr("Verdict:      not usable to sign assertions"));
+}
+
+TEST(CliCertTest, KeyProblemsNameTheCommandsFlagsNotConfigKeys) {
+  testing::IssuedCert cert = testing::SelfSigned(testing::CertSpec{});
+  std::string path = ::testing::TempDir() + "pushprobe_cli_flags.pem";
+  testing::WriteFile(path, cert.cert_pem);
+  CliRun no_key = Cli({"cert", path});
+  EXPECT_THAT(no_key.out,
+              HasSubstr("Private key:  no private key in " + path + " and no --key given\n"));
+  EXPECT_THAT(no_key.out, ::testing::Not(HasSubstr("configured")));
+
+  std::string key = ::testing::TempDir() + "pushprobe_cli_flags.key";
+  testing::WriteFile(key, cert.EncryptedKeyPem("secret"));
+  CliRun encrypted = Cli({"cert", path, "--key", key});
+  EXPECT_THAT(encrypted.out, HasSubstr("cannot decrypt private key " + key +
+                                       ": it is encrypted and no --password-file is given"));
+  EXPECT_THAT(encrypted.out, ::testing::Not(HasSubstr("private_key")));
 }
 
 TEST(CliCertTest, UnreadableFileIsReported) {

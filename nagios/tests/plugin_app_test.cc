@@ -227,8 +227,13 @@ TEST(PluginAppTest, ConfigStageFailureIsUnknown) {
   PluginRun run = RunWith({"-O", "fabrikam.com", "--certificate", "/nonexistent/auth.pem",
                            "--ca-file", "/nonexistent/ca.pem", "-t", "1"});
   EXPECT_EQ(run.status, 3) << run.out;
-  EXPECT_EQ(run.out.rfind("EXCHANGE PUSH UNKNOWN - configuration: cannot load ca_file", 0), 0u)
+  // The file and the system's reason, never OpenSSL's "system library" string.
+  EXPECT_EQ(run.out.rfind("EXCHANGE PUSH UNKNOWN - configuration: cannot read ca_file "
+                          "/nonexistent/ca.pem: No such file or directory",
+                          0),
+            0u)
       << run.out;
+  EXPECT_EQ(run.out.find("system library"), std::string::npos) << run.out;
 }
 
 }  // namespace

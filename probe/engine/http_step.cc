@@ -1,5 +1,7 @@
 #include "probe/engine/http_step.h"
 
+#include "probe/core/time_format.h"
+
 #include <cstdio>
 #include <cstdlib>
 
@@ -23,22 +25,12 @@ std::optional<HttpResponse> SendRecorded(RunContext& context, StageResult& resul
   return std::move(outcome.response);
 }
 
-std::string DescribeSkew(Duration skew) {
-  // The Date header has whole seconds, so round rather than truncate.
-  auto total = std::chrono::round<std::chrono::seconds>(skew).count();
-  long long magnitude = std::llabs(total);
-  char buf[96];
-  std::snprintf(buf, sizeof buf, "server clock is %lld min %lld s %s of ours", magnitude / 60,
-                magnitude % 60, total >= 0 ? "ahead" : "behind");
-  return buf;
-}
-
 bool BlameClockSkew(const RunContext& context, StageResult& result) {
   if (!context.facts.clock_skew) return false;
   Duration skew = *context.facts.clock_skew;
   if (skew < kClockSkewTolerance && skew > -kClockSkewTolerance) return false;
   result.reason = Reason::kClockSkew;
-  result.message = DescribeSkew(skew) + " (more than 5 minutes); " + result.message;
+  result.message = DescribeClockSkew(skew) + " (more than 5 minutes); " + result.message;
   return true;
 }
 

@@ -26,9 +26,6 @@ std::optional<HttpResponse> SendRecorded(RunContext& context, StageResult& resul
 /// server's message) and returns true.
 bool BlameClockSkew(const RunContext& context, StageResult& result);
 
-/// Human text for a clock difference, e.g. "server clock is 20 min 3 s ahead of ours".
-std::string DescribeSkew(Duration skew);
-
 /// A short, printable excerpt of a body for messages (control characters escaped).
 std::string BodySnippet(std::string_view body, std::size_t max_chars = 120);
 

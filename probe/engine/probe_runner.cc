@@ -150,7 +150,7 @@ ProbeResult ProbeRunner::Run(std::optional<Duration> budget) {
       }
     }
     if (def.id == StageId::kConfiguration && http_ == nullptr && stage.ok()) {
-      stage.Fail(Reason::kConfig, "cannot load ca_file: " + http_error_);
+      stage.Fail(Reason::kConfig, http_error_);
     }
     stage.duration = clock_.SteadyNow() - stage_start;
     if (stage.status == StageStatus::kFailed) failed = &stage;

@@ -10,6 +10,9 @@
 #include <cstring>
 #include <stdexcept>
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include "probe/net/certificate_facts.h"
 #include "probe/net/connection.h"
 #include "probe/net/http_date.h"
@@ -600,9 +603,19 @@ HttpClient::HttpClient(HttpClientOptions options, const Clock& clock)
   SSL_CTX_set_mode(ctx, SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
   const std::string& ca_file = impl_->shared.options.ca_file;
   if (!ca_file.empty()) {
+    // Checked first so the message says what an administrator can fix (and
+    // a FIFO is never opened), instead of OpenSSL's "system library" string.
+    struct stat st {};
+    if (::stat(ca_file.c_str(), &st) != 0 || ::access(ca_file.c_str(), R_OK) != 0) {
+      throw std::runtime_error("cannot read ca_file " + ca_file + ": " + std::strerror(errno));
+    }
+    if (!S_ISREG(st.st_mode)) {
+      throw std::runtime_error("ca_file " + ca_file + " is not a regular file");
+    }
     if (SSL_CTX_load_verify_locations(ctx, ca_file.c_str(), nullptr) != 1) {
-      throw std::runtime_error("cannot load CA file " + ca_file + ": " +
-                               net_internal::DrainOpenSslErrors());
+      const std::string openssl = net_internal::DrainOpenSslErrors();
+      throw std::runtime_error("ca_file " + ca_file + " holds no usable PEM certificate" +
+                               (openssl.empty() ? "" : " (" + openssl + ")"));
     }
   } else if (!net_internal::UseSystemTrustStore(ctx)) {
     throw std::runtime_error("cannot load the system trust store: " +

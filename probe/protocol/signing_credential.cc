@@ -115,6 +115,7 @@ struct Loaded {
 // Reads a private key from PEM (any PKCS#8 or traditional block, encrypted or
 // not) or DER. \p found_none is set when the data holds no key at all.
 std::variant<PkeyPtr, LoadError> ReadKey(const std::string& data, const std::string& path,
+                                         const SigningCredential::SettingNames& names,
                                          const std::string* password, bool* found_none) {
   *found_none = false;
   PasswordSource source{password, false};
@@ -130,8 +131,8 @@ std::variant<PkeyPtr, LoadError> ReadKey(const std::string& data, const std::str
     if (source.asked) {
       if (password == nullptr) {
         return LoadError{Reason::kConfig, "cannot decrypt private key " + path +
-                                              ": it is encrypted and no "
-                                              "private_key_password_file is configured"};
+                                              ": it is encrypted and no " + names.password_file +
+                                              " is " + names.unset};
       }
       return LoadError{Reason::kConfig, "cannot decrypt private key " + path + ": bad password"};
     }
@@ -149,7 +150,8 @@ std::variant<PkeyPtr, LoadError> ReadKey(const std::string& data, const std::str
 }
 
 std::variant<Loaded, LoadError> ReadPkcs12(const std::string& data, const std::string& path,
-                                           const std::string* password, bool want_key) {
+                                           const std::string* password, bool want_key,
+                                           const SigningCredential::SettingNames& names) {
   BioPtr bio = MemBio(data);
   Pkcs12Ptr p12(d2i_PKCS12_bio(bio.get(), nullptr));
   if (!p12) {
@@ -166,9 +168,8 @@ std::variant<Loaded, LoadError> ReadPkcs12(const std::string& data, const std::s
     if (!verified) {
       return LoadError{Reason::kConfig,
                        password == nullptr
-                           ? "cannot decrypt private key " + path +
-                                 ": it is encrypted and no private_key_password_file is "
-                                 "configured"
+                           ? "cannot decrypt private key " + path + ": it is encrypted and no " +
+                                 names.password_file + " is " + names.unset
                            : "cannot decrypt private key " + path + ": bad password"};
     }
   }
@@ -194,7 +195,8 @@ std::variant<Loaded, LoadError> ReadPkcs12(const std::string& data, const std::s
 }
 
 std::variant<Loaded, LoadError> ReadCertificateFile(const std::string& path,
-                                                    const std::string* password, bool want_key) {
+                                                    const std::string* password, bool want_key,
+                                                    const SigningCredential::SettingNames& names) {
   std::string data;
   std::string error;
   if (path.empty()) {
@@ -208,7 +210,7 @@ std::variant<Loaded, LoadError> ReadCertificateFile(const std::string& path,
     X509Ptr der(d2i_X509_bio(bio.get(), nullptr));
     ERR_clear_error();
     if (der) return Loaded{std::move(der), PkeyPtr()};
-    return ReadPkcs12(data, path, password, want_key);
+    return ReadPkcs12(data, path, password, want_key, names);
   }
   Loaded loaded;
   BioPtr bio = MemBio(data);
@@ -220,7 +222,7 @@ std::variant<Loaded, LoadError> ReadCertificateFile(const std::string& path,
   }
   if (want_key) {
     bool none = false;
-    auto key = ReadKey(data, path, password, &none);
+    auto key = ReadKey(data, path, names, password, &none);
     if (auto* e = std::get_if<LoadError>(&key)) return std::move(*e);
     loaded.key = std::move(std::get<PkeyPtr>(key));
   }
@@ -296,7 +298,7 @@ SigningCredential& SigningCredential::operator=(SigningCredential&&) noexcept = 
 
 std::variant<SigningCredential, SigningCredential::LoadError> SigningCredential::Load(
     const std::string& certificate_path, const std::string& private_key_path,
-    const std::string& password_file) {
+    const std::string& password_file, const SettingNames& names) {
   std::string password;
   const std::string* pass = nullptr;
   if (!password_file.empty()) {
@@ -305,7 +307,7 @@ std::variant<SigningCredential, SigningCredential::LoadError> SigningCredential:
     password = std::move(std::get<std::string>(read));
     pass = &password;
   }
-  auto loaded = ReadCertificateFile(certificate_path, pass, private_key_path.empty());
+  auto loaded = ReadCertificateFile(certificate_path, pass, private_key_path.empty(), names);
   if (auto* e = std::get_if<LoadError>(&loaded)) return std::move(*e);
   Loaded& parts = std::get<Loaded>(loaded);
 
@@ -318,7 +320,7 @@ std::variant<SigningCredential, SigningCredential::LoadError> SigningCredential:
                        "cannot read private key file " + private_key_path + ": " + error};
     }
     bool none = false;
-    auto key = ReadKey(data, private_key_path, pass, &none);
+    auto key = ReadKey(data, private_key_path, names, pass, &none);
     if (auto* e = std::get_if<LoadError>(&key)) return std::move(*e);
     if (none) {
       return LoadError{Reason::kCertMissing, "no private key in " + private_key_path};
@@ -327,8 +329,8 @@ std::variant<SigningCredential, SigningCredential::LoadError> SigningCredential:
     key_origin = private_key_path;
   }
   if (!parts.key) {
-    return LoadError{Reason::kCertMissing,
-                     "no private key in " + certificate_path + " and no private_key configured"};
+    return LoadError{Reason::kCertMissing, "no private key in " + certificate_path + " and no " +
+                                               names.private_key + " " + names.unset};
   }
   if (EVP_PKEY_eq(X509_get0_pubkey(parts.cert.get()), parts.key.get()) != 1) {
     ERR_clear_error();
@@ -344,7 +346,8 @@ std::variant<SigningCredential, SigningCredential::LoadError> SigningCredential:
 
 std::variant<SigningCredential, SigningCredential::LoadError>
 SigningCredential::LoadCertificateOnly(const std::string& certificate_path,
-                                       const std::string& password_file) {
+                                       const std::string& password_file,
+                                       const SettingNames& names) {
   std::string password;
   const std::string* pass = nullptr;
   if (!password_file.empty()) {
@@ -353,7 +356,7 @@ SigningCredential::LoadCertificateOnly(const std::string& certificate_path,
     password = std::move(std::get<std::string>(read));
     pass = &password;
   }
-  auto loaded = ReadCertificateFile(certificate_path, pass, false);
+  auto loaded = ReadCertificateFile(certificate_path, pass, false, names);
   if (auto* e = std::get_if<LoadError>(&loaded)) return std::move(*e);
   SigningCredential credential;
   credential.impl_->cert = std::move(std::get<Loaded>(loaded).cert);

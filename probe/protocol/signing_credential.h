@@ -20,6 +20,15 @@ inline constexpr std::string_view kExchangeMissingCertificateError = "Missing si
 inline constexpr std::string_view kExchangeWeakKeyError =
     "The signing certificate should have a private key with at least 2048 bits.";
 
+/// \brief How the caller's user names the key and password settings, so an
+/// error speaks of what they can change: the configuration's keys by
+/// default, the command line's flags for `pushprobe cert`.
+struct CredentialSettingNames {
+  std::string private_key = "private_key";
+  std::string password_file = "private_key_password_file";
+  std::string unset = "configured";  ///< "no private_key configured"
+};
+
 /// \brief The Auth certificate and its private key, loaded from files.
 ///
 /// Immutable once loaded; safe to share between threads.
@@ -36,6 +45,8 @@ class SigningCredential {
     std::string message;
   };
 
+  using SettingNames = CredentialSettingNames;
+
   /// Loads a certificate from \p certificate_path: PEM (certificate, optionally
   /// followed by its key) or PKCS#12 (detected by content). The key comes from
   /// \p private_key_path when not empty, else from the certificate file.
@@ -45,10 +56,12 @@ class SigningCredential {
   /// right password, is kConfig ("cannot decrypt private key /x: bad password").
   static std::variant<SigningCredential, LoadError> Load(const std::string& certificate_path,
                                                          const std::string& private_key_path,
-                                                         const std::string& password_file);
+                                                         const std::string& password_file,
+                                                         const SettingNames& names = {});
   /// Loads the certificate only (for `pushprobe cert` without a key).
   static std::variant<SigningCredential, LoadError> LoadCertificateOnly(
-      const std::string& certificate_path, const std::string& password_file);
+      const std::string& certificate_path, const std::string& password_file,
+      const SettingNames& names = {});
 
   bool has_key() const;
   std::string Thumbprint() const;  ///< uppercase hex SHA-1 of the DER

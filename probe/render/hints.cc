@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 
+#include "probe/core/time_format.h"
 #include "probe/render/format.h"
 
 namespace pushprobe::render {
@@ -186,18 +187,15 @@ bool DiagnosticsIs(const Ctx& c, std::string_view category) {
   return DiagnosticsCategory(c) == category;
 }
 
+// The stage's own words (DescribeClockSkew) and which clock to fix, so the
+// message and the hint never disagree on amount or direction.
 std::string SkewPhrase(const Ctx& c) {
-  if (!c.result.facts.clock_skew) return "differs from the server's by more than 5 minutes";
-  const auto skew = *c.result.facts.clock_skew;
-  const auto minutes =
-      std::chrono::duration_cast<std::chrono::minutes>(skew < Duration::zero() ? -skew : skew);
-  std::string amount = minutes.count() > 0
-                           ? std::to_string(minutes.count()) + " minutes"
-                           : FormatSeconds(skew < Duration::zero() ? -skew : skew, 0) + " seconds";
-  // skew = server Date - local clock: positive means this machine is behind.
-  return std::string(skew > Duration::zero() ? "is " + amount + " behind"
-                                             : "is " + amount + " ahead of") +
-         " the server's (" + Host(c) + " Date header)";
+  if (!c.result.facts.clock_skew) {
+    return "This machine's clock differs from the server's by more than 5 minutes";
+  }
+  const Duration skew = *c.result.facts.clock_skew;
+  return "The " + DescribeClockSkew(skew) + " (" + Host(c) + " Date header): this machine's " +
+         "clock is " + (skew > Duration::zero() ? "behind" : "ahead");
 }
 
 std::string StatusPhrase(const Ctx& c) {
@@ -270,7 +268,8 @@ const HintRule kRules[] = {
      [](const Ctx& c) {
        return "Fix the configuration of target \"" + c.result.target +
               "\": " + (c.stage ? c.stage->message : c.result.error) +
-              ". Check it with pushprobe's config check; the matching Exchange settings are "
+              ". Check the file with `pushprobe check-config --config FILE`; the matching Exchange "
+              "settings are "
               "Enable-PushNotificationProxy -Organization/-Uri and Get-AuthConfig.";
      }},
 
@@ -329,6 +328,31 @@ const HintRule kRules[] = {
      }},
 
     // OAuth errors from the token issuer, most specific first.
+    // "The key used is expired": the certificate is known, but its registration
+    // (the credential's EndDate) has passed; uploading "again" is the fix, not
+    // a first registration.
+    {std::nullopt, Reason::kOauthError,
+     [](const Ctx& c) { return Mentions(c, "AADSTS700027") && Mentions(c, "key used is expired"); },
+     [](const Ctx& c) {
+       if (IsIdentityPlatform(c)) {
+         return "AADSTS700027 (key expired): the Auth certificate " + Thumbprint(c) +
+                " is known to the application " + StageFact(c, "client_id") +
+                ", but that credential's end date has passed (the certificate itself may still "
+                "be valid). Upload it again under Entra ID > App registrations > " +
+                StageFact(c, "client_id") +
+                " > Certificates & secrets, or re-run the Hybrid Configuration Wizard.";
+       }
+       return Join({"AADSTS700027 (key expired): the Auth certificate " + Thumbprint(c) +
+                        " is registered on the Exchange service principal " +
+                        std::string(kExchangeAppId) +
+                        ", but that registration's end date has passed (the certificate itself may "
+                        "still be valid). Register it again with a new end date:",
+                    "  " + UploadCertificateStep() + " -EndDate <the certificate's expiry>",
+                    "  check: Get-MsolServicePrincipalCredential -AppPrincipalId " +
+                        std::string(kExchangeAppId) +
+                        " -ReturnKeyValues $false shows the key's EndDate; then Restart-Service "
+                        "MSExchangeHM."});
+     }},
     {std::nullopt, Reason::kOauthError,
      [](const Ctx& c) { return Mentions(c, "AADSTS700027") && IsIdentityPlatform(c); },
      [](const Ctx& c) {
@@ -430,7 +454,7 @@ const HintRule kRules[] = {
 
     {std::nullopt, Reason::kClockSkew, nullptr,
      [](const Ctx& c) {
-       return "This machine's clock " + SkewPhrase(c) +
+       return SkewPhrase(c) +
               "; tokens and assertions are valid only within minutes of the issuer's time. "
               "Fix time sync: w32tm /resync (w32tm /query /status on Exchange), or "
               "chrony/ntpd where pushprobe runs.";

@@ -171,9 +171,7 @@ int EmulatorApp::RunLab() {
         std::chrono::system_clock::from_time_t(end.timestamp().epochTime() - tzd);
   }
   const Lab lab = WriteLab(dir_, options);
-  std::cout << "lab written to " << lab.dir << " (port " << lab.port << ")\n"
-            << "serve it:  pushprobe-emulator serve --lab " << lab.dir << '\n'
-            << "probe it:  pushprobe --config " << lab.Path(Lab::kPushprobeConfig) << '\n';
+  std::cout << LabInstructions(lab);
   return EXIT_OK;
 }
 

@@ -217,4 +217,10 @@ Lab LoadLab(const std::string& dir) {
   return lab;
 }
 
+std::string LabInstructions(const Lab& lab) {
+  return "lab written to " + lab.dir + " (port " + std::to_string(lab.port) + ")\n" +
+         "serve it:  pushprobe-emulator serve --lab " + lab.dir + "\n" +
+         "probe it:  pushprobe run --config " + lab.Path(Lab::kPushprobeConfig) + "\n";
+}
+
 }  // namespace pushprobe::emulator

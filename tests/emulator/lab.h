@@ -65,6 +65,9 @@ struct Lab {
   EmulatorOptions ToOptions() const;
 };
 
+/// What `pushprobe-emulator lab` prints after writing \p lab: how to serve it
+/// and the pushprobe command line that probes it (`pushprobe run --config ...`).
+std::string LabInstructions(const Lab& lab);
 /// Writes a complete lab into \p dir (created if missing; files overwritten).
 /// \throw std::runtime_error on I/O or PKI failure.
 Lab WriteLab(const std::string& dir, const LabOptions& options = {});

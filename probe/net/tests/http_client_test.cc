@@ -757,8 +757,23 @@ TEST(HttpClientConstructionTest, UnreadableCaFileThrowsNamingIt) {
     HttpClient client(options, SystemClock::Instance());
     FAIL() << "no exception";
   } catch (const std::runtime_error& e) {
-    EXPECT_TRUE(Contains(e.what(), "/nonexistent/pushprobe-ca.pem")) << e.what();
+    EXPECT_EQ(std::string(e.what()),
+              "cannot read ca_file /nonexistent/pushprobe-ca.pem: No such file or directory");
   }
+}
+
+TEST(HttpClientConstructionTest, CaFileWithoutCertificatesSaysSo) {
+  HttpClientOptions options;
+  options.ca_file = testing::WriteTempFile("not-a-ca.pem", "just text\n");
+  try {
+    HttpClient client(options, SystemClock::Instance());
+    FAIL() << "no exception";
+  } catch (const std::runtime_error& e) {
+    EXPECT_TRUE(Contains(e.what(), "ca_file " + options.ca_file + " holds no usable PEM"))
+        << e.what();
+  }
+  options.ca_file = ::testing::TempDir();
+  EXPECT_THROW(HttpClient(options, SystemClock::Instance()), std::runtime_error);
 }
 
 TEST(HttpClientConstructionTest, SystemTrustStoreLoads) {

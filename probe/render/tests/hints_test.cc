@@ -6,6 +6,7 @@
 #include <map>
 #include <string>
 
+#include "probe/core/time_format.h"
 #include "probe/render/tests/sample_results.h"
 
 namespace pushprobe::render {
@@ -109,6 +110,27 @@ TEST(HintFor, Aadsts700027OfTheIdentityPlatformPointsAtTheHybridApplication) {
   EXPECT_EQ(hint.find("New-MsolServicePrincipalCredential"), std::string::npos) << hint;
 }
 
+// An expired registration is not a certificate that was never registered.
+TEST(HintFor, Aadsts700027WithAnExpiredKeySaysTheRegistrationExpired) {
+  ProbeResultBuilder b = Failing(
+      StageId::kToken, Reason::kOauthError,
+      "token refused by auth server: invalid_client: AADSTS700027: Client assertion contains an "
+      "invalid signature. [Reason - The key used is expired., Thumbprint of key used by client: "
+      "'7595DBDEA83DACB5757441D44899BCDB9911253C']");
+  const std::string hint = HintFor(b.Build());
+  EXPECT_NE(hint.find("AADSTS700027 (key expired)"), std::string::npos) << hint;
+  EXPECT_NE(hint.find("end date has passed"), std::string::npos) << hint;
+  EXPECT_NE(hint.find("-EndDate"), std::string::npos) << hint;
+  EXPECT_EQ(hint.find("never registered"), std::string::npos) << hint;
+}
+
+TEST(HintFor, ConfigErrorNamesTheCheckConfigCommand) {
+  const std::string hint =
+      HintFor(Failing(StageId::kConfiguration, Reason::kConfig, "timeout is negative").Build());
+  EXPECT_NE(hint.find("`pushprobe check-config --config FILE`"), std::string::npos) << hint;
+  EXPECT_EQ(hint.find("config check"), std::string::npos) << hint;
+}
+
 TEST(HintFor, Acs50012ChecksOrganizationRealmAndRegistration) {
   ProbeResultBuilder b =
       Failing(StageId::kToken, Reason::kOauthError,
@@ -134,9 +156,26 @@ TEST(HintFor, ExpiredCertificateGivesTheRenewalProcedure) {
 TEST(HintFor, ClockSkewSaysByHowMuch) {
   ProbeResultBuilder b = Failing(StageId::kToken, Reason::kClockSkew, "refused");
   b.facts().clock_skew = 7min + 12s;
-  EXPECT_NE(HintFor(b.Build()).find("is 7 minutes behind"), std::string::npos);
+  EXPECT_NE(HintFor(b.Build()).find("server clock is 7 min 12 s ahead of ours"), std::string::npos);
+  EXPECT_NE(HintFor(b.Build()).find("this machine's clock is behind"), std::string::npos);
   b.facts().clock_skew = -(12min);
-  EXPECT_NE(HintFor(b.Build()).find("is 12 minutes ahead of"), std::string::npos);
+  EXPECT_NE(HintFor(b.Build()).find("server clock is 12 min 0 s behind ours"), std::string::npos);
+  EXPECT_NE(HintFor(b.Build()).find("this machine's clock is ahead"), std::string::npos);
+}
+
+// The stage message and the hint word the same skew the same way: 14 min
+// 59.6 s was "15 min 0 s ahead" in one and "14 minutes behind" in the other.
+TEST(HintFor, ClockSkewHintAgreesWithTheStageMessage) {
+  const Duration skew = 14min + 59s + 600ms;
+  ProbeResultBuilder b =
+      Failing(StageId::kToken, Reason::kClockSkew, DescribeClockSkew(skew) + "; refused");
+  b.facts().clock_skew = skew;
+  const ProbeResult r = b.Build();
+  EXPECT_NE(r.FailedStage()->message.find("server clock is 15 min 0 s ahead of ours"),
+            std::string::npos);
+  EXPECT_NE(HintFor(r).find("server clock is 15 min 0 s ahead of ours"), std::string::npos)
+      << HintFor(r);
+  EXPECT_EQ(HintFor(r).find("14 min"), std::string::npos);
 }
 
 TEST(HintFor, TrailingSlashInServiceUri) {
