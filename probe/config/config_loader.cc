@@ -1,5 +1,6 @@
 #include "probe/config/config_loader.h"
 
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -7,7 +8,9 @@
 #include <cerrno>
 #include <cstdio>
 #include <filesystem>
+#include <iterator>
 #include <map>
+#include <sstream>
 #include <system_error>
 #include <utility>
 
@@ -154,9 +157,9 @@ class Loader {
 
   void Error(const YAML::Mark& mark, std::string message) {
     if (mark.is_null()) return FileError(std::move(message));
-    errors_.push_back({file_, mark.line + 1, mark.column + 1, std::move(message)});
+    Keep({file_, mark.line + 1, mark.column + 1, std::move(message)});
   }
-  void FileError(std::string message) { errors_.push_back({file_, 0, 0, std::move(message)}); }
+  void FileError(std::string message) { Keep({file_, 0, 0, std::move(message)}); }
 
   // The value's position, or the key's when the value is empty: yaml-cpp
   // puts an empty value at the next token, often on a later line.
@@ -193,9 +196,18 @@ class Loader {
   void LoadTarget(const YAML::Node& node, std::size_t index, const YAML::Mark& list_mark,
                   const TargetConfig& base, const SeenKeys& defaults_seen);
 
+  void Keep(ConfigError error) {
+    if (errors_.size() < kMaxConfigErrors) {
+      errors_.push_back(std::move(error));
+    } else {
+      ++errors_dropped_;
+    }
+  }
+
   std::string file_;
   std::filesystem::path base_dir_;
   std::vector<ConfigError> errors_;
+  std::size_t errors_dropped_ = 0;
   Config config_;
   std::map<std::string, int> first_line_of_name_;
 };
@@ -770,16 +782,80 @@ void Loader::LoadRoot(const YAML::Node& root) {
   }
 }
 
+// What the loader needs to know before building any node: where documents
+// start (at most three are looked at), where each one's first node is, and
+// how many nodes the first one has. Builds nothing, so it runs in constant
+// memory.
+class DocumentSurvey final : public YAML::EventHandler {
+ public:
+  struct Document {
+    YAML::Mark start;
+    std::optional<YAML::Mark> first_node;
+    std::size_t nodes = 0;
+  };
+  std::vector<Document> documents;
+
+  void OnDocumentStart(const YAML::Mark& mark) override { documents.push_back({mark, {}, 0}); }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark& mark, YAML::anchor_t) override { Count(mark); }
+  void OnAlias(const YAML::Mark& mark, YAML::anchor_t) override { Count(mark); }
+  void OnScalar(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+                const std::string&) override {
+    Count(mark);
+  }
+  void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {
+    Count(mark);
+  }
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {
+    Count(mark);
+  }
+  void OnMapEnd() override {}
+
+ private:
+  void Count(const YAML::Mark& mark) {
+    Document& document = documents.back();
+    if (!document.first_node) document.first_node = mark;
+    ++document.nodes;
+  }
+};
+
 ConfigLoadResult Loader::Load(std::string_view yaml) {
   config_.path = file_;
   try {
-    std::vector<YAML::Node> documents = YAML::LoadAll(std::string(yaml));
-    if (documents.empty()) {
-      LoadRoot(YAML::Node(YAML::NodeType::Null));
+    // Not YAML::LoadAll: in yaml-cpp 0.7 a "," outside a flow collection is
+    // never consumed, so LoadAll starts an empty document at the same place
+    // forever (a one-byte file hung the loader and ate memory). The survey
+    // stops at the third document; one that starts where the previous one
+    // did means the parser is stuck on that character.
+    std::istringstream input{std::string(yaml)};
+    YAML::Parser parser(input);
+    DocumentSurvey survey;
+    while (survey.documents.size() < 3 && parser.HandleNextDocument(survey)) {
+    }
+    const auto& documents = survey.documents;
+    auto stuck = std::adjacent_find(documents.begin(), documents.end(),
+                                    [](auto& a, auto& b) { return a.start.pos == b.start.pos; });
+    if (stuck != documents.end()) {
+      const YAML::Mark& at = std::next(stuck)->start;
+      std::size_t pos = static_cast<std::size_t>(at.pos);
+      std::string what = pos < yaml.size() ? Quote(yaml.substr(pos, 1)) : "text";
+      Error(at, "invalid YAML: unexpected " + what +
+                    " (\",\" separates entries only inside "
+                    "[ ] or { })");
+    } else if (!documents.empty() && documents[0].nodes > kMaxConfigNodes) {
+      FileError("too large: " + std::to_string(documents[0].nodes) +
+                " YAML nodes (keys, values and list entries); at most " +
+                std::to_string(kMaxConfigNodes) + " are loaded");
     } else {
-      LoadRoot(documents[0]);
+      input.clear();
+      input.seekg(0);
+      LoadRoot(documents.empty() ? YAML::Node(YAML::NodeType::Null) : YAML::Load(input));
       if (documents.size() > 1) {
-        Error(documents[1].Mark(), "only one YAML document is allowed; found a second one");
+        Error(documents[1].first_node.value_or(documents[1].start),
+              "only one YAML document is allowed; found a second one");
       }
     }
   } catch (const YAML::Exception& e) {
@@ -790,6 +866,10 @@ ConfigLoadResult Loader::Load(std::string_view yaml) {
   std::stable_sort(errors_.begin(), errors_.end(), [](const ConfigError& a, const ConfigError& b) {
     return std::tie(a.line, a.column) < std::tie(b.line, b.column);
   });
+  if (errors_dropped_ > 0) {
+    errors_.push_back(
+        {file_, 0, 0, "and " + std::to_string(errors_dropped_) + " more errors not shown"});
+  }
   ConfigLoadResult result;
   result.errors = std::move(errors_);
   if (result.errors.empty()) result.config = std::move(config_);

@@ -44,6 +44,14 @@ inline constexpr std::size_t kMinMaxResponseBytes = 1024;
 inline constexpr std::size_t kMaxMaxResponseBytes = std::size_t{64} << 20;
 /// A config file larger than this is refused rather than read.
 inline constexpr std::size_t kMaxConfigFileBytes = std::size_t{16} << 20;
+/// A configuration with more YAML nodes (keys, values, list entries) than
+/// this is refused before it is built: yaml-cpp holds a few hundred bytes per
+/// node, so this bounds the loader's memory whatever the file's shape
+/// (about 21,000 targets of three keys each, under 200 MB).
+inline constexpr std::size_t kMaxConfigNodes = 150000;
+/// At most this many errors are kept (in the order found); a last one says
+/// how many more there were, so a broken huge file cannot fill memory.
+inline constexpr std::size_t kMaxConfigErrors = 100;
 
 /// \brief Reads and loads the YAML file at \p path (see LoadConfigString).
 ///

@@ -2,12 +2,16 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <future>
 #include <map>
 #include <set>
 #include <sstream>
 #include <string>
+#include <thread>
 
 namespace pushprobe {
 namespace {
@@ -182,6 +186,9 @@ const std::map<std::string, std::string> kInvalidSamples = {
      "must not have a path, query or fragment\n"
      "invalid-proxy.yml:18:12: \"proxy\": invalid URL \"proxy.example:3128\": must start with "
      "http:// or https://\n"},
+    {"invalid-stray-comma.yml",
+     "invalid-stray-comma.yml:1:1: invalid YAML: unexpected \",\" (\",\" separates entries only "
+     "inside [ ] or { })\n"},
     {"invalid-syntax.yml",
      "invalid-syntax.yml:5:5: invalid YAML: end of sequence flow not found\n"},
     {"invalid-target-not-map.yml",
@@ -256,9 +263,25 @@ const std::map<std::string, std::string> kInvalidSamples = {
      "[\"outlook.office365.com:443:127.0.0.1:8443\"], got a string\n"},
 };
 
+// \p load() run on its own thread with a bound: a one-byte file once hung the
+// loader, and a hang must fail here rather than stall the suite.
+template <typename Load>
+ConfigLoadResult Within(const std::string& what, Load load) {
+  auto task = std::make_shared<std::packaged_task<ConfigLoadResult()>>(load);
+  std::future<ConfigLoadResult> done = task->get_future();
+  std::thread([task] { (*task)(); }).detach();
+  if (done.wait_for(std::chrono::seconds(10)) != std::future_status::ready) {
+    ADD_FAILURE() << what << " did not load within 10 s";
+    std::fflush(stdout);
+    std::_Exit(1);  // the loading thread cannot be stopped
+  }
+  return done.get();
+}
+
 TEST(LoadConfigFileTest, EveryInvalidSampleGivesItsExactErrors) {
   for (const auto& [file, want] : kInvalidSamples) {
-    ConfigLoadResult result = LoadConfigFile(kTestdata + "/" + file);
+    std::string path = kTestdata + "/" + file;
+    ConfigLoadResult result = Within(file, [path] { return LoadConfigFile(path); });
     EXPECT_FALSE(result.ok()) << file;
     EXPECT_FALSE(result.config.has_value()) << file;
     EXPECT_EQ(RelativeErrorText(result), want) << file;
@@ -277,6 +300,44 @@ TEST(LoadConfigFileTest, TableCoversEveryInvalidSample) {
   for (const auto& [file, want] : kInvalidSamples) in_table.insert(file);
   EXPECT_EQ(on_disk, in_table);
   EXPECT_GE(in_table.size(), 20u);
+}
+
+// yaml-cpp 0.7's parser never consumes a "," outside a flow collection; the
+// loader must see that it is stuck and say where, wherever the comma is.
+TEST(LoadConfigStringTest, StrayCommaIsASyntaxErrorNotAHang) {
+  const std::map<std::string, std::string> cases = {
+      {",", "c.yml:1:1: "},    {", a", "c.yml:1:1: "},   {"- a\n,", "c.yml:2:1: "},
+      {"[a],", "c.yml:1:4: "}, {"--- ,", "c.yml:1:5: "}, {"a: 1\n...\n,", "c.yml:3:1: "},
+  };
+  for (const auto& [yaml, where] : cases) {
+    ConfigLoadResult result =
+        Within(yaml, [yaml = yaml] { return LoadConfigString(yaml, "c.yml"); });
+    EXPECT_EQ(result.ErrorText(), where +
+                                      "invalid YAML: unexpected \",\" (\",\" separates entries "
+                                      "only inside [ ] or { })\n")
+        << yaml;
+  }
+}
+
+// Memory follows the node count, not the byte count ("[a,a,...]" is two
+// bytes a node), so the node count is capped before anything is built.
+TEST(LoadConfigStringTest, TooManyNodesAreRefusedBeforeBuilding) {
+  std::string yaml = "targets: [";
+  for (std::size_t i = 0; i < kMaxConfigNodes; ++i) yaml += "a,";
+  yaml += "a]\n";
+  ConfigLoadResult result = LoadConfigString(yaml, "c.yml");
+  EXPECT_EQ(result.ErrorText(), "c.yml: too large: " + std::to_string(kMaxConfigNodes + 4) +
+                                    " YAML nodes (keys, values and list entries); at most " +
+                                    std::to_string(kMaxConfigNodes) + " are loaded\n");
+}
+
+TEST(LoadConfigStringTest, ErrorsBeyondTheCapAreCountedNotKept) {
+  std::string yaml = "targets:\n";
+  for (std::size_t i = 0; i < kMaxConfigErrors + 5; ++i) yaml += "  - a\n";
+  ConfigLoadResult result = LoadConfigString(yaml, "c.yml");
+  ASSERT_EQ(result.errors.size(), kMaxConfigErrors + 1);
+  EXPECT_EQ(result.errors.front().ToString(), "c.yml:2:5: target #1 must be a map, got a string");
+  EXPECT_EQ(result.errors.back().ToString(), "c.yml: and 5 more errors not shown");
 }
 
 ConfigLoadResult LoadValid(const std::string& file) {
