@@ -8,6 +8,7 @@
 
 #include "nagios/number_format.h"
 #include "nagios/truncate_utf8.h"
+#include "probe/core/time_format.h"
 #include "probe/render/format.h"
 
 namespace pushprobe::nagios {
@@ -152,6 +153,37 @@ PerfDatum DaysDatum(std::string label, std::optional<std::int64_t> days,
   return datum;
 }
 
+// Either direction counts: "-60:60" alerts outside [-60, 60] seconds.
+Thresholds SkewThresholds(const PluginOptions& options) {
+  const auto within = [](int seconds) {
+    return NagiosRange{-static_cast<double>(seconds), false, static_cast<double>(seconds), false,
+                       false};
+  };
+  Thresholds t;
+  t.warning = within(options.skew_warning_seconds);
+  t.critical = within(options.skew_critical_seconds);
+  return t;
+}
+
+// Measured on every run, also one that passes: OAuth elsewhere in the hybrid
+// (free/busy, mailbox moves) breaks beyond five minutes even while the push
+// check still succeeds.
+Subcheck SkewSubcheck(Duration skew, const PluginOptions& options) {
+  Subcheck check;
+  check.name = "clock skew";
+  const double seconds =
+      static_cast<double>(std::chrono::round<std::chrono::seconds>(skew).count());
+  const Thresholds thresholds = SkewThresholds(options);
+  check.state = thresholds.Evaluate(seconds);
+  check.text = DescribeClockSkew(skew);
+  if (*check.state != State::kOk) {
+    const int limit = *check.state == State::kCritical ? options.skew_critical_seconds
+                                                       : options.skew_warning_seconds;
+    check.problem = "clock skew: " + check.text + " (more than " + std::to_string(limit) + " s)";
+  }
+  return check;
+}
+
 // The first node, depth first, whose own state is \p state and that says what
 // is wrong.
 const Subcheck* FindProblem(const std::vector<Subcheck>& checks, State state) {
@@ -211,17 +243,17 @@ State StateForFailure(Reason reason, State timeout_result) {
 }
 
 std::string ShortProblem(const StageResult& stage) {
-  const std::string stage_name(StageName(stage.stage));
+  // One grammar for every stage: "<stage> <reason>: <detail>".
+  std::string head =
+      std::string(StageName(stage.stage)) + " " + std::string(ReasonName(stage.reason));
   std::string_view message = FirstLine(stage.message);
   if (stage.reason == Reason::kOauthError) {
     if (std::string_view code = FindErrorCode(stage.message); !code.empty()) {
-      return TruncateUtf8("token refused by auth server: " + OAuthPhrase(stage.message, code),
-                          kMaxProblemChars);
+      return TruncateUtf8(head + ": " + OAuthPhrase(stage.message, code), kMaxProblemChars);
     }
   }
-  if (message.empty()) message = ReasonName(stage.reason);
-  if (StartsWith(message, stage_name)) return TruncateUtf8(message, kMaxProblemChars);
-  return TruncateUtf8(stage_name + ": " + std::string(message), kMaxProblemChars);
+  if (message.empty()) return head;
+  return TruncateUtf8(head + ": " + std::string(message), kMaxProblemChars);
 }
 
 CheckEvaluation EvaluateCheck(const ProbeResult& result, const PluginOptions& options) {
@@ -260,6 +292,13 @@ CheckEvaluation EvaluateCheck(const ProbeResult& result, const PluginOptions& op
     evaluation.subchecks[static_cast<std::size_t>(kTlsEndpoints[i].stage)].children.push_back(
         CertSubcheck("TLS certificate of " + CommonName(leaf->second.subject),
                      leaf->second.not_after, now, cert_thresholds));
+  }
+
+  std::optional<double> skew_seconds;
+  if (result.facts.clock_skew) {
+    Subcheck skew = SkewSubcheck(*result.facts.clock_skew, options);
+    skew_seconds = std::chrono::round<std::chrono::seconds>(*result.facts.clock_skew).count();
+    evaluation.subchecks.push_back(std::move(skew));
   }
 
   Subcheck total;
@@ -307,6 +346,14 @@ CheckEvaluation EvaluateCheck(const ProbeResult& result, const PluginOptions& op
   for (std::size_t i = 0; i < kTlsEndpoints.size(); ++i) {
     evaluation.perfdata.push_back(DaysDatum(kTlsEndpoints[i].label, tls_days[i], cert_thresholds));
   }
+  PerfDatum skew;
+  skew.label = kClockSkewLabel;
+  skew.value = skew_seconds;
+  skew.uom = "s";
+  const Thresholds skew_thresholds = SkewThresholds(options);
+  skew.warning = skew_thresholds.WarningText();
+  skew.critical = skew_thresholds.CriticalText();
+  evaluation.perfdata.push_back(skew);
   return evaluation;
 }
 

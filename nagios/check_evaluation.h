@@ -45,7 +45,8 @@ struct CheckEvaluation {
   /// (the failing stage and why, else a threshold crossed) or what succeeded,
   /// followed by " (ORGANIZATION)".
   std::string summary;
-  std::vector<Subcheck> subchecks;  ///< one per stage in kAllStages order, then "total time"
+  /// One per stage in kAllStages order, then "clock skew" (when measured), then "total time".
+  std::vector<Subcheck> subchecks;
   std::vector<PerfDatum> perfdata;  ///< a fixed set of labels, whatever the outcome
 };
 
@@ -53,6 +54,8 @@ struct CheckEvaluation {
 /// source name limit PNP4Nagios and others apply).
 inline constexpr const char* kTotalTimeLabel = "time";
 inline constexpr const char* kAuthCertDaysLabel = "auth_cert_days";
+/// Server Date minus our clock, whole seconds, signed.
+inline constexpr const char* kClockSkewLabel = "clock_skew";
 
 /// \brief Judges \p result:
 /// - a failed stage: config and internal failures UNKNOWN; a timeout the
@@ -61,9 +64,12 @@ inline constexpr const char* kAuthCertDaysLabel = "auth_cert_days";
 /// - each stage that ran: its time against --stage-warning/--stage-critical;
 /// - the Auth certificate and each server's TLS leaf certificate: days left
 ///   (from result.started_at) against --cert-warning/--cert-critical;
+/// - the clock skew seen (server Date minus our clock), when a server sent a
+///   Date, against --skew-warning/--skew-critical in either direction, also
+///   when the run succeeded;
 /// - the whole run's time against -w/-c.
-/// Perfdata: time, <stage>_time for every stage (U when skipped), auth_cert_days
-/// and tls_<endpoint>_days (U when unknown), so graphs keep a stable set.
+/// Perfdata: time, <stage>_time for every stage (U when skipped), auth_cert_days,
+/// tls_<endpoint>_days and clock_skew (U when unknown), so graphs keep a stable set.
 /// Deterministic; never throws.
 CheckEvaluation EvaluateCheck(const ProbeResult& result, const PluginOptions& options);
 
@@ -71,9 +77,11 @@ CheckEvaluation EvaluateCheck(const ProbeResult& result, const PluginOptions& op
 /// timeout state.
 State StateForFailure(Reason reason, State timeout_result);
 
-/// \brief A short phrase for a failed stage, for the summary line; the stage
-/// is always named: "token refused by auth server: AADSTS700027 key not found",
-/// "metadata: the certificate chain of ... is not trusted: ...".
+/// \brief The summary line's phrase for a failed stage, one grammar for every
+/// stage: "<stage> <reason>: <detail>", e.g. "token oauth_error: AADSTS700027
+/// key not found", "metadata tls_untrusted: the certificate chain of ... is not
+/// trusted". The detail is the message's first line (for OAuth errors with an
+/// AADSTS/ACS code, the code and a short phrase); at most 200 bytes.
 std::string ShortProblem(const StageResult& stage);
 
 }  // namespace pushprobe::nagios

@@ -88,14 +88,19 @@ std::optional<std::string> SetStageRange(PluginOptions& o, const std::string& va
   return SetRange(critical ? t.critical : t.warning, value.substr(eq + 1));
 }
 
-std::optional<std::string> SetDays(int& field, const std::string& value) {
-  int days = 0;
-  auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), days);
-  if (value.empty() || ec != std::errc() || ptr != value.data() + value.size() || days < 0) {
-    return Quoted(value) + " is not a whole number of days (0 or more)";
+std::optional<std::string> SetWholeNumber(int& field, const std::string& value,
+                                          std::string_view unit) {
+  int number = 0;
+  auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), number);
+  if (value.empty() || ec != std::errc() || ptr != value.data() + value.size() || number < 0) {
+    return Quoted(value) + " is not a whole number of " + std::string(unit) + " (0 or more)";
   }
-  field = days;
+  field = number;
   return std::nullopt;
+}
+
+std::optional<std::string> SetDays(int& field, const std::string& value) {
+  return SetWholeNumber(field, value, "days");
 }
 
 std::optional<std::string> SetTimeout(PluginOptions& o, const std::string& value) {
@@ -118,7 +123,7 @@ std::optional<std::string> SetTimeout(PluginOptions& o, const std::string& value
 }
 
 // The one list of options: parsing and --help both read it.
-const std::array<OptionSpec, 25> kOptions = {{
+const std::array<OptionSpec, 27> kOptions = {{
     {'h', "help", nullptr, "Print this help and exit.", nullptr},
     {'V', "version", nullptr, "Print the version and exit.", nullptr},
     {'v', "verbose", nullptr,
@@ -193,6 +198,18 @@ const std::array<OptionSpec, 25> kOptions = {{
      [](PluginOptions& o, const std::string& v) { return SetDays(o.cert_warning_days, v); }},
     {'\0', "cert-critical", "DAYS", "CRITICAL below this many days left (default 14).",
      [](PluginOptions& o, const std::string& v) { return SetDays(o.cert_critical_days, v); }},
+    {'\0', "skew-warning", "SECONDS",
+     "WARNING when the servers' clocks (their Date headers) differ from this\n"
+     "machine's by more than this, either way, even when the check passes\n"
+     "(default 60).",
+     [](PluginOptions& o, const std::string& v) {
+       return SetWholeNumber(o.skew_warning_seconds, v, "seconds");
+     }},
+    {'\0', "skew-critical", "SECONDS",
+     "CRITICAL beyond this clock difference (default 300, where OAuth fails).",
+     [](PluginOptions& o, const std::string& v) {
+       return SetWholeNumber(o.skew_critical_seconds, v, "seconds");
+     }},
     {'t', "timeout", "SECONDS",
      "Deadline for the whole check (default: the file's timeout, else 30).", SetTimeout},
     {'\0', "timeout-result", "STATE",

@@ -36,6 +36,8 @@ struct TargetOverrides {
 
 inline constexpr int kDefaultCertWarningDays = 30;
 inline constexpr int kDefaultCertCriticalDays = 14;
+inline constexpr int kDefaultSkewWarningSeconds = 60;
+inline constexpr int kDefaultSkewCriticalSeconds = 300;
 inline constexpr Duration kDefaultTimeout = std::chrono::seconds(30);
 /// The longest -t accepted; the config loader's limit for the same setting.
 inline constexpr Duration kMaxPluginTimeout = std::chrono::minutes(10);
@@ -53,6 +55,8 @@ struct PluginOptions {
   std::array<Thresholds, kAllStages.size()> stage_time;  ///< --stage-warning/--stage-critical
   int cert_warning_days = kDefaultCertWarningDays;
   int cert_critical_days = kDefaultCertCriticalDays;
+  int skew_warning_seconds = kDefaultSkewWarningSeconds;    ///< --skew-warning, either direction
+  int skew_critical_seconds = kDefaultSkewCriticalSeconds;  ///< --skew-critical
   std::optional<Duration> timeout;  ///< -t; unset: the file's timeout, else kDefaultTimeout
   State timeout_result = State::kCritical;
 

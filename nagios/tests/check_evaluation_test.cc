@@ -27,12 +27,14 @@ TEST(CheckEvaluationTest, SuccessIsOkWithOneSubcheckPerStage) {
   CheckEvaluation e = EvaluateCheck(samples::SucceededResult(), Options());
   EXPECT_EQ(e.state, State::kOk);
   EXPECT_EQ(e.summary, "push notification published in 0.193s (fabrikam.com)");
-  ASSERT_EQ(e.subchecks.size(), kAllStages.size() + 1);
+  ASSERT_EQ(e.subchecks.size(), kAllStages.size() + 2);
   for (StageId id : kAllStages) {
     const Subcheck& s = e.subchecks[static_cast<std::size_t>(id)];
     EXPECT_EQ(s.name, StageName(id));
     EXPECT_EQ(s.state, State::kOk);
   }
+  EXPECT_EQ(e.subchecks[kAllStages.size()].name, "clock skew");
+  EXPECT_EQ(e.subchecks[kAllStages.size()].text, "server clock is 0 min 0 s ahead of ours");
   EXPECT_EQ(e.subchecks.back().name, "total time");
   // Auth certificate under certificate; TLS leaves under the stage that met them.
   ASSERT_EQ(e.subchecks[1].children.size(), 1u);
@@ -50,7 +52,7 @@ TEST(CheckEvaluationTest, PerfdataHasAFixedLabelSetUniqueIn19Characters) {
     EXPECT_EQ(labels, (std::vector<std::string>{
                           "time", "configuration_time", "certificate_time", "metadata_time",
                           "challenge_time", "token_time", "publish_time", "auth_cert_days",
-                          "tls_metadata_days", "tls_token_days", "tls_publish_days"}))
+                          "tls_metadata_days", "tls_token_days", "tls_publish_days", "clock_skew"}))
         << sample.name;
     for (std::size_t i = 0; i < labels.size(); ++i) {
       for (std::size_t j = i + 1; j < labels.size(); ++j) {
@@ -74,21 +76,23 @@ TEST(CheckEvaluationTest, SkippedStagesAndUnknownDaysAreUndetermined) {
 TEST(CheckEvaluationTest, OAuthFailureIsCriticalAndNamesTheCode) {
   CheckEvaluation e = EvaluateCheck(samples::TokenFailureAadsts700027Result(), Options());
   EXPECT_EQ(e.state, State::kCritical);
-  EXPECT_EQ(e.summary, "token refused by auth server: AADSTS700027 key not found (fabrikam.com)");
+  EXPECT_EQ(e.summary, "token oauth_error: AADSTS700027 key not found (fabrikam.com)");
 }
 
 TEST(CheckEvaluationTest, TlsUntrustedIsCriticalAndNamesTheStage) {
   CheckEvaluation e = EvaluateCheck(samples::TlsUntrustedMetadataResult(), Options());
   EXPECT_EQ(e.state, State::kCritical);
-  EXPECT_EQ(e.summary,
-            "metadata: the certificate chain of accounts.accesscontrol.windows.net is not "
-            "trusted: unable to get local issuer certificate (fabrikam.com)");
+  EXPECT_EQ(
+      e.summary,
+      "metadata tls_untrusted: the certificate chain of accounts.accesscontrol.windows.net is not "
+      "trusted: unable to get local issuer certificate (fabrikam.com)");
 }
 
 TEST(CheckEvaluationTest, ConfigFailureIsUnknown) {
   CheckEvaluation e = EvaluateCheck(samples::ConfigFailureResult(), Options());
   EXPECT_EQ(e.state, State::kUnknown);
-  EXPECT_EQ(e.summary, "configuration: organization is not set for target \"contoso\" (contoso)");
+  EXPECT_EQ(e.summary,
+            "configuration config: organization is not set for target \"contoso\" (contoso)");
 }
 
 TEST(CheckEvaluationTest, TimeoutTakesTheTimeoutResultState) {
@@ -101,7 +105,7 @@ TEST(CheckEvaluationTest, TimeoutTakesTheTimeoutResultState) {
   CheckEvaluation ok = EvaluateCheck(timed_out, Options({"--timeout-result", "ok"}));
   EXPECT_EQ(ok.state, State::kOk);
   // Still says what happened.
-  EXPECT_EQ(ok.summary.rfind("publish: no response from outlook.office365.com", 0), 0u)
+  EXPECT_EQ(ok.summary.rfind("publish timeout: no response from outlook.office365.com", 0), 0u)
       << ok.summary;
 }
 
@@ -164,16 +168,65 @@ TEST(CheckEvaluationTest, ShortProblemKeepsOtherCodesFirstSentence) {
   s.Fail(Reason::kOauthError,
          "token refused by auth server (HTTP 401): invalid_client: ACS50012: Authentication "
          "failed.\r\nTrace ID: 1");
-  EXPECT_EQ(ShortProblem(s), "token refused by auth server: ACS50012 authentication failed");
+  EXPECT_EQ(ShortProblem(s), "token oauth_error: ACS50012 authentication failed");
   s.message =
       "token refused by auth server (HTTP 400): invalid_grant: AADSTS50000: Bad thing. "
       "More.";
-  EXPECT_EQ(ShortProblem(s), "token refused by auth server: AADSTS50000 Bad thing");
+  EXPECT_EQ(ShortProblem(s), "token oauth_error: AADSTS50000 Bad thing");
   s.message = "token refused by auth server (HTTP 400): invalid_request: no code here";
-  EXPECT_EQ(ShortProblem(s), s.message);
+  EXPECT_EQ(ShortProblem(s), "token oauth_error: " + s.message);
   s.stage = StageId::kPublish;
   s.Fail(Reason::kHttpStatus, std::string(300, 'x'));
   EXPECT_EQ(ShortProblem(s).size(), 200u);
+}
+
+TEST(CheckEvaluationTest, ClockSkewIsJudgedEvenWhenTheCheckPasses) {
+  struct Case {
+    std::chrono::seconds skew;
+    std::vector<std::string> args;
+    State state;
+  };
+  for (const Case& c :
+       {Case{std::chrono::seconds(30), {}, State::kOk},
+        Case{std::chrono::seconds(-61), {}, State::kWarning},
+        Case{std::chrono::seconds(3599), {}, State::kCritical},
+        Case{std::chrono::seconds(-3599), {}, State::kCritical},
+        Case{std::chrono::seconds(90), {"--skew-warning", "120"}, State::kOk},
+        Case{std::chrono::seconds(90), {"--skew-critical", "80"}, State::kCritical}}) {
+    SCOPED_TRACE(c.skew.count());
+    ProbeResult r = samples::SucceededResult();
+    r.facts.clock_skew = c.skew;
+    std::vector<std::string> args = c.args;
+    args.insert(args.begin(), {"-O", "fabrikam.com"});
+    CheckEvaluation e = EvaluateCheck(r, ParsePluginOptions(args).value());
+    EXPECT_EQ(e.state, c.state);
+    const Subcheck& skew = e.subchecks[kAllStages.size()];
+    EXPECT_EQ(skew.name, "clock skew");
+    EXPECT_EQ(skew.state, c.state);
+    if (c.state == State::kCritical && c.args.empty()) {
+      EXPECT_EQ(e.summary.rfind("clock skew: server clock is 59 min 59 s", 0), 0u) << e.summary;
+    }
+    bool found = false;
+    for (const PerfDatum& d : e.perfdata) {
+      if (d.label != kClockSkewLabel) continue;
+      found = true;
+      EXPECT_EQ(d.value, static_cast<double>(c.skew.count()));
+      EXPECT_EQ(d.uom, "s");
+    }
+    EXPECT_TRUE(found);
+  }
+}
+
+TEST(CheckEvaluationTest, UnmeasuredClockSkewHasNoSubcheckAndUnknownPerfdata) {
+  ProbeResult r = samples::SucceededResult();
+  r.facts.clock_skew.reset();
+  CheckEvaluation e = EvaluateCheck(r, ParsePluginOptions({"-O", "fabrikam.com"}).value());
+  for (const Subcheck& s : e.subchecks) EXPECT_NE(s.name, "clock skew");
+  const PerfDatum& last = e.perfdata.back();
+  EXPECT_EQ(last.label, kClockSkewLabel);
+  EXPECT_FALSE(last.value.has_value());
+  EXPECT_EQ(last.warning, "-60:60");
+  EXPECT_EQ(last.critical, "-300:300");
 }
 
 }  // namespace

@@ -228,7 +228,7 @@ TEST(PluginAppTest, ConfigStageFailureIsUnknown) {
                            "--ca-file", "/nonexistent/ca.pem", "-t", "1"});
   EXPECT_EQ(run.status, 3) << run.out;
   // The file and the system's reason, never OpenSSL's "system library" string.
-  EXPECT_EQ(run.out.rfind("EXCHANGE PUSH UNKNOWN - configuration: cannot read ca_file "
+  EXPECT_EQ(run.out.rfind("EXCHANGE PUSH UNKNOWN - configuration config: cannot read ca_file "
                           "/nonexistent/ca.pem: No such file or directory",
                           0),
             0u)

@@ -45,6 +45,21 @@ TEST(PluginOutputGoldenTest, CriticalTokenFailure) {
                             Render(samples::TokenFailureAadsts700027Result(), 1));
 }
 
+TEST(PluginOutputGoldenTest, HintsAtEveryVerbosityFromOne) {
+  testing::ExpectGoldenFile("critical_token_v2.txt",
+                            Render(samples::TokenFailureAadsts700027Result(), 2));
+  testing::ExpectGoldenFile("critical_token_v3.txt",
+                            Render(samples::TokenFailureAadsts700027Result(), 3));
+  testing::ExpectGoldenFile("timeout_publish_v1.txt",
+                            Render(samples::TimedOutAtPublishResult(), 1));
+}
+
+TEST(PluginOutputGoldenTest, ClockSkewOnAPassingCheck) {
+  ProbeResult r = samples::SucceededResult();
+  r.facts.clock_skew = std::chrono::seconds(3599);
+  testing::ExpectGoldenFile("critical_clock_skew_v1.txt", Render(r, 1));
+}
+
 TEST(PluginOutputGoldenTest, CriticalTlsUntrusted) {
   testing::ExpectGoldenFile("critical_tls_untrusted_v1.txt",
                             Render(samples::TlsUntrustedMetadataResult(), 1));
@@ -65,7 +80,7 @@ TEST(PluginOutputGoldenTest, UnknownUnreadableConfig) {
 
 TEST(PluginOutputTest, FirstLineShape) {
   std::string out = Render(samples::TokenFailureAadsts700027Result(), 0);
-  EXPECT_EQ(out.rfind("EXCHANGE PUSH CRITICAL - token refused by auth server: AADSTS700027 key "
+  EXPECT_EQ(out.rfind("EXCHANGE PUSH CRITICAL - token oauth_error: AADSTS700027 key "
                       "not found (fabrikam.com) | 'time'=0.",
                       0),
             0u)
@@ -119,10 +134,66 @@ TEST(PluginOutputTest, StaysUnder4KbAndKeepsTheFirstLine) {
   r.organization = std::string(3000, 'o') + ".com";
   std::string full = Render(r, 3);
   EXPECT_LT(full.size(), kMaxOutputBytes);
-  EXPECT_EQ(full.rfind("EXCHANGE PUSH CRITICAL - token refused", 0), 0u);
+  EXPECT_EQ(full.rfind("EXCHANGE PUSH CRITICAL - token oauth_error", 0), 0u);
   EXPECT_NE(full.find(" | 'time'="), std::string::npos);
-  EXPECT_EQ(full.substr(full.size() - 27), "(output truncated at 4 KB)\n");
+  EXPECT_NE(full.find("less useful lines left out)\n"), std::string::npos) << full;
   for (int v = 0; v <= 3; ++v) EXPECT_LT(Render(r, v).size(), kMaxOutputBytes) << v;
+}
+
+// A publish failure with a long transcript (many facts, a long server chain):
+// -vvv leaves out the least useful lines, never the failing stage or its hint.
+TEST(PluginOutputTest, VeryVerbosePublishFailureKeepsTheStageAndHintUnder4Kb) {
+  ProbeResult r = samples::TimedOutAtPublishResult();
+  r.result_type = ResultType::kFailed;
+  StageResult& publish = r.Stage(StageId::kPublish);
+  publish.reason = Reason::kHttpStatus;
+  publish.message = "publish answered HTTP 503 Service Unavailable";
+  r.reason = Reason::kHttpStatus;
+  r.facts.publish_status = 503;
+  for (HttpRequestFacts& q : publish.requests) q.status = 503;
+  r.facts.client_request_id = "5d7e0c3a-0000-4000-8000-000000000001";
+  for (StageResult& s : r.stages) {
+    for (int i = 0; i < 25; ++i) s.AddFact("fact_" + std::to_string(i), std::string(80, 'v'));
+  }
+  const std::string out = Render(r, 3);
+  EXPECT_LT(out.size(), kMaxOutputBytes);
+  EXPECT_EQ(out.rfind("EXCHANGE PUSH CRITICAL - publish http_status: publish answered HTTP 503", 0),
+            0u)
+      << out;
+  EXPECT_NE(out.find("\\_[CRITICAL] publish "), std::string::npos) << out;
+  EXPECT_NE(out.find("Hint: The push proxy failed on its side with HTTP 503"), std::string::npos)
+      << out;
+  EXPECT_NE(out.find("5d7e0c3a-0000-4000-8000-000000000001"), std::string::npos) << out;
+  // The failed stage's own transcript lines outlive the other stages' facts.
+  EXPECT_NE(out.find("  [FAIL]     publish"), std::string::npos) << out;
+  EXPECT_EQ(out.find("  [ ok ]     metadata"), std::string::npos) << out;
+  EXPECT_NE(out.find("less useful lines left out)\n"), std::string::npos) << out;
+}
+
+TEST(PluginOutputTest, FirstLineGrammarIsTheSameForEveryStage) {
+  for (StageId id : kAllStages) {
+    ProbeResult r = samples::SucceededResult();
+    r.result_type = ResultType::kFailed;
+    r.failed_stage = id;
+    r.reason = Reason::kConnect;
+    r.Stage(id).status = StageStatus::kFailed;
+    r.Stage(id).reason = Reason::kConnect;
+    r.Stage(id).message = "connection refused";
+    const std::string out = Render(r, 0);
+    EXPECT_EQ(out.rfind("EXCHANGE PUSH CRITICAL - " + std::string(StageName(id)) +
+                            " connect: connection refused (fabrikam.com) | ",
+                        0),
+              0u)
+        << out;
+  }
+}
+
+TEST(PluginOutputTest, HintOnlyFromVerbosityOne) {
+  const ProbeResult r = samples::TokenFailureAadsts700027Result();
+  EXPECT_EQ(Render(r, 0).find("Hint:"), std::string::npos);
+  for (int v = 1; v <= 3; ++v) {
+    EXPECT_NE(Render(r, v).find("\nHint: AADSTS700027"), std::string::npos) << v;
+  }
 }
 
 TEST(PluginOutputTest, VerbosityThreeAddsTheTranscript) {

@@ -142,7 +142,7 @@ TEST_F(PluginEmulatorTest, IdentityPlatformFlowFromOptionsIsOk) {
 TEST_F(PluginEmulatorTest, UnregisteredCertificateIsCritical) {
   PluginRun run = RunPluginWith(LabOptions("unregistered.pem"));
   EXPECT_EQ(run.status, 2) << run.out;
-  EXPECT_EQ(run.first_line.rfind("EXCHANGE PUSH CRITICAL - token refused by auth server: "
+  EXPECT_EQ(run.first_line.rfind("EXCHANGE PUSH CRITICAL - token oauth_error: "
                                  "AADSTS700027 key not found (fabrikam.com) | 'time'=",
                                  0),
             0u)
@@ -165,7 +165,7 @@ TEST_F(PluginEmulatorTest, UntrustedTlsIsCritical) {
   emulator_->RestartListener(emulator::TlsMode::kUntrustedCa);
   PluginRun run = RunPluginWith(LabOptions());
   EXPECT_EQ(run.status, 2) << run.out;
-  EXPECT_EQ(run.first_line.rfind("EXCHANGE PUSH CRITICAL - metadata: ", 0), 0u) << run.first_line;
+  EXPECT_EQ(run.first_line.rfind("EXCHANGE PUSH CRITICAL - metadata tls_untrusted: ", 0), 0u) << run.first_line;
   EXPECT_NE(run.first_line.find("not trusted"), std::string::npos) << run.first_line;
 }
 
@@ -176,7 +176,24 @@ TEST_F(PluginEmulatorTest, SlowAnswerWithShortTimeoutTakesTheTimeoutResult) {
   PluginRun run = RunPluginWith(args);
   emulator_->ClearFaults();  // releases the held connection at once
   EXPECT_EQ(run.status, 1) << run.out;
-  EXPECT_EQ(run.first_line.rfind("EXCHANGE PUSH WARNING - publish: ", 0), 0u) << run.first_line;
+  EXPECT_EQ(run.first_line.rfind("EXCHANGE PUSH WARNING - publish timeout: ", 0), 0u) << run.first_line;
+}
+
+// A server whose Date is an hour ahead: the push check itself still passes,
+// yet the clock would break OAuth elsewhere in the hybrid, so the plugin says so.
+TEST_F(PluginEmulatorTest, ClockSkewOnAPassingCheckIsCritical) {
+  emulator_->SetClockOffset(std::chrono::seconds(3600));
+  std::vector<std::string> args = LabOptions();
+  args.push_back("-v");
+  PluginRun run = RunPluginWith(args);
+  emulator_->SetClockOffset(std::chrono::seconds(0));
+  EXPECT_EQ(run.status, 2) << run.out;
+  EXPECT_EQ(run.first_line.rfind("EXCHANGE PUSH CRITICAL - clock skew: server clock is 6", 0), 0u)
+      << run.first_line;
+  EXPECT_NE(run.first_line.find("'clock_skew'=3"), std::string::npos) << run.first_line;
+  EXPECT_NE(run.out.find("\n\\_[OK] publish "), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("\n\\_[CRITICAL] clock skew server clock is "), std::string::npos)
+      << run.out;
 }
 
 TEST_F(PluginEmulatorTest, BadWarningRangeIsUnknown) {
