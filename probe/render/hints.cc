@@ -670,6 +670,15 @@ const HintRule kRules[] = {
 
 }  // namespace
 
+std::string ClockSkewNote(const ProbeResult& result) {
+  if (!result.facts.clock_skew) return "";
+  const Duration skew = *result.facts.clock_skew;
+  if (skew < kClockSkewNotice && skew > -kClockSkewNotice) return "";
+  return "Clock: " + DescribeClockSkew(skew) +
+         " (the servers' Date headers); OAuth in the hybrid (free/busy, mailbox moves) fails "
+         "beyond 5 minutes: fix time sync (chrony/ntpd here, w32tm /resync on Exchange).";
+}
+
 std::string HintFor(const ProbeResult& result) {
   const Ctx ctx{result, result.failed_stage ? result.FailedStage() : nullptr};
   const Reason reason = ctx.stage ? ctx.stage->reason : Reason::kNone;

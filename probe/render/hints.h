@@ -20,6 +20,16 @@ namespace pushprobe::render {
 /// only the result's own facts). Deterministic; never throws.
 std::string HintFor(const ProbeResult& result);
 
+/// From this clock difference on (either way) a run that passed still says so:
+/// OAuth elsewhere in the hybrid (free/busy, mailbox moves) breaks beyond five
+/// minutes while the push check may still succeed.
+inline constexpr Duration kClockSkewNotice = std::chrono::seconds(60);
+
+/// \brief A sentence about the clock difference the run saw when it is at
+/// least kClockSkewNotice, empty otherwise (or when no server sent a Date):
+/// "Clock: server clock is 59 min 59 s ahead of ours (...); ...".
+std::string ClockSkewNote(const ProbeResult& result);
+
 /// Days before the Auth certificate's expiry from which a successful run
 /// already carries a renewal hint.
 inline constexpr int kCertRenewalWarningDays = 30;

@@ -259,6 +259,8 @@ void AppendResult(std::string& out, const ProbeResult& r) {
     line += ", Exchange category " + std::string(ExchangeCategoryName(r.category));
   }
   out += line + "\n";
+  const std::string clock = ClockSkewNote(r);
+  if (!clock.empty()) AppendLine(out, 0, clock);
   const std::string hint = HintFor(r);
   if (!hint.empty()) AppendLabelled(out, 0, "Hint", hint);
 }

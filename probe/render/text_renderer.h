@@ -28,6 +28,7 @@ struct TextOptions {
 ///   days) [FAIL]     token             0.045 s  oauth_error: token refused by auth server: ...
 ///   [skip]     publish                    skipped: token failed
 /// Result: Failed at stage token (oauth_error), Exchange category Unknown
+/// Clock: <ClockSkewNote(result)>, only when the clocks differ by a minute or more
 /// Hint: <HintFor(result)>
 /// \endcode
 ///

@@ -20,6 +20,22 @@ std::vector<std::string> Lines(const std::string& text) {
   return lines;
 }
 
+// A check that passes against a server an hour ahead still says so.
+TEST(RenderText, ClockSkewLineEvenWhenTheCheckPasses) {
+  ProbeResult r = samples::SucceededResult();
+  EXPECT_EQ(RenderText(r).find("Clock:"), std::string::npos);  // 0.2 s: nothing to say
+  r.facts.clock_skew = 3599s;
+  const std::string out = RenderText(r);
+  EXPECT_NE(out.find("\nClock: server clock is 59 min 59 s ahead of ours (the servers' Date "
+                     "headers); OAuth in the hybrid"),
+            std::string::npos)
+      << out;
+  r.facts.clock_skew = -59s;
+  EXPECT_EQ(RenderText(r).find("Clock:"), std::string::npos);
+  r.facts.clock_skew = -60s;
+  EXPECT_NE(RenderText(r).find("Clock: server clock is 1 min 0 s behind ours"), std::string::npos);
+}
+
 TEST(RenderText, GoldenForEverySampleAndVerbosity) {
   for (const samples::NamedSample& s : samples::AllSamples()) {
     SCOPED_TRACE(s.name);
