@@ -56,13 +56,25 @@ std::string FirstLine(const std::string& s, std::size_t max = 300) {
 ExporterApp::ExporterApp(ExporterFlags flags, Dependencies deps)
     : flags_(std::move(flags)),
       clock_(deps.clock ? *deps.clock : SystemClock::Instance()),
-      logger_(deps.log ? *deps.log : std::cerr, clock_, flags_.log_level),
+      logger_(deps.log ? *deps.log : std::cerr, clock_, flags_.log_level, flags_.log_format),
       metrics_(kVersion),
       store_(ResultStore::Options{flags_.history_successes, flags_.history_failures}),
       http_clients_(clock_),
       probe_factory_(deps.probe_factory ? std::move(deps.probe_factory)
                                         : EngineProbeFactory(http_clients_, clock_, guids_)),
-      router_(*this, flags_.scrape_timeout_offset) {
+      web_access_(deps.web_access ? *deps.web_access : allow_all_),
+      server_options_(deps.server),
+      limiter_(ProbeLimiter::Options{flags_.max_concurrent_probes, flags_.probe_min_interval},
+               clock_),
+      router_(*this, HttpRouter::Options{flags_.scrape_timeout_offset, flags_.route_prefix,
+                                         flags_.telemetry_path, flags_.enable_lifecycle, &limiter_,
+                                         &web_access_}) {
+  server_options_.max_connections = flags_.max_connections;
+  server_options_.read_header_timeout = flags_.read_header_timeout;
+  server_options_.idle_timeout = flags_.idle_timeout;
+  // Enough /probe workers for every run allowed at once plus as many
+  // requests again waiting on a shared run.
+  server_options_.probe_threads = 2 * flags_.max_concurrent_probes;
   if (!deps.timers) own_timers_ = std::make_unique<ThreadTimerQueue>(clock_);
   if (!deps.executor) own_executor_ = std::make_unique<ThreadPool>(flags_.workers);
   timers_ = deps.timers ? deps.timers : own_timers_.get();
@@ -78,17 +90,19 @@ ExporterApp::~ExporterApp() { Stop(Duration::zero()); }
 std::optional<std::string> ExporterApp::Start() {
   ReloadOutcome loaded = Reload();
   if (!loaded.ok) return "cannot load " + flags_.config_file + ":\n" + loaded.error;
-  server_ = std::make_unique<HttpServer>(router_, HttpServer::Options{});
+  server_ = std::make_unique<HttpServer>(router_, web_access_, server_options_);
   try {
-    server_->Start(flags_.listen_address);
+    server_->Start(flags_.listen_addresses);
   } catch (const std::exception& e) {
     server_.reset();
     return std::string(e.what());
   }
-  logger_.Log(LogLevel::kInfo, "listening",
-              {{"address", flags_.listen_address},
-               {"port", std::to_string(server_->port())},
-               {"version", kVersion}});
+  for (std::size_t i = 0; i < flags_.listen_addresses.size(); ++i) {
+    logger_.Log(LogLevel::kInfo, "listening",
+                {{"address", flags_.listen_addresses[i]},
+                 {"port", std::to_string(server_->ports()[i])},
+                 {"version", kVersion}});
+  }
   return std::nullopt;
 }
 
@@ -216,7 +230,11 @@ MetricsBody ExporterApp::Metrics() {
   MetricsBody body;
   body.targets = store_.Rendered();
   std::ostringstream own;
-  prometheus::TextSerializer().Serialize(own, metrics_.Collect(scheduler_->Stats()));
+  WebStats web;
+  web.probes = limiter_.stats();
+  web.max_concurrent_probes = limiter_.options().max_concurrent;
+  if (server_) web.server = server_->stats();
+  prometheus::TextSerializer().Serialize(own, metrics_.Collect(scheduler_->Stats(), web));
   body.own = own.str();
   return body;
 }
@@ -252,6 +270,9 @@ std::string ExporterApp::StatusPageHtml() {
   info.version = kVersion;
   info.config_file = flags_.config_file;
   info.now = clock_.Now();
+  info.link_base =
+      flags_.external_url.empty() && flags_.route_prefix.empty() ? "" : flags_.LinkBase();
+  info.telemetry_path = flags_.telemetry_path;
   {
     std::lock_guard<std::mutex> lock(mu_);
     info.last_reload_successful = last_reload_ok_;

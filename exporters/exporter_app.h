@@ -17,9 +17,11 @@
 #include "exporters/http_server.h"
 #include "exporters/logger.h"
 #include "exporters/probe_factory.h"
+#include "exporters/probe_limiter.h"
 #include "exporters/result_store.h"
 #include "exporters/scheduler.h"
 #include "exporters/timer_queue.h"
+#include "exporters/web_access.h"
 #include "probe/core/target_config.h"
 #include "probe/engine/guid_source.h"
 #include "probe/net/http_client_pool.h"
@@ -38,6 +40,10 @@ class ExporterApp final : public ExporterBackend {
     Executor* executor = nullptr;  ///< default a ThreadPool of flags.workers
     ProbeFactory probe_factory;    ///< default EngineProbeFactory
     std::ostream* log = nullptr;   ///< default std::cerr
+    /// TLS and authentication of the web listener; default AllowAllWebAccess
+    /// (plain HTTP, no authentication). Must outlive the app.
+    WebAccess* web_access = nullptr;
+    HttpServer::Options server;  ///< listener limits; flags override theirs
   };
 
   ExporterApp(ExporterFlags flags, Dependencies deps);
@@ -60,7 +66,12 @@ class ExporterApp final : public ExporterBackend {
   /// may wait for runs in flight.
   Duration LongestTimeout() const;
 
+  /// The first bound port (after Start).
   std::uint16_t port() const { return server_ ? server_->port() : 0; }
+  /// Every bound port, in --web.listen-address order.
+  std::vector<std::uint16_t> ports() const {
+    return server_ ? server_->ports() : std::vector<std::uint16_t>{};
+  }
   Logger& logger() { return logger_; }
   const Scheduler& scheduler() const { return *scheduler_; }
   const ResultStore& store() const { return store_; }
@@ -101,6 +112,10 @@ class ExporterApp final : public ExporterBackend {
   TimerQueue* timers_;
   Executor* executor_;
   std::unique_ptr<Scheduler> scheduler_;
+  AllowAllWebAccess allow_all_;
+  WebAccess& web_access_;
+  HttpServer::Options server_options_;
+  ProbeLimiter limiter_;
   HttpRouter router_;
   std::unique_ptr<HttpServer> server_;
 

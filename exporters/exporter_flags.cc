@@ -20,7 +20,7 @@ std::optional<std::size_t> ParseCount(const std::string& s, std::size_t min, std
   return n;
 }
 
-std::optional<Duration> ParseSeconds(const std::string& s) {
+std::optional<Duration> ParseSeconds(const std::string& s, double max_seconds = 60) {
   // Accepts "0.5", "0.5s" and "500ms": the forms Prometheus flags use.
   std::string number = s;
   double scale = 1;
@@ -34,7 +34,7 @@ std::optional<Duration> ParseSeconds(const std::string& s) {
   errno = 0;
   const double v = std::strtod(number.c_str(), &end);
   if (number.empty() || *end != '\0' || errno != 0 || !std::isfinite(v) || v < 0 ||
-      v * scale > 60) {
+      v * scale > max_seconds) {
     return std::nullopt;
   }
   return std::chrono::duration_cast<Duration>(std::chrono::duration<double>(v * scale));
@@ -46,10 +46,38 @@ std::optional<bool> ParseBool(const std::string& s) {
   return std::nullopt;
 }
 
+// "/", "", "/a/", "a" -> "", "", "/a", "/a": the form HttpRouter takes.
+std::string NormalizePrefix(std::string p) {
+  while (!p.empty() && p.back() == '/') p.pop_back();
+  if (!p.empty() && p.front() != '/') p.insert(p.begin(), '/');
+  return p;
+}
+
+// The path of an absolute http(s) URL, or nullopt when it is not one.
+std::optional<std::string> UrlPath(const std::string& url) {
+  const std::size_t scheme = url.find("://");
+  if (scheme == std::string::npos) return std::nullopt;
+  const std::string s = url.substr(0, scheme);
+  if (s != "http" && s != "https") return std::nullopt;
+  const std::size_t host_end = url.find_first_of("/?#", scheme + 3);
+  if (host_end == scheme + 3) return std::nullopt;
+  if (url.find_first_of(" \t\r\n\"<>") != std::string::npos) return std::nullopt;
+  if (host_end == std::string::npos || url[host_end] != '/') return std::string();
+  return url.substr(host_end, url.find_first_of("?#", host_end) - host_end);
+}
+
 }  // namespace
+
+std::string ExporterFlags::LinkBase() const {
+  std::string base = external_url.empty() ? route_prefix : external_url;
+  if (base.empty() || base.back() != '/') base += '/';
+  return base;
+}
 
 Expected<ExporterFlags> ExporterFlags::Parse(const std::vector<std::string>& args) {
   ExporterFlags f;
+  bool listen_given = false;
+  bool prefix_given = false;
   for (std::size_t i = 0; i < args.size(); ++i) {
     std::string arg = args[i];
     if (arg == "-h") arg = "--help";
@@ -61,7 +89,8 @@ Expected<ExporterFlags> ExporterFlags::Parse(const std::vector<std::string>& arg
       value = name.substr(eq + 1);
       name.resize(eq);
     }
-    const bool boolean = name == "config.check" || name == "help" || name == "version";
+    const bool boolean = name == "config.check" || name == "help" || name == "version" ||
+                         name == "web.enable-lifecycle";
     if (boolean) {
       bool on = true;
       if (value) {
@@ -72,6 +101,7 @@ Expected<ExporterFlags> ExporterFlags::Parse(const std::vector<std::string>& arg
       if (name == "config.check") f.config_check = on;
       if (name == "help") f.help = on;
       if (name == "version") f.version = on;
+      if (name == "web.enable-lifecycle") f.enable_lifecycle = on;
       continue;
     }
     static const char* const kValued[] = {"config.file",
@@ -80,7 +110,16 @@ Expected<ExporterFlags> ExporterFlags::Parse(const std::vector<std::string>& arg
                                           "scheduler.workers",
                                           "history.successes",
                                           "history.failures",
-                                          "web.scrape-timeout-offset"};
+                                          "web.scrape-timeout-offset",
+                                          "web.telemetry-path",
+                                          "web.route-prefix",
+                                          "web.external-url",
+                                          "log.format",
+                                          "web.max-connections",
+                                          "web.read-header-timeout",
+                                          "web.idle-timeout",
+                                          "web.max-concurrent-probes",
+                                          "web.probe-min-interval"};
     if (std::find(std::begin(kValued), std::end(kValued), name) == std::end(kValued)) {
       return Expected<ExporterFlags>::Error("unknown flag --" + name);
     }
@@ -97,7 +136,39 @@ Expected<ExporterFlags> ExporterFlags::Parse(const std::vector<std::string>& arg
       f.config_file = *value;
     } else if (name == "web.listen-address") {
       if (value->empty()) return invalid();
-      f.listen_address = *value;
+      if (!listen_given) f.listen_addresses.clear();
+      listen_given = true;
+      f.listen_addresses.push_back(*value);
+    } else if (name == "web.telemetry-path") {
+      if (value->size() < 2 || (*value)[0] != '/' ||
+          value->find_first_of("?# ") != std::string::npos)
+        return invalid();
+      f.telemetry_path = *value;
+    } else if (name == "web.route-prefix") {
+      if (value->find_first_of("?# ") != std::string::npos) return invalid();
+      f.route_prefix = NormalizePrefix(*value);
+      prefix_given = true;
+    } else if (name == "web.external-url") {
+      if (!value->empty() && !UrlPath(*value)) return invalid();
+      f.external_url = *value;
+    } else if (name == "log.format") {
+      if (!ParseLogFormat(*value, &f.log_format)) return invalid();
+    } else if (name == "web.max-connections") {
+      auto n = ParseCount(*value, 8, 1000000);
+      if (!n) return invalid();
+      f.max_connections = *n;
+    } else if (name == "web.read-header-timeout" || name == "web.idle-timeout") {
+      auto d = ParseSeconds(*value, 3600);
+      if (!d || *d <= Duration::zero()) return invalid();
+      (name == "web.idle-timeout" ? f.idle_timeout : f.read_header_timeout) = *d;
+    } else if (name == "web.max-concurrent-probes") {
+      auto n = ParseCount(*value, 1, 1024);
+      if (!n) return invalid();
+      f.max_concurrent_probes = *n;
+    } else if (name == "web.probe-min-interval") {
+      auto d = ParseSeconds(*value, 3600);
+      if (!d) return invalid();
+      f.probe_min_interval = *d;
     } else if (name == "log.level") {
       if (!ParseLogLevel(*value, &f.log_level)) return invalid();
     } else if (name == "scheduler.workers") {
@@ -120,6 +191,9 @@ Expected<ExporterFlags> ExporterFlags::Parse(const std::vector<std::string>& arg
       return Expected<ExporterFlags>::Error("unknown flag --" + name);
     }
   }
+  // As Prometheus: the route prefix defaults to the external URL's path.
+  if (!prefix_given && !f.external_url.empty())
+    f.route_prefix = NormalizePrefix(*UrlPath(f.external_url));
   return f;
 }
 
@@ -135,8 +209,21 @@ std::string ExporterFlags::Usage() {
              "  --web.listen-address=") +
          kDefaultListenAddress +
          "\n"
-         "                                  address to listen on (host:port, :port)\n"
+         "                                  address to listen on (host:port, [ipv6]:port, :port\n"
+         "                                  for IPv6 and IPv4); repeatable\n"
+         "  --web.telemetry-path=/metrics   path of the exporter's metrics\n"
+         "  --web.route-prefix=PATH         prefix of every endpoint (default: the path of\n"
+         "                                  --web.external-url)\n"
+         "  --web.external-url=URL          URL the exporter is reached at (status page links)\n"
+         "  --web.enable-lifecycle          serve POST /-/reload\n"
+         "  --web.max-connections=512       open connections; the quietest closes first\n"
+         "  --web.read-header-timeout=5s    time for a request's headers to arrive\n"
+         "  --web.idle-timeout=60s          time a kept-alive connection may wait\n"
+         "  --web.max-concurrent-probes=8   on-demand /probe runs at once (429 past it)\n"
+         "  --web.probe-min-interval=5s     a target's /probe within this of its last\n"
+         "                                  on-demand run gets that run's result\n"
          "  --log.level=info                debug, info, warn or error\n"
+         "  --log.format=logfmt             logfmt or json\n"
          "  --config.check                  validate the configuration file and exit\n"
          "  --scheduler.workers=16          scheduled runs in flight at once\n"
          "  --history.successes=5           successful runs kept per target\n"
@@ -147,7 +234,8 @@ std::string ExporterFlags::Usage() {
          "  -h, --help                      this text\n"
          "\n"
          "Endpoints: /metrics, /probe?target=NAME[&debug=true], /, /config, /-/healthy,\n"
-         "/-/ready, /-/reload (POST). SIGHUP reloads the configuration, SIGTERM stops.\n";
+         "/-/ready, /-/reload (POST, with --web.enable-lifecycle). SIGHUP reloads the\n"
+         "configuration, SIGTERM stops.\n";
 }
 
 }  // namespace pushprobe::exporter

@@ -19,8 +19,23 @@ inline constexpr const char* kDefaultListenAddress = ":19464";
 /// \brief The command line, Prometheus style (`--name=value` or `--name value`).
 struct ExporterFlags {
   std::string config_file = "pushprobe.yml";
-  std::string listen_address = kDefaultListenAddress;
+  /// --web.listen-address, repeatable; the first given replaces the default.
+  std::vector<std::string> listen_addresses = {kDefaultListenAddress};
+  std::string telemetry_path = "/metrics";
+  /// "" or "/path" (no trailing slash): where every endpoint lives. Defaults
+  /// to the path of external_url.
+  std::string route_prefix;
+  /// The URL the exporter is reached at from outside (behind a reverse
+  /// proxy), for the status page's links; "" when not given.
+  std::string external_url;
   LogLevel log_level = LogLevel::kInfo;
+  LogFormat log_format = LogFormat::kLogfmt;
+  bool enable_lifecycle = false;  ///< serve POST /-/reload
+  std::size_t max_connections = 512;
+  Duration read_header_timeout = std::chrono::seconds(5);
+  Duration idle_timeout = std::chrono::seconds(60);
+  std::size_t max_concurrent_probes = 8;  ///< on-demand runs in flight at once
+  Duration probe_min_interval = std::chrono::seconds(5);
   bool config_check = false;  ///< validate the config file and exit
   std::size_t workers = 16;   ///< scheduled runs in flight at once
   std::size_t history_successes = 5;
@@ -28,6 +43,10 @@ struct ExporterFlags {
   Duration scrape_timeout_offset = std::chrono::milliseconds(500);
   bool help = false;
   bool version = false;
+
+  /// The base of the status page's links: external_url, else route_prefix,
+  /// always ending in '/'.
+  std::string LinkBase() const;
 
   /// Parses argv[1..]. Errors name the flag: "unknown flag --foo",
   /// "--web.listen-address needs a value", "invalid --scheduler.workers: x".

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <chrono>
 
+#include "exporters/process_metrics.h"
+
 namespace pushprobe::exporter {
 
 namespace {
@@ -114,7 +116,8 @@ void ExporterMetrics::HttpRequest(const std::string& handler) {
   http_requests_.Add({{"handler", handler}}).Increment();
 }
 
-std::vector<MetricFamily> ExporterMetrics::Collect(const SchedulerStats& stats) const {
+std::vector<MetricFamily> ExporterMetrics::Collect(const SchedulerStats& stats,
+                                                   const WebStats& web) const {
   std::vector<MetricFamily> families = registry_->Collect();
   families.push_back(Scalar("pushprobe_exporter_workers", MetricType::Gauge,
                             "Scheduled runs that may be in flight at once.",
@@ -129,6 +132,57 @@ std::vector<MetricFamily> ExporterMetrics::Collect(const SchedulerStats& stats) 
                             "Scheduled slots skipped because the target's previous run had not "
                             "finished.",
                             static_cast<double>(stats.runs_skipped)));
+
+  MetricFamily probes;
+  probes.name = "pushprobe_exporter_probe_requests_total";
+  probes.type = MetricType::Counter;
+  probes.help =
+      "On-demand /probe requests by how they were answered: run (started a run), shared (waited "
+      "for a run in flight), recent (the last run's result, within --web.probe-min-interval), "
+      "rejected (429: --web.max-concurrent-probes runs in flight, or too many waiting).";
+  for (const auto& [result, value] :
+       {std::pair<const char*, std::uint64_t>{"run", web.probes.ran},
+        {"shared", web.probes.shared},
+        {"recent", web.probes.recent},
+        {"rejected", web.probes.rejected + web.server.probe_queue_full}}) {
+    ClientMetric m;
+    m.label.push_back({"result", result});
+    m.counter.value = static_cast<double>(value);
+    probes.metric.push_back(m);
+  }
+  families.push_back(probes);
+  families.push_back(Scalar("pushprobe_exporter_probes_in_flight", MetricType::Gauge,
+                            "On-demand runs running now.",
+                            static_cast<double>(web.probes.in_flight)));
+  families.push_back(Scalar("pushprobe_exporter_probes_max_concurrent", MetricType::Gauge,
+                            "On-demand runs allowed at once (--web.max-concurrent-probes).",
+                            static_cast<double>(web.max_concurrent_probes)));
+  families.push_back(Scalar("pushprobe_exporter_http_connections", MetricType::Gauge,
+                            "HTTP connections open now.", static_cast<double>(web.server.open)));
+  families.push_back(Scalar("pushprobe_exporter_http_connections_accepted_total",
+                            MetricType::Counter, "HTTP connections accepted.",
+                            static_cast<double>(web.server.accepted)));
+  MetricFamily closed;
+  closed.name = "pushprobe_exporter_http_connections_closed_total";
+  closed.type = MetricType::Counter;
+  closed.help =
+      "HTTP connections the exporter closed on its own, by reason: header_timeout (no complete "
+      "request head within --web.read-header-timeout), idle_timeout, evicted (the quietest, to "
+      "stay within --web.max-connections), refused (at once: every connection busy, or the web "
+      "configuration refused it), tls_handshake (the TLS handshake failed).";
+  for (const auto& [reason, value] :
+       {std::pair<const char*, std::uint64_t>{"header_timeout", web.server.header_timeouts},
+        {"idle_timeout", web.server.idle_timeouts},
+        {"evicted", web.server.evicted},
+        {"refused", web.server.refused},
+        {"tls_handshake", web.server.tls_failures}}) {
+    ClientMetric m;
+    m.label.push_back({"reason", reason});
+    m.counter.value = static_cast<double>(value);
+    closed.metric.push_back(m);
+  }
+  families.push_back(closed);
+  for (MetricFamily& f : ProcessMetrics::Read().Families()) families.push_back(std::move(f));
   return families;
 }
 

@@ -12,10 +12,19 @@
 #include <prometheus/metric_family.h>
 #include <prometheus/registry.h>
 
+#include "exporters/http_server.h"
+#include "exporters/probe_limiter.h"
 #include "exporters/scheduler.h"
 #include "probe/core/clock.h"
 
 namespace pushprobe::exporter {
+
+/// \brief The web listener's and /probe's counts, read at scrape time.
+struct WebStats {
+  HttpServer::Stats server;
+  ProbeLimiter::Stats probes;
+  std::size_t max_concurrent_probes = 0;
+};
 
 /// \brief The exporter's own series, under `pushprobe_exporter_`.
 ///
@@ -38,7 +47,9 @@ class ExporterMetrics {
   void HttpRequest(const std::string& handler);
 
   /// Every family, HELP and TYPE included, ready for TextSerializer.
-  std::vector<prometheus::MetricFamily> Collect(const SchedulerStats& stats) const;
+  /// The process_* families (from /proc) come last.
+  std::vector<prometheus::MetricFamily> Collect(const SchedulerStats& stats,
+                                                const WebStats& web = {}) const;
 
  private:
   std::shared_ptr<prometheus::Registry> registry_;

@@ -7,6 +7,8 @@
 #include <cmath>
 #include <cstdlib>
 
+#include "exporters/web_access.h"
+
 namespace pushprobe::exporter {
 
 namespace {
@@ -25,12 +27,16 @@ std::optional<Duration> HttpRouter::BudgetFromHeader(const std::string& header, 
   const char* begin = header.c_str();
   char* end = nullptr;
   errno = 0;
-  const double seconds = std::strtod(begin, &end);
-  if (header.empty() || end == begin || *end != '\0' || errno != 0 || !std::isfinite(seconds) ||
-      seconds < 0) {
-    *error = "X-Prometheus-Scrape-Timeout-Seconds is not a number of seconds: " + header;
+  double seconds = std::strtod(begin, &end);
+  // strtod's ERANGE on a huge value is clamped below like any long timeout;
+  // an underflow (1e-400) is a zero.
+  if (header.empty() || end == begin || *end != '\0' || std::isnan(seconds) || seconds < 0) {
+    *error = "X-Prometheus-Scrape-Timeout-Seconds is not a number of seconds";
     return std::nullopt;
   }
+  // Clamped before the conversion: 1e300 seconds (or inf) do not fit in a
+  // Duration, and no target runs longer than its own timeout anyway.
+  seconds = std::min(seconds, kMaxScrapeTimeoutSeconds);
   // Like blackbox_exporter: leave Prometheus `offset` to receive the answer;
   // when that leaves nothing, fall back to the target's own timeout.
   const Duration budget =
@@ -39,20 +45,47 @@ std::optional<Duration> HttpRouter::BudgetFromHeader(const std::string& header, 
   return budget;
 }
 
+std::optional<std::string> HttpRouter::RoutePath(const std::string& path) const {
+  const std::string& prefix = options_.route_prefix;
+  if (prefix.empty()) return path.empty() ? "/" : path;
+  if (path.compare(0, prefix.size(), prefix) != 0) return std::nullopt;
+  std::string rest = path.substr(prefix.size());
+  if (rest.empty()) return "/";
+  if (rest[0] != '/') return std::nullopt;  // "/prefixes" is not under "/prefix"
+  return rest;
+}
+
+bool HttpRouter::IsProbe(const std::string& uri) const {
+  std::optional<std::string> path = RoutePath(uri.substr(0, uri.find('?')));
+  return path && *path == "/probe";
+}
+
 HttpRouterResponse HttpRouter::Handle(const HttpRouterRequest& request) {
-  std::string path;
+  std::string raw_path;
   std::string query;
   try {
     Poco::URI uri(request.uri);
-    path = uri.getPath();
+    raw_path = uri.getPath();
     query = uri.getRawQuery();
   } catch (const Poco::Exception&) {
     backend_.CountRequest("other");
     return Text(400, "Bad request URI.\n");
   }
+  std::optional<std::string> routed = RoutePath(raw_path);
+  const std::string path = routed ? *routed : std::string();
   const bool get = request.method == "GET" || request.method == "HEAD";
 
-  if (path == "/metrics") {
+  if (path == "/-/healthy") {
+    // Open without credentials: a supervisor's liveness check.
+    backend_.CountRequest("health");
+    return Text(200, "pushprobe-exporter is Healthy.\n");
+  }
+  if (options_.access) {
+    if (std::optional<HttpRouterResponse> denied = options_.access->Authorize(request)) {
+      return *denied;
+    }
+  }
+  if (path == options_.telemetry_path) {
     backend_.CountRequest("metrics");
     if (!get) return Text(405, "Only GET requests allowed.\n");
     HttpRouterResponse r;
@@ -65,7 +98,7 @@ HttpRouterResponse HttpRouter::Handle(const HttpRouterRequest& request) {
     if (!get) return Text(405, "Only GET requests allowed.\n");
     return Probe(request, query);
   }
-  if (path == "/" || path.empty()) {
+  if (path == "/") {
     backend_.CountRequest("status");
     if (!get) return Text(405, "Only GET requests allowed.\n");
     HttpRouterResponse r;
@@ -81,10 +114,6 @@ HttpRouterResponse HttpRouter::Handle(const HttpRouterRequest& request) {
     r.body = backend_.ConfigYaml();
     return r;
   }
-  if (path == "/-/healthy") {
-    backend_.CountRequest("health");
-    return Text(200, "pushprobe-exporter is Healthy.\n");
-  }
   if (path == "/-/ready") {
     backend_.CountRequest("health");
     if (!backend_.Ready()) return Text(503, "Service Unavailable\n");
@@ -92,10 +121,15 @@ HttpRouterResponse HttpRouter::Handle(const HttpRouterRequest& request) {
   }
   if (path == "/-/reload") {
     backend_.CountRequest("reload");
-    if (request.method != "POST") {
-      HttpRouterResponse r = Text(405, "Only POST requests allowed.\n");
-      r.headers.emplace_back("Allow", "POST");
+    if (request.method != "POST" && request.method != "PUT") {
+      HttpRouterResponse r = Text(405, "Only POST or PUT requests allowed.\n");
+      r.headers.emplace_back("Allow", "POST, PUT");
       return r;
+    }
+    if (!options_.enable_lifecycle) {
+      return Text(403,
+                  "Lifecycle API is not enabled: start with --web.enable-lifecycle, or reload "
+                  "with SIGHUP (systemctl reload pushprobe-exporter).\n");
     }
     ReloadOutcome outcome = backend_.Reload();
     if (!outcome.ok) {
@@ -124,11 +158,26 @@ HttpRouterResponse HttpRouter::Probe(const HttpRouterRequest& request, const std
 
   std::optional<Duration> budget;
   if (request.scrape_timeout) {
+    // A header that is not a number of seconds leaves the target's own
+    // timeout: the run is bounded either way, and the scraper learns why.
     std::string error;
-    budget = BudgetFromHeader(*request.scrape_timeout, offset_, &error);
-    if (!error.empty()) return Text(400, error + "\n");
+    budget = BudgetFromHeader(*request.scrape_timeout, options_.scrape_timeout_offset, &error);
   }
-  std::optional<ProbeResult> result = backend_.RunProbe(*target, budget);
+  auto run = [&] { return backend_.RunProbe(*target, budget); };
+  ProbeLimiter::Outcome outcome;
+  if (options_.limiter) {
+    outcome = options_.limiter->Run(*target, run);
+  } else {
+    outcome.result = run();
+  }
+  if (outcome.source == ProbeLimiter::Source::kRejected) {
+    HttpRouterResponse r = Text(429,
+                                "Too many on-demand runs in flight (--web.max-concurrent-probes); "
+                                "retry later.\n");
+    r.headers.emplace_back("Retry-After", "1");
+    return r;
+  }
+  std::optional<ProbeResult>& result = outcome.result;
   if (!result) {
     // Only configured targets are probed: the name selects a target, it is
     // never an address, so /probe cannot be used to reach arbitrary hosts.
@@ -136,6 +185,19 @@ HttpRouterResponse HttpRouter::Probe(const HttpRouterRequest& request, const std
   }
   HttpRouterResponse r;
   const std::string exposition = MetricsRenderer::ProbeExposition(*result);
+  switch (outcome.source) {
+    case ProbeLimiter::Source::kShared:
+      r.headers.emplace_back("X-Pushprobe-Probe-Result", "shared");
+      break;
+    case ProbeLimiter::Source::kRecent:
+      r.headers.emplace_back("X-Pushprobe-Probe-Result", "recent");
+      r.headers.emplace_back(
+          "Age",
+          std::to_string(std::chrono::duration_cast<std::chrono::seconds>(outcome.age).count()));
+      break;
+    default:
+      r.headers.emplace_back("X-Pushprobe-Probe-Result", "run");
+  }
   if (debug) {
     r.content_type = "text/plain; charset=utf-8";
     r.body = "Transcript of the run:\n\n" + backend_.Transcript(*result) +

@@ -7,9 +7,12 @@
 #include <vector>
 
 #include "exporters/exporter_backend.h"
+#include "exporters/probe_limiter.h"
 #include "probe/core/clock.h"
 
 namespace pushprobe::exporter {
+
+class WebAccess;
 
 /// \brief An HTTP request as the router needs it.
 struct HttpRouterRequest {
@@ -17,6 +20,18 @@ struct HttpRouterRequest {
   std::string uri;     ///< path and query, as sent: "/probe?target=x&debug=true"
   /// The X-Prometheus-Scrape-Timeout-Seconds header, when sent.
   std::optional<std::string> scrape_timeout;
+  /// Every header field, names lower-cased (Authorization for WebAccess).
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string remote_address;  ///< "127.0.0.1:53422", "[::1]:53422"
+  bool tls = false;            ///< whether the request came over TLS
+
+  /// The first header named \p lower_name, if any.
+  const std::string* Header(const std::string& lower_name) const {
+    for (const auto& [name, value] : headers) {
+      if (name == lower_name) return &value;
+    }
+    return nullptr;
+  }
 };
 
 /// \brief An answer: status, headers, and either a body or a /metrics stream.
@@ -30,35 +45,65 @@ struct HttpRouterResponse {
 
 /// \brief Maps the exporter's endpoints onto an ExporterBackend.
 ///
-/// - `GET /metrics`: scheduled results plus own metrics.
+/// Every path below is under `route_prefix` ("" or "/prefix"):
+/// - `GET <telemetry_path>` (/metrics): scheduled results plus own metrics.
 /// - `GET /probe?target=NAME[&debug=true]`: runs a configured target now;
 ///   an unknown or missing target is a 400, so the exporter is never an open
 ///   proxy. The deadline is X-Prometheus-Scrape-Timeout-Seconds minus
 ///   `scrape_timeout_offset` when that is shorter than the target's timeout.
+///   With a ProbeLimiter, runs are bounded (429 with Retry-After past it) and
+///   a result may be shared or recent, which `X-Pushprobe-Probe-Result` says
+///   (`run`, `shared`, `recent`; a recent one also carries `Age`).
 /// - `GET /`: the status page. `GET /config`: the redacted configuration.
-/// - `GET /-/healthy`, `GET /-/ready`, `POST /-/reload` (405 otherwise).
+/// - `GET /-/healthy`, `GET /-/ready`, `POST /-/reload` (405 for another
+///   method; 403 unless `enable_lifecycle`, as Prometheus does, so a web page
+///   a monitoring admin opens cannot make the exporter reload cross-site).
 /// - anything else: 404.
+/// With a WebAccess, every request except `/-/healthy` is authorized first.
 /// Never throws for bad requests; thread-safe as far as the backend is.
 class HttpRouter {
  public:
-  /// \p backend must outlive the router.
+  struct Options {
+    Duration scrape_timeout_offset = std::chrono::milliseconds(500);
+    std::string route_prefix;                 ///< "" or "/path" without a trailing slash
+    std::string telemetry_path = "/metrics";  ///< below route_prefix
+    bool enable_lifecycle = false;            ///< whether POST /-/reload is served
+    ProbeLimiter* limiter = nullptr;          ///< bounds /probe runs when set
+    WebAccess* access = nullptr;              ///< authorizes requests when set
+  };
+
+  /// \p backend (and the options' limiter and access) must outlive the router.
+  HttpRouter(ExporterBackend& backend, Options options)
+      : backend_(backend), options_(std::move(options)) {}
   explicit HttpRouter(ExporterBackend& backend,
                       Duration scrape_timeout_offset = std::chrono::milliseconds(500))
-      : backend_(backend), offset_(scrape_timeout_offset) {}
+      : HttpRouter(backend,
+                   Options{scrape_timeout_offset, "", "/metrics", false, nullptr, nullptr}) {}
 
   HttpRouterResponse Handle(const HttpRouterRequest& request);
 
-  /// The run's budget from the scrape timeout header: header minus offset;
-  /// nullopt (the target's own timeout) without a header or when that is not
-  /// positive. Errors on a header that is not a non-negative number.
+  /// Whether \p uri is an on-demand run: the server serves those on their
+  /// own bounded threads so they never hold up /metrics.
+  bool IsProbe(const std::string& uri) const;
+
+  /// The largest scrape timeout taken from the header: longer ones are
+  /// clamped to it (a target's own timeout is the bound anyway).
+  static constexpr double kMaxScrapeTimeoutSeconds = 3600;
+
+  /// The run's budget from the scrape timeout header: header (clamped to
+  /// kMaxScrapeTimeoutSeconds) minus offset; nullopt (the target's own
+  /// timeout) when that is not positive or the header is not a non-negative
+  /// finite number, which \p error then describes.
   static std::optional<Duration> BudgetFromHeader(const std::string& header, Duration offset,
                                                   std::string* error);
 
  private:
+  /// The path below the route prefix, or nullopt when \p path is not under it.
+  std::optional<std::string> RoutePath(const std::string& path) const;
   HttpRouterResponse Probe(const HttpRouterRequest& request, const std::string& query);
 
   ExporterBackend& backend_;
-  Duration offset_;
+  const Options options_;
 };
 
 }  // namespace pushprobe::exporter

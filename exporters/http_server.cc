@@ -1,173 +1,810 @@
 #include "exporters/http_server.h"
 
-#include <Poco/Exception.h>
-#include <Poco/Net/HTTPRequestHandler.h>
-#include <Poco/Net/HTTPRequestHandlerFactory.h>
-#include <Poco/Net/HTTPServer.h>
-#include <Poco/Net/HTTPServerParams.h>
-#include <Poco/Net/HTTPServerRequest.h>
-#include <Poco/Net/HTTPServerRequestImpl.h>
-#include <Poco/Net/HTTPServerResponse.h>
-#include <Poco/Net/ServerSocket.h>
-#include <Poco/Net/SocketAddress.h>
-#include <Poco/Net/StreamSocket.h>
+#include <Poco/DeflatingStream.h>
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <optional>
 #include <ostream>
+#include <sstream>
 #include <stdexcept>
 #include <streambuf>
-#include <vector>
+
+#include "exporters/http_request_head.h"
 
 namespace pushprobe::exporter {
 
+using SteadyClock = std::chrono::steady_clock;
+
+struct HttpServer::Connection {
+  enum class State { kHandshake, kReading, kIdle, kBusy };
+
+  std::uint64_t id = 0;
+  int fd = -1;
+  std::shared_ptr<SSL_CTX> tls_context;  ///< keeps the context alive while ssl uses it
+  SSL* ssl = nullptr;
+  State state = State::kReading;
+  bool want_write = false;  ///< the TLS layer waits for the socket to take data
+  std::string in;           ///< bytes read and not yet consumed
+  /// When the connection is closed unless its state changes: the head's
+  /// deadline while handshaking or reading, the idle deadline when idle.
+  SteadyClock::time_point deadline;
+  /// Since when it has been accepted or idle: the oldest goes first at the cap.
+  SteadyClock::time_point quiet_since;
+  std::string peer;
+  HttpRequestHead request;   ///< the request a worker answers (kBusy)
+  bool close_after = false;  ///< the request carried a body that was not read
+};
+
 namespace {
 
-// Sends what is written to it straight to the connection's socket in large
-// blocks. Poco's response stream buffers 4 KB, so a /metrics body of 10,000
-// targets (about 34 MB) would take some 8,000 send calls; 256 KB blocks take
-// about 130. A failed send (the scraper went away) ends the stream.
-class SocketStreamBuf final : public std::streambuf {
- public:
-  explicit SocketStreamBuf(Poco::Net::StreamSocket& socket) : socket_(socket), buffer_(256 * 1024) {
-    setp(buffer_.data(), buffer_.data() + buffer_.size());
-  }
-  ~SocketStreamBuf() override { sync(); }
-  SocketStreamBuf(const SocketStreamBuf&) = delete;
-  SocketStreamBuf& operator=(const SocketStreamBuf&) = delete;
+int ToMillis(Duration d) {
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(d).count();
+  return static_cast<int>(std::clamp<std::int64_t>(ms, 0, 24 * 3600 * 1000));
+}
 
- protected:
-  int_type overflow(int_type c) override {
-    if (sync() != 0) return traits_type::eof();
-    if (!traits_type::eq_int_type(c, traits_type::eof())) {
-      *pptr() = traits_type::to_char_type(c);
-      pbump(1);
-    }
-    return traits_type::not_eof(c);
+const char* ReasonPhrase(int status) {
+  switch (status) {
+    case 200:
+      return "OK";
+    case 400:
+      return "Bad Request";
+    case 401:
+      return "Unauthorized";
+    case 403:
+      return "Forbidden";
+    case 404:
+      return "Not Found";
+    case 405:
+      return "Method Not Allowed";
+    case 408:
+      return "Request Timeout";
+    case 413:
+      return "Content Too Large";
+    case 429:
+      return "Too Many Requests";
+    case 431:
+      return "Request Header Fields Too Large";
+    case 500:
+      return "Internal Server Error";
+    case 501:
+      return "Not Implemented";
+    case 503:
+      return "Service Unavailable";
+    case 505:
+      return "HTTP Version Not Supported";
   }
+  return status < 300 ? "OK" : status < 500 ? "Client Error" : "Server Error";
+}
 
-  int sync() override {
-    const std::ptrdiff_t n = pptr() - pbase();
-    if (failed_) return -1;
-    if (n > 0) {
-      try {
-        // Blocking StreamSocket::sendBytes sends everything or throws.
-        if (socket_.sendBytes(pbase(), static_cast<int>(n)) != n) failed_ = true;
-      } catch (const Poco::Exception&) {
-        failed_ = true;
+bool SafeHeader(const std::string& name, const std::string& value) {
+  auto bad = [](char c) { return c == '\r' || c == '\n' || c == '\0'; };
+  return !name.empty() && std::none_of(name.begin(), name.end(), bad) &&
+         name.find(':') == std::string::npos && std::none_of(value.begin(), value.end(), bad);
+}
+
+std::string PeerName(const sockaddr_storage& addr) {
+  char host[INET6_ADDRSTRLEN] = "?";
+  std::uint16_t port = 0;
+  if (addr.ss_family == AF_INET6) {
+    const auto* a = reinterpret_cast<const sockaddr_in6*>(&addr);
+    inet_ntop(AF_INET6, &a->sin6_addr, host, sizeof host);
+    port = ntohs(a->sin6_port);
+    return "[" + std::string(host) + "]:" + std::to_string(port);
+  }
+  const auto* a = reinterpret_cast<const sockaddr_in*>(&addr);
+  inet_ntop(AF_INET, &a->sin_addr, host, sizeof host);
+  port = ntohs(a->sin_port);
+  return std::string(host) + ":" + std::to_string(port);
+}
+
+// Binds and listens on one address; -1 and *error when that fails.
+int Listen(const sockaddr* addr, socklen_t len, bool dual_stack, std::string* error) {
+  const int fd = ::socket(addr->sa_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (fd < 0) {
+    *error = std::strerror(errno);
+    return -1;
+  }
+  const int one = 1;
+  ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  if (addr->sa_family == AF_INET6) {
+    const int v6only = dual_stack ? 0 : 1;
+    ::setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &v6only, sizeof v6only);
+  }
+  if (::bind(fd, addr, len) != 0 || ::listen(fd, 1024) != 0) {
+    *error = std::strerror(errno);
+    ::close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+// ":port" listens on every interface, IPv6 and IPv4 on one dual-stack
+// socket as Go's net.Listen does, or IPv4 only where the machine has no IPv6.
+int ListenOn(const std::string& address) {
+  auto fail = [&](const std::string& why) {
+    return std::runtime_error("cannot listen on \"" + address + "\": " + why);
+  };
+  const std::size_t colon = address.rfind(':');
+  if (colon == std::string::npos) throw fail("expected host:port, [ipv6]:port or :port");
+  std::string host = address.substr(0, colon);
+  const std::string port = address.substr(colon + 1);
+  if (port.empty() || port.size() > 5 ||
+      port.find_first_not_of("0123456789") != std::string::npos || std::stoul(port) > 65535) {
+    throw fail("invalid port \"" + port + "\"");
+  }
+  std::string error;
+  if (host.empty()) {
+    sockaddr_in6 any6{};
+    any6.sin6_family = AF_INET6;
+    any6.sin6_addr = in6addr_any;
+    any6.sin6_port = htons(static_cast<std::uint16_t>(std::stoul(port)));
+    int fd = Listen(reinterpret_cast<sockaddr*>(&any6), sizeof any6, true, &error);
+    if (fd >= 0) return fd;
+    sockaddr_in any4{};
+    any4.sin_family = AF_INET;
+    any4.sin_addr.s_addr = htonl(INADDR_ANY);
+    any4.sin_port = any6.sin6_port;
+    fd = Listen(reinterpret_cast<sockaddr*>(&any4), sizeof any4, false, &error);
+    if (fd >= 0) return fd;
+    throw fail(error);
+  }
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  } else if (host.find(':') != std::string::npos) {
+    throw fail("an IPv6 address goes in brackets: [::1]:port");
+  }
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+  addrinfo* found = nullptr;
+  // A name here is resolved once at start (usually from /etc/hosts).
+  if (const int rc = ::getaddrinfo(host.c_str(), port.c_str(), &hints, &found); rc != 0) {
+    throw fail(::gai_strerror(rc));
+  }
+  const int fd = Listen(found->ai_addr, found->ai_addrlen, false, &error);
+  ::freeaddrinfo(found);
+  if (fd < 0) throw fail(error);
+  return fd;
+}
+
+std::uint16_t BoundPort(int fd) {
+  sockaddr_storage addr{};
+  socklen_t len = sizeof addr;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  if (addr.ss_family == AF_INET6) return ntohs(reinterpret_cast<sockaddr_in6*>(&addr)->sin6_port);
+  return ntohs(reinterpret_cast<sockaddr_in*>(&addr)->sin_port);
+}
+
+// Reads what the connection has now. >0 bytes, 0 end of stream, -1 nothing
+// yet, -2 an error.
+long ReadSome(HttpServer::Connection& c, char* buffer, int size) {
+  if (c.ssl == nullptr) {
+    const ssize_t n = ::recv(c.fd, buffer, static_cast<std::size_t>(size), 0);
+    if (n >= 0) return n;
+    return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR ? -1 : -2;
+  }
+  c.want_write = false;
+  ERR_clear_error();
+  const int n = SSL_read(c.ssl, buffer, size);
+  if (n > 0) return n;
+  switch (SSL_get_error(c.ssl, n)) {
+    case SSL_ERROR_WANT_READ:
+      return -1;
+    case SSL_ERROR_WANT_WRITE:
+      c.want_write = true;
+      return -1;
+    case SSL_ERROR_ZERO_RETURN:
+      return 0;
+    default:
+      return -2;
+  }
+}
+
+// Writes all of [data, data+size), waiting at most \p timeout for each bit
+// of progress. False when the client went away or stopped reading.
+bool WriteAll(HttpServer::Connection& c, const char* data, std::size_t size, Duration timeout) {
+  while (size > 0) {
+    short wait_for = POLLOUT;
+    if (c.ssl == nullptr) {
+      const ssize_t n = ::send(c.fd, data, size, MSG_NOSIGNAL);
+      if (n > 0) {
+        data += n;
+        size -= static_cast<std::size_t>(n);
+        continue;
+      }
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK) return false;
+    } else {
+      ERR_clear_error();
+      const int chunk = static_cast<int>(std::min<std::size_t>(size, 1 << 20));
+      const int n = SSL_write(c.ssl, data, chunk);
+      if (n > 0) {
+        data += n;
+        size -= static_cast<std::size_t>(n);
+        continue;
+      }
+      const int err = SSL_get_error(c.ssl, n);
+      if (err == SSL_ERROR_WANT_READ) {
+        wait_for = POLLIN;
+      } else if (err != SSL_ERROR_WANT_WRITE) {
+        return false;
       }
     }
+    pollfd p{c.fd, wait_for, 0};
+    const int ready = ::poll(&p, 1, ToMillis(timeout));
+    if (ready == 0) return false;
+    if (ready < 0 && errno != EINTR) return false;
+  }
+  return true;
+}
+
+// Sends what is written to it to the connection in large blocks: a /metrics
+// body of 10,000 targets (about 34 MB) in some 130 writes of 256 KB. A
+// failed write (the scraper went away or stalled) ends the stream.
+class ConnectionStreamBuf final : public std::streambuf {
+ public:
+  ConnectionStreamBuf(HttpServer::Connection& c, Duration timeout)
+      : c_(c), timeout_(timeout), buffer_(256 * 1024) {
+    setp(buffer_.data(), buffer_.data() + buffer_.size());
+  }
+  ConnectionStreamBuf(const ConnectionStreamBuf&) = delete;
+  ConnectionStreamBuf& operator=(const ConnectionStreamBuf&) = delete;
+  bool failed() const { return failed_; }
+
+ protected:
+  int_type overflow(int_type ch) override {
+    if (sync() != 0) return traits_type::eof();
+    if (!traits_type::eq_int_type(ch, traits_type::eof())) {
+      *pptr() = traits_type::to_char_type(ch);
+      pbump(1);
+    }
+    return traits_type::not_eof(ch);
+  }
+  int sync() override {
+    const std::ptrdiff_t n = pptr() - pbase();
+    if (!failed_ && n > 0) failed_ = !WriteAll(c_, pbase(), static_cast<std::size_t>(n), timeout_);
     setp(buffer_.data(), buffer_.data() + buffer_.size());
     return failed_ ? -1 : 0;
   }
 
  private:
-  Poco::Net::StreamSocket& socket_;
+  HttpServer::Connection& c_;
+  Duration timeout_;
   std::vector<char> buffer_;
   bool failed_ = false;
 };
 
-void WriteMetrics(const MetricsBody& metrics, Poco::Net::HTTPServerRequest& request,
-                  std::ostream& body) {
-  auto* impl = dynamic_cast<Poco::Net::HTTPServerRequestImpl*>(&request);
-  if (impl == nullptr) {
-    metrics.Write(body);
-    return;
+// Gzip at the fastest level: exposition text is repetitive enough that level
+// 1 already shrinks it about tenfold, at a fraction of the default level's CPU.
+std::string Gzip(const std::function<void(std::ostream&)>& write) {
+  std::ostringstream out;
+  {
+    Poco::DeflatingOutputStream gzip(out, Poco::DeflatingStreamBuf::STREAM_GZIP, 1);
+    write(gzip);
+    gzip.close();
   }
-  // The head sits in the response stream's buffer until flushed; after that
-  // the body may bypass the stream (its byte count is not checked on close).
-  body.flush();
-  SocketStreamBuf buffer(impl->socket());
-  std::ostream direct(&buffer);
-  metrics.Write(direct);
-  direct.flush();
-}
-
-class RouteHandler final : public Poco::Net::HTTPRequestHandler {
- public:
-  explicit RouteHandler(HttpRouter& router) : router_(router) {}
-
-  void handleRequest(Poco::Net::HTTPServerRequest& request,
-                     Poco::Net::HTTPServerResponse& response) override {
-    HttpRouterRequest in;
-    in.method = request.getMethod();
-    in.uri = request.getURI();
-    if (request.has("X-Prometheus-Scrape-Timeout-Seconds")) {
-      in.scrape_timeout = request.get("X-Prometheus-Scrape-Timeout-Seconds");
-    }
-    HttpRouterResponse out = router_.Handle(in);
-    response.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(out.status));
-    response.setContentType(out.content_type);
-    for (const auto& [name, value] : out.headers) response.set(name, value);
-    if (out.metrics) {
-      response.setContentLength64(static_cast<Poco::UInt64>(out.metrics->size()));
-      std::ostream& body = response.send();
-      if (in.method != "HEAD") WriteMetrics(*out.metrics, request, body);
-      return;
-    }
-    response.setContentLength64(static_cast<Poco::UInt64>(out.body.size()));
-    std::ostream& body = response.send();
-    if (in.method != "HEAD")
-      body.write(out.body.data(), static_cast<std::streamsize>(out.body.size()));
-  }
-
- private:
-  HttpRouter& router_;
-};
-
-class Factory final : public Poco::Net::HTTPRequestHandlerFactory {
- public:
-  explicit Factory(HttpRouter& router) : router_(router) {}
-  Poco::Net::HTTPRequestHandler* createRequestHandler(
-      const Poco::Net::HTTPServerRequest&) override {
-    return new RouteHandler(router_);
-  }
-
- private:
-  HttpRouter& router_;
-};
-
-Poco::Net::SocketAddress ParseListenAddress(const std::string& address) {
-  // Prometheus style ":9115" means every interface.
-  std::string a = address;
-  if (!a.empty() && a[0] == ':') a = "0.0.0.0" + a;
-  try {
-    return Poco::Net::SocketAddress(a);
-  } catch (const Poco::Exception& e) {
-    throw std::runtime_error("invalid --web.listen-address \"" + address +
-                             "\": " + e.displayText());
-  }
+  return std::move(out).str();
 }
 
 }  // namespace
 
-HttpServer::HttpServer(HttpRouter& router, Options options) : router_(router), options_(options) {}
+// A fixed set of workers with a bounded queue: TryPost refuses past it.
+class HttpServer::Lane {
+ public:
+  Lane(std::size_t threads, std::size_t queue) : queue_limit_(queue) {
+    for (std::size_t i = 0; i < std::max<std::size_t>(threads, 1); ++i) {
+      threads_.emplace_back([this] { Work(); });
+    }
+  }
+  ~Lane() { Shutdown(); }
+
+  bool TryPost(std::function<void()> task) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (stopping_ || tasks_.size() >= queue_limit_ + idle_) return false;
+      tasks_.push_back(std::move(task));
+    }
+    cv_.notify_one();
+    return true;
+  }
+
+  /// Drops what waits, lets running tasks finish, joins.
+  void Shutdown() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      stopping_ = true;
+      tasks_.clear();
+    }
+    cv_.notify_all();
+    for (std::thread& t : threads_) {
+      if (t.joinable()) t.join();
+    }
+  }
+
+ private:
+  void Work() {
+    for (;;) {
+      std::function<void()> task;
+      {
+        std::unique_lock<std::mutex> lock(mu_);
+        ++idle_;
+        cv_.wait(lock, [&] { return stopping_ || !tasks_.empty(); });
+        --idle_;
+        if (stopping_) return;
+        task = std::move(tasks_.front());
+        tasks_.pop_front();
+      }
+      task();
+    }
+  }
+
+  const std::size_t queue_limit_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<std::function<void()>> tasks_;
+  std::size_t idle_ = 0;  ///< workers waiting: a task for each is not queued but taken
+  bool stopping_ = false;
+  std::vector<std::thread> threads_;
+};
+
+HttpServer::HttpServer(HttpRouter& router, WebAccess& access, Options options)
+    : router_(router), access_(access), options_(options) {}
 
 HttpServer::~HttpServer() { Stop(); }
 
-void HttpServer::Start(const std::string& listen_address) {
-  Poco::Net::SocketAddress address = ParseListenAddress(listen_address);
-  Poco::Net::ServerSocket socket;
+void HttpServer::Start(const std::vector<std::string>& listen_addresses) {
   try {
-    socket.bind(address, /*reuseAddress=*/true);
-    socket.listen(options_.queue);
-  } catch (const Poco::Exception& e) {
-    throw std::runtime_error("cannot listen on " + listen_address + ": " + e.displayText());
+    for (const std::string& address : listen_addresses) {
+      const int fd = ListenOn(address);
+      listeners_.push_back(fd);
+      ports_.push_back(BoundPort(fd));
+    }
+    if (::pipe2(wake_, O_NONBLOCK | O_CLOEXEC) != 0) {
+      throw std::runtime_error(std::string("cannot create the wake-up pipe: ") +
+                               std::strerror(errno));
+    }
+  } catch (...) {
+    for (int fd : listeners_) ::close(fd);
+    listeners_.clear();
+    ports_.clear();
+    throw;
   }
-  port_ = socket.address().port();
-  auto* params = new Poco::Net::HTTPServerParams;
-  params->setMaxThreads(options_.threads);
-  params->setMaxQueued(options_.queue);
-  params->setKeepAlive(true);
-  params->setTimeout(Poco::Timespan(
-      std::chrono::duration_cast<std::chrono::microseconds>(options_.timeout).count()));
-  params->setServerName("pushprobe-exporter");
-  server_ = std::make_unique<Poco::Net::HTTPServer>(new Factory(router_), socket, params);
-  server_->start();
+  lane_ = std::make_unique<Lane>(options_.threads, options_.max_connections);
+  probe_lane_ = std::make_unique<Lane>(options_.probe_threads, options_.probe_queue);
+  loop_ = std::thread([this] { Loop(); });
 }
 
 void HttpServer::Stop() {
-  if (!server_) return;
-  server_->stopAll(/*abortCurrent=*/false);
-  server_.reset();
+  if (!loop_.joinable()) return;
+  stopping_ = true;
+  Wake();
+  loop_.join();
+  // Requests being answered finish (and hand their connections back); those
+  // still waiting for a worker are dropped with their connections below.
+  lane_->Shutdown();
+  probe_lane_->Shutdown();
+  for (auto& [id, c] : connections_) {
+    if (c->ssl != nullptr) SSL_free(c->ssl);
+    ::close(c->fd);
+  }
+  connections_.clear();
+  for (int fd : listeners_) ::close(fd);
+  listeners_.clear();
+  ::close(wake_[0]);
+  ::close(wake_[1]);
+  std::lock_guard<std::mutex> lock(mu_);
+  stats_.open = 0;
+  returned_.clear();
+}
+
+HttpServer::Stats HttpServer::stats() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return stats_;
+}
+
+void HttpServer::Wake() {
+  const char byte = 1;
+  [[maybe_unused]] ssize_t n = ::write(wake_[1], &byte, 1);  // a full pipe is awake already
+}
+
+void HttpServer::Loop() {
+  std::vector<pollfd> fds;
+  std::vector<std::uint64_t> ids;
+  std::optional<SteadyClock::time_point> accept_paused_until;
+  while (!stopping_) {
+    std::vector<std::pair<Connection*, bool>> returned;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      returned.swap(returned_);
+    }
+    auto now = SteadyClock::now();
+    for (auto [c, keep] : returned) {
+      if (!keep) {
+        Close(*c);
+        continue;
+      }
+      c->state = Connection::State::kIdle;
+      c->quiet_since = now;
+      c->deadline = now + options_.idle_timeout;
+      // A pipelined request may be waiting in the buffer already.
+      if (!c->in.empty()) OnReadable(*c);
+    }
+
+    fds.clear();
+    ids.clear();
+    fds.push_back({wake_[0], POLLIN, 0});
+    if (accept_paused_until && now >= *accept_paused_until) accept_paused_until.reset();
+    if (!accept_paused_until) {
+      for (int fd : listeners_) fds.push_back({fd, POLLIN, 0});
+    }
+    const std::size_t first_connection = fds.size();
+    std::optional<SteadyClock::time_point> next_deadline = accept_paused_until;
+    for (auto& [id, c] : connections_) {
+      if (c->state == Connection::State::kBusy) continue;
+      fds.push_back({c->fd, static_cast<short>(POLLIN | (c->want_write ? POLLOUT : 0)), 0});
+      ids.push_back(id);
+      if (!next_deadline || c->deadline < *next_deadline) next_deadline = c->deadline;
+    }
+    int timeout = -1;
+    if (next_deadline) {
+      timeout = ToMillis(std::chrono::duration_cast<Duration>(*next_deadline - now)) + 1;
+    }
+    const int ready = ::poll(fds.data(), fds.size(), timeout);
+    if (ready < 0 && errno != EINTR) continue;
+    if (stopping_) break;
+    now = SteadyClock::now();
+
+    if (fds[0].revents != 0) {
+      char drain[256];
+      while (::read(wake_[0], drain, sizeof drain) > 0) {
+      }
+    }
+    for (std::size_t i = 1; i < first_connection; ++i) {
+      if (fds[i].revents == 0) continue;
+      for (int k = 0; k < 64; ++k) {
+        const AcceptResult r = Accept(fds[i].fd);
+        if (r == AcceptResult::kAccepted) continue;
+        // Out of descriptors: closing the quietest connection makes room
+        // for the next; when none can go, accepting pauses instead of
+        // spinning on a listener that stays readable.
+        if (r == AcceptResult::kNoDescriptors && !EvictOne()) {
+          accept_paused_until = now + std::chrono::milliseconds(100);
+        }
+        if (r != AcceptResult::kRetry) break;
+      }
+    }
+    for (std::size_t i = first_connection; i < fds.size(); ++i) {
+      if (fds[i].revents == 0) continue;
+      auto it = connections_.find(ids[i - first_connection]);
+      if (it == connections_.end() || it->second->state == Connection::State::kBusy) continue;
+      OnReadable(*it->second);
+    }
+    std::vector<Connection*> expired;
+    for (auto& [id, c] : connections_) {
+      if (c->state != Connection::State::kBusy && c->deadline <= now) expired.push_back(c.get());
+    }
+    for (Connection* c : expired) {
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        if (c->state == Connection::State::kIdle) {
+          ++stats_.idle_timeouts;
+        } else {
+          ++stats_.header_timeouts;
+        }
+      }
+      Close(*c);
+    }
+  }
+}
+
+HttpServer::AcceptResult HttpServer::Accept(int listener) {
+  sockaddr_storage addr{};
+  socklen_t len = sizeof addr;
+  const int fd =
+      ::accept4(listener, reinterpret_cast<sockaddr*>(&addr), &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
+  if (fd < 0) {
+    if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
+      return AcceptResult::kNoDescriptors;
+    }
+    return errno == EAGAIN || errno == EWOULDBLOCK ? AcceptResult::kNone : AcceptResult::kRetry;
+  }
+  auto refuse = [&] {
+    ::close(fd);
+    std::lock_guard<std::mutex> lock(mu_);
+    ++stats_.refused;
+    return AcceptResult::kAccepted;
+  };
+  if (connections_.size() >= options_.max_connections && !EvictOne()) return refuse();
+  ConnectionSecurity security = access_.ForNewConnection();
+  if (security.refuse) return refuse();
+  auto c = std::make_unique<Connection>();
+  c->id = next_id_++;
+  c->fd = fd;
+  c->peer = PeerName(addr);
+  const auto now = SteadyClock::now();
+  c->quiet_since = now;
+  c->deadline = now + options_.read_header_timeout;  // the handshake included
+  if (security.tls) {
+    c->ssl = SSL_new(security.tls.get());
+    if (c->ssl == nullptr || SSL_set_fd(c->ssl, fd) != 1) {
+      if (c->ssl != nullptr) SSL_free(c->ssl);
+      return refuse();
+    }
+    SSL_set_accept_state(c->ssl);
+    SSL_set_mode(c->ssl, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+    c->tls_context = std::move(security.tls);
+    c->state = Connection::State::kHandshake;
+  }
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    ++stats_.accepted;
+    ++stats_.open;
+  }
+  connections_.emplace(c->id, std::move(c));
+  return AcceptResult::kAccepted;
+}
+
+bool HttpServer::EvictOne() {
+  Connection* quietest = nullptr;
+  for (auto& [id, c] : connections_) {
+    if (c->state == Connection::State::kBusy) continue;
+    if (quietest == nullptr || c->quiet_since < quietest->quiet_since) quietest = c.get();
+  }
+  if (quietest == nullptr) return false;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    ++stats_.evicted;
+  }
+  Close(*quietest);
+  return true;
+}
+
+void HttpServer::OnReadable(Connection& c) {
+  if (c.state == Connection::State::kHandshake) {
+    ERR_clear_error();
+    const int rc = SSL_accept(c.ssl);
+    if (rc != 1) {
+      const int err = SSL_get_error(c.ssl, rc);
+      if (err == SSL_ERROR_WANT_READ || err == SSL_ERROR_WANT_WRITE) {
+        c.want_write = err == SSL_ERROR_WANT_WRITE;
+        return;
+      }
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        ++stats_.tls_failures;
+      }
+      SSL_free(c.ssl);  // no close_notify after a failed handshake
+      c.ssl = nullptr;
+      Close(c);
+      return;
+    }
+    c.want_write = false;
+    c.state = Connection::State::kReading;
+  }
+  char buffer[16 * 1024];
+  bool closed = false;
+  // Reading stops past the head's limit: the parse below answers 431 then.
+  while (c.in.size() <= options_.max_header_bytes) {
+    const long n = ReadSome(c, buffer, sizeof buffer);
+    if (n == -1) break;
+    if (n <= 0) {
+      closed = true;
+      break;
+    }
+    if (c.state == Connection::State::kIdle) {
+      // The deadline for the next head starts with its first byte.
+      c.state = Connection::State::kReading;
+      c.deadline = SteadyClock::now() + options_.read_header_timeout;
+    }
+    c.in.append(buffer, static_cast<std::size_t>(n));
+  }
+  if (c.state == Connection::State::kIdle && !c.in.empty()) {
+    c.state = Connection::State::kReading;
+    c.deadline = SteadyClock::now() + options_.read_header_timeout;
+  }
+  if (c.in.empty()) {
+    if (closed) Close(c);
+    return;
+  }
+  HttpRequestHeadParse parsed = ParseHttpRequestHead(c.in, options_.max_header_bytes);
+  if (parsed.status == HttpRequestHeadParse::Status::kIncomplete) {
+    if (closed) Close(c);
+    return;
+  }
+  auto reject = [&](int status, const std::string& text) {
+    // Answered here and closed: nothing about the request can be trusted.
+    // One try to send; a client that cannot take a few hundred bytes now
+    // gets nothing.
+    const std::string body = text + "\n";
+    std::string response = "HTTP/1.1 " + std::to_string(status) + " " + ReasonPhrase(status) +
+                           "\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: " +
+                           std::to_string(body.size()) +
+                           "\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n" +
+                           body;
+    if (c.ssl != nullptr) {
+      SSL_write(c.ssl, response.data(), static_cast<int>(response.size()));
+    } else {
+      [[maybe_unused]] ssize_t n = ::send(c.fd, response.data(), response.size(), MSG_NOSIGNAL);
+    }
+    Close(c);
+  };
+  if (parsed.status == HttpRequestHeadParse::Status::kError) {
+    reject(parsed.error_status, parsed.error);
+    return;
+  }
+  HttpRequestHead& head = parsed.head;
+  c.in.erase(0, head.head_size);
+  c.close_after = false;
+  // The endpoints take no body. A small one that has arrived is skipped; a
+  // larger or chunked one is not read, and the connection closes after the
+  // answer.
+  if (head.Header("transfer-encoding") != nullptr) {
+    c.close_after = true;
+  } else if (const std::string* length = head.Header("content-length")) {
+    if (length->empty() || length->size() > 12 ||
+        length->find_first_not_of("0123456789") != std::string::npos) {
+      reject(400, "Malformed Content-Length.");
+      return;
+    }
+    const std::size_t bytes = std::stoull(*length);
+    if (bytes <= c.in.size()) {
+      c.in.erase(0, bytes);
+    } else {
+      c.close_after = true;
+      c.in.clear();
+    }
+  }
+  c.request = std::move(head);
+  Dispatch(c);
+}
+
+void HttpServer::Dispatch(Connection& c) {
+  c.state = Connection::State::kBusy;
+  Connection* raw = &c;
+  const bool probe = router_.IsProbe(c.request.target);
+  Lane& lane = probe ? *probe_lane_ : *lane_;
+  if (lane.TryPost([this, raw] { Serve(raw); })) return;
+  if (probe) {
+    std::lock_guard<std::mutex> lock(mu_);
+    ++stats_.probe_queue_full;
+  }
+  // Every worker busy and the queue full: answer here, without a worker.
+  c.state = Connection::State::kReading;
+  const std::string body = "Too many requests waiting; retry later.\n";
+  const std::string response =
+      "HTTP/1.1 429 Too Many Requests\r\nContent-Type: text/plain; charset=utf-8\r\n"
+      "Content-Length: " +
+      std::to_string(body.size()) +
+      "\r\nRetry-After: 1\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n" + body;
+  if (c.ssl != nullptr) {
+    SSL_write(c.ssl, response.data(), static_cast<int>(response.size()));
+  } else {
+    [[maybe_unused]] ssize_t n = ::send(c.fd, response.data(), response.size(), MSG_NOSIGNAL);
+  }
+  Close(c);
+}
+
+void HttpServer::Serve(Connection* c) {
+  const HttpRequestHead& head = c->request;
+  HttpRouterRequest request;
+  request.method = head.method;
+  request.uri = head.target;
+  if (const std::string* timeout = head.Header("x-prometheus-scrape-timeout-seconds")) {
+    request.scrape_timeout = *timeout;
+  }
+  request.headers = head.headers;
+  request.remote_address = c->peer;
+  request.tls = c->ssl != nullptr;
+
+  HttpRouterResponse response;
+  try {
+    response = router_.Handle(request);
+  } catch (const std::exception&) {
+    response = HttpRouterResponse{};
+    response.status = 500;
+    response.body = "Internal Server Error\n";
+  }
+  const bool keep = head.KeepAlive() && !c->close_after && !stopping_;
+  const bool head_only = head.method == "HEAD";
+
+  std::string body;
+  bool gzip = false;
+  if (!head_only && head.AcceptsGzip()) {
+    gzip = true;
+    if (response.metrics) {
+      body = Gzip([&](std::ostream& out) { response.metrics->Write(out); });
+    } else {
+      body = Gzip([&](std::ostream& out) { out << response.body; });
+    }
+  }
+  const std::size_t length = gzip               ? body.size()
+                             : response.metrics ? response.metrics->size()
+                                                : response.body.size();
+
+  std::string out =
+      "HTTP/1.1 " + std::to_string(response.status) + " " + ReasonPhrase(response.status) + "\r\n";
+  auto add = [&](const std::string& name, const std::string& value) {
+    if (!SafeHeader(name, value)) return;
+    out += name;
+    out += ": ";
+    out += value;
+    out += "\r\n";
+  };
+  add("Content-Type", response.content_type);
+  add("Content-Length", std::to_string(length));
+  if (gzip) add("Content-Encoding", "gzip");
+  add("Vary", "Accept-Encoding");
+  add("X-Content-Type-Options", "nosniff");
+  if (response.content_type.rfind("text/html", 0) == 0) {
+    // The status page needs no script, no frame and no outside resource.
+    add("Content-Security-Policy",
+        "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'; "
+        "base-uri 'none'; form-action 'none'");
+    add("X-Frame-Options", "DENY");
+  }
+  for (const auto& [name, value] : response.headers) add(name, value);
+  for (const auto& [name, value] : access_.ResponseHeaders()) add(name, value);
+  if (!keep) {
+    add("Connection", "close");
+  } else if (head.minor_version == 0) {
+    add("Connection", "keep-alive");
+  }
+  out += "\r\n";
+
+  bool ok = true;
+  if (head_only) {
+    ok = WriteAll(*c, out.data(), out.size(), options_.write_timeout);
+  } else if (gzip || !response.metrics) {
+    const std::string& payload = gzip ? body : response.body;
+    if (payload.size() < 64 * 1024) {
+      out += payload;
+      ok = WriteAll(*c, out.data(), out.size(), options_.write_timeout);
+    } else {
+      ok = WriteAll(*c, out.data(), out.size(), options_.write_timeout) &&
+           WriteAll(*c, payload.data(), payload.size(), options_.write_timeout);
+    }
+  } else {
+    ConnectionStreamBuf buffer(*c, options_.write_timeout);
+    std::ostream stream(&buffer);
+    stream.write(out.data(), static_cast<std::streamsize>(out.size()));
+    response.metrics->Write(stream);
+    stream.flush();
+    ok = !buffer.failed();
+  }
+  Return(c, keep && ok);
+}
+
+void HttpServer::Return(Connection* c, bool keep) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    returned_.emplace_back(c, keep);
+  }
+  Wake();
+}
+
+void HttpServer::Close(Connection& c) {
+  if (c.ssl != nullptr) {
+    if (c.state != Connection::State::kHandshake) SSL_shutdown(c.ssl);  // one try, not waited for
+    SSL_free(c.ssl);
+  }
+  ::close(c.fd);
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    --stats_.open;
+  }
+  connections_.erase(c.id);
 }
 
 }  // namespace pushprobe::exporter

@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <string>
 
+#include "probe/core/json_string.h"
 #include "probe/core/quote_text.h"
 #include "probe/core/time_format.h"
 
@@ -32,6 +33,17 @@ bool ParseLogLevel(std::string_view name, LogLevel* level) {
   return false;
 }
 
+bool ParseLogFormat(std::string_view name, LogFormat* format) {
+  if (name == "logfmt") {
+    *format = LogFormat::kLogfmt;
+  } else if (name == "json") {
+    *format = LogFormat::kJson;
+  } else {
+    return false;
+  }
+  return true;
+}
+
 std::string FormatRfc3339Millis(WallTime t) {
   std::string s = FormatRfc3339(t);  // "2026-11-25T11:20:56Z"
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
@@ -41,8 +53,8 @@ std::string FormatRfc3339Millis(WallTime t) {
   return s;
 }
 
-Logger::Logger(std::ostream& out, const Clock& clock, LogLevel level)
-    : out_(out), clock_(clock), level_(level) {}
+Logger::Logger(std::ostream& out, const Clock& clock, LogLevel level, LogFormat format)
+    : out_(out), clock_(clock), level_(level), format_(format) {}
 
 void Logger::SetLevel(LogLevel level) {
   std::lock_guard<std::mutex> lock(mu_);
@@ -69,7 +81,27 @@ std::string Logger::Quote(std::string_view value) {
 void Logger::Log(LogLevel level, std::string_view msg, std::initializer_list<Field> fields) {
   // The line is built before taking the lock so concurrent writers only
   // contend for the write itself.
-  std::string line = "ts=" + FormatRfc3339Millis(clock_.Now());
+  std::string line;
+  if (format_ == LogFormat::kJson) {
+    line = "{\"ts\":";
+    AppendJsonString(line, FormatRfc3339Millis(clock_.Now()));
+    line += ",\"level\":";
+    AppendJsonString(line, LogLevelName(level));
+    line += ",\"msg\":";
+    AppendJsonString(line, msg);
+    for (const Field& f : fields) {
+      line += ',';
+      AppendJsonString(line, f.first);
+      line += ':';
+      AppendJsonString(line, f.second);
+    }
+    line += "}\n";
+    std::lock_guard<std::mutex> lock(mu_);
+    if (level < level_) return;
+    out_ << line << std::flush;
+    return;
+  }
+  line = "ts=" + FormatRfc3339Millis(clock_.Now());
   line += " level=";
   line += LogLevelName(level);
   line += " msg=";

@@ -13,27 +13,34 @@
 namespace pushprobe::exporter {
 
 enum class LogLevel { kDebug, kInfo, kWarn, kError };
+/// One line per event, as logfmt or as a JSON object (--log.format).
+enum class LogFormat { kLogfmt, kJson };
 
 /// "debug", "info", "warn", "error".
 std::string_view LogLevelName(LogLevel level);
 /// The level named \p name (as accepted by --log.level), if any.
 bool ParseLogLevel(std::string_view name, LogLevel* level);
 
+/// The format named \p name ("logfmt", "json"), if any.
+bool ParseLogFormat(std::string_view name, LogFormat* format);
+
 /// RFC 3339 UTC with milliseconds: "2026-11-25T11:20:56.123Z".
 std::string FormatRfc3339Millis(WallTime t);
 
-/// \brief A structured logger writing one logfmt line per event:
-/// `ts=2026-11-25T11:20:56.000Z level=warn msg="run failed" target=fabrikam ...`.
+/// \brief A structured logger writing one line per event, logfmt:
+/// `ts=2026-11-25T11:20:56.000Z level=warn msg="run failed" target=fabrikam ...`
+/// or JSON: `{"ts":"2026-11-25T11:20:56.000Z","level":"warn","msg":"run failed",...}`.
 ///
 /// Values are quoted and escaped when they need it, so a line is always one
-/// line. Callers pass only values that are safe to log: the exporter never
-/// hands it tokens, assertions or key material. Thread-safe.
+/// line (and in JSON, valid JSON whatever bytes a value holds). Callers pass only values that are
+/// safe to log: the exporter never hands it tokens, assertions or key material. Thread-safe.
 class Logger {
  public:
   using Field = std::pair<std::string_view, std::string>;
 
   /// \p out and \p clock must outlive the logger.
-  Logger(std::ostream& out, const Clock& clock, LogLevel level = LogLevel::kInfo);
+  Logger(std::ostream& out, const Clock& clock, LogLevel level = LogLevel::kInfo,
+         LogFormat format = LogFormat::kLogfmt);
 
   void SetLevel(LogLevel level);
   bool Enabled(LogLevel level) const;
@@ -50,6 +57,7 @@ class Logger {
   const Clock& clock_;
   mutable std::mutex mu_;
   LogLevel level_;
+  const LogFormat format_;
 };
 
 }  // namespace pushprobe::exporter

@@ -107,7 +107,9 @@ std::string StatusPage::Render(const std::vector<TargetSnapshot>& targets,
   out += Escape(info.version) + " &middot; config <code>" + Escape(info.config_file) +
          "</code> &middot; " + std::to_string(targets.size()) + " targets, " +
          std::to_string(failing) + " failing &middot; " + FormatRfc3339(info.now) +
-         " &middot; <a href=\"metrics\">metrics</a> &middot; <a href=\"config\">config</a></div>\n";
+         " &middot; <a href=\"" + Escape(info.link_base + info.telemetry_path.substr(1)) +
+         "\">metrics</a> &middot; <a href=\"" + Escape(info.link_base) +
+         "config\">config</a></div>\n";
   if (!info.last_reload_successful) {
     out +=
         "<div class=\"warn\">The last configuration reload failed; the previous "
@@ -119,8 +121,9 @@ std::string StatusPage::Render(const std::vector<TargetSnapshot>& targets,
       "<th>Error</th><th>Last run</th><th>Last success</th><th>Auth cert</th>"
       "<th>Stages (last run)</th><th>History</th></tr>\n";
   for (const TargetSnapshot& t : targets) {
-    out += "<tr><td><a href=\"probe?target=" + Escape(t.name) + "&amp;debug=true\">" +
-           Escape(t.name) + "</a></td><td>" + Escape(t.organization) + "</td>";
+    out += "<tr><td><a href=\"" + Escape(info.link_base) + "probe?target=" + Escape(t.name) +
+           "&amp;debug=true\">" + Escape(t.name) + "</a></td><td>" + Escape(t.organization) +
+           "</td>";
     if (!t.last) {
       out += "<td class=\"none\">pending</td><td></td><td></td><td></td>";
     } else {

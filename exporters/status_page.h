@@ -16,6 +16,10 @@ struct StatusPageInfo {
   bool last_reload_successful = true;
   std::string last_reload_error;  ///< the loader's first error, when the last reload failed
   WallTime now{};
+  /// Prefix of the page's links ("" for links relative to the page, else a
+  /// URL or path ending in '/': --web.external-url or --web.route-prefix).
+  std::string link_base;
+  std::string telemetry_path = "/metrics";  ///< --web.telemetry-path
 };
 
 /// \brief Renders the exporter's `/` page: one row per target (state, failing

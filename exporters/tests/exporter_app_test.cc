@@ -39,7 +39,7 @@ class ExporterAppTest : public ::testing::Test {
  protected:
   ExporterAppTest() : timers_(clock_), dir_(MakeTempDir()) {
     flags_.config_file = dir_ + "/pushprobe.yml";
-    flags_.listen_address = "127.0.0.1:0";
+    flags_.listen_addresses = {"127.0.0.1:0"};
     flags_.workers = 2;
   }
 
@@ -156,6 +156,7 @@ TEST_F(ExporterAppTest, ALargeMetricsBodyComesThroughWhole) {
 }
 
 TEST_F(ExporterAppTest, BadReloadKeepsTheRunningConfigurationAndSaysSo) {
+  flags_.enable_lifecycle = true;
   StartWith(ConfigWith({"fabrikam"}));
   RunFor(10s);
   WriteFile(flags_.config_file, "targets:\n  - name: [broken\n");
@@ -322,6 +323,66 @@ TEST_F(ExporterAppTest, StartFailsOnABadConfigFile) {
   auto error = app.Start();
   ASSERT_TRUE(error.has_value());
   EXPECT_NE(error->find("pushprobe.yml"), std::string::npos);
+}
+
+// Issue 11: any web page a monitoring admin opened could POST /-/reload
+// cross-site. Without --web.enable-lifecycle it is refused; SIGHUP (which
+// calls Reload) still works.
+TEST_F(ExporterAppTest, ReloadOverHttpNeedsTheLifecycleFlag) {
+  StartWith(ConfigWith({"fabrikam"}));
+  WriteFile(flags_.config_file, ConfigWith({"fabrikam", "contoso"}));
+  int status = 0;
+  const std::string answer = Get("/-/reload", &status, nullptr, "POST");
+  EXPECT_EQ(status, 403);
+  EXPECT_NE(answer.find("--web.enable-lifecycle"), std::string::npos) << answer;
+  EXPECT_NE(Get("/metrics").find("pushprobe_exporter_targets 1\n"), std::string::npos);
+  ASSERT_TRUE(app_->Reload().ok);
+  EXPECT_NE(Get("/metrics").find("pushprobe_exporter_targets 2\n"), std::string::npos);
+}
+
+TEST_F(ExporterAppTest, RoutePrefixTelemetryPathAndStatusPageLinks) {
+  flags_.route_prefix = "/pp";
+  flags_.telemetry_path = "/own-metrics";
+  flags_.external_url = "https://mon.example.com/pp/";
+  StartWith(ConfigWith({"fabrikam"}));
+  int status = 0;
+  EXPECT_NE(Get("/pp/own-metrics", &status).find("pushprobe_exporter_targets 1\n"),
+            std::string::npos);
+  EXPECT_EQ(status, 200);
+  Get("/metrics", &status);
+  EXPECT_EQ(status, 404);
+  Get("/pp/metrics", &status);
+  EXPECT_EQ(status, 404);
+  Get("/ppx/-/healthy", &status);
+  EXPECT_EQ(status, 404);
+  Get("/pp/-/healthy", &status);
+  EXPECT_EQ(status, 200);
+  const std::string page = Get("/pp/", &status);
+  EXPECT_EQ(status, 200);
+  EXPECT_NE(page.find("href=\"https://mon.example.com/pp/own-metrics\""), std::string::npos)
+      << page;
+  EXPECT_NE(page.find("href=\"https://mon.example.com/pp/config\""), std::string::npos);
+  EXPECT_NE(page.find("href=\"https://mon.example.com/pp/probe?target=fabrikam"),
+            std::string::npos);
+  Get("/pp", &status);
+  EXPECT_EQ(status, 200);
+}
+
+TEST_F(ExporterAppTest, MetricsCarryProcessAndWebListenerSeries) {
+  StartWith(ConfigWith({"fabrikam"}));
+  const std::string metrics = Get("/metrics");
+  for (const char* name :
+       {"process_cpu_seconds_total ", "process_resident_memory_bytes ",
+        "process_virtual_memory_bytes ", "process_open_fds ", "process_max_fds ",
+        "process_start_time_seconds ", "pushprobe_exporter_http_connections ",
+        "pushprobe_exporter_http_connections_closed_total{reason=\"header_timeout\"} 0\n",
+        "pushprobe_exporter_probe_requests_total{result=\"rejected\"} 0\n",
+        "pushprobe_exporter_probes_max_concurrent 8\n"}) {
+    EXPECT_NE(metrics.find(std::string("\n") + name), std::string::npos) << name;
+  }
+  if (auto problems = testing::PromtoolCheck(metrics)) {
+    EXPECT_EQ(*problems, "") << metrics;
+  }
 }
 
 }  // namespace

@@ -11,7 +11,7 @@ TEST(ExporterFlagsTest, DefaultsArePrometheusStyle) {
   auto f = ExporterFlags::Parse({});
   ASSERT_TRUE(f.ok());
   EXPECT_EQ(f->config_file, "pushprobe.yml");
-  EXPECT_EQ(f->listen_address, ":19464");
+  EXPECT_EQ(f->listen_addresses, std::vector<std::string>{":19464"});
   EXPECT_EQ(f->log_level, LogLevel::kInfo);
   EXPECT_FALSE(f->config_check);
   EXPECT_EQ(f->scrape_timeout_offset, 500ms);
@@ -23,7 +23,7 @@ TEST(ExporterFlagsTest, TakesBothValueForms) {
                                  "--web.scrape-timeout-offset=250ms"});
   ASSERT_TRUE(f.ok()) << f.error();
   EXPECT_EQ(f->config_file, "/etc/p.yml");
-  EXPECT_EQ(f->listen_address, "127.0.0.1:0");
+  EXPECT_EQ(f->listen_addresses, std::vector<std::string>{"127.0.0.1:0"});
   EXPECT_EQ(f->log_level, LogLevel::kDebug);
   EXPECT_TRUE(f->config_check);
   EXPECT_EQ(f->workers, 3u);
@@ -42,11 +42,52 @@ TEST(ExporterFlagsTest, ErrorsNameTheFlag) {
            {{"--scheduler.workers=0"}, "invalid --scheduler.workers: 0"},
            {{"--config.check=maybe"}, "invalid --config.check: maybe"},
            {{"stray"}, "unexpected argument stray"},
+           {{"--log.format=text"}, "invalid --log.format: text"},
+           {{"--web.telemetry-path=metrics"}, "invalid --web.telemetry-path: metrics"},
+           {{"--web.external-url=ftp://x/"}, "invalid --web.external-url: ftp://x/"},
+           {{"--web.max-concurrent-probes=0"}, "invalid --web.max-concurrent-probes: 0"},
+           {{"--web.read-header-timeout=0"}, "invalid --web.read-header-timeout: 0"},
+           {{"--web.enable-lifecycle=maybe"}, "invalid --web.enable-lifecycle: maybe"},
        }) {
     auto f = ExporterFlags::Parse(c.args);
     ASSERT_FALSE(f.ok()) << c.args[0];
     EXPECT_EQ(f.error(), c.error);
   }
+}
+
+TEST(ExporterFlagsTest, ListenAddressIsRepeatableAndReplacesTheDefault) {
+  auto f =
+      ExporterFlags::Parse({"--web.listen-address=127.0.0.1:1", "--web.listen-address", "[::1]:2"});
+  ASSERT_TRUE(f.ok()) << f.error();
+  EXPECT_EQ(f->listen_addresses, (std::vector<std::string>{"127.0.0.1:1", "[::1]:2"}));
+}
+
+TEST(ExporterFlagsTest, WebConventionsAndLimits) {
+  auto f = ExporterFlags::Parse(
+      {"--web.telemetry-path=/m", "--web.external-url=https://h/x/y/", "--log.format=json",
+       "--web.enable-lifecycle", "--web.max-connections=64", "--web.read-header-timeout=2s",
+       "--web.idle-timeout=30s", "--web.max-concurrent-probes=3", "--web.probe-min-interval=0"});
+  ASSERT_TRUE(f.ok()) << f.error();
+  EXPECT_EQ(f->telemetry_path, "/m");
+  EXPECT_EQ(f->route_prefix, "/x/y");  // from the external URL, as Prometheus does
+  EXPECT_EQ(f->LinkBase(), "https://h/x/y/");
+  EXPECT_EQ(f->log_format, LogFormat::kJson);
+  EXPECT_TRUE(f->enable_lifecycle);
+  EXPECT_EQ(f->max_connections, 64u);
+  EXPECT_EQ(f->read_header_timeout, 2s);
+  EXPECT_EQ(f->idle_timeout, 30s);
+  EXPECT_EQ(f->max_concurrent_probes, 3u);
+  EXPECT_EQ(f->probe_min_interval, Duration::zero());
+
+  auto prefix = ExporterFlags::Parse({"--web.route-prefix=/p/", "--web.external-url=http://h/x"});
+  ASSERT_TRUE(prefix.ok());
+  EXPECT_EQ(prefix->route_prefix, "/p");  // an explicit prefix wins
+  auto defaults = ExporterFlags::Parse({});
+  EXPECT_EQ(defaults->route_prefix, "");
+  EXPECT_EQ(defaults->LinkBase(), "/");
+  EXPECT_FALSE(defaults->enable_lifecycle);
+  EXPECT_EQ(defaults->max_concurrent_probes, 8u);
+  EXPECT_EQ(defaults->log_format, LogFormat::kLogfmt);
 }
 
 }  // namespace

@@ -4,10 +4,12 @@
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
 #include <Poco/StreamCopier.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <fstream>
 #include <functional>
+#include <map>
 #include <sstream>
 #include <thread>
 
@@ -41,7 +43,7 @@ class ExporterIntegrationTest : public ::testing::Test {
     std::stringstream yaml;
     yaml << in.rdbuf();
     std::string config = yaml.str();
-    for (auto [from, to] : {std::pair<std::string, std::string>{"interval: 30s", "interval: 2s"},
+    for (auto [from, to] : {std::pair<std::string, std::string>{"interval: 30s", interval_},
                             {"timeout: 10s", "timeout: 2s"}}) {
       for (std::size_t at; (at = config.find(from)) != std::string::npos;) {
         config.replace(at, from.size(), to);
@@ -52,14 +54,19 @@ class ExporterIntegrationTest : public ::testing::Test {
 
     ExporterFlags flags;
     flags.config_file = file;
-    flags.listen_address = "127.0.0.1:0";
+    flags.listen_addresses = {"127.0.0.1:0"};
     flags.workers = 2;
+    // Each /probe below runs afresh (the spacing is tested on its own).
+    flags.probe_min_interval = Duration::zero();
+    CustomizeFlags(flags);
     ExporterApp::Dependencies deps;
     deps.log = &log_;
     app_ = std::make_unique<ExporterApp>(flags, deps);
     auto error = app_->Start();
     ASSERT_FALSE(error.has_value()) << *error;
   }
+
+  virtual void CustomizeFlags(ExporterFlags&) {}
 
   void TearDown() override {
     if (app_) app_->Stop(5s);
@@ -106,6 +113,7 @@ class ExporterIntegrationTest : public ::testing::Test {
     EXPECT_EQ(*problems, "") << exposition;
   }
 
+  std::string interval_ = "interval: 2s";
   emulator::Lab lab_;
   std::unique_ptr<emulator::Emulator> emulator_;
   std::ostringstream log_;
@@ -157,6 +165,70 @@ TEST_F(ExporterIntegrationTest, ProbeRunsNowAndSeesAnInjectedFault) {
   Answer unknown = Get("/probe?target=https://evil.example/");
   EXPECT_EQ(unknown.status, 400);
   EXPECT_NE(log_.str().find("msg=\"run failed\" target=fabrikam"), std::string::npos);
+}
+
+// The same exporter with the default /probe limits and hardly any scheduled
+// runs, so the emulator's token requests are the on-demand runs'.
+class ExporterProbeLimitsTest : public ExporterIntegrationTest {
+ protected:
+  ExporterProbeLimitsTest() { interval_ = "interval: 1h"; }
+  void CustomizeFlags(ExporterFlags& flags) override {
+    flags.probe_min_interval = std::chrono::seconds(5);
+    flags.max_concurrent_probes = 4;
+  }
+};
+
+// Issue 11: 19,384 /probe calls made 19,386 token requests. Now 200 calls at
+// once for one target start at most --web.max-concurrent-probes runs; the
+// rest share the run in flight, get its recent result, or a 429.
+TEST_F(ExporterProbeLimitsTest, ConcurrentProbesOfOneTargetStartAtMostTheAllowedRuns) {
+  // Slow enough that the calls overlap the run in flight.
+  emulator::Fault slow;
+  slow.stage = emulator::Stage::kToken;
+  slow.kind = emulator::FaultKind::kSlow;
+  slow.delay = 300ms;
+  emulator_->InjectFault(slow);
+  // Scheduled runs (a target's first slot may be now) also ask for tokens:
+  // they are counted and taken off.
+  const std::uint64_t scheduled_before = app_->scheduler().Stats().runs_started;
+  emulator_->ResetStats();
+  std::vector<int> clients;
+  for (int i = 0; i < 200; ++i) {
+    const int fd = testing::Connect(app_->port());
+    ASSERT_GE(fd, 0);
+    testing::Send(fd, testing::Get("/probe?target=fabrikam"));
+    clients.push_back(fd);
+  }
+  std::map<std::string, int> answers;
+  for (int fd : clients) {
+    testing::Response r = testing::Read(fd);
+    ::close(fd);
+    if (r.status_line == "HTTP/1.1 200 OK") {
+      EXPECT_NE(r.body.find("probe_success{target=\"fabrikam\"} 1\n"), std::string::npos);
+      ++answers[r.headers["x-pushprobe-probe-result"]];
+    } else {
+      EXPECT_EQ(r.status_line, "HTTP/1.1 429 Too Many Requests");
+      EXPECT_EQ(r.headers["retry-after"], "1");
+      ++answers["429"];
+    }
+  }
+  const std::uint64_t scheduled =
+      app_->scheduler().Stats().runs_started - scheduled_before +
+      app_->scheduler().Stats().in_flight;  // one in flight at the reset may ask now
+  const std::uint64_t tokens =
+      emulator_->stats().token.total() - std::min(scheduled, emulator_->stats().token.total());
+  EXPECT_GE(tokens, 1u);
+  EXPECT_LE(tokens, 4u);
+  EXPECT_GE(answers["run"], 1);
+  EXPECT_LE(answers["run"], 4);
+  EXPECT_EQ(answers["run"] + answers["shared"] + answers["recent"] + answers["429"], 200);
+
+  const std::string metrics = Get("/metrics").body;
+  EXPECT_NE(metrics.find("pushprobe_exporter_probe_requests_total{result=\"run\"} " +
+                         std::to_string(answers["run"]) + "\n"),
+            std::string::npos)
+      << metrics;
+  ExpectPromtoolClean(metrics);
 }
 
 }  // namespace

@@ -38,5 +38,22 @@ TEST(LoggerTest, QuotesOnlyWhenNeeded) {
   EXPECT_EQ(Logger::Quote(std::string("\x01", 1)), "\"\\x01\"");
 }
 
+TEST(LoggerTest, JsonFormatWritesOneValidObjectPerLine) {
+  ManualClock clock;
+  std::ostringstream out;
+  Logger logger(out, clock, LogLevel::kInfo, LogFormat::kJson);
+  logger.Log(LogLevel::kWarn, "run failed",
+             {{"target", "fabrikam"}, {"err", std::string("a\n\"b\x01\xff", 6)}});
+  EXPECT_EQ(out.str(),
+            "{\"ts\":\"2025-11-25T11:20:56.000Z\",\"level\":\"warn\",\"msg\":\"run failed\","
+            "\"target\":\"fabrikam\",\"err\":\"a\\n\\\"b\\u0001\xef\xbf\xbd\"}\n");
+  LogFormat format;
+  EXPECT_TRUE(ParseLogFormat("json", &format));
+  EXPECT_EQ(format, LogFormat::kJson);
+  EXPECT_TRUE(ParseLogFormat("logfmt", &format));
+  EXPECT_EQ(format, LogFormat::kLogfmt);
+  EXPECT_FALSE(ParseLogFormat("text", &format));
+}
+
 }  // namespace
 }  // namespace pushprobe::exporter

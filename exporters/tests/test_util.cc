@@ -1,9 +1,13 @@
 #include "exporters/tests/test_util.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <array>
+#include <cctype>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -122,6 +126,82 @@ void WriteFile(const std::string& path, const std::string& content) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   out << content;
   if (!out) throw std::runtime_error("cannot write " + path);
+}
+
+int Connect(std::uint16_t port, const char* address) {
+  const bool v6 = std::string(address).find(':') != std::string::npos;
+  const int fd = ::socket(v6 ? AF_INET6 : AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  timeval tv{5, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  int rc;
+  if (v6) {
+    sockaddr_in6 a{};
+    a.sin6_family = AF_INET6;
+    a.sin6_port = htons(port);
+    inet_pton(AF_INET6, address, &a.sin6_addr);
+    rc = ::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
+  } else {
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_port = htons(port);
+    inet_pton(AF_INET, address, &a.sin_addr);
+    rc = ::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
+  }
+  if (rc != 0) {
+    ::close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+void Send(int fd, const std::string& data) {
+  [[maybe_unused]] ssize_t n = ::send(fd, data.data(), data.size(), MSG_NOSIGNAL);
+}
+
+// Reads one response (Content-Length framed, or to the end of the stream).
+Response Read(int fd) {
+  Response r;
+  std::string& in = r.raw;
+  char buffer[65536];
+  std::size_t head_end = std::string::npos;
+  std::size_t length = std::string::npos;
+  for (;;) {
+    if (head_end == std::string::npos) {
+      head_end = in.find("\r\n\r\n");
+      if (head_end != std::string::npos) {
+        std::istringstream lines(in.substr(0, head_end));
+        std::getline(lines, r.status_line);
+        if (!r.status_line.empty() && r.status_line.back() == '\r') r.status_line.pop_back();
+        for (std::string line; std::getline(lines, line);) {
+          if (!line.empty() && line.back() == '\r') line.pop_back();
+          const std::size_t colon = line.find(':');
+          std::string name = line.substr(0, colon);
+          for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+          r.headers[name] = line.substr(colon + 2);
+        }
+        if (r.headers.count("content-length")) length = std::stoul(r.headers["content-length"]);
+      }
+    }
+    if (length != std::string::npos && in.size() >= head_end + 4 + length) break;
+    const ssize_t n = ::recv(fd, buffer, sizeof buffer, 0);
+    if (n <= 0) break;
+    in.append(buffer, static_cast<std::size_t>(n));
+  }
+  if (head_end != std::string::npos) r.body = in.substr(head_end + 4);
+  return r;
+}
+
+Response Request(std::uint16_t port, const std::string& request, const char* address) {
+  const int fd = Connect(port, address);
+  if (fd < 0) return {};
+  Send(fd, request);
+  Response r = Read(fd);
+  ::close(fd);
+  return r;
+}
+
+std::string Get(const std::string& path, const std::string& extra) {
+  return "GET " + path + " HTTP/1.1\r\nHost: x\r\n" + extra + "Connection: close\r\n\r\n";
 }
 
 }  // namespace pushprobe::exporter::testing

@@ -1,8 +1,10 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <deque>
 #include <functional>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -45,5 +47,24 @@ std::optional<std::string> PromtoolCheck(const std::string& exposition);
 /// A fresh temporary directory.
 std::string MakeTempDir();
 void WriteFile(const std::string& path, const std::string& content);
+
+/// \brief One HTTP response as a raw-socket client read it.
+struct Response {
+  std::string status_line;                     ///< "HTTP/1.1 200 OK"
+  std::map<std::string, std::string> headers;  ///< names lower-cased
+  std::string body;
+  std::string raw;  ///< everything read
+};
+
+/// A blocking TCP connection to \p address:\p port (5 s receive timeout);
+/// -1 when it cannot connect.
+int Connect(std::uint16_t port, const char* address = "127.0.0.1");
+void Send(int fd, const std::string& data);
+/// Reads one response: Content-Length framed, or to the end of the stream.
+Response Read(int fd);
+/// Sends \p request on a new connection and reads the answer.
+Response Request(std::uint16_t port, const std::string& request, const char* address = "127.0.0.1");
+/// A GET of \p path with \p extra header lines, closing the connection after.
+std::string Get(const std::string& path, const std::string& extra = "");
 
 }  // namespace pushprobe::exporter::testing

@@ -1,0 +1,167 @@
+#include "exporters/http_request_head.h"
+
+#include <algorithm>
+#include <cctype>
+
+namespace pushprobe::exporter {
+
+namespace {
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+// RFC 9110 5.6.2 tchar.
+bool IsTokenChar(unsigned char c) {
+  return std::isalnum(c) ||
+         std::string_view("!#$%&'*+-.^_`|~").find(static_cast<char>(c)) != std::string_view::npos;
+}
+
+bool IsToken(std::string_view s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
+    return IsTokenChar(static_cast<unsigned char>(c));
+  });
+}
+
+std::string_view Trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+// Each comma-separated element of a header value, trimmed and lower-cased.
+std::vector<std::string> ListElements(const std::string& value) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start <= value.size()) {
+    std::size_t comma = value.find(',', start);
+    if (comma == std::string::npos) comma = value.size();
+    std::string_view element = Trim(std::string_view(value).substr(start, comma - start));
+    if (!element.empty()) out.push_back(Lower(element));
+    start = comma + 1;
+  }
+  return out;
+}
+
+HttpRequestHeadParse Error(int status, std::string message) {
+  HttpRequestHeadParse p;
+  p.status = HttpRequestHeadParse::Status::kError;
+  p.error_status = status;
+  p.error = std::move(message);
+  return p;
+}
+
+}  // namespace
+
+const std::string* HttpRequestHead::Header(std::string_view lower_name) const {
+  for (const auto& [name, value] : headers) {
+    if (name == lower_name) return &value;
+  }
+  return nullptr;
+}
+
+bool HttpRequestHead::KeepAlive() const {
+  bool close = false;
+  bool keep_alive = false;
+  for (const auto& [name, value] : headers) {
+    if (name != "connection") continue;
+    for (const std::string& option : ListElements(value)) {
+      close = close || option == "close";
+      keep_alive = keep_alive || option == "keep-alive";
+    }
+  }
+  if (close) return false;
+  return minor_version >= 1 || keep_alive;
+}
+
+bool HttpRequestHead::AcceptsGzip() const {
+  for (const auto& [name, value] : headers) {
+    if (name != "accept-encoding") continue;
+    for (const std::string& element : ListElements(value)) {
+      const std::size_t semicolon = element.find(';');
+      if (Trim(std::string_view(element).substr(0, semicolon)) != "gzip") continue;
+      if (semicolon == std::string::npos) return true;
+      // "gzip;q=0" (or 0.0, 0.000) refuses it; any other weight accepts it.
+      std::string_view param = Trim(std::string_view(element).substr(semicolon + 1));
+      if (param.substr(0, 2) != "q=") return true;
+      param.remove_prefix(2);
+      return param.find_first_not_of("0.") != std::string_view::npos;
+    }
+  }
+  return false;
+}
+
+HttpRequestHeadParse ParseHttpRequestHead(std::string_view input, std::size_t max_head_bytes) {
+  // RFC 9112 2.2: a server ought to ignore empty lines before the request line.
+  std::size_t pos = 0;
+  while (pos + 1 < input.size() && input[pos] == '\r' && input[pos + 1] == '\n') pos += 2;
+  const std::size_t end = input.find("\r\n\r\n", pos);
+  if (end == std::string_view::npos) {
+    if (input.size() > max_head_bytes) {
+      return Error(431, "Request header fields too large.");
+    }
+    return {};
+  }
+  if (end + 4 > max_head_bytes) return Error(431, "Request header fields too large.");
+
+  HttpRequestHeadParse out;
+  HttpRequestHead& head = out.head;
+  head.head_size = end + 4;
+  std::string_view rest = input.substr(pos, end + 2 - pos);  // every line ends in CRLF
+  const std::size_t line_end = rest.find("\r\n");
+  const std::string_view line = rest.substr(0, line_end);
+  rest.remove_prefix(line_end + 2);
+
+  const std::size_t sp1 = line.find(' ');
+  const std::size_t sp2 = sp1 == std::string_view::npos ? sp1 : line.find(' ', sp1 + 1);
+  if (sp2 == std::string_view::npos || line.find(' ', sp2 + 1) != std::string_view::npos) {
+    return Error(400, "Malformed request line.");
+  }
+  const std::string_view method = line.substr(0, sp1);
+  const std::string_view target = line.substr(sp1 + 1, sp2 - sp1 - 1);
+  const std::string_view version = line.substr(sp2 + 1);
+  if (!IsToken(method)) return Error(400, "Malformed request method.");
+  if (target.empty() || std::any_of(target.begin(), target.end(), [](char c) {
+        const auto u = static_cast<unsigned char>(c);
+        return u <= 0x20 || u >= 0x7f;
+      })) {
+    return Error(400, "Malformed request target.");
+  }
+  if (version.size() != 8 || version.substr(0, 5) != "HTTP/" || !std::isdigit(version[5]) ||
+      version[6] != '.' || !std::isdigit(version[7])) {
+    return Error(400, "Malformed HTTP version.");
+  }
+  if (version[5] != '1' || (version[7] != '0' && version[7] != '1')) {
+    return Error(505, "Only HTTP/1.0 and HTTP/1.1 are supported.");
+  }
+  head.method = std::string(method);
+  head.target = std::string(target);
+  head.minor_version = version[7] - '0';
+
+  while (!rest.empty()) {
+    const std::size_t eol = rest.find("\r\n");
+    const std::string_view field = rest.substr(0, eol);
+    rest.remove_prefix(eol + 2);
+    const std::size_t colon = field.find(':');
+    if (colon == std::string_view::npos || !IsToken(field.substr(0, colon))) {
+      return Error(400, "Malformed header field.");
+    }
+    const std::string_view value = Trim(field.substr(colon + 1));
+    if (std::any_of(value.begin(), value.end(), [](char c) {
+          const auto u = static_cast<unsigned char>(c);
+          return (u < 0x20 && u != '\t') || u == 0x7f;
+        })) {
+      return Error(400, "Malformed header field value.");
+    }
+    head.headers.emplace_back(Lower(field.substr(0, colon)), std::string(value));
+  }
+  if (head.minor_version == 1 && head.Header("host") == nullptr) {
+    return Error(400, "HTTP/1.1 requests need a Host header.");
+  }
+  out.status = HttpRequestHeadParse::Status::kComplete;
+  return out;
+}
+
+}  // namespace pushprobe::exporter
