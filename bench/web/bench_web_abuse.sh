@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# The exporter's web listener under abuse (issue 10): 1,000 idle connections,
+# 100 slowloris connections and a /probe flood against a slow upstream at
+# once, while /metrics is timed. Target: every scrape under 1 s.
+# Not a timed test: prints the figures and a verdict, with the 1-minute load
+# average before and after ("NOT QUIET" when either is above 0.5: the figures
+# then say little).
+#
+# Environment: BENCH_SECONDS (default 30), BENCH_TARGETS (50), BENCH_IDLE
+# (1000), BENCH_SLOWLORIS (100), BENCH_PROBE_CLIENTS (64), BENCH_BUILD_DIR
+# (a build that has the binaries already; default: build/bench, built here as
+# RelWithDebInfo), BENCH_KEEP=1 keeps the work directory.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+seconds="${BENCH_SECONDS:-30}"
+targets="${BENCH_TARGETS:-50}"
+idle="${BENCH_IDLE:-1000}"
+slowloris="${BENCH_SLOWLORIS:-100}"
+probe_clients="${BENCH_PROBE_CLIENTS:-64}"
+
+bin="${BENCH_BUILD_DIR:-}"
+if [ -z "$bin" ]; then
+  bin=build/bench
+  echo "== building $bin (RelWithDebInfo)"
+  cmake -S . -B "$bin" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+  ninja -C "$bin" -j2 pushprobe-exporter pushprobe-emulator >/dev/null
+fi
+# The client side holds over a thousand sockets.
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+[ "$(ulimit -n)" = unlimited ] || [ "$(ulimit -n)" -ge $((idle + slowloris + probe_clients + 64)) ] ||
+  { echo "ulimit -n is $(ulimit -n); this needs $((idle + slowloris + probe_clients + 64))"; exit 1; }
+
+work="$(mktemp -d /tmp/pushprobe-bench-web.XXXXXX)"
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  [ "${BENCH_KEEP:-0}" = 1 ] || rm -rf "$work"
+}
+trap cleanup EXIT
+
+wait_for() {  # wait_for FILE PATTERN PID
+  for _ in $(seq 1 200); do
+    grep -q "$2" "$1" 2>/dev/null && return 0
+    kill -0 "$3" 2>/dev/null || { cat "$1"; exit 1; }
+    sleep 0.05
+  done
+  echo "timed out waiting for '$2' in $1" >&2
+  exit 1
+}
+
+load_before="$(cut -d' ' -f1 /proc/loadavg)"
+lab="$work/lab"
+"$bin/tests/emulator/pushprobe-emulator" lab --dir "$lab" --port 0 >/dev/null
+# A slow upstream: every token request waits 2 s, so on-demand runs pile up.
+"$bin/tests/emulator/pushprobe-emulator" serve --lab "$lab" --fault token:slow:2s \
+  >"$work/emulator.log" 2>&1 &
+pids+=("$!")
+wait_for "$work/emulator.log" "listening on" "${pids[-1]}"
+port="$(grep -o '127.0.0.1:[0-9]*' "$lab/pushprobe.yml" | head -n 1 | cut -d: -f2)"
+
+# Scheduled every hour: the on-demand flood is the load here.
+python3 bench/exporter/bench_report.py config "$lab" "$port" "$targets" 1h 10s >"$work/web.yml"
+listen=127.0.0.1:19611
+"$bin/exporters/pushprobe-exporter" --config.file="$work/web.yml" --web.listen-address="$listen" \
+  --log.level=error >"$work/exporter.log" 2>&1 &
+exporter=$!
+pids+=("$exporter")
+for _ in $(seq 1 200); do
+  curl -fs "http://$listen/-/ready" >/dev/null 2>&1 && break
+  kill -0 "$exporter" 2>/dev/null || { cat "$work/exporter.log"; exit 1; }
+  sleep 0.05
+done
+
+echo "== $seconds s: $idle idle, $slowloris slowloris, $probe_clients /probe clients on $listen"
+verdict=PASS
+python3 bench/web/abuse.py "${listen##*:}" "$targets" "$seconds" "$idle" "$slowloris" \
+  "$probe_clients" || verdict=MISS
+curl -fs "http://$listen/metrics" | grep -E '^pushprobe_exporter_(http_connections|probe_requests_total)' || true
+kill -0 "$exporter" 2>/dev/null || { echo "the exporter died:"; cat "$work/exporter.log"; exit 1; }
+load_after="$(cut -d' ' -f1 /proc/loadavg)"
+quiet=""
+python3 -c "import sys; sys.exit(0 if max($load_before, $load_after) <= 0.5 else 1)" ||
+  quiet=" (NOT QUIET: other load on the machine; the figures say little)"
+echo "load average (1 min) before $load_before, after $load_after ($(nproc) cores)"
+echo "verdict: $verdict: every /metrics under 1 s with the listener abused$quiet"
