@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Configures and builds one CMake preset: scripts/build.sh [debug|release|asan|tsan] [targets...]
+# Configures and builds one CMake preset: scripts/build.sh [debug|release|asan|tsan|fuzz] [targets...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 preset="${1:-release}"

@@ -1,6 +1,12 @@
 #include "tests/fuzz/fuzz_targets.h"
 
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <iterator>
+#include <stdexcept>
 #include <string_view>
+#include <variant>
 
 #include "probe/config/config_loader.h"
 #include "probe/net/response_parser.h"
@@ -9,8 +15,10 @@
 #include "probe/protocol/encoding.h"
 #include "probe/protocol/openid_configuration.h"
 #include "probe/protocol/push_fault.h"
+#include "probe/protocol/signing_credential.h"
 #include "probe/protocol/token_response.h"
 #include "probe/protocol/url.h"
+#include "tests/fuzz/fuzz_files.h"
 
 namespace pushprobe::fuzz {
 namespace {
@@ -52,8 +60,7 @@ bool FuzzUrl(const std::uint8_t* d, std::size_t n) {
 bool FuzzBase64(const std::uint8_t* d, std::size_t n) {
   return Explained(Base64Decode(View(d, n)));
 }
-bool FuzzConfig(const std::uint8_t* d, std::size_t n) {
-  ConfigLoadResult result = LoadConfigString(View(d, n), "fuzz.yml");
+bool ConfigExplained(const ConfigLoadResult& result) {
   if (result.config.has_value()) return result.errors.empty();
   if (result.errors.empty()) return false;
   for (const ConfigError& error : result.errors) {
@@ -61,6 +68,92 @@ bool FuzzConfig(const std::uint8_t* d, std::size_t n) {
   }
   return true;
 }
+bool FuzzConfig(const std::uint8_t* d, std::size_t n) {
+  return ConfigExplained(LoadConfigString(View(d, n), "fuzz.yml"));
+}
+
+// What the certificate stage and `pushprobe cert` read of a loaded credential.
+void UseCredential(const SigningCredential& credential, std::string_view pin) {
+  std::string facts = credential.Thumbprint() + credential.X5t() + credential.X5tS256() +
+                      credential.Subject() + credential.Issuer() + credential.KeyType() +
+                      credential.DerBase64();
+  (void)facts;
+  (void)credential.NotBefore();
+  (void)credential.NotAfter();
+  // A day into the validity, so the verdict depends on the input alone.
+  (void)EvaluateCredential(credential, credential.NotBefore() + std::chrono::hours(24), pin);
+  // A fuzzed 16384-bit key would make each signature take a second.
+  if (credential.has_key() && credential.KeyType() == "RSA" && credential.KeyBits() <= 4096) {
+    try {
+      (void)credential.SignRs256("header.claims");
+    } catch (const std::runtime_error&) {
+      // Documented for a key OpenSSL cannot sign with.
+    }
+  }
+}
+
+// Loads as the check does, then as `pushprobe cert` does when the key is
+// missing; every failure must carry a message.
+bool LoadCredential(const std::string& certificate, const std::string& key,
+                    const std::string& password_file, std::string_view pin) {
+  auto loaded = SigningCredential::Load(certificate, key, password_file);
+  if (auto* error = std::get_if<SigningCredential::LoadError>(&loaded)) {
+    if (error->message.empty()) return false;
+    if (error->reason != Reason::kCertMissing) return true;
+    loaded = SigningCredential::LoadCertificateOnly(certificate, password_file);
+    if (auto* cert_error = std::get_if<SigningCredential::LoadError>(&loaded)) {
+      return !cert_error->message.empty();
+    }
+  }
+  UseCredential(std::get<SigningCredential>(loaded), pin);
+  return true;
+}
+
+// Input: certificate file [--8<-- private key file [--8<-- password file]].
+// An absent or empty key part means the key is read from the certificate file.
+bool FuzzSigningCredential(const std::uint8_t* d, std::size_t n) {
+  std::vector<std::string_view> parts = SplitParts(View(d, n));
+  const ScratchDir& dir = ScratchDir::Get();
+  std::string certificate = dir.Write("auth.pem", parts[0]);
+  std::string key = parts.size() > 1 && !parts[1].empty() ? dir.Write("auth.key", parts[1]) : "";
+  std::string password = parts.size() > 2 ? dir.Write("auth.pass", parts[2]) : "";
+  return LoadCredential(certificate, key, password, "");
+}
+
+// Input: YAML configuration [--8<-- auth.pem [--8<-- auth.key [--8<-- auth.pass]]],
+// the files written next to the configuration, so relative paths find them.
+// Each target's credential is loaded only when every path it names is one of
+// those files: fuzzed paths must never reach the rest of the file system.
+bool FuzzConfigWithCertificates(const std::uint8_t* d, std::size_t n) {
+  static constexpr std::string_view kFiles[] = {"auth.pem", "auth.key", "auth.pass"};
+  std::vector<std::string_view> parts = SplitParts(View(d, n));
+  const ScratchDir& dir = ScratchDir::Get();
+  std::vector<std::string> written;
+  for (std::size_t i = 0; i < std::size(kFiles); ++i) {
+    if (i + 1 < parts.size()) {
+      written.push_back(dir.Write(kFiles[i], parts[i + 1]));
+    } else {
+      std::remove(dir.File(kFiles[i]).c_str());  // no stale file from an earlier input
+    }
+  }
+  ConfigLoadResult result = LoadConfigString(parts[0], dir.File("pushprobe.yml"));
+  if (!ConfigExplained(result)) return false;
+  if (!result.ok()) return true;
+  auto confined = [&](const std::string& path, bool optional) {
+    if (optional && path.empty()) return true;
+    return std::find(written.begin(), written.end(), path) != written.end();
+  };
+  for (const TargetConfig& target : result.config->targets) {
+    if (confined(target.certificate, false) && confined(target.private_key, true) &&
+        confined(target.private_key_password_file, true) &&
+        !LoadCredential(target.certificate, target.private_key, target.private_key_password_file,
+                        target.thumbprint)) {
+      return false;
+    }
+  }
+  return true;
+}
+
 bool FuzzHttpResponse(const std::uint8_t* d, std::size_t n) {
   // Split the input in two feeds so chunk and header boundaries move around.
   std::string_view text = View(d, n);
@@ -75,53 +168,18 @@ bool FuzzHttpResponse(const std::uint8_t* d, std::size_t n) {
 
 const std::vector<FuzzTarget>& AllFuzzTargets() {
   static const std::vector<FuzzTarget> targets = {
-      {"auth_metadata",
-       FuzzMetadata,
-       {R"({"version":"1.0","realm":"9188040d-6c67-4c5b-b112-36a304b66dad","name":"Microsoft Azure ACS",)"
-        R"("issuer":"00000001-0000-0000-c000-000000000000@9188040d-6c67-4c5b-b112-36a304b66dad",)"
-        R"("allowedAudiences":["00000001-0000-0000-c000-000000000000@9188040d-6c67-4c5b-b112-36a304b66dad"],)"
-        R"("keys":[{"usage":"signing","keyInfo":{"x5t":"dZXb3qg9rLV1dEHUSJm8250RJTw"},)"
-        R"("keyValue":{"type":"x509Certificate","value":"MIIBszCCAVmgAwIBAgIU"}}],)"
-        R"("endpoints":[{"location":"https://accounts.accesscontrol.windows.net/9188040d/tokens/OAuth/2",)"
-        R"("protocol":"OAuth2","usage":"issuance"}]})"}},
-      {"openid_configuration",
-       FuzzOpenIdConfiguration,
-       {R"({"token_endpoint":"https://login.microsoftonline.com/9188040d-6c67-4c5b-b112-36a304b66dad/oauth2/v2.0/token",)"
-        R"("issuer":"https://login.microsoftonline.com/9188040d-6c67-4c5b-b112-36a304b66dad/v2.0"})"}},
-      {"bearer_challenge",
-       FuzzChallenge,
-       {R"(Bearer client_id="00000002-0000-0ff1-ce00-000000000000", trusted_issuers="00000001-0000-0000-c000-000000000000@*", token_types="app_asserted_user_v1 service_asserted_app_v1", authorization_uri="https://login.microsoftonline.com/common/oauth2/authorize",Basic Realm="")",
-        R"(Basic realm="x", Bearer realm="r\"q", error=invalid_token)"}},
-      {"token_response",
-       FuzzToken,
-       {R"({"token_type":"Bearer","access_token":"abc.def.ghi","expires_in":"86399","not_before":"1764063000","expires_on":"1764149400","resource":"r"})",
-        R"({"error":"invalid_client","error_description":"AADSTS700027: Client assertion contains an invalid signature.\r\nTrace ID: 1","error_codes":[700027]})",
-        R"({"token_type":"Bearer","expires_in":3599,"ext_expires_in":3599,"access_token":"abc.def.ghi"})"}},
-      {"push_fault",
-       FuzzFault,
-       {R"({"Message":"m","CanRetry":true,"StackTrace":null,"InnerFault":{"Message":"i"},"BackOffTimeInMilliseconds":60000,"OriginatingServer":"s"})"}},
-      {"ms_diagnostics",
-       FuzzDiagnostics,
-       {R"(2000001;reason="The token has an invalid signature.";error_category="invalid_token")"}},
-      {"url",
-       FuzzUrl,
-       {"https://outlook.office365.com/PushNotifications", "http://a/b/c/d;p?q\n../../g",
-        "https://[::1]:8443/x?y"}},
-      {"base64", FuzzBase64, {"dZXb3qg9rLV1dEHUSJm8250RJTw", "TWFu\nTWE=\n"}},
-      {"config",
-       FuzzConfig,
-       {"defaults:\n  timeout: 30s\ntargets:\n  - name: fabrikam\n    organization: fabrikam.com\n"
-        "    certificate: auth.pem\n    connect_to: "
-        "[\"outlook.office365.com:443:127.0.0.1:8443\"]\n",
-        "targets:\n  - name: fabrikam\n    organization: fabrikam.com\n    certificate: auth.pem\n"
-        "    token_flow: identity-platform\n    application_id: "
-        "6731de76-14a6-49ae-97bc-6eba6914391e\n    tenant: fabrikam.com\n"
-        "    scope: https://outlook.office365.com/.default\n"}},
-      {"http_response",
-       FuzzHttpResponse,
-       {"HTTP/1.1 200 OK\r\nContent-Length: 5\r\nDate: Wed, 25 Nov 2026 11:20:56 GMT\r\n\r\nhello",
-        "HTTP/1.1 401 Unauthorized\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n",
-        "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.0 200 OK\r\n\r\nbody-to-close"}},
+      {"auth_metadata", FuzzMetadata},
+      {"openid_configuration", FuzzOpenIdConfiguration},
+      {"bearer_challenge", FuzzChallenge},
+      {"token_response", FuzzToken},
+      {"push_fault", FuzzFault},
+      {"ms_diagnostics", FuzzDiagnostics},
+      {"url", FuzzUrl},
+      {"base64", FuzzBase64},
+      {"config", FuzzConfig},
+      {"config_certificates", FuzzConfigWithCertificates},
+      {"signing_credential", FuzzSigningCredential},
+      {"http_response", FuzzHttpResponse},
   };
   return targets;
 }

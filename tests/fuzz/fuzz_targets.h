@@ -2,7 +2,6 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <string>
 #include <vector>
 
 namespace pushprobe::fuzz {
@@ -12,10 +11,11 @@ namespace pushprobe::fuzz {
 /// `run` feeds the bytes to the parser and returns false only when the
 /// parser broke its contract (it rejected the input without saying why);
 /// crashes, leaks and undefined behaviour are the sanitizers' to catch.
+/// Its seed inputs are the files in tests/fuzz/corpus/<name>/, and inputs that
+/// once broke it are in tests/fuzz/regressions/<name>/ (docs/fuzzing.md).
 struct FuzzTarget {
   const char* name;
   bool (*run)(const std::uint8_t* data, std::size_t size);
-  std::vector<std::string> seeds;  ///< valid inputs the mutations start from
 };
 
 /// Every parser that reads what a server, a file or a user hands us.
