@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """promtool (Debian's prometheus package) on what pushprobe ships and serves.
 
-- `promtool check metrics` on the exporter's /metrics and on /probe for a
+- `promtool check metrics` on the exporter's /metrics (plain, and gzipped as
+  `curl --compressed` asks for it: the same series) and on /probe for a
   succeeding and a failing target, the exporter pointed at the emulator lab;
 - `promtool check rules` and `promtool test rules` on the shipped alert rules
   and their unit tests (every rule has at least one);
@@ -56,6 +57,15 @@ def main():
 
     metrics = poll("a scheduled result of both lab targets", scheduled_results, 30, procs=procs)
     check_metrics("/metrics", metrics)
+    gzipped = e2e.run(["curl", "-fsS", "--compressed", "-D", "-", base + "/metrics"]).stdout
+    head, _, body = gzipped.partition("\n\n")  # text mode: CRLF reads as LF
+    require(re.search(r"(?im)^content-encoding: gzip\r?$", head), f"not gzipped:\n{head}")
+    check_metrics("/metrics (gzip)", body)
+
+    def series(text):
+        return {line.rsplit(" ", 1)[0] for line in text.splitlines() if line and line[0] != "#"}
+    require(series(body) == series(metrics),
+            f"gzipped and plain /metrics differ in series: {sorted(series(body) ^ series(metrics))[:10]}")
     for target, want in (("fabrikam", 1), ("fabrikam-unregistered", 0)):
         text = e2e.http_get(f"{base}/probe?target={target}", timeout=30)[1]
         require(e2e.metric_value(text, "probe_success", {"target": target}) == want,
