@@ -60,8 +60,6 @@ constexpr std::array<FamilySpec, kTargetFamilyCount> kFamilies = {{
      "Failed checks since the exporter started, by failing stage and reason", true},
 }};
 
-constexpr std::array<StageId, 4> kHttpStages = {StageId::kMetadata, StageId::kChallenge,
-                                                StageId::kToken, StageId::kPublish};
 constexpr std::array<const char*, 5> kPhases = {"dns", "connect", "tls", "request", "response"};
 
 std::string Help(const FamilySpec& spec, MetricsSource source) {
@@ -170,8 +168,10 @@ std::vector<MetricFamily> MetricsRenderer::TargetFamilies(const ProbeResult& r,
     family(TargetFamily::kStageDuration)
         .push_back(Sample(t, s ? Seconds(s->duration) : 0, {{"stage", stage}}));
   }
-  for (StageId id : kHttpStages) {
-    const std::string stage(StageName(id));
+  for (const StageInfo& info : kStageInfos) {
+    if (!info.makes_http_requests) continue;
+    const StageId id = info.id;
+    const std::string stage(info.name);
     const auto index = static_cast<std::size_t>(id);
     const StageResult* s = index < r.stages.size() ? &r.stages[index] : nullptr;
     for (std::size_t p = 0; p < kPhases.size(); ++p) {

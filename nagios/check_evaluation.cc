@@ -17,19 +17,12 @@ namespace {
 // The longest failure text the summary carries; the stage line below it has the rest.
 constexpr std::size_t kMaxProblemChars = 200;
 
-// Where each server's TLS leaf is judged: under the first stage that talks to
-// that endpoint. The publish host is first reached by the Bearer challenge
-// (an unauthenticated POST to the publish URL), so its certificate sits there.
-struct TlsEndpoint {
-  const char* endpoint;  // key of ProbeFacts::tls_leaf
-  StageId stage;
-  const char* label;
-};
-constexpr std::array<TlsEndpoint, 3> kTlsEndpoints = {{
-    {"metadata", StageId::kMetadata, "tls_metadata_days"},
-    {"token", StageId::kToken, "tls_token_days"},
-    {"publish", StageId::kChallenge, "tls_publish_days"},
-}};
+// Each server's TLS leaf is judged under the first stage that talks to it
+// (the publish host's under the Bearer challenge, an unauthenticated POST to
+// the publish URL) and graphed as tls_<endpoint>_days.
+std::string TlsDaysLabel(std::string_view endpoint) {
+  return "tls_" + std::string(endpoint) + "_days";
+}
 
 // Phrases for the OAuth error codes an Exchange admin meets most, shortened the
 // way the admin guides name them; other codes keep their own first sentence.
@@ -284,12 +277,14 @@ CheckEvaluation EvaluateCheck(const ProbeResult& result, const PluginOptions& op
   }
   std::array<std::optional<std::int64_t>, kTlsEndpoints.size()> tls_days;
   for (std::size_t i = 0; i < kTlsEndpoints.size(); ++i) {
-    auto leaf = result.facts.tls_leaf.find(kTlsEndpoints[i].endpoint);
-    if (leaf == result.facts.tls_leaf.end() || evaluation.subchecks.size() != kAllStages.size()) {
+    auto leaf = result.facts.tls_leaf.find(std::string(kTlsEndpoints[i]));
+    const std::optional<StageId> stage = FirstStageReaching(kTlsEndpoints[i]);
+    if (leaf == result.facts.tls_leaf.end() || !stage ||
+        evaluation.subchecks.size() != kAllStages.size()) {
       continue;
     }
     tls_days[i] = render::DaysLeft(leaf->second.not_after, now);
-    evaluation.subchecks[static_cast<std::size_t>(kTlsEndpoints[i].stage)].children.push_back(
+    evaluation.subchecks[static_cast<std::size_t>(*stage)].children.push_back(
         CertSubcheck("TLS certificate of " + CommonName(leaf->second.subject),
                      leaf->second.not_after, now, cert_thresholds));
   }
@@ -344,7 +339,8 @@ CheckEvaluation EvaluateCheck(const ProbeResult& result, const PluginOptions& op
   }
   evaluation.perfdata.push_back(DaysDatum(kAuthCertDaysLabel, auth_days, cert_thresholds));
   for (std::size_t i = 0; i < kTlsEndpoints.size(); ++i) {
-    evaluation.perfdata.push_back(DaysDatum(kTlsEndpoints[i].label, tls_days[i], cert_thresholds));
+    evaluation.perfdata.push_back(
+        DaysDatum(TlsDaysLabel(kTlsEndpoints[i]), tls_days[i], cert_thresholds));
   }
   PerfDatum skew;
   skew.label = kClockSkewLabel;

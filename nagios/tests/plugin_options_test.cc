@@ -198,3 +198,21 @@ TEST(PluginOptionsTest, HelpListsEveryOption) {
 
 }  // namespace
 }  // namespace pushprobe::nagios
+
+namespace pushprobe::nagios {
+namespace {
+
+TEST(PluginOptionsTest, HelpNamesEveryStageForStageThresholds) {
+  const std::string help = PluginHelp();
+  const auto begin = help.find("--stage-warning");
+  const auto end = help.find("--stage-critical");
+  ASSERT_NE(begin, std::string::npos);
+  ASSERT_NE(end, std::string::npos);
+  const std::string stage_warning = help.substr(begin, end - begin);
+  for (const StageInfo& info : kStageInfos) {
+    EXPECT_NE(stage_warning.find(std::string(info.name)), std::string::npos) << info.name;
+  }
+}
+
+}  // namespace
+}  // namespace pushprobe::nagios

@@ -20,7 +20,7 @@ std::string Join(const std::vector<std::string>& items, const char* separator) {
 void RunChallengeStage(RunContext& context, StageResult& result) {
   // Exchange discovers the resource's expectations with an empty bearer token.
   HttpRequest request = BuildPublishRequest(context, "Bearer");
-  auto response = SendRecorded(context, result, request, "publish");
+  auto response = SendRecorded(context, result, request);
   if (!response) return;
   if (response->status != 401) {
     std::string message = "the push proxy answered HTTP " + std::to_string(response->status) +

@@ -8,10 +8,11 @@
 namespace pushprobe {
 
 std::optional<HttpResponse> SendRecorded(RunContext& context, StageResult& result,
-                                         const HttpRequest& request, std::string_view endpoint) {
+                                         const HttpRequest& request) {
   HttpOutcome outcome = context.http->Send(request, context.deadline, &context.connections);
   if (!outcome.facts.server_chain.empty()) {
-    context.facts.tls_leaf[std::string(endpoint)] = outcome.facts.server_chain.front();
+    context.facts.tls_leaf[std::string(InfoOf(result.stage).tls_endpoint)] =
+        outcome.facts.server_chain.front();
   }
   if (outcome.facts.server_date && outcome.facts.local_date) {
     context.facts.clock_skew = std::chrono::duration_cast<Duration>(*outcome.facts.server_date -

@@ -15,11 +15,11 @@ inline constexpr Duration kClockSkewTolerance = std::chrono::minutes(5);
 /// \brief Sends \p request within the run's deadline and records what was seen.
 ///
 /// Appends the request's facts to \p result, keeps the server's leaf
-/// certificate under \p endpoint in the run's facts (even when verification
-/// failed) and updates the observed clock skew. On a transport failure the
+/// certificate under the stage's tls_endpoint (StageInfo) in the run's facts
+/// (even when verification failed) and updates the observed clock skew. On a transport failure the
 /// stage is failed with the client's reason and message and nullopt returned.
 std::optional<HttpResponse> SendRecorded(RunContext& context, StageResult& result,
-                                         const HttpRequest& request, std::string_view endpoint);
+                                         const HttpRequest& request);
 
 /// When the latest server Date differs from our clock by more than
 /// kClockSkewTolerance, turns the stage's failure into kClockSkew (keeping the

@@ -21,7 +21,7 @@ void RunMetadataStage(RunContext& context, StageResult& result) {
   request.headers = {{"User-Agent", "MicrosoftExchangeAuthManagement"},
                      {"Accept", "application/json"}};
   request.max_response_bytes = context.target.max_response_bytes;
-  auto response = SendRecorded(context, result, request, "metadata");
+  auto response = SendRecorded(context, result, request);
   if (!response) return;
   if (response->status != 200) {
     std::string message = std::string(document) + " at " + request.url + " answered HTTP " +

@@ -28,15 +28,12 @@ std::string FormatSeconds(Duration d) {
 // The names follow Exchange's own assemblies; they help an administrator map
 // pushprobe's report onto what Exchange logs.
 const char* ExceptionTypeFor(const StageResult& stage) {
-  switch (stage.stage) {
-    case StageId::kConfiguration:
+  switch (InfoOf(stage.stage).exchange_exception) {
+    case ExchangeException::kPushConfiguration:
       return "Microsoft.Exchange.PushNotifications.PushNotificationConfigurationException";
-    case StageId::kCertificate:
-    case StageId::kMetadata:
-    case StageId::kToken:
+    case ExchangeException::kOAuthTokenRequest:
       return "Microsoft.Exchange.Security.OAuth.OAuthTokenRequestFailedException";
-    case StageId::kChallenge:
-    case StageId::kPublish:
+    case ExchangeException::kPushByStatus:
       break;
   }
   // Exchange retries 404, 408, 500, 502, 503, 504 and socket errors; the rest is permanent.

@@ -19,7 +19,7 @@ void RunPublishStage(RunContext& context, StageResult& result) {
   ProbeFacts& facts = context.facts;
   facts.client_request_id = request_id;
   result.AddFact("client_request_id", request_id);
-  auto response = SendRecorded(context, result, request, "publish");
+  auto response = SendRecorded(context, result, request);
   result.requests.back().client_request_id = request_id;
   if (!response) {
     result.exchange_error = ExchangePublishError(context.state.publish_host, result.message);

@@ -19,13 +19,17 @@ void RunChallengeStage(RunContext& context, StageResult& result);
 void RunTokenStage(RunContext& context, StageResult& result);
 void RunPublishStage(RunContext& context, StageResult& result);
 
+/// \brief A stage the runner runs: its id (whose facts, name, Exchange
+/// exception, HTTP and TLS endpoint, are its StageInfo in probe/core/stage_id.h,
+/// where the renderers and the faces below and beside the engine can read them)
+/// and its entry point.
 struct StageDef {
   StageId id;
   StageFn run;
 };
 
-/// The stages in the order they run; the only list of them. Every stage
-/// depends on all before it, so the first failure skips the rest.
+/// The stages in the order they run; the only list of entry points. Every
+/// stage depends on all before it, so the first failure skips the rest.
 inline constexpr std::array<StageDef, 6> kStageDefs = {{
     {StageId::kConfiguration, RunConfigurationStage},
     {StageId::kCertificate, RunCertificateStage},
@@ -42,7 +46,7 @@ constexpr bool StageDefsFollowCoreOrder() {
   }
   return true;
 }
-// kAllStages (the result model) and kStageDefs (the runner) must agree; this
+// kStageInfos (the result model) and kStageDefs (the runner) must agree; this
 // makes a disagreement a compile error instead of a wrong report.
 static_assert(StageDefsFollowCoreOrder(), "kStageDefs must list every StageId in kAllStages order");
 

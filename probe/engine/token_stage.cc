@@ -103,7 +103,7 @@ void RunAcsToken(RunContext& context, StageResult& result) {
 
   HttpRequest request =
       TokenRequest(context, metadata.token_endpoint, TokenRequestBody(assertion, resource));
-  auto response = SendRecorded(context, result, request, "token");
+  auto response = SendRecorded(context, result, request);
   if (!response) return;
   ReadTokenAnswer(context, result, *response, resource);
 }
@@ -125,7 +125,7 @@ void RunIdentityPlatformToken(RunContext& context, StageResult& result) {
   HttpRequest request =
       TokenRequest(context, target.token_url,
                    ClientCredentialsRequestBody(target.application_id, assertion, target.scope));
-  auto response = SendRecorded(context, result, request, "token");
+  auto response = SendRecorded(context, result, request);
   if (!response) return;
   ReadTokenAnswer(context, result, *response, "");
 }
