@@ -265,20 +265,29 @@ std::string ExporterApp::Transcript(const ProbeResult& result) {
   return render::RenderText(result, options);
 }
 
-std::string ExporterApp::StatusPageHtml() {
+StatusPageInfo ExporterApp::PageInfo(bool auto_refresh) {
   StatusPageInfo info;
   info.version = kVersion;
   info.config_file = flags_.config_file;
   info.now = clock_.Now();
+  info.auto_refresh = auto_refresh;
   info.link_base =
       flags_.external_url.empty() && flags_.route_prefix.empty() ? "" : flags_.LinkBase();
   info.telemetry_path = flags_.telemetry_path;
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    info.last_reload_successful = last_reload_ok_;
-    info.last_reload_error = last_reload_error_;
-  }
-  return StatusPage::Render(store_.Snapshot(), info);
+  std::lock_guard<std::mutex> lock(mu_);
+  info.last_reload_successful = last_reload_ok_;
+  info.last_reload_error = last_reload_error_;
+  return info;
+}
+
+std::string ExporterApp::StatusPageHtml(bool auto_refresh) {
+  return StatusPage::Render(store_.Snapshot(), PageInfo(auto_refresh));
+}
+
+std::optional<std::string> ExporterApp::TargetPageHtml(const std::string& name, bool auto_refresh) {
+  std::optional<TargetSnapshot> target = store_.Find(name);
+  if (!target) return std::nullopt;
+  return StatusPage::RenderTarget(*target, PageInfo(auto_refresh));
 }
 
 std::string ExporterApp::ConfigYaml() {

@@ -20,6 +20,7 @@
 #include "exporters/probe_limiter.h"
 #include "exporters/result_store.h"
 #include "exporters/scheduler.h"
+#include "exporters/status_page.h"
 #include "exporters/timer_queue.h"
 #include "exporters/web_access.h"
 #include "probe/core/target_config.h"
@@ -81,13 +82,15 @@ class ExporterApp final : public ExporterBackend {
   std::optional<ProbeResult> RunProbe(const std::string& name,
                                       std::optional<Duration> budget) override;
   std::string Transcript(const ProbeResult& result) override;
-  std::string StatusPageHtml() override;
+  std::string StatusPageHtml(bool auto_refresh) override;
+  std::optional<std::string> TargetPageHtml(const std::string& name, bool auto_refresh) override;
   std::string ConfigYaml() override;
   ReloadOutcome Reload() override;
   bool Ready() override;
   void CountRequest(const std::string& handler) override;
 
  private:
+  StatusPageInfo PageInfo(bool auto_refresh);
   struct Target {
     /// The one copy the runner, the scheduler and /config share.
     std::shared_ptr<const TargetConfig> config;

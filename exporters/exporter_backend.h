@@ -48,7 +48,10 @@ class ExporterBackend {
                                               std::optional<Duration> budget) = 0;
   /// The human-readable transcript of a run, for /probe?debug=true.
   virtual std::string Transcript(const ProbeResult& result) = 0;
-  virtual std::string StatusPageHtml() = 0;
+  /// The status page; \p auto_refresh adds the page's own periodic reload.
+  virtual std::string StatusPageHtml(bool auto_refresh) = 0;
+  /// One target's page, or nullopt when no such target is configured.
+  virtual std::optional<std::string> TargetPageHtml(const std::string& name, bool auto_refresh) = 0;
   /// The effective configuration with secrets redacted.
   virtual std::string ConfigYaml() = 0;
   /// Reloads the configuration file; a bad file keeps the running configuration.

@@ -6,12 +6,27 @@
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
+#include <string_view>
 
 #include "exporters/web_access.h"
 
 namespace pushprobe::exporter {
 
 namespace {
+
+constexpr std::string_view kTargetPrefix = "/target/";
+
+// "?refresh=off" (or 0, false) turns the status pages' own reload off.
+bool AutoRefresh(const std::string& query) {
+  try {
+    for (const auto& [name, value] : Poco::URI("/?" + query).getQueryParameters()) {
+      if (name == "refresh" && (value == "off" || value == "0" || value == "false")) return false;
+    }
+  } catch (const Poco::Exception&) {
+    // A query that does not parse only loses the option.
+  }
+  return true;
+}
 
 HttpRouterResponse Text(int status, std::string body) {
   HttpRouterResponse r;
@@ -103,7 +118,19 @@ HttpRouterResponse HttpRouter::Handle(const HttpRouterRequest& request) {
     if (!get) return Text(405, "Only GET requests allowed.\n");
     HttpRouterResponse r;
     r.content_type = "text/html; charset=utf-8";
-    r.body = backend_.StatusPageHtml();
+    r.body = backend_.StatusPageHtml(AutoRefresh(query));
+    return r;
+  }
+  if (path.rfind(kTargetPrefix, 0) == 0) {
+    backend_.CountRequest("status");
+    if (!get) return Text(405, "Only GET requests allowed.\n");
+    // Poco::URI has already percent-decoded the path: the rest is the name.
+    std::optional<std::string> page =
+        backend_.TargetPageHtml(path.substr(kTargetPrefix.size()), AutoRefresh(query));
+    if (!page) return Text(404, "Unknown target: not in the configuration.\n");
+    HttpRouterResponse r;
+    r.content_type = "text/html; charset=utf-8";
+    r.body = std::move(*page);
     return r;
   }
   if (path == "/config") {

@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <utility>
 
+#include "probe/render/hints.h"
+#include "probe/render/text_renderer.h"
+
 namespace pushprobe::exporter {
 
 namespace {
@@ -30,8 +33,9 @@ RunRecord RunRecord::From(const ProbeResult& r,
   rec.reason = r.reason;
   rec.category = r.category;
   if (!r.succeeded()) {
+    const StageResult* failed = r.FailedStage();
     std::string error =
-        FirstLine(r.error.empty() && r.FailedStage() ? r.FailedStage()->message : r.error);
+        FirstLine(failed != nullptr && !failed->message.empty() ? failed->message : r.error);
     if (previous_error && *previous_error == error) {
       rec.error = previous_error;
     } else {
@@ -42,6 +46,13 @@ RunRecord RunRecord::From(const ProbeResult& r,
     rec.stage_status[i] = i < r.stages.size() ? r.stages[i].status : StageStatus::kSkipped;
     rec.stage_duration[i] = i < r.stages.size() ? r.stages[i].duration : Duration{};
   }
+  rec.clock_skew = r.facts.clock_skew;
+  if (std::string hint = render::HintFor(r); !hint.empty()) {
+    rec.hint = std::make_shared<const std::string>(std::move(hint));
+  }
+  render::TextOptions options;
+  options.verbosity = r.succeeded() ? 0 : 1;
+  rec.transcript = std::make_shared<const std::string>(render::RenderText(r, options));
   return rec;
 }
 
@@ -59,6 +70,9 @@ void ResultStore::SetTargets(const std::vector<std::shared_ptr<const TargetConfi
 }
 
 bool ResultStore::Record(const ProbeResult& result) {
+  // The texts are rendered before taking the lock, which scrapes and the
+  // status page share.
+  RunRecord record = RunRecord::From(result, nullptr);
   std::lock_guard<std::mutex> lock(mu_);
   auto it = slots_.find(result.target);
   if (it == slots_.end()) return false;
@@ -74,7 +88,10 @@ bool ResultStore::Record(const ProbeResult& result) {
 
   std::shared_ptr<const std::string> previous_error =
       slot.failures.empty() ? nullptr : slot.failures.back().error;
-  slot.last = RunRecord::From(result, previous_error);
+  if (previous_error && record.error && *record.error == *previous_error) {
+    record.error = previous_error;
+  }
+  slot.last = std::move(record);
   std::vector<RunSummary>& kept = result.succeeded() ? slot.successes : slot.failures;
   const std::size_t bound = std::max<std::size_t>(
       1, result.succeeded() ? options_.successes_kept : options_.failures_kept);

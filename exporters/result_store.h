@@ -21,8 +21,10 @@ namespace pushprobe::exporter {
 struct RunSummary {
   WallTime started_at{};
   Duration duration{};
-  /// The failure message (first line, bounded); shared between consecutive
-  /// runs that failed the same way, so a long failure history stays small.
+  /// The failure message (first line, bounded): pushprobe's own explanation
+  /// of the failed stage (naming the file, host or code), else Exchange's
+  /// text; shared between consecutive runs that failed the same way, so a
+  /// long failure history stays small.
   std::shared_ptr<const std::string> error;
   std::optional<StageId> failed_stage;
   ResultType result_type = ResultType::kFailed;
@@ -32,12 +34,20 @@ struct RunSummary {
   bool succeeded() const { return result_type == ResultType::kSucceeded; }
 };
 
-/// \brief A target's latest run: its summary and, for the status page's
-/// waterfall, each stage's status and duration. Only the latest run keeps
-/// these; the history keeps summaries (56 bytes instead of 128 per run).
+/// \brief A target's latest run: its summary and, for the status page, each
+/// stage's status and duration, the hint, the clock skew and the transcript.
+/// Only the latest run keeps these; the history keeps summaries.
 struct RunRecord : RunSummary {
   std::array<StageStatus, kAllStages.size()> stage_status{};
   std::array<Duration, kAllStages.size()> stage_duration{};
+  /// render::HintFor: what to do, naming the failing detail; its first line
+  /// says it in one, the rest are steps.
+  std::shared_ptr<const std::string> hint;
+  /// render::RenderText of the run: -v for a failed run, the stage lines for
+  /// a successful one (kept for every target, so the short form where little
+  /// is to be read).
+  std::shared_ptr<const std::string> transcript;
+  std::optional<Duration> clock_skew;  ///< server Date minus our clock, when seen
 
   /// Builds a record from a run. \p previous_error is reused when equal.
   static RunRecord From(const ProbeResult& result,

@@ -6,8 +6,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # promtool checks the exposition format; the e2e label runs the real Prometheus,
-# Nagios 4 and Icinga 2, and builds and installs the Debian packages.
-scripts/setup.sh prometheus nagios4-core icinga2-bin debootstrap dpkg-dev
+# Nagios 4 and Icinga 2, headless Chromium against the status page, script(1) for
+# the CLI under a pseudo-terminal, and builds and installs the Debian packages.
+scripts/setup.sh prometheus nagios4-core icinga2-bin debootstrap dpkg-dev chromium fonts-dejavu-core util-linux
 
 # The plugin's number-format tests run under a comma-decimal locale.
 if ! locale -a 2>/dev/null | grep -qi '^de_DE\.utf-\?8$'; then

@@ -362,7 +362,13 @@ TEST_F(ExporterAppTest, RoutePrefixTelemetryPathAndStatusPageLinks) {
   EXPECT_NE(page.find("href=\"https://mon.example.com/pp/own-metrics\""), std::string::npos)
       << page;
   EXPECT_NE(page.find("href=\"https://mon.example.com/pp/config\""), std::string::npos);
-  EXPECT_NE(page.find("href=\"https://mon.example.com/pp/probe?target=fabrikam"),
+  EXPECT_NE(page.find("href=\"https://mon.example.com/pp/target/fabrikam"), std::string::npos);
+  const std::string target = Get("/pp/target/fabrikam", &status);
+  EXPECT_EQ(status, 200);
+  EXPECT_NE(target.find("href=\"https://mon.example.com/pp/probe?target=fabrikam"),
+            std::string::npos)
+      << target;
+  EXPECT_NE(target.find("href=\"https://mon.example.com/pp/\">&larr; all targets"),
             std::string::npos);
   Get("/pp", &status);
   EXPECT_EQ(status, 200);

@@ -27,7 +27,13 @@ class FakeBackend final : public ExporterBackend {
                                Reason::kHttpStatus);
   }
   std::string Transcript(const ProbeResult& r) override { return "transcript of " + r.target; }
-  std::string StatusPageHtml() override { return "<html></html>"; }
+  std::string StatusPageHtml(bool auto_refresh) override {
+    return auto_refresh ? "<html>refresh</html>" : "<html></html>";
+  }
+  std::optional<std::string> TargetPageHtml(const std::string& name, bool auto_refresh) override {
+    if (name != "fabrikam" && name != "a b/c") return std::nullopt;
+    return "<html>" + name + (auto_refresh ? " refresh" : "") + "</html>";
+  }
   std::string ConfigYaml() override { return "targets: []\n"; }
   ReloadOutcome Reload() override {
     ++reloads;
@@ -174,6 +180,21 @@ TEST(HttpRouterTest, HealthReadinessStatusConfigAndNotFound) {
   EXPECT_EQ(router.Handle(Get("/config")).body, "targets: []\n");
   EXPECT_EQ(router.Handle(Get("/nope")).status, 404);
   EXPECT_EQ(router.Handle(Request("POST", "/metrics")).status, 405);
+}
+
+TEST(HttpRouterTest, StatusPagesRefreshUnlessTurnedOffAndTargetPagesByName) {
+  FakeBackend backend;
+  HttpRouter router(backend);
+  EXPECT_EQ(router.Handle(Get("/")).body, "<html>refresh</html>");
+  EXPECT_EQ(router.Handle(Get("/?refresh=off")).body, "<html></html>");
+  HttpRouterResponse target = router.Handle(Get("/target/fabrikam"));
+  EXPECT_EQ(target.status, 200);
+  EXPECT_EQ(target.content_type, "text/html; charset=utf-8");
+  EXPECT_EQ(target.body, "<html>fabrikam refresh</html>");
+  EXPECT_EQ(router.Handle(Get("/target/fabrikam?refresh=off")).body, "<html>fabrikam</html>");
+  EXPECT_EQ(router.Handle(Get("/target/a%20b%2Fc")).body, "<html>a b/c refresh</html>");
+  EXPECT_EQ(router.Handle(Get("/target/absent")).status, 404);
+  EXPECT_EQ(router.Handle({"POST", "/target/fabrikam", std::nullopt}).status, 405);
 }
 
 }  // namespace
