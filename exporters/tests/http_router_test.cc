@@ -194,7 +194,7 @@ TEST(HttpRouterTest, StatusPagesRefreshUnlessTurnedOffAndTargetPagesByName) {
   EXPECT_EQ(router.Handle(Get("/target/fabrikam?refresh=off")).body, "<html>fabrikam</html>");
   EXPECT_EQ(router.Handle(Get("/target/a%20b%2Fc")).body, "<html>a b/c refresh</html>");
   EXPECT_EQ(router.Handle(Get("/target/absent")).status, 404);
-  EXPECT_EQ(router.Handle({"POST", "/target/fabrikam", std::nullopt}).status, 405);
+  EXPECT_EQ(router.Handle(Request("POST", "/target/fabrikam")).status, 405);
 }
 
 }  // namespace

@@ -46,9 +46,12 @@ class SlowBackend final : public ExporterBackend {
     return testing::FakeResult(name, WallTime{std::chrono::seconds{1764069656}});
   }
   std::string Transcript(const ProbeResult&) override { return ""; }
-  std::string StatusPageHtml() override {
+  std::string StatusPageHtml(bool) override {
     if (status_page_throws) throw std::runtime_error("broken");
     return "<html></html>";
+  }
+  std::optional<std::string> TargetPageHtml(const std::string&, bool) override {
+    return std::nullopt;
   }
   std::string ConfigYaml() override { return "targets: []\n"; }
   ReloadOutcome Reload() override { return {true, ""}; }
