@@ -7,8 +7,11 @@ cd "$(dirname "$0")/.."
 
 # promtool checks the exposition format; the e2e label runs the real Prometheus,
 # Nagios 4 and Icinga 2, headless Chromium against the status page, script(1) for
-# the CLI under a pseudo-terminal, and builds and installs the Debian packages.
-scripts/setup.sh prometheus nagios4-core icinga2-bin debootstrap dpkg-dev chromium fonts-dejavu-core util-linux
+# the CLI under a pseudo-terminal, builds the Debian packages, checks them with
+# lintian and hardening-check (devscripts), installs them into a debootstrap
+# root and boots that root with systemd-nspawn (systemd-container).
+scripts/setup.sh prometheus nagios4-core icinga2-bin debootstrap dpkg-dev chromium fonts-dejavu-core util-linux \
+  lintian devscripts systemd-container
 
 # The plugin's number-format tests run under a comma-decimal locale.
 if ! locale -a 2>/dev/null | grep -qi '^de_DE\.utf-\?8$'; then

@@ -1,15 +1,21 @@
 #!/usr/bin/env python3
 """The Debian packages: built by cpack, installed with dpkg -i into a clean root.
 
-1. `cpack -G DEB` in the build directory makes pushprobe-exporter and
-   pushprobe-nagios-plugin; their control data and contents are checked.
+1. `cpack -G DEB` in a hardened release tree (e2e.packages) makes pushprobe,
+   pushprobe-exporter and pushprobe-nagios-plugin; their control data and
+   contents are checked.
 2. A clean Debian root is made with debootstrap (minbase, from the mirror apt
    is configured with, plus the packages' dependencies; cached as a tarball
    under $PUSHPROBE_E2E_CACHE, default /var/cache/pushprobe-e2e). When
    debootstrap cannot run, the packages go onto this machine instead and are
    purged at the end.
-3. `dpkg -i` installs both packages with no dependency missing; postinst made
-   the pushprobe user; `systemd-analyze verify` accepts the installed unit.
+3. Upgrade from the two-package layout of 0.1.0-1: packages with that
+   layout (the new files, the old control files kept in old_layout/) are
+   installed, the administrator changes /etc/pushprobe/pushprobe.yml, and
+   apt installs the three new packages over them: no conffile prompt, the
+   change kept, the file now pushprobe's conffile, its mode and group kept.
+   postinst made the pushprobe user; `systemd-analyze verify` accepts the
+   installed unit.
 4. The installed exporter, started as the unit starts it (user pushprobe, the
    ARGS of /etc/default/pushprobe-exporter), with the installed sample
    configuration pointed at the emulator lab, serves /metrics with
@@ -34,15 +40,23 @@ import tarfile
 import e2e
 from e2e import log, poll, require
 
+CORE_FILES = [
+    "/usr/bin/pushprobe", "/etc/pushprobe/pushprobe.yml", "/usr/share/man/man1/pushprobe.1.gz",
+    "/usr/share/lintian/overrides/pushprobe",
+    "/usr/share/doc/pushprobe/changelog.Debian.gz", "/usr/share/doc/pushprobe/copyright",
+    "/usr/share/doc/pushprobe/docs/troubleshooting.md",
+]
 EXPORTER_FILES = [
-    "/usr/bin/pushprobe-exporter", "/usr/bin/pushprobe", "/etc/pushprobe/pushprobe.yml",
-    "/etc/default/pushprobe-exporter", "/lib/systemd/system/pushprobe-exporter.service",
-    "/usr/share/man/man1/pushprobe.1.gz", "/usr/share/man/man1/pushprobe-exporter.1.gz",
+    "/usr/bin/pushprobe-exporter", "/etc/default/pushprobe-exporter",
+    "/lib/systemd/system/pushprobe-exporter.service",
+    "/usr/share/man/man1/pushprobe-exporter.1.gz",
     "/usr/share/doc/pushprobe-exporter/examples/prometheus.yml",
     "/usr/share/doc/pushprobe-exporter/examples/pushprobe-alerts.yml",
     "/usr/share/doc/pushprobe-exporter/examples/pushprobe-alerts.test.yml",
+    "/usr/share/doc/pushprobe-exporter/examples/pushprobe-overview.json",
     "/usr/share/doc/pushprobe-exporter/changelog.Debian.gz",
     "/usr/share/doc/pushprobe-exporter/docs/troubleshooting.md",
+    "/usr/share/doc/pushprobe-exporter/copyright",
 ]
 PLUGIN_FILES = [
     "/usr/lib/nagios/plugins/check_exchange_push", "/etc/nagios-plugins/config/exchange_push.cfg",
@@ -50,20 +64,11 @@ PLUGIN_FILES = [
     "/usr/share/man/man1/check_exchange_push.1.gz",
     "/usr/share/doc/pushprobe-nagios-plugin/changelog.Debian.gz",
     "/usr/share/doc/pushprobe-nagios-plugin/docs/plugin.md",
+    "/usr/share/doc/pushprobe-nagios-plugin/copyright",
 ]
-
-
-def build_packages(build, out):
-    e2e.version("cpack", ["cpack", "--version"], r"cpack")
-    result = e2e.run(["cpack", "-G", "DEB", "-B", out, "--config",
-                      os.path.join(build, "CPackConfig.cmake")], cwd=build)
-    log(result.stdout.strip().splitlines()[-1])
-    debs = {}
-    for path in glob.glob(os.path.join(out, "*.deb")):
-        debs[e2e.run(["dpkg-deb", "-f", path, "Package"]).stdout.strip()] = path
-    require(sorted(debs) == ["pushprobe-exporter", "pushprobe-nagios-plugin"],
-            f"cpack made {sorted(debs)}")
-    return debs
+OLD_LAYOUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "old_layout")
+OLD_VERSION = "0.1.0-1"
+SITE_CHANGE = "# changed by the administrator before the upgrade\n"
 
 
 def check_package(path, files, conffiles):
@@ -78,9 +83,11 @@ def check_package(path, files, conffiles):
     missing = [f for f in files if f not in paths]
     require(not missing, f"{path} lacks {missing}:\n{contents}")
     depends = e2e.run(["dpkg-deb", "-f", path, "Depends"]).stdout
-    require("libc6" in depends and "libssl3" in depends,
+    require("libc6" in depends and "libstdc++6" in depends,
             f"shlibdeps did not run: Depends: {depends}")
-    control = e2e.run(["dpkg-deb", "-e", path, path + ".control"]) and path + ".control"
+    control = path + ".control"
+    shutil.rmtree(control, ignore_errors=True)
+    e2e.run(["dpkg-deb", "-e", path, control])
     with open(os.path.join(control, "conffiles")) as f:
         listed = f.read().split()
     require(sorted(listed) == sorted(conffiles), f"conffiles {listed}")
@@ -88,6 +95,72 @@ def check_package(path, files, conffiles):
         if line.startswith("-") and (" ./usr/bin/" in line or "/plugins/check_" in line):
             require(line.startswith("-rwxr-xr-x root/root"), f"binary mode/owner: {line}")
     return depends
+
+
+def old_layout_debs(debs, work):
+    """Packages laid out as 0.1.0-1 was: pushprobe-exporter with everything of
+    today's pushprobe in it, and a plugin that depends on neither; today's
+    files, 0.1.0-1's control files (old_layout/)."""
+    old = {}
+    layout = {"pushprobe-exporter": ["pushprobe", "pushprobe-exporter"],
+              "pushprobe-nagios-plugin": ["pushprobe-nagios-plugin"]}
+    for name, sources in layout.items():
+        tree = os.path.join(work, "old", name)
+        for source in sources:
+            e2e.run(["dpkg-deb", "-x", debs[source], tree])
+        for gone in ("usr/share/doc/pushprobe", "usr/share/lintian"):
+            shutil.rmtree(os.path.join(tree, gone), ignore_errors=True)
+        fields = {f: e2e.run(["dpkg-deb", "-f", debs[name], f]).stdout.strip()
+                  for f in ("Architecture", "Maintainer", "Section", "Priority", "Description")}
+        depends = [d.strip() for source in sources for d in
+                   e2e.run(["dpkg-deb", "-f", debs[source], "Depends"]).stdout.split(",")
+                   if d.strip() and not d.strip().startswith("pushprobe")]
+        os.makedirs(os.path.join(tree, "DEBIAN"))
+        with open(os.path.join(tree, "DEBIAN", "control"), "w") as f:
+            f.write(f"Package: {name}\nVersion: {OLD_VERSION}\n"
+                    f"Depends: {', '.join(dict.fromkeys(depends))}\n" +
+                    "".join(f"{k}: {v}\n" for k, v in fields.items()))
+        for script in os.listdir(os.path.join(OLD_LAYOUT, name)):
+            shutil.copy(os.path.join(OLD_LAYOUT, name, script), os.path.join(tree, "DEBIAN"))
+        old[name] = os.path.join(work, "old", f"{name}_{OLD_VERSION}.deb")
+        e2e.run(["dpkg-deb", "--root-owner-group", "-Zxz", "-b", tree, old[name]])
+    return old
+
+
+def upgrade_from_old_layout(root, old, new, stage):
+    """Installs the 0.1.0-1 layout, changes pushprobe.yml, then apt installs
+    the three packages over it; the change must survive without a prompt."""
+    out = root.run(["dpkg", "-i", *stage(old.values())]).stdout
+    log(f"dpkg -i the {OLD_VERSION} layout:\n" + out.strip())
+    config = root.file("/etc/pushprobe/pushprobe.yml")
+    with open(config, "a") as f:
+        f.write(SITE_CHANGE)
+    conffiles = root.run(["dpkg-query", "-W", "-f=${Conffiles}", "pushprobe-exporter"]).stdout
+    require("/etc/pushprobe/pushprobe.yml" in conffiles, f"old layout conffiles: {conffiles}")
+    # apt, as an upgrade runs: it orders the unpacks and deconfigures what
+    # pushprobe's Breaks names. stdin is /dev/null: a conffile prompt fails.
+    result = root.run(["apt-get", "install", "-y", "--no-install-recommends",
+                       "-o", "Debug::NoLocking=1", *stage(new.values())], check=False)
+    log("apt-get install over the old layout:\n" + result.stdout.strip())
+    require(result.returncode == 0, "the upgrade failed")
+    require("Configuration file" not in result.stdout, "dpkg asked about a conffile")
+    status = root.run(["dpkg-query", "-W", "-f=${Package} ${Version} ${Status}\n",
+                       *new]).stdout
+    log(status.strip())
+    require(status.count("install ok installed") == 3 and OLD_VERSION not in status, status)
+    with open(config) as f:
+        require(f.read().endswith(SITE_CHANGE), "the administrator's change was lost")
+    left = [p for p in os.listdir(root.file("/etc/pushprobe")) if p != "pushprobe.yml"]
+    require(not left, f"the upgrade left {left} in /etc/pushprobe")
+    owner = root.run(["dpkg-query", "-W", "-f=${Conffiles}\n", "pushprobe",
+                      "pushprobe-exporter"]).stdout
+    log(f"conffiles after the upgrade:{owner.rstrip()}")
+    owners = root.run(["dpkg", "-S", "/etc/pushprobe/pushprobe.yml"]).stdout.strip()
+    require(owners == "pushprobe: /etc/pushprobe/pushprobe.yml",
+            f"pushprobe.yml belongs to: {owners}")
+    st = os.stat(config)
+    require((st.st_mode & 0o777) == 0o640, f"pushprobe.yml mode {st.st_mode & 0o777:o}")
+    log("upgrade from the two-package layout kept the administrator's pushprobe.yml")
 
 
 def dependencies(debs):
@@ -144,6 +217,12 @@ class Root:
     def unmount(self):
         while self.mounted:
             subprocess.run(["umount", "-l", self.mounted.pop()])
+
+
+def root_packages(deps):
+    """What the clean root holds besides minbase: the packages' dependencies
+    and a systemd that can boot it (the nspawn test), no procps."""
+    return sorted((set(deps) | {"systemd", "dbus"}) - set(e2e.PACKAGE_NAMES))
 
 
 def make_root(work, packages):
@@ -207,19 +286,27 @@ def main():
     e2e.version("dpkg", ["dpkg", "--version"], r"dpkg")
     e2e.version("systemd", ["systemd-analyze", "--version"], r"^systemd")
 
-    debs = build_packages(build, os.path.join(work, "packages"))
+    debs = e2e.packages(build)
+    check_package(debs["pushprobe"], CORE_FILES, ["/etc/pushprobe/pushprobe.yml"])
     check_package(debs["pushprobe-exporter"], EXPORTER_FILES,
-                  ["/etc/pushprobe/pushprobe.yml", "/etc/default/pushprobe-exporter"])
+                  ["/etc/default/pushprobe-exporter"])
     check_package(debs["pushprobe-nagios-plugin"], PLUGIN_FILES,
                   ["/etc/nagios-plugins/config/exchange_push.cfg"])
+    for name in ("pushprobe-exporter", "pushprobe-nagios-plugin"):
+        depends = e2e.run(["dpkg-deb", "-f", debs[name], "Depends"]).stdout
+        version = e2e.run(["dpkg-deb", "-f", debs[name], "Version"]).stdout.strip()
+        require(f"pushprobe (= {version})" in depends, f"{name} Depends: {depends}")
+    for field in ("Replaces", "Breaks"):
+        value = e2e.run(["dpkg-deb", "-f", debs["pushprobe"], field]).stdout.strip()
+        require(value == "pushprobe-exporter (<< 0.1.0-2~)", f"pushprobe {field}: {value}")
     for name, path in debs.items():
         log(f"dpkg -c {os.path.basename(path)}:\n" + e2e.run(["dpkg-deb", "-c", path]).stdout)
 
     deps = dependencies(debs)
     log(f"dependencies: {deps}")
-    # A root that can run the unit: systemd, and procps for ExecReload's /bin/kill
-    # (Priority important, so on every regular installation).
-    root_path = make_root(work, sorted(set(deps) | {"systemd", "procps"}))
+    # A root that can run the unit: systemd, and no more (no procps: the unit
+    # must not need /bin/kill). The nspawn test boots the same root.
+    root_path = make_root(work, root_packages(deps))
     root = Root(root_path)
     if root_path is None:
         require(os.geteuid() == 0, "installing onto this machine needs root")
@@ -239,18 +326,18 @@ def main():
         os.makedirs(root.file("/tmp/debs"), exist_ok=True)
     log(f"installing into {where}")
 
-    staged = []
-    for name, path in debs.items():
-        dest = root.file(f"/tmp/debs/{os.path.basename(path)}") if root.path else path
-        if root.path:
-            shutil.copy(path, dest)
-        staged.append(f"/tmp/debs/{os.path.basename(path)}" if root.path else path)
-    out = root.run(["dpkg", "-i", *staged]).stdout
-    log("dpkg -i:\n" + out.strip())
-    status = root.run(["dpkg-query", "-W", "-f=${Package} ${Version} ${Status}\n",
-                       *debs]).stdout
-    log(status.strip())
-    require(status.count("install ok installed") == 2, status)
+    def stage(paths):
+        """The paths of .debs as dpkg in the root sees them."""
+        staged = []
+        for path in paths:
+            if root.path:
+                shutil.copy(path, root.file(f"/tmp/debs/{os.path.basename(path)}"))
+                staged.append(f"/tmp/debs/{os.path.basename(path)}")
+            else:
+                staged.append(path)
+        return staged
+
+    upgrade_from_old_layout(root, old_layout_debs(debs, work), debs, stage)
 
     passwd = root.run(["getent", "passwd", "pushprobe"]).stdout.strip()
     log(f"postinst made the user: {passwd}")
@@ -353,7 +440,7 @@ def main():
     require(os.path.exists(config), "dpkg --remove deleted a conffile")
     out = root.run(["dpkg", "--purge", *debs]).stdout
     log("dpkg --purge:\n" + out.strip())
-    left = [f for f in EXPORTER_FILES + PLUGIN_FILES + ["/etc/pushprobe/pushprobe.yml"]
+    left = [f for f in CORE_FILES + EXPORTER_FILES + PLUGIN_FILES
             if os.path.exists(root.file(f))]
     require(not left, f"left after purge: {left}")
     wants = "/etc/systemd/system/multi-user.target.wants/pushprobe-exporter.service"

@@ -6,9 +6,11 @@ exit, failure, or the SIGTERM ctest sends at its timeout).
 """
 
 import atexit
+import glob
 import json
 import os
 import re
+import shutil
 import signal
 import socket
 import ssl
@@ -254,3 +256,79 @@ def metric_value(text, name, labels):
         if all(found.get(k) == v for k, v in labels.items()):
             return float(m.group(4))
     return None
+
+
+PACKAGE_NAMES = ["pushprobe", "pushprobe-exporter", "pushprobe-nagios-plugin"]
+
+
+def _cache_value(build, name):
+    try:
+        with open(os.path.join(build, "CMakeCache.txt")) as f:
+            m = re.search(rf"(?m)^{name}:\w+=(.*)$", f.read())
+    except OSError:
+        return None
+    return m.group(1) if m else None
+
+
+def package_build(build):
+    """A build tree whose binaries are hardened as the packages need.
+
+    The given tree when it was configured with PUSHPROBE_HARDENING (the
+    release preset); otherwise a release tree without tests below it, made
+    and brought up to date here (ccache, when present, shares its objects).
+    """
+    if _cache_value(build, "PUSHPROBE_HARDENING") == "ON":
+        return build
+    tree = os.path.join(os.path.abspath(build), "e2e-package-build")
+    if not os.path.exists(os.path.join(tree, "CMakeCache.txt")):
+        launcher = []
+        if shutil.which("ccache"):
+            launcher = ["-DCMAKE_CXX_COMPILER_LAUNCHER=ccache"]
+        log(f"configuring a hardened release tree for the packages in {tree}")
+        run(["cmake", "-S", SOURCE_DIR, "-B", tree, "-G", "Ninja",
+             "-DCMAKE_BUILD_TYPE=RelWithDebInfo", "-DPUSHPROBE_HARDENING=ON",
+             # cpack builds nothing itself: only the packaged targets below.
+             "-DCMAKE_SKIP_INSTALL_ALL_DEPENDENCY=ON", *launcher])
+    started = time.monotonic()
+    env = {**os.environ, "CCACHE_BASEDIR": SOURCE_DIR, "CCACHE_NOHASHDIR": "true"}
+    result = run(["cmake", "--build", tree, "-j2", "--target", "pushprobe", "pushprobe-exporter",
+                  "check_exchange_push", "pushprobe_man_pages", "pushprobe_deb_changelog"],
+                 env=env, timeout=1500)
+    log(f"package tree up to date in {time.monotonic() - started:.0f}s: "
+        + (result.stdout.strip().splitlines() or ["?"])[-1])
+    return tree
+
+
+def packages(build):
+    """{package name: .deb path} made by cpack from the hardened tree.
+
+    The tests that need the packages share one cpack run per build: a lock
+    serialises them and the .debs are rebuilt only when a packaged input is
+    newer than them.
+    """
+    import fcntl
+    tree = package_build(build)
+    out = os.path.join(tree, "e2e-debs")
+    os.makedirs(out, exist_ok=True)
+    with open(os.path.join(out, ".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        debs = glob.glob(os.path.join(out, "*.deb"))
+        inputs = [os.path.join(tree, p) for p in ("exporters/pushprobe-exporter", "cli/pushprobe",
+                                                  "nagios/check_exchange_push",
+                                                  "CPackConfig.cmake")]
+        inputs += glob.glob(os.path.join(PACKAGING, "**", "*"), recursive=True)
+        newest = max(os.path.getmtime(p) for p in inputs if os.path.isfile(p))
+        if len(debs) != len(PACKAGE_NAMES) or min(map(os.path.getmtime, debs)) < newest:
+            for path in debs:
+                os.remove(path)
+            version("cpack", ["cpack", "--version"], r"cpack")
+            result = run(["cpack", "-G", "DEB", "-B", out, "--config",
+                          os.path.join(tree, "CPackConfig.cmake")], cwd=tree)
+            log(result.stdout.strip().splitlines()[-1])
+            for d in glob.glob(os.path.join(out, "_CPack_Packages")):
+                shutil.rmtree(d, ignore_errors=True)
+        debs = {}
+        for path in glob.glob(os.path.join(out, "*.deb")):
+            debs[run(["dpkg-deb", "-f", path, "Package"]).stdout.strip()] = path
+    require(sorted(debs) == PACKAGE_NAMES, f"cpack made {sorted(debs)}")
+    return debs
