@@ -30,7 +30,7 @@ struct Subcheck {
 /// \brief One perfdata value: 'label'=value[uom];[warn];[crit];[min];[max].
 struct PerfDatum {
   std::string label;
-  std::optional<double> value;  ///< unset: "U", the guidelines' "could not be determined"
+  std::optional<double> value;  ///< unset: not measured, left out of the output
   std::string uom;              ///< "s", or empty for a plain number (days)
   std::string warning;          ///< range text or empty
   std::string critical;         ///< range text or empty

@@ -105,7 +105,6 @@ void AppendTranscript(const ProbeResult& result, std::vector<Line>& lines) {
 }
 
 std::string FormatValue(const PerfDatum& datum) {
-  if (!datum.value) return "U";
   int decimals = datum.uom == "s" ? kSecondsDecimals : 0;
   return FormatTrimmed(*datum.value, decimals) + datum.uom;
 }
@@ -115,6 +114,10 @@ std::string FormatValue(const PerfDatum& datum) {
 std::string FormatPerfdata(const std::vector<PerfDatum>& perfdata) {
   std::string out;
   for (const PerfDatum& datum : perfdata) {
+    // Not measured (a skipped stage, a certificate never seen): left out.
+    // Icinga 2 rejects a `U` value as invalid perfdata (and its writers log a
+    // warning for every check result); graphers show the gap.
+    if (!datum.value) continue;
     std::vector<std::string> fields = {FormatValue(datum), datum.warning, datum.critical,
                                        datum.min ? FormatShortest(*datum.min) : std::string(),
                                        datum.max ? FormatShortest(*datum.max) : std::string()};

@@ -108,7 +108,7 @@ TEST(PluginOutputTest, PerfdataFormat) {
       {"ranged", 2, "", "", "", 0, 10},
   };
   EXPECT_EQ(FormatPerfdata(data),
-            "'time'=0.1934s;1;~:5;0 'publish_time'=U;;;0 'auth_cert_days'=365;30:;14: "
+            "'time'=0.1934s;1;~:5;0 'auth_cert_days'=365;30:;14: "
             "'plain'=2 'ranged'=2;;;0;10");
 }
 
