@@ -5,7 +5,9 @@
   `curl --compressed` asks for it: the same series) and on /probe for a
   succeeding and a failing target, the exporter pointed at the emulator lab;
 - `promtool check rules` and `promtool test rules` on the shipped alert rules
-  and their unit tests (every rule has at least one);
+  and their unit tests (every rule has at least one, and the blackbox_exporter
+  test lists every rule: a failing blackbox probe fires none of them); every
+  rule's runbook_url names a section of docs/troubleshooting.md;
 - `promtool check config` on the shipped scrape configuration.
 
 usage: promtool_test.py BUILD_DIR
@@ -24,6 +26,28 @@ def check_metrics(name, text):
     require(result.returncode == 0, f"promtool check metrics {name}:\n{result.stdout}")
 
 
+def anchors(markdown):
+    """GitHub-style anchors of the headings in a Markdown file."""
+    with open(markdown) as f:
+        headings = re.findall(r"(?m)^#+ (.+)$", f.read())
+    return {re.sub(r"[^\w\- ]", "", h.strip().lower()).replace(" ", "-") for h in headings}
+
+
+def check_runbooks(rules, alerts):
+    with open(rules) as f:
+        urls = dict(re.findall(r"(?m)^\s+- alert: (\S+)\n(?:.*\n)*?\s+runbook_url: \"([^\"]+)\"",
+                               f.read()))
+    require(set(urls) == alerts, f"rules without runbook_url: {sorted(alerts - set(urls))}")
+    doc = os.path.join(e2e.SOURCE_DIR, "docs", "troubleshooting.md")
+    known = anchors(doc)
+    for alert, url in sorted(urls.items()):
+        path, _, anchor = url.partition("#")
+        require(path.endswith("/docs/troubleshooting.md") and anchor == alert.lower()
+                and anchor in known,
+                f"{alert}: runbook_url {url} names no section of docs/troubleshooting.md")
+    log(f"runbook_url of {len(urls)} rules: sections of docs/troubleshooting.md")
+
+
 def main():
     build = e2e.build_dir()
     bins = e2e.binaries(build)
@@ -39,6 +63,12 @@ def main():
     with open(os.path.join(shipped, "pushprobe-alerts.test.yml")) as f:
         tested = set(re.findall(r"(?m)^\s+alertname: (\S+)", f.read()))
     require(alerts and alerts == tested, f"rules without a unit test: {sorted(alerts - tested)}")
+    with open(os.path.join(shipped, "pushprobe-alerts.test.yml")) as f:
+        blackbox = f.read().split("- name: blackbox_exporter series", 1)
+    require(len(blackbox) == 2, "no blackbox_exporter test in pushprobe-alerts.test.yml")
+    quiet = set(re.findall(r"alertname: (\S+)\n\s+exp_alerts: \[\]", blackbox[1]))
+    require(quiet == alerts, f"the blackbox test misses {sorted(alerts - quiet)}")
+    check_runbooks(rules, alerts)
     out = e2e.run(["promtool", "test", "rules", "pushprobe-alerts.test.yml"], cwd=shipped).stdout
     log(out.strip())
     require("SUCCESS" in out, out)
