@@ -71,7 +71,7 @@ OLD_VERSION = "0.1.0-1"
 SITE_CHANGE = "# changed by the administrator before the upgrade\n"
 
 
-def check_package(path, files, conffiles):
+def check_package(work, path, files, conffiles):
     info = e2e.run(["dpkg-deb", "-I", path]).stdout
     log(f"{os.path.basename(path)} control:\n" + "\n".join(
         l for l in info.splitlines() if re.match(r"^ (Package|Version|Depends|Recommends|"
@@ -85,8 +85,8 @@ def check_package(path, files, conffiles):
     depends = e2e.run(["dpkg-deb", "-f", path, "Depends"]).stdout
     require("libc6" in depends and "libstdc++6" in depends,
             f"shlibdeps did not run: Depends: {depends}")
-    control = path + ".control"
-    shutil.rmtree(control, ignore_errors=True)
+    control = os.path.join(work, "control", os.path.basename(path))
+    os.makedirs(os.path.dirname(control), exist_ok=True)
     e2e.run(["dpkg-deb", "-e", path, control])
     with open(os.path.join(control, "conffiles")) as f:
         listed = f.read().split()
@@ -106,6 +106,7 @@ def old_layout_debs(debs, work):
               "pushprobe-nagios-plugin": ["pushprobe-nagios-plugin"]}
     for name, sources in layout.items():
         tree = os.path.join(work, "old", name)
+        os.makedirs(tree)
         for source in sources:
             e2e.run(["dpkg-deb", "-x", debs[source], tree])
         for gone in ("usr/share/doc/pushprobe", "usr/share/lintian"):
@@ -160,6 +161,14 @@ def upgrade_from_old_layout(root, old, new, stage):
             f"pushprobe.yml belongs to: {owners}")
     st = os.stat(config)
     require((st.st_mode & 0o777) == 0o640, f"pushprobe.yml mode {st.st_mode & 0o777:o}")
+    # pushprobe-exporter still lists the file as an obsolete conffile of its
+    # own: purging it alone must leave pushprobe's file alone.
+    out = root.run(["dpkg", "--purge", "pushprobe-exporter"]).stdout
+    log("dpkg --purge pushprobe-exporter alone:\n" + out.strip())
+    require(os.path.exists(config), "purging pushprobe-exporter deleted pushprobe's pushprobe.yml")
+    with open(config) as f:
+        require(f.read().endswith(SITE_CHANGE), "purging pushprobe-exporter changed pushprobe.yml")
+    root.run(["dpkg", "-i", *stage([new["pushprobe-exporter"]])])
     log("upgrade from the two-package layout kept the administrator's pushprobe.yml")
 
 
@@ -287,10 +296,10 @@ def main():
     e2e.version("systemd", ["systemd-analyze", "--version"], r"^systemd")
 
     debs = e2e.packages(build)
-    check_package(debs["pushprobe"], CORE_FILES, ["/etc/pushprobe/pushprobe.yml"])
-    check_package(debs["pushprobe-exporter"], EXPORTER_FILES,
+    check_package(work, debs["pushprobe"], CORE_FILES, ["/etc/pushprobe/pushprobe.yml"])
+    check_package(work, debs["pushprobe-exporter"], EXPORTER_FILES,
                   ["/etc/default/pushprobe-exporter"])
-    check_package(debs["pushprobe-nagios-plugin"], PLUGIN_FILES,
+    check_package(work, debs["pushprobe-nagios-plugin"], PLUGIN_FILES,
                   ["/etc/nagios-plugins/config/exchange_push.cfg"])
     for name in ("pushprobe-exporter", "pushprobe-nagios-plugin"):
         depends = e2e.run(["dpkg-deb", "-f", debs[name], "Depends"]).stdout
