@@ -4,7 +4,9 @@
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 
+#include <arpa/inet.h>
 #include <cctype>
+
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -13,10 +15,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "probe/core/url.h"
 #include "probe/net/certificate_facts.h"
 #include "probe/net/connection.h"
 #include "probe/net/http_date.h"
-#include "probe/net/http_url.h"
 #include "probe/net/net_status.h"
 #include "probe/net/resolver.h"
 #include "probe/net/response_parser.h"
@@ -26,8 +28,6 @@
 namespace pushprobe {
 
 using net_internal::Connection;
-using net_internal::EqualsIgnoreCase;
-using net_internal::HttpUrl;
 using net_internal::IoResult;
 using net_internal::NetStatus;
 using net_internal::ResolvedAddress;
@@ -69,12 +69,18 @@ class KeptConnections {
 
 std::optional<std::string> FindHeader(const HttpHeaders& headers, std::string_view name) {
   for (const auto& [key, value] : headers) {
-    if (EqualsIgnoreCase(key, name)) return value;
+    if (EqualsIgnoreCaseAscii(key, name)) return value;
   }
   return std::nullopt;
 }
 
 namespace {
+
+// True for IPv4 and IPv6 literals (without brackets).
+bool IsIpLiteral(const std::string& host) {
+  unsigned char buf[sizeof(in6_addr)];
+  return inet_pton(AF_INET, host.c_str(), buf) == 1 || inet_pton(AF_INET6, host.c_str(), buf) == 1;
+}
 
 // What the verify callback learnt about the presented chain. The callback
 // lets the handshake continue whatever it finds, so that the chain can always
@@ -175,8 +181,8 @@ class Exchange {
  private:
   NetStatus Open() {
     NetStatus status = Dial();
-    if (status.ok() && proxy_ && url_.https()) status = OpenTunnel();
-    if (status.ok() && url_.https()) status = StartTls();
+    if (status.ok() && proxy_ && url_.Https()) status = OpenTunnel();
+    if (status.ok() && url_.Https()) status = StartTls();
     return status;
   }
 
@@ -210,7 +216,7 @@ class Exchange {
 
   void KeepConnection() {
     if (keep_ == nullptr || !reusable_ || !connection_) return;
-    if ((url_.https() && !facts_.tls_verified) ||
+    if ((url_.Https() && !facts_.tls_verified) ||
         net_internal::SaysConnectionClose(request_.headers)) {
       return;
     }
@@ -242,10 +248,9 @@ class Exchange {
     facts_.method = request_.method;
     facts_.url = request_.url;
     facts_.client_request_id = FindHeader(request_.headers, "client-request-id").value_or("");
-    std::string error;
-    if (!net_internal::ParseHttpUrl(request_.url, &url_, &error)) {
-      return NetStatus::Fail(Reason::kConfig, error);
-    }
+    Expected<Url> url = ParseUrl(request_.url);
+    if (!url) return NetStatus::Fail(Reason::kConfig, url.error());
+    url_ = std::move(url).value();
     if (!IsToken(request_.method)) {
       return NetStatus::Fail(Reason::kInternal, "invalid HTTP method");
     }
@@ -258,24 +263,24 @@ class Exchange {
       }
     }
     if (!shared_.options.proxy.empty()) {
-      if (!net_internal::ParseHttpUrl(shared_.options.proxy, &proxy_url_, &error) ||
-          proxy_url_.https()) {
+      Expected<Url> proxy_url = ParseUrl(shared_.options.proxy);
+      if (!proxy_url || proxy_url->Https()) {
         return NetStatus::Fail(Reason::kConfig, "proxy must be http://host:port, got \"" +
                                                     shared_.options.proxy + "\"");
       }
       proxy_ = true;
       facts_.via_proxy = true;
-      dial_host_ = proxy_url_.host;
-      dial_port_ = proxy_url_.port;
+      dial_host_ = proxy_url->host;
+      dial_port_ = proxy_url->port;
       return NetStatus::Ok();
     }
     dial_host_ = url_.host;
     dial_port_ = url_.port;
     for (const ConnectTo& rule : shared_.options.connect_to) {
-      if ((rule.host.empty() || EqualsIgnoreCase(StripBrackets(rule.host), url_.host)) &&
+      if ((rule.host.empty() || EqualsIgnoreCaseAscii(StripBrackets(rule.host), url_.host)) &&
           (rule.port == 0 || rule.port == url_.port)) {
         if (!rule.connect_host.empty()) {
-          dial_host_ = net_internal::ToLower(StripBrackets(rule.connect_host));
+          dial_host_ = ToLowerAscii(StripBrackets(rule.connect_host));
         }
         if (rule.connect_port != 0) dial_port_ = rule.connect_port;
         break;
@@ -316,7 +321,7 @@ class Exchange {
                                                  : "cannot connect to " + where + ": " + r.detail;
     }
     facts_.timings.connect = Since(connect_start);
-    if (!net_internal::IsIpLiteral(dial_host_)) failures += " (" + dial_host_ + ")";
+    if (!IsIpLiteral(dial_host_)) failures += " (" + dial_host_ + ")";
     return NetStatus::Fail(proxy_ ? Reason::kProxy : Reason::kConnect, failures);
   }
 
@@ -371,7 +376,7 @@ class Exchange {
     SSL_set_verify(ssl, SSL_VERIFY_PEER, VerifyCallback);
     // SNI, Host and the name check all use the URL's host, whatever
     // connect_to or the proxy changed about where TCP goes.
-    const bool literal = net_internal::IsIpLiteral(url_.host);
+    const bool literal = IsIpLiteral(url_.host);
     X509_VERIFY_PARAM* param = SSL_get0_param(ssl);
     X509_VERIFY_PARAM_set_hostflags(param, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
     const bool name_set = literal ? X509_VERIFY_PARAM_set1_ip_asc(param, url_.host.c_str()) == 1
@@ -442,15 +447,16 @@ class Exchange {
   }
 
   std::string RequestHead() const {
-    const std::string target = proxy_ && !url_.https()
-                                   ? url_.scheme + "://" + url_.HostHeader() + url_.target
-                                   : url_.target;
+    const std::string target = proxy_ && !url_.Https()
+                                   ? url_.scheme + "://" + url_.HostHeader() + url_.path_and_query
+                                   : url_.path_and_query;
     std::string head = request_.method + " " + target + " HTTP/1.1\r\n";
     head += "Host: " + url_.HostHeader() + "\r\n";
     for (const auto& [name, value] : request_.headers) {
       // The client owns message framing; a caller's own Host or
       // Content-Length could only contradict it.
-      if (EqualsIgnoreCase(name, "Host") || EqualsIgnoreCase(name, "Content-Length")) continue;
+      if (EqualsIgnoreCaseAscii(name, "Host") || EqualsIgnoreCaseAscii(name, "Content-Length"))
+        continue;
       head += name + ": " + value + "\r\n";
     }
     if (keep_ == nullptr && !FindHeader(request_.headers, "Connection")) {
@@ -563,8 +569,7 @@ class Exchange {
   HttpOutcome& out_;
   HttpRequestFacts& facts_;
   const SteadyTime started_;
-  HttpUrl url_;
-  HttpUrl proxy_url_;
+  Url url_;
   bool proxy_ = false;
   std::string dial_host_;
   std::uint16_t dial_port_ = 0;

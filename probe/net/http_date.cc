@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "probe/net/http_url.h"
+#include "probe/core/ascii.h"
 
 namespace pushprobe::net_internal {
 namespace {
@@ -25,7 +25,7 @@ int MonthIndex(std::string_view token) {
   static constexpr std::array<std::string_view, 12> kMonths = {
       "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"};
   for (std::size_t i = 0; i < kMonths.size(); ++i) {
-    if (EqualsIgnoreCase(token, kMonths[i])) return static_cast<int>(i);
+    if (EqualsIgnoreCaseAscii(token, kMonths[i])) return static_cast<int>(i);
   }
   return -1;
 }
@@ -100,7 +100,7 @@ std::optional<WallTime> ParseHttpDate(std::string_view text) {
     tm.tm_mon = MonthIndex(tokens[1]);
     if (tm.tm_mon < 0 || !ParseNumber(tokens[0], 1, 2, &tm.tm_mday) ||
         !ParseNumber(tokens[2], 2, 4, &year) || !ParseClock(tokens[3], &tm) ||
-        !(EqualsIgnoreCase(tokens[4], "GMT") || EqualsIgnoreCase(tokens[4], "UTC"))) {
+        !(EqualsIgnoreCaseAscii(tokens[4], "GMT") || EqualsIgnoreCaseAscii(tokens[4], "UTC"))) {
       return std::nullopt;
     }
     // RFC 7231 reads two-digit years as the nearest century; 70 is the

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
-#include "probe/net/http_url.h"
+#include "probe/core/ascii.h"
 
 namespace pushprobe::net_internal {
 namespace {
@@ -278,11 +278,11 @@ bool ResponseParser::ParseHead(std::string_view head) {
 
 bool SaysConnectionClose(const HttpHeaders& headers) {
   for (const auto& [name, value] : headers) {
-    if (!EqualsIgnoreCase(name, "Connection")) continue;
+    if (!EqualsIgnoreCaseAscii(name, "Connection")) continue;
     std::string_view rest = value;
     while (!rest.empty()) {
       const auto comma = rest.find(',');
-      if (EqualsIgnoreCase(Trim(rest.substr(0, comma)), "close")) return true;
+      if (EqualsIgnoreCaseAscii(Trim(rest.substr(0, comma)), "close")) return true;
       rest.remove_prefix(comma == std::string_view::npos ? rest.size() : comma + 1);
     }
   }
@@ -305,10 +305,10 @@ void ResponseParser::StartBody() {
   bool has_length = false;
   std::size_t length = 0;
   for (const auto& [name, value] : response_.headers) {
-    if (EqualsIgnoreCase(name, "Transfer-Encoding")) {
+    if (EqualsIgnoreCaseAscii(name, "Transfer-Encoding")) {
       if (!transfer_encoding.empty()) transfer_encoding += ",";
       transfer_encoding += value;
-    } else if (EqualsIgnoreCase(name, "Content-Length")) {
+    } else if (EqualsIgnoreCaseAscii(name, "Content-Length")) {
       // A list or repeated header is fine only when every value agrees
       // (RFC 7230 3.3.2); anything else is a smuggling-shaped response.
       std::string_view rest = value;
@@ -330,7 +330,7 @@ void ResponseParser::StartBody() {
     // Chunked must be the final coding; any other final coding means the
     // body runs to the end of the connection (RFC 7230 3.3.3).
     std::string last = transfer_encoding.substr(transfer_encoding.rfind(',') + 1);
-    state_ = EqualsIgnoreCase(Trim(last), "chunked") ? State::kChunkSize : State::kBodyToClose;
+    state_ = EqualsIgnoreCaseAscii(Trim(last), "chunked") ? State::kChunkSize : State::kBodyToClose;
     return;
   }
   if (has_length) {

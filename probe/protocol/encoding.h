@@ -3,6 +3,7 @@
 #include <string>
 #include <string_view>
 
+#include "probe/core/ascii.h"
 #include "probe/core/expected.h"
 
 namespace pushprobe {
@@ -17,7 +18,5 @@ Expected<std::string> Base64Decode(std::string_view text);
 std::string HexUpper(std::string_view bytes);
 /// application/x-www-form-urlencoded encoding of one name or value.
 std::string FormUrlEncode(std::string_view text);
-/// Lower-case ASCII copy.
-std::string ToLowerAscii(std::string_view text);
 
 }  // namespace pushprobe

@@ -2,8 +2,6 @@
 
 #include <optional>
 
-#include "probe/protocol/encoding.h"
-
 namespace pushprobe {
 namespace {
 
@@ -88,92 +86,7 @@ std::string Merge(const UriParts& base, const std::string& reference_path) {
   return base.path.substr(0, last + 1) + reference_path;
 }
 
-bool HasSpaceOrControl(std::string_view s) {
-  for (char c : s) {
-    auto b = static_cast<unsigned char>(c);
-    if (b <= 0x20 || b == 0x7F) return true;
-  }
-  return false;
-}
-
-std::uint16_t DefaultPort(const std::string& scheme) { return scheme == "https" ? 443 : 80; }
-
 }  // namespace
-
-std::string Url::ToString() const {
-  std::string out = scheme + "://";
-  out += host.find(':') != std::string::npos ? "[" + host + "]" : host;
-  if (port != DefaultPort(scheme)) out += ":" + std::to_string(port);
-  out += path_and_query;
-  return out;
-}
-
-Expected<Url> ParseUrl(std::string_view text) {
-  using Result = Expected<Url>;
-  const std::string quoted = "\"" + std::string(text) + "\"";
-  if (text.empty()) return Result::Error("empty URL");
-  if (HasSpaceOrControl(text)) {
-    return Result::Error("URL contains spaces or control characters: " + quoted);
-  }
-  UriParts parts = Split(text);
-  if (!parts.scheme || !parts.authority) return Result::Error("not an absolute URL: " + quoted);
-  Url url;
-  url.scheme = ToLowerAscii(*parts.scheme);
-  if (url.scheme != "http" && url.scheme != "https") {
-    return Result::Error("unsupported URL scheme \"" + *parts.scheme +
-                         "\" (http or https expected)");
-  }
-  // Not echoed: user info may carry a password.
-  if (parts.authority->find('@') != std::string::npos) {
-    return Result::Error("URL contains user info, which is not supported");
-  }
-  if (parts.fragment) return Result::Error("URL has a fragment: " + quoted);
-
-  std::string_view authority = *parts.authority;
-  std::string_view port_text;
-  bool has_port = false;
-  if (!authority.empty() && authority.front() == '[') {
-    auto close = authority.find(']');
-    if (close == std::string_view::npos) {
-      return Result::Error("bad IPv6 literal in URL: " + quoted);
-    }
-    std::string_view literal = authority.substr(1, close - 1);
-    if (literal.empty() ||
-        literal.find_first_not_of("0123456789abcdefABCDEF:.") != std::string_view::npos) {
-      return Result::Error("bad IPv6 literal in URL: " + quoted);
-    }
-    url.host = ToLowerAscii(literal);
-    std::string_view rest = authority.substr(close + 1);
-    if (!rest.empty()) {
-      if (rest.front() != ':') return Result::Error("bad IPv6 literal in URL: " + quoted);
-      has_port = true;
-      port_text = rest.substr(1);
-    }
-  } else {
-    auto colon = authority.find(':');
-    url.host = ToLowerAscii(authority.substr(0, colon));
-    if (colon != std::string_view::npos) {
-      has_port = true;
-      port_text = authority.substr(colon + 1);
-    }
-  }
-  if (url.host.empty()) return Result::Error("URL has no host: " + quoted);
-  url.port = DefaultPort(url.scheme);
-  // RFC 3986 allows an empty port ("host:"), meaning the default.
-  if (has_port && !port_text.empty()) {
-    unsigned long port = 0;
-    bool valid = port_text.size() <= 5 &&
-                 port_text.find_first_not_of("0123456789") == std::string_view::npos;
-    if (valid) port = std::stoul(std::string(port_text));
-    if (!valid || port == 0 || port > 65535) {
-      return Result::Error("bad port \"" + std::string(port_text) + "\" in URL: " + quoted);
-    }
-    url.port = static_cast<std::uint16_t>(port);
-  }
-  url.path_and_query = parts.path.empty() ? "/" : parts.path;
-  if (parts.query) url.path_and_query += "?" + *parts.query;
-  return url;
-}
 
 Expected<std::string> ResolveReference(std::string_view base, std::string_view reference) {
   UriParts b = Split(base);

@@ -5,21 +5,9 @@
 #include <string_view>
 
 #include "probe/core/expected.h"
+#include "probe/core/url.h"
 
 namespace pushprobe {
-
-/// \brief An absolute http(s) URL split into what a client needs.
-struct Url {
-  std::string scheme;            ///< "http" or "https", lower case
-  std::string host;              ///< without brackets for IPv6 literals, lower case
-  std::uint16_t port = 0;        ///< explicit or the scheme's default
-  std::string path_and_query;    ///< at least "/"
-  std::string ToString() const;  ///< normalised; default port omitted
-};
-
-/// Parses an absolute http or https URL; rejects userinfo, fragments in
-/// requests, empty hosts and bad ports with a specific message.
-Expected<Url> ParseUrl(std::string_view text);
 
 /// RFC 3986 section 5.2 reference resolution of \p reference against \p base
 /// (both as strings; \p base must be absolute).

@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "probe/core/time_format.h"
+#include "probe/core/url.h"
 #include "probe/render/format.h"
 
 namespace pushprobe::render {
@@ -65,13 +66,9 @@ const HttpRequestFacts* LastRequest(const Ctx& c) {
 }
 
 std::string HostOf(std::string_view url) {
-  const auto scheme = url.find("://");
-  if (scheme != std::string_view::npos) url.remove_prefix(scheme + 3);
-  url = url.substr(0, url.find_first_of("/?#"));
-  const auto at = url.rfind('@');
-  if (at != std::string_view::npos) url.remove_prefix(at + 1);
-  if (!url.empty() && url.front() == '[') return std::string(url.substr(0, url.find(']') + 1));
-  return std::string(url.substr(0, url.find(':')));
+  // Never the text itself when it does not parse: it may hold user info.
+  Expected<Url> parsed = ParseUrl(url);
+  return parsed ? parsed->BracketedHost() : "the server";
 }
 
 // The host the failed stage was talking to, named as specifically as the

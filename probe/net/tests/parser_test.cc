@@ -6,7 +6,6 @@
 
 #include "probe/core/clock.h"
 #include "probe/net/http_date.h"
-#include "probe/net/http_url.h"
 #include "probe/net/resolver.h"
 #include "probe/net/response_parser.h"
 
@@ -181,24 +180,6 @@ TEST(HttpDateTest, RejectsGarbage) {
        {"", "yesterday", "Sun, 06 Nov 1994 08:49:37 CET", "Sun, 32 Nov 1994 08:49:37 GMT",
         "Sun, 06 Foo 1994 08:49:37 GMT", "Sun, 06 Nov 1994 8:49:37 GMT", "1764069656"}) {
     EXPECT_FALSE(ParseHttpDate(text).has_value()) << text;
-  }
-}
-
-TEST(HttpUrlTest, SplitsWhatTheClientNeeds) {
-  HttpUrl url;
-  std::string error;
-  ASSERT_TRUE(ParseHttpUrl("HTTPS://Outlook.Office365.com/Push?x=1#frag", &url, &error));
-  EXPECT_EQ(url.host, "outlook.office365.com");
-  EXPECT_EQ(url.port, 443);
-  EXPECT_EQ(url.target, "/Push?x=1");
-  EXPECT_EQ(url.HostHeader(), "outlook.office365.com");
-  ASSERT_TRUE(ParseHttpUrl("http://[::1]:8080", &url, &error));
-  EXPECT_EQ(url.host, "::1");
-  EXPECT_EQ(url.target, "/");
-  EXPECT_EQ(url.HostHeader(), "[::1]:8080");
-  for (const char* bad : {"ftp://x/", "https://user@x/", "https://:443/", "https://x:0/",
-                          "https://x:70000/", "x/y", "https://[::1/"}) {
-    EXPECT_FALSE(ParseHttpUrl(bad, &url, &error)) << bad;
   }
 }
 

@@ -64,12 +64,30 @@ TEST(ParseUrlTest, ErrorsAreSpecific) {
       {"https://[]/", R"(bad IPv6 literal in URL: "https://[]/")"},
       {"https://[::1]x/", R"(bad IPv6 literal in URL: "https://[::1]x/")"},
       {"https://[fe80::1%25eth0]/", R"(bad IPv6 literal in URL: "https://[fe80::1%25eth0]/")"},
+      {"https://[1.2.3.4]/", R"(bad IPv6 literal in URL: "https://[1.2.3.4]/")"},
+      {"https://a!b.example/", R"(bad character in the host of URL: "https://a!b.example/")"},
+      {"https://a%2eb/", R"(bad character in the host of URL: "https://a%2eb/")"},
   };
   for (const auto& c : cases) {
     auto u = ParseUrl(c.text);
     ASSERT_FALSE(u.ok()) << c.text;
     EXPECT_EQ(u.error(), c.error) << c.text;
   }
+}
+
+TEST(ParseUrlTest, WhatTheClientNeeds) {
+  auto url = ParseUrl("HTTPS://Outlook.Office365.com/Push?x=1");
+  ASSERT_TRUE(url.ok()) << url.error();
+  EXPECT_TRUE(url->Https());
+  EXPECT_EQ(url->Authority(), "outlook.office365.com:443");
+  EXPECT_EQ(url->HostHeader(), "outlook.office365.com");
+  url = ParseUrl("http://[::1]:8080");
+  ASSERT_TRUE(url.ok()) << url.error();
+  EXPECT_FALSE(url->Https());
+  EXPECT_EQ(url->path_and_query, "/");
+  EXPECT_EQ(url->Authority(), "[::1]:8080");
+  EXPECT_EQ(url->HostHeader(), "[::1]:8080");
+  EXPECT_EQ(url->BracketedHost(), "[::1]");
 }
 
 struct ResolveCase {
