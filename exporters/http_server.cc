@@ -21,6 +21,7 @@
 #include <streambuf>
 
 #include "exporters/http_request_head.h"
+#include "probe/net/socket_bio.h"
 
 namespace pushprobe::exporter {
 
@@ -538,10 +539,14 @@ HttpServer::AcceptResult HttpServer::Accept(int listener) {
   c->deadline = now + options_.read_header_timeout;  // the handshake included
   if (security.tls) {
     c->ssl = SSL_new(security.tls.get());
-    if (c->ssl == nullptr || SSL_set_fd(c->ssl, fd) != 1) {
+    // Writes with MSG_NOSIGNAL: a client gone mid-response must not raise
+    // SIGPIPE, which would end the exporter.
+    BIO* bio = c->ssl != nullptr ? net_internal::NewSocketBio(fd) : nullptr;
+    if (bio == nullptr) {
       if (c->ssl != nullptr) SSL_free(c->ssl);
       return refuse();
     }
+    SSL_set_bio(c->ssl, bio, bio);
     SSL_set_accept_state(c->ssl);
     SSL_set_mode(c->ssl, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
     c->tls_context = std::move(security.tls);

@@ -498,6 +498,27 @@ TEST_F(HttpServerTest, TlsContextIsTakenForEachNewConnection) {
   Response second = TlsRequest(server_->port(), Get("/-/healthy"), &subject);
   EXPECT_EQ(second.status_line, "HTTP/1.1 200 OK");
   EXPECT_NE(subject.find("CN=second.test"), std::string::npos) << subject;
+  // A client that resets the connection while a large answer is written
+  // costs that connection only; the server goes on.
+  for (int i = 0; i < 20000; ++i) backend_.padding += "y{i=\"" + std::to_string(i) + "\"} 1\n";
+  for (int i = 0; i < 3; ++i) {
+    const int fd = Connect(server_->port());
+    SSL_CTX* ctx = SSL_CTX_new(TLS_client_method());
+    SSL* ssl = SSL_new(ctx);
+    SSL_set_fd(ssl, fd);
+    ASSERT_EQ(SSL_connect(ssl), 1);
+    const std::string request = Get("/metrics");
+    SSL_write(ssl, request.data(), static_cast<int>(request.size()));
+    char first[1];
+    SSL_read(ssl, first, 1);  // the answer has started
+    SSL_free(ssl);
+    SSL_CTX_free(ctx);
+    linger reset{1, 0};
+    ::setsockopt(fd, SOL_SOCKET, SO_LINGER, &reset, sizeof reset);
+    ::close(fd);
+  }
+  EXPECT_EQ(TlsRequest(server_->port(), Get("/-/healthy"), &subject).status_line,
+            "HTTP/1.1 200 OK");
   // Plain HTTP on the TLS port fails the handshake and is closed.
   Response plain = Request(server_->port(), Get("/-/healthy"));
   EXPECT_EQ(plain.status_line.find("200"), std::string::npos);
