@@ -9,6 +9,7 @@
 #include <variant>
 
 #include "cli/cert_report.h"
+#include "cli/stage_progress.h"
 #include "probe/config/config_loader.h"
 #include "probe/engine/guid_source.h"
 #include "probe/engine/probe_runner.h"
@@ -28,14 +29,20 @@ constexpr const char* kUsage =
     "what is wrong.\n"
     "\n"
     "Commands:\n"
-    "  run --config FILE [--target NAME] [--format text|exchange|json] [-v]...\n"
-    "        Run the check now, for every target or the one named.\n"
-    "  check-config --config FILE\n"
-    "        Validate the configuration file and exit.\n"
+    "  run [--config FILE] [--target NAME] [--format text|exchange|json]\n"
+    "      [--color auto|always|never] [-v]...\n"
+    "        Run the check now, for every target or the one named. On a terminal\n"
+    "        each stage is shown on stderr as it starts and ends.\n"
+    "  check-config [--config FILE]\n"
+    "        Validate the configuration file and exit; warn about files that\n"
+    "        cannot be read.\n"
     "  cert FILE [--key FILE] [--password-file FILE]\n"
     "        Show an Auth certificate: thumbprint, x5t, key, validity, key match.\n"
     "\n"
     "Options:\n"
+    "  --config FILE   Configuration (default /etc/pushprobe/pushprobe.yml when it exists).\n"
+    "  --color WHEN    Colours: auto (default: when stdout is a terminal and NO_COLOR\n"
+    "                  is not set), always or never.\n"
     "  -h, --help      Show this help and exit.\n"
     "  -V, --version   Show the version and exit.\n"
     "\n"
@@ -62,7 +69,7 @@ struct Args {
 // Option names that take a value; anything else starting with '-' is a flag.
 bool TakesValue(const std::string& name) {
   return name == "--config" || name == "--target" || name == "--format" || name == "--key" ||
-         name == "--password-file";
+         name == "--password-file" || name == "--color";
 }
 
 std::variant<Args, std::string> ParseArgs(const std::vector<std::string>& words,
@@ -117,13 +124,40 @@ int Usage(std::ostream& err, const std::string& problem) {
   return kExitUsage;
 }
 
-int RunCommand(const Args& args, std::ostream& out, std::ostream& err, const Clock& clock) {
-  auto config_path = args.Get("--config");
-  if (!config_path) return Usage(err, "run needs --config FILE");
+// --config, else the packaged file when it exists.
+std::optional<std::string> ConfigPath(const Args& args, const CliEnvironment& environment) {
+  if (auto given = args.Get("--config")) return given;
+  if (!environment.default_config.empty() &&
+      ::access(environment.default_config.c_str(), F_OK) == 0) {
+    return environment.default_config;
+  }
+  return std::nullopt;
+}
+
+std::string NeedsConfig(const std::string& command, const CliEnvironment& environment) {
+  return command + " needs --config FILE (" + environment.default_config + " does not exist)";
+}
+
+int RunCommand(const Args& args, std::ostream& out, std::ostream& err, const Clock& clock,
+               const CliEnvironment& environment) {
+  auto config_path = ConfigPath(args, environment);
+  if (!config_path) return Usage(err, NeedsConfig("run", environment));
   if (!args.positional.empty()) return Usage(err, "unexpected argument " + args.positional[0]);
   std::string format = args.Get("--format").value_or("text");
   if (format != "text" && format != "exchange" && format != "json") {
     return Usage(err, "unknown format \"" + format + "\" (text, exchange or json)");
+  }
+  const std::string color_when = args.Get("--color").value_or("auto");
+  if (color_when != "auto" && color_when != "always" && color_when != "never") {
+    return Usage(err, "unknown --color \"" + color_when + "\" (auto, always or never)");
+  }
+  // NO_COLOR (no-color.org) rules auto; an explicit --color=always wins over it.
+  const bool color = color_when == "always" ||
+                     (color_when == "auto" && environment.stdout_is_tty && !environment.no_color);
+  // Live progress only where a person watches: pipes and JSON stay as they were.
+  std::optional<StageProgress> progress;
+  if (environment.stdout_is_tty && environment.stderr_is_tty && format != "json") {
+    progress.emplace(err, color);
   }
   std::optional<Config> config = LoadOrReport(*config_path, err);
   if (!config) return kExitUsage;
@@ -140,7 +174,8 @@ int RunCommand(const Args& args, std::ostream& out, std::ostream& err, const Clo
   std::vector<ProbeResult> results;
   for (const TargetConfig* target : targets) {
     ProbeRunner runner(*target, clock, guids);
-    results.push_back(runner.Run());
+    if (progress) progress->Begin(target->name);
+    results.push_back(runner.Run(std::nullopt, progress ? &*progress : nullptr));
   }
   if (format == "json") {
     out << (results.size() == 1 ? render::RenderJson(results.front())
@@ -158,6 +193,7 @@ int RunCommand(const Args& args, std::ostream& out, std::ostream& err, const Clo
       } else {
         render::TextOptions options;
         options.verbosity = args.verbosity;
+        options.color = color;
         out << render::RenderText(result, options);
       }
       first = false;
@@ -187,9 +223,10 @@ std::vector<std::string> MissingFiles(const TargetConfig& target) {
   return warnings;
 }
 
-int CheckConfigCommand(const Args& args, std::ostream& out, std::ostream& err) {
-  auto config_path = args.Get("--config");
-  if (!config_path) return Usage(err, "check-config needs --config FILE");
+int CheckConfigCommand(const Args& args, std::ostream& out, std::ostream& err,
+                       const CliEnvironment& environment) {
+  auto config_path = ConfigPath(args, environment);
+  if (!config_path) return Usage(err, NeedsConfig("check-config", environment));
   if (!args.positional.empty()) return Usage(err, "unexpected argument " + args.positional[0]);
   std::optional<Config> config = LoadOrReport(*config_path, err);
   if (!config) return kExitUsage;
@@ -218,7 +255,7 @@ int CertCommand(const Args& args, std::ostream& out, std::ostream& err, const Cl
 }  // namespace
 
 int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err,
-           const Clock& clock) {
+           const Clock& clock, const CliEnvironment& environment) {
   if (args.empty()) return Usage(err, "no command given");
   const std::string& command = args.front();
   if (command == "-h" || command == "--help" || command == "help") {
@@ -232,7 +269,7 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
   std::vector<std::string> rest(args.begin() + 1, args.end());
   std::vector<std::string> allowed;
   if (command == "run") {
-    allowed = {"--config", "--target", "--format"};
+    allowed = {"--config", "--target", "--format", "--color"};
   } else if (command == "check-config") {
     allowed = {"--config"};
   } else if (command == "cert") {
@@ -248,8 +285,8 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
     return kExitSucceeded;
   }
   try {
-    if (command == "run") return RunCommand(parsed_args, out, err, clock);
-    if (command == "check-config") return CheckConfigCommand(parsed_args, out, err);
+    if (command == "run") return RunCommand(parsed_args, out, err, clock, environment);
+    if (command == "check-config") return CheckConfigCommand(parsed_args, out, err, environment);
     return CertCommand(parsed_args, out, err, clock);
   } catch (const std::exception& e) {
     // The engine turns every failure into data; reaching here is a defect.

@@ -4,6 +4,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <sstream>
 
@@ -23,11 +24,20 @@ struct CliRun {
   std::string err;
 };
 
-CliRun Cli(const std::vector<std::string>& args) {
+// Hermetic: no packaged /etc/pushprobe/pushprobe.yml is ever picked up.
+CliEnvironment NoDefaultConfig() {
+  CliEnvironment environment;
+  environment.default_config = ::testing::TempDir() + "pushprobe_absent/pushprobe.yml";
+  return environment;
+}
+
+CliRun Cli(const std::vector<std::string>& args, const CliEnvironment& environment) {
   std::ostringstream out, err;
-  int status = RunCli(args, out, err, SystemClock::Instance());
+  int status = RunCli(args, out, err, SystemClock::Instance(), environment);
   return {status, out.str(), err.str()};
 }
+
+CliRun Cli(const std::vector<std::string>& args) { return Cli(args, NoDefaultConfig()); }
 
 class CliTest : public ::testing::Test {
  protected:
@@ -112,6 +122,65 @@ TEST_F(CliTest, TextTranscriptNeverContainsSecrets) {
   EXPECT_THAT(json.out, ::testing::Not(HasSubstr("eyJ")));
 }
 
+TEST_F(CliTest, ConfigDefaultsToThePackagedFileWhenPresent) {
+  CliEnvironment environment;
+  environment.default_config = Config();
+  CliRun run = Cli({"run", "--target", "fabrikam", "--format", "exchange"}, environment);
+  EXPECT_EQ(run.status, 0) << run.err;
+  EXPECT_EQ(run.out, "ResultType : Succeeded\nError      :\nException  :\n");
+  EXPECT_EQ(Cli({"check-config"}, environment).status, 0);
+
+  CliRun absent = Cli({"run"});
+  EXPECT_EQ(absent.status, 2);
+  EXPECT_EQ(absent.err, "pushprobe: run needs --config FILE (" + NoDefaultConfig().default_config +
+                            " does not exist)\nTry 'pushprobe --help'.\n");
+}
+
+TEST_F(CliTest, ColoursFollowTheTerminalNoColorAndTheFlag) {
+  const std::string green = "\x1b[32m[ ok ]";
+  const std::vector<std::string> run = {"run", "--config", Config(), "--target", "fabrikam"};
+  CliEnvironment terminal = NoDefaultConfig();
+  terminal.stdout_is_tty = true;
+  EXPECT_NE(Cli(run, terminal).out.find(green), std::string::npos);
+  CliEnvironment no_color = terminal;
+  no_color.no_color = true;
+  EXPECT_EQ(Cli(run, no_color).out.find('\x1b'), std::string::npos);
+  EXPECT_EQ(Cli(run).out.find('\x1b'), std::string::npos);  // a pipe
+  std::vector<std::string> always = run;
+  always.push_back("--color=always");
+  EXPECT_NE(Cli(always, no_color).out.find(green), std::string::npos);  // the flag wins
+  std::vector<std::string> never = run;
+  never.push_back("--color=never");
+  EXPECT_EQ(Cli(never, terminal).out.find('\x1b'), std::string::npos);
+}
+
+TEST_F(CliTest, ProgressOnStderrOnlyOnATerminalAndNotForJson) {
+  const std::vector<std::string> run = {"run",      "--config", Config(), "--target",
+                                        "fabrikam", "--color",  "never"};
+  CliEnvironment terminal = NoDefaultConfig();
+  terminal.stdout_is_tty = true;
+  terminal.stderr_is_tty = true;
+  CliRun live = Cli(run, terminal);
+  EXPECT_EQ(live.status, 0);
+  EXPECT_NE(live.err.find("pushprobe: checking target \"fabrikam\"\n"), std::string::npos);
+  for (const char* stage : {"configuration", "certificate", "metadata", "challenge", "token"}) {
+    EXPECT_NE(live.err.find("  [ .. ]     " + std::string(stage) + "\r\x1b[K  [ ok ]     " + stage),
+              std::string::npos)
+        << stage << "\n"
+        << live.err;
+  }
+  CliRun piped = Cli(run, NoDefaultConfig());
+  EXPECT_EQ(piped.err, "");
+  std::vector<std::string> json = run;
+  json.insert(json.end(), {"--format", "json"});
+  EXPECT_EQ(Cli(json, terminal).err, "");
+  // stdout is the transcript alone, with or without progress.
+  EXPECT_EQ(live.out.find("[ .. ]"), std::string::npos);
+  EXPECT_EQ(live.out.find('\r'), std::string::npos);
+  EXPECT_EQ(std::count(live.out.begin(), live.out.end(), '\n'),
+            std::count(piped.out.begin(), piped.out.end(), '\n'));
+}
+
 TEST_F(CliTest, UnknownTargetIsAUsageError) {
   CliRun run = Cli({"run", "--config", Config(), "--target", "nope"});
   EXPECT_EQ(run.status, 2);
@@ -177,7 +246,8 @@ TEST(CliUsageTest, UsageErrorsExitTwo) {
   };
   for (const Case& c : {Case{{}, "pushprobe: no command given\n"},
                         Case{{"frobnicate"}, "pushprobe: unknown command \"frobnicate\"\n"},
-                        Case{{"run"}, "pushprobe: run needs --config FILE\n"},
+                        Case{{"run", "--config", "x", "--color", "sometimes"},
+                             "pushprobe: unknown --color \"sometimes\" (auto, always or never)\n"},
                         Case{{"run", "--config"}, "pushprobe: option --config needs a value\n"},
                         Case{{"run", "--config", "x", "--format", "xml"},
                              "pushprobe: unknown format \"xml\" (text, exchange or json)\n"},

@@ -107,7 +107,7 @@ ProbeRunner::ProbeRunner(std::shared_ptr<const TargetConfig> target, const Clock
 
 ProbeRunner::~ProbeRunner() = default;
 
-ProbeResult ProbeRunner::Run(std::optional<Duration> budget) {
+ProbeResult ProbeRunner::Run(std::optional<Duration> budget, StageObserver* observer) {
   ProbeResult result;
   const TargetConfig& target = *target_;
   result.target = target.name;
@@ -130,8 +130,10 @@ ProbeResult ProbeRunner::Run(std::optional<Duration> budget) {
     StageResult& stage = result.Stage(def.id);
     if (failed != nullptr) {
       stage.message = "stage " + std::string(StageName(failed->stage)) + " failed";
+      if (observer != nullptr) observer->StageFinished(stage);
       continue;
     }
+    if (observer != nullptr) observer->StageStarted(def.id);
     SteadyTime stage_start = clock_.SteadyNow();
     if (deadline.Expired()) {
       stage.Fail(Reason::kTimeout,
@@ -151,6 +153,7 @@ ProbeResult ProbeRunner::Run(std::optional<Duration> budget) {
     }
     stage.duration = clock_.SteadyNow() - stage_start;
     if (stage.status == StageStatus::kFailed) failed = &stage;
+    if (observer != nullptr) observer->StageFinished(stage);
   }
   // The run's copy of the access token is overwritten before the result
   // leaves the runner. Only this copy: the token response body and the

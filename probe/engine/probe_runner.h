@@ -14,6 +14,18 @@
 
 namespace pushprobe {
 
+/// \brief Told as each stage of a run starts and ends, for a face that shows
+/// progress live (the diagnostics command on a terminal). Called on the
+/// running thread, in stage order; a stage skipped because an earlier one
+/// failed is only finished. Implementations must not throw.
+class StageObserver {
+ public:
+  virtual ~StageObserver() = default;
+  virtual void StageStarted(StageId stage) = 0;
+  /// \p stage is complete: status, reason, message and duration are final.
+  virtual void StageFinished(const StageResult& stage) = 0;
+};
+
 /// \brief Runs the enterprise connectivity check against one target.
 ///
 /// Holds an HTTP client for the target (so TLS sessions may be resumed between
@@ -38,8 +50,8 @@ class ProbeRunner {
 
   /// Runs every stage in order within one deadline: the target's timeout, or
   /// \p budget when that is shorter. Failures are data in the result; this
-  /// never throws.
-  ProbeResult Run(std::optional<Duration> budget = std::nullopt);
+  /// never throws. \p observer, when given, hears each stage start and end.
+  ProbeResult Run(std::optional<Duration> budget = std::nullopt, StageObserver* observer = nullptr);
 
   const TargetConfig& target() const { return *target_; }
 

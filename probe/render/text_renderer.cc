@@ -44,7 +44,7 @@ std::string PadLeft(std::string_view s, std::size_t width) {
   return out;
 }
 
-std::string Tag(StageStatus status, bool color) {
+std::string TagText(StageStatus status, bool color) {
   std::string_view tag;
   std::string_view paint;
   switch (status) {
@@ -144,10 +144,7 @@ std::string Detail(const ProbeResult& r, const StageResult& s) {
 
 void AppendStageLine(std::string& out, const ProbeResult& r, const StageResult& s,
                      const TextOptions& options) {
-  std::string line(kTagIndent, ' ');
-  line += Tag(s.status, options.color);
-  line.append(kTagGap, ' ');
-  line += PadRight(StageName(s.stage), kNameWidth);
+  std::string line = StageLineHead(s.status, s.stage, options.color);
   if (s.status == StageStatus::kSkipped) {
     line.append(kTimeWidth + kUnitWidth, ' ');
   } else {
@@ -283,6 +280,14 @@ void AppendExchangeView(std::string& out, const ProbeResult& r) {
 }
 
 }  // namespace
+
+std::string StageLineHead(std::optional<StageStatus> status, StageId stage, bool color) {
+  std::string line(kTagIndent, ' ');
+  line += status ? TagText(*status, color) : std::string("[ .. ]");
+  line.append(kTagGap, ' ');
+  line += PadRight(StageName(stage), kNameWidth);
+  return line;
+}
 
 std::string RenderText(const ProbeResult& result, const TextOptions& options) {
   std::string out;

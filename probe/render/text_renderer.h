@@ -1,5 +1,6 @@
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include "probe/core/probe_result.h"
@@ -38,5 +39,11 @@ struct TextOptions {
 /// (days left) are counted from result.started_at, never from "now". Never
 /// throws.
 std::string RenderText(const ProbeResult& result, const TextOptions& options = {});
+
+/// The start of a transcript's stage line up to the time column,
+/// "  [ ok ]     metadata      " ("[FAIL]", "[skip]"; "[ .. ]" for a stage
+/// still running, \p status unset), tags in ANSI colour when \p color; so a
+/// live progress line lines up with the transcript.
+std::string StageLineHead(std::optional<StageStatus> status, StageId stage, bool color);
 
 }  // namespace pushprobe::render

@@ -173,5 +173,30 @@ TEST(ProbeRunnerTest, StagesAreTimedWithTheInjectedClock) {
   EXPECT_EQ(result.duration, Duration::zero());
 }
 
+class RecordingObserver final : public StageObserver {
+ public:
+  void StageStarted(StageId stage) override {
+    events.push_back("start " + std::string(StageName(stage)));
+  }
+  void StageFinished(const StageResult& stage) override {
+    events.push_back("end " + std::string(StageName(stage.stage)) + " " +
+                     std::string(StageStatusName(stage.status)));
+  }
+  std::vector<std::string> events;
+};
+
+TEST(ProbeRunnerTest, ObserverHearsEachStageStartAndEndInOrder) {
+  ManualClock clock;
+  FixedGuids guids;
+  RecordingObserver observer;
+  ProbeResult result = ProbeRunner(OfflineTarget(), clock, guids).Run(std::nullopt, &observer);
+  EXPECT_EQ(observer.events,
+            (std::vector<std::string>{"start configuration", "end configuration ok",
+                                      "start certificate", "end certificate failed",
+                                      "end metadata skipped", "end challenge skipped",
+                                      "end token skipped", "end publish skipped"}));
+  EXPECT_EQ(result.failed_stage, StageId::kCertificate);
+}
+
 }  // namespace
 }  // namespace pushprobe
