@@ -128,7 +128,22 @@ for t in "${targets[@]}"; do
   rate=$((r[execs] / (r[elapsed] > 0 ? r[elapsed] : 1)))
   printf '%-22s %7s %12s %8s %6s %7s %7s %6s %8s %5s %5s\n' "$t" "${r[elapsed]}" "${r[execs]}" \
     "$rate" "${r[cov]:--}" "${r[ft]:--}" "${r[corpus]}" "$crash" "$tmo" "$oom" "$leak"
-  while IFS= read -r f; do details+=("  $t: $f"); done < <(find "${r[findings]}" -type f | sort)
+  while IFS= read -r f; do
+    note=""
+    # libFuzzer's -timeout is wall-clock time: on a busy machine (or under
+    # nice) a fast input can be starved past it, so each timeout is replayed
+    # once, alone, to tell a hang from starvation.
+    if [[ "$(basename "$f")" == timeout-* ]]; then
+      ms=$(timeout "$((timeout * 3))" "$bin_dir/fuzz_$t" -runs=1 "$f" 2>&1 |
+        sed -nE 's/^Executed .* in ([0-9]+) ms$/\1/p' || true)
+      if [ -n "$ms" ]; then
+        note=" (replayed alone: $ms ms)"
+      else
+        note=" (replayed alone: did not finish in $((timeout * 3)) s)"
+      fi
+    fi
+    details+=("  $t: $f$note")
+  done < <(find "${r[findings]}" -type f | sort)
   [ $((crash + tmo + oom + leak)) -eq 0 ] || found=1
   if [ "${r[errors]}" = 1 ]; then
     broken=1
