@@ -435,6 +435,7 @@ TEST_F(HttpServerTest, WebAccessAuthorizesEverythingButHealthAndAddsHeaders) {
   EXPECT_TRUE(ClosedWithin(fd, 1s));
   ::close(fd);
   EXPECT_EQ(server_->stats().refused, 1u);
+  server_->Stop();  // before `access` goes
 }
 
 pushprobe::testing::IssuedCert SelfSignedFor(const std::string& name) {
@@ -523,6 +524,7 @@ TEST_F(HttpServerTest, TlsContextIsTakenForEachNewConnection) {
   Response plain = Request(server_->port(), Get("/-/healthy"));
   EXPECT_EQ(plain.status_line.find("200"), std::string::npos);
   EXPECT_EQ(server_->stats().tls_failures, 1u);
+  server_->Stop();  // before `access` goes
 }
 
 }  // namespace
