@@ -3,8 +3,8 @@
 #include <sstream>
 #include <variant>
 
-#include "probe/core/time_format.h"
 #include "probe/protocol/signing_credential.h"
+#include "probe/render/format.h"
 
 namespace pushprobe {
 namespace {
@@ -42,10 +42,10 @@ CertReport BuildCertReport(const std::string& certificate_path, const std::strin
   Line(out, "Thumbprint", credential.Thumbprint());
   Line(out, "x5t", credential.X5t());
   Line(out, "Key", credential.KeyType() + " " + std::to_string(credential.KeyBits()) + " bits");
-  Line(out, "Not before", FormatRfc3339(credential.NotBefore()));
-  long long days = DaysLeft(credential.NotAfter(), now);
+  Line(out, "Not before", render::FormatRfc3339(credential.NotBefore()));
+  long long days = render::DaysLeft(credential.NotAfter(), now);
   Line(out, "Not after",
-       FormatRfc3339(credential.NotAfter()) + " (" +
+       render::FormatRfc3339(credential.NotAfter()) + " (" +
            (days >= 0 ? std::to_string(days) + " days left"
                       : "expired " + std::to_string(-days) + " days ago") +
            ")");

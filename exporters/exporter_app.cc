@@ -13,6 +13,7 @@
 #include "exporters/thread_pool.h"
 #include "exporters/thread_timer_queue.h"
 #include "probe/config/config_loader.h"
+#include "probe/core/first_line.h"
 #include "probe/render/format.h"
 #include "probe/render/text_renderer.h"
 #include "probe/version.h"
@@ -43,12 +44,6 @@ bool SameTarget(const TargetConfig& a, const TargetConfig& b) {
          a.token_issuer == b.token_issuer && a.max_response_bytes == b.max_response_bytes &&
          a.token_flow == b.token_flow && a.application_id == b.application_id &&
          a.tenant == b.tenant && a.token_url == b.token_url && a.scope == b.scope;
-}
-
-std::string FirstLine(const std::string& s, std::size_t max = 300) {
-  std::string line = s.substr(0, s.find_first_of("\r\n"));
-  if (line.size() > max) line = line.substr(0, max) + "...";
-  return line;
 }
 
 }  // namespace
@@ -221,9 +216,10 @@ void ExporterApp::OnRunFinished(const TargetConfig& target, const ProbeResult& r
                {"reason", std::string(ReasonName(result.reason))},
                {"category", std::string(ExchangeCategoryName(result.category))},
                {"duration_seconds", render::FormatSeconds(result.duration)},
-               {"err", FirstLine(result.error.empty() && result.FailedStage()
-                                     ? result.FailedStage()->message
-                                     : result.error)}});
+               {"err", FirstLineCapped(result.error.empty() && result.FailedStage()
+                                           ? result.FailedStage()->message
+                                           : result.error,
+                                       300)}});
 }
 
 MetricsBody ExporterApp::Metrics() {

@@ -5,7 +5,7 @@
 
 #include "probe/core/json_string.h"
 #include "probe/core/quote_text.h"
-#include "probe/core/time_format.h"
+#include "probe/render/format.h"
 
 namespace pushprobe::exporter {
 
@@ -44,14 +44,7 @@ bool ParseLogFormat(std::string_view name, LogFormat* format) {
   return true;
 }
 
-std::string FormatRfc3339Millis(WallTime t) {
-  std::string s = FormatRfc3339(t);  // "2026-11-25T11:20:56Z"
-  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
-  char frac[8];
-  std::snprintf(frac, sizeof frac, ".%03d", static_cast<int>(((ms % 1000) + 1000) % 1000));
-  s.insert(s.size() - 1, frac);
-  return s;
-}
+std::string FormatRfc3339Millis(WallTime t) { return render::FormatRfc3339(t, 3); }
 
 Logger::Logger(std::ostream& out, const Clock& clock, LogLevel level, LogFormat format)
     : out_(out), clock_(clock), level_(level), format_(format) {}

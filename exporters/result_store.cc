@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "probe/core/first_line.h"
 #include "probe/render/hints.h"
 #include "probe/render/text_renderer.h"
 
@@ -11,15 +12,6 @@ namespace pushprobe::exporter {
 namespace {
 
 constexpr std::size_t kMaxErrorChars = 300;
-
-std::string FirstLine(const std::string& s) {
-  std::string line = s.substr(0, s.find_first_of("\r\n"));
-  if (line.size() > kMaxErrorChars) {
-    line.resize(kMaxErrorChars);
-    line += "...";
-  }
-  return line;
-}
 
 }  // namespace
 
@@ -34,8 +26,8 @@ RunRecord RunRecord::From(const ProbeResult& r,
   rec.category = r.category;
   if (!r.succeeded()) {
     const StageResult* failed = r.FailedStage();
-    std::string error =
-        FirstLine(failed != nullptr && !failed->message.empty() ? failed->message : r.error);
+    std::string error = FirstLineCapped(
+        failed != nullptr && !failed->message.empty() ? failed->message : r.error, kMaxErrorChars);
     if (previous_error && *previous_error == error) {
       rec.error = previous_error;
     } else {

@@ -163,7 +163,7 @@ std::string Clock(const RunRecord& run) {
 
 std::string CertDays(const TargetSnapshot& t, WallTime now) {
   if (!t.auth_cert_not_after) return "";
-  const long long days = DaysLeft(*t.auth_cert_not_after, now);
+  const long long days = render::DaysLeft(*t.auth_cert_not_after, now);
   return std::string(days < render::kCertRenewalWarningDays ? "<span class=\"fail\">" : "<span>") +
          std::to_string(days) + " days</span>";
 }
@@ -280,8 +280,8 @@ std::string StatusPage::Render(const std::vector<TargetSnapshot>& targets,
   if (counts[2] > 0) out += " &middot; " + std::to_string(counts[2]) + " pending";
   out += " <span class=\"none\">of " + std::to_string(targets.size()) + " targets</span></p>\n";
   out += "<div class=\"meta\">version " + Escape(info.version) + " &middot; config <code>" +
-         Escape(info.config_file) + "</code> &middot; " + FormatRfc3339(info.now) + " &middot; " +
-         RefreshToggle(info, "./") + " &middot; <a href=\"" +
+         Escape(info.config_file) + "</code> &middot; " + render::FormatRfc3339(info.now) +
+         " &middot; " + RefreshToggle(info, "./") + " &middot; <a href=\"" +
          Href(info, info.telemetry_path.substr(1)) + "\">metrics</a> &middot; <a href=\"" +
          Href(info, "config") + "\">config</a></div>\n";
   if (!info.last_reload_successful) {
@@ -308,9 +308,9 @@ std::string StatusPage::Render(const std::vector<TargetSnapshot>& targets,
       const RunRecord& r = *t->last;
       out += Cell("State", State(r), "nw") + Cell("Problem", Problem(r, false)) +
              Cell("Last run",
-                  FormatRfc3339(r.started_at) + "<br>" + Seconds(r.duration) +
+                  render::FormatRfc3339(r.started_at) + "<br>" + Seconds(r.duration) +
                       "<br><span class=\"none\">last success " +
-                      (t->counters.last_success ? FormatRfc3339(*t->counters.last_success)
+                      (t->counters.last_success ? render::FormatRfc3339(*t->counters.last_success)
                                                 : std::string("never")) +
                       "</span>",
                   "nw") +
@@ -333,7 +333,7 @@ std::string StatusPage::RenderTarget(const TargetSnapshot& t, const StatusPageIn
          " &middot; <a href=\"" + Href(info, "probe?target=" + PathSegment(t.name), 1) +
          "&amp;debug=true\">run now (debug)</a></p>\n";
   out += "<h1>" + Escape(t.name) + "</h1>\n<div class=\"meta\">organization " +
-         Escape(t.organization) + " &middot; " + FormatRfc3339(info.now) + "</div>\n";
+         Escape(t.organization) + " &middot; " + render::FormatRfc3339(info.now) + "</div>\n";
 
   std::size_t successes = 0;
   for (const RunSummary& h : t.history) successes += h.succeeded() ? 1 : 0;
@@ -341,8 +341,8 @@ std::string StatusPage::RenderTarget(const TargetSnapshot& t, const StatusPageIn
   if (!t.last) {
     out += "<span class=\"none\">pending: no run yet</span>";
   } else {
-    out += State(*t.last) + " &middot; last run " + FormatRfc3339(t.last->started_at) + " in " +
-           Seconds(t.last->duration);
+    out += State(*t.last) + " &middot; last run " + render::FormatRfc3339(t.last->started_at) +
+           " in " + Seconds(t.last->duration);
   }
   if (!t.history.empty()) {
     char ratio[16];
@@ -376,8 +376,8 @@ std::string StatusPage::RenderTarget(const TargetSnapshot& t, const StatusPageIn
       while (j < t.history.size() && same(t.history[j])) ++j;
       const std::size_t runs = j - i;
       const RunSummary& oldest = t.history[j - 1];
-      std::string when = FormatRfc3339(first.started_at);
-      if (runs > 1) when = FormatRfc3339(oldest.started_at) + " &ndash; " + when;
+      std::string when = render::FormatRfc3339(first.started_at);
+      if (runs > 1) when = render::FormatRfc3339(oldest.started_at) + " &ndash; " + when;
       out += "<tr><td>" + std::string(runs > 1 ? "&times;" + std::to_string(runs) : "1") +
              "</td><td>" + when + "</td><td>" + State(first) + "</td><td>" + FailedWhere(first) +
              (first.error ? ": " + Escape(*first.error) : std::string()) + "</td></tr>";

@@ -8,6 +8,7 @@
 
 #include "nagios/number_format.h"
 #include "nagios/truncate_utf8.h"
+#include "probe/core/first_line.h"
 #include "probe/core/time_format.h"
 #include "probe/render/format.h"
 
@@ -38,11 +39,6 @@ constexpr std::array<KnownCode, 6> kKnownCodes = {{
     {"AADSTS90002", "tenant not found"},
     {"ACS50012", "authentication failed"},
 }};
-
-std::string_view FirstLine(std::string_view s) {
-  auto end = s.find_first_of("\r\n");
-  return end == std::string_view::npos ? s : s.substr(0, end);
-}
 
 bool StartsWith(std::string_view s, std::string_view prefix) {
   return s.substr(0, prefix.size()) == prefix;

@@ -17,6 +17,7 @@
 #include "probe/config/http_url.h"
 #include "probe/config/quote.h"
 #include "probe/config/target_values.h"
+#include "probe/core/thumbprint.h"
 
 namespace pushprobe {
 namespace {
@@ -91,24 +92,6 @@ bool IsTargetName(std::string_view name) {
     if (!IsAlnum(c) && c != '_' && c != '.' && c != '-') return false;
   }
   return true;
-}
-
-// The forms people paste: "75 95 DB ...", "75:95:DB:...", lower case, and the
-// invisible LEFT-TO-RIGHT MARK (U+200E) that Windows' certificate dialog puts
-// in front of a copied thumbprint.
-std::string NormalizeThumbprint(std::string_view text) {
-  constexpr std::string_view kLeftToRightMark = "\xE2\x80\x8E";
-  std::string out;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (text.substr(i, kLeftToRightMark.size()) == kLeftToRightMark) {
-      i += kLeftToRightMark.size() - 1;
-      continue;
-    }
-    char c = text[i];
-    if (c == ' ' || c == ':' || c == '\t') continue;
-    out += (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c;
-  }
-  return out;
 }
 
 // The first value under \p key. Lookup by iteration, because yaml-cpp 0.7's

@@ -2,6 +2,7 @@
 
 #include "probe/core/time_format.h"
 #include "probe/engine/stages.h"
+#include "probe/render/format.h"
 
 namespace pushprobe {
 
@@ -35,8 +36,8 @@ void RunCertificateStage(RunContext& context, StageResult& result) {
   result.AddFact("thumbprint", credential.Thumbprint());
   result.AddFact("key",
                  credential.KeyType() + " " + std::to_string(credential.KeyBits()) + " bits");
-  result.AddFact("not_after", FormatRfc3339(credential.NotAfter()));
-  result.AddFact("days_left", std::to_string(DaysLeft(credential.NotAfter(), now)));
+  result.AddFact("not_after", render::FormatRfc3339(credential.NotAfter()));
+  result.AddFact("days_left", std::to_string(render::DaysLeft(credential.NotAfter(), now)));
 
   CredentialVerdict verdict = EvaluateCredential(credential, now, target.thumbprint);
   if (verdict.reason != Reason::kNone) {

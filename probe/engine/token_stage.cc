@@ -6,6 +6,7 @@
 #include "probe/protocol/assertion.h"
 #include "probe/protocol/token_response.h"
 #include "probe/protocol/url.h"
+#include "probe/render/format.h"
 
 namespace pushprobe {
 namespace {
@@ -24,7 +25,7 @@ void RecordGrant(RunContext& context, StageResult& result, const TokenGrant& gra
   context.facts.token_lifetime = std::chrono::seconds(grant.expires_in);
   result.AddFact("token_type", grant.token_type.empty() ? "(none)" : grant.token_type);
   result.AddFact("expires_in", std::to_string(grant.expires_in) + " s");
-  result.AddFact("expires_at", FormatRfc3339(expires_at));
+  result.AddFact("expires_at", render::FormatRfc3339(expires_at));
   if (!grant.resource.empty() && grant.resource != requested_resource) {
     result.AddFact("granted_resource", grant.resource);
   }

@@ -15,6 +15,7 @@
 #include <openssl/pkcs12.h>
 #include <openssl/x509.h>
 
+#include "probe/core/thumbprint.h"
 #include "probe/protocol/encoding.h"
 
 namespace pushprobe {
@@ -269,19 +270,6 @@ std::string NameToString(const X509_NAME* name) {
   char* data = nullptr;
   long n = BIO_get_mem_data(bio.get(), &data);
   return std::string(data, static_cast<std::size_t>(n));
-}
-
-std::string NormalizeThumbprint(std::string_view pin) {
-  std::string out;
-  // Windows' certificate dialog prepends an invisible U+200E when the
-  // thumbprint is copied; it is dropped like the separators.
-  std::string text(pin);
-  for (std::size_t at; (at = text.find("\xE2\x80\x8E")) != std::string::npos;) text.erase(at, 3);
-  for (char c : text) {
-    if (c == ' ' || c == ':' || c == '\t') continue;
-    out += (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c;
-  }
-  return out;
 }
 
 }  // namespace

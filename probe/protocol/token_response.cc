@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "probe/core/first_line.h"
 #include "probe/protocol/encoding.h"
 #include "probe/protocol/json_members.h"
 
@@ -76,9 +77,7 @@ std::string OAuthError::ServiceCode() const {
   return std::string(d.substr(0, i));
 }
 
-std::string OAuthError::FirstLine() const {
-  return description.substr(0, description.find_first_of("\r\n"));
-}
+std::string OAuthError::FirstLine() const { return std::string(pushprobe::FirstLine(description)); }
 
 Expected<TokenAnswer> ParseTokenAnswer(std::string_view body) {
   using Result = Expected<TokenAnswer>;

@@ -8,16 +8,13 @@
 #include <string>
 #include <string_view>
 
+#include "probe/core/target_config.h"
 #include "probe/core/time_format.h"
 #include "probe/core/url.h"
 #include "probe/render/format.h"
 
 namespace pushprobe::render {
 namespace {
-
-constexpr std::string_view kExchangeAppId = "00000002-0000-0ff1-ce00-000000000000";
-constexpr std::string_view kAcsAppId = "00000001-0000-0000-c000-000000000000";
-constexpr std::string_view kDefaultServiceUri = "https://outlook.office365.com/PushNotifications";
 
 // What a rule sees: the whole result and, for a failed run, the failed stage.
 struct Ctx {
@@ -133,7 +130,7 @@ std::string Join(std::initializer_list<std::string> lines) {
 }
 
 std::string UploadCertificateStep() {
-  return "New-MsolServicePrincipalCredential -AppPrincipalId " + std::string(kExchangeAppId) +
+  return "New-MsolServicePrincipalCredential -AppPrincipalId " + std::string(kExchangePrincipalId) +
          " -Type asymmetric -Usage Verify -Value <base64 of the certificate's DER>"
          " (or re-run the Hybrid Configuration Wizard)";
 }
@@ -341,12 +338,12 @@ const HintRule kRules[] = {
        }
        return Join({"AADSTS700027 (key expired): the Auth certificate " + Thumbprint(c) +
                         " is registered on the Exchange service principal " +
-                        std::string(kExchangeAppId) +
+                        std::string(kExchangePrincipalId) +
                         ", but that registration's end date has passed (the certificate itself may "
                         "still be valid). Register it again with a new end date:",
                     "  " + UploadCertificateStep() + " -EndDate <the certificate's expiry>",
                     "  check: Get-MsolServicePrincipalCredential -AppPrincipalId " +
-                        std::string(kExchangeAppId) +
+                        std::string(kExchangePrincipalId) +
                         " -ReturnKeyValues $false shows the key's EndDate; then Restart-Service "
                         "MSExchangeHM."});
      }},
@@ -377,7 +374,7 @@ const HintRule kRules[] = {
                 "certificate:",
             "  " + UploadCertificateStep(),
             "  check: Get-MsolServicePrincipalCredential -AppPrincipalId " +
-                std::string(kExchangeAppId) +
+                std::string(kExchangePrincipalId) +
                 " -ReturnKeyValues $false lists a key valid today; "
                 "then Restart-Service MSExchangeHM to drop Exchange's cached token."});
      }},
@@ -401,7 +398,7 @@ const HintRule kRules[] = {
      [](const Ctx&) {
        return "AADSTS500011: the resource principal was not found: the Exchange Online "
               "principal " +
-              std::string(kExchangeAppId) +
+              std::string(kExchangePrincipalId) +
               " or its outlook.office365.com name is missing in the tenant; re-run the Hybrid "
               "Configuration Wizard, and check that `service_uri` points at "
               "outlook.office365.com.";
@@ -422,7 +419,7 @@ const HintRule kRules[] = {
               " is registered on the Exchange service principal "
               "(Get-MsolServicePrincipalCredential "
               "-AppPrincipalId " +
-              std::string(kExchangeAppId) + "; else " + UploadCertificateStep() +
+              std::string(kExchangePrincipalId) + "; else " + UploadCertificateStep() +
               "), and that this machine's clock is right (w32tm /resync).";
      }},
     {std::nullopt, Reason::kOauthError, nullptr,
@@ -435,18 +432,18 @@ const HintRule kRules[] = {
               ". Look the AADSTS/ACS code up in Microsoft's error reference; most such errors "
               "are the Auth certificate not registered on the Exchange service principal ("
               "Get-MsolServicePrincipalCredential -AppPrincipalId " +
-              std::string(kExchangeAppId) + ") or a wrong organization/realm.";
+              std::string(kExchangePrincipalId) + ") or a wrong organization/realm.";
      }},
 
     {std::nullopt, Reason::kUntrustedIssuer, nullptr,
      [](const Ctx& c) {
        return "The push proxy's Bearer challenge (WWW-Authenticate trusted_issuers) does not "
               "name the ACS principal " +
-              std::string(kAcsAppId) +
+              std::string(kAcsPrincipalId) +
               ", so it would refuse ACS tokens. Either the request did not reach Exchange "
               "Online (a proxy, connect_to rule or DNS entry sends " +
-              Host(c) + " elsewhere) or `token_issuer` was changed from " + std::string(kAcsAppId) +
-              ".";
+              Host(c) + " elsewhere) or `token_issuer` was changed from " +
+              std::string(kAcsPrincipalId) + ".";
      }},
 
     {std::nullopt, Reason::kClockSkew, nullptr,
@@ -472,7 +469,7 @@ const HintRule kRules[] = {
      [](const Ctx& c) {
        return "The push proxy found the token invalid (x-ms-diagnostics invalid_token), "
               "usually the wrong audience: the resource must be " +
-              std::string(kExchangeAppId) + "/outlook.office365.com@" + Realm(c) +
+              std::string(kExchangePrincipalId) + "/outlook.office365.com@" + Realm(c) +
               "; check that `service_uri` uses the host outlook.office365.com and that "
               "organization matches Enable-PushNotificationProxy -Organization.";
      }},
@@ -512,7 +509,7 @@ const HintRule kRules[] = {
               "\" matches Enable-PushNotificationProxy -Organization, that realm " + Realm(c) +
               " is its tenant, and that the Auth certificate is registered on the Exchange "
               "service principal " +
-              std::string(kExchangeAppId) + ".";
+              std::string(kExchangePrincipalId) + ".";
      }},
 
     // TLS.
