@@ -127,6 +127,9 @@ Duration ExporterApp::LongestTimeout() const {
 
 ReloadOutcome ExporterApp::Reload() {
   std::lock_guard<std::mutex> reload_lock(reload_mu_);
+  // The web configuration reloads on its own terms: a bad one is logged and
+  // the running one kept, whatever becomes of the targets' configuration.
+  web_access_.Reload();
   ConfigLoadResult loaded = LoadConfigFile(flags_.config_file);
   if (!loaded.ok()) {
     ReloadOutcome out{false, loaded.ErrorText()};

@@ -119,7 +119,8 @@ Expected<ExporterFlags> ExporterFlags::Parse(const std::vector<std::string>& arg
                                           "web.read-header-timeout",
                                           "web.idle-timeout",
                                           "web.max-concurrent-probes",
-                                          "web.probe-min-interval"};
+                                          "web.probe-min-interval",
+                                          "web.config.file"};
     if (std::find(std::begin(kValued), std::end(kValued), name) == std::end(kValued)) {
       return Expected<ExporterFlags>::Error("unknown flag --" + name);
     }
@@ -134,6 +135,9 @@ Expected<ExporterFlags> ExporterFlags::Parse(const std::vector<std::string>& arg
     if (name == "config.file") {
       if (value->empty()) return invalid();
       f.config_file = *value;
+    } else if (name == "web.config.file") {
+      if (value->empty()) return invalid();
+      f.web_config_file = *value;
     } else if (name == "web.listen-address") {
       if (value->empty()) return invalid();
       if (!listen_given) f.listen_addresses.clear();
@@ -215,6 +219,8 @@ std::string ExporterFlags::Usage() {
          "  --web.route-prefix=PATH         prefix of every endpoint (default: the path of\n"
          "                                  --web.external-url)\n"
          "  --web.external-url=URL          URL the exporter is reached at (status page links)\n"
+         "  --web.config.file=FILE          TLS and basic authentication (exporter-toolkit's\n"
+         "                                  web config format)\n"
          "  --web.enable-lifecycle          serve POST /-/reload\n"
          "  --web.max-connections=512       open connections; the quietest closes first\n"
          "  --web.read-header-timeout=5s    time for a request's headers to arrive\n"
@@ -224,7 +230,8 @@ std::string ExporterFlags::Usage() {
          "                                  on-demand run gets that run's result\n"
          "  --log.level=info                debug, info, warn or error\n"
          "  --log.format=logfmt             logfmt or json\n"
-         "  --config.check                  validate the configuration file and exit\n"
+         "  --config.check                  validate the configuration (and web config) file\n"
+         "                                  and exit\n"
          "  --scheduler.workers=16          scheduled runs in flight at once\n"
          "  --history.successes=5           successful runs kept per target\n"
          "  --history.failures=20           failed runs kept per target\n"

@@ -19,6 +19,9 @@ inline constexpr const char* kDefaultListenAddress = ":19464";
 /// \brief The command line, Prometheus style (`--name=value` or `--name value`).
 struct ExporterFlags {
   std::string config_file = "pushprobe.yml";
+  /// --web.config.file: TLS and basic authentication in exporter-toolkit's
+  /// format (WebConfigAccess); "" serves plain HTTP to everyone.
+  std::string web_config_file;
   /// --web.listen-address, repeatable; the first given replaces the default.
   std::vector<std::string> listen_addresses = {kDefaultListenAddress};
   std::string telemetry_path = "/metrics";

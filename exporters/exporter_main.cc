@@ -11,6 +11,7 @@
 #include "exporters/exporter_app.h"
 #include "exporters/exporter_flags.h"
 #include "exporters/malloc_tuning.h"
+#include "exporters/web_config_access.h"
 #include "probe/config/config_loader.h"
 #include "probe/version.h"
 
@@ -39,7 +40,28 @@ int ExporterMain(int argc, char** argv, std::ostream& out, std::ostream& err) {
       return 1;
     }
     out << flags.config_file << ": config OK, " << loaded.config->targets.size() << " targets\n";
+    if (!flags.web_config_file.empty()) {
+      if (auto error = WebConfigAccess::Check(flags.web_config_file)) {
+        err << *error << "\n";
+        return 2;
+      }
+      out << flags.web_config_file << ": web config OK\n";
+    }
     return 0;
+  }
+
+  // The web configuration is checked before anything starts, so a bad one
+  // stops the exporter with its line rather than serving unprotected. Its
+  // logger writes whole lines to the same stream as the app's.
+  Logger web_log(err, SystemClock::Instance(), flags.log_level, flags.log_format);
+  std::unique_ptr<WebConfigAccess> web_access;
+  if (!flags.web_config_file.empty()) {
+    auto opened = WebConfigAccess::Open(flags.web_config_file, web_log);
+    if (!opened) {
+      err << "pushprobe-exporter: invalid --web.config.file:\n" << opened.error() << "\n";
+      return 2;
+    }
+    web_access = std::move(opened).value();
   }
 
   // Two malloc arenas per core rather than glibc's eight, which gives each
@@ -62,6 +84,7 @@ int ExporterMain(int argc, char** argv, std::ostream& out, std::ostream& err) {
 
   ExporterApp::Dependencies deps;
   deps.log = &err;
+  deps.web_access = web_access.get();
   ExporterApp app(flags, deps);
   if (auto error = app.Start()) {
     app.logger().Log(LogLevel::kError, "cannot start", {{"err", *error}});

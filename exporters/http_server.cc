@@ -1,6 +1,7 @@
 #include "exporters/http_server.h"
 
 #include <Poco/DeflatingStream.h>
+#include <Poco/String.h>
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netdb.h>
@@ -747,20 +748,30 @@ void HttpServer::Serve(Connection* c) {
     out += value;
     out += "\r\n";
   };
+  // Headers from the web configuration replace the server's own of the same
+  // name rather than repeat them (two X-Frame-Options that disagree are
+  // ignored by browsers).
+  const std::vector<std::pair<std::string, std::string>> configured = access_.ResponseHeaders();
+  auto add_default = [&](const std::string& name, const std::string& value) {
+    for (const auto& c : configured) {
+      if (Poco::icompare(c.first, name) == 0) return;
+    }
+    add(name, value);
+  };
   add("Content-Type", response.content_type);
   add("Content-Length", std::to_string(length));
   if (gzip) add("Content-Encoding", "gzip");
   add("Vary", "Accept-Encoding");
-  add("X-Content-Type-Options", "nosniff");
+  add_default("X-Content-Type-Options", "nosniff");
   if (response.content_type.rfind("text/html", 0) == 0) {
     // The status page needs no script, no frame and no outside resource.
-    add("Content-Security-Policy",
-        "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'; "
-        "base-uri 'none'; form-action 'none'");
-    add("X-Frame-Options", "DENY");
+    add_default("Content-Security-Policy",
+                "default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
+                "frame-ancestors 'none'; base-uri 'none'; form-action 'none'");
+    add_default("X-Frame-Options", "DENY");
   }
   for (const auto& [name, value] : response.headers) add(name, value);
-  for (const auto& [name, value] : access_.ResponseHeaders()) add(name, value);
+  for (const auto& [name, value] : configured) add(name, value);
   if (!keep) {
     add("Connection", "close");
   } else if (head.minor_version == 0) {

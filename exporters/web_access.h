@@ -50,6 +50,10 @@ class WebAccess {
   /// (401 with `WWW-Authenticate: Basic`, typically). Never throws.
   virtual std::optional<HttpRouterResponse> Authorize(const HttpRouterRequest& request) = 0;
   virtual std::vector<std::pair<std::string, std::string>> ResponseHeaders() = 0;
+  /// Reads the web configuration again now (SIGHUP, POST /-/reload). One
+  /// that does not load leaves the running one in place; its error is
+  /// returned (and logged by the implementation).
+  virtual std::optional<std::string> Reload() { return std::nullopt; }
 };
 
 /// \brief Plain HTTP, no authentication, no extra headers.

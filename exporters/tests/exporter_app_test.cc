@@ -50,6 +50,7 @@ class ExporterAppTest : public ::testing::Test {
     deps.timers = &timers_;
     deps.executor = &executor_;
     deps.log = &log_;
+    deps.web_access = web_access_;
     deps.probe_factory = [this](const std::shared_ptr<const TargetConfig>& t) -> ProbeFunction {
       ++runners_made_;
       return [this, name = t->name](std::optional<Duration>) {
@@ -93,6 +94,7 @@ class ExporterAppTest : public ::testing::Test {
   ExporterFlags flags_;
   std::set<std::string> failing_;
   int runners_made_ = 0;
+  WebAccess* web_access_ = nullptr;  ///< the default (allow all) when null
   std::unique_ptr<ExporterApp> app_;
 };
 
@@ -338,6 +340,30 @@ TEST_F(ExporterAppTest, ReloadOverHttpNeedsTheLifecycleFlag) {
   EXPECT_NE(Get("/metrics").find("pushprobe_exporter_targets 1\n"), std::string::npos);
   ASSERT_TRUE(app_->Reload().ok);
   EXPECT_NE(Get("/metrics").find("pushprobe_exporter_targets 2\n"), std::string::npos);
+}
+
+TEST_F(ExporterAppTest, AReloadReadsTheWebConfigurationAgainToo) {
+  class Counting final : public WebAccess {
+   public:
+    ConnectionSecurity ForNewConnection() override { return {}; }
+    std::optional<HttpRouterResponse> Authorize(const HttpRouterRequest&) override {
+      return std::nullopt;
+    }
+    std::vector<std::pair<std::string, std::string>> ResponseHeaders() override { return {}; }
+    std::optional<std::string> Reload() override {
+      ++reloads;
+      return std::string("broken");
+    }
+    int reloads = 0;
+  } counting;
+  web_access_ = &counting;
+  StartWith(ConfigWith({"fabrikam"}));
+  const int at_start = counting.reloads;
+  // SIGHUP and POST /-/reload both come here; a bad web config does not fail
+  // the targets' reload (the running web configuration is kept).
+  EXPECT_TRUE(app_->Reload().ok);
+  EXPECT_EQ(counting.reloads, at_start + 1);
+  app_->Stop(Duration::zero());
 }
 
 TEST_F(ExporterAppTest, RoutePrefixTelemetryPathAndStatusPageLinks) {

@@ -15,14 +15,17 @@ TEST(ExporterFlagsTest, DefaultsArePrometheusStyle) {
   EXPECT_EQ(f->log_level, LogLevel::kInfo);
   EXPECT_FALSE(f->config_check);
   EXPECT_EQ(f->scrape_timeout_offset, 500ms);
+  EXPECT_EQ(f->web_config_file, "");
 }
 
 TEST(ExporterFlagsTest, TakesBothValueForms) {
-  auto f = ExporterFlags::Parse({"--config.file=/etc/p.yml", "--web.listen-address", "127.0.0.1:0",
-                                 "--log.level=debug", "--config.check", "--scheduler.workers=3",
-                                 "--web.scrape-timeout-offset=250ms"});
+  auto f =
+      ExporterFlags::Parse({"--config.file=/etc/p.yml", "--web.listen-address", "127.0.0.1:0",
+                            "--log.level=debug", "--config.check", "--scheduler.workers=3",
+                            "--web.scrape-timeout-offset=250ms", "--web.config.file=/etc/web.yml"});
   ASSERT_TRUE(f.ok()) << f.error();
   EXPECT_EQ(f->config_file, "/etc/p.yml");
+  EXPECT_EQ(f->web_config_file, "/etc/web.yml");
   EXPECT_EQ(f->listen_addresses, std::vector<std::string>{"127.0.0.1:0"});
   EXPECT_EQ(f->log_level, LogLevel::kDebug);
   EXPECT_TRUE(f->config_check);
@@ -48,6 +51,7 @@ TEST(ExporterFlagsTest, ErrorsNameTheFlag) {
            {{"--web.max-concurrent-probes=0"}, "invalid --web.max-concurrent-probes: 0"},
            {{"--web.read-header-timeout=0"}, "invalid --web.read-header-timeout: 0"},
            {{"--web.enable-lifecycle=maybe"}, "invalid --web.enable-lifecycle: maybe"},
+           {{"--web.config.file="}, "invalid --web.config.file: "},
        }) {
     auto f = ExporterFlags::Parse(c.args);
     ASSERT_FALSE(f.ok()) << c.args[0];

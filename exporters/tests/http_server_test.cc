@@ -438,6 +438,34 @@ TEST_F(HttpServerTest, WebAccessAuthorizesEverythingButHealthAndAddsHeaders) {
   server_->Stop();  // before `access` goes
 }
 
+TEST_F(HttpServerTest, WebConfigHeadersReplaceTheServersOwnOfTheSameName) {
+  class Headers final : public WebAccess {
+   public:
+    ConnectionSecurity ForNewConnection() override { return {}; }
+    std::optional<HttpRouterResponse> Authorize(const HttpRouterRequest&) override {
+      return std::nullopt;
+    }
+    std::vector<std::pair<std::string, std::string>> ResponseHeaders() override {
+      return {{"X-Frame-Options", "sameorigin"}, {"X-Content-Type-Options", "nosniff"}};
+    }
+  } access;
+  access_ = &access;
+  StartServer();
+  Response page = Request(server_->port(), Get("/"));
+  auto count = [&](const std::string& name) {
+    std::size_t n = 0;
+    for (std::size_t at = page.raw.find(name); at != std::string::npos;
+         at = page.raw.find(name, at + 1)) {
+      ++n;
+    }
+    return n;
+  };
+  EXPECT_EQ(count("X-Frame-Options:"), 1u) << page.raw.substr(0, page.raw.find("\r\n\r\n"));
+  EXPECT_EQ(page.headers["x-frame-options"], "sameorigin");
+  EXPECT_EQ(count("X-Content-Type-Options:"), 1u);
+  EXPECT_NE(page.headers["content-security-policy"].find("default-src 'none'"), std::string::npos);
+}
+
 pushprobe::testing::IssuedCert SelfSignedFor(const std::string& name) {
   pushprobe::testing::CertSpec spec;
   spec.common_name = name;
