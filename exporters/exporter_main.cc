@@ -4,6 +4,7 @@
 #include <csignal>
 
 #include <algorithm>
+#include <cstdlib>
 #include <string>
 #include <thread>
 #include <vector>
@@ -16,6 +17,12 @@
 #include "probe/version.h"
 
 namespace pushprobe::exporter {
+namespace {
+
+// Beyond the runs' grace: the web server's and the pool's own stopping.
+constexpr Duration kShutdownSlack = std::chrono::seconds(5);
+
+}  // namespace
 
 int ExporterMain(int argc, char** argv, std::ostream& out, std::ostream& err) {
   std::vector<std::string> args(argv + 1, argv + argc);
@@ -100,7 +107,17 @@ int ExporterMain(int argc, char** argv, std::ostream& out, std::ostream& err) {
     }
     app.logger().Log(LogLevel::kInfo, "stopping", {{"signal", signal == SIGTERM ? "TERM" : "INT"}});
     // Runs end by their own deadlines; a little slack covers the last write.
-    app.Stop(app.LongestTimeout() + std::chrono::seconds(1));
+    const Duration grace = app.LongestTimeout() + std::chrono::seconds(1);
+    // The shutdown has a deadline of its own: a run stuck past its deadline
+    // (in a call the deadline does not reach) would otherwise keep the worker
+    // pool from joining and the process from ever exiting.
+    std::thread([&app, grace] {
+      std::this_thread::sleep_for(grace + kShutdownSlack);
+      app.logger().Log(LogLevel::kWarn, "shutdown deadline passed, exiting with runs in flight",
+                       {{"deadline", FormatDuration(grace + kShutdownSlack)}});
+      std::_Exit(0);
+    }).detach();
+    app.Stop(grace);
     app.logger().Log(LogLevel::kInfo, "stopped");
     return 0;
   }

@@ -129,12 +129,19 @@ int RunPlugin(const std::vector<std::string>& args, std::ostream& out, std::ostr
       return kExitUnknown;
     }
 
+    // Armed before anything is read: the configuration or a file it names
+    // can be where the plugin would hang. Until the configuration says
+    // otherwise, the budget is -t or the built-in timeout.
+    const Duration first_budget = options.timeout.value_or(TargetConfig{}.timeout);
+    if (arm_watchdog) arm_watchdog(first_budget, options.timeout_result);
     Expected<TargetConfig> target = ResolveTarget(options);
     if (!target) {
       out << FormatUnknown(target.error());
       return kExitUnknown;
     }
-    if (arm_watchdog) arm_watchdog(target->timeout, options.timeout_result);
+    if (arm_watchdog && target->timeout != first_budget) {
+      arm_watchdog(target->timeout, options.timeout_result);
+    }
     RandomGuidSource guids;
     ProbeRunner runner(*target, clock, guids);
     const ProbeResult result = runner.Run();

@@ -4,9 +4,17 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cstdio>
+#include <cstdlib>
 #include <filesystem>
+#include <future>
+#include <memory>
 #include <sstream>
+#include <thread>
 
 #include "tests/emulator/emulator.h"
 #include "tests/emulator/lab.h"
@@ -337,6 +345,76 @@ TEST(CliCertTest, UnreadableFileIsReported) {
   CliRun run = Cli({"cert", "/nonexistent/pushprobe/auth.pem"});
   EXPECT_EQ(run.status, 1);
   EXPECT_THAT(run.err, HasSubstr("/nonexistent/pushprobe/auth.pem"));
+}
+
+// Cli() on its own thread with a bound: a FIFO nobody writes to once hung
+// every command that opened it, and a hang must fail here, not stall ctest.
+CliRun CliWithin(const std::vector<std::string>& args) {
+  auto task = std::make_shared<std::packaged_task<CliRun()>>([args] { return Cli(args); });
+  std::future<CliRun> done = task->get_future();
+  std::thread([task] { (*task)(); }).detach();
+  if (done.wait_for(std::chrono::seconds(20)) != std::future_status::ready) {
+    ADD_FAILURE() << "pushprobe " << ::testing::PrintToString(args) << " still running after 20 s";
+    std::fflush(stdout);
+    std::_Exit(1);  // the command's thread cannot be stopped
+  }
+  return done.get();
+}
+
+class CliFifoTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = ::testing::TempDir() + "pushprobe_cli_fifo_" + std::to_string(::getpid());
+    std::filesystem::create_directories(dir_);
+    fifo_ = dir_ + "/fifo.pem";
+    ASSERT_EQ(::mkfifo(fifo_.c_str(), 0600), 0);
+    testing::IssuedCert auth = testing::SelfSigned({});
+    testing::WriteFile(dir_ + "/auth.pem", auth.cert_pem + auth.key_pem);
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  // A one-target configuration with \p key naming the FIFO.
+  std::string ConfigWith(const std::string& key) {
+    std::string yaml =
+        "targets:\n  - name: fabrikam\n    organization: fabrikam.com\n"
+        "    timeout: 5s\n";
+    yaml += "    certificate: " + std::string(key == "certificate" ? fifo_ : "auth.pem") + "\n";
+    if (key != "certificate") yaml += "    " + key + ": " + fifo_ + "\n";
+    testing::WriteFile(dir_ + "/" + key + ".yml", yaml);
+    return dir_ + "/" + key + ".yml";
+  }
+
+  std::string dir_;
+  std::string fifo_;
+};
+
+TEST_F(CliFifoTest, AFifoAsAnyFileKeyFailsTheRunInsteadOfHanging) {
+  const std::string fifo = fifo_ + ": is a FIFO (named pipe), not a regular file";
+  const std::pair<std::string, std::string> cases[] = {
+      {"certificate", "cert_missing: cannot read certificate file " + fifo},
+      {"private_key", "cert_missing: cannot read private key file " + fifo},
+      {"private_key_password_file", "config: cannot read password file " + fifo},
+      {"ca_file", "config: ca_file " + fifo_ + " is a FIFO (named pipe), not a regular file"},
+  };
+  for (const auto& [key, want] : cases) {
+    CliRun run = CliWithin({"run", "--config", ConfigWith(key), "--format", "text"});
+    EXPECT_EQ(run.status, 1) << key << "\n" << run.out << run.err;
+    EXPECT_THAT(run.out, HasSubstr(want)) << key;
+  }
+}
+
+TEST_F(CliFifoTest, AFifoAsTheConfigurationOrCertificateIsRefused) {
+  const std::string refused = fifo_ +
+                              ": cannot read config file: is a FIFO (named pipe), not a "
+                              "regular file\n";
+  for (const char* command : {"run", "check-config"}) {
+    CliRun run = CliWithin({command, "--config", fifo_});
+    EXPECT_EQ(run.status, 2) << command;
+    EXPECT_EQ(run.err, "pushprobe: " + refused) << command;
+  }
+  CliRun cert = CliWithin({"cert", fifo_});
+  EXPECT_EQ(cert.status, 1);
+  EXPECT_THAT(cert.err, HasSubstr(fifo_ + ": is a FIFO (named pipe), not a regular file"));
 }
 
 }  // namespace

@@ -6,9 +6,12 @@
 #include <Poco/StreamCopier.h>
 #include <unistd.h>
 
+#include <sys/stat.h>
+
 #include <chrono>
 #include <fstream>
 #include <functional>
+#include <future>
 #include <map>
 #include <sstream>
 #include <thread>
@@ -229,6 +232,51 @@ TEST_F(ExporterProbeLimitsTest, ConcurrentProbesOfOneTargetStartAtMostTheAllowed
             std::string::npos)
       << metrics;
   ExpectPromtoolClean(metrics);
+}
+
+// A FIFO nobody writes to, as a target's certificate and as its key: the
+// runs fail at once instead of hanging, so /probe answers and a stop ends.
+TEST(ExporterFifoTest, FifoFilesFailTheRunAndTheExporterStillStops) {
+  const std::string dir = testing::MakeTempDir();
+  const std::string fifo = dir + "/auth.pem";
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  testing::WriteFile(dir + "/exporter.yml",
+                     "defaults:\n  timeout: 2s\n  interval: 2s\n  certificate: auth.pem\n"
+                     "targets:\n  - name: fabrikam\n    organization: fabrikam.com\n"
+                     "  - name: contoso\n    organization: contoso.com\n"
+                     "    private_key_password_file: auth.pem\n");
+  ExporterFlags flags;
+  flags.config_file = dir + "/exporter.yml";
+  flags.listen_addresses = {"127.0.0.1:0"};
+  flags.workers = 2;
+  std::ostringstream log;
+  ExporterApp::Dependencies deps;
+  deps.log = &log;
+  ExporterApp app(flags, deps);
+  ASSERT_FALSE(app.Start().has_value());
+
+  auto probe = std::async(std::launch::async, [&app] {
+    Poco::Net::HTTPClientSession session("127.0.0.1", app.port());
+    session.setTimeout(Poco::Timespan(10, 0));
+    Poco::Net::HTTPRequest request("GET", "/probe?target=fabrikam",
+                                   Poco::Net::HTTPMessage::HTTP_1_1);
+    session.sendRequest(request);
+    Poco::Net::HTTPResponse response;
+    std::string body;
+    Poco::StreamCopier::copyToString(session.receiveResponse(response), body);
+    return body;
+  });
+  ASSERT_EQ(probe.wait_for(15s), std::future_status::ready) << "/probe hangs on a FIFO";
+  std::string body = probe.get();
+  EXPECT_NE(body.find("probe_failure_info{target=\"fabrikam\",stage=\"certificate\","
+                      "reason=\"cert_missing\""),
+            std::string::npos)
+      << body;
+
+  const auto before = std::chrono::steady_clock::now();
+  app.Stop(5s);  // what SIGTERM does
+  EXPECT_LT(std::chrono::steady_clock::now() - before, 5s);
+  EXPECT_EQ(log.str().find("runs still in flight at shutdown"), std::string::npos) << log.str();
 }
 
 }  // namespace

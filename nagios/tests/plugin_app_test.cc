@@ -2,7 +2,13 @@
 
 #include <gtest/gtest.h>
 
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
 #include <fstream>
+#include <future>
 #include <sstream>
 
 namespace pushprobe::nagios {
@@ -53,6 +59,52 @@ TEST(PluginAppTest, UnreadableConfigIsUnknownNamingTheFile) {
                           0),
             0u)
       << run.out;
+}
+
+// The watchdog is the plugin's last bound, so it must be armed before the
+// configuration (which may be a FIFO or a hung mount) is read.
+TEST(PluginAppTest, WatchdogIsArmedBeforeTheConfigurationIsRead) {
+  std::vector<std::pair<Duration, State>> armed;
+  WatchdogArm arm = [&](Duration budget, State state) { armed.emplace_back(budget, state); };
+  std::ostringstream out;
+  std::ostringstream err;
+  ManualClock clock;
+  int status = RunPlugin(
+      {"--config", "/nonexistent/pushprobe.yml", "-t", "7", "--timeout-result", "critical"}, out,
+      err, clock, arm);
+  EXPECT_EQ(status, 3) << out.str();
+  ASSERT_EQ(armed.size(), 1u);
+  EXPECT_EQ(armed[0].first, 7s);
+  EXPECT_EQ(armed[0].second, State::kCritical);
+
+  // Without -t: the built-in timeout covers loading, then the target's own.
+  armed.clear();
+  std::string path = WriteFile("watchdog.yml",
+                               "targets:\n  - name: a\n    organization: a.com\n"
+                               "    certificate: /nonexistent/a.pem\n    timeout: 12s\n");
+  RunPlugin({"--config", path}, out, err, clock, arm);
+  ASSERT_EQ(armed.size(), 2u);
+  EXPECT_EQ(armed[0].first, 30s);
+  EXPECT_EQ(armed[1].first, 12s);
+}
+
+TEST(PluginAppTest, FifoAsTheConfigurationIsUnknownWithoutWaitingForAWriter) {
+  std::string fifo =
+      ::testing::TempDir() + "nagios_plugin_app_test_fifo_" + std::to_string(::getpid()) + ".yml";
+  ::unlink(fifo.c_str());
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  auto run = std::async(std::launch::async, [fifo] { return RunWith({"--config", fifo}); });
+  if (run.wait_for(10s) != std::future_status::ready) {
+    ADD_FAILURE() << "the plugin still reads the FIFO after 10 s";
+    std::fflush(stdout);
+    std::_Exit(1);  // the plugin's thread cannot be stopped
+  }
+  PluginRun result = run.get();
+  ::unlink(fifo.c_str());
+  EXPECT_EQ(result.status, 3);
+  EXPECT_EQ(result.out, "EXCHANGE PUSH UNKNOWN - configuration error: " + fifo +
+                            ": cannot read config file: is a FIFO (named pipe), not a regular "
+                            "file\n");
 }
 
 TEST(PluginAppTest, InvalidConfigIsUnknownWithLineAndColumn) {

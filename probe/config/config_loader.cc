@@ -5,18 +5,16 @@
 
 #include <algorithm>
 #include <array>
-#include <cerrno>
-#include <cstdio>
 #include <filesystem>
 #include <iterator>
 #include <map>
 #include <sstream>
-#include <system_error>
 #include <utility>
 
 #include "probe/config/http_url.h"
 #include "probe/config/quote.h"
 #include "probe/config/target_values.h"
+#include "probe/core/bounded_file.h"
 #include "probe/core/thumbprint.h"
 
 namespace pushprobe {
@@ -882,35 +880,15 @@ ConfigLoadResult LoadConfigFile(const std::string& path) {
     result.errors.push_back({path, 0, 0, message});
     return result;
   };
-  std::FILE* file = std::fopen(path.c_str(), "rb");
-  if (file == nullptr) {
-    return fail("cannot read config file: " + std::generic_category().message(errno));
-  }
-  std::string contents;
-  char buffer[65536];
-  bool too_large = false;
-  while (true) {
-    std::size_t n = std::fread(buffer, 1, sizeof buffer, file);
-    contents.append(buffer, n);
-    if (contents.size() > kMaxConfigFileBytes) {
-      too_large = true;
-      break;
-    }
-    if (n < sizeof buffer) break;
-  }
-  int read_errno = std::ferror(file) ? errno : 0;
-  std::fclose(file);
-  if (read_errno != 0) {
-    return fail("cannot read config file: " + std::generic_category().message(read_errno));
-  }
-  if (too_large) return fail("config file is larger than 16 MiB");
+  Expected<std::string> contents = ReadBoundedFile(path, kMaxConfigFileBytes);
+  if (!contents.ok()) return fail("cannot read config file: " + contents.error());
   // Resolve against the absolute directory so paths stay right even if the
   // process changes its working directory later.
   std::error_code ec;
   std::filesystem::path absolute = std::filesystem::absolute(path, ec);
   std::filesystem::path base_dir =
       ec ? std::filesystem::path(path).parent_path() : absolute.lexically_normal().parent_path();
-  return Loader(path, base_dir).Load(contents);
+  return Loader(path, base_dir).Load(contents.value());
 }
 
 }  // namespace pushprobe

@@ -1,6 +1,8 @@
 #include "probe/config/config_loader.h"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <cstdlib>
@@ -474,7 +476,36 @@ TEST(LoadConfigFileTest, MissingFileIsAnErrorNotAThrow) {
 TEST(LoadConfigFileTest, DirectoryIsAnErrorNotAThrow) {
   ConfigLoadResult result = LoadConfigFile(kTestdata);
   EXPECT_FALSE(result.ok());
-  EXPECT_EQ(result.ErrorText(), kTestdata + ": cannot read config file: Is a directory\n");
+  EXPECT_EQ(result.ErrorText(),
+            kTestdata + ": cannot read config file: is a directory, not a regular file\n");
+}
+
+// A FIFO has no writer, so opening it the ordinary way waits forever.
+TEST(LoadConfigFileTest, FifoIsRefusedWithoutWaitingForAWriter) {
+  std::string fifo = (std::filesystem::temp_directory_path() /
+                      ("pushprobe-config-fifo-" + std::to_string(::getpid()) + ".yml"))
+                         .string();
+  ::unlink(fifo.c_str());
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  ConfigLoadResult result = Within(fifo, [fifo] { return LoadConfigFile(fifo); });
+  ::unlink(fifo.c_str());
+  EXPECT_EQ(result.ErrorText(),
+            fifo + ": cannot read config file: is a FIFO (named pipe), not a regular file\n");
+}
+
+TEST(LoadConfigFileTest, FileOverTheSizeCapIsRefusedBeforeReading) {
+  std::string path = (std::filesystem::temp_directory_path() /
+                      ("pushprobe-config-big-" + std::to_string(::getpid()) + ".yml"))
+                         .string();
+  {
+    std::ofstream out(path, std::ios::binary);
+    out.seekp(static_cast<std::streamoff>(kMaxConfigFileBytes));
+    out.put('\n');  // sparse: one byte past the cap
+  }
+  ConfigLoadResult result = LoadConfigFile(path);
+  ::unlink(path.c_str());
+  EXPECT_EQ(result.ErrorText(), path + ": cannot read config file: is larger than 16 MiB (" +
+                                    std::to_string(kMaxConfigFileBytes + 1) + " bytes)\n");
 }
 
 TEST(LoadConfigFileTest, RelativeConfigPathResolvesAgainstItsAbsoluteDirectory) {

@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "probe/core/bounded_file.h"
 #include "probe/core/url.h"
 #include "probe/net/certificate_facts.h"
 #include "probe/net/connection.h"
@@ -615,7 +616,15 @@ HttpClient::HttpClient(HttpClientOptions options, const Clock& clock)
       throw std::runtime_error("cannot read ca_file " + ca_file + ": " + std::strerror(errno));
     }
     if (!S_ISREG(st.st_mode)) {
-      throw std::runtime_error("ca_file " + ca_file + " is not a regular file");
+      throw std::runtime_error("ca_file " + ca_file + " is " + FileTypeName(st.st_mode) +
+                               ", not a regular file");
+    }
+    // OpenSSL reads the file whole; a wrong path (a log, a disk image) must
+    // not be.
+    if (static_cast<unsigned long long>(st.st_size) > kMaxCredentialFileBytes) {
+      throw std::runtime_error("ca_file " + ca_file + " is larger than " +
+                               ByteSizeText(kMaxCredentialFileBytes) + " (" +
+                               std::to_string(st.st_size) + " bytes)");
     }
     if (SSL_CTX_load_verify_locations(ctx, ca_file.c_str(), nullptr) != 1) {
       const std::string openssl = net_internal::DrainOpenSslErrors();

@@ -15,6 +15,7 @@
 #include <openssl/pkcs12.h>
 #include <openssl/x509.h>
 
+#include "probe/core/bounded_file.h"
 #include "probe/core/thumbprint.h"
 #include "probe/protocol/encoding.h"
 
@@ -44,10 +45,6 @@ using MdCtxPtr = std::unique_ptr<EVP_MD_CTX, MdCtxFree>;
 
 using LoadError = SigningCredential::LoadError;
 
-// Certificate files are small; the bound keeps a wrong path (a log, a disk
-// image) from being read whole.
-constexpr long kMaxFileBytes = 4 << 20;
-
 // The reason of the latest OpenSSL error, and an empty queue afterwards so a
 // stale error never surfaces in an unrelated message.
 std::string OpenSslReason() {
@@ -58,30 +55,15 @@ std::string OpenSslReason() {
   return reason != nullptr ? reason : "OpenSSL error " + std::to_string(code);
 }
 
+// Through ReadBoundedFile: a FIFO is refused instead of waited on, and the
+// size is capped before anything is read.
 bool ReadFile(const std::string& path, std::string* content, std::string* error) {
-  std::FILE* f = std::fopen(path.c_str(), "rb");
-  if (f == nullptr) {
-    *error = std::generic_category().message(errno);
+  Expected<std::string> read = ReadBoundedFile(path, kMaxCredentialFileBytes);
+  if (!read.ok()) {
+    *error = read.error();
     return false;
   }
-  content->clear();
-  char buf[8192];
-  std::size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) {
-    content->append(buf, n);
-    if (content->size() > static_cast<std::size_t>(kMaxFileBytes)) {
-      std::fclose(f);
-      *error = "larger than 4 MiB";
-      return false;
-    }
-  }
-  bool failed = std::ferror(f) != 0;
-  int saved = errno;
-  std::fclose(f);
-  if (failed) {
-    *error = std::generic_category().message(saved);
-    return false;
-  }
+  *content = std::move(read.value());
   return true;
 }
 

@@ -244,7 +244,7 @@ TEST_F(SigningCredentialTest, EveryFailureIsSpecific) {
       {"missing certificate", Path("missing.crt"), "", "", Reason::kCertMissing,
        "cannot read certificate file " + Path("missing.crt") + ": No such file or directory"},
       {"certificate is a directory", dir_, "", "", Reason::kCertMissing,
-       "cannot read certificate file " + dir_ + ": Is a directory"},
+       "cannot read certificate file " + dir_ + ": is a directory, not a regular file"},
       {"no certificate configured", "", "", "", Reason::kCertMissing, "no certificate configured"},
       {"missing key file", cert, Path("missing.key"), "", Reason::kCertMissing,
        "cannot read private key file " + Path("missing.key") + ": No such file or directory"},
