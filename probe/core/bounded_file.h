@@ -71,7 +71,8 @@ inline Expected<std::string> ReadBoundedFile(const std::string& path, std::size_
   content.reserve(static_cast<std::size_t>(st.st_size));
   char buffer[65536];
   while (true) {
-    if (deadline != nullptr && deadline->Expired()) return Result::Error("not read within the time left");
+    if (deadline != nullptr && deadline->Expired())
+      return Result::Error("not read within the time left");
     const ssize_t n = ::read(fd, buffer, sizeof buffer);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) return Result::Error(std::generic_category().message(errno));
