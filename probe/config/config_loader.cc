@@ -344,6 +344,12 @@ bool SetProxy(const Field& field, TargetConfig& target) {
       why = "missing port (expected http://host:port)";
     } else if (!parts->rest.empty() && parts->rest != "/") {
       why = "must not have a path, query or fragment";
+    } else if (parts->has_userinfo) {
+      // Accepted once, it reached every output of a failing run; a
+      // credential never belongs in a URL that messages quote.
+      why =
+          "must not contain user:password@ (a password in the URL would show in outputs and "
+          "logs; proxy authentication is not supported)";
     }
     if (!why.empty()) {
       field.loader.ValueError(

@@ -187,7 +187,10 @@ const std::map<std::string, std::string> kInvalidSamples = {
      "invalid-proxy.yml:15:12: \"proxy\": invalid URL \"http://proxy.example:3128/proxy.pac\": "
      "must not have a path, query or fragment\n"
      "invalid-proxy.yml:18:12: \"proxy\": invalid URL \"proxy.example:3128\": must start with "
-     "http:// or https://\n"},
+     "http:// or https://\n"
+     "invalid-proxy.yml:21:12: \"proxy\": invalid URL \"http://<redacted>@proxy.example:3128\": "
+     "must not contain user:password@ (a password in the URL would show in outputs and logs; "
+     "proxy authentication is not supported)\n"},
     {"invalid-stray-comma.yml",
      "invalid-stray-comma.yml:1:1: invalid YAML: unexpected \",\" (\",\" separates entries only "
      "inside [ ] or { })\n"},
@@ -443,7 +446,7 @@ TEST(LoadConfigFileTest, FullSampleMergesDefaultsAndResolvesPaths) {
   EXPECT_EQ(c.connect_to[0].port, 443);
   EXPECT_EQ(c.connect_to[0].connect_host, "127.0.0.1");
   EXPECT_EQ(c.connect_to[0].connect_port, 8443);
-  EXPECT_EQ(c.proxy, "http://probe:s3cret@proxy.example:3128");
+  EXPECT_EQ(c.proxy, "http://proxy.example:3128");
   EXPECT_EQ(c.tls_max_version, TlsVersion::k1_3);  // unquoted 1.3 in defaults
   EXPECT_EQ(c.timeout, seconds(20));
   EXPECT_EQ(c.interval, minutes(2));

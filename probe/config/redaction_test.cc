@@ -7,6 +7,7 @@
 #include <string>
 
 #include "probe/config/config_loader.h"
+#include "probe/core/redact.h"
 
 namespace pushprobe {
 namespace {
@@ -113,6 +114,25 @@ TEST(RedactedYamlTest, PrintsEveryKeyTheLoaderAccepts) {
   for (const auto& kv : full["targets"][0]) accepted_keys.insert(kv.first.as<std::string>());
   EXPECT_EQ(printed_keys, accepted_keys);
   EXPECT_EQ(printed_keys.size(), 22u);
+}
+
+}  // namespace
+}  // namespace pushprobe
+
+namespace pushprobe {
+namespace {
+
+// The one redaction of URLs in free text: every URL's userinfo, wherever the
+// URL sits in a message, and nothing else.
+TEST(RedactUrlCredentialsTest, HidesEveryUrlsUserinfoInFreeText) {
+  EXPECT_EQ(RedactUrlCredentials("proxy must be http://host:port, got \"http://alice:s3cret@"
+                                 "127.0.0.1:3128\" and https://bob:pw/x@h/p?q=a@b"),
+            "proxy must be http://host:port, got \"http://<redacted>@127.0.0.1:3128\" and "
+            "https://<redacted>@h/p?q=a@b");
+  EXPECT_EQ(RedactUrlCredentials("no URL here, mail admin@example.com"),
+            "no URL here, mail admin@example.com");
+  EXPECT_EQ(RedactUrlCredentials("https://outlook.office365.com/PushNotifications"),
+            "https://outlook.office365.com/PushNotifications");
 }
 
 }  // namespace

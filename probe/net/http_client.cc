@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "probe/core/bounded_file.h"
+#include "probe/core/redact.h"
 #include "probe/core/url.h"
 #include "probe/net/certificate_facts.h"
 #include "probe/net/connection.h"
@@ -266,8 +267,10 @@ class Exchange {
     if (!shared_.options.proxy.empty()) {
       Expected<Url> proxy_url = ParseUrl(shared_.options.proxy);
       if (!proxy_url || proxy_url->Https()) {
+        // Redacted: a proxy URL may carry credentials (the plugin's --proxy).
         return NetStatus::Fail(Reason::kConfig, "proxy must be http://host:port, got \"" +
-                                                    shared_.options.proxy + "\"");
+                                                    RedactUrlCredentials(shared_.options.proxy) +
+                                                    "\"");
       }
       proxy_ = true;
       facts_.via_proxy = true;
