@@ -464,6 +464,7 @@ TEST_F(HttpServerTest, WebConfigHeadersReplaceTheServersOwnOfTheSameName) {
   EXPECT_EQ(page.headers["x-frame-options"], "sameorigin");
   EXPECT_EQ(count("X-Content-Type-Options:"), 1u);
   EXPECT_NE(page.headers["content-security-policy"].find("default-src 'none'"), std::string::npos);
+  server_->Stop();  // before `access` goes
 }
 
 pushprobe::testing::IssuedCert SelfSignedFor(const std::string& name) {
