@@ -20,34 +20,6 @@
 
 namespace pushprobe::exporter {
 
-namespace {
-
-bool SameConnectTo(const std::vector<ConnectTo>& a, const std::vector<ConnectTo>& b) {
-  return std::equal(a.begin(), a.end(), b.begin(), b.end(),
-                    [](const ConnectTo& x, const ConnectTo& y) {
-                      return x.host == y.host && x.port == y.port &&
-                             x.connect_host == y.connect_host && x.connect_port == y.connect_port;
-                    });
-}
-
-// Whether a reload changed anything the engine uses, in which case the
-// target gets a fresh runner (and loses its TLS session cache).
-bool SameTarget(const TargetConfig& a, const TargetConfig& b) {
-  return a.name == b.name && a.organization == b.organization && a.service_uri == b.service_uri &&
-         a.auth_metadata_url == b.auth_metadata_url && a.certificate == b.certificate &&
-         a.private_key == b.private_key &&
-         a.private_key_password_file == b.private_key_password_file &&
-         a.thumbprint == b.thumbprint && a.ca_file == b.ca_file &&
-         SameConnectTo(a.connect_to, b.connect_to) && a.proxy == b.proxy &&
-         a.tls_max_version == b.tls_max_version && a.timeout == b.timeout &&
-         a.interval == b.interval && a.service_name == b.service_name &&
-         a.token_issuer == b.token_issuer && a.max_response_bytes == b.max_response_bytes &&
-         a.token_flow == b.token_flow && a.application_id == b.application_id &&
-         a.tenant == b.tenant && a.token_url == b.token_url && a.scope == b.scope;
-}
-
-}  // namespace
-
 ExporterApp::ExporterApp(ExporterFlags flags, Dependencies deps)
     : flags_(std::move(flags)),
       clock_(deps.clock ? *deps.clock : SystemClock::Instance()),
@@ -160,7 +132,9 @@ ReloadOutcome ExporterApp::Reload() {
     std::shared_ptr<const Target> target;
     if (old) {
       auto it = old->find(t.name);
-      if (it != old->end() && SameTarget(*it->second->config, t)) target = it->second;
+      // A target whose settings changed gets a fresh runner (and loses its
+      // TLS session cache); an unchanged one keeps its runner and history.
+      if (it != old->end() && *it->second->config == t) target = it->second;
     }
     if (!target) {
       auto shared = std::make_shared<const TargetConfig>(std::move(t));

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <vector>
 
 #include "probe/core/clock.h"
@@ -51,6 +52,10 @@ struct ConnectTo {
   std::uint16_t port = 0;
   std::string connect_host;
   std::uint16_t connect_port = 0;
+
+  auto Tie() const { return std::tie(host, port, connect_host, connect_port); }
+  friend bool operator==(const ConnectTo& a, const ConnectTo& b) { return a.Tie() == b.Tie(); }
+  friend bool operator!=(const ConnectTo& a, const ConnectTo& b) { return !(a == b); }
 };
 
 /// \brief Everything needed to check one organization. Built by the config
@@ -85,6 +90,19 @@ struct TargetConfig {
   std::string tenant;          ///< tenant domain or GUID; the organization when not set
   std::string token_url;       ///< kLoginBaseUrl + tenant + kDefaultTokenUrlSuffix when not set
   std::string scope = kDefaultScope;
+
+  /// Every field, for equality: a field added above and not here makes the
+  /// exporter's reload test (every key of the loader's full example) fail.
+  auto Tie() const {
+    return std::tie(name, organization, service_uri, auth_metadata_url, certificate, private_key,
+                    private_key_password_file, thumbprint, ca_file, connect_to, proxy,
+                    tls_max_version, timeout, interval, service_name, token_issuer,
+                    max_response_bytes, token_flow, application_id, tenant, token_url, scope);
+  }
+  friend bool operator==(const TargetConfig& a, const TargetConfig& b) {
+    return a.Tie() == b.Tie();
+  }
+  friend bool operator!=(const TargetConfig& a, const TargetConfig& b) { return !(a == b); }
 };
 
 /// \brief A loaded configuration file.
