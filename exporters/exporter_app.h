@@ -127,7 +127,8 @@ class ExporterApp final : public ExporterBackend {
   /// The running targets' configurations in file order, for /config. The
   /// loaded Config itself is not kept: it would be a second copy of each.
   std::shared_ptr<const ConfigList> configs_;
-  std::shared_ptr<const TargetMap> targets_;
+  std::shared_ptr<const TargetMap> targets_;  ///< every target: /probe runs any of them
+  Shard shard_;                               ///< the one the scheduler and the store hold
   bool last_reload_ok_ = true;
   std::string last_reload_error_;
   bool stopped_ = false;

@@ -7,6 +7,8 @@
 #include <iterator>
 #include <optional>
 
+#include "probe/config/target_values.h"
+
 namespace pushprobe::exporter {
 
 namespace {
@@ -108,6 +110,7 @@ Expected<ExporterFlags> ExporterFlags::Parse(const std::vector<std::string>& arg
                                           "web.listen-address",
                                           "log.level",
                                           "scheduler.workers",
+                                          "scheduler.shard",
                                           "history.successes",
                                           "history.failures",
                                           "web.scrape-timeout-offset",
@@ -179,6 +182,11 @@ Expected<ExporterFlags> ExporterFlags::Parse(const std::vector<std::string>& arg
       auto n = ParseCount(*value, 1, 1024);
       if (!n) return invalid();
       f.workers = *n;
+    } else if (name == "scheduler.shard") {
+      Expected<Shard> shard = ParseShard(*value);
+      if (!shard)
+        return Expected<ExporterFlags>::Error(invalid().error() + " (" + shard.error() + ")");
+      f.shard = *shard;
     } else if (name == "history.successes") {
       auto n = ParseCount(*value, 1, 1000);
       if (!n) return invalid();
@@ -233,6 +241,8 @@ std::string ExporterFlags::Usage() {
          "  --config.check                  validate the configuration (and web config) file\n"
          "                                  and exit\n"
          "  --scheduler.workers=16          scheduled runs in flight at once\n"
+         "  --scheduler.shard=I/N           schedule only the targets of shard I of N\n"
+         "                                  (Prometheus hashmod of the name; see docs/scale.md)\n"
          "  --history.successes=5           successful runs kept per target\n"
          "  --history.failures=20           failed runs kept per target\n"
          "  --web.scrape-timeout-offset=0.5s\n"

@@ -1,12 +1,14 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "exporters/logger.h"
 #include "probe/core/clock.h"
 #include "probe/core/expected.h"
+#include "probe/core/target_config.h"
 
 namespace pushprobe::exporter {
 
@@ -41,6 +43,8 @@ struct ExporterFlags {
   Duration probe_min_interval = std::chrono::seconds(5);
   bool config_check = false;  ///< validate the config file and exit
   std::size_t workers = 16;   ///< scheduled runs in flight at once
+  /// --scheduler.shard: wins over the file's `exporter: shard:` when set.
+  std::optional<Shard> shard;
   std::size_t history_successes = 5;
   std::size_t history_failures = 20;
   Duration scrape_timeout_offset = std::chrono::milliseconds(500);

@@ -104,6 +104,11 @@ void ExporterMetrics::SetTargets(std::size_t targets) {
   targets_.Set(static_cast<double>(targets));
 }
 
+void ExporterMetrics::SetShard(const Shard& shard) {
+  std::lock_guard<std::mutex> lock(shard_mu_);
+  shard_ = shard;
+}
+
 void ExporterMetrics::RunStarted(Duration start_delay) {
   start_delay_.Observe(std::max(0.0, ToSeconds(start_delay)));
 }
@@ -119,6 +124,19 @@ void ExporterMetrics::HttpRequest(const std::string& handler) {
 std::vector<MetricFamily> ExporterMetrics::Collect(const SchedulerStats& stats,
                                                    const WebStats& web) const {
   std::vector<MetricFamily> families = registry_->Collect();
+  families.push_back(Scalar("pushprobe_exporter_targets_scheduled", MetricType::Gauge,
+                            "Targets this replica schedules: those of its shard.",
+                            static_cast<double>(stats.targets)));
+  {
+    MetricFamily info = Scalar("pushprobe_exporter_shard_info", MetricType::Gauge,
+                               "A metric with a constant '1' value labeled by this replica's "
+                               "shard and the number of shards (--scheduler.shard=shard/shards).",
+                               1);
+    std::lock_guard<std::mutex> lock(shard_mu_);
+    info.metric.front().label = {{"shard", std::to_string(shard_.index)},
+                                 {"shards", std::to_string(shard_.count)}};
+    families.push_back(std::move(info));
+  }
   families.push_back(Scalar("pushprobe_exporter_workers", MetricType::Gauge,
                             "Scheduled runs that may be in flight at once.",
                             static_cast<double>(stats.workers)));

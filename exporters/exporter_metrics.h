@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -16,6 +17,7 @@
 #include "exporters/probe_limiter.h"
 #include "exporters/scheduler.h"
 #include "probe/core/clock.h"
+#include "probe/core/target_config.h"
 
 namespace pushprobe::exporter {
 
@@ -39,6 +41,9 @@ class ExporterMetrics {
   /// Records the outcome of loading the configuration (at start and on reload).
   void ConfigLoaded(bool success, WallTime now);
   void SetTargets(std::size_t targets);
+  /// The shard the running configuration schedules, for
+  /// pushprobe_exporter_shard_info (0/1 until set).
+  void SetShard(const Shard& shard);
   /// Records how late a scheduled run started after its slot.
   void RunStarted(Duration start_delay);
   /// Counts one finished run by outcome: "success" or "failure".
@@ -61,6 +66,10 @@ class ExporterMetrics {
   prometheus::Histogram& start_delay_;
   prometheus::Family<prometheus::Counter>& runs_;
   prometheus::Family<prometheus::Counter>& http_requests_;
+  // Rendered at Collect rather than kept in the registry, where a change
+  // would be a Remove and an Add that a scrape could see half done.
+  mutable std::mutex shard_mu_;
+  Shard shard_;
 };
 
 }  // namespace pushprobe::exporter

@@ -7,6 +7,7 @@
 #include <mutex>
 #include <utility>
 
+#include "exporters/shard.h"
 #include "exporters/start_offsets.h"
 
 namespace pushprobe::exporter {
@@ -135,7 +136,7 @@ Scheduler::Scheduler(Options options, const Clock& clock, TimerQueue& timers, Ex
 
 Scheduler::~Scheduler() { Stop(); }
 
-void Scheduler::SetTargets(std::vector<ScheduledTarget> targets) {
+void Scheduler::SetTargets(std::vector<ScheduledTarget> targets, const Shard& shard) {
   std::vector<std::pair<std::string_view, Duration>> named;
   named.reserve(targets.size());
   for (const ScheduledTarget& t : targets) named.emplace_back(t.config->name, t.config->interval);
@@ -153,6 +154,7 @@ void Scheduler::SetTargets(std::vector<ScheduledTarget> targets) {
   for (ScheduledTarget& t : targets) {
     const std::string name = t.config->name;
     if (next.count(name)) continue;  // the loader rejects duplicates; first one wins
+    if (!ShardHolds(shard, name)) continue;
     std::shared_ptr<Entry> entry;
     if (auto it = s.entries.find(name); it != s.entries.end()) {
       entry = it->second;
@@ -162,10 +164,16 @@ void Scheduler::SetTargets(std::vector<ScheduledTarget> targets) {
     }
     const SteadyTime old_due = entry->next_due;
     const TimerId old_timer = entry->timer;
+    const bool same_grid = old_timer != 0 && entry->offset == offsets.at(name) &&
+                           entry->config->interval == t.config->interval;
     entry->config = std::move(t.config);
     entry->probe = std::move(t.probe);
     entry->offset = offsets.at(name);
-    entry->next_due = NextSlot(s.epoch, entry->offset, entry->config->interval, now);
+    // A slot that is due but whose timer has not fired yet (a late timer, or
+    // a reload in the same instant) is still the target's next run: counting
+    // from now would skip it and move the target a whole interval.
+    entry->next_due = NextSlot(s.epoch, entry->offset, entry->config->interval,
+                               same_grid ? std::min(now, old_due) : now);
     if (old_timer == 0 || entry->next_due != old_due) {
       if (old_timer != 0) s.timers.Cancel(old_timer);
       s.Arm(entry);

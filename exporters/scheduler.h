@@ -39,7 +39,7 @@ using RunObserver = std::function<void(const TargetConfig&, const ProbeResult&, 
 
 /// \brief Counters of the scheduler, for the exporter's own metrics.
 struct SchedulerStats {
-  std::size_t targets = 0;
+  std::size_t targets = 0;    ///< scheduled: the shard's targets
   std::size_t workers = 0;    ///< max_concurrent_runs
   std::size_t in_flight = 0;  ///< runs handed to the executor and not finished
   std::size_t queued = 0;     ///< due runs waiting for a free worker
@@ -86,13 +86,18 @@ class Scheduler {
   Scheduler(const Scheduler&) = delete;
   Scheduler& operator=(const Scheduler&) = delete;
 
-  /// Replaces the set of targets atomically. Targets are matched by name: a
-  /// target that stays keeps its running state (a run in flight counts
-  /// against it) and, when its slot on the grid is unchanged, its timer; new
-  /// targets are scheduled at their offset; removed targets are cancelled
-  /// (a run in flight finishes and is still reported). The first call fixes
-  /// the grid's epoch at the clock's current time. Ignored after Stop().
-  void SetTargets(std::vector<ScheduledTarget> targets);
+  /// Replaces the set of targets atomically. Only the targets \p shard holds
+  /// (ShardHolds) are scheduled; start offsets are spread over all of
+  /// \p targets, so a target's slot does not depend on the shard and a
+  /// reload that only changes the shard moves no target that stays.
+  /// Targets are matched by name: a target that stays keeps its running
+  /// state (a run in flight counts against it) and, when its slot on the
+  /// grid is unchanged, its timer; new targets are scheduled at their
+  /// offset; removed targets (and those the shard no longer holds) are
+  /// cancelled (a run in flight finishes and is still reported). The first
+  /// call fixes the grid's epoch at the clock's current time. Ignored after
+  /// Stop().
+  void SetTargets(std::vector<ScheduledTarget> targets, const Shard& shard = Shard{});
 
   /// Cancels every timer and queued run; runs in flight finish. Idempotent.
   void Stop();

@@ -280,10 +280,11 @@ std::string StatusPage::Render(const std::vector<TargetSnapshot>& targets,
   if (counts[2] > 0) out += " &middot; " + std::to_string(counts[2]) + " pending";
   out += " <span class=\"none\">of " + std::to_string(targets.size()) + " targets</span></p>\n";
   out += "<div class=\"meta\">version " + Escape(info.version) + " &middot; config <code>" +
-         Escape(info.config_file) + "</code> &middot; " + render::FormatRfc3339(info.now) +
-         " &middot; " + RefreshToggle(info, "./") + " &middot; <a href=\"" +
-         Href(info, info.telemetry_path.substr(1)) + "\">metrics</a> &middot; <a href=\"" +
-         Href(info, "config") + "\">config</a></div>\n";
+         Escape(info.config_file) + "</code> &middot; " +
+         (info.shard.empty() ? "" : "shard " + Escape(info.shard) + " &middot; ") +
+         render::FormatRfc3339(info.now) + " &middot; " + RefreshToggle(info, "./") +
+         " &middot; <a href=\"" + Href(info, info.telemetry_path.substr(1)) +
+         "\">metrics</a> &middot; <a href=\"" + Href(info, "config") + "\">config</a></div>\n";
   if (!info.last_reload_successful) {
     out +=
         "<div class=\"warn\">The last configuration reload failed; the previous "

@@ -13,6 +13,7 @@ namespace pushprobe::exporter {
 struct StatusPageInfo {
   std::string version;
   std::string config_file;
+  std::string shard;  ///< "I/N" when this replica is one of several, else empty
   bool last_reload_successful = true;
   std::string last_reload_error;  ///< the loader's first error, when the last reload failed
   WallTime now{};

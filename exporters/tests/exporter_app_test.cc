@@ -9,10 +9,12 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <map>
 #include <set>
 #include <sstream>
 
 #include "exporters/manual_timer_queue.h"
+#include "exporters/shard.h"
 #include "exporters/tests/test_util.h"
 
 namespace pushprobe::exporter {
@@ -308,6 +310,134 @@ TEST_F(ExporterAppTest, ReloadGivesATargetThatChangedAnySettingANewRunner) {
     const ReloadOutcome outcome = app_->Reload();
     ASSERT_TRUE(outcome.ok) << c.key << ": " << outcome.error;
     EXPECT_EQ(runners_made_, runners + 1) << "changing " << c.key << " kept the old runner";
+  }
+}
+
+std::vector<std::string> OrgNames(int n) {
+  std::vector<std::string> names;
+  for (int i = 0; i < n; ++i) names.push_back("org-" + std::to_string(i));
+  return names;
+}
+
+std::string WithShard(const std::string& shard, const std::string& config) {
+  return "exporter:\n  shard: " + shard + "\n" + config;
+}
+
+TEST_F(ExporterAppTest, AShardSchedulesItsOwnTargetsAndProbesAnyConfiguredOne) {
+  const std::vector<std::string> names = OrgNames(12);
+  StartWith(WithShard("1/2", ConfigWith(names)));
+  RunFor(20s);
+  std::string outside;
+  int status = 0;
+  const std::string metrics = Get("/metrics");
+  for (const std::string& name : names) {
+    const bool held = HashMod(name, 2) == 1;
+    if (!held) outside = name;
+    EXPECT_EQ(app_->store().Find(name).has_value(), held) << name;
+    EXPECT_EQ(app_->scheduler().NextRun(name).has_value(), held) << name;
+    EXPECT_EQ(metrics.find("probe_success{target=\"" + name + "\"}") != std::string::npos, held)
+        << name;
+  }
+  ASSERT_FALSE(outside.empty());
+  EXPECT_NE(metrics.find("pushprobe_exporter_shard_info{shard=\"1\",shards=\"2\"} 1\n"),
+            std::string::npos)
+      << metrics;
+  EXPECT_NE(metrics.find("pushprobe_exporter_targets 12\n"), std::string::npos);
+  EXPECT_NE(metrics.find("pushprobe_exporter_targets_scheduled " +
+                         std::to_string(app_->store().size()) + "\n"),
+            std::string::npos);
+  if (auto problems = testing::PromtoolCheck(metrics)) {
+    EXPECT_EQ(*problems, "") << metrics;
+  }
+  EXPECT_NE(Get("/").find("shard 1/2"), std::string::npos);
+
+  // Another replica's target still answers /probe, and the run stays out of
+  // this replica's scheduled results.
+  const std::string probe = Get("/probe?target=" + outside, &status);
+  EXPECT_EQ(status, 200);
+  EXPECT_NE(probe.find("probe_success{target=\"" + outside + "\"} 1\n"), std::string::npos);
+  EXPECT_FALSE(app_->store().Find(outside).has_value());
+}
+
+TEST_F(ExporterAppTest, TheShardFlagWinsOverTheFile) {
+  flags_.shard = Shard{0, 3};
+  StartWith(WithShard("1/2", ConfigWith(OrgNames(12))));
+  for (const std::string& name : OrgNames(12)) {
+    EXPECT_EQ(app_->scheduler().NextRun(name).has_value(), HashMod(name, 3) == 0) << name;
+  }
+  EXPECT_NE(Get("/metrics").find("pushprobe_exporter_shard_info{shard=\"0\",shards=\"3\"} 1\n"),
+            std::string::npos);
+  EXPECT_NE(log_.str().find("shard=0/3"), std::string::npos) << log_.str();
+}
+
+TEST_F(ExporterAppTest, WithoutAShardEveryTargetIsScheduledAndTheInfoSaysZeroOfOne) {
+  StartWith(ConfigWith(OrgNames(5)));
+  for (const std::string& name : OrgNames(5)) EXPECT_TRUE(app_->scheduler().NextRun(name)) << name;
+  const std::string metrics = Get("/metrics");
+  EXPECT_NE(metrics.find("pushprobe_exporter_shard_info{shard=\"0\",shards=\"1\"} 1\n"),
+            std::string::npos);
+  EXPECT_EQ(Get("/").find("shard "), std::string::npos);
+}
+
+// A reload from 0/2 to 0/3: the targets hashmod 3 no longer puts on 0 leave,
+// those it newly puts there arrive, and those on 0 both times keep their
+// runner, history, counters and next run.
+TEST_F(ExporterAppTest, ReloadFromShard0Of2To0Of3MovesOnlyTheTargetsThatChangeShard) {
+  const std::vector<std::string> names = OrgNames(24);
+  StartWith(WithShard("0/2", ConfigWith(names)));
+  RunFor(35s);
+  std::map<std::string, std::uint64_t> runs;
+  std::map<std::string, std::size_t> history;
+  std::map<std::string, std::optional<SteadyTime>> next_run;
+  for (const std::string& name : names) {
+    if (auto t = app_->store().Find(name)) {
+      runs[name] = t->counters.runs;
+      history[name] = t->history.size();
+      next_run[name] = app_->scheduler().NextRun(name);
+      ASSERT_GE(runs[name], 3u) << name;
+    }
+  }
+  const int runners_before = runners_made_;
+
+  WriteFile(flags_.config_file, WithShard("0/3", ConfigWith(names)));
+  ASSERT_TRUE(app_->Reload().ok);
+  EXPECT_EQ(runners_made_, runners_before);  // a shard change makes no new runner
+  std::set<std::string> stayed, left, arrived;
+  for (const std::string& name : names) {
+    const bool before = HashMod(name, 2) == 0;
+    const bool after = HashMod(name, 3) == 0;
+    EXPECT_EQ(app_->store().Find(name).has_value(), after) << name;
+    EXPECT_EQ(app_->scheduler().NextRun(name).has_value(), after) << name;
+    if (before && after) {
+      stayed.insert(name);
+      EXPECT_EQ(app_->store().Find(name)->counters.runs, runs[name]) << name;
+      EXPECT_EQ(app_->store().Find(name)->history.size(), history[name]) << name;
+      EXPECT_EQ(app_->scheduler().NextRun(name), next_run[name]) << name;
+    } else if (before) {
+      left.insert(name);
+    } else if (after) {
+      arrived.insert(name);
+      EXPECT_EQ(app_->store().Find(name)->counters.runs, 0u) << name;
+    }
+  }
+  // The 24 names give all three kinds of target, so each check above ran.
+  ASSERT_FALSE(stayed.empty());
+  ASSERT_FALSE(left.empty());
+  ASSERT_FALSE(arrived.empty());
+  EXPECT_NE(Get("/metrics").find("pushprobe_exporter_shard_info{shard=\"0\",shards=\"3\"} 1\n"),
+            std::string::npos);
+
+  RunFor(11s);  // every slot of the next interval, whatever its offset
+  const std::string metrics = Get("/metrics");
+  for (const std::string& name : left) {
+    EXPECT_EQ(metrics.find("target=\"" + name + "\""), std::string::npos) << name;
+  }
+  for (const std::string& name : arrived) {
+    EXPECT_NE(metrics.find("probe_success{target=\"" + name + "\"} 1\n"), std::string::npos)
+        << name;
+  }
+  for (const std::string& name : stayed) {
+    EXPECT_GT(app_->store().Find(name)->counters.runs, runs[name]) << name;
   }
 }
 

@@ -16,13 +16,14 @@ TEST(ExporterFlagsTest, DefaultsArePrometheusStyle) {
   EXPECT_FALSE(f->config_check);
   EXPECT_EQ(f->scrape_timeout_offset, 500ms);
   EXPECT_EQ(f->web_config_file, "");
+  EXPECT_FALSE(f->shard.has_value());  // the file's exporter section decides
 }
 
 TEST(ExporterFlagsTest, TakesBothValueForms) {
-  auto f =
-      ExporterFlags::Parse({"--config.file=/etc/p.yml", "--web.listen-address", "127.0.0.1:0",
-                            "--log.level=debug", "--config.check", "--scheduler.workers=3",
-                            "--web.scrape-timeout-offset=250ms", "--web.config.file=/etc/web.yml"});
+  auto f = ExporterFlags::Parse({"--config.file=/etc/p.yml", "--web.listen-address", "127.0.0.1:0",
+                                 "--log.level=debug", "--config.check", "--scheduler.workers=3",
+                                 "--web.scrape-timeout-offset=250ms",
+                                 "--web.config.file=/etc/web.yml", "--scheduler.shard", "1/2"});
   ASSERT_TRUE(f.ok()) << f.error();
   EXPECT_EQ(f->config_file, "/etc/p.yml");
   EXPECT_EQ(f->web_config_file, "/etc/web.yml");
@@ -31,6 +32,8 @@ TEST(ExporterFlagsTest, TakesBothValueForms) {
   EXPECT_TRUE(f->config_check);
   EXPECT_EQ(f->workers, 3u);
   EXPECT_EQ(f->scrape_timeout_offset, 250ms);
+  ASSERT_TRUE(f->shard.has_value());
+  EXPECT_EQ(ShardName(*f->shard), "1/2");
 }
 
 TEST(ExporterFlagsTest, ErrorsNameTheFlag) {
@@ -44,6 +47,9 @@ TEST(ExporterFlagsTest, ErrorsNameTheFlag) {
            {{"--log.level=loud"}, "invalid --log.level: loud"},
            {{"--scheduler.workers=0"}, "invalid --scheduler.workers: 0"},
            {{"--config.check=maybe"}, "invalid --config.check: maybe"},
+           {{"--scheduler.shard=2/2"},
+            "invalid --scheduler.shard: 2/2 (must be I/N, this replica's number I of N replicas "
+            "with 0 <= I < N <= 10000, such as 0/2 and 1/2)"},
            {{"stray"}, "unexpected argument stray"},
            {{"--log.format=text"}, "invalid --log.format: text"},
            {{"--web.telemetry-path=metrics"}, "invalid --web.telemetry-path: metrics"},

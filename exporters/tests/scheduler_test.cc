@@ -9,6 +9,8 @@
 #include <vector>
 
 #include "exporters/manual_timer_queue.h"
+#include "exporters/shard.h"
+#include "exporters/start_offsets.h"
 #include "exporters/tests/test_util.h"
 
 namespace pushprobe::exporter {
@@ -201,6 +203,73 @@ TEST_F(SchedulerTest, ReloadAddsRemovesAndKeepsARunningTargetExclusive) {
   AdvanceAndRun(30s);
   EXPECT_TRUE(runs_["gone"].size() == 1u);
   EXPECT_GE(runs_["new"].size(), 3u);
+}
+
+TEST_F(SchedulerTest, AReloadWhileASlotIsDueKeepsThatSlot) {
+  auto scheduler = Make(4);
+  std::vector<ScheduledTarget> targets = {Scheduled(Target("a", 10s)), Scheduled(Target("b", 10s))};
+  scheduler->SetTargets(targets);
+  AdvanceAndRun(12s);
+  const std::optional<SteadyTime> due = scheduler->NextRun("a");
+  ASSERT_TRUE(due.has_value());
+  // The clock reaches a's slot, and the reload comes before its timer fires.
+  clock_.Advance(*due - clock_.SteadyNow());
+  scheduler->SetTargets(targets);
+  EXPECT_EQ(scheduler->NextRun("a"), due);
+  const std::size_t runs_before = runs_["a"].size();
+  timers_.RunDue();
+  executor_.RunAll();
+  EXPECT_EQ(runs_["a"].size(), runs_before + 1);
+}
+
+std::vector<TargetConfig> Orgs(int n) {
+  std::vector<TargetConfig> out;
+  for (int i = 0; i < n; ++i) out.push_back(Target("org-" + std::to_string(i), 10s));
+  return out;
+}
+
+TEST_F(SchedulerTest, AShardSchedulesItsTargetsAtTheSlotsOfTheWholeSet) {
+  auto scheduler = Make(4);
+  std::vector<ScheduledTarget> targets;
+  for (const TargetConfig& t : Orgs(12)) targets.push_back(Scheduled(t));
+  scheduler->SetTargets(targets, Shard{1, 2});
+  const auto offsets = SpreadStartOffsets(Orgs(12));
+  std::size_t held = 0;
+  for (const TargetConfig& t : Orgs(12)) {
+    const bool holds = HashMod(t.name, 2) == 1;
+    held += holds ? 1 : 0;
+    EXPECT_EQ(scheduler->NextRun(t.name).has_value(), holds) << t.name;
+    if (holds) {
+      EXPECT_EQ(scheduler->StartOffset(t.name), offsets.at(t.name)) << t.name;
+    }
+  }
+  EXPECT_EQ(scheduler->Stats().targets, held);
+  AdvanceAndRun(10s);
+  for (const TargetConfig& t : Orgs(12)) {
+    EXPECT_EQ(!runs_[t.name].empty(), HashMod(t.name, 2) == 1) << t.name;
+  }
+}
+
+TEST_F(SchedulerTest, AShardChangeKeepsTheTimersOfTargetsThatStay) {
+  auto scheduler = Make(4);
+  std::vector<ScheduledTarget> targets;
+  for (const TargetConfig& t : Orgs(24)) targets.push_back(Scheduled(t));
+  scheduler->SetTargets(targets, Shard{0, 2});
+  AdvanceAndRun(25s);
+  std::map<std::string, std::optional<SteadyTime>> before;
+  for (const TargetConfig& t : Orgs(24)) before[t.name] = scheduler->NextRun(t.name);
+
+  scheduler->SetTargets(targets, Shard{0, 3});
+  std::size_t stayed = 0;
+  for (const TargetConfig& t : Orgs(24)) {
+    const bool now_held = HashMod(t.name, 3) == 0;
+    EXPECT_EQ(scheduler->NextRun(t.name).has_value(), now_held) << t.name;
+    if (now_held && before[t.name]) {
+      ++stayed;
+      EXPECT_EQ(scheduler->NextRun(t.name), before[t.name]) << t.name;
+    }
+  }
+  EXPECT_GT(stayed, 0u);
 }
 
 TEST_F(SchedulerTest, StopCancelsTimersAndQueuedRuns) {

@@ -176,6 +176,7 @@ class Loader {
                       const YAML::Mark& target_mark, TargetConfig& target);
   void LoadTarget(const YAML::Node& node, std::size_t index, const YAML::Mark& list_mark,
                   const TargetConfig& base, const SeenKeys& defaults_seen);
+  void LoadExporter(const YAML::Node& map);
 
   void Keep(ConfigError error) {
     if (errors_.size() < kMaxConfigErrors) {
@@ -552,10 +553,12 @@ const std::array<KeySpec, 22> kTargetKeys = {{
 constexpr std::array<std::string_view, 4> kIdentityPlatformKeys = {"application_id", "tenant",
                                                                    "token_url", "scope"};
 
-// "exporter" is reserved for the exporter's own settings, defined by a later
-// change; until then its content is accepted and ignored so that files
-// written for newer versions still load.
 constexpr std::array<std::string_view, 3> kTopLevelKeys = {"defaults", "targets", "exporter"};
+
+// The exporter's own settings. Unknown keys are errors here as everywhere:
+// a misspelt "shrad" silently ignored would make two replicas schedule
+// everything twice.
+constexpr std::array<std::string_view, 1> kExporterKeys = {"shard"};
 
 SeenKeys Loader::ApplyKeys(const YAML::Node& map, bool in_defaults, const std::string& scope,
                            TargetConfig& target) {
@@ -699,6 +702,39 @@ void Loader::LoadTarget(const YAML::Node& node, std::size_t index, const YAML::M
   config_.targets.push_back(std::move(target));
 }
 
+void Loader::LoadExporter(const YAML::Node& map) {
+  std::map<std::string, YAML::Mark, std::less<>> seen;
+  for (const auto& entry : map) {
+    const YAML::Node& key_node = entry.first;
+    if (!key_node.IsScalar()) {
+      Error(key_node.Mark(), "keys must be strings, got " + KindOf(key_node) + " in exporter");
+      continue;
+    }
+    const std::string& key = key_node.Scalar();
+    if (auto first = seen.find(key); first != seen.end()) {
+      Error(key_node.Mark(), "duplicate key " + Quote(key) + " in exporter (first at line " +
+                                 std::to_string(first->second.line + 1) + ")");
+      continue;
+    }
+    seen.emplace(key, key_node.Mark());
+    if (std::find(kExporterKeys.begin(), kExporterKeys.end(), key) == kExporterKeys.end()) {
+      std::vector<std::string_view> candidates(kExporterKeys.begin(), kExporterKeys.end());
+      Error(key_node.Mark(),
+            "unknown key " + Quote(key) + " in exporter" + Suggestion(key, candidates));
+      continue;
+    }
+    Field field{*this, key, key_node, entry.second};
+    auto text = Scalar(field, "a string such as \"0/2\"");
+    if (!text) continue;
+    Expected<Shard> shard = ParseShard(*text);
+    if (!shard) {
+      ValueError(field, "invalid shard " + Quote(*text) + ": " + shard.error());
+      continue;
+    }
+    config_.exporter.shard = *shard;
+  }
+}
+
 void Loader::LoadRoot(const YAML::Node& root) {
   if (root.IsNull()) {
     FileError("the file is empty; expected a map with a \"targets\" list");
@@ -743,8 +779,9 @@ void Loader::LoadRoot(const YAML::Node& root) {
     Error(it->second.value.Mark(), "\"defaults\" must be a map, got " + KindOf(it->second.value));
   }
 
-  if (auto it = top.find("exporter");
-      it != top.end() && !it->second.value.IsNull() && !it->second.value.IsMap()) {
+  if (auto it = top.find("exporter"); it != top.end() && it->second.value.IsMap()) {
+    LoadExporter(it->second.value);
+  } else if (it != top.end() && !it->second.value.IsNull()) {
     Error(it->second.value.Mark(), "\"exporter\" must be a map, got " + KindOf(it->second.value));
   }
 

@@ -100,6 +100,11 @@ const std::map<std::string, std::string> kInvalidSamples = {
      "invalid-empty.yml: the file is empty; expected a map with a \"targets\" list\n"},
     {"invalid-exporter.yml",
      "invalid-exporter.yml:1:11: \"exporter\" must be a map, got a string\n"},
+    {"invalid-exporter-key.yml",
+     "invalid-exporter-key.yml:3:3: unknown key \"shards\" in exporter (did you mean "
+     "\"shard\"?)\n"
+     "invalid-exporter-key.yml:4:3: unknown key \"listen_address\" in exporter\n"
+     "invalid-exporter-key.yml:6:3: duplicate key \"shard\" in exporter (first at line 5)\n"},
     {"invalid-identity-platform.yml",
      "invalid-identity-platform.yml:8:21: invalid application_id \"hybrid-app\": must be a GUID "
      "like \"00000002-0000-0ff1-ce00-000000000000\"\n"
@@ -191,6 +196,9 @@ const std::map<std::string, std::string> kInvalidSamples = {
      "invalid-proxy.yml:21:12: \"proxy\": invalid URL \"http://<redacted>@proxy.example:3128\": "
      "must not contain user:password@ (a password in the URL would show in outputs and logs; "
      "proxy authentication is not supported)\n"},
+    {"invalid-shard.yml",
+     "invalid-shard.yml:2:10: invalid shard \"2/2\": must be I/N, this replica's number I of N "
+     "replicas with 0 <= I < N <= 10000, such as 0/2 and 1/2\n"},
     {"invalid-stray-comma.yml",
      "invalid-stray-comma.yml:1:1: invalid YAML: unexpected \",\" (\",\" separates entries only "
      "inside [ ] or { })\n"},
@@ -389,6 +397,8 @@ TEST(LoadConfigFileTest, FullSampleMergesDefaultsAndResolvesPaths) {
   ASSERT_TRUE(result.ok());
   const Config& config = *result.config;
   ASSERT_EQ(config.targets.size(), 2u);
+  ASSERT_TRUE(config.exporter.shard.has_value());
+  EXPECT_EQ(ShardName(*config.exporter.shard), "1/3");
 
   // Every key set on the target itself: the target wins over defaults.
   const TargetConfig& f = config.targets[0];
@@ -459,6 +469,7 @@ TEST(LoadConfigFileTest, FullSampleMergesDefaultsAndResolvesPaths) {
 TEST(LoadConfigFileTest, EmptySectionsAreAbsentAndLimitsAreInclusive) {
   ConfigLoadResult result = LoadValid("valid-empty-sections.yml");
   ASSERT_TRUE(result.ok());
+  EXPECT_FALSE(result.config->exporter.shard.has_value());
   ASSERT_EQ(result.config->targets.size(), 1u);
   const TargetConfig& t = result.config->targets[0];
   EXPECT_EQ(t.organization, "fabrikam.com");  // lower-cased

@@ -11,7 +11,32 @@ bool IsAlnum(char c) {
   return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
+bool ParseDecimal(std::string_view text, std::uint64_t max, std::uint64_t& out) {
+  if (text.empty() || text.size() > 9) return false;
+  out = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9') return false;
+    out = out * 10 + static_cast<std::uint64_t>(c - '0');
+  }
+  return out <= max;
+}
+
 }  // namespace
+
+Expected<Shard> ParseShard(std::string_view text) {
+  const std::size_t slash = text.find('/');
+  Shard shard;
+  if (slash == std::string_view::npos ||
+      !ParseDecimal(text.substr(0, slash), kMaxShards, shard.index) ||
+      !ParseDecimal(text.substr(slash + 1), kMaxShards, shard.count) || shard.count == 0 ||
+      shard.index >= shard.count) {
+    return Expected<Shard>::Error(
+        "must be I/N, this replica's number I of N replicas with 0 <= I "
+        "< N <= " +
+        std::to_string(kMaxShards) + ", such as 0/2 and 1/2");
+  }
+  return shard;
+}
 
 bool IsGuid(std::string_view text) {
   if (text.size() != 36) return false;

@@ -1,9 +1,11 @@
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
 
+#include "probe/core/expected.h"
 #include "probe/core/target_config.h"
 
 /// What a target's values must look like, and the values a target derives
@@ -21,6 +23,16 @@ bool IsDomainName(std::string_view name);
 /// A tls_max_version value: "1.2" or "1.3", also spelt "TLS12" (as
 /// blackbox_exporter) or "TLSv1.2" (as OpenSSL); nullopt for anything else.
 std::optional<TlsVersion> ParseTlsVersion(std::string_view text);
+
+/// The most replicas a shard can name. Far above any real deployment (a
+/// million organisations need about a hundred), low enough that a typo such
+/// as "0/20000" is caught.
+inline constexpr std::uint64_t kMaxShards = 10000;
+
+/// An exporter shard "I/N" (0 <= I < N <= kMaxShards, decimal digits only):
+/// the one reading of --scheduler.shard and of the file's `exporter: shard:`.
+/// The error says what is expected, without repeating \p text.
+Expected<Shard> ParseShard(std::string_view text);
 
 /// The auth metadata URL of a target that sets none: ACS's metadata for the
 /// organization, or for token_flow identity-platform the tenant's OpenID

@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+#include <utility>
+#include <vector>
+
 namespace pushprobe {
 namespace {
 
@@ -41,6 +45,25 @@ TEST(TargetValuesTest, DerivedUrlsFollowTheFlow) {
             ".well-known/openid-configuration");
   EXPECT_EQ(DefaultTokenUrl(v2),
             "https://login.microsoftonline.com/contoso.onmicrosoft.com/oauth2/v2.0/token");
+}
+
+TEST(TargetValuesTest, Shards) {
+  for (const auto& [text, name] :
+       std::vector<std::pair<std::string, std::string>>{{"0/1", "0/1"},
+                                                        {"0/2", "0/2"},
+                                                        {"1/2", "1/2"},
+                                                        {"9999/10000", "9999/10000"},
+                                                        {"007/10", "7/10"}}) {
+    Expected<Shard> shard = ParseShard(text);
+    ASSERT_TRUE(shard.ok()) << text;
+    EXPECT_EQ(ShardName(*shard), name);
+  }
+  for (const char* bad : {"", "0", "/", "0/", "/2", "2/2", "3/2", "0/0", "-1/2", "0/-2", "1 /2",
+                          "0/2/3", "0x1/2", "1/10001", "0/99999999999999999999", "a/b", "0.5/2"}) {
+    Expected<Shard> shard = ParseShard(bad);
+    EXPECT_FALSE(shard.ok()) << bad;
+    EXPECT_NE(shard.error().find("I/N"), std::string::npos) << bad;
+  }
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <tuple>
@@ -105,10 +106,33 @@ struct TargetConfig {
   friend bool operator!=(const TargetConfig& a, const TargetConfig& b) { return !(a == b); }
 };
 
+/// \brief Which of `count` exporter replicas this one is. A replica schedules
+/// the targets whose name hashes to `index` with Prometheus's hashmod (see
+/// exporters/shard.h), so Prometheus can split a /probe job the same way.
+struct Shard {
+  std::uint64_t index = 0;
+  std::uint64_t count = 1;  ///< 1: this replica schedules every target
+
+  bool operator==(const Shard& other) const { return index == other.index && count == other.count; }
+  bool operator!=(const Shard& other) const { return !(*this == other); }
+};
+
+/// The spelling of flags, configuration and labels: "I/N".
+inline std::string ShardName(const Shard& shard) {
+  return std::to_string(shard.index) + "/" + std::to_string(shard.count);
+}
+
+/// \brief The exporter's own settings: the configuration file's `exporter:`
+/// section. The plugin and the diagnostics command ignore them.
+struct ExporterSettings {
+  std::optional<Shard> shard;
+};
+
 /// \brief A loaded configuration file.
 struct Config {
   std::string path;
   std::vector<TargetConfig> targets;
+  ExporterSettings exporter;
 };
 
 }  // namespace pushprobe
