@@ -9,8 +9,10 @@
 #include <variant>
 
 #include "cli/cert_report.h"
+#include "cli/shard_report.h"
 #include "cli/stage_progress.h"
 #include "probe/config/config_loader.h"
+#include "probe/config/target_values.h"
 #include "probe/engine/guid_source.h"
 #include "probe/engine/probe_runner.h"
 #include "probe/render/exchange_renderer.h"
@@ -38,6 +40,8 @@ constexpr const char* kUsage =
     "        cannot be read.\n"
     "  cert FILE [--key FILE] [--password-file FILE]\n"
     "        Show an Auth certificate: thumbprint, x5t, key, validity, key match.\n"
+    "  shard --config FILE --of N\n"
+    "        Show which targets N exporter replicas (--scheduler.shard=I/N) schedule.\n"
     "\n"
     "Options:\n"
     "  --config FILE   Configuration (default /etc/pushprobe/pushprobe.yml when it exists).\n"
@@ -69,7 +73,7 @@ struct Args {
 // Option names that take a value; anything else starting with '-' is a flag.
 bool TakesValue(const std::string& name) {
   return name == "--config" || name == "--target" || name == "--format" || name == "--key" ||
-         name == "--password-file" || name == "--color";
+         name == "--password-file" || name == "--color" || name == "--of";
 }
 
 std::variant<Args, std::string> ParseArgs(const std::vector<std::string>& words,
@@ -240,6 +244,23 @@ int CheckConfigCommand(const Args& args, std::ostream& out, std::ostream& err,
   return kExitSucceeded;
 }
 
+int ShardCommand(const Args& args, std::ostream& out, std::ostream& err) {
+  auto config_path = args.Get("--config");
+  auto of = args.Get("--of");
+  if (!config_path || !of) return Usage(err, "shard needs --config FILE and --of N");
+  if (!args.positional.empty()) return Usage(err, "unexpected argument " + args.positional[0]);
+  // N as --scheduler.shard reads it, so the report takes what a replica takes.
+  Expected<Shard> shard = ParseShard("0/" + *of);
+  if (!shard) {
+    return Usage(err, "invalid --of \"" + *of + "\": the number of replicas, 1 to " +
+                          std::to_string(kMaxShards));
+  }
+  std::optional<Config> config = LoadOrReport(*config_path, err);
+  if (!config) return kExitUsage;
+  out << ShardReport(*config, shard->count);
+  return kExitSucceeded;
+}
+
 int CertCommand(const Args& args, std::ostream& out, std::ostream& err, const Clock& clock) {
   if (args.positional.size() != 1) return Usage(err, "cert needs exactly one certificate FILE");
   CertReport report = BuildCertReport(args.positional[0], args.Get("--key").value_or(""),
@@ -274,6 +295,8 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
     allowed = {"--config"};
   } else if (command == "cert") {
     allowed = {"--key", "--password-file"};
+  } else if (command == "shard") {
+    allowed = {"--config", "--of"};
   } else {
     return Usage(err, "unknown command \"" + command + "\"");
   }
@@ -287,6 +310,7 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
   try {
     if (command == "run") return RunCommand(parsed_args, out, err, clock, environment);
     if (command == "check-config") return CheckConfigCommand(parsed_args, out, err, environment);
+    if (command == "shard") return ShardCommand(parsed_args, out, err);
     return CertCommand(parsed_args, out, err, clock);
   } catch (const std::exception& e) {
     // The engine turns every failure into data; reaching here is a defect.
