@@ -3,8 +3,9 @@
 # 100 slowloris connections and a /probe flood against a slow upstream at
 # once, while /metrics is timed. Target: every scrape under 1 s.
 # Not a timed test: prints the figures and a verdict, with the 1-minute load
-# average before and after ("NOT QUIET" when either is above 0.5: the figures
-# then say little).
+# average before and after ("NOT QUIET" when it was above 0.5 before the run:
+# the figures then say little; the load after includes the abuse itself, so it
+# is printed, not judged).
 #
 # Environment: BENCH_SECONDS (default 30), BENCH_TARGETS (50), BENCH_IDLE
 # (1000), BENCH_SLOWLORIS (100), BENCH_PROBE_CLIENTS (64), BENCH_BUILD_DIR
@@ -81,7 +82,7 @@ curl -fs "http://$listen/metrics" | grep -E '^pushprobe_exporter_(http_connectio
 kill -0 "$exporter" 2>/dev/null || { echo "the exporter died:"; cat "$work/exporter.log"; exit 1; }
 load_after="$(cut -d' ' -f1 /proc/loadavg)"
 quiet=""
-python3 -c "import sys; sys.exit(0 if max($load_before, $load_after) <= 0.5 else 1)" ||
+python3 -c "import sys; sys.exit(0 if $load_before < 0.5 else 1)" ||
   quiet=" (NOT QUIET: other load on the machine; the figures say little)"
 echo "load average (1 min) before $load_before, after $load_after ($(nproc) cores)"
 echo "verdict: $verdict: every /metrics under 1 s with the listener abused$quiet"
