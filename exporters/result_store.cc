@@ -42,9 +42,14 @@ RunRecord RunRecord::From(const ProbeResult& r,
   if (std::string hint = render::HintFor(r); !hint.empty()) {
     rec.hint = std::make_shared<const std::string>(std::move(hint));
   }
-  render::TextOptions options;
-  options.verbosity = r.succeeded() ? 0 : 1;
-  rec.transcript = std::make_shared<const std::string>(render::RenderText(r, options));
+  // Only a failed run keeps its transcript: a success's stage lines say what
+  // the waterfall already shows, and keeping them cost about 1.4 KB per target
+  // (67.5 MB against 53.4 MB resident at 10,000 targets) plus a render per run.
+  if (!r.succeeded()) {
+    render::TextOptions options;
+    options.verbosity = 1;
+    rec.transcript = std::make_shared<const std::string>(render::RenderText(r, options));
+  }
   return rec;
 }
 

@@ -43,9 +43,8 @@ struct RunRecord : RunSummary {
   /// render::HintFor: what to do, naming the failing detail; its first line
   /// says it in one, the rest are steps.
   std::shared_ptr<const std::string> hint;
-  /// render::RenderText of the run: -v for a failed run, the stage lines for
-  /// a successful one (kept for every target, so the short form where little
-  /// is to be read).
+  /// render::RenderText of a failed run at -v; null for a successful run,
+  /// whose stages the status and durations above already give.
   std::shared_ptr<const std::string> transcript;
   std::optional<Duration> clock_skew;  ///< server Date minus our clock, when seen
 

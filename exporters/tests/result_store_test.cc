@@ -59,6 +59,18 @@ TEST(ResultStoreTest, OnlyTheLatestRunKeepsItsStages) {
   EXPECT_LT(sizeof(RunSummary) * 2, sizeof(RunRecord));
 }
 
+TEST(ResultStoreTest, OnlyAFailedRunKeepsItsTranscript) {
+  ResultStore store({5, 20});
+  store.SetTargets({Target("a")});
+  store.Record(FakeResult("a", At(0), StageId::kToken, Reason::kOauthError));
+  ASSERT_TRUE(store.Find("a")->last->transcript);
+  EXPECT_NE(store.Find("a")->last->transcript->find("token"), std::string::npos);
+  // A success's stages are in stage_status and stage_duration; its text is
+  // not kept (memory at 10,000 targets).
+  store.Record(FakeResult("a", At(1)));
+  EXPECT_FALSE(store.Find("a")->last->transcript);
+}
+
 TEST(ResultStoreTest, SharesTheTextOfRepeatedFailures) {
   ResultStore store({2, 4});
   store.SetTargets({Target("a")});
