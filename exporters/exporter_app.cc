@@ -26,7 +26,8 @@ ExporterApp::ExporterApp(ExporterFlags flags, Dependencies deps)
       clock_(deps.clock ? *deps.clock : SystemClock::Instance()),
       logger_(deps.log ? *deps.log : std::cerr, clock_, flags_.log_level, flags_.log_format),
       metrics_(kVersion),
-      store_(ResultStore::Options{flags_.history_successes, flags_.history_failures}),
+      store_(ResultStore::Options{flags_.history_successes, flags_.history_failures,
+                                  flags_.metrics_http_phases}),
       http_clients_(clock_),
       probe_factory_(deps.probe_factory ? std::move(deps.probe_factory)
                                         : EngineProbeFactory(http_clients_, clock_, guids_)),

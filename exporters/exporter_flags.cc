@@ -92,7 +92,7 @@ Expected<ExporterFlags> ExporterFlags::Parse(const std::vector<std::string>& arg
       name.resize(eq);
     }
     const bool boolean = name == "config.check" || name == "help" || name == "version" ||
-                         name == "web.enable-lifecycle";
+                         name == "web.enable-lifecycle" || name == "metrics.http-phases";
     if (boolean) {
       bool on = true;
       if (value) {
@@ -104,6 +104,7 @@ Expected<ExporterFlags> ExporterFlags::Parse(const std::vector<std::string>& arg
       if (name == "help") f.help = on;
       if (name == "version") f.version = on;
       if (name == "web.enable-lifecycle") f.enable_lifecycle = on;
+      if (name == "metrics.http-phases") f.metrics_http_phases = on;
       continue;
     }
     static const char* const kValued[] = {"config.file",
@@ -245,6 +246,8 @@ std::string ExporterFlags::Usage() {
          "                                  (Prometheus hashmod of the name; see docs/scale.md)\n"
          "  --history.successes=5           successful runs kept per target\n"
          "  --history.failures=20           failed runs kept per target\n"
+         "  --metrics.http-phases           per-phase HTTP timings on /metrics too (20 more\n"
+         "                                  series per target; /probe always has them)\n"
          "  --web.scrape-timeout-offset=0.5s\n"
          "                                  subtracted from X-Prometheus-Scrape-Timeout-Seconds\n"
          "  --version                       print the version and exit\n"

@@ -47,6 +47,9 @@ struct ExporterFlags {
   std::optional<Shard> shard;
   std::size_t history_successes = 5;
   std::size_t history_failures = 20;
+  /// --metrics.http-phases: probe_http_duration_seconds on /metrics (20
+  /// series per target); /probe and debug output always have them.
+  bool metrics_http_phases = false;
   Duration scrape_timeout_offset = std::chrono::milliseconds(500);
   bool help = false;
   bool version = false;

@@ -242,8 +242,11 @@ std::string MetricsRenderer::ProbeExposition(const ProbeResult& result) {
 }
 
 RenderedTarget MetricsRenderer::RenderScheduled(const ProbeResult& result,
-                                                const TargetCounters& counters) {
+                                                const TargetCounters& counters, bool http_phases) {
   std::vector<MetricFamily> families = TargetFamilies(result, &counters, MetricsSource::kScheduled);
+  // Left empty, the family keeps its place (and its TYPE line below) and
+  // WriteExposition leaves out its header, as for any family without series.
+  if (!http_phases) families[static_cast<std::size_t>(TargetFamily::kHttpDuration)].metric.clear();
   // Without HELP texts the serializer writes one TYPE line per family, empty
   // ones included, which marks where each family's samples begin.
   for (MetricFamily& f : families) f.help.clear();

@@ -59,9 +59,10 @@ inline constexpr std::size_t kTargetFamilyCount = static_cast<std::size_t>(Targe
 /// wrote for it. A series line is `name{target="T"<tail>value\n`: the name
 /// is the family's, `target="T"` is stored once per target, the tail (the
 /// other labels) is shared with every target through LabelTextPool, and only
-/// the value text is the series' own. A target that succeeds has 43 series:
-/// about 600 bytes this way instead of 3.3 KB of text. MetricsRenderer puts
-/// the lines back together, byte for byte, at scrape time.
+/// the value text is the series' own. A target that succeeds has 43 series
+/// with the HTTP phases: about 600 bytes this way instead of 3.3 KB of text. MetricsRenderer puts
+/// the lines back together, byte for byte, at scrape time. Without
+/// --metrics.http-phases a successful target has 23 series (docs/metrics.md).
 class RenderedTarget {
  public:
   /// The size of the target's series text (MetricsRenderer::SeriesText) in bytes.
@@ -102,9 +103,12 @@ class MetricsRenderer {
   static std::string ProbeExposition(const ProbeResult& result);
 
   /// One target's scheduled series, cut by family, for WriteExposition.
+  /// \p http_phases keeps probe_http_duration_seconds (20 of a successful
+  /// target's 43 series; --metrics.http-phases); /probe always has them.
   /// \throw std::logic_error if the serializer's text is not one
   /// `name{target="...",...} value` line per sample (a programming error).
-  static RenderedTarget RenderScheduled(const ProbeResult& result, const TargetCounters& counters);
+  static RenderedTarget RenderScheduled(const ProbeResult& result, const TargetCounters& counters,
+                                        bool http_phases);
 
   /// \p target's series of every family as /metrics shows them, without the
   /// HELP and TYPE lines.

@@ -97,7 +97,7 @@ bool ResultStore::Record(const ProbeResult& result) {
   kept.push_back(*slot.last);
 
   slot.rendered = std::make_shared<const RenderedTarget>(
-      MetricsRenderer::RenderScheduled(result, slot.counters));
+      MetricsRenderer::RenderScheduled(result, slot.counters, options_.http_phases));
   return true;
 }
 

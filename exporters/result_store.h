@@ -75,6 +75,8 @@ class ResultStore {
   struct Options {
     std::size_t successes_kept = 5;
     std::size_t failures_kept = 20;
+    /// probe_http_duration_seconds on /metrics (--metrics.http-phases).
+    bool http_phases = false;
   };
 
   explicit ResultStore(Options options) : options_(options) {}

@@ -17,6 +17,20 @@ TEST(ExporterFlagsTest, DefaultsArePrometheusStyle) {
   EXPECT_EQ(f->scrape_timeout_offset, 500ms);
   EXPECT_EQ(f->web_config_file, "");
   EXPECT_FALSE(f->shard.has_value());  // the file's exporter section decides
+  EXPECT_FALSE(f->metrics_http_phases);
+}
+
+TEST(ExporterFlagsTest, HttpPhasesOnMetricsIsABooleanFlag) {
+  auto on = ExporterFlags::Parse({"--metrics.http-phases"});
+  ASSERT_TRUE(on.ok()) << on.error();
+  EXPECT_TRUE(on->metrics_http_phases);
+  auto off = ExporterFlags::Parse({"--metrics.http-phases=false"});
+  ASSERT_TRUE(off.ok()) << off.error();
+  EXPECT_FALSE(off->metrics_http_phases);
+  auto bad = ExporterFlags::Parse({"--metrics.http-phases=maybe"});
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error(), "invalid --metrics.http-phases: maybe");
+  EXPECT_NE(ExporterFlags::Usage().find("--metrics.http-phases"), std::string::npos);
 }
 
 TEST(ExporterFlagsTest, TakesBothValueForms) {

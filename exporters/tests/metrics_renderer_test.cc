@@ -30,7 +30,7 @@ std::string ScrapeOf(const std::vector<ProbeResult>& results) {
   std::vector<std::shared_ptr<const RenderedTarget>> targets;
   for (const ProbeResult& r : results) {
     targets.push_back(std::make_shared<const RenderedTarget>(
-        MetricsRenderer::RenderScheduled(r, CountersFor(r))));
+        MetricsRenderer::RenderScheduled(r, CountersFor(r), /*http_phases=*/true)));
   }
   std::ostringstream out;
   MetricsRenderer::WriteExposition(out, targets);
@@ -159,7 +159,8 @@ TEST(MetricsRendererTest, CompactSeriesGiveBackTheSerializersTextForAnyTargetNam
     for (const auto& sample : samples::AllSamples()) {
       ProbeResult r = sample.result;
       r.target = name;
-      const RenderedTarget t = MetricsRenderer::RenderScheduled(r, CountersFor(r));
+      const RenderedTarget t =
+          MetricsRenderer::RenderScheduled(r, CountersFor(r), /*http_phases=*/true);
       const std::string expected = SerializerSamples(r);
       EXPECT_EQ(MetricsRenderer::SeriesText(t), expected) << sample.name << " / " << name;
       EXPECT_EQ(t.text_size(), expected.size());
@@ -204,12 +205,13 @@ TEST(MetricsRendererTest, LinesLongerThanAWriteBlockComeOutWhole) {
 TEST(MetricsRendererTest, TargetsShareTheirLabelText) {
   std::vector<ProbeResult> all;
   for (const auto& sample : samples::AllSamples()) all.push_back(sample.result);
-  for (const ProbeResult& r : all) MetricsRenderer::RenderScheduled(r, CountersFor(r));
+  for (const ProbeResult& r : all)
+    MetricsRenderer::RenderScheduled(r, CountersFor(r), /*http_phases=*/true);
   const std::size_t shared = LabelTextPool::Shared().size();
   for (int i = 0; i < 100; ++i) {
     for (ProbeResult r : all) {
       r.target = "org-" + std::to_string(i);
-      MetricsRenderer::RenderScheduled(r, CountersFor(r));
+      MetricsRenderer::RenderScheduled(r, CountersFor(r), /*http_phases=*/true);
     }
   }
   // Label texts other than the target's come from fixed sets, so more
@@ -220,7 +222,8 @@ TEST(MetricsRendererTest, TargetsShareTheirLabelText) {
 TEST(MetricsRendererTest, KeepsATargetsSeriesInAThirdOfTheirText) {
   ProbeResult r = samples::SucceededResult();
   r.target = "org-00000";
-  const RenderedTarget t = MetricsRenderer::RenderScheduled(r, CountersFor(r));
+  const RenderedTarget t =
+      MetricsRenderer::RenderScheduled(r, CountersFor(r), /*http_phases=*/true);
   EXPECT_GT(t.text_size(), 3000u);
   EXPECT_LT(t.stored_bytes() * 3, t.text_size());
 }
