@@ -149,7 +149,7 @@ TEST_F(ExporterAppTest, ServesScheduledResultsOverHttp) {
 
 TEST_F(ExporterAppTest, ALargeMetricsBodyComesThroughWhole) {
   std::vector<std::string> names;
-  for (int i = 0; i < 300; ++i) names.push_back("org-" + std::to_string(i));
+  for (int i = 0; i < 700; ++i) names.push_back("org-" + std::to_string(i));
   StartWith(ConfigWith(names));
   RunFor(10s);
   std::ostringstream targets;
@@ -161,7 +161,7 @@ TEST_F(ExporterAppTest, ALargeMetricsBodyComesThroughWhole) {
   EXPECT_EQ(status, 200);
   ASSERT_GT(body.size(), targets.str().size());
   EXPECT_TRUE(body.compare(0, targets.str().size(), targets.str()) == 0);
-  EXPECT_NE(body.find("pushprobe_exporter_targets 300\n", targets.str().size()), std::string::npos);
+  EXPECT_NE(body.find("pushprobe_exporter_targets 700\n", targets.str().size()), std::string::npos);
 }
 
 TEST_F(ExporterAppTest, BadReloadKeepsTheRunningConfigurationAndSaysSo) {
