@@ -1,5 +1,6 @@
 #include "cli/cli_app.h"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -13,6 +14,7 @@
 #include "cli/stage_progress.h"
 #include "probe/config/config_loader.h"
 #include "probe/config/target_values.h"
+#include "probe/core/bounded_file.h"
 #include "probe/engine/guid_source.h"
 #include "probe/engine/probe_runner.h"
 #include "probe/render/exchange_renderer.h"
@@ -220,9 +222,18 @@ std::vector<std::string> MissingFiles(const TargetConfig& target) {
       {"ca_file", &target.ca_file},
   };
   for (const auto& [key, path] : files) {
-    if (path->empty() || ::access(path->c_str(), R_OK) == 0) continue;
-    warnings.push_back("target \"" + target.name + "\": " + key + " " + *path + ": " +
-                       std::strerror(errno));
+    if (path->empty()) continue;
+    std::string problem;
+    // stat, never open: a FIFO would wait for a writer.
+    struct stat st {};
+    if (::stat(path->c_str(), &st) != 0 || ::access(path->c_str(), R_OK) != 0) {
+      problem = std::strerror(errno);
+    } else if (!S_ISREG(st.st_mode)) {
+      problem = "is " + FileTypeName(st.st_mode) + ", not a regular file";
+    } else {
+      continue;
+    }
+    warnings.push_back("target \"" + target.name + "\": " + key + " " + *path + ": " + problem);
   }
   return warnings;
 }

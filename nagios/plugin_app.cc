@@ -23,8 +23,8 @@ void Override(std::string& field, const std::optional<std::string>& value) {
   if (value) field = *value;
 }
 
-Expected<TargetConfig> TargetFromFile(const PluginOptions& options) {
-  ConfigLoadResult loaded = LoadConfigFile(options.config_file);
+Expected<TargetConfig> TargetFromFile(const PluginOptions& options, const Deadline* deadline) {
+  ConfigLoadResult loaded = LoadConfigFile(options.config_file, deadline);
   if (!loaded.ok()) {
     // The first error says what is wrong; the count tells there is more to fix.
     std::string message = "configuration error: " + loaded.errors.front().ToString();
@@ -51,10 +51,10 @@ Expected<TargetConfig> TargetFromFile(const PluginOptions& options) {
 
 }  // namespace
 
-Expected<TargetConfig> ResolveTarget(const PluginOptions& options) {
+Expected<TargetConfig> ResolveTarget(const PluginOptions& options, const Deadline* deadline) {
   TargetConfig target;
   if (!options.config_file.empty()) {
-    Expected<TargetConfig> from_file = TargetFromFile(options);
+    Expected<TargetConfig> from_file = TargetFromFile(options, deadline);
     if (!from_file) return from_file;
     target = std::move(from_file).value();
   } else {
@@ -134,7 +134,8 @@ int RunPlugin(const std::vector<std::string>& args, std::ostream& out, std::ostr
     // otherwise, the budget is -t or the built-in timeout.
     const Duration first_budget = options.timeout.value_or(TargetConfig{}.timeout);
     if (arm_watchdog) arm_watchdog(first_budget, options.timeout_result);
-    Expected<TargetConfig> target = ResolveTarget(options);
+    const Deadline loading = Deadline::After(clock, first_budget);
+    Expected<TargetConfig> target = ResolveTarget(options, &loading);
     if (!target) {
       out << FormatUnknown(target.error());
       return kExitUnknown;

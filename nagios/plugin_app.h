@@ -8,6 +8,7 @@
 #include "nagios/plugin_options.h"
 #include "nagios/plugin_state.h"
 #include "probe/core/clock.h"
+#include "probe/core/deadline.h"
 #include "probe/core/expected.h"
 #include "probe/core/target_config.h"
 
@@ -36,8 +37,9 @@ int RunPlugin(const std::vector<std::string>& args, std::ostream& out, std::ostr
 ///
 /// The metadata URL follows an overridden organization unless it was set
 /// explicitly. Errors say what is wrong, e.g. `no target named "x" in FILE
-/// (targets: a, b)` or the loader's "file:line:col: message" lines.
-/// Never throws.
-Expected<TargetConfig> ResolveTarget(const PluginOptions& options);
+/// (targets: a, b)` or the loader's "file:line:col: message" lines. The
+/// configuration file is read by \p deadline when one is given. Never throws.
+Expected<TargetConfig> ResolveTarget(const PluginOptions& options,
+                                     const Deadline* deadline = nullptr);
 
 }  // namespace pushprobe::nagios

@@ -394,7 +394,7 @@ TEST_F(CliFifoTest, AFifoAsAnyFileKeyFailsTheRunInsteadOfHanging) {
       {"certificate", "cert_missing: cannot read certificate file " + fifo},
       {"private_key", "cert_missing: cannot read private key file " + fifo},
       {"private_key_password_file", "config: cannot read password file " + fifo},
-      {"ca_file", "config: ca_file " + fifo_ + " is a FIFO (named pipe), not a regular file"},
+      {"ca_file", "config: cannot read ca_file " + fifo},
   };
   for (const auto& [key, want] : cases) {
     CliRun run = CliWithin({"run", "--config", ConfigWith(key), "--format", "text"});
@@ -415,6 +415,29 @@ TEST_F(CliFifoTest, AFifoAsTheConfigurationOrCertificateIsRefused) {
   CliRun cert = CliWithin({"cert", fifo_});
   EXPECT_EQ(cert.status, 1);
   EXPECT_THAT(cert.err, HasSubstr(fifo_ + ": is a FIFO (named pipe), not a regular file"));
+}
+
+TEST_F(CliFifoTest, CertWithAFifoAsKeyOrPasswordFileSaysSoInsteadOfHanging) {
+  const std::string fifo = fifo_ + ": is a FIFO (named pipe), not a regular file";
+  CliRun key = CliWithin({"cert", dir_ + "/auth.pem", "--key", fifo_});
+  EXPECT_THAT(key.out, HasSubstr("cannot read private key file " + fifo)) << key.out << key.err;
+  CliRun password = CliWithin({"cert", dir_ + "/auth.pem", "--password-file", fifo_});
+  EXPECT_EQ(password.status, 1) << password.out;
+  EXPECT_THAT(password.err, HasSubstr("cannot read password file " + fifo)) << password.err;
+}
+
+// check-config never opens the files a target names (a FIFO would wait for a
+// writer); a file that is not a regular file is a warning naming what it is.
+TEST_F(CliFifoTest, CheckConfigWarnsAboutAFifoAsAnyFileKey) {
+  for (const char* key : {"certificate", "private_key", "private_key_password_file", "ca_file"}) {
+    CliRun run = CliWithin({"check-config", "--config", ConfigWith(key)});
+    EXPECT_EQ(run.status, 0) << key << "\n" << run.err;
+    EXPECT_EQ(run.err, "pushprobe: warning: target \"fabrikam\": " + std::string(key) + " " +
+                           fifo_ +
+                           ": is a FIFO (named pipe), not a regular file (the check will fail "
+                           "until it is readable)\n")
+        << key;
+  }
 }
 
 }  // namespace

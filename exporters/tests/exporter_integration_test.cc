@@ -20,6 +20,7 @@
 #include "exporters/tests/test_util.h"
 #include "tests/emulator/emulator.h"
 #include "tests/emulator/lab.h"
+#include "tests/support/test_pki.h"
 
 namespace pushprobe::exporter {
 namespace {
@@ -234,17 +235,22 @@ TEST_F(ExporterProbeLimitsTest, ConcurrentProbesOfOneTargetStartAtMostTheAllowed
   ExpectPromtoolClean(metrics);
 }
 
-// A FIFO nobody writes to, as a target's certificate and as its key: the
-// runs fail at once instead of hanging, so /probe answers and a stop ends.
+// A FIFO nobody writes to as each file key of a target: every run fails at
+// once naming the file instead of hanging, so /probe answers and a stop ends.
 TEST(ExporterFifoTest, FifoFilesFailTheRunAndTheExporterStillStops) {
   const std::string dir = testing::MakeTempDir();
-  const std::string fifo = dir + "/auth.pem";
+  const std::string fifo = dir + "/fifo.pem";
   ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  pushprobe::testing::IssuedCert auth = pushprobe::testing::SelfSigned({});
+  testing::WriteFile(dir + "/auth.pem", auth.cert_pem + auth.key_pem);
   testing::WriteFile(dir + "/exporter.yml",
                      "defaults:\n  timeout: 2s\n  interval: 2s\n  certificate: auth.pem\n"
-                     "targets:\n  - name: fabrikam\n    organization: fabrikam.com\n"
-                     "  - name: contoso\n    organization: contoso.com\n"
-                     "    private_key_password_file: auth.pem\n");
+                     "targets:\n"
+                     "  - name: certificate\n    organization: a.com\n    certificate: fifo.pem\n"
+                     "  - name: private_key\n    organization: a.com\n    private_key: fifo.pem\n"
+                     "  - name: private_key_password_file\n    organization: a.com\n"
+                     "    private_key_password_file: fifo.pem\n"
+                     "  - name: ca_file\n    organization: a.com\n    ca_file: fifo.pem\n");
   ExporterFlags flags;
   flags.config_file = dir + "/exporter.yml";
   flags.listen_addresses = {"127.0.0.1:0"};
@@ -255,28 +261,70 @@ TEST(ExporterFifoTest, FifoFilesFailTheRunAndTheExporterStillStops) {
   ExporterApp app(flags, deps);
   ASSERT_FALSE(app.Start().has_value());
 
-  auto probe = std::async(std::launch::async, [&app] {
-    Poco::Net::HTTPClientSession session("127.0.0.1", app.port());
-    session.setTimeout(Poco::Timespan(10, 0));
-    Poco::Net::HTTPRequest request("GET", "/probe?target=fabrikam",
-                                   Poco::Net::HTTPMessage::HTTP_1_1);
-    session.sendRequest(request);
-    Poco::Net::HTTPResponse response;
-    std::string body;
-    Poco::StreamCopier::copyToString(session.receiveResponse(response), body);
-    return body;
-  });
-  ASSERT_EQ(probe.wait_for(15s), std::future_status::ready) << "/probe hangs on a FIFO";
-  std::string body = probe.get();
-  EXPECT_NE(body.find("probe_failure_info{target=\"fabrikam\",stage=\"certificate\","
-                      "reason=\"cert_missing\""),
-            std::string::npos)
-      << body;
+  const std::string is_fifo = fifo + ": is a FIFO (named pipe), not a regular file";
+  const std::pair<std::string, std::string> cases[] = {
+      {"certificate", "cannot read certificate file " + is_fifo},
+      {"private_key", "cannot read private key file " + is_fifo},
+      {"private_key_password_file", "cannot read password file " + is_fifo},
+      {"ca_file", "cannot read ca_file " + is_fifo},
+  };
+  for (const auto& [target, want] : cases) {
+    auto probe = std::async(std::launch::async, [&app, target = target] {
+      return testing::Request(app.port(), testing::Get("/probe?target=" + target + "&debug=true"));
+    });
+    ASSERT_EQ(probe.wait_for(15s), std::future_status::ready) << "/probe hangs on a FIFO";
+    const testing::Response response = probe.get();
+    EXPECT_NE(response.body.find("probe_success{target=\"" + target + "\"} 0"), std::string::npos)
+        << target << "\n"
+        << response.body;
+    EXPECT_NE(response.body.find(want), std::string::npos) << target << "\n" << response.body;
+  }
 
   const auto before = std::chrono::steady_clock::now();
   app.Stop(5s);  // what SIGTERM does
   EXPECT_LT(std::chrono::steady_clock::now() - before, 5s);
   EXPECT_EQ(log.str().find("runs still in flight at shutdown"), std::string::npos) << log.str();
+}
+
+// The configuration itself as a FIFO: the exporter does not start, and a
+// reload to one keeps the running configuration; neither waits for a writer.
+TEST(ExporterFifoTest, FifoAsTheConfigurationIsRefusedAtStartAndAtReload) {
+  const std::string dir = testing::MakeTempDir();
+  const std::string fifo = dir + "/fifo.yml";
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  ExporterFlags flags;
+  flags.config_file = fifo;
+  flags.listen_addresses = {"127.0.0.1:0"};
+  std::ostringstream log;
+  ExporterApp::Dependencies deps;
+  deps.log = &log;
+  {
+    ExporterApp app(flags, deps);
+    auto start = std::async(std::launch::async, [&app] { return app.Start(); });
+    ASSERT_EQ(start.wait_for(15s), std::future_status::ready) << "Start waits on the FIFO";
+    EXPECT_EQ(start.get().value_or(""), "cannot load " + fifo + ":\n" + fifo +
+                                            ": cannot read config file: is a FIFO (named pipe), "
+                                            "not a regular file\n");
+  }
+  const std::string real = dir + "/exporter.yml";
+  testing::WriteFile(real,
+                     "targets:\n  - name: fabrikam\n    organization: fabrikam.com\n"
+                     "    certificate: auth.pem\n");
+  flags.config_file = dir + "/current.yml";
+  ASSERT_EQ(::symlink(real.c_str(), flags.config_file.c_str()), 0);
+  ExporterApp app(flags, deps);
+  ASSERT_FALSE(app.Start().has_value());
+  ASSERT_EQ(::unlink(flags.config_file.c_str()), 0);
+  ASSERT_EQ(::symlink(fifo.c_str(), flags.config_file.c_str()), 0);
+  auto reload = std::async(std::launch::async, [&app] { return app.Reload(); });
+  ASSERT_EQ(reload.wait_for(15s), std::future_status::ready) << "a reload waits on the FIFO";
+  const ReloadOutcome outcome = reload.get();
+  EXPECT_FALSE(outcome.ok);
+  EXPECT_NE(outcome.error.find("is a FIFO (named pipe), not a regular file"), std::string::npos)
+      << outcome.error;
+  EXPECT_NE(testing::Request(app.port(), testing::Get("/metrics")).body.find("fabrikam"),
+            std::string::npos);
+  app.Stop(1s);
 }
 
 }  // namespace

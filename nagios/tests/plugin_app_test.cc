@@ -7,9 +7,12 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <future>
 #include <sstream>
+
+#include "tests/support/test_pki.h"
 
 namespace pushprobe::nagios {
 namespace {
@@ -105,6 +108,43 @@ TEST(PluginAppTest, FifoAsTheConfigurationIsUnknownWithoutWaitingForAWriter) {
   EXPECT_EQ(result.out, "EXCHANGE PUSH UNKNOWN - configuration error: " + fifo +
                             ": cannot read config file: is a FIFO (named pipe), not a regular "
                             "file\n");
+}
+
+// Every file key naming a FIFO nobody writes to: the plugin answers within
+// -t with the file and what it is, and never waits for a writer.
+TEST(PluginAppTest, FifoAsAnyFileKeyIsReportedWithinTheTimeout) {
+  const std::string dir =
+      ::testing::TempDir() + "nagios_plugin_app_fifo_keys_" + std::to_string(::getpid());
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  const std::string fifo = dir + "/fifo.pem";
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  testing::IssuedCert auth = testing::SelfSigned({});
+  testing::WriteFile(dir + "/auth.pem", auth.cert_pem + auth.key_pem);
+  const std::string is_fifo = fifo + ": is a FIFO (named pipe), not a regular file";
+  const std::pair<std::string, std::string> cases[] = {
+      {"certificate", "cannot read certificate file " + is_fifo},
+      {"private_key", "cannot read private key file " + is_fifo},
+      {"private_key_password_file", "cannot read password file " + is_fifo},
+      {"ca_file", "cannot read ca_file " + is_fifo},
+  };
+  for (const auto& [key, want] : cases) {
+    std::string yaml = "targets:\n  - name: a\n    organization: a.com\n    certificate: " +
+                       (key == "certificate" ? fifo : dir + "/auth.pem") + "\n";
+    if (key != "certificate") yaml += "    " + key + ": " + fifo + "\n";
+    testing::WriteFile(dir + "/" + key + ".yml", yaml);
+    const std::vector<std::string> args = {"--config", dir + "/" + key + ".yml", "-t", "3"};
+    auto run = std::async(std::launch::async, [args] { return RunWith(args); });
+    if (run.wait_for(10s) != std::future_status::ready) {
+      ADD_FAILURE() << key << ": the plugin still reads the FIFO after 10 s";
+      std::fflush(stdout);
+      std::_Exit(1);  // the plugin's thread cannot be stopped
+    }
+    PluginRun result = run.get();
+    EXPECT_NE(result.status, 0) << key;
+    EXPECT_NE(result.out.find(want), std::string::npos) << key << "\n" << result.out;
+  }
+  std::filesystem::remove_all(dir);
 }
 
 TEST(PluginAppTest, InvalidConfigIsUnknownWithLineAndColumn) {

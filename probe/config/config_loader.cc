@@ -917,13 +917,13 @@ ConfigLoadResult LoadConfigString(std::string_view yaml, const std::string& file
   return Loader(file_name, std::filesystem::path(file_name).parent_path()).Load(yaml);
 }
 
-ConfigLoadResult LoadConfigFile(const std::string& path) {
+ConfigLoadResult LoadConfigFile(const std::string& path, const Deadline* deadline) {
   auto fail = [&](const std::string& message) {
     ConfigLoadResult result;
     result.errors.push_back({path, 0, 0, message});
     return result;
   };
-  Expected<std::string> contents = ReadBoundedFile(path, kMaxConfigFileBytes);
+  Expected<std::string> contents = ReadBoundedFile(path, kMaxConfigFileBytes, deadline);
   if (!contents.ok()) return fail("cannot read config file: " + contents.error());
   // Resolve against the absolute directory so paths stay right even if the
   // process changes its working directory later.

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "probe/core/clock.h"
+#include "probe/core/deadline.h"
 #include "probe/core/target_config.h"
 
 // The loader's companions, so one include gives the whole configuration API.
@@ -55,9 +56,10 @@ inline constexpr std::size_t kMaxConfigErrors = 100;
 
 /// \brief Reads and loads the YAML file at \p path (see LoadConfigString).
 ///
-/// A file that cannot be read is reported as an error about the whole file;
-/// this function never throws.
-ConfigLoadResult LoadConfigFile(const std::string& path);
+/// A file that cannot be read is reported as an error about the whole file
+/// (also one not read before \p deadline, when given); this function never
+/// throws.
+ConfigLoadResult LoadConfigFile(const std::string& path, const Deadline* deadline = nullptr);
 
 /// \brief Loads a configuration from \p yaml, naming it \p file_name in errors.
 ///

@@ -522,6 +522,16 @@ TEST(LoadConfigFileTest, FileOverTheSizeCapIsRefusedBeforeReading) {
                                     std::to_string(kMaxConfigFileBytes + 1) + " bytes)\n");
 }
 
+TEST(LoadConfigFileTest, FileNotReadBeforeTheDeadlineIsAnErrorNamingIt) {
+  const std::string path = kTestdata + "/valid-minimal.yml";
+  ManualClock clock;
+  const Deadline expired = Deadline::After(clock, Duration::zero());
+  EXPECT_EQ(LoadConfigFile(path, &expired).ErrorText(),
+            path + ": cannot read config file: not read before the deadline\n");
+  const Deadline later = Deadline::After(clock, std::chrono::seconds(1));
+  EXPECT_TRUE(LoadConfigFile(path, &later).ok());
+}
+
 TEST(LoadConfigFileTest, RelativeConfigPathResolvesAgainstItsAbsoluteDirectory) {
   std::filesystem::path saved = std::filesystem::current_path();
   std::filesystem::current_path(kTestdata);

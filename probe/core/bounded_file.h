@@ -72,7 +72,7 @@ inline Expected<std::string> ReadBoundedFile(const std::string& path, std::size_
   char buffer[65536];
   while (true) {
     if (deadline != nullptr && deadline->Expired())
-      return Result::Error("not read within the time left");
+      return Result::Error("not read before the deadline");
     const ssize_t n = ::read(fd, buffer, sizeof buffer);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) return Result::Error(std::generic_category().message(errno));

@@ -16,7 +16,7 @@ void RunCertificateStage(RunContext& context, StageResult& result) {
     return;
   }
   auto loaded = context.credentials.Load(target.certificate, target.private_key,
-                                         target.private_key_password_file);
+                                         target.private_key_password_file, &context.deadline);
   if (auto* error = std::get_if<SigningCredential::LoadError>(&loaded)) {
     result.Fail(error->reason, error->message);
     if (error->reason == Reason::kCertMissing) result.exchange_error = kMissingSigningCertificate;

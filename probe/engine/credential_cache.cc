@@ -61,7 +61,8 @@ void PublishShared(const std::string& key, const std::shared_ptr<const SigningCr
 
 CredentialCache::Loaded CredentialCache::Load(const std::string& certificate_path,
                                               const std::string& private_key_path,
-                                              const std::string& password_file) {
+                                              const std::string& password_file,
+                                              const Deadline* deadline) {
   std::string files = certificate_path + '\n' + private_key_path + '\n' + password_file;
   std::string signature = DiskSignature(certificate_path, private_key_path, password_file);
   {
@@ -74,7 +75,8 @@ CredentialCache::Loaded CredentialCache::Load(const std::string& certificate_pat
   std::shared_ptr<const SigningCredential> credential =
       signature.empty() ? nullptr : FindShared(key);
   if (!credential) {
-    auto loaded = SigningCredential::Load(certificate_path, private_key_path, password_file);
+    auto loaded = SigningCredential::Load(certificate_path, private_key_path, password_file,
+                                          SigningCredential::SettingNames{}, deadline);
     if (auto* error = std::get_if<SigningCredential::LoadError>(&loaded)) return *error;
     credential =
         std::make_shared<const SigningCredential>(std::move(std::get<SigningCredential>(loaded)));

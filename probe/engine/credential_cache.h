@@ -24,9 +24,9 @@ class CredentialCache {
       std::variant<std::shared_ptr<const SigningCredential>, SigningCredential::LoadError>;
 
   /// As SigningCredential::Load, reusing the previous credential when the
-  /// three files are unchanged.
+  /// three files are unchanged; files that are read are read by \p deadline.
   Loaded Load(const std::string& certificate_path, const std::string& private_key_path,
-              const std::string& password_file);
+              const std::string& password_file, const Deadline* deadline = nullptr);
 
  private:
   std::mutex mu_;

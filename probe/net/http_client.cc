@@ -1,6 +1,7 @@
 #include "probe/net/http_client.h"
 
 #include <openssl/err.h>
+#include <openssl/pem.h>
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 
@@ -12,7 +13,6 @@
 #include <cstring>
 #include <stdexcept>
 
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "probe/core/bounded_file.h"
@@ -588,6 +588,38 @@ class Exchange {
 
 }  // namespace
 
+namespace {
+
+// Read through ReadBoundedFile, so the message says what an administrator can
+// fix (a missing file, a FIFO, a file over the cap) instead of OpenSSL's
+// "system library", and the certificates are added from memory: OpenSSL's own
+// loader would open the path again, wait on a FIFO swapped in meanwhile and
+// read a file of any size whole.
+void LoadCaFile(SSL_CTX* ctx, const std::string& ca_file) {
+  Expected<std::string> pem = ReadBoundedFile(ca_file, kMaxCredentialFileBytes);
+  if (!pem.ok()) throw std::runtime_error("cannot read ca_file " + ca_file + ": " + pem.error());
+  ERR_clear_error();
+  BIO* bio = BIO_new_mem_buf(pem.value().data(), static_cast<int>(pem.value().size()));
+  STACK_OF(X509_INFO)* infos =
+      bio == nullptr ? nullptr : PEM_X509_INFO_read_bio(bio, nullptr, nullptr, nullptr);
+  BIO_free(bio);
+  X509_STORE* store = SSL_CTX_get_cert_store(ctx);
+  int added = 0;
+  for (int i = 0; infos != nullptr && i < sk_X509_INFO_num(infos); ++i) {
+    X509_INFO* info = sk_X509_INFO_value(infos, i);
+    if (info->x509 != nullptr && X509_STORE_add_cert(store, info->x509) == 1) ++added;
+    if (info->crl != nullptr) X509_STORE_add_crl(store, info->crl);
+  }
+  sk_X509_INFO_pop_free(infos, X509_INFO_free);
+  const std::string openssl = net_internal::DrainOpenSslErrors();
+  if (added == 0) {
+    throw std::runtime_error("ca_file " + ca_file + " holds no usable PEM certificate" +
+                             (openssl.empty() ? "" : " (" + openssl + ")"));
+  }
+}
+
+}  // namespace
+
 struct HttpClient::Impl {
   Impl(HttpClientOptions options, const Clock& clock) : shared(std::move(options), clock) {}
   ClientShared shared;
@@ -612,28 +644,7 @@ HttpClient::HttpClient(HttpClientOptions options, const Clock& clock)
   SSL_CTX_set_mode(ctx, SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
   const std::string& ca_file = impl_->shared.options.ca_file;
   if (!ca_file.empty()) {
-    // Checked first so the message says what an administrator can fix (and
-    // a FIFO is never opened), instead of OpenSSL's "system library" string.
-    struct stat st {};
-    if (::stat(ca_file.c_str(), &st) != 0 || ::access(ca_file.c_str(), R_OK) != 0) {
-      throw std::runtime_error("cannot read ca_file " + ca_file + ": " + std::strerror(errno));
-    }
-    if (!S_ISREG(st.st_mode)) {
-      throw std::runtime_error("ca_file " + ca_file + " is " + FileTypeName(st.st_mode) +
-                               ", not a regular file");
-    }
-    // OpenSSL reads the file whole; a wrong path (a log, a disk image) must
-    // not be.
-    if (static_cast<unsigned long long>(st.st_size) > kMaxCredentialFileBytes) {
-      throw std::runtime_error("ca_file " + ca_file + " is larger than " +
-                               ByteSizeText(kMaxCredentialFileBytes) + " (" +
-                               std::to_string(st.st_size) + " bytes)");
-    }
-    if (SSL_CTX_load_verify_locations(ctx, ca_file.c_str(), nullptr) != 1) {
-      const std::string openssl = net_internal::DrainOpenSslErrors();
-      throw std::runtime_error("ca_file " + ca_file + " holds no usable PEM certificate" +
-                               (openssl.empty() ? "" : " (" + openssl + ")"));
-    }
+    LoadCaFile(ctx, ca_file);
   } else if (!net_internal::UseSystemTrustStore(ctx)) {
     throw std::runtime_error("cannot load the system trust store: " +
                              net_internal::DrainOpenSslErrors());

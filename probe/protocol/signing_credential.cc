@@ -55,16 +55,15 @@ std::string OpenSslReason() {
   return reason != nullptr ? reason : "OpenSSL error " + std::to_string(code);
 }
 
-// Through ReadBoundedFile: a FIFO is refused instead of waited on, and the
-// size is capped before anything is read.
-bool ReadFile(const std::string& path, std::string* content, std::string* error) {
-  Expected<std::string> read = ReadBoundedFile(path, kMaxCredentialFileBytes);
-  if (!read.ok()) {
-    *error = read.error();
-    return false;
-  }
-  *content = std::move(read.value());
-  return true;
+// Through ReadBoundedFile: a FIFO is refused instead of waited on, the size
+// is capped before anything is read, and a read the run's deadline cuts short
+// is a timeout (the file may be fine; the run had no time left for it).
+std::variant<std::string, LoadError> ReadFile(const std::string& path, const char* what,
+                                              Reason reason, const Deadline* deadline) {
+  Expected<std::string> read = ReadBoundedFile(path, kMaxCredentialFileBytes, deadline);
+  if (read.ok()) return std::move(read.value());
+  if (deadline != nullptr && deadline->Expired()) reason = Reason::kTimeout;
+  return LoadError{reason, std::string("cannot read ") + what + " " + path + ": " + read.error()};
 }
 
 BioPtr MemBio(const std::string& data) {
@@ -179,15 +178,14 @@ std::variant<Loaded, LoadError> ReadPkcs12(const std::string& data, const std::s
 
 std::variant<Loaded, LoadError> ReadCertificateFile(const std::string& path,
                                                     const std::string* password, bool want_key,
-                                                    const SigningCredential::SettingNames& names) {
-  std::string data;
-  std::string error;
+                                                    const SigningCredential::SettingNames& names,
+                                                    const Deadline* deadline) {
   if (path.empty()) {
     return LoadError{Reason::kCertMissing, "no certificate configured"};
   }
-  if (!ReadFile(path, &data, &error)) {
-    return LoadError{Reason::kCertMissing, "cannot read certificate file " + path + ": " + error};
-  }
+  auto read = ReadFile(path, "certificate file", Reason::kCertMissing, deadline);
+  if (auto* e = std::get_if<LoadError>(&read)) return std::move(*e);
+  const std::string& data = std::get<std::string>(read);
   if (!LooksLikePem(data)) {
     BioPtr bio = MemBio(data);
     X509Ptr der(d2i_X509_bio(bio.get(), nullptr));
@@ -212,12 +210,11 @@ std::variant<Loaded, LoadError> ReadCertificateFile(const std::string& path,
   return loaded;
 }
 
-std::variant<std::string, LoadError> ReadPassword(const std::string& password_file) {
-  std::string password;
-  std::string error;
-  if (!ReadFile(password_file, &password, &error)) {
-    return LoadError{Reason::kConfig, "cannot read password file " + password_file + ": " + error};
-  }
+std::variant<std::string, LoadError> ReadPassword(const std::string& password_file,
+                                                  const Deadline* deadline) {
+  auto read = ReadFile(password_file, "password file", Reason::kConfig, deadline);
+  if (auto* e = std::get_if<LoadError>(&read)) return std::move(*e);
+  std::string& password = std::get<std::string>(read);
   while (!password.empty() && (password.back() == '\n' || password.back() == '\r')) {
     password.pop_back();
   }
@@ -268,27 +265,25 @@ SigningCredential& SigningCredential::operator=(SigningCredential&&) noexcept = 
 
 std::variant<SigningCredential, SigningCredential::LoadError> SigningCredential::Load(
     const std::string& certificate_path, const std::string& private_key_path,
-    const std::string& password_file, const SettingNames& names) {
+    const std::string& password_file, const SettingNames& names, const Deadline* deadline) {
   std::string password;
   const std::string* pass = nullptr;
   if (!password_file.empty()) {
-    auto read = ReadPassword(password_file);
+    auto read = ReadPassword(password_file, deadline);
     if (auto* e = std::get_if<LoadError>(&read)) return std::move(*e);
     password = std::move(std::get<std::string>(read));
     pass = &password;
   }
-  auto loaded = ReadCertificateFile(certificate_path, pass, private_key_path.empty(), names);
+  auto loaded =
+      ReadCertificateFile(certificate_path, pass, private_key_path.empty(), names, deadline);
   if (auto* e = std::get_if<LoadError>(&loaded)) return std::move(*e);
   Loaded& parts = std::get<Loaded>(loaded);
 
   std::string key_origin = certificate_path;
   if (!private_key_path.empty()) {
-    std::string data;
-    std::string error;
-    if (!ReadFile(private_key_path, &data, &error)) {
-      return LoadError{Reason::kCertMissing,
-                       "cannot read private key file " + private_key_path + ": " + error};
-    }
+    auto read = ReadFile(private_key_path, "private key file", Reason::kCertMissing, deadline);
+    if (auto* e = std::get_if<LoadError>(&read)) return std::move(*e);
+    const std::string& data = std::get<std::string>(read);
     bool none = false;
     auto key = ReadKey(data, private_key_path, names, pass, &none);
     if (auto* e = std::get_if<LoadError>(&key)) return std::move(*e);
@@ -316,17 +311,17 @@ std::variant<SigningCredential, SigningCredential::LoadError> SigningCredential:
 
 std::variant<SigningCredential, SigningCredential::LoadError>
 SigningCredential::LoadCertificateOnly(const std::string& certificate_path,
-                                       const std::string& password_file,
-                                       const SettingNames& names) {
+                                       const std::string& password_file, const SettingNames& names,
+                                       const Deadline* deadline) {
   std::string password;
   const std::string* pass = nullptr;
   if (!password_file.empty()) {
-    auto read = ReadPassword(password_file);
+    auto read = ReadPassword(password_file, deadline);
     if (auto* e = std::get_if<LoadError>(&read)) return std::move(*e);
     password = std::move(std::get<std::string>(read));
     pass = &password;
   }
-  auto loaded = ReadCertificateFile(certificate_path, pass, false, names);
+  auto loaded = ReadCertificateFile(certificate_path, pass, false, names, deadline);
   if (auto* e = std::get_if<LoadError>(&loaded)) return std::move(*e);
   SigningCredential credential;
   credential.impl_->cert = std::move(std::get<Loaded>(loaded).cert);

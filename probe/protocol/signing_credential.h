@@ -6,6 +6,7 @@
 #include <variant>
 
 #include "probe/core/clock.h"
+#include "probe/core/deadline.h"
 #include "probe/core/expected.h"
 #include "probe/core/reason.h"
 
@@ -54,14 +55,18 @@ class SigningCredential {
   /// A missing key is kCertMissing; a key of another certificate kCertKeyMismatch.
   /// An unreadable password file, or an encrypted key or PKCS#12 without the
   /// right password, is kConfig ("cannot decrypt private key /x: bad password").
+  /// Every file is read through ReadBoundedFile (regular files only, at most
+  /// kMaxCredentialFileBytes); a read that \p deadline (when given) ends
+  /// before it is done is kTimeout, naming the file.
   static std::variant<SigningCredential, LoadError> Load(const std::string& certificate_path,
                                                          const std::string& private_key_path,
                                                          const std::string& password_file,
-                                                         const SettingNames& names = {});
+                                                         const SettingNames& names = {},
+                                                         const Deadline* deadline = nullptr);
   /// Loads the certificate only (for `pushprobe cert` without a key).
   static std::variant<SigningCredential, LoadError> LoadCertificateOnly(
       const std::string& certificate_path, const std::string& password_file,
-      const SettingNames& names = {});
+      const SettingNames& names = {}, const Deadline* deadline = nullptr);
 
   bool has_key() const;
   std::string Thumbprint() const;  ///< uppercase hex SHA-1 of the DER

@@ -70,5 +70,22 @@ TEST(CredentialCacheTest, DeletedFileIsAnErrorNotTheCachedCredential) {
   EXPECT_EQ(std::get<SigningCredential::LoadError>(loaded).reason, Reason::kCertMissing);
 }
 
+// The certificate stage hands the run's deadline down: files read after it
+// has passed fail as a timeout naming the file.
+TEST(CredentialCacheTest, FilesAreReadWithinTheGivenDeadline) {
+  std::string path = ::testing::TempDir() + "pushprobe_cache_deadline.pem";
+  testing::IssuedCert cert = testing::SelfSigned(testing::CertSpec{});
+  testing::WriteFile(path, cert.cert_pem + cert.key_pem);
+  ManualClock clock;
+  const Deadline expired = Deadline::After(clock, Duration::zero());
+  CredentialCache cache;
+  auto loaded = cache.Load(path, "", "", &expired);
+  ASSERT_EQ(Get(loaded), nullptr);
+  const auto& error = std::get<SigningCredential::LoadError>(loaded);
+  EXPECT_EQ(error.reason, Reason::kTimeout);
+  EXPECT_EQ(error.message,
+            "cannot read certificate file " + path + ": not read before the deadline");
+}
+
 }  // namespace
 }  // namespace pushprobe

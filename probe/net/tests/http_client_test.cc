@@ -3,11 +3,15 @@
 #include <gtest/gtest.h>
 
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <atomic>
+#include <filesystem>
 #include <future>
 #include <thread>
 
+#include "probe/core/bounded_file.h"
 #include "probe/net/tests/loopback_server.h"
 #include "tests/support/test_pki.h"
 
@@ -774,6 +778,34 @@ TEST(HttpClientConstructionTest, CaFileWithoutCertificatesSaysSo) {
   }
   options.ca_file = ::testing::TempDir();
   EXPECT_THROW(HttpClient(options, SystemClock::Instance()), std::runtime_error);
+}
+
+// The CA file is read through ReadBoundedFile: a FIFO is refused without
+// waiting for a writer and a file over the cap is not read, each named.
+TEST(HttpClientConstructionTest, CaFileThatIsAFifoOrTooLargeIsRefusedNamingItAndTheCap) {
+  const std::string dir =
+      ::testing::TempDir() + "pushprobe_ca_file_caps_" + std::to_string(::getpid());
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  HttpClientOptions options;
+  options.ca_file = dir + "/fifo.pem";
+  ASSERT_EQ(::mkfifo(options.ca_file.c_str(), 0600), 0);
+  auto message = [&options]() -> std::string {
+    try {
+      HttpClient client(options, SystemClock::Instance());
+    } catch (const std::runtime_error& e) {
+      return e.what();
+    }
+    return "no exception";
+  };
+  EXPECT_EQ(message(), "cannot read ca_file " + options.ca_file +
+                           ": is a FIFO (named pipe), not a regular file");
+  options.ca_file = dir + "/huge.pem";
+  testing::WriteFile(options.ca_file, "");
+  ASSERT_EQ(::truncate(options.ca_file.c_str(), kMaxCredentialFileBytes + 1), 0);
+  EXPECT_EQ(message(), "cannot read ca_file " + options.ca_file + ": is larger than 4 MiB (" +
+                           std::to_string(kMaxCredentialFileBytes + 1) + " bytes)");
+  std::filesystem::remove_all(dir);
 }
 
 TEST(HttpClientConstructionTest, SystemTrustStoreLoads) {

@@ -6,10 +6,12 @@
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <stdexcept>
 
+#include "probe/core/bounded_file.h"
 #include "probe/protocol/encoding.h"
 #include "tests/support/test_pki.h"
 
@@ -285,6 +287,49 @@ TEST_F(SigningCredentialTest, EveryFailureIsSpecific) {
   EXPECT_EQ(broken.reason, Reason::kCertMissing);
   EXPECT_EQ(broken.message.rfind("cannot parse private key in " + broken_key + ": ", 0), 0u)
       << broken.message;
+}
+
+// Each file is capped before it is read, and the message names the file and
+// the cap, so a wrong path (a log, a disk image) is not read whole.
+TEST_F(SigningCredentialTest, EveryFileIsSizeCappedNamingTheCap) {
+  const IssuedCert& c = AuthCert();
+  const std::string cert = Write("cert.pem", c.cert_pem);
+  const std::string key = Write("key.pem", c.key_pem);
+  const std::string huge = Write("huge", "");
+  ASSERT_EQ(::truncate(huge.c_str(), kMaxCredentialFileBytes + 1), 0);
+  const std::string over =
+      ": is larger than 4 MiB (" + std::to_string(kMaxCredentialFileBytes + 1) + " bytes)";
+  auto certificate = Err(SigningCredential::Load(huge, key, ""));
+  EXPECT_EQ(certificate.reason, Reason::kCertMissing);
+  EXPECT_EQ(certificate.message, "cannot read certificate file " + huge + over);
+  auto private_key = Err(SigningCredential::Load(cert, huge, ""));
+  EXPECT_EQ(private_key.reason, Reason::kCertMissing);
+  EXPECT_EQ(private_key.message, "cannot read private key file " + huge + over);
+  auto password = Err(SigningCredential::Load(cert, key, huge));
+  EXPECT_EQ(password.reason, Reason::kConfig);
+  EXPECT_EQ(password.message, "cannot read password file " + huge + over);
+  auto only = Err(SigningCredential::LoadCertificateOnly(huge, ""));
+  EXPECT_EQ(only.message, "cannot read certificate file " + huge + over);
+}
+
+// A read the run's deadline ends is a timeout naming the file, not a missing
+// certificate or a bad password file.
+TEST_F(SigningCredentialTest, AReadPastTheDeadlineIsATimeoutNamingTheFile) {
+  const IssuedCert& c = AuthCert();
+  const std::string cert = Write("a.pem", c.cert_pem + c.key_pem);
+  const std::string pass = Write("a.pass", "pw\n");
+  ManualClock clock;
+  const Deadline expired = Deadline::After(clock, Duration::zero());
+  auto certificate = Err(SigningCredential::Load(cert, "", "", {}, &expired));
+  EXPECT_EQ(certificate.reason, Reason::kTimeout);
+  EXPECT_EQ(certificate.message,
+            "cannot read certificate file " + cert + ": not read before the deadline");
+  auto password = Err(SigningCredential::Load(cert, "", pass, {}, &expired));
+  EXPECT_EQ(password.reason, Reason::kTimeout);
+  EXPECT_EQ(password.message,
+            "cannot read password file " + pass + ": not read before the deadline");
+  const Deadline later = Deadline::After(clock, std::chrono::seconds(5));
+  Ok(SigningCredential::Load(cert, "", "", {}, &later));
 }
 
 TEST_F(SigningCredentialTest, SignsRs256VerifiablyAndRefusesOtherKeys) {
