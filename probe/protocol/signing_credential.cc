@@ -7,17 +7,21 @@
 #include <memory>
 #include <stdexcept>
 #include <system_error>
+#include <vector>
 
 #include <openssl/bio.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
+#include <openssl/objects.h>
 #include <openssl/pem.h>
 #include <openssl/pkcs12.h>
+#include <openssl/pkcs7.h>
 #include <openssl/x509.h>
 
 #include "probe/core/bounded_file.h"
 #include "probe/core/thumbprint.h"
 #include "probe/protocol/encoding.h"
+#include "probe/protocol/legacy_provider.h"
 
 namespace pushprobe {
 namespace {
@@ -131,6 +135,70 @@ std::variant<PkeyPtr, LoadError> ReadKey(const std::string& data, const std::str
   return key;
 }
 
+std::string Join(const std::vector<std::string>& names) {
+  std::string out;
+  for (const std::string& name : names) out += (out.empty() ? "" : " and ") + name;
+  return out;
+}
+
+// Password-based encryption schemes whose cipher OpenSSL 3 keeps in its
+// legacy provider (RC2, RC4, single DES): PKCS#12 v1.5 and PKCS#5 v1.5.
+bool IsLegacyPbe(int nid) {
+  switch (nid) {
+    case NID_pbe_WithSHA1And40BitRC2_CBC:
+    case NID_pbe_WithSHA1And128BitRC2_CBC:
+    case NID_pbe_WithSHA1And40BitRC4:
+    case NID_pbe_WithSHA1And128BitRC4:
+    case NID_pbeWithMD5AndDES_CBC:
+    case NID_pbeWithMD5AndRC2_CBC:
+    case NID_pbeWithSHA1AndDES_CBC:
+    case NID_pbeWithSHA1AndRC2_CBC:
+    case NID_pbeWithMD2AndDES_CBC:
+    case NID_pbeWithMD2AndRC2_CBC:
+      return true;
+    default:
+      return false;
+  }
+}
+
+void AddIfLegacy(const X509_ALGOR* alg, std::vector<std::string>* names) {
+  if (alg == nullptr) return;
+  const int nid = OBJ_obj2nid(alg->algorithm);
+  if (!IsLegacyPbe(nid)) return;
+  const std::string name = OBJ_nid2ln(nid);
+  if (std::find(names->begin(), names->end(), name) == names->end()) names->push_back(name);
+}
+
+// The legacy schemes protecting the file's encrypted bags (a Windows export:
+// the certificates under RC2-40) and shrouded keys, as OpenSSL names them.
+// Reads only the unencrypted structure, so it needs neither the password nor
+// the legacy provider.
+std::vector<std::string> LegacyAlgorithms(PKCS12* p12) {
+  std::vector<std::string> names;
+  STACK_OF(PKCS7)* safes = PKCS12_unpack_authsafes(p12);
+  for (int i = 0; safes != nullptr && i < sk_PKCS7_num(safes); ++i) {
+    PKCS7* p7 = sk_PKCS7_value(safes, i);
+    const int type = OBJ_obj2nid(p7->type);
+    if (type == NID_pkcs7_encrypted && p7->d.encrypted != nullptr &&
+        p7->d.encrypted->enc_data != nullptr) {
+      AddIfLegacy(p7->d.encrypted->enc_data->algorithm, &names);
+    } else if (type == NID_pkcs7_data) {
+      STACK_OF(PKCS12_SAFEBAG)* bags = PKCS12_unpack_p7data(p7);
+      for (int j = 0; bags != nullptr && j < sk_PKCS12_SAFEBAG_num(bags); ++j) {
+        const PKCS12_SAFEBAG* bag = sk_PKCS12_SAFEBAG_value(bags, j);
+        if (PKCS12_SAFEBAG_get_nid(bag) != NID_pkcs8ShroudedKeyBag) continue;
+        const X509_ALGOR* alg = nullptr;
+        X509_SIG_get0(PKCS12_SAFEBAG_get0_pkcs8(bag), &alg, nullptr);
+        AddIfLegacy(alg, &names);
+      }
+      sk_PKCS12_SAFEBAG_pop_free(bags, PKCS12_SAFEBAG_free);
+    }
+  }
+  sk_PKCS7_pop_free(safes, PKCS7_free);
+  ERR_clear_error();
+  return names;
+}
+
 std::variant<Loaded, LoadError> ReadPkcs12(const std::string& data, const std::string& path,
                                            const std::string* password, bool want_key,
                                            const SigningCredential::SettingNames& names) {
@@ -152,20 +220,31 @@ std::variant<Loaded, LoadError> ReadPkcs12(const std::string& data, const std::s
                        password == nullptr
                            ? "cannot decrypt private key " + path + ": it is encrypted and no " +
                                  names.password_file + " is " + names.unset
-                           : "cannot decrypt private key " + path + ": bad password"};
+                           : "cannot decrypt private key " + path +
+                                 ": bad password, or the file is damaged (its integrity check "
+                                 "fails)"};
     }
   }
   EVP_PKEY* key = nullptr;
   X509* cert = nullptr;
   STACK_OF(X509)* chain = nullptr;
-  if (PKCS12_parse(p12.get(), pass, &key, &cert, &chain) != 1) {
-    std::string reason = OpenSslReason();
-    // Windows exports often use RC2-40, which OpenSSL 3 keeps in its legacy
-    // provider; saying so saves an administrator a long search.
-    return LoadError{Reason::kCertMissing,
-                     "cannot read PKCS#12 " + path + ": " + reason +
-                         " (legacy encryption such as RC2 is not supported; re-export with "
-                         "AES-256)"};
+  bool parsed = PKCS12_parse(p12.get(), pass, &key, &cert, &chain) == 1;
+  const std::vector<std::string> legacy = LegacyAlgorithms(p12.get());
+  if (!parsed && !legacy.empty()) {
+    // Windows exports: the algorithm is in OpenSSL's legacy provider, loaded
+    // only now that a file needs it.
+    ERR_clear_error();
+    const std::string unavailable = LoadLegacyProvider();
+    if (!unavailable.empty()) {
+      return LoadError{Reason::kCertMissing, "cannot read PKCS#12 " + path +
+                                                 ": it is encrypted with " + Join(legacy) +
+                                                 ", and " + unavailable};
+    }
+    parsed = PKCS12_parse(p12.get(), pass, &key, &cert, &chain) == 1;
+  }
+  if (!parsed) {
+    return LoadError{Reason::kCertMissing, "cannot read PKCS#12 " + path + ": " + OpenSslReason() +
+                                               " (the file is damaged or not a PKCS#12 file)"};
   }
   sk_X509_pop_free(chain, X509_free);
   Loaded loaded{X509Ptr(cert), PkeyPtr(key)};

@@ -3,6 +3,7 @@
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/pkcs12.h>
+#include <openssl/provider.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
@@ -153,6 +154,33 @@ std::string IssuedCert::Pkcs12(const std::string& password) const {
   i2d_PKCS12_bio(bio.get(), p12);
   PKCS12_free(p12);
   return BioToString(bio.get());
+}
+
+std::string IssuedCert::LegacyPkcs12(const std::string& password) const {
+  OSSL_LIB_CTX* ctx = OSSL_LIB_CTX_new();
+  if (ctx == nullptr) Fail("OSSL_LIB_CTX_new");
+  OSSL_PROVIDER* base = OSSL_PROVIDER_load(ctx, "default");
+  OSSL_PROVIDER* legacy = OSSL_PROVIDER_load(ctx, "legacy");
+  std::string out;
+  if (base != nullptr && legacy != nullptr) {
+    X509Ptr cert = CertFromPem(cert_pem);
+    PkeyPtr key = KeyFromPem(key_pem);
+    PKCS12* p12 =
+        PKCS12_create_ex(password.c_str(), "pushprobe test", key.get(), cert.get(), nullptr,
+                         NID_pbe_WithSHA1And3_Key_TripleDES_CBC, NID_pbe_WithSHA1And40BitRC2_CBC,
+                         PKCS12_DEFAULT_ITER, PKCS12_DEFAULT_ITER, 0, ctx, nullptr);
+    if (p12 != nullptr) {
+      BioPtr bio(BIO_new(BIO_s_mem()));
+      i2d_PKCS12_bio(bio.get(), p12);
+      PKCS12_free(p12);
+      out = BioToString(bio.get());
+    }
+  }
+  if (legacy != nullptr) OSSL_PROVIDER_unload(legacy);
+  if (base != nullptr) OSSL_PROVIDER_unload(base);
+  OSSL_LIB_CTX_free(ctx);
+  if (out.empty()) Fail("PKCS12_create_ex with RC2-40 (is OpenSSL's legacy provider installed?)");
+  return out;
 }
 
 std::string IssuedCert::EncryptedKeyPem(const std::string& password) const {

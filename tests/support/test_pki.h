@@ -30,6 +30,11 @@ struct IssuedCert {
   std::string CertDer() const;
   /// PKCS#12 bundle of certificate and key with \p password.
   std::string Pkcs12(const std::string& password) const;
+  /// PKCS#12 as `openssl pkcs12 -export -legacy` and Windows Server 2016
+  /// write it: certificate bag under RC2-40, key under 3DES, SHA-1 MAC.
+  /// Built in a library context of its own (default and legacy providers),
+  /// so the process's default context does not get the legacy provider.
+  std::string LegacyPkcs12(const std::string& password) const;
   /// The key PEM encrypted (AES-256-CBC) with \p password.
   std::string EncryptedKeyPem(const std::string& password) const;
   /// Uppercase hex SHA-1 of the DER, as Exchange prints thumbprints.

@@ -3,12 +3,19 @@
 #include <gtest/gtest.h>
 #include <openssl/bio.h>
 #include <openssl/evp.h>
+#include <openssl/objects.h>
 #include <openssl/pem.h>
+#include <openssl/pkcs12.h>
+#include <openssl/pkcs7.h>
 #include <openssl/x509.h>
 #include <stdlib.h>
 #include <unistd.h>
 
+#include <cstdio>
+#include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <stdexcept>
 
 #include "probe/core/bounded_file.h"
@@ -263,7 +270,8 @@ TEST_F(SigningCredentialTest, EveryFailureIsSpecific) {
        "cannot decrypt private key " + enc_key +
            ": it is encrypted and no private_key_password_file is configured"},
       {"wrong PKCS#12 password", p12, "", wrong, Reason::kConfig,
-       "cannot decrypt private key " + p12 + ": bad password"},
+       "cannot decrypt private key " + p12 +
+           ": bad password, or the file is damaged (its integrity check fails)"},
       {"PKCS#12 without password", p12, "", "", Reason::kConfig,
        "cannot decrypt private key " + p12 +
            ": it is encrypted and no private_key_password_file is configured"},
@@ -439,6 +447,126 @@ TEST_F(EvaluateCredentialTest, PinMismatchShowsBoth) {
   EXPECT_EQ(v.message, "the certificate's thumbprint " + cred.Thumbprint() +
                            " differs from the configured thumbprint "
                            "7595DBDEA83DACB5757441D44899BCDB9911253C");
+}
+
+}  // namespace
+}  // namespace pushprobe
+
+namespace pushprobe {
+namespace {
+
+// PKCS#12 files as Windows exports them (RC2-40 certificate bag, 3DES key),
+// which OpenSSL 3 reads only with its legacy provider.
+class LegacyPkcs12Test : public SigningCredentialTest {
+ protected:
+  // Whether the file really is the legacy kind, read from its structure, so
+  // a generator that quietly fell back to AES could not make the tests pass.
+  static bool CertificateBagIsRc2(const std::string& der) {
+    const unsigned char* p = reinterpret_cast<const unsigned char*>(der.data());
+    PKCS12* p12 = d2i_PKCS12(nullptr, &p, static_cast<long>(der.size()));
+    if (p12 == nullptr) return false;
+    bool rc2 = false;
+    STACK_OF(PKCS7)* safes = PKCS12_unpack_authsafes(p12);
+    for (int i = 0; safes != nullptr && i < sk_PKCS7_num(safes); ++i) {
+      PKCS7* p7 = sk_PKCS7_value(safes, i);
+      if (OBJ_obj2nid(p7->type) == NID_pkcs7_encrypted &&
+          OBJ_obj2nid(p7->d.encrypted->enc_data->algorithm->algorithm) ==
+              NID_pbe_WithSHA1And40BitRC2_CBC) {
+        rc2 = true;
+      }
+    }
+    sk_PKCS7_pop_free(safes, PKCS7_free);
+    PKCS12_free(p12);
+    return rc2;
+  }
+};
+
+TEST_F(LegacyPkcs12Test, LoadsWithAPasswordFile) {
+  const IssuedCert& c = AuthCert();
+  const std::string pfx = c.LegacyPkcs12("Windows export 1");
+  ASSERT_TRUE(CertificateBagIsRc2(pfx));
+  SigningCredential cred = Ok(SigningCredential::Load(
+      Write("exchange.pfx", pfx), "", Write("exchange.pass", "Windows export 1\r\n")));
+  EXPECT_TRUE(cred.has_key());
+  EXPECT_EQ(cred.Thumbprint(), c.Thumbprint());
+  EXPECT_FALSE(cred.SignRs256("payload").empty());
+}
+
+TEST_F(LegacyPkcs12Test, LoadsWithoutAPasswordFile) {
+  const IssuedCert& c = AuthCert();
+  const std::string pfx = c.LegacyPkcs12("");
+  ASSERT_TRUE(CertificateBagIsRc2(pfx));
+  SigningCredential cred = Ok(SigningCredential::Load(Write("nopass.pfx", pfx), "", ""));
+  EXPECT_TRUE(cred.has_key());
+  EXPECT_EQ(cred.Thumbprint(), c.Thumbprint());
+}
+
+TEST_F(LegacyPkcs12Test, LoadsWhatTheOpensslCommandExports) {
+  if (std::system("command -v openssl >/dev/null 2>&1") != 0) {
+    GTEST_SKIP() << "no openssl command to export with (Debian package openssl)";
+  }
+  const IssuedCert& c = AuthCert();
+  const std::string cert = Write("cli.crt", c.cert_pem);
+  const std::string key = Write("cli.key", c.key_pem);
+  const std::string pfx = Path("cli.pfx");
+  const std::string command = "openssl pkcs12 -export -legacy -in '" + cert + "' -inkey '" + key +
+                              "' -out '" + pfx + "' -passout pass:cli-secret 2>&1";
+  ASSERT_EQ(std::system(command.c_str()), 0) << command;
+  std::string der;
+  {
+    std::ifstream in(pfx, std::ios::binary);
+    der.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  ASSERT_TRUE(CertificateBagIsRc2(der));
+  SigningCredential cred = Ok(SigningCredential::Load(pfx, "", Write("cli.pass", "cli-secret\n")));
+  EXPECT_EQ(cred.Thumbprint(), c.Thumbprint());
+}
+
+TEST_F(LegacyPkcs12Test, CorruptFileFailsClearly) {
+  const IssuedCert& c = AuthCert();
+  const std::string pfx = c.LegacyPkcs12("pw");
+  const std::string pass = Write("c.pass", "pw\n");
+
+  const std::string truncated = Write("truncated.pfx", pfx.substr(0, pfx.size() / 2));
+  auto e = Err(SigningCredential::Load(truncated, "", pass));
+  EXPECT_EQ(e.reason, Reason::kCertMissing);
+  EXPECT_EQ(e.message, "no certificate in " + truncated + ": neither PEM nor PKCS#12 nor DER");
+
+  // A byte changed inside the encrypted content: the structure still parses,
+  // the integrity check (MAC) does not match.
+  std::string flipped = pfx;
+  flipped[flipped.size() / 2] = static_cast<char>(flipped[flipped.size() / 2] ^ 0x5a);
+  const std::string damaged = Write("flipped.pfx", flipped);
+  e = Err(SigningCredential::Load(damaged, "", pass));
+  EXPECT_EQ(e.reason, Reason::kConfig);
+  EXPECT_EQ(e.message, "cannot decrypt private key " + damaged +
+                           ": bad password, or the file is damaged (its integrity check fails)");
+}
+
+// The legacy provider missing (OPENSSL_MODULES pointing at an empty
+// directory): the message names the algorithm and what could not be loaded.
+// Run in a fresh process ("threadsafe" death test style re-executes the
+// test), because a provider loaded once stays loaded for the process.
+TEST_F(LegacyPkcs12Test, SaysWhenTheLegacyProviderIsUnavailable) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  const IssuedCert& c = AuthCert();
+  const std::string pfx = Write("w.pfx", c.LegacyPkcs12("pw"));
+  const std::string pass = Write("w.pass", "pw\n");
+  const std::string empty = Path("no-modules");
+  std::filesystem::create_directory(empty);
+  EXPECT_EXIT(
+      {
+        setenv("OPENSSL_MODULES", empty.c_str(), 1);
+        auto r = SigningCredential::Load(pfx, "", pass);
+        const auto* e = std::get_if<SigningCredential::LoadError>(&r);
+        std::fprintf(stderr, "%s\n", e != nullptr ? e->message.c_str() : "loaded");
+        std::filesystem::remove_all(dir_);  // the child's own directory: TearDown does not run
+        std::exit(e != nullptr && e->reason == Reason::kCertMissing ? 0 : 1);
+      },
+      ::testing::ExitedWithCode(0),
+      "cannot read PKCS#12 .*w.pfx: it is encrypted with pbeWithSHA1And40BitRC2-CBC, and "
+      "OpenSSL's legacy provider cannot be loaded.*; it is the module legacy.so in "
+      ".*no-modules \\(OPENSSL_MODULES\\)");
 }
 
 }  // namespace
