@@ -99,6 +99,17 @@ Duration ExporterApp::LongestTimeout() const {
   return longest;
 }
 
+std::string ExporterApp::RunsInFlight() const {
+  std::string text;
+  auto add = [&text](const std::string& name, const char* kind) {
+    text += (text.empty() ? "" : ", ") + name + " (" + kind + ")";
+  };
+  for (const std::string& name : scheduler_->RunningTargets()) add(name, "scheduled");
+  std::lock_guard<std::mutex> lock(mu_);
+  for (const std::string& name : probes_in_flight_) add(name, "/probe");
+  return text;
+}
+
 ReloadOutcome ExporterApp::Reload() {
   std::lock_guard<std::mutex> reload_lock(reload_mu_);
   // The web configuration reloads on its own terms: a bad one is logged and
@@ -236,6 +247,20 @@ std::optional<ProbeResult> ExporterApp::RunProbe(const std::string& name,
     if (it == targets_->end()) return std::nullopt;
     target = it->second;
   }
+  // Counted for RunsInFlight, so a stop that abandons this run can say so.
+  std::multiset<std::string>::iterator in_flight;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    in_flight = probes_in_flight_.insert(name);
+  }
+  struct Done {
+    ExporterApp& app;
+    std::multiset<std::string>::iterator it;
+    ~Done() {
+      std::lock_guard<std::mutex> lock(app.mu_);
+      app.probes_in_flight_.erase(it);
+    }
+  } done{*this, in_flight};
   ProbeResult result = target->probe(budget);
   if (!result.succeeded()) {
     logger_.Log(LogLevel::kInfo, "on-demand run failed",

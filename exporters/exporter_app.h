@@ -6,6 +6,7 @@
 #include <mutex>
 #include <optional>
 #include <ostream>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -66,6 +67,10 @@ class ExporterApp final : public ExporterBackend {
   /// The longest timeout of the configured targets: how long a clean stop
   /// may wait for runs in flight.
   Duration LongestTimeout() const;
+
+  /// The runs in flight now, for a stop that abandons them: "fabrikam
+  /// (scheduled), contoso (/probe)"; empty when there are none.
+  std::string RunsInFlight() const;
 
   /// The first bound port (after Start).
   std::uint16_t port() const { return server_ ? server_->port() : 0; }
@@ -132,6 +137,7 @@ class ExporterApp final : public ExporterBackend {
   bool last_reload_ok_ = true;
   std::string last_reload_error_;
   bool stopped_ = false;
+  std::multiset<std::string> probes_in_flight_;  ///< targets of /probe runs in flight
 };
 
 }  // namespace pushprobe::exporter

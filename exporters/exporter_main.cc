@@ -12,6 +12,7 @@
 #include "exporters/exporter_app.h"
 #include "exporters/exporter_flags.h"
 #include "exporters/malloc_tuning.h"
+#include "exporters/shutdown_deadline.h"
 #include "exporters/web_config_access.h"
 #include "probe/config/config_loader.h"
 #include "probe/version.h"
@@ -97,6 +98,11 @@ int ExporterMain(int argc, char** argv, std::ostream& out, std::ostream& err) {
     app.logger().Log(LogLevel::kError, "cannot start", {{"err", *error}});
     return 1;
   }
+  return ServeUntilStopped(app, signals, kShutdownSlack);
+}
+
+int ServeUntilStopped(ExporterApp& app, const sigset_t& signals, Duration shutdown_slack,
+                      ShutdownDeadline::Exit exit) {
   for (;;) {
     int signal = 0;
     if (sigwait(&signals, &signal) != 0) continue;
@@ -108,16 +114,11 @@ int ExporterMain(int argc, char** argv, std::ostream& out, std::ostream& err) {
     app.logger().Log(LogLevel::kInfo, "stopping", {{"signal", signal == SIGTERM ? "TERM" : "INT"}});
     // Runs end by their own deadlines; a little slack covers the last write.
     const Duration grace = app.LongestTimeout() + std::chrono::seconds(1);
-    // The shutdown has a deadline of its own: a run stuck past its deadline
-    // (in a call the deadline does not reach) would otherwise keep the worker
-    // pool from joining and the process from ever exiting.
-    std::thread([&app, grace] {
-      std::this_thread::sleep_for(grace + kShutdownSlack);
-      app.logger().Log(LogLevel::kWarn, "shutdown deadline passed, exiting with runs in flight",
-                       {{"deadline", FormatDuration(grace + kShutdownSlack)}});
-      std::_Exit(0);
-    }).detach();
+    ShutdownDeadline deadline(
+        grace + shutdown_slack, app.logger(), [&app] { return app.RunsInFlight(); },
+        std::move(exit));
     app.Stop(grace);
+    deadline.Disarm();
     app.logger().Log(LogLevel::kInfo, "stopped");
     return 0;
   }

@@ -218,6 +218,16 @@ SchedulerStats Scheduler::Stats() const {
   return st;
 }
 
+std::vector<std::string> Scheduler::RunningTargets() const {
+  State& s = *state_;
+  std::lock_guard<std::mutex> lock(s.mu);
+  std::vector<std::string> running;
+  for (const auto& [name, entry] : s.entries) {
+    if (entry->running) running.push_back(name);
+  }
+  return running;
+}
+
 std::optional<SteadyTime> Scheduler::NextRun(const std::string& name) const {
   State& s = *state_;
   std::lock_guard<std::mutex> lock(s.mu);

@@ -107,6 +107,8 @@ class Scheduler {
   bool WaitIdle(Duration timeout) const;
 
   SchedulerStats Stats() const;
+  /// The names of the scheduled targets whose run is in flight, by name.
+  std::vector<std::string> RunningTargets() const;
   /// When the target's next run is due, if it is scheduled.
   std::optional<SteadyTime> NextRun(const std::string& name) const;
   /// The target's offset within its interval (see SpreadStartOffsets).

@@ -4,11 +4,15 @@
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
 #include <Poco/StreamCopier.h>
+#include <poll.h>
+#include <pthread.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <sys/stat.h>
 
 #include <chrono>
+#include <csignal>
 #include <fstream>
 #include <functional>
 #include <future>
@@ -17,6 +21,7 @@
 #include <thread>
 
 #include "exporters/exporter_app.h"
+#include "exporters/exporter_main.h"
 #include "exporters/tests/test_util.h"
 #include "tests/emulator/emulator.h"
 #include "tests/emulator/lab.h"
@@ -325,6 +330,89 @@ TEST(ExporterFifoTest, FifoAsTheConfigurationIsRefusedAtStartAndAtReload) {
   EXPECT_NE(testing::Request(app.port(), testing::Get("/metrics")).body.find("fabrikam"),
             std::string::npos);
   app.Stop(1s);
+}
+
+// Issue 10: a run that never ends kept SIGTERM from ever completing. The
+// exporter runs in a child process with a /probe run stuck for good; after
+// SIGTERM it exits within the stop's own deadline (the longest timeout, 1 s,
+// a second of grace and the slack) and its last line names the run it
+// abandoned. The pipes are events: no sleeps.
+TEST(ExporterShutdownTest, SigtermWithARunThatNeverEndsExitsWithinTheDeadline) {
+  const std::string dir = testing::MakeTempDir();
+  testing::WriteFile(dir + "/exporter.yml",
+                     "targets:\n  - name: stuck\n    organization: stuck.com\n"
+                     "    certificate: auth.pem\n    timeout: 1s\n    interval: 1h\n");
+  int log_pipe[2];
+  int started_pipe[2];
+  ASSERT_EQ(::pipe(log_pipe), 0);
+  ASSERT_EQ(::pipe(started_pipe), 0);
+  const pid_t pid = ::fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    ::close(log_pipe[0]);
+    ::close(started_pipe[0]);
+    ::dup2(log_pipe[1], STDERR_FILENO);
+    sigset_t signals;
+    sigemptyset(&signals);
+    sigaddset(&signals, SIGTERM);
+    sigaddset(&signals, SIGINT);
+    sigaddset(&signals, SIGHUP);
+    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+    ExporterFlags flags;
+    flags.config_file = dir + "/exporter.yml";
+    flags.listen_addresses = {"127.0.0.1:0"};
+    ExporterApp::Dependencies deps;
+    const int started = started_pipe[1];
+    deps.probe_factory = [started](const std::shared_ptr<const TargetConfig>&) -> ProbeFunction {
+      return [started](std::optional<Duration>) {
+        (void)!::write(started, "s", 1);
+        std::promise<void>().get_future().wait();  // never
+        return ProbeResult{};
+      };
+    };
+    ExporterApp app(flags, deps);
+    if (app.Start()) std::_Exit(3);
+    std::thread([port = app.port()] {
+      testing::Request(port, testing::Get("/probe?target=stuck"));
+    }).detach();
+    std::_Exit(ServeUntilStopped(app, signals, 200ms) == 0 ? 4 : 5);  // never returns
+  }
+  ::close(log_pipe[1]);
+  ::close(started_pipe[1]);
+  pollfd started{started_pipe[0], POLLIN, 0};
+  ASSERT_EQ(::poll(&started, 1, 15000), 1) << "the stuck run never started";
+  const auto signalled = std::chrono::steady_clock::now();
+  ASSERT_EQ(::kill(pid, SIGTERM), 0);
+  std::string log;
+  char buffer[4096];
+  for (;;) {  // to EOF: every copy of the write end closes when the child exits
+    pollfd readable{log_pipe[0], POLLIN, 0};
+    if (::poll(&readable, 1, 15000) != 1) {
+      ::kill(pid, SIGKILL);
+      ::waitpid(pid, nullptr, 0);
+      FAIL() << "the exporter still runs 15 s after SIGTERM:\n" << log;
+    }
+    const ssize_t n = ::read(log_pipe[0], buffer, sizeof buffer);
+    if (n <= 0) break;
+    log.append(buffer, static_cast<std::size_t>(n));
+  }
+  const auto exited_after = std::chrono::steady_clock::now() - signalled;
+  int status = 0;
+  ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+  ::close(log_pipe[0]);
+  ::close(started_pipe[0]);
+  ASSERT_TRUE(WIFEXITED(status)) << log;
+  EXPECT_EQ(WEXITSTATUS(status), 0) << log;
+  // 2.2 s of deadline; the margin is for a loaded machine.
+  EXPECT_GE(exited_after, 2s);
+  EXPECT_LT(exited_after, 10s);
+  // The scheduled run (its first slot is at start) or the /probe one,
+  // whichever the started pipe saw first, or both.
+  EXPECT_NE(log.find("msg=\"shutdown deadline passed, exiting and abandoning runs in flight\" "
+                     "deadline=2s200ms abandoned=\"stuck ("),
+            std::string::npos)
+      << log;
+  EXPECT_EQ(log.find("msg=stopped"), std::string::npos) << log;
 }
 
 }  // namespace

@@ -143,6 +143,9 @@ TEST_F(SchedulerTest, RespectsTheWorkerBoundAndQueuesInOrder) {
   EXPECT_EQ(executor_.pending(), 3u);
   EXPECT_EQ(scheduler->Stats().in_flight, 3u);
   EXPECT_EQ(scheduler->Stats().queued, 7u);
+  // What a stop past its deadline names: the runs in flight, not the queued.
+  const std::vector<std::string> running = scheduler->RunningTargets();
+  EXPECT_EQ(std::set<std::string>(running.begin(), running.end()).size(), 3u);
 
   // Each finished run hands its worker to the next queued one, never more.
   for (int i = 0; i < 10; ++i) {
@@ -152,6 +155,10 @@ TEST_F(SchedulerTest, RespectsTheWorkerBoundAndQueuesInOrder) {
   EXPECT_EQ(executor_.pending(), 0u);
   EXPECT_EQ(scheduler->Stats().max_in_flight_seen, 3u);
   EXPECT_EQ(finished_.size(), 10u);
+  // The first three to finish were the three running then.
+  EXPECT_EQ(std::set<std::string>(finished_.begin(), finished_.begin() + 3),
+            std::set<std::string>(running.begin(), running.end()));
+  EXPECT_TRUE(scheduler->RunningTargets().empty());
   EXPECT_EQ(scheduler->Stats().runs_skipped, 0u);
 }
 
