@@ -11,18 +11,16 @@
 #include <sstream>
 #include <utility>
 
-#include "probe/config/http_url.h"
 #include "probe/config/quote.h"
 #include "probe/config/target_values.h"
 #include "probe/core/bounded_file.h"
 #include "probe/core/thumbprint.h"
+#include "probe/core/url.h"
 
 namespace pushprobe {
 namespace {
 
 using config_internal::Quote;
-using config_internal::RedactUserinfo;
-using config_internal::SplitHttpUrl;
 
 // Exchange's own PushNotificationsEnterpriseConnectivityProbe gives up after
 // 360 s; a longer timeout would only hide a hang Exchange already reports as a
@@ -223,22 +221,68 @@ bool SetOrganization(const Field& field, TargetConfig& target) {
   return true;
 }
 
+std::string PortProblem(std::string_view port) {
+  return "port " + Quote(port) + " is not a number between 1 and 65535";
+}
+
+// The configuration's wording of what SplitUrl found wrong: a bare reason,
+// for the caller to put in context.
+std::string UrlProblem(const UrlError& error) {
+  switch (error.kind) {
+    case UrlErrorKind::kSpaceOrControl:
+      return "must not contain spaces or control characters";
+    case UrlErrorKind::kEmpty:
+    case UrlErrorKind::kNotAbsolute:
+      return "must start with http:// or https://";
+    case UrlErrorKind::kScheme:
+      return "scheme must be http or https";
+    case UrlErrorKind::kIpv6Unclosed:
+      return "missing \"]\" after IPv6 address";
+    case UrlErrorKind::kIpv6Invalid:
+      return "host " + Quote(error.part) + " is not an IPv6 address";
+    case UrlErrorKind::kIpv6Trailing:
+      return "unexpected text after \"]\"";
+    case UrlErrorKind::kHostChar:
+      return "host " + Quote(error.part) + " is not a host name";
+    case UrlErrorKind::kNoHost:
+      return "missing host";
+    case UrlErrorKind::kPort:
+      return PortProblem(error.part);
+    case UrlErrorKind::kUserInfo:
+      return "must not contain user:password@";
+    case UrlErrorKind::kFragment:
+      return "must not contain a fragment (#...)";
+  }
+  return error.Message();
+}
+
+// SplitUrl, with the port rule of configuration: "host:" (an empty port,
+// which RFC 3986 reads as the default) is refused as a typo.
+Expected<UrlParts, std::string> SplitConfiguredUrl(std::string_view text) {
+  auto parts = SplitUrl(text);
+  if (!parts.ok()) return Expected<UrlParts, std::string>::Error(UrlProblem(parts.error()));
+  if (parts->port_text && parts->port_text->empty()) {
+    return Expected<UrlParts, std::string>::Error(PortProblem(""));
+  }
+  return std::move(parts).value();
+}
+
 // An absolute http(s) URL the probe will send requests to.
 bool SetRequestUrl(const Field& field, std::string& out) {
   auto text = field.loader.Scalar(field, "a string");
   if (!text) return false;
-  auto parts = SplitHttpUrl(*text);
+  auto parts = SplitConfiguredUrl(*text);
   std::string why;
   if (!parts.ok()) {
     why = parts.error();
   } else if (parts->has_userinfo) {
     why = "must not contain user:password@";
-  } else if (parts->rest.find('#') != std::string::npos) {
+  } else if (parts->has_fragment) {
     why = "must not contain a fragment (#...)";
   }
   if (!why.empty()) {
     field.loader.ValueError(
-        field, Quote(field.key) + ": invalid URL " + Quote(RedactUserinfo(*text)) + ": " + why);
+        field, Quote(field.key) + ": invalid URL " + Quote(RedactUrlUserinfo(*text)) + ": " + why);
     return false;
   }
   out = *text;
@@ -335,15 +379,15 @@ bool SetProxy(const Field& field, TargetConfig& target) {
   if (!text) return false;
   // Empty is how a target turns off a proxy set in defaults.
   if (!text->empty()) {
-    auto parts = SplitHttpUrl(*text);
+    auto parts = SplitConfiguredUrl(*text);
     std::string why;
     if (!parts.ok()) {
       why = parts.error();
-    } else if (parts->scheme != "http") {
+    } else if (parts->url.Https()) {
       why = "must be http://host:port (the proxy is reached over plain HTTP, then CONNECT)";
-    } else if (parts->port.empty()) {
+    } else if (!parts->port_text) {
       why = "missing port (expected http://host:port)";
-    } else if (!parts->rest.empty() && parts->rest != "/") {
+    } else if (parts->url.path_and_query != "/" || parts->has_fragment) {
       why = "must not have a path, query or fragment";
     } else if (parts->has_userinfo) {
       // Accepted once, it reached every output of a failing run; a
@@ -353,8 +397,8 @@ bool SetProxy(const Field& field, TargetConfig& target) {
           "logs; proxy authentication is not supported)";
     }
     if (!why.empty()) {
-      field.loader.ValueError(
-          field, Quote(field.key) + ": invalid URL " + Quote(RedactUserinfo(*text)) + ": " + why);
+      field.loader.ValueError(field, Quote(field.key) + ": invalid URL " +
+                                         Quote(RedactUrlUserinfo(*text)) + ": " + why);
       return false;
     }
   }

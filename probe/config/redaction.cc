@@ -4,12 +4,10 @@
 
 #include "probe/config/connect_to.h"
 #include "probe/config/duration.h"
-#include "probe/config/http_url.h"
+#include "probe/core/url.h"
 
 namespace pushprobe {
 namespace {
-
-using config_internal::RedactUserinfo;
 
 // A path to a secret tells an attacker where to look, so even the name goes.
 std::string Secret(const std::string& value) { return value.empty() ? value : kRedacted; }
@@ -23,8 +21,9 @@ std::string RedactedYaml(const Config& config) {
     out << YAML::BeginMap;
     out << YAML::Key << "name" << YAML::Value << t.name;
     out << YAML::Key << "organization" << YAML::Value << t.organization;
-    out << YAML::Key << "service_uri" << YAML::Value << RedactUserinfo(t.service_uri);
-    out << YAML::Key << "auth_metadata_url" << YAML::Value << RedactUserinfo(t.auth_metadata_url);
+    out << YAML::Key << "service_uri" << YAML::Value << RedactUrlUserinfo(t.service_uri);
+    out << YAML::Key << "auth_metadata_url" << YAML::Value
+        << RedactUrlUserinfo(t.auth_metadata_url);
     out << YAML::Key << "certificate" << YAML::Value << Secret(t.certificate);
     out << YAML::Key << "private_key" << YAML::Value << Secret(t.private_key);
     out << YAML::Key << "private_key_password_file" << YAML::Value
@@ -37,7 +36,7 @@ std::string RedactedYaml(const Config& config) {
     out << YAML::BeginSeq;
     for (const ConnectTo& rule : t.connect_to) out << FormatConnectTo(rule);
     out << YAML::EndSeq;
-    out << YAML::Key << "proxy" << YAML::Value << RedactUserinfo(t.proxy);
+    out << YAML::Key << "proxy" << YAML::Value << RedactUrlUserinfo(t.proxy);
     out << YAML::Key << "tls_max_version" << YAML::Value << YAML::DoubleQuoted
         << std::string(TlsVersionName(t.tls_max_version));
     out << YAML::Key << "timeout" << YAML::Value << FormatDuration(t.timeout);
@@ -48,7 +47,7 @@ std::string RedactedYaml(const Config& config) {
     out << YAML::Key << "token_flow" << YAML::Value << std::string(TokenFlowName(t.token_flow));
     out << YAML::Key << "application_id" << YAML::Value << t.application_id;
     out << YAML::Key << "tenant" << YAML::Value << t.tenant;
-    out << YAML::Key << "token_url" << YAML::Value << RedactUserinfo(t.token_url);
+    out << YAML::Key << "token_url" << YAML::Value << RedactUrlUserinfo(t.token_url);
     out << YAML::Key << "scope" << YAML::Value << t.scope;
     out << YAML::EndMap;
   }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -31,6 +32,112 @@ struct Url {
   std::string ToString() const { return scheme + "://" + HostHeader() + path_and_query; }
 };
 
+/// \brief The five components of a URI reference (RFC 3986 Appendix B).
+/// "Defined" matters: an empty query differs from no query.
+struct UriReference {
+  std::optional<std::string> scheme;
+  std::optional<std::string> authority;
+  std::string path;
+  std::optional<std::string> query;
+  std::optional<std::string> fragment;
+};
+
+/// The one split of URL text: RFC 3986 Appendix B's regular expression,
+/// which accepts any string. ParseUrl validates on top of it; reference
+/// resolution (probe/protocol/url.h) recomposes its parts.
+inline UriReference SplitUriReference(std::string_view s) {
+  UriReference parts;
+  const auto scheme_end = s.find_first_of(":/?#");
+  if (scheme_end != std::string_view::npos && scheme_end > 0 && s[scheme_end] == ':') {
+    parts.scheme = std::string(s.substr(0, scheme_end));
+    s.remove_prefix(scheme_end + 1);
+  }
+  if (s.substr(0, 2) == "//") {
+    s.remove_prefix(2);
+    const auto end = s.find_first_of("/?#");
+    parts.authority = std::string(s.substr(0, end));
+    s.remove_prefix(end == std::string_view::npos ? s.size() : end);
+  }
+  const auto path_end = s.find_first_of("?#");
+  parts.path = std::string(s.substr(0, path_end));
+  s.remove_prefix(path_end == std::string_view::npos ? s.size() : path_end);
+  if (!s.empty() && s.front() == '?') {
+    const auto end = s.find('#');
+    parts.query = std::string(s.substr(1, end == std::string_view::npos ? s.npos : end - 1));
+    s.remove_prefix(end == std::string_view::npos ? s.size() : end);
+  }
+  if (!s.empty() && s.front() == '#') parts.fragment = std::string(s.substr(1));
+  return parts;
+}
+
+/// What is wrong with a URL, for callers that word it themselves.
+enum class UrlErrorKind {
+  kEmpty,
+  kSpaceOrControl,
+  kNotAbsolute,   ///< no "scheme://"
+  kScheme,        ///< neither http nor https
+  kIpv6Unclosed,  ///< "[" without "]"
+  kIpv6Invalid,   ///< the bracketed text is not an IPv6 literal
+  kIpv6Trailing,  ///< text other than ":port" after "]"
+  kHostChar,      ///< a host that is not [A-Za-z0-9._-]
+  kNoHost,
+  kPort,      ///< not a number in 1..65535
+  kUserInfo,  ///< only from ParseUrl; SplitUrl reports it as a fact
+  kFragment,  ///< only from ParseUrl; SplitUrl reports it as a fact
+};
+
+/// \brief A URL that did not parse: the kind, the offending piece, and the
+/// URL (its user info already redacted, so no message can leak a password).
+struct UrlError {
+  UrlErrorKind kind = UrlErrorKind::kEmpty;
+  /// The scheme, host, bracketed literal ("[...]") or port text at fault;
+  /// empty for the other kinds.
+  std::string part;
+  std::string url;  ///< the whole text, user info redacted
+
+  /// The probe's own wording, quoting the URL.
+  std::string Message() const {
+    const std::string quoted = "\"" + url + "\"";
+    switch (kind) {
+      case UrlErrorKind::kEmpty:
+        return "empty URL";
+      case UrlErrorKind::kSpaceOrControl:
+        return "URL contains spaces or control characters: " + quoted;
+      case UrlErrorKind::kNotAbsolute:
+        return "not an absolute URL: " + quoted;
+      case UrlErrorKind::kScheme:
+        return "unsupported URL scheme \"" + part + "\" (http or https expected)";
+      case UrlErrorKind::kIpv6Unclosed:
+      case UrlErrorKind::kIpv6Invalid:
+      case UrlErrorKind::kIpv6Trailing:
+        return "bad IPv6 literal in URL: " + quoted;
+      case UrlErrorKind::kHostChar:
+        return "bad character in the host of URL: " + quoted;
+      case UrlErrorKind::kNoHost:
+        return "URL has no host: " + quoted;
+      case UrlErrorKind::kPort:
+        return "bad port \"" + part + "\" in URL: " + quoted;
+      case UrlErrorKind::kUserInfo:
+        return "URL contains user info, which is not supported";
+      case UrlErrorKind::kFragment:
+        return "URL has a fragment: " + quoted;
+    }
+    return "bad URL: " + quoted;
+  }
+};
+
+/// \brief An absolute http(s) URL as written, with the facts ParseUrl
+/// rejects (user info, a fragment) reported rather than refused, so the
+/// configuration loader can word each of them in its own context.
+struct UrlParts {
+  Url url;
+  bool has_userinfo = false;
+  bool has_fragment = false;
+  /// The text after the authority's ':' (possibly empty, "host:"); none
+  /// when the URL names no port.
+  std::optional<std::string> port_text;
+};
+
 namespace url_internal {
 
 inline bool IsSpaceOrControl(char c) {
@@ -50,93 +157,115 @@ inline bool IsIpv6LiteralChar(char c) {
 
 }  // namespace url_internal
 
-/// Parses an absolute http or https URL. Rejects, with a specific message
-/// that quotes the URL: spaces and control characters, relative references,
-/// other schemes, user info (not quoted: it may hold a password), fragments,
-/// a missing host, a host that is neither a name ([A-Za-z0-9._-]) nor a
-/// bracketed IPv6 literal, and ports outside 1..65535. An empty port
-/// ("host:") means the default, as RFC 3986 allows.
-inline Expected<Url> ParseUrl(std::string_view text) {
-  using Result = Expected<Url>;
-  using namespace url_internal;
-  const std::string quoted = "\"" + std::string(text) + "\"";
-  if (text.empty()) return Result::Error("empty URL");
-  for (char c : text) {
-    if (IsSpaceOrControl(c)) {
-      return Result::Error("URL contains spaces or control characters: " + quoted);
-    }
-  }
-  // RFC 3986 Appendix B: scheme ":" "//" authority path ["?" query] ["#" fragment].
-  const auto scheme_end = text.find_first_of(":/?#");
-  if (scheme_end == std::string_view::npos || scheme_end == 0 || text[scheme_end] != ':' ||
-      text.substr(scheme_end + 1, 2) != "//") {
-    return Result::Error("not an absolute URL: " + quoted);
-  }
-  Url url;
-  const std::string_view scheme = text.substr(0, scheme_end);
-  url.scheme = ToLowerAscii(scheme);
-  if (url.scheme != "http" && url.scheme != "https") {
-    return Result::Error("unsupported URL scheme \"" + std::string(scheme) +
-                         "\" (http or https expected)");
-  }
-  std::string_view rest = text.substr(scheme_end + 3);
-  const auto authority_end = rest.find_first_of("/?#");
-  std::string_view authority = rest.substr(0, authority_end);
-  rest.remove_prefix(authority_end == std::string_view::npos ? rest.size() : authority_end);
-  // Not echoed: user info may carry a password.
-  if (authority.find('@') != std::string_view::npos) {
-    return Result::Error("URL contains user info, which is not supported");
-  }
-  if (rest.find('#') != std::string_view::npos)
-    return Result::Error("URL has a fragment: " + quoted);
+/// \p text with the user info ("user:password@") of its one URL replaced by
+/// "<redacted>@". Works on malformed URLs too (no "://": from the start), so
+/// an error message never echoes a password. Deliberately wider than the
+/// authority: a password with an unescaped '/' must not leak, and hiding a
+/// path that holds an '@' costs nothing.
+inline std::string RedactUrlUserinfo(std::string_view text) {
+  const std::size_t sep = text.find("://");
+  const std::size_t begin = sep == std::string_view::npos ? 0 : sep + 3;
+  std::size_t end = text.find_first_of("?#", begin);
+  if (end == std::string_view::npos) end = text.size();
+  const std::size_t at = text.substr(begin, end - begin).rfind('@');
+  if (at == std::string_view::npos) return std::string(text);
+  return std::string(text.substr(0, begin)) + "<redacted>" + std::string(text.substr(begin + at));
+}
 
-  std::string_view port_text;
-  bool has_port = false;
+namespace url_internal {
+
+// Text without "://" has no user info ("mailto:x@y" is quoted as written).
+inline std::string RedactedForUrlError(std::string_view text) {
+  return text.find("://") == std::string_view::npos ? std::string(text) : RedactUrlUserinfo(text);
+}
+
+}  // namespace url_internal
+
+/// Splits and validates an absolute http or https URL: spaces and control
+/// characters, relative references, other schemes, a missing host, a host
+/// that is neither a name ([A-Za-z0-9._-]) nor a bracketed IPv6 literal, and
+/// ports outside 1..65535 are errors, in that order. An empty port ("host:")
+/// means the default, as RFC 3986 allows. User info (the last '@' of the
+/// authority ends it) and a fragment are reported in UrlParts.
+inline Expected<UrlParts, UrlError> SplitUrl(std::string_view text) {
+  using Result = Expected<UrlParts, UrlError>;
+  using namespace url_internal;
+  const auto fail = [text](UrlErrorKind kind, std::string_view part = {}) {
+    return Result::Error(UrlError{kind, std::string(part), RedactedForUrlError(text)});
+  };
+  if (text.empty()) return fail(UrlErrorKind::kEmpty);
+  for (char c : text) {
+    if (IsSpaceOrControl(c)) return fail(UrlErrorKind::kSpaceOrControl);
+  }
+  const UriReference reference = SplitUriReference(text);
+  if (!reference.scheme || !reference.authority) return fail(UrlErrorKind::kNotAbsolute);
+  UrlParts parts;
+  Url& url = parts.url;
+  url.scheme = ToLowerAscii(*reference.scheme);
+  if (url.scheme != "http" && url.scheme != "https") {
+    return fail(UrlErrorKind::kScheme, *reference.scheme);
+  }
+  std::string_view authority = *reference.authority;
+  if (const auto at = authority.rfind('@'); at != std::string_view::npos) {
+    parts.has_userinfo = true;
+    authority.remove_prefix(at + 1);
+  }
   if (!authority.empty() && authority.front() == '[') {
     const auto close = authority.find(']');
-    if (close == std::string_view::npos) return Result::Error("bad IPv6 literal in URL: " + quoted);
+    if (close == std::string_view::npos) return fail(UrlErrorKind::kIpv6Unclosed);
     const std::string_view literal = authority.substr(1, close - 1);
     bool valid = literal.find(':') != std::string_view::npos;
     for (char c : literal) valid = valid && IsIpv6LiteralChar(c);
-    if (!valid) return Result::Error("bad IPv6 literal in URL: " + quoted);
+    if (!valid) return fail(UrlErrorKind::kIpv6Invalid, authority.substr(0, close + 1));
     url.host = ToLowerAscii(literal);
     const std::string_view after = authority.substr(close + 1);
     if (!after.empty()) {
-      if (after.front() != ':') return Result::Error("bad IPv6 literal in URL: " + quoted);
-      has_port = true;
-      port_text = after.substr(1);
+      if (after.front() != ':') return fail(UrlErrorKind::kIpv6Trailing);
+      parts.port_text = std::string(after.substr(1));
     }
   } else {
     const auto colon = authority.find(':');
     const std::string_view host = authority.substr(0, colon);
-    if (colon != std::string_view::npos) {
-      has_port = true;
-      port_text = authority.substr(colon + 1);
-    }
+    if (colon != std::string_view::npos) parts.port_text = std::string(authority.substr(colon + 1));
     for (char c : host) {
-      if (!IsHostNameChar(c)) {
-        return Result::Error("bad character in the host of URL: " + quoted);
-      }
+      if (!IsHostNameChar(c)) return fail(UrlErrorKind::kHostChar, host);
     }
     url.host = ToLowerAscii(host);
   }
-  if (url.host.empty()) return Result::Error("URL has no host: " + quoted);
+  if (url.host.empty()) return fail(UrlErrorKind::kNoHost);
   url.port = url.DefaultPort();
-  if (has_port && !port_text.empty()) {
+  if (parts.port_text && !parts.port_text->empty()) {
     unsigned long port = 0;
-    bool valid = port_text.size() <= 5;
-    for (char c : port_text) {
-      valid = valid && c >= '0' && c <= '9';
+    bool valid = true;
+    for (char c : *parts.port_text) {
+      valid = valid && c >= '0' && c <= '9' && port <= 65535;
       if (valid) port = port * 10 + static_cast<unsigned long>(c - '0');
     }
-    if (!valid || port == 0 || port > 65535) {
-      return Result::Error("bad port \"" + std::string(port_text) + "\" in URL: " + quoted);
-    }
+    if (!valid || port == 0 || port > 65535) return fail(UrlErrorKind::kPort, *parts.port_text);
     url.port = static_cast<std::uint16_t>(port);
   }
-  url.path_and_query =
-      rest.empty() || rest.front() == '?' ? "/" + std::string(rest) : std::string(rest);
-  return url;
+  url.path_and_query = reference.path.empty() ? "/" : reference.path;
+  if (reference.query) url.path_and_query += "?" + *reference.query;
+  parts.has_fragment = reference.fragment.has_value();
+  return parts;
+}
+
+/// Parses an absolute http or https URL a request can use: SplitUrl's
+/// errors, then user info (its message does not quote the URL) and a
+/// fragment.
+inline Expected<Url, UrlError> ParseUrl(std::string_view text) {
+  using Result = Expected<Url, UrlError>;
+  auto parts = SplitUrl(text);
+  if (!parts) return Result::Error(parts.error());
+  if (parts->has_userinfo) {
+    return Result::Error(
+        UrlError{UrlErrorKind::kUserInfo, {}, url_internal::RedactedForUrlError(text)});
+  }
+  if (parts->has_fragment) {
+    return Result::Error(
+        UrlError{UrlErrorKind::kFragment, {}, url_internal::RedactedForUrlError(text)});
+  }
+  return std::move(parts).value().url;
 }
 
 }  // namespace pushprobe

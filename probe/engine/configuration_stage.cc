@@ -31,16 +31,16 @@ void RunConfigurationStage(RunContext& context, StageResult& result) {
     result.exchange_error = kNoServiceUri;
     return;
   }
-  Expected<Url> parsed = ParseUrl(*publish_url);
+  auto parsed = ParseUrl(*publish_url);
   if (!parsed) {
     result.Fail(Reason::kConfig,
-                "publish URL \"" + *publish_url + "\" is unusable: " + parsed.error());
+                "publish URL \"" + *publish_url + "\" is unusable: " + parsed.error().Message());
     return;
   }
-  Expected<Url> metadata = ParseUrl(target.auth_metadata_url);
+  auto metadata = ParseUrl(target.auth_metadata_url);
   if (!metadata) {
     result.Fail(Reason::kConfig, "auth_metadata_url \"" + target.auth_metadata_url +
-                                     "\" is unusable: " + metadata.error());
+                                     "\" is unusable: " + metadata.error().Message());
     return;
   }
   if (target.token_flow == TokenFlow::kIdentityPlatform) {
@@ -53,10 +53,10 @@ void RunConfigurationStage(RunContext& context, StageResult& result) {
                   "certificate is registered on), which token_flow identity-platform needs");
       return;
     }
-    Expected<Url> token_url = ParseUrl(target.token_url);
+    auto token_url = ParseUrl(target.token_url);
     if (!token_url) {
-      result.Fail(Reason::kConfig,
-                  "token_url \"" + target.token_url + "\" is unusable: " + token_url.error());
+      result.Fail(Reason::kConfig, "token_url \"" + target.token_url +
+                                       "\" is unusable: " + token_url.error().Message());
       return;
     }
   }

@@ -44,7 +44,7 @@ void RunMetadataStage(RunContext& context, StageResult& result) {
                                                 " is unusable: " + metadata.error());
     return;
   }
-  Expected<Url> endpoint = ParseUrl(metadata->token_endpoint);
+  auto endpoint = ParseUrl(metadata->token_endpoint);
   if (!endpoint || endpoint->scheme != "https") {
     result.Fail(Reason::kMalformedResponse, std::string(document) + " names token endpoint \"" +
                                                 metadata->token_endpoint +

@@ -87,7 +87,7 @@ HttpRequest TokenRequest(const RunContext& context, std::string url, std::string
 // docs/protocol.md 2.5: an ACS S2S actor assertion for the resource the challenge named.
 void RunAcsToken(RunContext& context, StageResult& result) {
   const AuthMetadata& metadata = *context.state.metadata;
-  Expected<Url> endpoint = ParseUrl(metadata.token_endpoint);
+  auto endpoint = ParseUrl(metadata.token_endpoint);
   AssertionParams params;
   params.service_name = context.target.service_name;
   params.realm = context.state.realm;

@@ -250,8 +250,8 @@ class Exchange {
     facts_.method = request_.method;
     facts_.url = request_.url;
     facts_.client_request_id = FindHeader(request_.headers, "client-request-id").value_or("");
-    Expected<Url> url = ParseUrl(request_.url);
-    if (!url) return NetStatus::Fail(Reason::kConfig, url.error());
+    auto url = ParseUrl(request_.url);
+    if (!url) return NetStatus::Fail(Reason::kConfig, url.error().Message());
     url_ = std::move(url).value();
     if (!IsToken(request_.method)) {
       return NetStatus::Fail(Reason::kInternal, "invalid HTTP method");
@@ -265,7 +265,7 @@ class Exchange {
       }
     }
     if (!shared_.options.proxy.empty()) {
-      Expected<Url> proxy_url = ParseUrl(shared_.options.proxy);
+      auto proxy_url = ParseUrl(shared_.options.proxy);
       if (!proxy_url || proxy_url->Https()) {
         // Redacted: a proxy URL may carry credentials (the plugin's --proxy).
         return NetStatus::Fail(Reason::kConfig, "proxy must be http://host:port, got \"" +

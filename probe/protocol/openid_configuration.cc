@@ -17,7 +17,7 @@ Expected<AuthMetadata> ParseOpenIdConfiguration(std::string_view text) {
   md.issuer = *issuer;
   // Both issuer forms Azure AD uses put the tenant id first in the path:
   // https://login.microsoftonline.com/<id>/v2.0 and https://sts.windows.net/<id>/.
-  Expected<Url> url = ParseUrl(md.issuer);
+  auto url = ParseUrl(md.issuer);
   if (url) {
     std::string_view path = url->path_and_query;
     if (!path.empty() && path.front() == '/') path.remove_prefix(1);

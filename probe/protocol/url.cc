@@ -1,46 +1,9 @@
 #include "probe/protocol/url.h"
 
-#include <optional>
-
 namespace pushprobe {
 namespace {
 
-// The five components of RFC 3986 Appendix B; "defined" matters for
-// resolution (an empty query differs from no query).
-struct UriParts {
-  std::optional<std::string> scheme;
-  std::optional<std::string> authority;
-  std::string path;
-  std::optional<std::string> query;
-  std::optional<std::string> fragment;
-};
-
-UriParts Split(std::string_view s) {
-  UriParts parts;
-  auto scheme_end = s.find_first_of(":/?#");
-  if (scheme_end != std::string_view::npos && scheme_end > 0 && s[scheme_end] == ':') {
-    parts.scheme = std::string(s.substr(0, scheme_end));
-    s.remove_prefix(scheme_end + 1);
-  }
-  if (s.substr(0, 2) == "//") {
-    s.remove_prefix(2);
-    auto end = s.find_first_of("/?#");
-    parts.authority = std::string(s.substr(0, end));
-    s.remove_prefix(end == std::string_view::npos ? s.size() : end);
-  }
-  auto path_end = s.find_first_of("?#");
-  parts.path = std::string(s.substr(0, path_end));
-  s.remove_prefix(path_end == std::string_view::npos ? s.size() : path_end);
-  if (!s.empty() && s.front() == '?') {
-    auto end = s.find('#');
-    parts.query = std::string(s.substr(1, end == std::string_view::npos ? s.npos : end - 1));
-    s.remove_prefix(end == std::string_view::npos ? s.size() : end);
-  }
-  if (!s.empty() && s.front() == '#') parts.fragment = std::string(s.substr(1));
-  return parts;
-}
-
-std::string Recompose(const UriParts& p) {
+std::string Recompose(const UriReference& p) {
   std::string out;
   if (p.scheme) out += *p.scheme + ":";
   if (p.authority) out += "//" + *p.authority;
@@ -79,7 +42,7 @@ std::string RemoveDotSegments(std::string_view in) {
 }
 
 // RFC 3986 section 5.2.3.
-std::string Merge(const UriParts& base, const std::string& reference_path) {
+std::string Merge(const UriReference& base, const std::string& reference_path) {
   if (base.authority && base.path.empty()) return "/" + reference_path;
   auto last = base.path.rfind('/');
   if (last == std::string::npos) return reference_path;
@@ -89,12 +52,12 @@ std::string Merge(const UriParts& base, const std::string& reference_path) {
 }  // namespace
 
 Expected<std::string> ResolveReference(std::string_view base, std::string_view reference) {
-  UriParts b = Split(base);
+  UriReference b = SplitUriReference(base);
   if (!b.scheme) {
     return Expected<std::string>::Error("base URI is not absolute: \"" + std::string(base) + "\"");
   }
-  UriParts r = Split(reference);
-  UriParts t;
+  UriReference r = SplitUriReference(reference);
+  UriReference t;
   // RFC 3986 section 5.2.2, strict (a reference's scheme is never ignored).
   if (r.scheme) {
     t.scheme = r.scheme;
@@ -128,16 +91,16 @@ Expected<std::string> ResolveReference(std::string_view base, std::string_view r
 
 Expected<std::string> PublishUrlFor(std::string_view service_uri) {
   auto service = ParseUrl(service_uri);
-  if (!service) return Expected<std::string>::Error(service.error());
+  if (!service) return Expected<std::string>::Error(service.error().Message());
   auto resolved = ResolveReference(service_uri, kPublishRelativeReference);
   if (!resolved) return resolved;
   auto url = ParseUrl(*resolved);
-  if (!url) return Expected<std::string>::Error(url.error());
+  if (!url) return Expected<std::string>::Error(url.error().Message());
   return url->ToString();
 }
 
 bool HasTrailingSlashMisconfiguration(std::string_view service_uri) {
-  const std::string& path = Split(service_uri).path;
+  const std::string& path = SplitUriReference(service_uri).path;
   return path.size() > 1 && path.back() == '/';
 }
 

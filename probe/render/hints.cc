@@ -64,7 +64,7 @@ const HttpRequestFacts* LastRequest(const Ctx& c) {
 
 std::string HostOf(std::string_view url) {
   // Never the text itself when it does not parse: it may hold user info.
-  Expected<Url> parsed = ParseUrl(url);
+  auto parsed = ParseUrl(url);
   return parsed ? parsed->BracketedHost() : "the server";
 }
 

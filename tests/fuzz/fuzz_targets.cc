@@ -27,10 +27,13 @@ std::string_view View(const std::uint8_t* data, std::size_t size) {
   return {reinterpret_cast<const char*>(data), size};
 }
 
+const std::string& MessageOf(const std::string& error) { return error; }
+std::string MessageOf(const UrlError& error) { return error.Message(); }
+
 // A parser that fails must say why: an empty message is a contract breach.
-template <typename T>
-bool Explained(const Expected<T>& result) {
-  return result.ok() || !result.error().empty();
+template <typename T, typename E>
+bool Explained(const Expected<T, E>& result) {
+  return result.ok() || !MessageOf(result.error()).empty();
 }
 
 bool FuzzMetadata(const std::uint8_t* d, std::size_t n) {

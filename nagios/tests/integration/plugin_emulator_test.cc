@@ -161,6 +161,31 @@ TEST_F(PluginEmulatorTest, Publish503IsCritical) {
   EXPECT_NE(run.out.find("\n\\_[OK] token "), std::string::npos) << run.out;
 }
 
+// The server's metadata names a token endpoint the client cannot use: the
+// server answered wrongly (CRITICAL at metadata), not a configuration error
+// (UNKNOWN at token), and no token request is attempted.
+TEST_F(PluginEmulatorTest, UnusableTokenEndpointInMetadataIsCritical) {
+  emulator::Fault fault = emulator::Fault::Parse("metadata:status:200");
+  fault.body =
+      R"({"realm":"9188040d-6c67-4c5b-b112-36a304b66dad",)"
+      R"("issuer":"00000001-0000-0000-c000-000000000000@9188040d-6c67-4c5b-b112-36a304b66dad",)"
+      R"("keys":[{"usage":"signing","keyInfo":{"x5t":"abc"},)"
+      R"("keyValue":{"type":"x509Certificate","value":"MIIB"}}],)"
+      R"("endpoints":[{"location":"https://accounts!accesscontrol.windows.net/t/tokens/OAuth/2",)"
+      R"("protocol":"OAuth2","usage":"issuance"}]})";
+  fault.headers = {{"Content-Type", "application/json"}};
+  emulator_->InjectFault(fault);
+  std::vector<std::string> args = LabOptions();
+  args.push_back("-v");
+  PluginRun run = RunPluginWith(args);
+  EXPECT_EQ(run.status, 2) << run.out;
+  EXPECT_EQ(run.first_line.rfind("EXCHANGE PUSH CRITICAL - metadata malformed_response: ", 0), 0u)
+      << run.first_line;
+  EXPECT_NE(run.first_line.find("accounts!accesscontrol.windows.net"), std::string::npos)
+      << run.first_line;
+  EXPECT_EQ(emulator_->stats().token.total(), 0u) << "no token request to an unusable URL";
+}
+
 TEST_F(PluginEmulatorTest, UntrustedTlsIsCritical) {
   emulator_->RestartListener(emulator::TlsMode::kUntrustedCa);
   PluginRun run = RunPluginWith(LabOptions());

@@ -30,7 +30,7 @@ TEST(ParseUrlTest, SplitsAndNormalises) {
   };
   for (const auto& c : cases) {
     auto u = ParseUrl(c.text);
-    ASSERT_TRUE(u.ok()) << c.text << ": " << u.error();
+    ASSERT_TRUE(u.ok()) << c.text << ": " << u.error().Message();
     EXPECT_EQ(u->scheme, c.scheme) << c.text;
     EXPECT_EQ(u->host, c.host) << c.text;
     EXPECT_EQ(u->port, c.port) << c.text;
@@ -71,23 +71,80 @@ TEST(ParseUrlTest, ErrorsAreSpecific) {
   for (const auto& c : cases) {
     auto u = ParseUrl(c.text);
     ASSERT_FALSE(u.ok()) << c.text;
-    EXPECT_EQ(u.error(), c.error) << c.text;
+    EXPECT_EQ(u.error().Message(), c.error) << c.text;
   }
 }
 
 TEST(ParseUrlTest, WhatTheClientNeeds) {
   auto url = ParseUrl("HTTPS://Outlook.Office365.com/Push?x=1");
-  ASSERT_TRUE(url.ok()) << url.error();
+  ASSERT_TRUE(url.ok()) << url.error().Message();
   EXPECT_TRUE(url->Https());
   EXPECT_EQ(url->Authority(), "outlook.office365.com:443");
   EXPECT_EQ(url->HostHeader(), "outlook.office365.com");
   url = ParseUrl("http://[::1]:8080");
-  ASSERT_TRUE(url.ok()) << url.error();
+  ASSERT_TRUE(url.ok()) << url.error().Message();
   EXPECT_FALSE(url->Https());
   EXPECT_EQ(url->path_and_query, "/");
   EXPECT_EQ(url->Authority(), "[::1]:8080");
   EXPECT_EQ(url->HostHeader(), "[::1]:8080");
   EXPECT_EQ(url->BracketedHost(), "[::1]");
+}
+
+// The typed error and the facts SplitUrl reports rather than refuses: what the
+// configuration loader words in its own messages.
+TEST(SplitUrlTest, ReportsUserInfoFragmentAndPortAsWritten) {
+  auto parts = SplitUrl("http://alice:s3cret@Proxy.Example:3128/x#top");
+  ASSERT_TRUE(parts.ok()) << parts.error().Message();
+  EXPECT_TRUE(parts->has_userinfo);
+  EXPECT_TRUE(parts->has_fragment);
+  EXPECT_EQ(parts->port_text, std::optional<std::string>("3128"));
+  EXPECT_EQ(parts->url.host, "proxy.example");
+  EXPECT_EQ(parts->url.path_and_query, "/x");
+
+  parts = SplitUrl("http://proxy.example");
+  ASSERT_TRUE(parts.ok());
+  EXPECT_FALSE(parts->has_userinfo);
+  EXPECT_FALSE(parts->has_fragment);
+  EXPECT_EQ(parts->port_text, std::nullopt);
+  parts = SplitUrl("http://proxy.example:");
+  ASSERT_TRUE(parts.ok());
+  EXPECT_EQ(parts->port_text, std::optional<std::string>(""));
+  EXPECT_EQ(parts->url.port, 80);
+}
+
+TEST(SplitUrlTest, ErrorsAreTypedAndNameThePartAtFault) {
+  struct Case {
+    const char* text;
+    UrlErrorKind kind;
+    const char* part;
+  };
+  const Case cases[] = {
+      {"", UrlErrorKind::kEmpty, ""},
+      {"https://h/a b", UrlErrorKind::kSpaceOrControl, ""},
+      {"h/x", UrlErrorKind::kNotAbsolute, ""},
+      {"FTP://h/x", UrlErrorKind::kScheme, "FTP"},
+      {"https://[::1/", UrlErrorKind::kIpv6Unclosed, ""},
+      {"https://[x]:1/", UrlErrorKind::kIpv6Invalid, "[x]"},
+      {"https://[::1]x/", UrlErrorKind::kIpv6Trailing, ""},
+      {"https://a!b/", UrlErrorKind::kHostChar, "a!b"},
+      {"https://:1/", UrlErrorKind::kNoHost, ""},
+      {"https://h:99999999999999999999/", UrlErrorKind::kPort, "99999999999999999999"},
+  };
+  for (const auto& c : cases) {
+    auto parts = SplitUrl(c.text);
+    ASSERT_FALSE(parts.ok()) << c.text;
+    EXPECT_EQ(parts.error().kind, c.kind) << c.text;
+    EXPECT_EQ(parts.error().part, c.part) << c.text;
+  }
+}
+
+TEST(SplitUrlTest, ErrorsNeverQuoteAPassword) {
+  for (const char* text : {"https://u:s3cret@h:0/", "https://u:s3cret@a!b/",
+                           "https://u:s3cret@h/#x", "https://u:s3cret@h/ x"}) {
+    auto url = ParseUrl(text);
+    ASSERT_FALSE(url.ok()) << text;
+    EXPECT_EQ(url.error().Message().find("s3cret"), std::string::npos) << url.error().Message();
+  }
 }
 
 struct ResolveCase {
