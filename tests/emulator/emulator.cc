@@ -57,6 +57,7 @@ void Emulator::StartListenersLocked() {
   settings.port = port_ != 0 ? port_ : options_.port;
   settings.max_threads = options_.max_threads;
   settings.receive_timeout = options_.receive_timeout;
+  settings.session_resumption = options_.tls_session_resumption;
   KeyPair identity = credentials_.server;
   if (tls_mode_ == TlsMode::kUntrustedCa) identity = credentials_.UntrustedServer();
   if (tls_mode_ == TlsMode::kWrongHost) identity = credentials_.wrong_host_server;

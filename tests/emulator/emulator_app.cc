@@ -31,6 +31,7 @@ constexpr char kDetails[] = R"(Commands:
         auth.pem registered on application 6731de76-14a6-49ae-97bc-6eba6914391e)). --port 0 (default) picks a
         free port now and writes it. --auth-end sets the registration's end date.
   serve --lab DIR [--port N] [--fault SPEC]... [--tls MODE] [--clock-offset S] [--ipv6]
+        [--no-tls-resumption]
         Serve the lab on 127.0.0.1 (and ::1 with --ipv6). The first line on stdout
         is "listening on 127.0.0.1:PORT". SIGINT/SIGTERM stop it cleanly.
 
@@ -83,6 +84,8 @@ void EmulatorApp::defineOptions(Poco::Util::OptionSet& options) {
   options.addOption(
       Option("clock-offset", "", "serve: the service clock's offset in seconds.").argument("S"));
   options.addOption(Option("ipv6", "", "serve: also listen on ::1."));
+  options.addOption(Option("no-tls-resumption", "",
+                           "serve: no TLS session cache or tickets (every handshake full)."));
   options.addOption(Option("verbose", "v", "serve: log every request to stderr."));
   options.addOption(Option("organization", "", "lab: organization domain.").argument("DOMAIN"));
   options.addOption(Option("tenant", "", "lab: tenant GUID.").argument("GUID"));
@@ -107,6 +110,8 @@ void EmulatorApp::handleOption(const std::string& name, const std::string& value
     tls_mode_ = value;
   } else if (name == "clock-offset") {
     clock_offset_ = std::stoll(value);
+  } else if (name == "no-tls-resumption") {
+    tls_resumption_ = false;
   } else if (name == "ipv6") {
     ipv6_ = true;
   } else if (name == "verbose") {
@@ -181,6 +186,7 @@ int EmulatorApp::RunServe() {
   EmulatorOptions options = lab.ToOptions();
   if (port_) options.port = *port_;
   options.listen_ipv6 = ipv6_;
+  options.tls_session_resumption = tls_resumption_;
   options.tls_mode = ParseTlsMode(tls_mode_);
   options.clock_offset = std::chrono::seconds{clock_offset_};
   options.log_requests = verbose_;

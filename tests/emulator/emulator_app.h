@@ -30,6 +30,7 @@ class EmulatorApp final : public Poco::Util::ServerApplication {
   std::string tls_mode_ = "trusted";
   long long clock_offset_ = 0;
   bool ipv6_ = false;
+  bool tls_resumption_ = true;
   bool verbose_ = false;
   std::string organization_;
   std::string tenant_;

@@ -47,6 +47,9 @@ struct EmulatorOptions {
   const pushprobe::Clock* base_clock = nullptr;
 
   TlsMode tls_mode = TlsMode::kTrusted;
+  /// false: no session cache and no tickets, so every handshake is a full
+  /// one; benchmarks compare a check with clients that never resume.
+  bool tls_session_resumption = true;
   TokenPolicy token_policy;
   /// Faults in force from the start.
   std::vector<Fault> faults;

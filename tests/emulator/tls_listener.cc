@@ -6,6 +6,8 @@
 #include <Poco/Net/SecureServerSocket.h>
 #include <Poco/Net/SocketAddress.h>
 
+#include <openssl/ssl.h>
+
 #include <sstream>
 
 #include "tests/emulator/crypto_util.h"
@@ -34,8 +36,14 @@ Poco::Net::Context::Ptr TlsListener::MakeContext(const Settings& settings) {
   }
   std::istringstream key(settings.key_pem);
   context->usePrivateKey(Poco::Crypto::EVPPKey(nullptr, &key));
-  context->enableSessionCache(true, "pushprobe-emulator");
-  context->setSessionTimeout(3600);
+  if (settings.session_resumption) {
+    context->enableSessionCache(true, "pushprobe-emulator");
+    context->setSessionTimeout(3600);
+  } else {
+    context->enableSessionCache(false);
+    context->disableStatelessSessionResumption();       // no TLS 1.2 tickets
+    SSL_CTX_set_num_tickets(context->sslContext(), 0);  // and no TLS 1.3 ones
+  }
   return context;
 }
 

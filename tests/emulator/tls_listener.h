@@ -17,7 +17,7 @@ namespace pushprobe::emulator {
 ///
 /// The server context caches sessions (and OpenSSL issues TLS 1.3 tickets), so
 /// clients that resume skip the RSA handshake; this is most of the cost of a
-/// check at high rates.
+/// check at high rates. Settings::session_resumption turns both off.
 class TlsListener {
  public:
   struct Settings {
@@ -27,6 +27,8 @@ class TlsListener {
     std::string key_pem;
     int max_threads = 32;
     std::chrono::seconds receive_timeout{10};
+    /// false: neither a session cache nor tickets (TLS 1.2 or 1.3).
+    bool session_resumption = true;
   };
 
   /// Binds at once, so port() is known after construction.

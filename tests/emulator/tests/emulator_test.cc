@@ -32,6 +32,10 @@
 #include <sstream>
 #include <thread>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <openssl/ssl.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "tests/emulator/crypto_util.h"
@@ -997,6 +1001,68 @@ TEST(CryptoUtilTest, GuidsAreVersion4AndDistinct) {
   EXPECT_EQ(a[14], '4');
   EXPECT_NE(std::string("89ab").find(a[19]), std::string::npos) << a;
   EXPECT_NE(a, NewGuid());
+}
+
+// Two connections at TLS \p max_version, the second offering the first's
+// session (a ticket under TLS 1.3 arrives with the response, so a request is
+// made on each). Returns whether the second was resumed.
+bool SecondHandshakeResumes(std::uint16_t port, int max_version) {
+  SSL_CTX* ctx = SSL_CTX_new(TLS_client_method());
+  SSL_CTX_set_max_proto_version(ctx, max_version);
+  SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, nullptr);
+  SSL_SESSION* session = nullptr;
+  bool resumed = false;
+  for (int round = 0; round < 2; ++round) {
+    const int fd = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(port);
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    EXPECT_EQ(connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+    SSL* ssl = SSL_new(ctx);
+    SSL_set_fd(ssl, fd);
+    SSL_set_tlsext_host_name(ssl, "localhost");
+    if (session) SSL_set_session(ssl, session);
+    EXPECT_EQ(SSL_connect(ssl), 1);
+    if (round == 1) resumed = SSL_session_reused(ssl) == 1;
+    const std::string request =
+        "GET /_emulator/stats HTTP/1.1\r\nHost: localhost\r\n"
+        "Connection: close\r\n\r\n";
+    SSL_write(ssl, request.data(), static_cast<int>(request.size()));
+    char buffer[4096];
+    while (SSL_read(ssl, buffer, sizeof buffer) > 0) {
+    }
+    if (round == 0) session = SSL_get1_session(ssl);
+    SSL_shutdown(ssl);
+    SSL_free(ssl);
+    close(fd);
+  }
+  SSL_SESSION_free(session);
+  SSL_CTX_free(ctx);
+  return resumed;
+}
+
+TEST_F(EmulatorTest, ResumesTlsSessionsUnlessTurnedOff) {
+  EXPECT_TRUE(SecondHandshakeResumes(emulator_->port(), TLS1_2_VERSION));
+  EXPECT_TRUE(SecondHandshakeResumes(emulator_->port(), TLS1_3_VERSION));
+  EmulatorOptions options;
+  options.tls_session_resumption = false;
+  StartEmulator(options);
+  EXPECT_FALSE(SecondHandshakeResumes(emulator_->port(), TLS1_2_VERSION));
+  EXPECT_FALSE(SecondHandshakeResumes(emulator_->port(), TLS1_3_VERSION));
+  EXPECT_EQ(GetMetadata().status, 200);  // and it still serves
+}
+
+TEST_F(EmulatorTest, RegistersEveryCertificateOfOnePost) {
+  const std::string body =
+      Credentials().unregistered_auth.cert_pem + "\n" + Credentials().wrong_host_server.cert_pem;
+  const HttpResult posted = Send("POST", "localhost", "/_emulator/certificates", body);
+  ASSERT_EQ(posted.status, 200) << posted.body;
+  for (const std::string* pem :
+       {&Credentials().unregistered_auth.cert_pem, &Credentials().wrong_host_server.cert_pem}) {
+    EXPECT_NE(posted.body.find(X5tOf(*pem)), std::string::npos) << posted.body;
+  }
+  EXPECT_NE(Send("POST", "localhost", "/_emulator/certificates", "not a certificate").status, 200);
 }
 
 }  // namespace
