@@ -14,22 +14,24 @@
 # The commands run interleaved, round by round (bench/plugin/measure.py), so a
 # change of load during the run weighs on all of them alike.
 #
-# Environment: BENCH_RUNS (default 200), BENCH_KEEP=1 keeps the work directory,
-# BENCH_BUILD_DIR uses an existing build instead of building the release preset.
+# Quiet machine and binaries: scripts/bench_common.sh (refuses to start above
+# a 1-minute load of 0.5 unless BENCH_ALLOW_NOISY=1, and the verdicts then say
+# NOT QUIET; BENCH_BUILD_DIR=DIR uses the binaries in DIR and builds nothing,
+# else the release preset is built).
+#
+# Environment: BENCH_RUNS (default 200), BENCH_KEEP=1 keeps the work directory.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 runs="${BENCH_RUNS:-200}"
 
+# shellcheck source=scripts/bench_common.sh
+. scripts/bench_common.sh
 # check_curl needs liburiparser1, only a Recommends of monitoring-plugins-standard.
 scripts/setup.sh monitoring-plugins-basic monitoring-plugins-standard liburiparser1
-if [ -n "${BENCH_BUILD_DIR:-}" ]; then
-  bin="$BENCH_BUILD_DIR"  # an existing build with both targets, e.g. while the release one is busy
-else
-  echo "== building (release preset)"
-  scripts/build.sh release check_exchange_push pushprobe-emulator >/dev/null
-  bin=build/release
-fi
+bench_binaries build/release 'scripts/build.sh release check_exchange_push pushprobe-emulator' \
+  nagios/check_exchange_push tests/emulator/pushprobe-emulator
+bin="$bench_bin"
 plugins=/usr/lib/nagios/plugins
 measure=bench/plugin/measure.py
 
@@ -69,18 +71,18 @@ for cmd in plugin curl_cmd http_cmd; do
   [ "$code" = 0 ] || { echo "warm-up check failed" >&2; exit 1; }
 done
 
-echo "== load average before: $(cut -d" " -f1-3 /proc/loadavg)"
+bench_load_check
 echo "== $runs rounds, each running the plugin, check_curl, check_http and plugin -V in turn"
 figures="$(python3 "$measure" "$runs" -- 0 "${plugin[@]}" ::: 0 "${curl_cmd[@]}" ::: \
            0 "${http_cmd[@]}" ::: 3 "$bin/nagios/check_exchange_push" -V)"
-echo "== load average after: $(cut -d" " -f1-3 /proc/loadavg)"
 ld="$(LD_DEBUG=statistics "$bin/nagios/check_exchange_push" -V 2>&1 >/dev/null |
       grep -m1 'total startup time in dynamic loader' | grep -o '[0-9]* cycles' || true)"
 
-python3 - "$figures" "$ld" <<'PY'
+python3 - "$figures" "$ld" "$(bench_verdict_suffix)" <<'PY'
 import json, sys
 pp, cc, ch, ver = json.loads(sys.argv[1])
 ld = sys.argv[2]
+quiet = sys.argv[3]
 rows = [("check_exchange_push (full check)", pp), ("check_curl (1 verified GET)", cc),
         ("check_http (1 unverified GET)", ch), ("check_exchange_push -V (startup)", ver)]
 print(f"{'command':36} {'median ms':>10} {'p90 ms':>8} {'CPU ms':>8} {'peak RSS KB':>12} "
@@ -91,8 +93,9 @@ for name, r in rows:
 wall = pp["median_ms"] / cc["median_ms"]
 mem = pp["max_rss_kb"] / cc["max_rss_kb"]
 print()
-print(f"wall ratio plugin/check_curl   {wall:.2f}  (target <= 1.0: {'met' if wall <= 1.0 else 'NOT met'})")
+print(f"wall ratio plugin/check_curl   {wall:.2f}  (target <= 1.0: {'met' if wall <= 1.0 else 'NOT met'}{quiet})")
 print(f"wall ratio plugin/check_http   {pp['median_ms'] / ch['median_ms']:.2f}")
-print(f"peak memory plugin/check_curl  {mem:.2f}  (target <= 1.0: {'met' if mem <= 1.0 else 'NOT met'})")
+print(f"peak memory plugin/check_curl  {mem:.2f}  (target <= 1.0: {'met' if mem <= 1.0 else 'NOT met'}{quiet})")
 print(f"plugin startup: -V run median {ver['median_ms']:.3f} ms; dynamic loader {ld or 'n/a'}")
 PY
+bench_load_report

@@ -4,8 +4,9 @@ import re
 import sys
 
 
-def targets_yaml(lab, port, count, interval, timeout, tls_max_version=None):
-    """`count` copies of the lab's healthy target, as one pushprobe.yml."""
+def targets_yaml(lab, port, count, interval, timeout, tls_max_version=None, cert_dir=None):
+    """`count` copies of the lab's healthy target, as one pushprobe.yml; with
+    `cert_dir`, target org-NNNNN signs with cert_dir/org-NNNNN.pem (certs)."""
     out = ["defaults:",
            f"  interval: {interval}",
            f"  timeout: {timeout}",
@@ -21,7 +22,46 @@ def targets_yaml(lab, port, count, interval, timeout, tls_max_version=None):
     for i in range(count):
         out.append(f"  - name: org-{i:05d}")
         out.append("    organization: fabrikam.com")
+        if cert_dir:
+            out.append(f"    certificate: {cert_dir}/org-{i:05d}.pem")
     return "\n".join(out) + "\n"
+
+
+def write_certs(cert_dir, count, batch):
+    """An Auth certificate of its own for each of `count` targets, each file
+    the certificate and the key (one RSA key for all: keys take seconds each
+    to generate, and a target holds its own parsed copy either way), and the
+    certificates in bundles of `batch` for POST /_emulator/certificates."""
+    import datetime
+    import os
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.x509.oid import NameOID
+
+    os.makedirs(cert_dir, exist_ok=True)
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    key_pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                serialization.NoEncryption())
+    now = datetime.datetime.now(datetime.timezone.utc)
+    bundle = []
+    for i in range(count):
+        name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, f"org-{i:05d} Auth")])
+        cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name)
+                .public_key(key.public_key()).serial_number(x509.random_serial_number())
+                .not_valid_before(now - datetime.timedelta(days=1))
+                .not_valid_after(now + datetime.timedelta(days=365))
+                .sign(key, hashes.SHA256()))
+        cert_pem = cert.public_bytes(serialization.Encoding.PEM)
+        path = os.path.join(cert_dir, f"org-{i:05d}.pem")
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as f:
+            f.write(cert_pem + key_pem)
+        bundle.append(cert_pem)
+        if len(bundle) == batch or i == count - 1:
+            with open(os.path.join(cert_dir, f"bundle-{i // batch:04d}.pem"), "wb") as f:
+                f.write(b"".join(bundle))
+            bundle = []
 
 
 def samples(text, name):
@@ -59,8 +99,11 @@ def main():
     cmd = sys.argv[1]
     if cmd == "config":
         lab, port, count, interval, timeout = sys.argv[2:7]
-        tls = sys.argv[7] if len(sys.argv) > 7 else None
-        sys.stdout.write(targets_yaml(lab, port, int(count), interval, timeout, tls))
+        tls = sys.argv[7] if len(sys.argv) > 7 and sys.argv[7] else None
+        cert_dir = sys.argv[8] if len(sys.argv) > 8 else None
+        sys.stdout.write(targets_yaml(lab, port, int(count), interval, timeout, tls, cert_dir))
+    elif cmd == "certs":
+        write_certs(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]))
     elif cmd == "total":
         print(int(total(sys.stdin.read(), sys.argv[2])))
     elif cmd == "successes":

@@ -1,0 +1,72 @@
+# Shared by the benchmark scripts (sourced, not run): the load check, and the
+# binaries to measure. One home for both rules, so every script judges "quiet"
+# and treats BENCH_BUILD_DIR the same way.
+#
+# Quiet: the 1-minute load average before the run is at most
+# BENCH_QUIET_LOAD (0.5). A busier machine slows every process, the compared
+# ones unevenly (page faults, cache misses), so its figures mislead: a
+# benchmark refuses to start then, unless BENCH_ALLOW_NOISY=1, and a run that
+# went ahead marks its verdict "NOT QUIET". The load after the run is printed,
+# not judged: it includes the benchmark's own work.
+#
+# Binaries: BENCH_BUILD_DIR=DIR means "use the binaries in DIR, build
+# nothing"; a missing one is an error naming it. Without it, the caller's own
+# build runs.
+
+bench_quiet_load="${BENCH_QUIET_LOAD:-0.5}"
+
+bench_load1() { cut -d' ' -f1 /proc/loadavg; }
+
+# bench_load_check: records and prints the load before the run; refuses a busy
+# machine unless BENCH_ALLOW_NOISY=1. Sets bench_load_before, bench_quiet.
+bench_load_check() {
+  bench_load_before="$(bench_load1)"
+  if python3 -c "import sys; sys.exit(0 if $bench_load_before <= $bench_quiet_load else 1)"; then
+    bench_quiet=1
+    echo "== load average (1 min) before the run: $bench_load_before ($(nproc) cores): quiet"
+    return 0
+  fi
+  bench_quiet=0
+  if [ "${BENCH_ALLOW_NOISY:-0}" != 1 ]; then
+    echo "the 1-minute load average is $bench_load_before (> $bench_quiet_load on $(nproc) cores):" \
+      "the figures would not be comparable. Wait for a quiet machine, or set" \
+      "BENCH_ALLOW_NOISY=1 to run anyway (the verdict then says NOT QUIET)." >&2
+    exit 2
+  fi
+  echo "== load average (1 min) before the run: $bench_load_before ($(nproc) cores):" \
+    "NOT QUIET (BENCH_ALLOW_NOISY=1)"
+}
+
+# bench_load_report: the line every script ends its figures with.
+bench_load_report() {
+  echo "load average (1 min) before $bench_load_before, after $(bench_load1) ($(nproc) cores)"
+}
+
+# bench_verdict_suffix: appended to each verdict ("" on a quiet machine).
+bench_verdict_suffix() {
+  [ "$bench_quiet" = 1 ] || echo " (NOT QUIET: load $bench_load_before before the run)"
+}
+
+# bench_binaries DEFAULT_DIR BUILD_COMMAND REL_PATH...: sets bench_bin. With
+# BENCH_BUILD_DIR, checks that each REL_PATH exists and is executable there
+# and builds nothing; without it, runs BUILD_COMMAND (a string, eval'd) and
+# uses DEFAULT_DIR.
+bench_binaries() {
+  local default_dir="$1" build="$2"
+  shift 2
+  if [ -n "${BENCH_BUILD_DIR:-}" ]; then
+    bench_bin="$BENCH_BUILD_DIR"
+    local missing=()
+    for rel in "$@"; do [ -x "$bench_bin/$rel" ] || missing+=("$bench_bin/$rel"); done
+    if [ "${#missing[@]}" -gt 0 ]; then
+      echo "BENCH_BUILD_DIR=$BENCH_BUILD_DIR means 'use these binaries, build nothing', and" \
+        "it lacks: ${missing[*]}. Build them there, or unset BENCH_BUILD_DIR to build $default_dir." >&2
+      exit 2
+    fi
+    echo "== using the binaries in $bench_bin (BENCH_BUILD_DIR; nothing built)"
+  else
+    bench_bin="$default_dir"
+    echo "== building $bench_bin"
+    eval "$build" >/dev/null
+  fi
+}
