@@ -117,6 +117,12 @@ def main():
         sample = ", ".join(f"{json.dumps(r['metric'], sort_keys=True)} {r['value'][1]}"
                            for r in result[:3])
         log(f"{title}: {resolved}\n    {len(result)} series: {sample}")
+        if title == "HTTP phases":
+            # The exporter runs without --metrics.http-phases: the panel falls
+            # back to one line per target, the HTTP stages' total.
+            phases = {r["metric"].get("phase") for r in result}
+            require(phases == {"all (no --metrics.http-phases)"},
+                    f"HTTP phases without the flag: phases {sorted(map(str, phases))}")
 
 
 if __name__ == "__main__":
