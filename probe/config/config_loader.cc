@@ -6,13 +6,15 @@
 #include <algorithm>
 #include <array>
 #include <filesystem>
+#include <istream>
 #include <iterator>
 #include <map>
-#include <sstream>
+#include <streambuf>
 #include <utility>
 
 #include "probe/config/quote.h"
 #include "probe/config/target_values.h"
+#include "probe/config/yaml_tree.h"
 #include "probe/core/bounded_file.h"
 #include "probe/core/thumbprint.h"
 #include "probe/core/url.h"
@@ -21,6 +23,8 @@ namespace pushprobe {
 namespace {
 
 using config_internal::Quote;
+using config_internal::YamlNode;
+using config_internal::YamlTreeBuilder;
 
 // Exchange's own PushNotificationsEnterpriseConnectivityProbe gives up after
 // 360 s; a longer timeout would only hide a hang Exchange already reports as a
@@ -28,7 +32,7 @@ using config_internal::Quote;
 // "30s".
 static_assert(kMaxTimeout >= std::chrono::seconds(360));
 
-std::string KindOf(const YAML::Node& node) {
+std::string KindOf(const YamlNode& node) {
   switch (node.Type()) {
     case YAML::NodeType::Null:
       return "an empty value";
@@ -90,24 +94,32 @@ bool IsTargetName(std::string_view name) {
   return true;
 }
 
-// The first value under \p key. Lookup by iteration, because yaml-cpp 0.7's
-// const operator[] returns an invalid node for a missing key whose type
-// queries then throw.
-std::optional<YAML::Node> FindValue(const YAML::Node& map, std::string_view key) {
-  for (const auto& entry : map) {
-    if (entry.first.IsScalar() && entry.first.Scalar() == key) return entry.second;
+// The first value under \p key, or null.
+const YamlNode* FindValue(const YamlNode& map, std::string_view key) {
+  for (const auto& entry : map.entries()) {
+    if (entry.first.IsScalar() && entry.first.Scalar() == key) return &entry.second;
   }
-  return std::nullopt;
+  return nullptr;
 }
 
 class Loader;
+
+// The document as a stream without a copy (yaml-cpp's parser reads a
+// std::istream; an istringstream would copy a 16 MB file each pass).
+class ViewStream : private std::streambuf, public std::istream {
+ public:
+  explicit ViewStream(std::string_view text) : std::istream(this) {
+    char* begin = const_cast<char*>(text.data());  // only read
+    setg(begin, begin, begin + text.size());
+  }
+};
 
 // What a key's parser sees: the key and value nodes and where to report.
 struct Field {
   Loader& loader;
   const std::string& key;
-  const YAML::Node& key_node;
-  const YAML::Node& value;
+  const YamlNode& key_node;
+  const YamlNode& value;
 };
 
 using Setter = bool (*)(const Field&, TargetConfig&);
@@ -165,16 +177,16 @@ class Loader {
   }
 
  private:
-  void LoadRoot(const YAML::Node& root);
-  SeenKeys ApplyKeys(const YAML::Node& map, bool in_defaults, const std::string& scope,
+  void LoadRoot(const YamlNode& root, std::size_t target_items);
+  SeenKeys ApplyKeys(const YamlNode& map, bool in_defaults, const std::string& scope,
                      TargetConfig& target);
   void CheckTimeoutWithinInterval(const SeenKeys& own, const SeenKeys& defaults,
                                   const TargetConfig& target, const YAML::Mark& fallback);
   void ApplyTokenFlow(const SeenKeys& own, const SeenKeys& defaults, const std::string& scope,
                       const YAML::Mark& target_mark, TargetConfig& target);
-  void LoadTarget(const YAML::Node& node, std::size_t index, const YAML::Mark& list_mark,
+  void LoadTarget(const YamlNode& node, std::size_t index, const YAML::Mark& list_mark,
                   const TargetConfig& base, const SeenKeys& defaults_seen);
-  void LoadExporter(const YAML::Node& map);
+  void LoadExporter(const YamlNode& map);
 
   void Keep(ConfigError error) {
     if (errors_.size() < kMaxConfigErrors) {
@@ -186,6 +198,7 @@ class Loader {
 
   std::string file_;
   std::filesystem::path base_dir_;
+  std::string_view yaml_;  ///< the document, read again for its targets
   std::vector<ConfigError> errors_;
   std::size_t errors_dropped_ = 0;
   Config config_;
@@ -353,7 +366,7 @@ bool SetConnectTo(const Field& field, TargetConfig& target) {
   std::vector<ConnectTo> rules;
   bool valid = true;
   std::size_t index = 0;
-  for (const YAML::Node& entry : field.value) {
+  for (const YamlNode& entry : field.value.items()) {
     YAML::Mark mark = entry.IsNull() ? field.value.Mark() : entry.Mark();
     if (!entry.IsScalar()) {
       // "host:443::" parses as a one-key map, so say how to keep it a string.
@@ -604,16 +617,16 @@ constexpr std::array<std::string_view, 3> kTopLevelKeys = {"defaults", "targets"
 // everything twice.
 constexpr std::array<std::string_view, 1> kExporterKeys = {"shard"};
 
-SeenKeys Loader::ApplyKeys(const YAML::Node& map, bool in_defaults, const std::string& scope,
+SeenKeys Loader::ApplyKeys(const YamlNode& map, bool in_defaults, const std::string& scope,
                            TargetConfig& target) {
   SeenKeys seen;
   std::vector<std::string_view> candidates;
   for (const KeySpec& spec : kTargetKeys) {
     if (!(in_defaults && spec.target_only)) candidates.push_back(spec.key);
   }
-  for (const auto& entry : map) {
-    const YAML::Node& key_node = entry.first;
-    const YAML::Node& value = entry.second;
+  for (const auto& entry : map.entries()) {
+    const YamlNode& key_node = entry.first;
+    const YamlNode& value = entry.second;
     if (!key_node.IsScalar()) {
       Error(key_node.Mark(), "keys must be strings, got " + KindOf(key_node) + " in " + scope);
       continue;
@@ -707,7 +720,7 @@ void Loader::ApplyTokenFlow(const SeenKeys& own, const SeenKeys& defaults, const
     target.auth_metadata_url = DefaultAuthMetadataUrl(target);
 }
 
-void Loader::LoadTarget(const YAML::Node& node, std::size_t index, const YAML::Mark& list_mark,
+void Loader::LoadTarget(const YamlNode& node, std::size_t index, const YAML::Mark& list_mark,
                         const TargetConfig& base, const SeenKeys& defaults_seen) {
   std::string number = "#" + std::to_string(index + 1);
   if (!node.IsMap()) {
@@ -746,10 +759,10 @@ void Loader::LoadTarget(const YAML::Node& node, std::size_t index, const YAML::M
   config_.targets.push_back(std::move(target));
 }
 
-void Loader::LoadExporter(const YAML::Node& map) {
+void Loader::LoadExporter(const YamlNode& map) {
   std::map<std::string, YAML::Mark, std::less<>> seen;
-  for (const auto& entry : map) {
-    const YAML::Node& key_node = entry.first;
+  for (const auto& entry : map.entries()) {
+    const YamlNode& key_node = entry.first;
     if (!key_node.IsScalar()) {
       Error(key_node.Mark(), "keys must be strings, got " + KindOf(key_node) + " in exporter");
       continue;
@@ -779,7 +792,7 @@ void Loader::LoadExporter(const YAML::Node& map) {
   }
 }
 
-void Loader::LoadRoot(const YAML::Node& root) {
+void Loader::LoadRoot(const YamlNode& root, std::size_t target_items) {
   if (root.IsNull()) {
     FileError("the file is empty; expected a map with a \"targets\" list");
     return;
@@ -790,11 +803,11 @@ void Loader::LoadRoot(const YAML::Node& root) {
   }
   struct TopLevelEntry {
     YAML::Mark key_mark;
-    YAML::Node value;
+    const YamlNode& value;
   };
   std::map<std::string, TopLevelEntry, std::less<>> top;
-  for (const auto& entry : root) {
-    const YAML::Node& key_node = entry.first;
+  for (const auto& entry : root.entries()) {
+    const YamlNode& key_node = entry.first;
     if (!key_node.IsScalar()) {
       Error(key_node.Mark(), "keys must be strings, got " + KindOf(key_node) + " at top level");
       continue;
@@ -834,8 +847,8 @@ void Loader::LoadRoot(const YAML::Node& root) {
     FileError("missing required key \"targets\"");
     return;
   }
-  const YAML::Node& targets = targets_entry->second.value;
-  if (targets.IsNull() || (targets.IsSequence() && targets.size() == 0)) {
+  const YamlNode& targets = targets_entry->second.value;
+  if (targets.IsNull() || (targets.IsSequence() && target_items == 0)) {
     YAML::Mark mark = targets.IsNull() ? targets_entry->second.key_mark : targets.Mark();
     Error(mark, "\"targets\" is empty; define at least one target");
     return;
@@ -844,66 +857,39 @@ void Loader::LoadRoot(const YAML::Node& root) {
     Error(targets.Mark(), "\"targets\" must be a list of targets, got " + KindOf(targets));
     return;
   }
+  if (target_items > kMaxConfigTargets) {
+    Error(targets.Mark(), "too many targets: " + std::to_string(target_items) + "; at most " +
+                              std::to_string(kMaxConfigTargets) + " are loaded");
+    return;
+  }
+  // The document again, this time each target loaded as soon as the parser
+  // has read it and then dropped, so the memory held is the targets'
+  // configurations, not their YAML (the first pass kept none of them either).
+  ViewStream input(yaml_);
+  YAML::Parser parser(input);
   std::size_t index = 0;
-  for (const YAML::Node& target : targets) {
+  YamlTreeBuilder stream(kMaxConfigNodes, [&](const YamlNode& target) {
     LoadTarget(target, index++, targets.Mark(), base, defaults_seen);
-  }
+  });
+  parser.HandleNextDocument(stream);
 }
-
-// What the loader needs to know before building any node: where documents
-// start (at most three are looked at), where each one's first node is, and
-// how many nodes the first one has. Builds nothing, so it runs in constant
-// memory.
-class DocumentSurvey final : public YAML::EventHandler {
- public:
-  struct Document {
-    YAML::Mark start;
-    std::optional<YAML::Mark> first_node;
-    std::size_t nodes = 0;
-  };
-  std::vector<Document> documents;
-
-  void OnDocumentStart(const YAML::Mark& mark) override { documents.push_back({mark, {}, 0}); }
-  void OnDocumentEnd() override {}
-  void OnNull(const YAML::Mark& mark, YAML::anchor_t) override { Count(mark); }
-  void OnAlias(const YAML::Mark& mark, YAML::anchor_t) override { Count(mark); }
-  void OnScalar(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
-                const std::string&) override {
-    Count(mark);
-  }
-  void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
-                       YAML::EmitterStyle::value) override {
-    Count(mark);
-  }
-  void OnSequenceEnd() override {}
-  void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
-                  YAML::EmitterStyle::value) override {
-    Count(mark);
-  }
-  void OnMapEnd() override {}
-
- private:
-  void Count(const YAML::Mark& mark) {
-    Document& document = documents.back();
-    if (!document.first_node) document.first_node = mark;
-    ++document.nodes;
-  }
-};
 
 ConfigLoadResult Loader::Load(std::string_view yaml) {
   config_.path = file_;
+  yaml_ = yaml;
   try {
     // Not YAML::LoadAll: in yaml-cpp 0.7 a "," outside a flow collection is
     // never consumed, so LoadAll starts an empty document at the same place
-    // forever (a one-byte file hung the loader and ate memory). The survey
-    // stops at the third document; one that starts where the previous one
-    // did means the parser is stuck on that character.
-    std::istringstream input{std::string(yaml)};
+    // forever (a one-byte file hung the loader and ate memory). The first
+    // pass stops at the third document; one that starts where the previous
+    // one did means the parser is stuck on that character. It builds the
+    // first document without its targets and counts them.
+    ViewStream input(yaml);
     YAML::Parser parser(input);
-    DocumentSurvey survey;
-    while (survey.documents.size() < 3 && parser.HandleNextDocument(survey)) {
+    YamlTreeBuilder tree(kMaxConfigNodes, nullptr);
+    while (tree.documents().size() < 3 && parser.HandleNextDocument(tree)) {
     }
-    const auto& documents = survey.documents;
+    const auto& documents = tree.documents();
     auto stuck = std::adjacent_find(documents.begin(), documents.end(),
                                     [](auto& a, auto& b) { return a.start.pos == b.start.pos; });
     if (stuck != documents.end()) {
@@ -913,19 +899,15 @@ ConfigLoadResult Loader::Load(std::string_view yaml) {
       Error(at, "invalid YAML: unexpected " + what +
                     " (\",\" separates entries only inside "
                     "[ ] or { })");
-    } else if (!documents.empty() && documents[0].nodes > kMaxConfigNodes) {
-      FileError("too large: " + std::to_string(documents[0].nodes) +
-                " YAML nodes (keys, values and list entries); at most " +
-                std::to_string(kMaxConfigNodes) + " are loaded");
     } else {
-      input.clear();
-      input.seekg(0);
-      LoadRoot(documents.empty() ? YAML::Node(YAML::NodeType::Null) : YAML::Load(input));
+      LoadRoot(tree.root(), tree.target_items());
       if (documents.size() > 1) {
         Error(documents[1].first_node.value_or(documents[1].start),
               "only one YAML document is allowed; found a second one");
       }
     }
+  } catch (const config_internal::YamlTooLarge& e) {
+    FileError(std::string("too large: ") + e.what());
   } catch (const YAML::Exception& e) {
     // ParserException for syntax errors; anything else from yaml-cpp (such as
     // its nesting limit) is reported the same way rather than thrown.

@@ -45,11 +45,15 @@ inline constexpr std::size_t kMinMaxResponseBytes = 1024;
 inline constexpr std::size_t kMaxMaxResponseBytes = std::size_t{64} << 20;
 /// A config file larger than this is refused rather than read.
 inline constexpr std::size_t kMaxConfigFileBytes = std::size_t{16} << 20;
-/// A configuration with more YAML nodes (keys, values, list entries) than
-/// this is refused before it is built: yaml-cpp holds a few hundred bytes per
-/// node, so this bounds the loader's memory whatever the file's shape
-/// (about 21,000 targets of three keys each, under 200 MB).
+/// The loader holds at most this many YAML nodes (keys, values, list entries)
+/// at once: the file without its targets list, plus one target, which it
+/// loads and drops before reading the next. About 100 bytes a node, so 15 MB
+/// whatever the file's shape; a file past it is refused, naming the cap.
 inline constexpr std::size_t kMaxConfigNodes = 150000;
+/// A configuration with more targets than this is refused, naming the cap.
+/// Memory then grows with the targets' settings, not with their YAML: about
+/// 1.1 KB a target (docs/configuration.md has the figures).
+inline constexpr std::size_t kMaxConfigTargets = 100000;
 /// At most this many errors are kept (in the order found); a last one says
 /// how many more there were, so a broken huge file cannot fill memory.
 inline constexpr std::size_t kMaxConfigErrors = 100;
