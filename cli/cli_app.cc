@@ -13,6 +13,7 @@
 #include "cli/shard_report.h"
 #include "cli/stage_progress.h"
 #include "probe/config/config_loader.h"
+#include "probe/config/secret_files.h"
 #include "probe/config/target_values.h"
 #include "probe/core/bounded_file.h"
 #include "probe/engine/guid_source.h"
@@ -176,6 +177,10 @@ int RunCommand(const Args& args, std::ostream& out, std::ostream& err, const Clo
     err << "pushprobe: no target named \"" << *wanted << "\" in " << *config_path << "\n";
     return kExitUsage;
   }
+  for (const std::string& warning :
+       SecretFileWarnings(targets, SecretFileGroups::OfThisProcess())) {
+    err << "pushprobe: warning: " << warning << "\n";
+  }
   RandomGuidSource guids;
   std::vector<ProbeResult> results;
   for (const TargetConfig* target : targets) {
@@ -247,10 +252,16 @@ int CheckConfigCommand(const Args& args, std::ostream& out, std::ostream& err,
   if (!config) return kExitUsage;
   out << *config_path << ": OK, " << config->targets.size()
       << (config->targets.size() == 1 ? " target" : " targets") << "\n";
+  std::vector<const TargetConfig*> targets;
   for (const TargetConfig& target : config->targets) {
+    targets.push_back(&target);
     for (const std::string& warning : MissingFiles(target)) {
       err << "pushprobe: warning: " << warning << " (the check will fail until it is readable)\n";
     }
+  }
+  for (const std::string& warning :
+       SecretFileWarnings(targets, SecretFileGroups::OfThisProcess())) {
+    err << "pushprobe: warning: " << warning << "\n";
   }
   return kExitSucceeded;
 }

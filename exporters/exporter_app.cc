@@ -14,6 +14,7 @@
 #include "exporters/thread_pool.h"
 #include "exporters/thread_timer_queue.h"
 #include "probe/config/config_loader.h"
+#include "probe/config/secret_files.h"
 #include "probe/core/first_line.h"
 #include "probe/render/format.h"
 #include "probe/render/text_renderer.h"
@@ -178,6 +179,20 @@ ReloadOutcome ExporterApp::Reload() {
     last_reload_ok_ = true;
     last_reload_error_.clear();
   }
+  // Checked at each load: a key others can read is worth a line in the log
+  // and on the status page, not a refusal (the run still works).
+  std::vector<const TargetConfig*> all;
+  all.reserve(configs->size());
+  for (const auto& config : *configs) all.push_back(config.get());
+  std::vector<std::string> secret_warnings =
+      SecretFileWarnings(all, SecretFileGroups::OfThisProcess());
+  for (const std::string& warning : secret_warnings) {
+    logger_.Log(LogLevel::kWarn, "secret file readable beyond the service", {{"file", warning}});
+  }
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    secret_file_warnings_ = std::move(secret_warnings);
+  }
   metrics_.ConfigLoaded(true, clock_.Now());
   metrics_.SetTargets(configs->size());
   metrics_.SetShard(shard);
@@ -289,6 +304,7 @@ StatusPageInfo ExporterApp::PageInfo(bool auto_refresh) {
   std::lock_guard<std::mutex> lock(mu_);
   info.last_reload_successful = last_reload_ok_;
   info.last_reload_error = last_reload_error_;
+  info.secret_file_warnings = secret_file_warnings_;
   if (shard_.count > 1) info.shard = ShardName(shard_);
   return info;
 }

@@ -137,7 +137,8 @@ class ExporterApp final : public ExporterBackend {
   bool last_reload_ok_ = true;
   std::string last_reload_error_;
   bool stopped_ = false;
-  std::multiset<std::string> probes_in_flight_;  ///< targets of /probe runs in flight
+  std::multiset<std::string> probes_in_flight_;    ///< targets of /probe runs in flight
+  std::vector<std::string> secret_file_warnings_;  ///< of the running configuration
 };
 
 }  // namespace pushprobe::exporter

@@ -291,6 +291,9 @@ std::string StatusPage::Render(const std::vector<TargetSnapshot>& targets,
         "configuration is still running: <code>" +
         Escape(info.last_reload_error) + "</code></div>\n";
   }
+  for (const std::string& warning : info.secret_file_warnings) {
+    out += "<div class=\"warn secret\">" + Escape(warning) + "</div>\n";
+  }
   out +=
       "<table class=\"targets\">\n<tr class=\"head\"><th>Target</th><th>State</th>"
       "<th>Problem and hint</th><th>Last run</th><th>Clock</th><th>Auth cert</th>"

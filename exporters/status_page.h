@@ -16,6 +16,8 @@ struct StatusPageInfo {
   std::string shard;  ///< "I/N" when this replica is one of several, else empty
   bool last_reload_successful = true;
   std::string last_reload_error;  ///< the loader's first error, when the last reload failed
+  /// Secret files readable beyond the service (SecretFileWarnings), each with its chmod.
+  std::vector<std::string> secret_file_warnings;
   WallTime now{};
   /// Whether the page reloads itself (a meta refresh); "?refresh=off" turns it off.
   bool auto_refresh = true;

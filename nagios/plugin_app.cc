@@ -7,6 +7,7 @@
 #include "nagios/check_evaluation.h"
 #include "nagios/plugin_output.h"
 #include "probe/config/config_loader.h"
+#include "probe/config/secret_files.h"
 #include "probe/config/target_values.h"
 #include "probe/engine/guid_source.h"
 #include "probe/engine/probe_runner.h"
@@ -147,7 +148,12 @@ int RunPlugin(const std::vector<std::string>& args, std::ostream& out, std::ostr
     ProbeRunner runner(*target, clock, guids);
     const ProbeResult result = runner.Run();
     const CheckEvaluation evaluation = EvaluateCheck(result, options);
-    out << FormatPluginOutput(evaluation, result, options.verbosity);
+    // Only with -v: the first line is the check's, and Nagios notifies on it.
+    std::vector<std::string> warnings;
+    if (options.verbosity >= 1) {
+      warnings = SecretFileWarnings({&*target}, SecretFileGroups::OfThisProcess());
+    }
+    out << FormatPluginOutput(evaluation, result, options.verbosity, warnings);
     return static_cast<int>(evaluation.state);
   } catch (const std::exception& e) {
     out << FormatUnknown(std::string("internal error: ") + e.what());

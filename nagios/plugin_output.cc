@@ -135,7 +135,7 @@ std::string FormatUnknown(std::string_view message) {
 }
 
 std::string FormatPluginOutput(const CheckEvaluation& evaluation, const ProbeResult& result,
-                               int verbosity) {
+                               int verbosity, const std::vector<std::string>& warnings) {
   std::string out = std::string(kServiceName) + " " + std::string(StateName(evaluation.state)) +
                     " - " +
                     TruncateUtf8(render::TrimRight(Clean(evaluation.summary)), kMaxSummaryBytes);
@@ -145,6 +145,9 @@ std::string FormatPluginOutput(const CheckEvaluation& evaluation, const ProbeRes
 
   std::vector<Line> lines;
   if (verbosity >= 1) {
+    for (const std::string& warning : warnings) {
+      lines.push_back({"WARNING: " + Clean(warning), Worth::kEssential});
+    }
     for (const Subcheck& check : evaluation.subchecks) {
       AppendSubcheck(check, 0, verbosity,
                      IsFailedStage(check, result) ? Worth::kEssential : Worth::kSubcheck, lines);

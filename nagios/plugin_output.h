@@ -35,9 +35,11 @@ inline constexpr std::string_view kServiceName = "EXCHANGE PUSH";
 /// are in the C locale whatever the process locale; "|" in texts becomes "/"
 /// so it cannot start perfdata. The whole stays under kMaxOutputBytes: the first
 /// line is always kept, later lines are dropped whole and a last line says so.
+/// From verbosity 1, each of \p warnings (SecretFileWarnings) is a line
+/// "WARNING: ..." before the subchecks, kept as long as the failing stage's.
 /// Never throws.
 std::string FormatPluginOutput(const CheckEvaluation& evaluation, const ProbeResult& result,
-                               int verbosity);
+                               int verbosity, const std::vector<std::string>& warnings = {});
 
 /// The first line for a check that could not run at all (bad arguments,
 /// unreadable configuration): "EXCHANGE PUSH UNKNOWN - <message>\n", no perfdata.

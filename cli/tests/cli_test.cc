@@ -57,6 +57,9 @@ class CliTest : public ::testing::Test {
     testing::WriteFile(dir_ + "/ca.pem", creds.ca.cert_pem);
     testing::WriteFile(dir_ + "/auth.pem", creds.auth.CombinedPem());
     testing::WriteFile(dir_ + "/unregistered.pem", creds.unregistered_auth.CombinedPem());
+    // Keys only the owner reads, or every run warns about them.
+    ::chmod((dir_ + "/auth.pem").c_str(), 0600);
+    ::chmod((dir_ + "/unregistered.pem").c_str(), 0600);
     std::string port = std::to_string(emulator_->port());
     testing::WriteFile(dir_ + "/pushprobe.yml",
                        "defaults:\n"
@@ -232,6 +235,7 @@ TEST(CliConfigTest, CheckConfigWarnsAboutFilesThatCannotBeRead) {
   const std::string dir = ::testing::TempDir() + "pushprobe_cli_missing";
   std::filesystem::create_directories(dir);
   testing::WriteFile(dir + "/auth.pem", "present\n");
+  ::chmod((dir + "/auth.pem").c_str(), 0600);
   testing::WriteFile(dir + "/pushprobe.yml",
                      "targets:\n"
                      "  - name: fabrikam\n"
@@ -244,6 +248,37 @@ TEST(CliConfigTest, CheckConfigWarnsAboutFilesThatCannotBeRead) {
   EXPECT_EQ(run.err, "pushprobe: warning: target \"fabrikam\": ca_file " + dir +
                          "/absent-ca.pem: No such file or directory (the check will fail until "
                          "it is readable)\n");
+  std::filesystem::remove_all(dir);
+}
+
+// A key, PKCS#12 or password file others can read is a warning naming the
+// file and the chmod (as ssh refuses such keys); run and check-config say it.
+TEST(CliConfigTest, SecretFilesReadableByOthersWarnWithTheChmodToRun) {
+  const std::string dir =
+      ::testing::TempDir() + "pushprobe_cli_secret_" + std::to_string(::getpid());
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  testing::IssuedCert auth = testing::SelfSigned({});
+  testing::WriteFile(dir + "/auth.pem", auth.cert_pem + auth.key_pem);
+  testing::WriteFile(dir + "/pass", "pw\n");
+  ASSERT_EQ(::chmod((dir + "/auth.pem").c_str(), 0666), 0);
+  ASSERT_EQ(::chmod((dir + "/pass").c_str(), 0640), 0);  // the own group: fine
+  testing::WriteFile(dir + "/pushprobe.yml",
+                     "targets:\n  - name: fabrikam\n    organization: fabrikam.com\n"
+                     "    certificate: auth.pem\n    private_key_password_file: pass\n"
+                     "    timeout: 1s\n    auth_metadata_url: https://127.0.0.1:1/metadata\n");
+  const std::string warning = "pushprobe: warning: certificate " + dir +
+                              "/auth.pem holds the private key and is readable by others (mode "
+                              "0666); run: chmod o-rwx " +
+                              dir + "/auth.pem\n";
+  CliRun check = Cli({"check-config", "--config", dir + "/pushprobe.yml"});
+  EXPECT_EQ(check.status, 0);
+  EXPECT_EQ(check.err, warning);
+  CliRun run = Cli({"run", "--config", dir + "/pushprobe.yml", "--format", "json"});
+  EXPECT_EQ(run.err, warning);
+
+  ASSERT_EQ(::chmod((dir + "/auth.pem").c_str(), 0600), 0);
+  EXPECT_EQ(Cli({"check-config", "--config", dir + "/pushprobe.yml"}).err, "");
   std::filesystem::remove_all(dir);
 }
 
@@ -370,6 +405,7 @@ class CliFifoTest : public ::testing::Test {
     ASSERT_EQ(::mkfifo(fifo_.c_str(), 0600), 0);
     testing::IssuedCert auth = testing::SelfSigned({});
     testing::WriteFile(dir_ + "/auth.pem", auth.cert_pem + auth.key_pem);
+    ::chmod((dir_ + "/auth.pem").c_str(), 0600);
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }
 

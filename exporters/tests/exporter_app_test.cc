@@ -7,6 +7,7 @@
 #include <Poco/Net/HTTPResponse.h>
 #include <Poco/StreamCopier.h>
 
+#include <sys/stat.h>
 #include <yaml-cpp/yaml.h>
 
 #include <functional>
@@ -187,6 +188,38 @@ TEST_F(ExporterAppTest, BadReloadKeepsTheRunningConfigurationAndSaysSo) {
   EXPECT_NE(Get("/").find("previous configuration is still running"), std::string::npos);
   Get("/-/reload", &status);
   EXPECT_EQ(status, 405);
+}
+
+// A key others can read is a warning in the log and on the status page at
+// each load, naming the file and the chmod; a key only the service's group
+// reads (here the process's own group) is not.
+TEST_F(ExporterAppTest, SecretFilesReadableByOthersAreLoggedAndShownWithTheirChmod) {
+  const std::string open_key = dir_ + "/open.key";
+  const std::string closed_key = dir_ + "/closed.key";
+  WriteFile(open_key, "key\n");
+  WriteFile(closed_key, "key\n");
+  ASSERT_EQ(::chmod(open_key.c_str(), 0644), 0);
+  ASSERT_EQ(::chmod(closed_key.c_str(), 0640), 0);
+  StartWith(
+      "targets:\n  - name: open\n    organization: open.com\n    certificate: a.pem\n"
+      "    private_key: open.key\n  - name: closed\n    organization: closed.com\n"
+      "    certificate: a.pem\n    private_key: closed.key\n");
+  const std::string warning = "private_key " + open_key +
+                              " is readable by others (mode 0644); run: chmod o-rwx " + open_key;
+  EXPECT_NE(log_.str().find("level=warn msg=\"secret file readable beyond the service\" file=\"" +
+                            warning + "\""),
+            std::string::npos)
+      << log_.str();
+  EXPECT_EQ(log_.str().find(closed_key), std::string::npos) << log_.str();
+  const std::string page = Get("/");
+  EXPECT_NE(page.find("<div class=\"warn secret\">" + warning + "</div>"), std::string::npos)
+      << page;
+  EXPECT_EQ(page.find(closed_key), std::string::npos);
+
+  // Fixed and reloaded: the warning goes.
+  ASSERT_EQ(::chmod(open_key.c_str(), 0600), 0);
+  ASSERT_TRUE(app_->Reload().ok);
+  EXPECT_EQ(Get("/").find("warn secret"), std::string::npos);
 }
 
 TEST_F(ExporterAppTest, ReloadKeepsHistoryAndRunnersOfTargetsThatStay) {

@@ -27,7 +27,11 @@ TEST(StatusPageTest, EscapesEverythingFromResultsAndConfig) {
   info.version = "0.1.0";
   info.config_file = "/etc/<x>.yml";
   info.now = WallTime{std::chrono::seconds{1764069700}};
+  info.secret_file_warnings = {"private_key /k<b> is readable by others"};
   const std::string html = StatusPage::Render(store.Snapshot(), info);
+  EXPECT_NE(html.find("<div class=\"warn secret\">private_key /k&lt;b&gt; is readable by "
+                      "others</div>"),
+            std::string::npos);
   EXPECT_EQ(html.find("<script>"), std::string::npos);
   EXPECT_EQ(html.find("<img"), std::string::npos);
   EXPECT_NE(html.find("evil&lt;script&gt;"), std::string::npos);

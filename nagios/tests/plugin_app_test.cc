@@ -147,6 +147,43 @@ TEST(PluginAppTest, FifoAsAnyFileKeyIsReportedWithinTheTimeout) {
   std::filesystem::remove_all(dir);
 }
 
+// With -v, a key file others can read is a line naming it and the chmod; the
+// first line (what Nagios notifies with) stays the check's own.
+TEST(PluginAppTest, SecretFileReadableByOthersIsAWarningLineAtVerbose) {
+  const std::string dir =
+      ::testing::TempDir() + "nagios_plugin_app_secret_" + std::to_string(::getpid());
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  testing::IssuedCert auth = testing::SelfSigned({});
+  testing::WriteFile(dir + "/auth.crt", auth.cert_pem);
+  testing::WriteFile(dir + "/auth.key", auth.key_pem);
+  ASSERT_EQ(::chmod((dir + "/auth.crt").c_str(), 0644), 0);  // public: no warning
+  ASSERT_EQ(::chmod((dir + "/auth.key").c_str(), 0644), 0);
+  const std::vector<std::string> args = {"-O",
+                                         "fabrikam.com",
+                                         "--certificate",
+                                         dir + "/auth.crt",
+                                         "--private-key",
+                                         dir + "/auth.key",
+                                         "--metadata-url",
+                                         "https://127.0.0.1:1/metadata",
+                                         "-t",
+                                         "2"};
+  const std::string line = "WARNING: private_key " + dir +
+                           "/auth.key is readable by others (mode 0644); run: chmod o-rwx " + dir +
+                           "/auth.key\n";
+  std::vector<std::string> verbose = args;
+  verbose.push_back("-v");
+  const PluginRun run = RunWith(verbose);
+  EXPECT_NE(run.out.find("\n" + line), std::string::npos) << run.out;
+  EXPECT_EQ(run.out.find(line), run.out.find('\n') + 1) << "the line after the first";
+  EXPECT_EQ(RunWith(args).out.find("WARNING: "), std::string::npos);
+
+  ASSERT_EQ(::chmod((dir + "/auth.key").c_str(), 0600), 0);
+  EXPECT_EQ(RunWith(verbose).out.find("WARNING: "), std::string::npos);
+  std::filesystem::remove_all(dir);
+}
+
 TEST(PluginAppTest, InvalidConfigIsUnknownWithLineAndColumn) {
   std::string path = WriteFile("invalid.yml",
                                "targets:\n  - name: a\n    organization: a.com\n"

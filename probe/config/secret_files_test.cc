@@ -1,0 +1,88 @@
+#include "probe/config/secret_files.h"
+
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+namespace pushprobe {
+namespace {
+
+const SecretFileGroups kService{{1000, 998}};  // own group 1000, pushprobe 998
+
+TEST(SecretFileWarningTest, OthersAlwaysWarnTheServicesGroupDoesNot) {
+  // The packaged layout: root:pushprobe 0640.
+  EXPECT_EQ(SecretFileWarning("private_key", "/etc/pushprobe/auth.key", 0640, 998, kService),
+            std::nullopt);
+  EXPECT_EQ(SecretFileWarning("private_key", "/k", 0600, 0, kService), std::nullopt);
+  EXPECT_EQ(SecretFileWarning("private_key", "/k", 0400, 0, kService), std::nullopt);
+  EXPECT_EQ(SecretFileWarning("private_key", "/etc/pushprobe/auth.key", 0644, 998, kService),
+            "private_key /etc/pushprobe/auth.key is readable by others (mode 0644); run: chmod "
+            "o-rwx /etc/pushprobe/auth.key");
+  EXPECT_EQ(SecretFileWarning("private_key_password_file", "/p", 0640, 4, kService),
+            "private_key_password_file /p is readable by its group (mode 0640); run: chmod g-rwx "
+            "/p");
+  EXPECT_EQ(SecretFileWarning("certificate", "/etc/my keys/auth.pem", 0666, 4, kService),
+            "certificate /etc/my keys/auth.pem holds the private key and is readable by its group "
+            "and others (mode 0666); run: chmod go-rwx '/etc/my keys/auth.pem'");
+}
+
+class SecretFilesTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = ::testing::TempDir() + "pushprobe_secret_files_" + std::to_string(::getpid());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+  std::string File(const std::string& name, mode_t mode) {
+    const std::string path = dir_ + "/" + name;
+    std::ofstream(path) << "x\n";
+    EXPECT_EQ(::chmod(path.c_str(), mode), 0);
+    return path;
+  }
+  std::string dir_;
+};
+
+TEST_F(SecretFilesTest, TheKeyOrTheCertificateHoldingItAndThePasswordFileEachOnce) {
+  const std::string combined = File("combined.pem", 0666);
+  const std::string cert = File("cert.pem", 0644);  // public: not a secret
+  const std::string key = File("key.pem", 0644);
+  const std::string pass = File("pass", 0604);
+  const std::string fine = File("fine.key", 0600);
+  TargetConfig a;
+  a.certificate = combined;
+  a.private_key_password_file = pass;
+  TargetConfig b;
+  b.certificate = cert;
+  b.private_key = key;
+  b.private_key_password_file = pass;  // the same file: warned about once
+  TargetConfig c;
+  c.certificate = cert;
+  c.private_key = fine;
+  c.private_key_password_file = dir_ + "/absent";  // the run reports it
+  const SecretFileGroups own{{::getegid()}};
+  EXPECT_EQ(
+      SecretFileWarnings({&a, &b, &c}, own),
+      (std::vector<std::string>{
+          "certificate " + combined +
+              " holds the private key and is readable by others (mode 0666); run: chmod "
+              "o-rwx " +
+              combined,
+          "private_key_password_file " + pass +
+              " is readable by others (mode 0604); run: chmod o-rwx " + pass,
+          "private_key " + key + " is readable by others (mode 0644); run: chmod o-rwx " + key,
+      }));
+}
+
+// The process's own group (a file this user created, 0640) is not others.
+TEST_F(SecretFilesTest, OwnGroupReadableIsFine) {
+  TargetConfig t;
+  t.certificate = File("auth.pem", 0640);
+  EXPECT_TRUE(SecretFileWarnings({&t}, SecretFileGroups::OfThisProcess()).empty());
+}
+
+}  // namespace
+}  // namespace pushprobe
