@@ -4,7 +4,7 @@
 # one target as the baseline; per target = (RSS - baseline) / (count - 1).
 # Targets are scheduled every 24 h, so next to none run during the
 # measurement: this is the per-target configuration, runner, schedule and
-# store. A count the configuration loader refuses (its node limit) is printed
+# store. A count the configuration loader refuses (over its target cap) is printed
 # with the loader's message.
 #
 # Quiet machine and binaries: scripts/bench_common.sh (memory depends little
