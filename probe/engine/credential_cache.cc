@@ -2,7 +2,9 @@
 
 #include <sys/stat.h>
 
+#include <list>
 #include <map>
+#include <unordered_map>
 
 namespace pushprobe {
 namespace {
@@ -15,6 +17,36 @@ std::mutex& SharedMutex() {
 std::map<std::string, std::weak_ptr<const SigningCredential>>& SharedCredentials() {
   static auto* shared = new std::map<std::string, std::weak_ptr<const SigningCredential>>();
   return *shared;
+}
+
+// The strong references that keep loaded credentials alive: the kKept most
+// recently used, most recent first. Guarded by SharedMutex().
+struct RecentlyUsed {
+  using List = std::list<std::shared_ptr<const SigningCredential>>;
+  List order;
+  std::unordered_map<const SigningCredential*, List::iterator> where;
+};
+
+RecentlyUsed& Recent() {
+  static auto* recent = new RecentlyUsed();
+  return *recent;
+}
+
+// Marks \p c used now; the least recently used beyond kKept is let go (and
+// freed once no run holds it).
+void KeepRecent(const std::shared_ptr<const SigningCredential>& c) {
+  std::lock_guard<std::mutex> lock(SharedMutex());
+  RecentlyUsed& recent = Recent();
+  if (auto it = recent.where.find(c.get()); it != recent.where.end()) {
+    recent.order.splice(recent.order.begin(), recent.order, it->second);
+    return;
+  }
+  recent.order.push_front(c);
+  recent.where[c.get()] = recent.order.begin();
+  if (recent.order.size() > CredentialCache::kKept) {
+    recent.where.erase(recent.order.back().get());
+    recent.order.pop_back();
+  }
 }
 
 // Device, inode, size and nanosecond mtime of each file; empty when a file
@@ -38,8 +70,8 @@ std::string DiskSignature(const std::string& a, const std::string& b, const std:
 // Runners whose targets name the same, unchanged files share one loaded
 // credential: an RSA key with its blinding and Montgomery contexts is about
 // 9 KB, which 10,000 targets with one Auth certificate would otherwise hold
-// 10,000 times. Weak references, so a credential lives only as long as some
-// runner's cache holds it.
+// 10,000 times. Weak references, so a credential lives only as long as the
+// recently-used list or a run in progress holds it.
 std::shared_ptr<const SigningCredential> FindShared(const std::string& key) {
   std::lock_guard<std::mutex> lock(SharedMutex());
   auto it = SharedCredentials().find(key);
@@ -66,9 +98,12 @@ CredentialCache::Loaded CredentialCache::Load(const std::string& certificate_pat
   std::string files = certificate_path + '\n' + private_key_path + '\n' + password_file;
   std::string signature = DiskSignature(certificate_path, private_key_path, password_file);
   {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (credential_ && !signature.empty() && files == files_ && signature == signature_) {
-      return credential_;
+    std::unique_lock<std::mutex> lock(mu_);
+    std::shared_ptr<const SigningCredential> kept = credential_.lock();
+    if (kept && !signature.empty() && files == files_ && signature == signature_) {
+      lock.unlock();
+      KeepRecent(kept);
+      return kept;
     }
   }
   std::string key = files + '\n' + signature;
@@ -82,6 +117,7 @@ CredentialCache::Loaded CredentialCache::Load(const std::string& certificate_pat
         std::make_shared<const SigningCredential>(std::move(std::get<SigningCredential>(loaded)));
     if (!signature.empty()) PublishShared(key, credential);
   }
+  KeepRecent(credential);
   std::lock_guard<std::mutex> lock(mu_);
   files_ = std::move(files);
   signature_ = std::move(signature);

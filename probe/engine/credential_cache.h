@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -18,8 +19,18 @@ namespace pushprobe {
 /// blinding on every run, which was a third of a check's CPU. Errors are never
 /// cached. Caches of different runners naming the same unchanged files share
 /// one credential. Thread-safe.
+///
+/// A cache holds its credential weakly: what keeps loaded credentials alive is
+/// one process-wide list of the kKept most recently used. A parsed Auth
+/// credential is about 9 KB, so 10,000 targets with a certificate each held
+/// 95 MB of them; now at most kKept are kept, and past that a target's
+/// credential is parsed again when it next runs (the CPU above, paid only by
+/// configurations with more distinct credentials than kKept).
 class CredentialCache {
  public:
+  /// Loaded credentials kept alive at most (about 9 MB).
+  static constexpr std::size_t kKept = 1024;
+
   using Loaded =
       std::variant<std::shared_ptr<const SigningCredential>, SigningCredential::LoadError>;
 
@@ -32,7 +43,7 @@ class CredentialCache {
   std::mutex mu_;
   std::string files_;      ///< the paths the cached credential came from
   std::string signature_;  ///< their identity on disk when it was loaded
-  std::shared_ptr<const SigningCredential> credential_;
+  std::weak_ptr<const SigningCredential> credential_;  ///< alive while recently used
 };
 
 }  // namespace pushprobe

@@ -2,7 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdio>
+#include <memory>
+#include <vector>
 
 #include "tests/support/test_pki.h"
 
@@ -36,6 +39,37 @@ TEST(CredentialCacheTest, RunnersNamingTheSameFilesShareOneCredential) {
   auto b = second_target.Load(path, "", "");
   ASSERT_NE(Get(a), nullptr);
   EXPECT_EQ(Get(a), Get(b));
+}
+
+TEST(CredentialCacheTest, KeepsOnlyTheMostRecentlyUsedCredentialsAlive) {
+  // Distinct paths are distinct credentials, whatever they hold: one key
+  // written kKept + 8 times stands for as many targets' own certificates.
+  testing::IssuedCert cert = testing::SelfSigned(testing::CertSpec{});
+  const std::size_t n = CredentialCache::kKept + 8;
+  std::vector<std::string> paths;
+  std::vector<std::unique_ptr<CredentialCache>> targets;
+  std::vector<std::weak_ptr<const SigningCredential>> loaded;
+  for (std::size_t i = 0; i < n; ++i) {
+    paths.push_back(::testing::TempDir() + "pushprobe_cache_many_" + std::to_string(i) + ".pem");
+    testing::WriteFile(paths.back(), cert.cert_pem + cert.key_pem);
+    targets.push_back(std::make_unique<CredentialCache>());
+    auto l = targets.back()->Load(paths.back(), "", "");
+    ASSERT_NE(Get(l), nullptr);
+    loaded.push_back(std::get<std::shared_ptr<const SigningCredential>>(l));
+  }
+  const auto alive =
+      std::count_if(loaded.begin(), loaded.end(), [](const auto& w) { return !w.expired(); });
+  EXPECT_EQ(static_cast<std::size_t>(alive), CredentialCache::kKept);
+  EXPECT_TRUE(loaded.front().expired());  // the least recently used went first
+  EXPECT_FALSE(loaded.back().expired());
+  // A target whose credential was let go parses it again when it runs.
+  auto again = targets.front()->Load(paths.front(), "", "");
+  ASSERT_NE(Get(again), nullptr);
+  EXPECT_EQ(Get(again)->Thumbprint(), cert.Thumbprint());
+  // One still kept is the same object, not a new parse.
+  auto kept = targets.back()->Load(paths.back(), "", "");
+  EXPECT_EQ(Get(kept), loaded.back().lock().get());
+  for (const std::string& path : paths) std::remove(path.c_str());
 }
 
 TEST(CredentialCacheTest, ReplacedFileIsLoadedAgain) {
