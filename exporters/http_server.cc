@@ -753,8 +753,8 @@ void HttpServer::Serve(Connection* c) {
   // ignored by browsers).
   const std::vector<std::pair<std::string, std::string>> configured = access_.ResponseHeaders();
   auto add_default = [&](const std::string& name, const std::string& value) {
-    for (const auto& c : configured) {
-      if (Poco::icompare(c.first, name) == 0) return;
+    for (const auto& header : configured) {
+      if (Poco::icompare(header.first, name) == 0) return;
     }
     add(name, value);
   };

@@ -539,8 +539,8 @@ TEST_F(HttpServerTest, TlsContextIsTakenForEachNewConnection) {
     ASSERT_EQ(SSL_connect(ssl), 1);
     const std::string request = Get("/metrics");
     SSL_write(ssl, request.data(), static_cast<int>(request.size()));
-    char first[1];
-    SSL_read(ssl, first, 1);  // the answer has started
+    char first_byte[1];
+    SSL_read(ssl, first_byte, 1);  // the answer has started
     SSL_free(ssl);
     SSL_CTX_free(ctx);
     linger reset{1, 0};

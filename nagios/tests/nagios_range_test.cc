@@ -60,8 +60,8 @@ TEST_P(ValidRangeTest, ParsesAlertsAndRoundTrips) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Forms, ValidRangeTest, ::testing::ValuesIn(kValid),
-                         [](const ::testing::TestParamInfo<ValidCase>& info) {
-                           return "Case" + std::to_string(info.index);
+                         [](const ::testing::TestParamInfo<ValidCase>& param_info) {
+                           return "Case" + std::to_string(param_info.index);
                          });
 
 struct InvalidCase {
@@ -113,8 +113,8 @@ TEST_P(InvalidRangeTest, GivesTheSpecificError) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Forms, InvalidRangeTest, ::testing::ValuesIn(kInvalid),
-                         [](const ::testing::TestParamInfo<InvalidCase>& info) {
-                           return "Case" + std::to_string(info.index);
+                         [](const ::testing::TestParamInfo<InvalidCase>& param_info) {
+                           return "Case" + std::to_string(param_info.index);
                          });
 
 TEST(NagiosRangeTest, EndsAreInclusiveAtTheExactBoundary) {

@@ -176,9 +176,9 @@ std::vector<std::string> Split(std::string_view s, char separator) {
 
 }  // namespace
 
-bool BearerChallenge::Trusts(std::string_view principal, std::string_view realm) const {
+bool BearerChallenge::Trusts(std::string_view principal, std::string_view realm_name) const {
   std::string want_principal = ToLowerAscii(principal);
-  std::string want_realm = ToLowerAscii(realm);
+  std::string want_realm = ToLowerAscii(realm_name);
   for (const std::string& entry : trusted_issuers) {
     auto at = entry.rfind('@');
     if (at == std::string::npos) continue;

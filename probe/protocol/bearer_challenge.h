@@ -16,8 +16,8 @@ struct BearerChallenge {
   std::vector<std::string> token_types;      ///< split at spaces
   std::string authorization_uri;
   std::string error;
-  /// True when trusted_issuers names \p principal for \p realm (or for "*").
-  bool Trusts(std::string_view principal, std::string_view realm) const;
+  /// True when trusted_issuers names \p principal for \p realm_name (or for "*").
+  bool Trusts(std::string_view principal, std::string_view realm_name) const;
 };
 
 /// Finds the Bearer scheme among the schemes of one or more WWW-Authenticate

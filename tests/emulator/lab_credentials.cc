@@ -55,8 +55,8 @@ LabCredentials LabCredentials::Generate(bool fresh_keys) {
 }
 
 KeyPair LabCredentials::UntrustedServer() const {
-  const auto ca = pushprobe::testing::TestCa::Create("untrusted CA");
-  return FromIssued(ca.Issue(ServerSpec()));
+  const auto untrusted_ca = pushprobe::testing::TestCa::Create("untrusted CA");
+  return FromIssued(untrusted_ca.Issue(ServerSpec()));
 }
 
 }  // namespace pushprobe::emulator

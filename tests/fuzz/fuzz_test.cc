@@ -148,8 +148,8 @@ TEST_P(FuzzTest, MutatedSeedsAreExplainedAndNeverCrash) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Parsers, FuzzTest, ::testing::ValuesIn(AllFuzzTargets()),
-                         [](const ::testing::TestParamInfo<FuzzTarget>& info) {
-                           return std::string(info.param.name);
+                         [](const ::testing::TestParamInfo<FuzzTarget>& param_info) {
+                           return std::string(param_info.param.name);
                          });
 
 }  // namespace

@@ -164,7 +164,7 @@ INSTANTIATE_TEST_SUITE_P(
                     "malformed header line \"No colon here\""},
         FailureCase{"HugeHead", "HTTP/1.1 200 OK\r\nX: " + std::string(70000, 'a'), 1 << 20,
                     "response header block exceeds 65536 bytes"}),
-    [](const auto& info) { return info.param.name; });
+    [](const auto& param_info) { return param_info.param.name; });
 
 TEST(HttpDateTest, AcceptsTheThreeFormsOfRfc7231) {
   const WallTime expected{std::chrono::seconds{784111777}};  // 1994-11-06 08:49:37 UTC
