@@ -49,6 +49,7 @@ CertReport BuildCertReport(const std::string& certificate_path, const std::strin
            (days >= 0 ? std::to_string(days) + " days left"
                       : "expired " + std::to_string(-days) + " days ago") +
            ")");
+  report.has_key = credential.has_key();
   if (credential.has_key()) {
     Line(out, "Private key", "present, matches the certificate");
   } else {

@@ -8,10 +8,11 @@ namespace pushprobe {
 
 /// \brief What `pushprobe cert` prints about an Auth certificate.
 struct CertReport {
-  bool loaded = false;  ///< the certificate could be read
-  bool usable = false;  ///< key present and matching, RSA >= 2048, valid now
-  std::string error;    ///< why it could not be read, naming the file
-  std::string text;     ///< the report, one "Name:  value" line per fact
+  bool loaded = false;   ///< the certificate could be read
+  bool usable = false;   ///< key present and matching, RSA >= 2048, valid now
+  bool has_key = false;  ///< a matching key was found (in the key file or the certificate's)
+  std::string error;     ///< why it could not be read, naming the file
+  std::string text;      ///< the report, one "Name:  value" line per fact
 };
 
 /// Reads \p certificate_path (PEM or PKCS#12) and, when given or embedded, its

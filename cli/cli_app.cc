@@ -285,11 +285,21 @@ int ShardCommand(const Args& args, std::ostream& out, std::ostream& err) {
 
 int CertCommand(const Args& args, std::ostream& out, std::ostream& err, const Clock& clock) {
   if (args.positional.size() != 1) return Usage(err, "cert needs exactly one certificate FILE");
-  CertReport report = BuildCertReport(args.positional[0], args.Get("--key").value_or(""),
-                                      args.Get("--password-file").value_or(""), clock.Now());
+  TargetConfig files;  // the files as a target would name them, for the secret-file rule
+  files.certificate = args.positional[0];
+  files.private_key = args.Get("--key").value_or("");
+  files.private_key_password_file = args.Get("--password-file").value_or("");
+  CertReport report = BuildCertReport(files.certificate, files.private_key,
+                                      files.private_key_password_file, clock.Now());
   if (!report.loaded) {
     err << "pushprobe: " << report.error << "\n";
     return kExitFailed;
+  }
+  // A certificate file without a key in it is public: only then is it left out.
+  if (files.private_key.empty() && !report.has_key) files.certificate.clear();
+  for (const std::string& warning :
+       SecretFileWarnings({&files}, SecretFileGroups::OfThisProcess())) {
+    err << "pushprobe: warning: " << warning << "\n";
   }
   out << report.text;
   return report.usable ? kExitSucceeded : kExitFailed;

@@ -349,6 +349,25 @@ TEST(CliCertTest, DescribesAUsableCertificate) {
   EXPECT_THAT(run.out, ::testing::Not(HasSubstr("PRIVATE KEY")));
 }
 
+// The file holds the key, so others reading it is a warning with the chmod;
+// a certificate file without a key is public.
+TEST(CliCertTest, WarnsWhenTheFileHoldingTheKeyIsReadableByOthers) {
+  testing::IssuedCert cert = testing::SelfSigned({});
+  const std::string combined = ::testing::TempDir() + "pushprobe_cli_open_auth.pem";
+  const std::string public_only = ::testing::TempDir() + "pushprobe_cli_open_cert.pem";
+  testing::WriteFile(combined, cert.cert_pem + cert.key_pem);
+  testing::WriteFile(public_only, cert.cert_pem);
+  ASSERT_EQ(::chmod(combined.c_str(), 0644), 0);
+  ASSERT_EQ(::chmod(public_only.c_str(), 0644), 0);
+  EXPECT_EQ(Cli({"cert", combined}).err,
+            "pushprobe: warning: certificate " + combined +
+                " holds the private key and is readable by others (mode 0644); run: chmod o-rwx " +
+                combined + "\n");
+  EXPECT_EQ(Cli({"cert", public_only}).err, "");
+  ASSERT_EQ(::chmod(combined.c_str(), 0600), 0);
+  EXPECT_EQ(Cli({"cert", combined}).err, "");
+}
+
 TEST(CliCertTest, CertificateWithoutKeyIsDescribedButNotUsable) {
   testing::IssuedCert cert = testing::SelfSigned(testing::CertSpec{});
   std::string path = ::testing::TempDir() + "pushprobe_cli_nokey.pem";
