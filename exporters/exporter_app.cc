@@ -247,7 +247,9 @@ MetricsBody ExporterApp::Metrics() {
   web.probes = limiter_.stats();
   web.max_concurrent_probes = limiter_.options().max_concurrent;
   if (server_) web.server = server_->stats();
-  prometheus::TextSerializer().Serialize(own, metrics_.Collect(scheduler_->Stats(), web));
+  prometheus::TextSerializer().Serialize(
+      own,
+      metrics_.Collect(scheduler_->Stats(), web, net_internal::ResolverPool::Shared().Stats()));
   body.own = own.str();
   return body;
 }

@@ -121,8 +121,8 @@ void ExporterMetrics::HttpRequest(const std::string& handler) {
   http_requests_.Add({{"handler", handler}}).Increment();
 }
 
-std::vector<MetricFamily> ExporterMetrics::Collect(const SchedulerStats& stats,
-                                                   const WebStats& web) const {
+std::vector<MetricFamily> ExporterMetrics::Collect(const SchedulerStats& stats, const WebStats& web,
+                                                   const net_internal::ResolverStats& dns) const {
   std::vector<MetricFamily> families = registry_->Collect();
   families.push_back(Scalar("pushprobe_exporter_targets_scheduled", MetricType::Gauge,
                             "Targets this replica schedules: those of its shard.",
@@ -150,6 +150,18 @@ std::vector<MetricFamily> ExporterMetrics::Collect(const SchedulerStats& stats,
                             "Scheduled slots skipped because the target's previous run had not "
                             "finished.",
                             static_cast<double>(stats.runs_skipped)));
+
+  families.push_back(Scalar("pushprobe_exporter_dns_lookups_in_flight", MetricType::Gauge,
+                            "DNS lookups running now, including those whose run stopped waiting "
+                            "(a resolver that does not answer keeps this at its maximum).",
+                            static_cast<double>(dns.in_flight)));
+  families.push_back(Scalar("pushprobe_exporter_dns_lookups_max_in_flight", MetricType::Gauge,
+                            "DNS lookups that may run at once; more wait for a free slot until "
+                            "their run's deadline.",
+                            static_cast<double>(dns.limit)));
+  families.push_back(Scalar("pushprobe_exporter_dns_lookups_waiting", MetricType::Gauge,
+                            "DNS lookups waiting for a free slot.",
+                            static_cast<double>(dns.waiting)));
 
   MetricFamily probes;
   probes.name = "pushprobe_exporter_probe_requests_total";

@@ -18,6 +18,7 @@
 #include "exporters/scheduler.h"
 #include "probe/core/clock.h"
 #include "probe/core/target_config.h"
+#include "probe/net/resolver.h"
 
 namespace pushprobe::exporter {
 
@@ -52,9 +53,11 @@ class ExporterMetrics {
   void HttpRequest(const std::string& handler);
 
   /// Every family, HELP and TYPE included, ready for TextSerializer.
-  /// The process_* families (from /proc) come last.
+  /// The process_* families (from /proc) come last. \p dns is the process's
+  /// resolver pool (net_internal::ResolverPool::Shared()).
   std::vector<prometheus::MetricFamily> Collect(const SchedulerStats& stats,
-                                                const WebStats& web = {}) const;
+                                                const WebStats& web = {},
+                                                const net_internal::ResolverStats& dns = {}) const;
 
  private:
   std::shared_ptr<prometheus::Registry> registry_;

@@ -577,7 +577,9 @@ TEST_F(ExporterAppTest, MetricsCarryProcessAndWebListenerSeries) {
         "process_start_time_seconds ", "pushprobe_exporter_http_connections ",
         "pushprobe_exporter_http_connections_closed_total{reason=\"header_timeout\"} 0\n",
         "pushprobe_exporter_probe_requests_total{result=\"rejected\"} 0\n",
-        "pushprobe_exporter_probes_max_concurrent 8\n"}) {
+        "pushprobe_exporter_probes_max_concurrent 8\n", "pushprobe_exporter_dns_lookups_in_flight ",
+        "pushprobe_exporter_dns_lookups_waiting ",
+        "pushprobe_exporter_dns_lookups_max_in_flight 8\n"}) {
     EXPECT_NE(metrics.find(std::string("\n") + name), std::string::npos) << name;
   }
   if (auto problems = testing::PromtoolCheck(metrics)) {

@@ -4,8 +4,10 @@
 #include <netdb.h>
 #include <netinet/in.h>
 
+#include <algorithm>
 #include <condition_variable>
 #include <cstring>
+#include <deque>
 #include <memory>
 #include <mutex>
 #include <system_error>
@@ -14,13 +16,29 @@
 namespace pushprobe::net_internal {
 namespace {
 
-// Shared by Resolve and its worker; whichever finishes last frees it.
-struct LookupState {
-  std::mutex mu;
-  std::condition_variable cv;
+// One lookup, shared by its caller and the thread running it; guarded by
+// the pool's mutex.
+struct Job {
+  std::string host;
+  std::uint16_t port = 0;
+  LookupFunction lookup;
+  bool started = false;
   bool done = false;
   LookupResult result;
+  std::condition_variable cv;
 };
+
+LookupResult RunLookup(const Job& job) {
+  LookupResult result;
+  try {
+    result = job.lookup(job.host, job.port);
+  } catch (const std::exception& e) {
+    result.error = e.what();
+  } catch (...) {
+    result.error = "unknown resolver failure";
+  }
+  return result;
+}
 
 bool LiteralAddress(const std::string& host, std::uint16_t port, ResolvedAddress* out) {
   std::memset(&out->storage, 0, sizeof(out->storage));
@@ -84,8 +102,79 @@ LookupResult SystemLookup(const std::string& host, std::uint16_t port) {
   return result;
 }
 
-NetStatus Resolve(const std::string& host, std::uint16_t port, const Deadline& deadline,
-                  const LookupFunction& lookup, std::vector<ResolvedAddress>* out) {
+// The pool's state, held by the pool and by each of its threads, so a thread
+// stuck in a lookup outlives a pool that is destroyed.
+struct ResolverPool::Core {
+  explicit Core(std::size_t l) : limit(l) {}
+  const std::size_t limit;
+  mutable std::mutex mu;
+  std::condition_variable work;
+  std::deque<std::shared_ptr<Job>> queue;
+  std::size_t threads = 0;
+  std::size_t idle = 0;
+  std::size_t running = 0;
+  bool stopping = false;
+
+  static void Work(const std::shared_ptr<Core>& core) {
+    std::unique_lock<std::mutex> lock(core->mu);
+    for (;;) {
+      ++core->idle;
+      core->work.wait(lock, [&] { return core->stopping || !core->queue.empty(); });
+      --core->idle;
+      if (core->queue.empty()) break;
+      std::shared_ptr<Job> job = std::move(core->queue.front());
+      core->queue.pop_front();
+      job->started = true;
+      ++core->running;
+      lock.unlock();
+      LookupResult result = RunLookup(*job);
+      lock.lock();
+      --core->running;
+      job->result = std::move(result);
+      job->done = true;
+      job->cv.notify_all();
+    }
+    --core->threads;
+  }
+
+  // Called with mu held, after a job was queued.
+  void StartThreadIfNeeded(const std::shared_ptr<Core>& self) {
+    if (idle >= queue.size() || threads >= limit) return;
+    try {
+      std::thread([self] { Work(self); }).detach();
+      ++threads;
+    } catch (const std::system_error&) {
+      // No thread to be had: the job waits for a running one, or its deadline.
+    }
+  }
+};
+
+ResolverPool::ResolverPool(std::size_t limit)
+    : core_(std::make_shared<Core>(std::max<std::size_t>(limit, 1))) {}
+
+ResolverPool::~ResolverPool() {
+  std::lock_guard<std::mutex> lock(core_->mu);
+  core_->stopping = true;
+  core_->work.notify_all();
+}
+
+ResolverPool& ResolverPool::Shared() {
+  static ResolverPool* const pool = new ResolverPool(kSharedResolverThreads);
+  return *pool;
+}
+
+ResolverStats ResolverPool::Stats() const {
+  std::lock_guard<std::mutex> lock(core_->mu);
+  ResolverStats stats;
+  stats.in_flight = core_->running;
+  stats.waiting = core_->queue.size();
+  stats.limit = core_->limit;
+  return stats;
+}
+
+NetStatus ResolverPool::Resolve(const std::string& host, std::uint16_t port,
+                                const Deadline& deadline, const LookupFunction& lookup,
+                                std::vector<ResolvedAddress>* out) {
   out->clear();
   ResolvedAddress literal;
   if (LiteralAddress(host, port, &literal)) {
@@ -93,43 +182,43 @@ NetStatus Resolve(const std::string& host, std::uint16_t port, const Deadline& d
     return NetStatus::Ok();
   }
   const SteadyTime started = deadline.clock().SteadyNow();
-  auto timed_out = [&] {
+  auto timed_out = [&](const std::string& why) {
     const auto waited = std::chrono::duration_cast<std::chrono::milliseconds>(
         deadline.clock().SteadyNow() - started);
-    return NetStatus::Fail(Reason::kTimeout, "DNS lookup of " + host + " timed out after " +
-                                                 std::to_string(waited.count()) + " ms");
+    return NetStatus::Fail(Reason::kDns, "DNS lookup of " + host + " timed out after " +
+                                             std::to_string(waited.count()) + " ms" + why);
   };
-  if (deadline.Expired()) return timed_out();
+  if (deadline.Expired()) return timed_out("");
 
-  auto state = std::make_shared<LookupState>();
-  // getaddrinfo cannot be cancelled, so the worker owns copies of everything
-  // it touches and is detached: a timed-out caller just stops waiting.
-  std::thread([state, lookup, host, port] {
-    LookupResult result;
-    try {
-      result = lookup(host, port);
-    } catch (const std::exception& e) {
-      result.error = e.what();
-    } catch (...) {
-      result.error = "unknown resolver failure";
+  auto job = std::make_shared<Job>();
+  job->host = host;
+  job->port = port;
+  job->lookup = lookup;
+  std::unique_lock<std::mutex> lock(core_->mu);
+  core_->queue.push_back(job);
+  core_->StartThreadIfNeeded(core_);
+  core_->work.notify_one();
+  while (!job->done) {
+    if (deadline.Expired()) {
+      if (job->started) return timed_out("");
+      // Never started: every thread is busy with lookups that do not end,
+      // which is what a resolver that stopped answering looks like.
+      core_->queue.erase(std::find(core_->queue.begin(), core_->queue.end(), job));
+      return timed_out(" waiting for a free lookup slot (" + std::to_string(core_->limit) +
+                       " lookups already in flight)");
     }
-    std::lock_guard<std::mutex> lock(state->mu);
-    state->result = std::move(result);
-    state->done = true;
-    state->cv.notify_all();
-  }).detach();
-
-  std::unique_lock<std::mutex> lock(state->mu);
-  while (!state->done) {
-    if (deadline.Expired()) return timed_out();
-    state->cv.wait_for(lock, std::chrono::milliseconds(deadline.RemainingMillis()));
+    job->cv.wait_for(lock, std::chrono::milliseconds(deadline.RemainingMillis()));
   }
-  if (!state->result.error.empty()) {
-    return NetStatus::Fail(Reason::kDns,
-                           "DNS lookup of " + host + " failed: " + state->result.error);
+  if (!job->result.error.empty()) {
+    return NetStatus::Fail(Reason::kDns, "DNS lookup of " + host + " failed: " + job->result.error);
   }
-  *out = std::move(state->result.addresses);
+  *out = std::move(job->result.addresses);
   return NetStatus::Ok();
+}
+
+NetStatus Resolve(const std::string& host, std::uint16_t port, const Deadline& deadline,
+                  const LookupFunction& lookup, std::vector<ResolvedAddress>* out) {
+  return ResolverPool::Shared().Resolve(host, port, deadline, lookup, out);
 }
 
 }  // namespace pushprobe::net_internal

@@ -2,7 +2,10 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <fstream>
 #include <mutex>
+#include <thread>
+#include <vector>
 
 #include "probe/core/clock.h"
 #include "probe/net/http_date.h"
@@ -214,13 +217,135 @@ TEST(ResolverTest, TimesOutAtTheDeadlineAndLeavesTheLookupRunning) {
   std::vector<ResolvedAddress> out;
   NetStatus status = Resolve("slow.example", 443, Deadline::After(clock, 150ms), lookup, &out);
   const auto took = clock.SteadyNow() - start;
-  EXPECT_EQ(status.reason, Reason::kTimeout);
+  EXPECT_EQ(status.reason, Reason::kDns);
   EXPECT_EQ(status.message.rfind("DNS lookup of slow.example timed out after ", 0), 0u)
       << status.message;
   EXPECT_GE(took, 140ms);
   EXPECT_LT(took, 5s);
   blocker->Release();
   blocker->AwaitFinished();
+}
+
+// A resolver that never answers: each lookup blocks until the test ends it.
+// Counts the lookups that ran and those still running.
+struct SilentResolver {
+  std::mutex mu;
+  std::condition_variable cv;
+  bool released = false;
+  int ran = 0;
+  int running = 0;
+  LookupFunction Lookup() {
+    return [this](const std::string&, std::uint16_t) {
+      std::unique_lock<std::mutex> lock(mu);
+      ++ran;
+      ++running;
+      cv.notify_all();
+      cv.wait(lock, [&] { return released; });
+      --running;
+      cv.notify_all();
+      LookupResult r;
+      Resolve("192.0.2.1", 443, Deadline::After(SystemClock::Instance(), 1s), nullptr,
+              &r.addresses);
+      return r;
+    };
+  }
+  void AwaitRunning(int n) {
+    std::unique_lock<std::mutex> lock(mu);
+    cv.wait(lock, [&] { return running == n; });
+  }
+  // Ends every lookup and waits until none runs, so nothing outlives the test.
+  void ReleaseAndDrain() {
+    std::unique_lock<std::mutex> lock(mu);
+    released = true;
+    cv.notify_all();
+    cv.wait(lock, [&] { return running == 0; });
+  }
+};
+
+int ThreadsOfThisProcess() {
+  std::ifstream status("/proc/self/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind("Threads:", 0) == 0) return std::stoi(line.substr(8));
+  }
+  return -1;
+}
+
+// Issue 10, finding 5: a thread per lookup took a silent resolver and 50
+// targets to 299 threads. 1,024 lookups from 32 runs at once on a pool of 8
+// keep the process under 64 threads, and each one fails as dns by its deadline.
+TEST(ResolverTest, ASilentResolverKeepsThreadsBoundedAndEachLookupTimesOutAsDns) {
+  if (ThreadsOfThisProcess() < 0) GTEST_SKIP() << "no /proc/self/status to count threads";
+  SilentResolver silent;
+  const LookupFunction lookup = silent.Lookup();
+  ResolverPool pool(kSharedResolverThreads);
+  constexpr int kCallers = 32;
+  constexpr int kLookupsEach = 32;
+  constexpr auto kBudget = 30ms;
+  std::atomic<int> peak_threads{0};
+  std::atomic<int> dns_failures{0};
+  std::atomic<int> late{0};
+  std::mutex failures_mu;
+  std::vector<std::string> unexpected;
+  std::vector<std::thread> callers;
+  for (int c = 0; c < kCallers; ++c) {
+    callers.emplace_back([&, c] {
+      for (int i = 0; i < kLookupsEach; ++i) {
+        const Clock& clock = SystemClock::Instance();
+        const Deadline deadline = Deadline::After(clock, kBudget);
+        std::vector<ResolvedAddress> out;
+        const std::string host = "t" + std::to_string(c * kLookupsEach + i) + ".example";
+        NetStatus status = pool.Resolve(host, 443, deadline, lookup, &out);
+        // A loaded machine may wake a caller late; a lookup that waited for
+        // its own end would be seconds late.
+        if (clock.SteadyNow() - deadline.At() > 500ms) ++late;
+        if (status.reason == Reason::kDns &&
+            status.message.rfind("DNS lookup of " + host + " timed out after ", 0) == 0) {
+          ++dns_failures;
+        } else {
+          std::lock_guard<std::mutex> lock(failures_mu);
+          unexpected.push_back(std::string(ReasonName(status.reason)) + ": " + status.message);
+        }
+        int now = ThreadsOfThisProcess();
+        int seen = peak_threads.load();
+        while (now > seen && !peak_threads.compare_exchange_weak(seen, now)) {
+        }
+      }
+    });
+  }
+  for (std::thread& t : callers) t.join();
+  EXPECT_EQ(dns_failures.load(), kCallers * kLookupsEach);
+  EXPECT_TRUE(unexpected.empty()) << unexpected.front();
+  EXPECT_EQ(late.load(), 0);
+  EXPECT_LT(peak_threads.load(), 64);
+  const ResolverStats stats = pool.Stats();
+  EXPECT_EQ(stats.in_flight, kSharedResolverThreads);
+  EXPECT_EQ(stats.waiting, 0u);
+  EXPECT_EQ(stats.limit, kSharedResolverThreads);
+  silent.ReleaseAndDrain();
+  EXPECT_EQ(silent.ran, static_cast<int>(kSharedResolverThreads));
+}
+
+TEST(ResolverTest, ALookupThatNeverStartedIsDroppedAndSaysWhy) {
+  SilentResolver silent;
+  const LookupFunction lookup = silent.Lookup();
+  ResolverPool pool(1);
+  const Clock& clock = SystemClock::Instance();
+  std::vector<ResolvedAddress> out;
+  EXPECT_EQ(pool.Resolve("a.example", 443, Deadline::After(clock, 10ms), lookup, &out).reason,
+            Reason::kDns);
+  silent.AwaitRunning(1);
+  NetStatus status = pool.Resolve("b.example", 443, Deadline::After(clock, 10ms), lookup, &out);
+  EXPECT_EQ(status.reason, Reason::kDns);
+  EXPECT_NE(status.message.find(" waiting for a free lookup slot (1 lookups already in flight)"),
+            std::string::npos)
+      << status.message;
+  EXPECT_EQ(pool.Stats().waiting, 0u);
+  silent.ReleaseAndDrain();
+  // The slot is free again, and b.example's lookup was never run.
+  ASSERT_TRUE(pool.Resolve("c.example", 443, Deadline::After(clock, 5s), lookup, &out).ok());
+  EXPECT_EQ(out.at(0).ToString(), "192.0.2.1:443");
+  EXPECT_EQ(silent.ran, 2);
 }
 
 TEST(ResolverTest, FailureIsDnsWithTheResolverText) {
