@@ -199,13 +199,69 @@ std::vector<std::string> LegacyAlgorithms(PKCS12* p12) {
   return names;
 }
 
+// A PKCS#12 file starts SEQUENCE { INTEGER 3, SEQUENCE { OID pkcs7-data ...
+// (RFC 7292 4). Enough to call a file that no longer parses a damaged
+// PKCS#12 rather than "not a certificate".
+bool LooksLikePkcs12(const std::string& data) {
+  static const std::string kVersion("\x02\x01\x03", 3);
+  static const std::string kPkcs7Data("\x06\x09\x2a\x86\x48\x86\xf7\x0d\x01\x07\x01", 11);
+  const std::string head = data.substr(0, 32);
+  return !head.empty() && head[0] == '\x30' && head.find(kVersion) != std::string::npos &&
+         head.find(kPkcs7Data) != std::string::npos;
+}
+
+struct Pkcs7StackFree {
+  void operator()(STACK_OF(PKCS7) * p) const { sk_PKCS7_pop_free(p, PKCS7_free); }
+};
+struct SafeBagStackFree {
+  void operator()(STACK_OF(PKCS12_SAFEBAG) * p) const {
+    sk_PKCS12_SAFEBAG_pop_free(p, PKCS12_SAFEBAG_free);
+  }
+};
+
+// Whether \p pass decrypts any encrypted part of \p p12, the MAC aside. The
+// MAC covers the whole content, so when it fails it cannot tell a wrong
+// password from damaged bytes; the parts can: with a wrong password none of
+// them decrypts, while damage usually spoils only the part it hit.
+bool PasswordOpensAPart(PKCS12* p12, const char* pass, int passlen) {
+  std::unique_ptr<STACK_OF(PKCS7), Pkcs7StackFree> safes(PKCS12_unpack_authsafes(p12));
+  if (!safes) return false;
+  bool opened = false;
+  for (int i = 0; i < sk_PKCS7_num(safes.get()) && !opened; ++i) {
+    PKCS7* p7 = sk_PKCS7_value(safes.get(), i);
+    const int nid = OBJ_obj2nid(p7->type);
+    if (nid == NID_pkcs7_encrypted) {
+      std::unique_ptr<STACK_OF(PKCS12_SAFEBAG), SafeBagStackFree> bags(
+          PKCS12_unpack_p7encdata(p7, pass, passlen));
+      opened = bags != nullptr;
+    } else if (nid == NID_pkcs7_data) {
+      std::unique_ptr<STACK_OF(PKCS12_SAFEBAG), SafeBagStackFree> bags(PKCS12_unpack_p7data(p7));
+      for (int j = 0; bags && j < sk_PKCS12_SAFEBAG_num(bags.get()) && !opened; ++j) {
+        const PKCS12_SAFEBAG* bag = sk_PKCS12_SAFEBAG_value(bags.get(), j);
+        if (PKCS12_SAFEBAG_get_nid(bag) != NID_pkcs8ShroudedKeyBag) continue;
+        PKCS8_PRIV_KEY_INFO* info = PKCS12_decrypt_skey(bag, pass, passlen);
+        opened = info != nullptr;
+        PKCS8_PRIV_KEY_INFO_free(info);
+      }
+    }
+  }
+  ERR_clear_error();
+  return opened;
+}
+
 std::variant<Loaded, LoadError> ReadPkcs12(const std::string& data, const std::string& path,
                                            const std::string* password, bool want_key,
                                            const SigningCredential::SettingNames& names) {
   BioPtr bio = MemBio(data);
   Pkcs12Ptr p12(d2i_PKCS12_bio(bio.get(), nullptr));
   if (!p12) {
-    ERR_clear_error();
+    const std::string reason = OpenSslReason();
+    if (LooksLikePkcs12(data)) {
+      return LoadError{Reason::kCertMissing, "PKCS#12 " + path +
+                                                 " is corrupt: it does not parse (" + reason +
+                                                 "); the file was damaged on disk or in transit: "
+                                                 "export it again"};
+    }
     return LoadError{Reason::kCertMissing,
                      "no certificate in " + path + ": neither PEM nor PKCS#12 nor DER"};
   }
@@ -215,14 +271,25 @@ std::variant<Loaded, LoadError> ReadPkcs12(const std::string& data, const std::s
                                         : PKCS12_verify_mac(p12.get(), nullptr, 0) == 1 ||
                                               PKCS12_verify_mac(p12.get(), "", 0) == 1;
     ERR_clear_error();
+    // A Windows export's certificates need the legacy provider to decrypt.
+    if (!verified && !LegacyAlgorithms(p12.get()).empty()) LoadLegacyProvider();
+    const bool password_opens =
+        !verified && (password != nullptr ? PasswordOpensAPart(p12.get(), pass, -1)
+                                          : PasswordOpensAPart(p12.get(), nullptr, 0) ||
+                                                PasswordOpensAPart(p12.get(), "", 0));
+    if (password_opens) {
+      return LoadError{Reason::kCertMissing,
+                       "PKCS#12 " + path +
+                           " is corrupt: its integrity check (MAC) fails although the password "
+                           "decrypts it; the file was damaged on disk or in transit: export it "
+                           "again"};
+    }
     if (!verified) {
       return LoadError{Reason::kConfig,
                        password == nullptr
                            ? "cannot decrypt private key " + path + ": it is encrypted and no " +
                                  names.password_file + " is " + names.unset
-                           : "cannot decrypt private key " + path +
-                                 ": bad password, or the file is damaged (its integrity check "
-                                 "fails)"};
+                           : "cannot decrypt private key " + path + ": bad password"};
     }
   }
   EVP_PKEY* key = nullptr;

@@ -270,8 +270,7 @@ TEST_F(SigningCredentialTest, EveryFailureIsSpecific) {
        "cannot decrypt private key " + enc_key +
            ": it is encrypted and no private_key_password_file is configured"},
       {"wrong PKCS#12 password", p12, "", wrong, Reason::kConfig,
-       "cannot decrypt private key " + p12 +
-           ": bad password, or the file is damaged (its integrity check fails)"},
+       "cannot decrypt private key " + p12 + ": bad password"},
       {"PKCS#12 without password", p12, "", "", Reason::kConfig,
        "cannot decrypt private key " + p12 +
            ": it is encrypted and no private_key_password_file is configured"},
@@ -338,6 +337,37 @@ TEST_F(SigningCredentialTest, AReadPastTheDeadlineIsATimeoutNamingTheFile) {
             "cannot read password file " + pass + ": not read before the deadline");
   const Deadline later = Deadline::After(clock, std::chrono::seconds(5));
   Ok(SigningCredential::Load(cert, "", "", {}, &later));
+}
+
+// Issue 10, finding 7: a damaged PKCS#12 was reported as a bad password,
+// sending the administrator after a password that is right.
+TEST_F(SigningCredentialTest, DamagedPkcs12IsCorruptNotABadPassword) {
+  const std::string good = AuthCert().Pkcs12("right");
+  ASSERT_GT(good.size(), 900u);
+  const std::string right = Write("right.pass", "right\n");
+  const std::string wrong = Write("wrong.pass", "wrong\n");
+
+  std::string flipped = good;  // the content: its MAC fails, the structure holds
+  for (std::size_t i = 800; i < 900; ++i) flipped[i] = static_cast<char>(~flipped[i]);
+  const std::string damaged = Write("damaged.pfx", flipped);
+  auto e = Err(SigningCredential::Load(damaged, "", right));
+  EXPECT_EQ(e.reason, Reason::kCertMissing);
+  EXPECT_EQ(e.message, "PKCS#12 " + damaged +
+                           " is corrupt: its integrity check (MAC) fails although the password "
+                           "decrypts it; the file was damaged on disk or in transit: export it "
+                           "again");
+  // The same file with a wrong password is still a bad password.
+  e = Err(SigningCredential::Load(damaged, "", wrong));
+  EXPECT_EQ(e.reason, Reason::kConfig);
+  EXPECT_EQ(e.message, "cannot decrypt private key " + damaged + ": bad password");
+
+  std::string cut = good.substr(0, good.size() / 2);  // the structure itself is broken
+  const std::string truncated = Write("truncated.pfx", cut);
+  e = Err(SigningCredential::Load(truncated, "", right));
+  EXPECT_EQ(e.reason, Reason::kCertMissing);
+  EXPECT_EQ(e.message.rfind("PKCS#12 " + truncated + " is corrupt: it does not parse (", 0), 0u)
+      << e.message;
+  EXPECT_NE(e.message.find("export it again"), std::string::npos) << e.message;
 }
 
 TEST_F(SigningCredentialTest, SignsRs256VerifiablyAndRefusesOtherKeys) {
@@ -530,17 +560,20 @@ TEST_F(LegacyPkcs12Test, CorruptFileFailsClearly) {
   const std::string truncated = Write("truncated.pfx", pfx.substr(0, pfx.size() / 2));
   auto e = Err(SigningCredential::Load(truncated, "", pass));
   EXPECT_EQ(e.reason, Reason::kCertMissing);
-  EXPECT_EQ(e.message, "no certificate in " + truncated + ": neither PEM nor PKCS#12 nor DER");
+  EXPECT_EQ(e.message.rfind("PKCS#12 " + truncated + " is corrupt: it does not parse (", 0), 0u)
+      << e.message;
 
   // A byte changed inside the encrypted content: the structure still parses,
-  // the integrity check (MAC) does not match.
+  // the integrity check (MAC) does not match, the password opens the rest.
   std::string flipped = pfx;
   flipped[flipped.size() / 2] = static_cast<char>(flipped[flipped.size() / 2] ^ 0x5a);
   const std::string damaged = Write("flipped.pfx", flipped);
   e = Err(SigningCredential::Load(damaged, "", pass));
-  EXPECT_EQ(e.reason, Reason::kConfig);
-  EXPECT_EQ(e.message, "cannot decrypt private key " + damaged +
-                           ": bad password, or the file is damaged (its integrity check fails)");
+  EXPECT_EQ(e.reason, Reason::kCertMissing);
+  EXPECT_EQ(e.message, "PKCS#12 " + damaged +
+                           " is corrupt: its integrity check (MAC) fails although the password "
+                           "decrypts it; the file was damaged on disk or in transit: export it "
+                           "again");
 }
 
 // The legacy provider missing (OPENSSL_MODULES pointing at an empty
