@@ -35,7 +35,9 @@ struct ProbeFacts {
   std::optional<WallTime> auth_cert_not_after;
   int auth_key_bits = 0;
   // Auth metadata and challenge.
-  std::string realm;
+  std::string realm;  ///< the realm the token is asked for: the challenge's, else the metadata's
+  std::string metadata_realm;   ///< the realm the metadata stage read
+  std::string challenge_realm;  ///< the realm the push proxy's challenge named, if any
   std::string issuer;
   std::string token_endpoint;
   std::string challenge_client_id;

@@ -55,6 +55,7 @@ void RunChallengeStage(RunContext& context, StageResult& result) {
     // A realm named by the resource takes precedence over the metadata's tenant id.
     context.state.realm = challenge->realm;
     context.facts.realm = challenge->realm;
+    context.facts.challenge_realm = challenge->realm;
     result.AddFact("realm", challenge->realm);
   }
   if (!challenge->Trusts(principal, context.state.realm)) {

@@ -53,6 +53,7 @@ void RunMetadataStage(RunContext& context, StageResult& result) {
   }
   ProbeFacts& facts = context.facts;
   facts.realm = metadata->realm;
+  facts.metadata_realm = metadata->realm;
   facts.issuer = metadata->issuer;
   result.AddFact("realm", metadata->realm);
   result.AddFact("issuer", metadata->issuer);

@@ -108,13 +108,20 @@ std::string OkSummary(const ProbeResult& r, const StageResult& s) {
           f.auth_cert_thumbprint.empty() ? "" : "thumbprint " + f.auth_cert_thumbprint,
           f.auth_cert_not_after ? FormatExpiry(*f.auth_cert_not_after, r.started_at) : "",
       });
+    // Each line shows the realm its own stage read; the challenge's is shown
+    // only when it overrides the metadata's (it is the one the token names).
     case StageId::kMetadata:
       return JoinNonEmpty({
-          f.realm.empty() ? "" : "realm " + f.realm,
+          f.metadata_realm.empty() ? "" : "realm " + f.metadata_realm,
           f.token_endpoint.empty() ? "" : "token endpoint " + f.token_endpoint,
       });
     case StageId::kChallenge:
-      return f.challenge_client_id.empty() ? "" : "client_id " + f.challenge_client_id;
+      return JoinNonEmpty({
+          f.challenge_client_id.empty() ? "" : "client_id " + f.challenge_client_id,
+          f.challenge_realm.empty() || f.challenge_realm == f.metadata_realm
+              ? ""
+              : "realm " + f.challenge_realm + " (overrides the metadata's)",
+      });
     case StageId::kToken: {
       if (!f.token_expires_at) return "";
       std::string out = "token valid until " + FormatRfc3339(*f.token_expires_at);

@@ -125,6 +125,7 @@ void AddMetadata(ProbeResultBuilder& b) {
   s.requests.push_back(r);
   ProbeFacts& f = b.facts();
   f.realm = kRealm;
+  f.metadata_realm = kRealm;
   f.issuer = std::string("00000001-0000-0000-c000-000000000000@") + kRealm;
   f.token_endpoint = kTokenEndpoint;
   f.tls_leaf["metadata"] = AcsLeaf();
