@@ -33,16 +33,27 @@ void RecordGrant(RunContext& context, StageResult& result, const TokenGrant& gra
 
 // The token endpoint's answer, the same for both flows: a grant, an OAuth
 // error (with Exchange's text), another HTTP status, or something unreadable.
+// A 5xx is the service failing on its side even when it words it as an OAuth
+// error (temporarily_unavailable, server_error): the assertion was not judged,
+// so blaming the certificate or the registration would send the administrator
+// the wrong way.
 void ReadTokenAnswer(RunContext& context, StageResult& result, const HttpResponse& response,
                      const std::string& requested_resource) {
   Expected<TokenAnswer> answer = ParseTokenAnswer(response.body);
+  const bool service_failed = response.status >= 500;
   if (answer) {
     if (const auto* error = std::get_if<OAuthError>(&answer.value())) {
       context.facts.oauth_error = error->error;
       context.facts.oauth_error_description = error->FirstLine();
-      result.Fail(Reason::kOauthError, "token refused by auth server (HTTP " +
-                                           std::to_string(response.status) + "): " + error->error +
-                                           ": " + error->FirstLine());
+      const std::string words = error->error + ": " + error->FirstLine();
+      if (service_failed) {
+        result.Fail(Reason::kHttpStatus, "token endpoint answered HTTP " +
+                                             std::to_string(response.status) + " " +
+                                             response.reason_phrase + ": " + words);
+      } else {
+        result.Fail(Reason::kOauthError, "token refused by auth server (HTTP " +
+                                             std::to_string(response.status) + "): " + words);
+      }
       result.exchange_error = ExchangeTokenError(error->error, error->description);
       BlameClockSkew(context, result);
       return;

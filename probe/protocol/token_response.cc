@@ -93,10 +93,13 @@ Expected<TokenAnswer> ParseTokenAnswer(std::string_view body) {
   }
   const json::Value& doc = *parsed;
 
+  // RFC 6749 5.2: "error" is a single error code. A gateway's or load
+  // balancer's own JSON ({"error":{"code":"ServiceUnavailable",...}}) is not
+  // the token issuer refusing the assertion.
   const json::Value* error_member = json::Member(doc, "error");
-  if (error_member != nullptr && !error_member->is_null()) {
+  if (error_member != nullptr && error_member->kind() == json::Value::Kind::kString) {
     OAuthError error;
-    error.error = json::String(doc, "error").value_or("");
+    error.error = error_member->text();
     error.description = json::String(doc, "error_description").value_or("");
     if (const json::Value* codes = json::ArrayMember(doc, "error_codes")) {
       for (const json::Value& v : codes->elements()) {

@@ -35,7 +35,7 @@ struct OAuthError {
 using TokenAnswer = std::variant<TokenGrant, OAuthError>;
 
 /// Parses a token endpoint body: a grant (access_token and expires_in
-/// required), or an OAuth error (a body with an "error" member). Anything else
+/// required), or an OAuth error (a body whose "error" member is a string). Anything else
 /// is an error naming what was wrong, with at most 80 characters of the body
 /// (control characters escaped, never anything from "access_token" on).
 Expected<TokenAnswer> ParseTokenAnswer(std::string_view json);

@@ -615,6 +615,23 @@ const HintRule kRules[] = {
               std::string(kDefaultServiceUri) +
               " (Enable-PushNotificationProxy -Uri, `service_uri`).";
      }},
+    // The token issuer failing or throttling is not the customer's doing: the
+    // assertion was never judged.
+    {StageId::kToken, Reason::kHttpStatus,
+     [](const Ctx& c) { return HttpStatus(c) >= 500 || HttpStatus(c) == 429; },
+     [](const Ctx& c) {
+       const HttpRequestFacts* r = LastRequest(c);
+       const std::string id = r != nullptr && !r->client_request_id.empty() ? r->client_request_id
+                                                                            : std::string("<id>");
+       return "The token issuer " + Host(c) + " failed on its side with " + StatusPhrase(c) +
+              (HttpStatus(c) == 429 ? " (throttled)" : "") +
+              ": a service-side outage or throttling, not the Auth certificate or this "
+              "configuration (the request was not judged). Exchange's own token requests fail "
+              "the same way meanwhile; it is usually transient. If it persists, check the "
+              "Microsoft 365 service health (Microsoft Entra ID / Access Control) and quote "
+              "client-request-id " +
+              id + " to support.";
+     }},
     {StageId::kMetadata, Reason::kHttpStatus, nullptr,
      [](const Ctx& c) {
        return "The auth metadata URL answered " + StatusPhrase(c) +

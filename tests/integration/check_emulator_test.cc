@@ -5,10 +5,13 @@
 
 #include <filesystem>
 #include <memory>
+#include <sstream>
 #include <string>
 
 #include "probe/engine/guid_source.h"
 #include "probe/engine/probe_runner.h"
+#include "probe/render/hints.h"
+#include "probe/render/text_renderer.h"
 #include "tests/emulator/constants.h"
 #include "tests/emulator/emulator.h"
 #include "tests/emulator/fault.h"
@@ -268,13 +271,52 @@ TEST_F(CheckEmulatorTest, HttpErrorsAtEachStageAreHttpStatus) {
   }
 }
 
-TEST_F(CheckEmulatorTest, TokenEndpointErrorWithOAuthBodyIsOAuthError) {
-  Inject(Stage::kToken, FaultKind::kStatus, 503);
+// Issue 10, finding 7: a service outage at the token endpoint was blamed on
+// the customer's certificate (oauth_error, "not registered" hint). Whatever
+// the 5xx body says, plain text, a gateway's own JSON or an OAuth error code
+// such as temporarily_unavailable, the assertion was not judged.
+TEST_F(CheckEmulatorTest, TokenEndpointServiceErrorIsHttpStatusWithAServiceSideHint) {
+  struct Case {
+    const char* body;  // empty: the emulator's default, an OAuth temporarily_unavailable
+    const char* words;
+  };
+  for (const Case& c :
+       {Case{"Service Unavailable", "HTTP 503 Service Unavailable: Service Unavailable"},
+        Case{R"({"error":{"code":"ServiceUnavailable","message":"Try later"}})",
+             "HTTP 503 Service Unavailable: {\"error\":{\"code\":\"ServiceUnavailable\""},
+        Case{"", "HTTP 503 Service Unavailable: temporarily_unavailable: AADSTS50000"}}) {
+    SCOPED_TRACE(c.body);
+    emulator_->ClearFaults();
+    Fault fault;
+    fault.stage = Stage::kToken;
+    fault.kind = FaultKind::kStatus;
+    fault.status = 503;
+    fault.body = c.body;
+    emulator_->InjectFault(fault);
+    ProbeResult result = Check(LabTarget());
+    const StageResult& token =
+        ExpectFailure(result, StageId::kToken, Reason::kHttpStatus, ExchangeCategory::kUnknown);
+    EXPECT_THAT(token.message, HasSubstr(c.words));
+    EXPECT_THAT(result.error, HasSubstr("Unable to get token from Auth Server. Error code: '"));
+    const std::string hint = render::HintFor(result);
+    EXPECT_THAT(hint, HasSubstr("failed on its side with HTTP 503"));
+    EXPECT_THAT(hint, HasSubstr("not the Auth certificate"));
+    EXPECT_THAT(hint, ::testing::Not(HasSubstr("not registered")));
+  }
+}
+
+TEST_F(CheckEmulatorTest, TokenEndpointOAuthErrorBelow500IsOAuthError) {
+  Fault fault;
+  fault.stage = Stage::kToken;
+  fault.kind = FaultKind::kStatus;
+  fault.status = 400;
+  fault.body =
+      R"({"error":"invalid_grant","error_description":"ACS50012: Authentication failed."})";
+  emulator_->InjectFault(fault);
   ProbeResult result = Check(LabTarget());
   const StageResult& token =
       ExpectFailure(result, StageId::kToken, Reason::kOauthError, ExchangeCategory::kUnknown);
-  EXPECT_THAT(token.message, HasSubstr("HTTP 503"));
-  EXPECT_THAT(result.error, HasSubstr("Unable to get token from Auth Server. Error code: '"));
+  EXPECT_THAT(token.message, HasSubstr("(HTTP 400): invalid_grant: ACS50012"));
 }
 
 TEST_F(CheckEmulatorTest, PublishFailureReportsTheFaultAndExchangeText) {
@@ -428,6 +470,44 @@ TEST_F(CheckEmulatorTest, ChallengeRealmTakesPrecedence) {
     saw_realm = saw_realm || (fact.name == "realm" && fact.value == result.facts.realm);
   }
   EXPECT_TRUE(saw_realm);
+}
+
+// Issue 10, finding 7: with a challenge naming another realm, the metadata
+// line showed the challenge's realm while the metadata stage's fact said the
+// document's. Each face shows the realm its own stage read.
+TEST_F(CheckEmulatorTest, EachStageShowsTheRealmItRead) {
+  Fault fault;
+  fault.stage = Stage::kChallenge;
+  fault.kind = FaultKind::kChallengeRealm;
+  fault.text = "contoso.onmicrosoft.com";
+  emulator_->InjectFault(fault);
+  ProbeResult result = Check(LabTarget());
+  const std::string tenant = "9188040d-6c67-4c5b-b112-36a304b66dad";
+  auto stage_fact = [&](StageId id) {
+    for (const Fact& f : result.Stage(id).facts) {
+      if (f.name == "realm") return f.value;
+    }
+    return std::string();
+  };
+  ASSERT_TRUE(result.Stage(StageId::kChallenge).ok()) << result.error;
+  EXPECT_EQ(stage_fact(StageId::kMetadata), tenant);
+  EXPECT_EQ(stage_fact(StageId::kChallenge), "contoso.onmicrosoft.com");
+  EXPECT_EQ(result.facts.metadata_realm, tenant);
+  EXPECT_EQ(result.facts.challenge_realm, "contoso.onmicrosoft.com");
+  EXPECT_EQ(result.facts.realm, "contoso.onmicrosoft.com") << "the realm the token names";
+  const std::string text = render::RenderText(result);
+  std::string metadata_line;
+  std::string challenge_line;
+  std::istringstream lines(text);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.find(" metadata ") != std::string::npos && metadata_line.empty()) metadata_line = line;
+    if (line.find(" challenge ") != std::string::npos && challenge_line.empty()) {
+      challenge_line = line;
+    }
+  }
+  EXPECT_THAT(metadata_line, HasSubstr("realm " + tenant)) << text;
+  EXPECT_THAT(metadata_line, ::testing::Not(HasSubstr("contoso"))) << text;
+  EXPECT_THAT(challenge_line, HasSubstr("realm contoso.onmicrosoft.com")) << text;
 }
 
 TEST_F(CheckEmulatorTest, UntrustedServerCertificateKeepsItsFacts) {
@@ -613,8 +693,8 @@ TEST_F(CheckEmulatorTest, IdentityPlatformFaultsAtTheTokenStage) {
     const char* words;
   };
   for (const Case& c :
-       {Case{FaultKind::kStatus, 503, Reason::kOauthError, ExchangeCategory::kUnknown,
-             "(HTTP 503): temporarily_unavailable: AADSTS50000"},
+       {Case{FaultKind::kStatus, 503, Reason::kHttpStatus, ExchangeCategory::kUnknown,
+             "HTTP 503 Service Unavailable: temporarily_unavailable: AADSTS50000"},
         Case{FaultKind::kMalformedBody, 0, Reason::kMalformedResponse, ExchangeCategory::kUnknown,
              "token response is unusable: HTML instead of JSON"},
         Case{FaultKind::kOversizedBody, 0, Reason::kMalformedResponse, ExchangeCategory::kUnknown,

@@ -117,6 +117,16 @@ TEST(TokenResponseTest, ErrorWithoutDescription) {
   EXPECT_EQ(e.ServiceCode(), "");
 }
 
+// A gateway's own JSON error is not the token issuer's OAuth error (RFC 6749
+// 5.2: "error" is a single code).
+TEST(TokenResponseTest, AnErrorThatIsNotAStringIsNotAnOAuthError) {
+  for (const char* body : {R"({"error":{"code":"ServiceUnavailable","message":"Try later"}})",
+                           R"({"error":503})", R"({"error":["server_error"]})"}) {
+    auto a = ParseTokenAnswer(body);
+    EXPECT_FALSE(a.ok() && std::holds_alternative<OAuthError>(*a)) << body;
+  }
+}
+
 TEST(TokenResponseTest, ErrorsAreSpecificAndShort) {
   struct Case {
     std::string body;
