@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# Soak (issue 10): the exporter against the emulator for a bounded time while
+# a random fault is switched in every few seconds (statuses, bodies that do
+# not parse, slow answers, resets, refused tokens, at every stage), sampling
+# the exporter's resident memory, open fds and threads and timing /metrics.
+# Prints the first and last third of the run side by side and a verdict:
+# FLAT, or NOT FLAT naming what grew (bench/soak/soak.py says how it judges).
+# Not a timed test; a leak shows as growth, so the longer the better.
+#
+# Environment: SOAK_SECONDS (default 600), SOAK_TARGETS (200), SOAK_INTERVAL
+# (1s: every target's run interval), SOAK_SWITCH_SECONDS (3, on average),
+# SOAK_SAMPLE_SECONDS (5), SOAK_SEED (random), SOAK_BUILD_DIR (a build that
+# has the binaries already; default: build/bench, built here as
+# RelWithDebInfo), SOAK_KEEP=1 keeps the work directory. Exits 0 on FLAT.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+seconds="${SOAK_SECONDS:-600}"
+targets="${SOAK_TARGETS:-200}"
+interval="${SOAK_INTERVAL:-1s}"
+seed="${SOAK_SEED:-$RANDOM}"
+
+bin="${SOAK_BUILD_DIR:-}"
+if [ -z "$bin" ]; then
+  bin=build/bench
+  echo "== building $bin (RelWithDebInfo)"
+  cmake -S . -B "$bin" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+  ninja -C "$bin" -j2 pushprobe-exporter pushprobe-emulator >/dev/null
+fi
+
+work="$(mktemp -d /tmp/pushprobe-soak.XXXXXX)"
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  [ "${SOAK_KEEP:-0}" = 1 ] || rm -rf "$work"
+}
+trap cleanup EXIT
+
+wait_for() {  # wait_for FILE PATTERN PID
+  for _ in $(seq 1 200); do
+    grep -q "$2" "$1" 2>/dev/null && return 0
+    kill -0 "$3" 2>/dev/null || { cat "$1"; exit 1; }
+    sleep 0.05
+  done
+  echo "timed out waiting for '$2' in $1" >&2
+  exit 1
+}
+
+load_before="$(cut -d' ' -f1 /proc/loadavg)"
+lab="$work/lab"
+"$bin/tests/emulator/pushprobe-emulator" lab --dir "$lab" --port 0 >/dev/null
+"$bin/tests/emulator/pushprobe-emulator" serve --lab "$lab" >"$work/emulator.log" 2>&1 &
+pids+=("$!")
+wait_for "$work/emulator.log" "listening on" "${pids[-1]}"
+port="$(grep -o '127.0.0.1:[0-9]*' "$lab/pushprobe.yml" | head -n 1 | cut -d: -f2)"
+
+# Each run's timeout is its interval, so a slow fault ends runs by their
+# deadline rather than piling them up.
+python3 bench/exporter/bench_report.py config "$lab" "$port" "$targets" "$interval" "$interval" \
+  >"$work/soak.yml"
+listen=127.0.0.1:19612
+"$bin/exporters/pushprobe-exporter" --config.file="$work/soak.yml" --web.listen-address="$listen" \
+  --log.level=error >"$work/exporter.log" 2>&1 &
+exporter=$!
+pids+=("$exporter")
+for _ in $(seq 1 200); do
+  curl -fs "http://$listen/-/ready" >/dev/null 2>&1 && break
+  kill -0 "$exporter" 2>/dev/null || { cat "$work/exporter.log"; exit 1; }
+  sleep 0.05
+done
+
+echo "== soak: $seconds s, $targets targets every $interval, a random fault every ~${SOAK_SWITCH_SECONDS:-3} s (seed $seed)"
+status=0
+python3 bench/soak/soak.py "$exporter" "$listen" "$port" "$lab" "$seconds" "$seed" || status=$?
+kill -0 "$exporter" 2>/dev/null || { echo "the exporter died:"; cat "$work/exporter.log"; exit 1; }
+load_after="$(cut -d' ' -f1 /proc/loadavg)"
+echo "load average (1 min) before $load_before, after $load_after ($(nproc) cores)"
+exit "$status"
