@@ -12,11 +12,12 @@ threads from /proc and times a /metrics scrape.
 
 Flat means: the median of the last third of the samples against the median
 of the first third (the first 10% of the run is warm-up and left out), resident
-memory grown by at most 5% or 2 MiB, whichever is larger, and the peaks of
-fds and threads in the last third at most 8 fds and 4 threads above those of
-the first third. A leak grows with the runs; these margins are what run-to-run
-noise (allocator arenas, connections in flight at the moment of a sample)
-takes. Exits 0 when all three are flat and every scrape answered 200, else 1.
+memory grown by at most 5% or 2 MiB, whichever is larger, and the floors
+(lowest samples) of fds and threads in the last third at most 8 fds and 4
+threads above those of the first third. Floors, because connections and runs
+in flight come and go with the fault of the moment (a slow answer holds a
+socket per target), while a leaked fd or thread stays and lifts the floor.
+The margins are what run-to-run noise (allocator arenas) takes. Exits 0 when all three are flat and every scrape answered 200, else 1.
 """
 import json
 import os
@@ -153,14 +154,14 @@ def main():
     def med(rows, i):
         return statistics.median(r[i] for r in rows)
 
-    def peak(rows, i):
-        return max(r[i] for r in rows)
+    def floor(rows, i):
+        return min(r[i] for r in rows)
 
     rss0, rss1 = med(first, 1), med(last, 1)
     rss_ok = rss1 - rss0 <= max(0.05 * rss0, 2.0)
-    fd0, fd1 = peak(first, 2), peak(last, 2)
+    fd0, fd1 = floor(first, 2), floor(last, 2)
     fd_ok = fd1 - fd0 <= 8
-    th0, th1 = peak(first, 3), peak(last, 3)
+    th0, th1 = floor(first, 3), floor(last, 3)
     th_ok = th1 - th0 <= 4
     scrape_ok = not failed_scrapes
 
@@ -171,9 +172,9 @@ def main():
           f"{min(s[1] for s in warm):9.1f}-{max(s[1] for s in warm):<10.1f}  "
           f"{'flat' if rss_ok else 'GREW'} (median; allowed +{max(0.05 * rss0, 2.0):.1f})")
     print(f"{'fds':10} {fd0:14d} {fd1:14d} {min(s[2] for s in warm):9d}-{max(s[2] for s in warm):<10d}  "
-          f"{'flat' if fd_ok else 'GREW'} (peak; allowed +8)")
+          f"{'flat' if fd_ok else 'GREW'} (floor; allowed +8)")
     print(f"{'threads':10} {th0:14d} {th1:14d} {min(s[3] for s in warm):9d}-{max(s[3] for s in warm):<10d}  "
-          f"{'flat' if th_ok else 'GREW'} (peak; allowed +4)")
+          f"{'flat' if th_ok else 'GREW'} (floor; allowed +4)")
     if scrapes:
         print(f"scrapes: {len(scrapes)} answered 200, {len(failed_scrapes)} failed; "
               f"median {statistics.median(scrapes) * 1000:.1f} ms, "

@@ -9,9 +9,10 @@
 #
 # Environment: SOAK_SECONDS (default 600), SOAK_TARGETS (200), SOAK_INTERVAL
 # (1s: every target's run interval), SOAK_SWITCH_SECONDS (3, on average),
-# SOAK_SAMPLE_SECONDS (5), SOAK_SEED (random), SOAK_BUILD_DIR (a build that
-# has the binaries already; default: build/bench, built here as
-# RelWithDebInfo), SOAK_KEEP=1 keeps the work directory. Exits 0 on FLAT.
+# SOAK_SAMPLE_SECONDS (5), SOAK_SEED (random), SOAK_KEEP=1 keeps the work
+# directory; BENCH_BUILD_DIR as for every benchmark (scripts/bench_common.sh:
+# use the binaries there, build nothing; default: build/bench, built here as
+# RelWithDebInfo). Exits 0 on FLAT.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -20,13 +21,12 @@ targets="${SOAK_TARGETS:-200}"
 interval="${SOAK_INTERVAL:-1s}"
 seed="${SOAK_SEED:-$RANDOM}"
 
-bin="${SOAK_BUILD_DIR:-}"
-if [ -z "$bin" ]; then
-  bin=build/bench
-  echo "== building $bin (RelWithDebInfo)"
-  cmake -S . -B "$bin" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-  ninja -C "$bin" -j2 pushprobe-exporter pushprobe-emulator >/dev/null
-fi
+# shellcheck source=scripts/bench_common.sh
+. scripts/bench_common.sh
+bench_binaries build/bench \
+  'cmake -S . -B build/bench -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo && ninja -C build/bench -j2 pushprobe-exporter pushprobe-emulator' \
+  exporters/pushprobe-exporter tests/emulator/pushprobe-emulator
+bin="$bench_bin"
 
 work="$(mktemp -d /tmp/pushprobe-soak.XXXXXX)"
 pids=()
@@ -47,7 +47,9 @@ wait_for() {  # wait_for FILE PATTERN PID
   exit 1
 }
 
-load_before="$(cut -d' ' -f1 /proc/loadavg)"
+# Growth, not speed, is judged here, so a busy machine does not stop the run;
+# its load is printed beside the figures all the same.
+bench_load_before="$(bench_load1)"
 lab="$work/lab"
 "$bin/tests/emulator/pushprobe-emulator" lab --dir "$lab" --port 0 >/dev/null
 "$bin/tests/emulator/pushprobe-emulator" serve --lab "$lab" >"$work/emulator.log" 2>&1 &
@@ -74,6 +76,5 @@ echo "== soak: $seconds s, $targets targets every $interval, a random fault ever
 status=0
 python3 bench/soak/soak.py "$exporter" "$listen" "$port" "$lab" "$seconds" "$seed" || status=$?
 kill -0 "$exporter" 2>/dev/null || { echo "the exporter died:"; cat "$work/exporter.log"; exit 1; }
-load_after="$(cut -d' ' -f1 /proc/loadavg)"
-echo "load average (1 min) before $load_before, after $load_after ($(nproc) cores)"
+bench_load_report
 exit "$status"
