@@ -20,10 +20,6 @@ constexpr int kExitUnknown = static_cast<int>(State::kUnknown);
 
 std::string Quoted(const std::string& s) { return "\"" + s + "\""; }
 
-void Override(std::string& field, const std::optional<std::string>& value) {
-  if (value) field = *value;
-}
-
 Expected<TargetConfig> TargetFromFile(const PluginOptions& options, const Deadline* deadline) {
   ConfigLoadResult loaded = LoadConfigFile(options.config_file, deadline);
   if (!loaded.ok()) {
@@ -63,45 +59,18 @@ Expected<TargetConfig> ResolveTarget(const PluginOptions& options, const Deadlin
     target.auth_metadata_url.clear();
   }
   const TargetOverrides& o = options.overrides;
-  // Values the loader derived from others (the metadata URL from the
-  // organization or tenant, the tenant from the organization, the token URL
-  // from the tenant) follow overridden inputs; values set on purpose stay.
-  const bool derived_metadata_url = target.auth_metadata_url.empty() ||
-                                    target.auth_metadata_url == DefaultAuthMetadataUrl(target);
-  const bool derived_tenant = target.tenant.empty() || target.tenant == target.organization;
-  const bool derived_token_url =
-      target.token_url.empty() || target.token_url == DefaultTokenUrl(target);
-  Override(target.organization, o.organization);
-  Override(target.certificate, o.certificate);
-  Override(target.private_key, o.private_key);
-  Override(target.service_uri, o.service_uri);
-  Override(target.ca_file, o.ca_file);
-  Override(target.proxy, o.proxy);
-  Override(target.application_id, o.application_id);
-  if (o.tls_max_version) target.tls_max_version = *o.tls_max_version;
-  if (o.token_flow) target.token_flow = *o.token_flow;
-  const bool identity_platform = target.token_flow == TokenFlow::kIdentityPlatform;
+  const bool identity_platform =
+      o.token_flow.value_or(target.token_flow) == TokenFlow::kIdentityPlatform;
   if (!identity_platform && (o.application_id || o.tenant)) {
     return Expected<TargetConfig>::Error(
         "--application-id and --tenant are used only with --token-flow identity-platform");
   }
-  if (o.tenant) {
-    target.tenant = *o.tenant;
-  } else if (derived_tenant) {
-    target.tenant = identity_platform ? target.organization : "";
-  }
-  if (derived_token_url) target.token_url = identity_platform ? DefaultTokenUrl(target) : "";
-  if (o.metadata_url) {
-    target.auth_metadata_url = *o.metadata_url;
-  } else if (derived_metadata_url && !target.organization.empty()) {
-    target.auth_metadata_url = DefaultAuthMetadataUrl(target);
-  }
+  ApplyOverrides(target, o);
   if (identity_platform && target.application_id.empty()) {
     return Expected<TargetConfig>::Error(
         "--token-flow identity-platform needs the application (client) id: give "
         "--application-id GUID or set application_id for the target in the configuration file");
   }
-  if (!o.connect_to.empty()) target.connect_to = o.connect_to;
   if (options.timeout) target.timeout = *options.timeout;
   if (target.certificate.empty()) {
     return Expected<TargetConfig>::Error(

@@ -31,6 +31,16 @@ std::optional<std::string> SetString(std::optional<std::string>& field, const st
   return std::nullopt;
 }
 
+// A value the configuration loader checks too: the same check, the same words.
+std::optional<std::string> SetChecked(std::optional<std::string>& field, const std::string& value,
+                                      Expected<std::string> (*check)(std::string_view)) {
+  if (value.empty()) return std::string("must not be empty");
+  Expected<std::string> checked = check(value);
+  if (!checked) return checked.error();
+  field = std::move(checked).value();
+  return std::nullopt;
+}
+
 std::optional<std::string> SetTokenFlow(PluginOptions& o, const std::string& value) {
   for (TokenFlow flow : {TokenFlow::kAcs, TokenFlow::kIdentityPlatform}) {
     if (value == TokenFlowName(flow)) {
@@ -145,7 +155,9 @@ const std::array<OptionSpec, 27> kOptions = {{
      }},
     {'O', "organization", "DOMAIN",
      "Office 365 tenant domain (Enable-PushNotificationProxy -Organization).",
-     [](PluginOptions& o, const std::string& v) { return SetString(o.overrides.organization, v); }},
+     [](PluginOptions& o, const std::string& v) {
+       return SetChecked(o.overrides.organization, v, CheckOrganization);
+     }},
     {'\0', "certificate", "FILE",
      "Auth certificate: PEM (certificate, maybe with its key) or PKCS#12.",
      [](PluginOptions& o, const std::string& v) { return SetString(o.overrides.certificate, v); }},
@@ -153,10 +165,14 @@ const std::array<OptionSpec, 27> kOptions = {{
      [](PluginOptions& o, const std::string& v) { return SetString(o.overrides.private_key, v); }},
     {'\0', "service-uri", "URI",
      "Push proxy Uri (default https://outlook.office365.com/PushNotifications).",
-     [](PluginOptions& o, const std::string& v) { return SetString(o.overrides.service_uri, v); }},
+     [](PluginOptions& o, const std::string& v) {
+       return SetChecked(o.overrides.service_uri, v, CheckRequestUrl);
+     }},
     {'\0', "metadata-url", "URL",
      "AuthMetadataUrl (default: the ACS metadata URL for the organization).",
-     [](PluginOptions& o, const std::string& v) { return SetString(o.overrides.metadata_url, v); }},
+     [](PluginOptions& o, const std::string& v) {
+       return SetChecked(o.overrides.auth_metadata_url, v, CheckRequestUrl);
+     }},
     {'\0', "ca-file", "FILE", "Trust anchors for the servers' TLS (default: the system store).",
      [](PluginOptions& o, const std::string& v) { return SetString(o.overrides.ca_file, v); }},
     {'\0', "connect-to", "HOST:PORT:CONNECT_HOST:CONNECT_PORT",
@@ -165,11 +181,14 @@ const std::array<OptionSpec, 27> kOptions = {{
      [](PluginOptions& o, const std::string& v) -> std::optional<std::string> {
        Expected<ConnectTo> rule = ParseConnectTo(v);
        if (!rule) return rule.error();
-       o.overrides.connect_to.push_back(*rule);
+       if (!o.overrides.connect_to) o.overrides.connect_to.emplace();
+       o.overrides.connect_to->push_back(*rule);
        return std::nullopt;
      }},
     {'\0', "proxy", "URL", "Outbound HTTP proxy, http://HOST:PORT.",
-     [](PluginOptions& o, const std::string& v) { return SetString(o.overrides.proxy, v); }},
+     [](PluginOptions& o, const std::string& v) {
+       return SetChecked(o.overrides.proxy, v, CheckProxyUrl);
+     }},
     {'\0', "tls-max-version", "1.2|1.3",
      "Highest TLS version offered (default 1.2, as Exchange Server speaks it).", SetTlsMaxVersion},
     {'\0', "token-flow", "acs|identity-platform",

@@ -7,6 +7,7 @@
 
 #include "nagios/plugin_state.h"
 #include "nagios/thresholds.h"
+#include "probe/config/target_overrides.h"
 #include "probe/core/clock.h"
 #include "probe/core/expected.h"
 #include "probe/core/stage_id.h"
@@ -16,23 +17,6 @@ namespace pushprobe::nagios {
 
 /// What the command line asks the plugin to do.
 enum class PluginAction { kRun, kHelp, kVersion };
-
-/// \brief Target settings given as options. Each one that is set replaces the
-/// configuration file's value.
-struct TargetOverrides {
-  std::optional<std::string> organization;
-  std::optional<std::string> certificate;
-  std::optional<std::string> private_key;
-  std::optional<std::string> service_uri;
-  std::optional<std::string> metadata_url;
-  std::optional<std::string> ca_file;
-  std::optional<std::string> proxy;
-  std::vector<ConnectTo> connect_to;  ///< when not empty, replaces the file's list
-  std::optional<TlsVersion> tls_max_version;
-  std::optional<TokenFlow> token_flow;
-  std::optional<std::string> application_id;  ///< validated as a GUID
-  std::optional<std::string> tenant;          ///< validated, lower case
-};
 
 inline constexpr int kDefaultCertWarningDays = 30;
 inline constexpr int kDefaultCertCriticalDays = 14;
@@ -50,6 +34,7 @@ struct PluginOptions {
   int verbosity = 0;  ///< 0..kMaxVerbosity; more -v are clamped, as in monitoring-plugins
   std::string config_file;
   std::string target_name;
+  /// Target settings given as options; each one set replaces the file's value.
   TargetOverrides overrides;
   Thresholds total_time;                                 ///< -w/-c, seconds
   std::array<Thresholds, kAllStages.size()> stage_time;  ///< --stage-warning/--stage-critical

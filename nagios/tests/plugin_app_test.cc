@@ -12,6 +12,7 @@
 #include <future>
 #include <sstream>
 
+#include "probe/config/config_loader.h"
 #include "tests/support/test_pki.h"
 
 namespace pushprobe::nagios {
@@ -52,6 +53,44 @@ TEST(PluginAppTest, BadWarningRangeIsUnknownWithTheReason) {
             "EXCHANGE PUSH UNKNOWN - -w/--warning: invalid range \"10:5\": start 10 is greater "
             "than end 5\n");
   EXPECT_NE(run.err.find("Usage: check_exchange_push"), std::string::npos);
+}
+
+// The options that set a target's values are checked as the configuration's
+// keys are, in the loader's words (after the option's name, not the key's).
+TEST(PluginAppTest, TargetOptionsGetTheLoadersChecksAndWords) {
+  struct Case {
+    const char* option;
+    const char* key;
+    const char* value;
+  };
+  const Case cases[] = {
+      {"--proxy", "proxy", "http://proxy.example"},
+      {"--proxy", "proxy", "https://proxy.example:3128"},
+      {"--proxy", "proxy", "http://alice:s3cret@proxy.example:3128"},
+      {"--service-uri", "service_uri", "outlook.office365.com/PushNotifications"},
+      {"--service-uri", "service_uri", "https://outlook.office365.com/PushNotifications#top"},
+      {"--metadata-url", "auth_metadata_url", "https:///metadata/json/1"},
+      {"--organization", "organization", "fabrikam"},
+  };
+  for (const Case& c : cases) {
+    const std::string key = c.key;
+    ConfigLoadResult loaded = LoadConfigString(
+        "targets:\n  - name: t\n    certificate: /a.pem\n" +
+            std::string(key == "organization" ? "" : "    organization: fabrikam.com\n") + "    " +
+            key + ": \"" + c.value + "\"\n",
+        "p.yml");
+    ASSERT_EQ(loaded.errors.size(), 1u) << c.value;
+    // The loader names a URL's key first; the plugin names its option there.
+    std::string loader_words = loaded.errors[0].message;
+    const std::string key_prefix = "\"" + key + "\": ";
+    if (loader_words.rfind(key_prefix, 0) == 0) loader_words.erase(0, key_prefix.size());
+    PluginRun run = RunWith({"-O", "fabrikam.com", "--certificate", "/a.pem", c.option, c.value});
+    EXPECT_EQ(run.status, 3) << c.option << " " << c.value;
+    const std::string display =
+        std::string(c.option) == "--organization" ? "-O/--organization" : std::string(c.option);
+    EXPECT_EQ(run.out, "EXCHANGE PUSH UNKNOWN - " + display + ": " + loader_words + "\n");
+    EXPECT_EQ(run.out.find("s3cret"), std::string::npos) << run.out;
+  }
 }
 
 TEST(PluginAppTest, UnreadableConfigIsUnknownNamingTheFile) {

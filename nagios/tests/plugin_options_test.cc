@@ -36,7 +36,7 @@ TEST(PluginOptionsTest, Defaults) {
   EXPECT_FALSE(o.timeout.has_value());
   EXPECT_EQ(o.timeout_result, State::kCritical);
   EXPECT_FALSE(o.overrides.organization.has_value());
-  EXPECT_TRUE(o.overrides.connect_to.empty());
+  EXPECT_FALSE(o.overrides.connect_to.has_value());
 }
 
 TEST(PluginOptionsTest, EverySettingAsAnOption) {
@@ -66,14 +66,14 @@ TEST(PluginOptionsTest, EverySettingAsAnOption) {
   EXPECT_EQ(o.overrides.certificate, "/a.pem");
   EXPECT_EQ(o.overrides.private_key, "/k.pem");
   EXPECT_EQ(o.overrides.service_uri, "https://push.example/PushNotifications");
-  EXPECT_EQ(o.overrides.metadata_url, "https://acs.example/md");
+  EXPECT_EQ(o.overrides.auth_metadata_url, "https://acs.example/md");
   EXPECT_EQ(o.overrides.ca_file, "/ca.pem");
   EXPECT_EQ(o.overrides.proxy, "http://proxy:3128");
-  ASSERT_EQ(o.overrides.connect_to.size(), 2u);
-  EXPECT_EQ(o.overrides.connect_to[0].host, "outlook.office365.com");
-  EXPECT_EQ(o.overrides.connect_to[0].connect_port, 8443);
-  EXPECT_EQ(o.overrides.connect_to[1].host, "");
-  EXPECT_EQ(o.overrides.connect_to[1].connect_host, "127.0.0.2");
+  ASSERT_EQ(o.overrides.connect_to.value_or(std::vector<ConnectTo>{}).size(), 2u);
+  EXPECT_EQ((*o.overrides.connect_to)[0].host, "outlook.office365.com");
+  EXPECT_EQ((*o.overrides.connect_to)[0].connect_port, 8443);
+  EXPECT_EQ((*o.overrides.connect_to)[1].host, "");
+  EXPECT_EQ((*o.overrides.connect_to)[1].connect_host, "127.0.0.2");
   EXPECT_EQ(o.overrides.token_flow, TokenFlow::kIdentityPlatform);
   EXPECT_EQ(o.overrides.application_id, "6a2b3c4d-1111-4222-8333-944455556666");
   EXPECT_EQ(o.overrides.tenant, "fabrikam.com");
@@ -90,7 +90,7 @@ TEST(PluginOptionsTest, ShortOptionForms) {
 }
 
 TEST(PluginOptionsTest, NegativeRangeAsSeparateValue) {
-  PluginOptions o = Parse({"-O", "x", "-w", "-1:5", "--critical=@-2:-1"});
+  PluginOptions o = Parse({"-O", "fabrikam.com", "-w", "-1:5", "--critical=@-2:-1"});
   EXPECT_EQ(o.total_time.warning->ToString(), "-1:5");
   EXPECT_EQ(o.total_time.critical->ToString(), "@-2:-1");
 }
@@ -135,49 +135,50 @@ INSTANTIATE_TEST_SUITE_P(
                   "nothing to check: give --config FILE [--target NAME], or "
                   "-O/--organization DOMAIN with --certificate FILE"},
         ErrorCase{{"--target", "x"}, "--target needs --config FILE"},
-        ErrorCase{{"-O", "x", "-w", "5:1"},
+        ErrorCase{{"-O", "fabrikam.com", "-w", "5:1"},
                   R"(-w/--warning: invalid range "5:1": start 5 is greater than end 1)"},
-        ErrorCase{{"-O", "x", "--critical=abc"},
+        ErrorCase{{"-O", "fabrikam.com", "--critical=abc"},
                   R"(-c/--critical: invalid range "abc": "abc" is not a number)"},
-        ErrorCase{{"-O", "x", "--bogus"}, R"(unknown option "--bogus")"},
-        ErrorCase{{"-O", "x", "-x"}, R"(unknown option "-x")"},
-        ErrorCase{{"-O", "x", "extra"},
+        ErrorCase{{"-O", "fabrikam.com", "--bogus"}, R"(unknown option "--bogus")"},
+        ErrorCase{{"-O", "fabrikam.com", "-x"}, R"(unknown option "-x")"},
+        ErrorCase{{"-O", "fabrikam.com", "extra"},
                   R"(unexpected argument "extra" (this plugin takes only options))"},
-        ErrorCase{{"-O", "x", "--", "-w"},
+        ErrorCase{{"-O", "fabrikam.com", "--", "-w"},
                   R"(unexpected argument "-w" (this plugin takes only options))"},
-        ErrorCase{{"-O", "x", "--config"}, "--config needs a value (FILE)"},
+        ErrorCase{{"-O", "fabrikam.com", "--config"}, "--config needs a value (FILE)"},
         ErrorCase{{"-O"}, "-O/--organization needs a value (DOMAIN)"},
         ErrorCase{{"-O", ""}, "-O/--organization: must not be empty"},
-        ErrorCase{{"-O", "x", "--verbose=2"}, "-v/--verbose takes no value"},
-        ErrorCase{{"-O", "x", "--stage-warning", "token"},
+        ErrorCase{{"-O", "fabrikam.com", "--verbose=2"}, "-v/--verbose takes no value"},
+        ErrorCase{{"-O", "fabrikam.com", "--stage-warning", "token"},
                   R"(--stage-warning: expected STAGE=RANGE, got "token")"},
-        ErrorCase{{"-O", "x", "--stage-critical", "tokn=1"},
+        ErrorCase{{"-O", "fabrikam.com", "--stage-critical", "tokn=1"},
                   R"(--stage-critical: unknown stage "tokn" (one of configuration, certificate, )"
                   R"(metadata, challenge, token, publish))"},
-        ErrorCase{{"-O", "x", "--stage-warning", "token=1:0"},
+        ErrorCase{{"-O", "fabrikam.com", "--stage-warning", "token=1:0"},
                   R"(--stage-warning: invalid range "1:0": start 1 is greater than end 0)"},
-        ErrorCase{{"-O", "x", "--cert-warning", "-1"},
+        ErrorCase{{"-O", "fabrikam.com", "--cert-warning", "-1"},
                   R"(--cert-warning: "-1" is not a whole number of days (0 or more))"},
-        ErrorCase{{"-O", "x", "--cert-critical", "7d"},
+        ErrorCase{{"-O", "fabrikam.com", "--cert-critical", "7d"},
                   R"(--cert-critical: "7d" is not a whole number of days (0 or more))"},
-        ErrorCase{{"-O", "x", "-t", "0"},
+        ErrorCase{{"-O", "fabrikam.com", "-t", "0"},
                   R"(-t/--timeout: "0" is not a positive number of seconds)"},
-        ErrorCase{{"-O", "x", "-t", "30s"},
+        ErrorCase{{"-O", "fabrikam.com", "-t", "30s"},
                   R"(-t/--timeout: "30s" is not a positive number of seconds)"},
-        ErrorCase{{"-O", "x", "-t", "601"},
+        ErrorCase{{"-O", "fabrikam.com", "-t", "601"},
                   R"(-t/--timeout: "601" is more than the maximum of 600 seconds)"},
-        ErrorCase{{"-O", "x", "--timeout-result", "CRITICAL"},
+        ErrorCase{{"-O", "fabrikam.com", "--timeout-result", "CRITICAL"},
                   R"(--timeout-result: "CRITICAL" is not one of ok, warning, critical, unknown)"},
-        ErrorCase{{"-O", "x", "--tls-max-version", "1.1"},
+        ErrorCase{{"-O", "fabrikam.com", "--tls-max-version", "1.1"},
                   R"(--tls-max-version: "1.1" is not one of 1.2, 1.3)"},
-        ErrorCase{{"-O", "x", "--token-flow", "v2"},
+        ErrorCase{{"-O", "fabrikam.com", "--token-flow", "v2"},
                   R"(--token-flow: "v2" is not one of acs, identity-platform)"},
-        ErrorCase{{"-O", "x", "--application-id", "{6a2b3c4d-1111-4222-8333-944455556666}"},
-                  R"(--application-id: "{6a2b3c4d-1111-4222-8333-944455556666}" is not a GUID)"},
-        ErrorCase{{"-O", "x", "--tenant", "fabrikam"},
+        ErrorCase{
+            {"-O", "fabrikam.com", "--application-id", "{6a2b3c4d-1111-4222-8333-944455556666}"},
+            R"(--application-id: "{6a2b3c4d-1111-4222-8333-944455556666}" is not a GUID)"},
+        ErrorCase{{"-O", "fabrikam.com", "--tenant", "fabrikam"},
                   R"(--tenant: "fabrikam" is neither a domain name like fabrikam.com nor a )"
                   R"(tenant id (GUID))"},
-        ErrorCase{{"-O", "x", "--connect-to", "a"},
+        ErrorCase{{"-O", "fabrikam.com", "--connect-to", "a"},
                   "--connect-to: invalid connect_to \"a\": expected "
                   "HOST:PORT:CONNECT_HOST:CONNECT_PORT"}));
 

@@ -13,11 +13,12 @@
 #include <utility>
 
 #include "probe/config/quote.h"
+#include "probe/config/target_overrides.h"
 #include "probe/config/target_values.h"
 #include "probe/config/yaml_tree.h"
+#include "probe/core/ascii.h"
 #include "probe/core/bounded_file.h"
 #include "probe/core/thumbprint.h"
-#include "probe/core/url.h"
 
 namespace pushprobe {
 namespace {
@@ -122,7 +123,7 @@ struct Field {
   const YamlNode& value;
 };
 
-using Setter = bool (*)(const Field&, TargetConfig&);
+using Setter = bool (*)(const Field&, TargetOverrides&);
 
 struct KeySpec {
   std::string_view key;
@@ -179,11 +180,11 @@ class Loader {
  private:
   void LoadRoot(const YamlNode& root, std::size_t target_items);
   SeenKeys ApplyKeys(const YamlNode& map, bool in_defaults, const std::string& scope,
-                     TargetConfig& target);
+                     TargetOverrides& layer);
   void CheckTimeoutWithinInterval(const SeenKeys& own, const SeenKeys& defaults,
                                   const TargetConfig& target, const YAML::Mark& fallback);
-  void ApplyTokenFlow(const SeenKeys& own, const SeenKeys& defaults, const std::string& scope,
-                      const YAML::Mark& target_mark, TargetConfig& target);
+  void CheckTokenFlow(const SeenKeys& own, const SeenKeys& defaults, const std::string& scope,
+                      const YAML::Mark& target_mark, const TargetConfig& target);
   void LoadTarget(const YamlNode& node, std::size_t index, const YAML::Mark& list_mark,
                   const TargetConfig& base, const SeenKeys& defaults_seen);
   void LoadExporter(const YamlNode& map);
@@ -205,7 +206,7 @@ class Loader {
   std::map<std::string, int> first_line_of_name_;
 };
 
-bool SetName(const Field& field, TargetConfig& target) {
+bool SetName(const Field& field, TargetOverrides& target) {
   auto text = field.loader.Scalar(field, "a string");
   if (!text) return false;
   if (!IsTargetName(*text)) {
@@ -217,100 +218,40 @@ bool SetName(const Field& field, TargetConfig& target) {
   return true;
 }
 
-bool SetOrganization(const Field& field, TargetConfig& target) {
+bool SetOrganization(const Field& field, TargetOverrides& target) {
   auto text = field.loader.Scalar(field, "a string");
   if (!text) return false;
-  if (!IsDomainName(*text)) {
-    field.loader.ValueError(field, "invalid organization " + Quote(*text) +
-                                       ": must be the tenant's domain name, like \"fabrikam.com\"");
+  auto organization = CheckOrganization(*text);
+  if (!organization) {
+    field.loader.ValueError(field, organization.error());
     return false;
   }
-  // DNS names are case-insensitive; one spelling keeps labels and the
-  // metadata URL stable.
-  target.organization = *text;
-  for (char& c : target.organization) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
+  target.organization = std::move(organization).value();
   return true;
-}
-
-std::string PortProblem(std::string_view port) {
-  return "port " + Quote(port) + " is not a number between 1 and 65535";
-}
-
-// The configuration's wording of what SplitUrl found wrong: a bare reason,
-// for the caller to put in context.
-std::string UrlProblem(const UrlError& error) {
-  switch (error.kind) {
-    case UrlErrorKind::kSpaceOrControl:
-      return "must not contain spaces or control characters";
-    case UrlErrorKind::kEmpty:
-    case UrlErrorKind::kNotAbsolute:
-      return "must start with http:// or https://";
-    case UrlErrorKind::kScheme:
-      return "scheme must be http or https";
-    case UrlErrorKind::kIpv6Unclosed:
-      return "missing \"]\" after IPv6 address";
-    case UrlErrorKind::kIpv6Invalid:
-      return "host " + Quote(error.part) + " is not an IPv6 address";
-    case UrlErrorKind::kIpv6Trailing:
-      return "unexpected text after \"]\"";
-    case UrlErrorKind::kHostChar:
-      return "host " + Quote(error.part) + " is not a host name";
-    case UrlErrorKind::kNoHost:
-      return "missing host";
-    case UrlErrorKind::kPort:
-      return PortProblem(error.part);
-    case UrlErrorKind::kUserInfo:
-      return "must not contain user:password@";
-    case UrlErrorKind::kFragment:
-      return "must not contain a fragment (#...)";
-  }
-  return error.Message();
-}
-
-// SplitUrl, with the port rule of configuration: "host:" (an empty port,
-// which RFC 3986 reads as the default) is refused as a typo.
-Expected<UrlParts, std::string> SplitConfiguredUrl(std::string_view text) {
-  auto parts = SplitUrl(text);
-  if (!parts.ok()) return Expected<UrlParts, std::string>::Error(UrlProblem(parts.error()));
-  if (parts->port_text && parts->port_text->empty()) {
-    return Expected<UrlParts, std::string>::Error(PortProblem(""));
-  }
-  return std::move(parts).value();
 }
 
 // An absolute http(s) URL the probe will send requests to.
-bool SetRequestUrl(const Field& field, std::string& out) {
+bool SetRequestUrl(const Field& field, std::optional<std::string>& out) {
   auto text = field.loader.Scalar(field, "a string");
   if (!text) return false;
-  auto parts = SplitConfiguredUrl(*text);
-  std::string why;
-  if (!parts.ok()) {
-    why = parts.error();
-  } else if (parts->has_userinfo) {
-    why = "must not contain user:password@";
-  } else if (parts->has_fragment) {
-    why = "must not contain a fragment (#...)";
-  }
-  if (!why.empty()) {
-    field.loader.ValueError(
-        field, Quote(field.key) + ": invalid URL " + Quote(RedactUrlUserinfo(*text)) + ": " + why);
+  auto url = CheckRequestUrl(*text);
+  if (!url) {
+    field.loader.ValueError(field, Quote(field.key) + ": " + url.error());
     return false;
   }
-  out = *text;
+  out = std::move(url).value();
   return true;
 }
 
-bool SetServiceUri(const Field& field, TargetConfig& target) {
+bool SetServiceUri(const Field& field, TargetOverrides& target) {
   return SetRequestUrl(field, target.service_uri);
 }
 
-bool SetAuthMetadataUrl(const Field& field, TargetConfig& target) {
+bool SetAuthMetadataUrl(const Field& field, TargetOverrides& target) {
   return SetRequestUrl(field, target.auth_metadata_url);
 }
 
-bool SetPath(const Field& field, std::string& out) {
+bool SetPath(const Field& field, std::optional<std::string>& out) {
   auto text = field.loader.Scalar(field, "a string");
   if (!text) return false;
   if (text->empty()) {
@@ -321,21 +262,23 @@ bool SetPath(const Field& field, std::string& out) {
   return true;
 }
 
-bool SetCertificate(const Field& field, TargetConfig& target) {
+bool SetCertificate(const Field& field, TargetOverrides& target) {
   return SetPath(field, target.certificate);
 }
 
-bool SetPrivateKey(const Field& field, TargetConfig& target) {
+bool SetPrivateKey(const Field& field, TargetOverrides& target) {
   return SetPath(field, target.private_key);
 }
 
-bool SetPrivateKeyPasswordFile(const Field& field, TargetConfig& target) {
+bool SetPrivateKeyPasswordFile(const Field& field, TargetOverrides& target) {
   return SetPath(field, target.private_key_password_file);
 }
 
-bool SetCaFile(const Field& field, TargetConfig& target) { return SetPath(field, target.ca_file); }
+bool SetCaFile(const Field& field, TargetOverrides& target) {
+  return SetPath(field, target.ca_file);
+}
 
-bool SetThumbprint(const Field& field, TargetConfig& target) {
+bool SetThumbprint(const Field& field, TargetOverrides& target) {
   auto text = field.loader.Scalar(field, "a string");
   if (!text) return false;
   std::string normalized = NormalizeThumbprint(*text);
@@ -355,7 +298,7 @@ bool SetThumbprint(const Field& field, TargetConfig& target) {
   return true;
 }
 
-bool SetConnectTo(const Field& field, TargetConfig& target) {
+bool SetConnectTo(const Field& field, TargetOverrides& target) {
   if (!field.value.IsSequence()) {
     field.loader.ValueError(field, Quote(field.key) +
                                        " must be a list of strings like "
@@ -387,35 +330,16 @@ bool SetConnectTo(const Field& field, TargetConfig& target) {
   return valid;
 }
 
-bool SetProxy(const Field& field, TargetConfig& target) {
+bool SetProxy(const Field& field, TargetOverrides& target) {
   auto text = field.loader.Scalar(field, "a string");
   if (!text) return false;
   // Empty is how a target turns off a proxy set in defaults.
-  if (!text->empty()) {
-    auto parts = SplitConfiguredUrl(*text);
-    std::string why;
-    if (!parts.ok()) {
-      why = parts.error();
-    } else if (parts->url.Https()) {
-      why = "must be http://host:port (the proxy is reached over plain HTTP, then CONNECT)";
-    } else if (!parts->port_text) {
-      why = "missing port (expected http://host:port)";
-    } else if (parts->url.path_and_query != "/" || parts->has_fragment) {
-      why = "must not have a path, query or fragment";
-    } else if (parts->has_userinfo) {
-      // Accepted once, it reached every output of a failing run; a
-      // credential never belongs in a URL that messages quote.
-      why =
-          "must not contain user:password@ (a password in the URL would show in outputs and "
-          "logs; proxy authentication is not supported)";
-    }
-    if (!why.empty()) {
-      field.loader.ValueError(field, Quote(field.key) + ": invalid URL " +
-                                         Quote(RedactUrlUserinfo(*text)) + ": " + why);
-      return false;
-    }
+  auto proxy = CheckProxyUrl(*text);
+  if (!proxy) {
+    field.loader.ValueError(field, Quote(field.key) + ": " + proxy.error());
+    return false;
   }
-  target.proxy = *text;
+  target.proxy = std::move(proxy).value();
   return true;
 }
 
@@ -430,7 +354,7 @@ std::optional<Duration> ReadDuration(const Field& field) {
   return duration.value();
 }
 
-bool SetTimeout(const Field& field, TargetConfig& target) {
+bool SetTimeout(const Field& field, TargetOverrides& target) {
   auto duration = ReadDuration(field);
   if (!duration) return false;
   if (*duration <= Duration::zero() || *duration > kMaxTimeout) {
@@ -443,7 +367,7 @@ bool SetTimeout(const Field& field, TargetConfig& target) {
   return true;
 }
 
-bool SetInterval(const Field& field, TargetConfig& target) {
+bool SetInterval(const Field& field, TargetOverrides& target) {
   auto duration = ReadDuration(field);
   if (!duration) return false;
   // Below a second the probe would hammer Microsoft's token service.
@@ -456,7 +380,7 @@ bool SetInterval(const Field& field, TargetConfig& target) {
   return true;
 }
 
-bool SetPrincipalId(const Field& field, std::string& out) {
+bool SetPrincipalId(const Field& field, std::optional<std::string>& out) {
   auto text = field.loader.Scalar(field, "a string");
   if (!text) return false;
   if (!IsGuid(*text)) {
@@ -468,15 +392,15 @@ bool SetPrincipalId(const Field& field, std::string& out) {
   return true;
 }
 
-bool SetServiceName(const Field& field, TargetConfig& target) {
+bool SetServiceName(const Field& field, TargetOverrides& target) {
   return SetPrincipalId(field, target.service_name);
 }
 
-bool SetTokenIssuer(const Field& field, TargetConfig& target) {
+bool SetTokenIssuer(const Field& field, TargetOverrides& target) {
   return SetPrincipalId(field, target.token_issuer);
 }
 
-bool SetTokenFlow(const Field& field, TargetConfig& target) {
+bool SetTokenFlow(const Field& field, TargetOverrides& target) {
   auto text = field.loader.Scalar(field, "a string");
   if (!text) return false;
   for (TokenFlow flow : {TokenFlow::kAcs, TokenFlow::kIdentityPlatform}) {
@@ -491,7 +415,7 @@ bool SetTokenFlow(const Field& field, TargetConfig& target) {
   return false;
 }
 
-bool SetTlsMaxVersion(const Field& field, TargetConfig& target) {
+bool SetTlsMaxVersion(const Field& field, TargetOverrides& target) {
   auto text = field.loader.Scalar(field, "a string");
   if (!text) return false;
   // YAML reads 1.2 unquoted as a number; its text is the same.
@@ -505,11 +429,11 @@ bool SetTlsMaxVersion(const Field& field, TargetConfig& target) {
   return false;
 }
 
-bool SetApplicationId(const Field& field, TargetConfig& target) {
+bool SetApplicationId(const Field& field, TargetOverrides& target) {
   return SetPrincipalId(field, target.application_id);
 }
 
-bool SetTenant(const Field& field, TargetConfig& target) {
+bool SetTenant(const Field& field, TargetOverrides& target) {
   auto text = field.loader.Scalar(field, "a string");
   if (!text) return false;
   if (!IsGuid(*text) && !IsDomainName(*text)) {
@@ -519,18 +443,15 @@ bool SetTenant(const Field& field, TargetConfig& target) {
     return false;
   }
   // Both forms are case-insensitive; one spelling keeps the URLs stable.
-  target.tenant = *text;
-  for (char& c : target.tenant) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
+  target.tenant = ToLowerAscii(*text);
   return true;
 }
 
-bool SetTokenUrl(const Field& field, TargetConfig& target) {
+bool SetTokenUrl(const Field& field, TargetOverrides& target) {
   return SetRequestUrl(field, target.token_url);
 }
 
-bool SetScope(const Field& field, TargetConfig& target) {
+bool SetScope(const Field& field, TargetOverrides& target) {
   auto text = field.loader.Scalar(field, "a string");
   if (!text) return false;
   // The client credentials grant takes exactly one "<resource>/.default"
@@ -553,7 +474,7 @@ bool SetScope(const Field& field, TargetConfig& target) {
   return true;
 }
 
-bool SetMaxResponseBytes(const Field& field, TargetConfig& target) {
+bool SetMaxResponseBytes(const Field& field, TargetOverrides& target) {
   auto text = field.loader.Scalar(field, "a whole number of bytes");
   if (!text) return false;
   bool digits = !text->empty() && std::all_of(text->begin(), text->end(),
@@ -618,7 +539,7 @@ constexpr std::array<std::string_view, 3> kTopLevelKeys = {"defaults", "targets"
 constexpr std::array<std::string_view, 1> kExporterKeys = {"shard"};
 
 SeenKeys Loader::ApplyKeys(const YamlNode& map, bool in_defaults, const std::string& scope,
-                           TargetConfig& target) {
+                           TargetOverrides& layer) {
   SeenKeys seen;
   std::vector<std::string_view> candidates;
   for (const KeySpec& spec : kTargetKeys) {
@@ -653,7 +574,7 @@ SeenKeys Loader::ApplyKeys(const YamlNode& map, bool in_defaults, const std::str
     record.key_mark = key_node.Mark();
     record.value_mark = ValueMark(field);
     if (value.IsScalar()) record.text = value.Scalar();
-    record.valid = spec->set(field, target);
+    record.valid = spec->set(field, layer);
   }
   return seen;
 }
@@ -687,10 +608,10 @@ void Loader::CheckTimeoutWithinInterval(const SeenKeys& own, const SeenKeys& def
                   " is longer than interval " + written(interval, "interval", target.interval));
 }
 
-// The flow's required keys, keys set for the other flow, and the v2 defaults
-// that depend on the target (tenant, token URL, metadata URL).
-void Loader::ApplyTokenFlow(const SeenKeys& own, const SeenKeys& defaults, const std::string& scope,
-                            const YAML::Mark& target_mark, TargetConfig& target) {
+// The flow's required keys and keys set for the other flow (ApplyOverrides
+// derived the values that depend on the target: tenant, token URL, metadata URL).
+void Loader::CheckTokenFlow(const SeenKeys& own, const SeenKeys& defaults, const std::string& scope,
+                            const YAML::Mark& target_mark, const TargetConfig& target) {
   auto flow_valid = [&](const SeenKeys& keys) {
     auto it = keys.find("token_flow");
     return it == keys.end() || it->second.valid;
@@ -714,10 +635,6 @@ void Loader::ApplyTokenFlow(const SeenKeys& own, const SeenKeys& defaults, const
     Error(target_mark, "missing required key \"application_id\" in " + scope +
                            " (token_flow identity-platform needs the application (client) id)");
   }
-  if (own.count("tenant") == 0) target.tenant = target.organization;
-  if (own.count("token_url") == 0) target.token_url = DefaultTokenUrl(target);
-  if (own.count("auth_metadata_url") == 0)
-    target.auth_metadata_url = DefaultAuthMetadataUrl(target);
 }
 
 void Loader::LoadTarget(const YamlNode& node, std::size_t index, const YAML::Mark& list_mark,
@@ -733,8 +650,10 @@ void Loader::LoadTarget(const YamlNode& node, std::size_t index, const YAML::Mar
   if (auto name = FindValue(node, "name"); name && name->IsScalar() && !name->Scalar().empty()) {
     scope = "target " + Quote(name->Scalar());
   }
+  TargetOverrides own;
+  SeenKeys seen = ApplyKeys(node, false, scope, own);
   TargetConfig target = base;
-  SeenKeys seen = ApplyKeys(node, false, scope, target);
+  ApplyOverrides(target, own);
 
   auto require = [&](std::string_view key, bool may_inherit) {
     if (seen.count(key) > 0 || (may_inherit && defaults_seen.count(key) > 0)) return;
@@ -752,9 +671,7 @@ void Loader::LoadTarget(const YamlNode& node, std::size_t index, const YAML::Mar
                                          std::to_string(first->second + 1) + ")");
     }
   }
-  if (seen.count("auth_metadata_url") == 0)
-    target.auth_metadata_url = DefaultAuthMetadataUrl(target);
-  ApplyTokenFlow(seen, defaults_seen, scope, node.Mark(), target);
+  CheckTokenFlow(seen, defaults_seen, scope, node.Mark(), target);
   CheckTimeoutWithinInterval(seen, defaults_seen, target, node.Mark());
   config_.targets.push_back(std::move(target));
 }
@@ -830,7 +747,9 @@ void Loader::LoadRoot(const YamlNode& root, std::size_t target_items) {
   SeenKeys defaults_seen;
   // An empty `defaults:` (every line commented out) is as good as none.
   if (auto it = top.find("defaults"); it != top.end() && it->second.value.IsMap()) {
-    defaults_seen = ApplyKeys(it->second.value, true, "defaults", base);
+    TargetOverrides defaults;
+    defaults_seen = ApplyKeys(it->second.value, true, "defaults", defaults);
+    ApplyOverrides(base, defaults);
     CheckTimeoutWithinInterval(defaults_seen, {}, base, it->second.key_mark);
   } else if (it != top.end() && !it->second.value.IsNull()) {
     Error(it->second.value.Mark(), "\"defaults\" must be a map, got " + KindOf(it->second.value));

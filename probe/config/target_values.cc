@@ -1,5 +1,9 @@
 #include "probe/config/target_values.h"
 
+#include "probe/config/quote.h"
+#include "probe/core/ascii.h"
+#include "probe/core/url.h"
+
 namespace pushprobe {
 namespace {
 
@@ -21,7 +25,97 @@ bool ParseDecimal(std::string_view text, std::uint64_t max, std::uint64_t& out) 
   return out <= max;
 }
 
+using config_internal::Quote;
+
+std::string PortProblem(std::string_view port) {
+  return "port " + Quote(port) + " is not a number between 1 and 65535";
+}
+
+// The configuration's wording of what SplitUrl found wrong: a bare reason.
+std::string UrlProblem(const UrlError& error) {
+  switch (error.kind) {
+    case UrlErrorKind::kSpaceOrControl:
+      return "must not contain spaces or control characters";
+    case UrlErrorKind::kEmpty:
+    case UrlErrorKind::kNotAbsolute:
+      return "must start with http:// or https://";
+    case UrlErrorKind::kScheme:
+      return "scheme must be http or https";
+    case UrlErrorKind::kIpv6Unclosed:
+      return "missing \"]\" after IPv6 address";
+    case UrlErrorKind::kIpv6Invalid:
+      return "host " + Quote(error.part) + " is not an IPv6 address";
+    case UrlErrorKind::kIpv6Trailing:
+      return "unexpected text after \"]\"";
+    case UrlErrorKind::kHostChar:
+      return "host " + Quote(error.part) + " is not a host name";
+    case UrlErrorKind::kNoHost:
+      return "missing host";
+    case UrlErrorKind::kPort:
+      return PortProblem(error.part);
+    case UrlErrorKind::kUserInfo:
+      return "must not contain user:password@";
+    case UrlErrorKind::kFragment:
+      return "must not contain a fragment (#...)";
+  }
+  return error.Message();
+}
+
+// SplitUrl, with the port rule of configuration: "host:" (an empty port,
+// which RFC 3986 reads as the default) is refused as a typo.
+Expected<UrlParts, std::string> SplitConfiguredUrl(std::string_view text) {
+  auto parts = SplitUrl(text);
+  if (!parts.ok()) return Expected<UrlParts, std::string>::Error(UrlProblem(parts.error()));
+  if (parts->port_text && parts->port_text->empty()) {
+    return Expected<UrlParts, std::string>::Error(PortProblem(""));
+  }
+  return std::move(parts).value();
+}
+
+Expected<std::string> InvalidUrl(std::string_view text, const std::string& why) {
+  return Expected<std::string>::Error("invalid URL " + Quote(RedactUrlUserinfo(text)) + ": " + why);
+}
+
 }  // namespace
+
+Expected<std::string> CheckOrganization(std::string_view text) {
+  if (!IsDomainName(text)) {
+    return Expected<std::string>::Error("invalid organization " + Quote(text) +
+                                        ": must be the tenant's domain name, like "
+                                        "\"fabrikam.com\"");
+  }
+  return ToLowerAscii(text);
+}
+
+Expected<std::string> CheckRequestUrl(std::string_view text) {
+  auto parts = SplitConfiguredUrl(text);
+  if (!parts.ok()) return InvalidUrl(text, parts.error());
+  if (parts->has_userinfo) return InvalidUrl(text, "must not contain user:password@");
+  if (parts->has_fragment) return InvalidUrl(text, "must not contain a fragment (#...)");
+  return std::string(text);
+}
+
+Expected<std::string> CheckProxyUrl(std::string_view text) {
+  if (text.empty()) return std::string();
+  auto parts = SplitConfiguredUrl(text);
+  if (!parts.ok()) return InvalidUrl(text, parts.error());
+  if (parts->url.Https()) {
+    return InvalidUrl(
+        text, "must be http://host:port (the proxy is reached over plain HTTP, then CONNECT)");
+  }
+  if (!parts->port_text) return InvalidUrl(text, "missing port (expected http://host:port)");
+  if (parts->url.path_and_query != "/" || parts->has_fragment) {
+    return InvalidUrl(text, "must not have a path, query or fragment");
+  }
+  // Accepted once, it reached every output of a failing run; a credential
+  // never belongs in a URL that messages quote.
+  if (parts->has_userinfo) {
+    return InvalidUrl(text,
+                      "must not contain user:password@ (a password in the URL would show in "
+                      "outputs and logs; proxy authentication is not supported)");
+  }
+  return std::string(text);
+}
 
 Expected<Shard> ParseShard(std::string_view text) {
   const std::size_t slash = text.find('/');

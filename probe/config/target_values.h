@@ -34,6 +34,21 @@ inline constexpr std::uint64_t kMaxShards = 10000;
 /// The error says what is expected, without repeating \p text.
 Expected<Shard> ParseShard(std::string_view text);
 
+/// An organization: the tenant's domain name, returned in lower case (DNS
+/// names are case-insensitive; one spelling keeps labels and the metadata URL
+/// stable). The error is the configuration's message,
+/// `invalid organization "x": must be ...`, for the caller to put in context.
+Expected<std::string> CheckOrganization(std::string_view text);
+
+/// An absolute http(s) URL the probe sends requests to (service_uri,
+/// auth_metadata_url, token_url): no user info, no fragment, no empty port.
+/// The error is `invalid URL "<url, user info redacted>": why`.
+Expected<std::string> CheckRequestUrl(std::string_view text);
+
+/// A proxy URL, http://host:port; empty turns a proxy off. The error is
+/// `invalid URL "<url, user info redacted>": why`.
+Expected<std::string> CheckProxyUrl(std::string_view text);
+
 /// The auth metadata URL of a target that sets none: ACS's metadata for the
 /// organization, or for token_flow identity-platform the tenant's OpenID
 /// configuration.

@@ -92,8 +92,9 @@ struct TargetConfig {
   std::string token_url;       ///< kLoginBaseUrl + tenant + kDefaultTokenUrlSuffix when not set
   std::string scope = kDefaultScope;
 
-  /// Every field, for equality: a field added above and not here makes the
-  /// exporter's reload test (every key of the loader's full example) fail.
+  /// Every field, for equality (the exporter reloads a target only when it
+  /// changed): probe/config's target_overrides_test fails to compile when a
+  /// field is added above and not here.
   auto Tie() const {
     return std::tie(name, organization, service_uri, auth_metadata_url, certificate, private_key,
                     private_key_password_file, thumbprint, ca_file, connect_to, proxy,

@@ -1,0 +1,54 @@
+#include "probe/config/target_overrides.h"
+
+#include "probe/config/target_values.h"
+
+namespace pushprobe {
+namespace {
+
+template <typename T>
+void Override(T& field, const std::optional<T>& value) {
+  if (value) field = *value;
+}
+
+}  // namespace
+
+void ApplyOverrides(TargetConfig& target, const TargetOverrides& o) {
+  // Which derived values the base set on purpose, judged before its inputs change.
+  const bool own_metadata_url =
+      o.auth_metadata_url || (!target.auth_metadata_url.empty() &&
+                              target.auth_metadata_url != DefaultAuthMetadataUrl(target));
+  const bool own_tenant =
+      o.tenant || (!target.tenant.empty() && target.tenant != target.organization);
+  const bool own_token_url =
+      o.token_url || (!target.token_url.empty() && target.token_url != DefaultTokenUrl(target));
+
+  Override(target.name, o.name);
+  Override(target.organization, o.organization);
+  Override(target.service_uri, o.service_uri);
+  Override(target.auth_metadata_url, o.auth_metadata_url);
+  Override(target.certificate, o.certificate);
+  Override(target.private_key, o.private_key);
+  Override(target.private_key_password_file, o.private_key_password_file);
+  Override(target.thumbprint, o.thumbprint);
+  Override(target.ca_file, o.ca_file);
+  Override(target.connect_to, o.connect_to);
+  Override(target.proxy, o.proxy);
+  Override(target.tls_max_version, o.tls_max_version);
+  Override(target.timeout, o.timeout);
+  Override(target.interval, o.interval);
+  Override(target.service_name, o.service_name);
+  Override(target.token_issuer, o.token_issuer);
+  Override(target.max_response_bytes, o.max_response_bytes);
+  Override(target.token_flow, o.token_flow);
+  Override(target.application_id, o.application_id);
+  Override(target.tenant, o.tenant);
+  Override(target.token_url, o.token_url);
+  Override(target.scope, o.scope);
+
+  const bool identity_platform = target.token_flow == TokenFlow::kIdentityPlatform;
+  if (!own_tenant) target.tenant = identity_platform ? target.organization : "";
+  if (!own_token_url) target.token_url = identity_platform ? DefaultTokenUrl(target) : "";
+  if (!own_metadata_url) target.auth_metadata_url = DefaultAuthMetadataUrl(target);
+}
+
+}  // namespace pushprobe

@@ -1,0 +1,143 @@
+#include "probe/config/target_overrides.h"
+
+#include <gtest/gtest.h>
+
+#include <tuple>
+#include <utility>
+
+#include "probe/config/target_values.h"
+
+namespace pushprobe {
+namespace {
+
+using namespace std::chrono_literals;
+
+// The number of fields of an aggregate: the most initializers T{...} takes.
+struct AnyField {
+  template <typename T>
+  operator T() const;  // NOLINT: converts to any field's type, never called
+};
+template <typename T, typename... A>
+constexpr auto CanInit(int) -> decltype(T{std::declval<A>()...}, true) {
+  return true;
+}
+template <typename T, typename... A>
+constexpr bool CanInit(...) {
+  return false;
+}
+template <typename T, typename... A>
+constexpr std::size_t FieldCount() {
+  if constexpr (CanInit<T, A..., AnyField>(0)) {
+    return FieldCount<T, A..., AnyField>();
+  } else {
+    return sizeof...(A);
+  }
+}
+
+// A field added to TargetConfig and not to its Tie() would be left out of
+// equality (the exporter's reload would miss the change); one not added to
+// TargetOverrides could be set neither by a target over defaults nor by the
+// plugin's options.
+static_assert(FieldCount<TargetConfig>() ==
+                  std::tuple_size_v<decltype(std::declval<TargetConfig>().Tie())>,
+              "TargetConfig::Tie() must name every field");
+static_assert(FieldCount<TargetOverrides>() == FieldCount<TargetConfig>(),
+              "TargetOverrides must have one override per TargetConfig field");
+
+TEST(ApplyOverridesTest, EveryOverrideLands) {
+  TargetOverrides o;
+  o.name = "n";
+  o.organization = "contoso.com";
+  o.service_uri = "https://push.example/PushNotifications";
+  o.auth_metadata_url = "https://acs.example/md";
+  o.certificate = "/c.pem";
+  o.private_key = "/k.pem";
+  o.private_key_password_file = "/p";
+  o.thumbprint = std::string(40, 'A');
+  o.ca_file = "/ca.pem";
+  o.connect_to = std::vector<ConnectTo>{{"a", 443, "b", 8443}};
+  o.proxy = "http://proxy:3128";
+  o.tls_max_version = TlsVersion::k1_3;
+  o.timeout = 5s;
+  o.interval = 10s;
+  o.service_name = "11111111-1111-1111-1111-111111111111";
+  o.token_issuer = "22222222-2222-2222-2222-222222222222";
+  o.max_response_bytes = 4096;
+  o.token_flow = TokenFlow::kIdentityPlatform;
+  o.application_id = "33333333-3333-3333-3333-333333333333";
+  o.tenant = "contoso.onmicrosoft.com";
+  o.token_url = "https://login.example/t";
+  o.scope = "https://x.example/.default";
+
+  TargetConfig expected{"n",
+                        "contoso.com",
+                        "https://push.example/PushNotifications",
+                        "https://acs.example/md",
+                        "/c.pem",
+                        "/k.pem",
+                        "/p",
+                        std::string(40, 'A'),
+                        "/ca.pem",
+                        {{"a", 443, "b", 8443}},
+                        "http://proxy:3128",
+                        TlsVersion::k1_3,
+                        5s,
+                        10s,
+                        "11111111-1111-1111-1111-111111111111",
+                        "22222222-2222-2222-2222-222222222222",
+                        4096,
+                        TokenFlow::kIdentityPlatform,
+                        "33333333-3333-3333-3333-333333333333",
+                        "contoso.onmicrosoft.com",
+                        "https://login.example/t",
+                        "https://x.example/.default"};
+  TargetConfig target;
+  ApplyOverrides(target, o);
+  EXPECT_EQ(target, expected);
+  EXPECT_EQ(TargetOverrides{}.name, std::nullopt);  // nothing set: nothing replaced
+  TargetConfig unchanged = expected;
+  ApplyOverrides(unchanged, TargetOverrides{});
+  EXPECT_EQ(unchanged, expected);
+}
+
+TEST(ApplyOverridesTest, DerivedValuesFollowTheirInputsUnlessSetOnPurpose) {
+  TargetConfig acs;
+  TargetOverrides org;
+  org.organization = "fabrikam.com";
+  ApplyOverrides(acs, org);
+  EXPECT_EQ(acs.auth_metadata_url, DefaultAuthMetadataUrl(acs));
+  EXPECT_EQ(acs.tenant, "");
+  EXPECT_EQ(acs.token_url, "");
+
+  TargetConfig v2 = acs;
+  TargetOverrides flow;
+  flow.token_flow = TokenFlow::kIdentityPlatform;
+  ApplyOverrides(v2, flow);
+  EXPECT_EQ(v2.tenant, "fabrikam.com");
+  EXPECT_EQ(v2.token_url, DefaultTokenUrl(v2));
+  EXPECT_EQ(v2.auth_metadata_url, DefaultAuthMetadataUrl(v2));
+  EXPECT_NE(v2.auth_metadata_url, acs.auth_metadata_url);
+
+  // A new organization moves every derived value along.
+  TargetConfig moved = v2;
+  TargetOverrides other;
+  other.organization = "contoso.com";
+  ApplyOverrides(moved, other);
+  EXPECT_EQ(moved.tenant, "contoso.com");
+  EXPECT_EQ(moved.token_url, DefaultTokenUrl(moved));
+  EXPECT_EQ(moved.auth_metadata_url, DefaultAuthMetadataUrl(moved));
+
+  // Values set on purpose stay when their inputs change.
+  TargetConfig pinned = v2;
+  pinned.tenant = "9188040d-6c67-4c5b-b112-36a304b66dad";
+  pinned.token_url = "https://login.example/token";
+  pinned.auth_metadata_url = "https://login.example/md";
+  ApplyOverrides(pinned, other);
+  EXPECT_EQ(pinned.organization, "contoso.com");
+  EXPECT_EQ(pinned.tenant, "9188040d-6c67-4c5b-b112-36a304b66dad");
+  EXPECT_EQ(pinned.token_url, "https://login.example/token");
+  EXPECT_EQ(pinned.auth_metadata_url, "https://login.example/md");
+}
+
+}  // namespace
+}  // namespace pushprobe
