@@ -4,7 +4,7 @@ set -euo pipefail
 
 packages=(build-essential cmake ninja-build pkg-config git ca-certificates
           libpoco-dev libssl-dev prometheus-cpp-dev libyaml-cpp-dev
-          libgtest-dev libgmock-dev clang-format python3 ccache)
+          nlohmann-json3-dev libgtest-dev libgmock-dev clang-format clang-tidy python3 ccache)
 if [ "$#" -gt 0 ]; then packages+=("$@"); fi
 
 missing=()

@@ -8,12 +8,10 @@
 
 #include "probe/core/expected.h"
 
-/// Internal to pushprobe_protocol: a strict RFC 8259 JSON reader for the
-/// bodies the protocol receives (metadata, token answers, faults).
-///
-/// Written here rather than taken from Poco::JSON so the Nagios plugin, which
-/// Nagios starts for every check, loads no Poco library: PocoFoundation and
-/// PocoJSON cost about 3 ms of dynamic linking before main (issue 4).
+/// Internal to pushprobe_protocol: the JSON tree the protocol's readers walk
+/// (metadata, token answers, faults), read by nlohmann-json's strict RFC 8259
+/// parser. Header-only, so the Nagios plugin, which Nagios starts for every
+/// check, still loads no JSON library (Poco's cost about 3 ms before main).
 namespace pushprobe::json {
 
 /// \brief One parsed JSON value; a tree owning its children.
@@ -24,7 +22,8 @@ class Value {
 
   Value() = default;
   static Value Boolean(bool value);
-  /// \p literal is the number exactly as written in the document.
+  /// \p literal is the number as written (an integer is its value printed
+  /// again, the same digits but for "-0", which reads "0").
   static Value Number(std::string literal);
   static Value String(std::string text);
   static Value Array(std::vector<Value> elements);
@@ -50,14 +49,16 @@ class Value {
 };
 
 /// Arrays and objects nested deeper than this are refused, so a hostile body
-/// cannot exhaust the stack of the recursive reader.
+/// cannot build a tree whose destruction exhausts the stack.
 inline constexpr std::size_t kMaxDepth = 64;
 
 /// Parses \p text as one JSON value with nothing but whitespace after it.
 /// A leading UTF-8 byte order mark is skipped. Errors name what was wrong and
-/// the byte offset, e.g. "unexpected character 'x' at offset 12".
-/// Strings are not checked for valid UTF-8 (bytes pass through as sent); a
-/// \u escape naming a lone surrogate becomes U+FFFD.
+/// the byte offset, e.g. "syntax error while parsing value - invalid literal
+/// at offset 0", never the bytes read (a body cut short may hold a token);
+/// "empty text" and "nested deeper than 64 levels" are our own.
+/// Strings must be valid UTF-8 and \u escapes must pair surrogates; numbers
+/// must be finite as doubles (1e400 is refused).
 Expected<Value> Parse(std::string_view text);
 
 }  // namespace pushprobe::json

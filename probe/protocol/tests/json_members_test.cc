@@ -15,7 +15,7 @@ TEST(JsonMembersTest, ParseObjectNamesWhatIsWrong) {
   EXPECT_EQ(ParseObject("[1]").error(), "not a JSON object");
   EXPECT_EQ(ParseObject("null").error(), "not a JSON object");
   EXPECT_EQ(ParseObject("<html>").error(),
-            "not JSON: unexpected character '<', expected a value at offset 0");
+            "not JSON: syntax error while parsing value - invalid literal at offset 0");
   EXPECT_TRUE(ParseObject("\xEF\xBB\xBF{}").ok());
 }
 
