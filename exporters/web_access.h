@@ -6,9 +6,9 @@
 #include <utility>
 #include <vector>
 
-#include "exporters/http_router.h"
+#include <openssl/types.h>
 
-typedef struct ssl_ctx_st SSL_CTX;
+#include "exporters/http_router.h"
 
 namespace pushprobe::exporter {
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Sets everything up and runs the whole test suite: formatting, the debug build
-# with every test label, then the address+undefined sanitizer build with the
-# unit and integration tests. Exits non-zero on the first failure.
+# with every test label, clang-tidy on what changed, then the address+undefined
+# sanitizer build with the unit and integration tests. Exits non-zero on the first failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -25,6 +25,11 @@ git ls-files '*.cc' '*.h' | xargs clang-format --dry-run --Werror
 echo "== debug build, all tests"
 scripts/build.sh debug
 ctest --preset debug -j2
+
+# The whole tree takes several minutes on two cores, so only what changed
+# against main (scripts/tidy.sh --all checks everything).
+echo "== clang-tidy"
+scripts/tidy.sh
 
 echo "== asan+ubsan build, unit and integration tests"
 scripts/build.sh asan

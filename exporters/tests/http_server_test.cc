@@ -98,7 +98,7 @@ bool ClosedWithin(int fd, Duration limit) {
 
 class HttpServerTest : public ::testing::Test {
  protected:
-  void StartServer(std::vector<std::string> addresses = {"127.0.0.1:0"}) {
+  void StartServer(const std::vector<std::string>& addresses = {"127.0.0.1:0"}) {
     limiter_ = std::make_unique<ProbeLimiter>(ProbeLimiter::Options{2, Duration::zero()},
                                               SystemClock::Instance());
     HttpRouter::Options router_options;
@@ -148,6 +148,7 @@ TEST_F(HttpServerTest, IdleConnectionsDoNotDelayMetrics) {
   options_.read_header_timeout = 30s;  // they stay open for the whole test
   StartServer();
   std::vector<int> idle;
+  idle.reserve(20);
   for (int i = 0; i < 20; ++i) idle.push_back(Connect(server_->port()));
   EXPECT_LT(TimeMetrics(), 1s);
   for (int fd : idle) ::close(fd);
@@ -158,6 +159,7 @@ TEST_F(HttpServerTest, IdleConnectionsDoNotDelayMetrics) {
 TEST_F(HttpServerTest, SlowHeadersAreCutOffAtTheHeaderDeadline) {
   StartServer();
   std::vector<int> slow;
+  slow.reserve(10);
   for (int i = 0; i < 10; ++i) slow.push_back(Connect(server_->port()));
   const std::string head = "GET /metrics HTTP/1.1\r\nHost: x\r\nX-Slow: ";
   for (int fd : slow) Send(fd, head);

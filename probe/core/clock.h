@@ -29,8 +29,8 @@ class SystemClock final : public Clock {
   SteadyTime SteadyNow() const override { return std::chrono::steady_clock::now(); }
   /// A process-wide instance; SystemClock has no state.
   static const SystemClock& Instance() {
-    static const SystemClock clock;
-    return clock;
+    static const SystemClock kInstance;
+    return kInstance;
   }
 };
 

@@ -5,13 +5,12 @@
 #include <string_view>
 #include <variant>
 
+#include <openssl/types.h>
+
 #include "probe/core/clock.h"
 #include "probe/core/deadline.h"
 #include "probe/core/expected.h"
 #include "probe/core/reason.h"
-
-typedef struct x509_st X509;
-typedef struct evp_pkey_st EVP_PKEY;
 
 namespace pushprobe {
 

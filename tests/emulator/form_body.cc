@@ -1,6 +1,7 @@
 #include "tests/emulator/form_body.h"
 
 #include <algorithm>
+#include <utility>
 
 #include <Poco/Exception.h>
 #include <Poco/String.h>
@@ -85,11 +86,16 @@ std::optional<FormRejection> ReadTokenForm(const Request& request,
     for (std::size_t i = 0; i < fields.size(); ++i) {
       listed += (i == 0 ? "" : i + 1 == fields.size() ? " and " : ", ") + fields[i];
     }
-    return FormRejection{
-        400, "invalid_request",
-        "AADSTS90014: The request body must not contain the parameter '" + name +
-            "' for this grant type.",
-        90014, "unexpected form field '" + name + "': " + kind + " has exactly " + listed};
+    std::string description = "AADSTS90014: The request body must not contain the parameter '";
+    description += name;
+    description += "' for this grant type.";
+    std::string reason = "unexpected form field '";
+    reason += name;
+    reason += "': ";
+    reason += kind;
+    reason += " has exactly ";
+    reason += listed;
+    return FormRejection{400, "invalid_request", std::move(description), 90014, std::move(reason)};
   }
   return std::nullopt;
 }

@@ -26,8 +26,8 @@ using testing::LoopbackServer;
 
 std::string NewDirectory() {
   static int counter = 0;
-  const std::string dir = ::testing::TempDir() + "pushprobe_truststore_" +
-                          std::to_string(getpid()) + "_" + std::to_string(counter++);
+  std::string dir = ::testing::TempDir() + "pushprobe_truststore_" + std::to_string(getpid()) +
+                    "_" + std::to_string(counter++);
   testing::WriteFile(dir + "/.keep", "");
   return dir;
 }
