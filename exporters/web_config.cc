@@ -1,20 +1,18 @@
 #include "exporters/web_config.h"
 
-#include <fcntl.h>
 #include <openssl/obj_mac.h>
 #include <openssl/ssl.h>
-#include <sys/stat.h>
-#include <unistd.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <filesystem>
 #include <memory>
 #include <system_error>
 #include <tuple>
 
 #include "probe/config/config_loader.h"
+#include "probe/config/yaml_kind.h"
+#include "probe/core/bounded_file.h"
 #include "probe/core/quote_text.h"
 
 namespace pushprobe::exporter {
@@ -24,19 +22,7 @@ namespace {
 std::string Quote(std::string_view text) { return QuoteText(text); }
 
 std::string KindOf(const YAML::Node& node) {
-  switch (node.Type()) {
-    case YAML::NodeType::Null:
-      return "an empty value";
-    case YAML::NodeType::Scalar:
-      return "a string";
-    case YAML::NodeType::Sequence:
-      return "a list";
-    case YAML::NodeType::Map:
-      return "a map";
-    case YAML::NodeType::Undefined:
-      break;
-  }
-  return "nothing";
+  return YamlKindName(node.Type(), SequenceWord::kList);
 }
 
 struct ClientAuthEntry {
@@ -531,36 +517,12 @@ Expected<WebConfig> LoadWebConfigFile(const std::string& path) {
 
 Expected<std::string> ReadSmallFile(const std::string& path, std::size_t max_bytes,
                                     std::string_view what) {
-  auto fail = [&](const std::string& why) {
+  Expected<std::string> text = ReadBoundedFile(path, max_bytes);
+  if (!text) {
     return Expected<std::string>::Error("cannot read " + std::string(what) + " " + path + ": " +
-                                        why);
-  };
-  // O_NONBLOCK: opening a FIFO must not wait for a writer.
-  const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
-  if (fd < 0) return fail(std::generic_category().message(errno));
-  struct Closer {
-    int fd;
-    ~Closer() { ::close(fd); }
-  } closer{fd};
-  struct stat st {};
-  if (::fstat(fd, &st) != 0) return fail(std::generic_category().message(errno));
-  if (!S_ISREG(st.st_mode)) return fail("not a regular file");
-  if (static_cast<std::size_t>(st.st_size) > max_bytes) {
-    return fail("larger than " + std::to_string(max_bytes) + " bytes");
+                                        text.error());
   }
-  std::string contents;
-  char buffer[16384];
-  for (;;) {
-    const ssize_t n = ::read(fd, buffer, sizeof buffer);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return fail(std::generic_category().message(errno));
-    if (n == 0) break;
-    contents.append(buffer, static_cast<std::size_t>(n));
-    if (contents.size() > max_bytes) {
-      return fail("larger than " + std::to_string(max_bytes) + " bytes");
-    }
-  }
-  return contents;
+  return text;
 }
 
 }  // namespace pushprobe::exporter

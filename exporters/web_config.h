@@ -86,9 +86,9 @@ Expected<WebConfig> LoadWebConfigString(std::string_view yaml, const std::string
 /// LoadWebConfigString. Never throws.
 Expected<WebConfig> LoadWebConfigFile(const std::string& path);
 
-/// \brief Reads a regular file of at most \p max_bytes without blocking: a
-/// FIFO or device is refused rather than waited on. The error names \p what
-/// and \p path and says why ("cannot read cert_file /x: No such file or directory").
+/// \brief ReadBoundedFile (probe/core/bounded_file.h) with an error that names
+/// \p what and \p path before the reason ("cannot read cert_file /x: No such
+/// file or directory").
 Expected<std::string> ReadSmallFile(const std::string& path, std::size_t max_bytes,
                                     std::string_view what);
 

@@ -237,12 +237,13 @@ TEST_F(WebConfigFileTest, ReadSmallFileRefusesAFifoWithoutWaitingAndTooLargeFile
   // Nobody writes to the FIFO: a blocking open would hang this test.
   Expected<std::string> r = ReadSmallFile(fifo, 100, "cert_file");
   ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.error(), "cannot read cert_file " + fifo + ": not a regular file");
+  EXPECT_EQ(r.error(),
+            "cannot read cert_file " + fifo + ": is a FIFO (named pipe), not a regular file");
 
   const std::string big = Write("big", std::string(101, 'x'));
   Expected<std::string> b = ReadSmallFile(big, 100, "key_file");
   ASSERT_FALSE(b.ok());
-  EXPECT_EQ(b.error(), "cannot read key_file " + big + ": larger than 100 bytes");
+  EXPECT_EQ(b.error(), "cannot read key_file " + big + ": is larger than 100 bytes (101 bytes)");
   Expected<std::string> ok = ReadSmallFile(big, 101, "key_file");
   ASSERT_TRUE(ok.ok());
   EXPECT_EQ(ok->size(), 101u);

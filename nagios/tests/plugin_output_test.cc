@@ -6,8 +6,8 @@
 #include <sstream>
 
 #include "nagios/plugin_app.h"
-#include "nagios/tests/golden_file.h"
 #include "probe/render/tests/sample_results.h"
+#include "tests/support/golden_file.h"
 
 namespace pushprobe::nagios {
 namespace {
@@ -31,42 +31,45 @@ ProbeResult AuthCertExpiringIn20Days() {
 
 TEST(PluginOutputGoldenTest, Success) {
   ProbeResult r = samples::SucceededResult();
-  testing::ExpectGoldenFile("succeeded_v0.txt", Render(r, 0));
-  testing::ExpectGoldenFile("succeeded_v1.txt", Render(r, 1));
-  testing::ExpectGoldenFile("succeeded_v2.txt", Render(r, 2, {"-w", "1", "-c", "5"}));
+  testing::ExpectGoldenFile(PUSHPROBE_NAGIOS_GOLDEN, "succeeded_v0.txt", Render(r, 0));
+  testing::ExpectGoldenFile(PUSHPROBE_NAGIOS_GOLDEN, "succeeded_v1.txt", Render(r, 1));
+  testing::ExpectGoldenFile(PUSHPROBE_NAGIOS_GOLDEN, "succeeded_v2.txt",
+                            Render(r, 2, {"-w", "1", "-c", "5"}));
 }
 
 TEST(PluginOutputGoldenTest, WarningCertDays) {
-  testing::ExpectGoldenFile("warning_cert_days_v1.txt", Render(AuthCertExpiringIn20Days(), 1));
+  testing::ExpectGoldenFile(PUSHPROBE_NAGIOS_GOLDEN, "warning_cert_days_v1.txt",
+                            Render(AuthCertExpiringIn20Days(), 1));
 }
 
 TEST(PluginOutputGoldenTest, CriticalTokenFailure) {
-  testing::ExpectGoldenFile("critical_token_v1.txt",
+  testing::ExpectGoldenFile(PUSHPROBE_NAGIOS_GOLDEN, "critical_token_v1.txt",
                             Render(samples::TokenFailureAadsts700027Result(), 1));
 }
 
 TEST(PluginOutputGoldenTest, HintsAtEveryVerbosityFromOne) {
-  testing::ExpectGoldenFile("critical_token_v2.txt",
+  testing::ExpectGoldenFile(PUSHPROBE_NAGIOS_GOLDEN, "critical_token_v2.txt",
                             Render(samples::TokenFailureAadsts700027Result(), 2));
-  testing::ExpectGoldenFile("critical_token_v3.txt",
+  testing::ExpectGoldenFile(PUSHPROBE_NAGIOS_GOLDEN, "critical_token_v3.txt",
                             Render(samples::TokenFailureAadsts700027Result(), 3));
-  testing::ExpectGoldenFile("timeout_publish_v1.txt",
+  testing::ExpectGoldenFile(PUSHPROBE_NAGIOS_GOLDEN, "timeout_publish_v1.txt",
                             Render(samples::TimedOutAtPublishResult(), 1));
 }
 
 TEST(PluginOutputGoldenTest, ClockSkewOnAPassingCheck) {
   ProbeResult r = samples::SucceededResult();
   r.facts.clock_skew = std::chrono::seconds(3599);
-  testing::ExpectGoldenFile("critical_clock_skew_v1.txt", Render(r, 1));
+  testing::ExpectGoldenFile(PUSHPROBE_NAGIOS_GOLDEN, "critical_clock_skew_v1.txt", Render(r, 1));
 }
 
 TEST(PluginOutputGoldenTest, CriticalTlsUntrusted) {
-  testing::ExpectGoldenFile("critical_tls_untrusted_v1.txt",
+  testing::ExpectGoldenFile(PUSHPROBE_NAGIOS_GOLDEN, "critical_tls_untrusted_v1.txt",
                             Render(samples::TlsUntrustedMetadataResult(), 1));
 }
 
 TEST(PluginOutputGoldenTest, UnknownConfigFailure) {
-  testing::ExpectGoldenFile("unknown_config_v1.txt", Render(samples::ConfigFailureResult(), 1));
+  testing::ExpectGoldenFile(PUSHPROBE_NAGIOS_GOLDEN, "unknown_config_v1.txt",
+                            Render(samples::ConfigFailureResult(), 1));
 }
 
 TEST(PluginOutputGoldenTest, UnknownUnreadableConfig) {
@@ -75,7 +78,7 @@ TEST(PluginOutputGoldenTest, UnknownUnreadableConfig) {
   ManualClock clock;
   int status = RunPlugin({"--config", "/nonexistent/pushprobe.yml", "-v"}, out, err, clock);
   EXPECT_EQ(status, 3);
-  testing::ExpectGoldenFile("unknown_unreadable_config.txt", out.str());
+  testing::ExpectGoldenFile(PUSHPROBE_NAGIOS_GOLDEN, "unknown_unreadable_config.txt", out.str());
 }
 
 TEST(PluginOutputTest, FirstLineShape) {

@@ -15,6 +15,7 @@
 #include "probe/config/quote.h"
 #include "probe/config/target_overrides.h"
 #include "probe/config/target_values.h"
+#include "probe/config/yaml_kind.h"
 #include "probe/config/yaml_tree.h"
 #include "probe/core/ascii.h"
 #include "probe/core/bounded_file.h"
@@ -34,19 +35,7 @@ using config_internal::YamlTreeBuilder;
 static_assert(kMaxTimeout >= std::chrono::seconds(360));
 
 std::string KindOf(const YamlNode& node) {
-  switch (node.Type()) {
-    case YAML::NodeType::Null:
-      return "an empty value";
-    case YAML::NodeType::Scalar:
-      return "a string";
-    case YAML::NodeType::Sequence:
-      return "a sequence";
-    case YAML::NodeType::Map:
-      return "a map";
-    case YAML::NodeType::Undefined:
-      break;
-  }
-  return "nothing";
+  return YamlKindName(node.Type(), SequenceWord::kSequence);
 }
 
 std::size_t EditDistance(std::string_view a, std::string_view b) {

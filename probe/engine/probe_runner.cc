@@ -1,10 +1,10 @@
 #include "probe/engine/probe_runner.h"
 
-#include <cstdio>
 #include <exception>
 
 #include "probe/engine/run_context.h"
 #include "probe/engine/stages.h"
+#include "probe/render/format.h"
 
 namespace pushprobe {
 namespace {
@@ -16,12 +16,6 @@ HttpClientOptions ClientOptionsFor(const TargetConfig& target) {
   options.proxy = target.proxy;
   options.tls_max_version = target.tls_max_version;
   return options;
-}
-
-std::string FormatSeconds(Duration d) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.3f s", ToSeconds(d));
-  return buf;
 }
 
 // The .NET exception type Exchange's probe would record for a failure here.
@@ -70,8 +64,8 @@ void Summarize(ProbeResult& result) {
   result.category = CategoryFor(failed.reason);
   if (failed.reason == Reason::kTimeout) {
     result.result_type = ResultType::kTimedOut;
-    result.error = "The probe timed out after " + FormatSeconds(result.duration) + " in stage " +
-                   std::string(StageName(failed.stage)) + ": " + failed.message;
+    result.error = "The probe timed out after " + render::FormatSeconds(result.duration) +
+                   " s in stage " + std::string(StageName(failed.stage)) + ": " + failed.message;
     result.exception = "System.TimeoutException: " + result.error;
     return;
   }
@@ -136,8 +130,8 @@ ProbeResult ProbeRunner::Run(std::optional<Duration> budget, StageObserver* obse
     if (observer != nullptr) observer->StageStarted(def.id);
     SteadyTime stage_start = clock_.SteadyNow();
     if (deadline.Expired()) {
-      stage.Fail(Reason::kTimeout,
-                 "no time left before the stage started (timeout " + FormatSeconds(limit) + ")");
+      stage.Fail(Reason::kTimeout, "no time left before the stage started (timeout " +
+                                       render::FormatSeconds(limit) + " s)");
     } else {
       try {
         def.run(context, stage);

@@ -2,8 +2,8 @@
 
 #include <gtest/gtest.h>
 
-#include "probe/render/tests/golden.h"
 #include "probe/render/tests/sample_results.h"
+#include "tests/support/golden_file.h"
 
 namespace pushprobe::render {
 namespace {
@@ -47,7 +47,8 @@ TEST(RenderExchange, TimedOutResultType) {
 TEST(RenderExchange, GoldenForEverySample) {
   for (const samples::NamedSample& s : samples::AllSamples()) {
     SCOPED_TRACE(s.name);
-    golden::ExpectGolden(s.name + ".exchange.txt", RenderExchange(s.result));
+    testing::ExpectGoldenFile(PUSHPROBE_RENDER_TESTDATA, s.name + ".exchange.txt",
+                              RenderExchange(s.result));
   }
 }
 

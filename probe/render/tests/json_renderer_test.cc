@@ -9,9 +9,9 @@
 #include <algorithm>
 
 #include "probe/render/exchange_renderer.h"
-#include "probe/render/tests/golden.h"
 #include "probe/render/tests/sample_results.h"
 #include "probe/render/text_renderer.h"
+#include "tests/support/golden_file.h"
 
 namespace pushprobe::render {
 namespace {
@@ -25,10 +25,10 @@ TEST(RenderJson, GoldenForEverySample) {
   std::vector<ProbeResult> all;
   for (const samples::NamedSample& s : samples::AllSamples()) {
     SCOPED_TRACE(s.name);
-    golden::ExpectGolden(s.name + ".json", RenderJson(s.result));
+    testing::ExpectGoldenFile(PUSHPROBE_RENDER_TESTDATA, s.name + ".json", RenderJson(s.result));
     all.push_back(s.result);
   }
-  golden::ExpectGolden("list.json", RenderJsonList(all));
+  testing::ExpectGoldenFile(PUSHPROBE_RENDER_TESTDATA, "list.json", RenderJsonList(all));
 }
 
 TEST(RenderJson, ParsesBackWithTheDocumentedFields) {

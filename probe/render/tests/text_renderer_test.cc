@@ -5,8 +5,8 @@
 #include <chrono>
 #include <sstream>
 
-#include "probe/render/tests/golden.h"
 #include "probe/render/tests/sample_results.h"
+#include "tests/support/golden_file.h"
 
 namespace pushprobe::render {
 namespace {
@@ -39,11 +39,12 @@ TEST(RenderText, ClockSkewLineEvenWhenTheCheckPasses) {
 TEST(RenderText, GoldenForEverySampleAndVerbosity) {
   for (const samples::NamedSample& s : samples::AllSamples()) {
     SCOPED_TRACE(s.name);
-    golden::ExpectGolden(s.name + ".txt", RenderText(s.result));
-    golden::ExpectGolden(s.name + ".v.txt", RenderText(s.result, TextOptions{1, false}));
+    testing::ExpectGoldenFile(PUSHPROBE_RENDER_TESTDATA, s.name + ".txt", RenderText(s.result));
+    testing::ExpectGoldenFile(PUSHPROBE_RENDER_TESTDATA, s.name + ".v.txt",
+                              RenderText(s.result, TextOptions{1, false}));
   }
-  golden::ExpectGolden("succeeded.vv.txt",
-                       RenderText(samples::SucceededResult(), TextOptions{2, false}));
+  testing::ExpectGoldenFile(PUSHPROBE_RENDER_TESTDATA, "succeeded.vv.txt",
+                            RenderText(samples::SucceededResult(), TextOptions{2, false}));
 }
 
 TEST(RenderText, StageLinesAsTheSpecShowsThem) {

@@ -1,4 +1,4 @@
-#include "probe/render/tests/golden.h"
+#include "tests/support/golden_file.h"
 
 #include <gtest/gtest.h>
 
@@ -7,12 +7,8 @@
 #include <sstream>
 #include <string_view>
 
-namespace pushprobe::render::golden {
+namespace pushprobe::testing {
 namespace {
-
-std::string Path(const std::string& file_name) {
-  return std::string(PUSHPROBE_RENDER_TESTDATA) + "/" + file_name;
-}
 
 bool UpdateRequested() {
   const char* v = std::getenv("PUSHPROBE_UPDATE_GOLDEN");
@@ -39,8 +35,9 @@ std::string FirstDifference(const std::string& expected, const std::string& actu
 
 }  // namespace
 
-void ExpectGolden(const std::string& file_name, const std::string& actual) {
-  const std::string path = Path(file_name);
+void ExpectGoldenFile(const std::string& directory, const std::string& file_name,
+                      const std::string& actual) {
+  const std::string path = directory + "/" + file_name;
   if (UpdateRequested()) {
     std::ofstream out(path, std::ios::binary | std::ios::trunc);
     out << actual;
@@ -58,4 +55,4 @@ void ExpectGolden(const std::string& file_name, const std::string& actual) {
       << "\n(if the change is intended: PUSHPROBE_UPDATE_GOLDEN=1 and review the diff)";
 }
 
-}  // namespace pushprobe::render::golden
+}  // namespace pushprobe::testing
