@@ -338,8 +338,9 @@ void Parser::Tls(const YAML::Node& section, const YAML::Mark& section_mark) {
           auto list = StringList(k, v, "tls_server_config.curve_preferences");
           if (!list) return;
           for (const auto& [name, mark] : *list) {
+            // A structured binding cannot be captured before C++20 (clang refuses it).
             auto it = std::find_if(std::begin(kCurves), std::end(kCurves),
-                                   [&](const auto& c) { return c.first == name; });
+                                   [&name = name](const auto& c) { return c.first == name; });
             if (it == std::end(kCurves)) {
               Error(mark, "tls_server_config.curve_preferences: unknown curve " + Quote(name) +
                               " (expected CurveP256, CurveP384, CurveP521 or X25519)");
