@@ -314,6 +314,8 @@ TEST_F(ExporterAppTest, ReloadGivesATargetThatChangedAnySettingANewRunner) {
       {"connect_to", "", "", "    connect_to: [\"outlook.office365.com:443:127.0.0.1:8443\"]\n"},
       {"proxy", "", "", "    proxy: http://proxy.example:3128\n"},
       {"tls_max_version", "", "", "    tls_max_version: \"1.3\"\n"},
+      {"tls_profile", "", "", "    tls_profile: windows-2012r2\n"},
+      {"tls_ciphers", "", "", "    tls_ciphers: [TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256]\n"},
       {"timeout", "", "", "    timeout: 4s\n"},
       {"interval", "", "", "    interval: 20s\n"},
       {"service_name", "", "", "    service_name: 00000002-0000-0ff1-ce00-00000000000a\n"},

@@ -172,6 +172,8 @@ class Loader {
                      TargetOverrides& layer);
   void CheckTimeoutWithinInterval(const SeenKeys& own, const SeenKeys& defaults,
                                   const TargetConfig& target, const YAML::Mark& fallback);
+  void CheckTlsSettings(const SeenKeys& own, const SeenKeys& defaults, const TargetConfig& target,
+                        const YAML::Mark& fallback);
   void CheckTokenFlow(const SeenKeys& own, const SeenKeys& defaults, const std::string& scope,
                       const YAML::Mark& target_mark, const TargetConfig& target);
   void LoadTarget(const YamlNode& node, std::size_t index, const YAML::Mark& list_mark,
@@ -418,6 +420,62 @@ bool SetTlsMaxVersion(const Field& field, TargetOverrides& target) {
   return false;
 }
 
+bool SetTlsProfile(const Field& field, TargetOverrides& target) {
+  auto text = field.loader.Scalar(field, "a string");
+  if (!text) return false;
+  if (std::optional<TlsProfile> profile = TlsProfileFromName(*text)) {
+    target.tls_profile = *profile;
+    return true;
+  }
+  std::string names;
+  for (TlsProfile p : kAllTlsProfiles) {
+    names += (names.empty() ? "" : ", ") + std::string(TlsProfileName(p));
+  }
+  field.loader.ValueError(field, "invalid tls_profile " + Quote(*text) + ": must be one of " +
+                                     names + " (docs/tls-profiles.md)");
+  return false;
+}
+
+// IANA names as Get-TlsCipherSuite prints them; each checked where it is
+// written, so a typo is found at load, not in a failed handshake.
+bool SetTlsCiphers(const Field& field, TargetOverrides& target) {
+  if (!field.value.IsSequence()) {
+    field.loader.ValueError(field, Quote(field.key) +
+                                       " must be a list of cipher suite names like "
+                                       "[\"TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384\"], got " +
+                                       KindOf(field.value));
+    return false;
+  }
+  std::vector<std::string> names;
+  bool valid = true;
+  std::size_t index = 0;
+  for (const YamlNode& entry : field.value.items()) {
+    const YAML::Mark mark = entry.IsNull() ? field.value.Mark() : entry.Mark();
+    ++index;
+    if (!entry.IsScalar()) {
+      field.loader.Error(mark, Quote(field.key) + " entry #" + std::to_string(index) +
+                                   " must be a string, got " + KindOf(entry));
+      valid = false;
+    } else if (FindSchannelCipherSuite(entry.Scalar()) == nullptr) {
+      field.loader.Error(mark, "unknown cipher suite " + Quote(entry.Scalar()) + " in " +
+                                   Quote(field.key) +
+                                   ": use the IANA names Get-TlsCipherSuite prints, like "
+                                   "\"TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384\"");
+      valid = false;
+    } else {
+      names.push_back(entry.Scalar());
+    }
+  }
+  if (valid && names.empty()) {
+    field.loader.ValueError(field, Quote(field.key) +
+                                       " is empty; leave it out to offer the tls_profile's "
+                                       "cipher suites");
+    valid = false;
+  }
+  if (valid) target.tls_ciphers = std::move(names);
+  return valid;
+}
+
 bool SetApplicationId(const Field& field, TargetOverrides& target) {
   return SetPrincipalId(field, target.application_id);
 }
@@ -491,7 +549,7 @@ bool SetMaxResponseBytes(const Field& field, TargetOverrides& target) {
 
 // The one list of target keys: parsing, "unknown key" suggestions and the
 // defaults rule all come from here. Order follows TargetConfig.
-const std::array<KeySpec, 22> kTargetKeys = {{
+const std::array<KeySpec, 24> kTargetKeys = {{
     {"name", true, SetName},
     {"organization", true, SetOrganization},
     {"service_uri", false, SetServiceUri},
@@ -504,6 +562,8 @@ const std::array<KeySpec, 22> kTargetKeys = {{
     {"connect_to", false, SetConnectTo},
     {"proxy", false, SetProxy},
     {"tls_max_version", false, SetTlsMaxVersion},
+    {"tls_profile", false, SetTlsProfile},
+    {"tls_ciphers", false, SetTlsCiphers},
     {"timeout", false, SetTimeout},
     {"interval", false, SetInterval},
     {"service_name", false, SetServiceName},
@@ -597,6 +657,29 @@ void Loader::CheckTimeoutWithinInterval(const SeenKeys& own, const SeenKeys& def
                   " is longer than interval " + written(interval, "interval", target.interval));
 }
 
+// tls_profile, tls_max_version and tls_ciphers together, reported at the
+// first of them the target (else its defaults) sets; skipped when one of
+// them is already reported invalid.
+void Loader::CheckTlsSettings(const SeenKeys& own, const SeenKeys& defaults,
+                              const TargetConfig& target, const YAML::Mark& fallback) {
+  constexpr std::string_view kKeys[] = {"tls_profile", "tls_max_version", "tls_ciphers"};
+  for (std::string_view key : kKeys) {
+    const SeenKeys& from = own.count(key) > 0 ? own : defaults;
+    if (auto it = from.find(key); it != from.end() && !it->second.valid) return;
+  }
+  std::optional<std::string> conflict = TlsSettingsConflict(target);
+  if (!conflict) return;
+  for (const SeenKeys* keys : {&own, &defaults}) {
+    for (std::string_view key : kKeys) {
+      if (auto it = keys->find(key); it != keys->end()) {
+        Error(it->second.value_mark, *conflict);
+        return;
+      }
+    }
+  }
+  Error(fallback, *conflict);
+}
+
 // The flow's required keys and keys set for the other flow (ApplyOverrides
 // derived the values that depend on the target: tenant, token URL, metadata URL).
 void Loader::CheckTokenFlow(const SeenKeys& own, const SeenKeys& defaults, const std::string& scope,
@@ -662,6 +745,7 @@ void Loader::LoadTarget(const YamlNode& node, std::size_t index, const YAML::Mar
   }
   CheckTokenFlow(seen, defaults_seen, scope, node.Mark(), target);
   CheckTimeoutWithinInterval(seen, defaults_seen, target, node.Mark());
+  CheckTlsSettings(seen, defaults_seen, target, node.Mark());
   config_.targets.push_back(std::move(target));
 }
 

@@ -223,6 +223,24 @@ const std::map<std::string, std::string> kInvalidSamples = {
     {"invalid-tls-max-version.yml",
      "invalid-tls-max-version.yml:6:22: invalid tls_max_version \"1.1\": must be \"1.2\" (as "
      "Exchange Server negotiates) or \"1.3\"; TLS 1.2 is always the lowest\n"},
+    {"invalid-tls-profile.yml",
+     "invalid-tls-profile.yml:7:18: invalid tls_profile \"windows-2008\": must be one of openssl, "
+     "windows-2012r2, windows-2016, windows-2019, windows-2022 (docs/tls-profiles.md)\n"
+     "invalid-tls-profile.yml:10:22: tls_max_version \"1.3\" cannot go with tls_profile "
+     "windows-2019: SChannel offers TLS 1.3 from Windows Server 2022 on (windows-2022), or use "
+     "openssl\n"},
+    {"invalid-tls-ciphers.yml",
+     "invalid-tls-ciphers.yml:8:9: unknown cipher suite \"ECDHE-RSA-AES128-GCM-SHA256\" in "
+     "\"tls_ciphers\": use the IANA names Get-TlsCipherSuite prints, like "
+     "\"TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384\"\n"
+     "invalid-tls-ciphers.yml:9:9: \"tls_ciphers\" entry #3 must be a string, got a sequence\n"
+     "invalid-tls-ciphers.yml:12:18: \"tls_ciphers\" must be a list of cipher suite names like "
+     "[\"TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384\"], got a string\n"
+     "invalid-tls-ciphers.yml:15:18: tls_ciphers names no TLS 1.2 cipher suite pushprobe can "
+     "offer (3DES, RC4, DES, NULL, export and PSK suites are not available in OpenSSL on "
+     "Debian 12)\n"
+     "invalid-tls-ciphers.yml:18:18: \"tls_ciphers\" is empty; leave it out to offer the "
+     "tls_profile's cipher suites\n"},
     {"invalid-token-flow.yml",
      "invalid-token-flow.yml:6:17: invalid token_flow \"v2\": must be \"acs\" (ACS S2S) or "
      "\"identity-platform\" (Microsoft identity platform v2)\n"
@@ -486,6 +504,10 @@ TEST(LoadConfigFileTest, FullSampleMergesDefaultsAndResolvesPaths) {
   EXPECT_EQ(f.connect_to[1].connect_port, 0);
   EXPECT_EQ(f.proxy, "");  // an empty proxy turns off the one from defaults
   EXPECT_EQ(f.tls_max_version, TlsVersion::k1_2);
+  EXPECT_EQ(f.tls_profile, TlsProfile::kWindows2016);
+  EXPECT_EQ(f.tls_ciphers, (std::vector<std::string>{"TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+                                                     "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256_P384",
+                                                     "TLS_RSA_WITH_3DES_EDE_CBC_SHA"}));
   EXPECT_EQ(f.timeout, minutes(1));
   EXPECT_EQ(f.interval, hours(1) + minutes(30));
   EXPECT_EQ(f.service_name, "00000002-0000-0ff1-ce00-000000000000");

@@ -4,6 +4,7 @@
 
 #include "probe/config/connect_to.h"
 #include "probe/config/duration.h"
+#include "probe/config/target_values.h"
 #include "probe/core/url.h"
 
 namespace pushprobe {
@@ -39,6 +40,12 @@ std::string RedactedYaml(const Config& config) {
     out << YAML::Key << "proxy" << YAML::Value << RedactUrlUserinfo(t.proxy);
     out << YAML::Key << "tls_max_version" << YAML::Value << YAML::DoubleQuoted
         << std::string(TlsVersionName(t.tls_max_version));
+    // The profile in force, also when it is the default one.
+    out << YAML::Key << "tls_profile" << YAML::Value
+        << std::string(TlsProfileName(ResolvedTlsProfile(t)));
+    out << YAML::Key << "tls_ciphers" << YAML::Value << YAML::Flow << YAML::BeginSeq;
+    for (const std::string& name : t.tls_ciphers) out << name;
+    out << YAML::EndSeq;
     out << YAML::Key << "timeout" << YAML::Value << FormatDuration(t.timeout);
     out << YAML::Key << "interval" << YAML::Value << FormatDuration(t.interval);
     out << YAML::Key << "service_name" << YAML::Value << t.service_name;

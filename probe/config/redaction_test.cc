@@ -58,6 +58,8 @@ TEST(RedactedYamlTest, HidesSecretsAndShowsEverythingElse) {
       - "::127.0.0.1:"
     proxy: http://<redacted>@proxy.example:3128
     tls_max_version: "1.2"
+    tls_profile: windows-2019
+    tls_ciphers: []
     timeout: 1m30s
     interval: 5m
     service_name: 00000002-0000-0ff1-ce00-000000000000
@@ -80,6 +82,8 @@ TEST(RedactedYamlTest, HidesSecretsAndShowsEverythingElse) {
     connect_to: []
     proxy: ""
     tls_max_version: "1.2"
+    tls_profile: windows-2019
+    tls_ciphers: []
     timeout: 30s
     interval: 1m
     service_name: 00000002-0000-0ff1-ce00-000000000000
@@ -113,7 +117,7 @@ TEST(RedactedYamlTest, PrintsEveryKeyTheLoaderAccepts) {
   for (const auto& kv : printed["targets"][0]) printed_keys.insert(kv.first.as<std::string>());
   for (const auto& kv : full["targets"][0]) accepted_keys.insert(kv.first.as<std::string>());
   EXPECT_EQ(printed_keys, accepted_keys);
-  EXPECT_EQ(printed_keys.size(), 22u);
+  EXPECT_EQ(printed_keys.size(), 24u);
 }
 
 }  // namespace

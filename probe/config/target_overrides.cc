@@ -34,6 +34,8 @@ void ApplyOverrides(TargetConfig& target, const TargetOverrides& o) {
   Override(target.connect_to, o.connect_to);
   Override(target.proxy, o.proxy);
   Override(target.tls_max_version, o.tls_max_version);
+  if (o.tls_profile) target.tls_profile = o.tls_profile;
+  Override(target.tls_ciphers, o.tls_ciphers);
   Override(target.timeout, o.timeout);
   Override(target.interval, o.interval);
   Override(target.service_name, o.service_name);

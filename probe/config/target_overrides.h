@@ -27,6 +27,8 @@ struct TargetOverrides {
   std::optional<std::vector<ConnectTo>> connect_to;
   std::optional<std::string> proxy;
   std::optional<TlsVersion> tls_max_version;
+  std::optional<TlsProfile> tls_profile;
+  std::optional<std::vector<std::string>> tls_ciphers;
   std::optional<Duration> timeout;
   std::optional<Duration> interval;
   std::optional<std::string> service_name;

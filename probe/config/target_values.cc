@@ -173,6 +173,28 @@ std::optional<TlsVersion> ParseTlsVersion(std::string_view text) {
   return std::nullopt;
 }
 
+std::optional<std::string> TlsSettingsConflict(const TargetConfig& target) {
+  const TlsProfile profile = ResolvedTlsProfile(target);
+  if (target.tls_max_version == TlsVersion::k1_3 && !ProfileHasTls13(profile)) {
+    return "tls_max_version \"1.3\" cannot go with tls_profile " +
+           std::string(TlsProfileName(profile)) +
+           ": SChannel offers TLS 1.3 from Windows Server 2022 on (windows-2022), or use "
+           "openssl";
+  }
+  if (target.tls_ciphers.empty()) return std::nullopt;
+  bool tls12 = false;
+  for (const std::string& name : target.tls_ciphers) {
+    const CipherSuiteName* suite = FindSchannelCipherSuite(name);
+    if (suite != nullptr && !suite->openssl.empty() && !suite->tls13) tls12 = true;
+  }
+  if (!tls12) {
+    return std::string(
+        "tls_ciphers names no TLS 1.2 cipher suite pushprobe can offer (3DES, RC4, DES, NULL, "
+        "export and PSK suites are not available in OpenSSL on Debian 12)");
+  }
+  return std::nullopt;
+}
+
 std::string DefaultAuthMetadataUrl(const TargetConfig& target) {
   if (target.token_flow == TokenFlow::kIdentityPlatform) {
     return kLoginBaseUrl + target.tenant + kOpenIdConfigurationSuffix;

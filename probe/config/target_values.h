@@ -24,6 +24,11 @@ bool IsDomainName(std::string_view name);
 /// blackbox_exporter) or "TLSv1.2" (as OpenSSL); nullopt for anything else.
 std::optional<TlsVersion> ParseTlsVersion(std::string_view text);
 
+/// Why the target's TLS settings cannot be offered together (a profile
+/// without TLS 1.3 and tls_max_version 1.3; tls_ciphers naming no suite that
+/// can be offered), or nullopt. Shared by the loader and the plugin.
+std::optional<std::string> TlsSettingsConflict(const TargetConfig& target);
+
 /// The most replicas a shard can name. Far above any real deployment (a
 /// million organisations need about a hundred), low enough that a typo such
 /// as "0/20000" is caught.

@@ -43,6 +43,15 @@ struct HttpRequestFacts {
   std::string tls_verify_error;  ///< OpenSSL's verification error text when not verified
   std::string tls_version;       ///< e.g. "TLSv1.3"
   bool tls_session_reused = false;
+  /// What the ClientHello offered (https only): the tls_profile's name, the
+  /// cipher suites by IANA name in order, and the groups and signature
+  /// algorithms as OpenSSL lists (empty: OpenSSL's defaults).
+  std::string tls_profile;
+  std::vector<std::string> tls_offered_ciphers;
+  std::string tls_offered_groups;
+  std::string tls_offered_signature_algorithms;
+  std::string tls_cipher;  ///< the suite the server chose (IANA name), once it chose one
+  std::string tls_alert;   ///< the alert the server sent, e.g. "handshake failure"
   /// Sent on a connection an earlier request of the run opened: dns, connect
   /// and tls are then zero, and the address and TLS facts are the connection's.
   bool connection_reused = false;

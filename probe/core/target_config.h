@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "probe/core/clock.h"
+#include "probe/core/tls_profile.h"
 
 namespace pushprobe {
 
@@ -79,6 +80,12 @@ struct TargetConfig {
   /// TLS 1.2 by default, as Exchange speaks it to Office 365; "1.3" offers
   /// TLS 1.3 too (Exchange 2019 CU15 and later on Windows Server 2022 and later).
   TlsVersion tls_max_version = TlsVersion::k1_2;
+  /// The SChannel defaults to offer; unset: windows-2019, or windows-2022
+  /// with tls_max_version 1.3 (ResolvedTlsProfile below).
+  std::optional<TlsProfile> tls_profile;
+  /// IANA names (Get-TlsCipherSuite's), replacing the profile's cipher
+  /// suites; empty: the profile's. Validated against kSchannelCipherSuites.
+  std::vector<std::string> tls_ciphers;
   Duration timeout = std::chrono::seconds(30);
   Duration interval = std::chrono::seconds(60);
   std::string service_name = kExchangePrincipalId;  ///< Exchange's own principal id
@@ -98,14 +105,25 @@ struct TargetConfig {
   auto Tie() const {
     return std::tie(name, organization, service_uri, auth_metadata_url, certificate, private_key,
                     private_key_password_file, thumbprint, ca_file, connect_to, proxy,
-                    tls_max_version, timeout, interval, service_name, token_issuer,
-                    max_response_bytes, token_flow, application_id, tenant, token_url, scope);
+                    tls_max_version, tls_profile, tls_ciphers, timeout, interval, service_name,
+                    token_issuer, max_response_bytes, token_flow, application_id, tenant, token_url,
+                    scope);
   }
   friend bool operator==(const TargetConfig& a, const TargetConfig& b) {
     return a.Tie() == b.Tie();
   }
   friend bool operator!=(const TargetConfig& a, const TargetConfig& b) { return !(a == b); }
 };
+
+/// The profile a target offers: its tls_profile, else windows-2019 (Windows
+/// Server 2016 and 2019 run most Exchange 2016/2019 servers; 2019's offer is
+/// the narrower of the two), or windows-2022 when tls_max_version is 1.3,
+/// which only Windows Server 2022 and later speak.
+inline TlsProfile ResolvedTlsProfile(const TargetConfig& target) {
+  if (target.tls_profile) return *target.tls_profile;
+  return target.tls_max_version == TlsVersion::k1_3 ? TlsProfile::kWindows2022
+                                                    : TlsProfile::kWindows2019;
+}
 
 /// \brief Which of `count` exporter replicas this one is. A replica schedules
 /// the targets whose name hashes to `index` with Prometheus's hashmod (see

@@ -15,6 +15,8 @@ HttpClientOptions ClientOptionsFor(const TargetConfig& target) {
   options.connect_to = target.connect_to;
   options.proxy = target.proxy;
   options.tls_max_version = target.tls_max_version;
+  options.tls_profile = ResolvedTlsProfile(target);
+  options.tls_ciphers = target.tls_ciphers;
   return options;
 }
 

@@ -92,6 +92,7 @@ struct VerifyState {
   int chain_error = X509_V_OK;
   int name_error = X509_V_OK;
   bool called = false;
+  std::string alert;  // the first alert the server sent during the handshake
 };
 
 int VerifyStateIndex() {
@@ -115,6 +116,86 @@ int VerifyCallback(int preverify_ok, X509_STORE_CTX* store) {
     }
   }
   return 1;
+}
+
+// Records the server's alert: the only word a server gives on why it
+// refused a handshake (e.g. "handshake failure": no cipher suite in common).
+void InfoCallback(const SSL* ssl, int where, int value) {
+  if ((where & SSL_CB_READ_ALERT) == 0) return;
+  auto* state = static_cast<VerifyState*>(SSL_get_ex_data(ssl, VerifyStateIndex()));
+  if (state != nullptr && state->alert.empty()) state->alert = SSL_alert_desc_string_long(value);
+}
+
+std::string Join(const std::vector<std::string>& items, const char* separator) {
+  std::string out;
+  for (const std::string& item : items) out += (out.empty() ? "" : separator) + item;
+  return out;
+}
+
+// What every ClientHello of a client offers, fixed when its context is built.
+struct OfferFacts {
+  std::string profile;
+  std::vector<std::string> ciphers;  // IANA names, in order
+  std::string groups;
+  std::string signature_algorithms;
+};
+
+// Applies the profile (or tls_ciphers) to \p ctx.
+// \throw std::runtime_error when OpenSSL refuses a list (a defect: the names
+// come from kSchannelCipherSuites and the loader checked tls_ciphers).
+void ApplyTlsProfile(SSL_CTX* ctx, const HttpClientOptions& options, OfferFacts& facts) {
+  facts.profile = std::string(TlsProfileName(options.tls_profile));
+  const std::optional<TlsOffer> offer = OfferOf(options.tls_profile);
+  std::vector<std::string> tls12;
+  std::vector<std::string> tls13;
+  bool replace_tls13 = offer.has_value();
+  if (!options.tls_ciphers.empty()) {
+    replace_tls13 = true;
+    for (const std::string& name : options.tls_ciphers) {
+      const CipherSuiteName* suite = FindSchannelCipherSuite(name);
+      // Known names OpenSSL cannot offer (3DES, RC4, ...) are skipped, so a
+      // host's whole Get-TlsCipherSuite list can be pasted.
+      if (suite == nullptr || suite->openssl.empty()) continue;
+      (suite->tls13 ? tls13 : tls12).emplace_back(suite->openssl);
+    }
+  } else if (offer) {
+    for (std::string_view name : offer->tls12_suites) {
+      tls12.emplace_back(FindSchannelCipherSuite(name)->openssl);
+    }
+    for (std::string_view name : offer->tls13_suites) tls13.emplace_back(name);
+  }
+  auto refuse = [](const std::string& what) {
+    throw std::runtime_error("cannot set the TLS " + what + ": " +
+                             net_internal::DrainOpenSslErrors());
+  };
+  if (!tls12.empty() && SSL_CTX_set_cipher_list(ctx, Join(tls12, ":").c_str()) != 1) {
+    refuse("cipher suites " + Join(tls12, ":"));
+  }
+  // An empty TLS 1.3 list turns TLS 1.3 off, as on a Windows host without it.
+  if (replace_tls13 && SSL_CTX_set_ciphersuites(ctx, Join(tls13, ":").c_str()) != 1) {
+    refuse("TLS 1.3 cipher suites " + Join(tls13, ":"));
+  }
+  if (offer) {
+    if (SSL_CTX_set1_groups_list(ctx, std::string(offer->groups).c_str()) != 1) {
+      refuse("groups " + std::string(offer->groups));
+    }
+    if (SSL_CTX_set1_sigalgs_list(ctx, std::string(offer->signature_algorithms).c_str()) != 1) {
+      refuse("signature algorithms " + std::string(offer->signature_algorithms));
+    }
+    facts.groups = std::string(offer->groups);
+    facts.signature_algorithms = std::string(offer->signature_algorithms);
+  }
+  // The suites as a ClientHello of this context lists them (what OpenSSL
+  // really sends, after its own filtering), by IANA name.
+  SSL* probe = SSL_new(ctx);
+  if (probe == nullptr) refuse("offer");
+  SSL_set_connect_state(probe);
+  STACK_OF(SSL_CIPHER)* offered = SSL_get1_supported_ciphers(probe);
+  for (int i = 0; offered != nullptr && i < sk_SSL_CIPHER_num(offered); ++i) {
+    facts.ciphers.emplace_back(SSL_CIPHER_standard_name(sk_SSL_CIPHER_value(offered, i)));
+  }
+  sk_SSL_CIPHER_free(offered);
+  SSL_free(probe);
 }
 
 bool IsTokenChar(char c) {
@@ -151,6 +232,7 @@ struct ClientShared {
   HttpClientOptions options;
   const Clock& clock;
   SSL_CTX* ctx = nullptr;
+  OfferFacts offer;
   net_internal::TlsSessionCache sessions;
   net_internal::LookupFunction lookup = net_internal::SystemLookup;
 };
@@ -213,6 +295,11 @@ class Exchange {
     facts_.tls_verified = first.tls_verified;
     facts_.tls_version = first.tls_version;
     facts_.tls_session_reused = first.tls_session_reused;
+    facts_.tls_profile = first.tls_profile;
+    facts_.tls_offered_ciphers = first.tls_offered_ciphers;
+    facts_.tls_offered_groups = first.tls_offered_groups;
+    facts_.tls_offered_signature_algorithms = first.tls_offered_signature_algorithms;
+    facts_.tls_cipher = first.tls_cipher;
     facts_.connection_reused = true;
   }
 
@@ -397,9 +484,18 @@ class Exchange {
         SSL_SESSION_free(session);
       }
     }
+    facts_.tls_profile = shared_.offer.profile;
+    facts_.tls_offered_ciphers = shared_.offer.ciphers;
+    facts_.tls_offered_groups = shared_.offer.groups;
+    facts_.tls_offered_signature_algorithms = shared_.offer.signature_algorithms;
+    SSL_set_info_callback(ssl, InfoCallback);
     IoResult r = connection_->Handshake(ssl, deadline_);
     facts_.timings.tls = Since(start);
     facts_.server_chain = net_internal::PeerChainFacts(ssl);
+    facts_.tls_alert = verify_.alert;
+    if (const SSL_CIPHER* cipher = SSL_get_current_cipher(ssl)) {
+      facts_.tls_cipher = SSL_CIPHER_standard_name(cipher);
+    }
     if (!r.ok()) {
       if (r.kind == IoResult::Kind::kTimeout) {
         return TimedOut("during the TLS handshake with " + Peer());
@@ -412,8 +508,15 @@ class Exchange {
       } else {
         why = r.detail;
       }
-      return NetStatus::Fail(Reason::kTlsHandshake,
-                             "TLS handshake with " + Peer() + " failed: " + why);
+      // What was offered belongs in the message: a server that accepts
+      // none of a profile's suites is the failure Exchange would meet too.
+      return NetStatus::Fail(
+          Reason::kTlsHandshake,
+          "TLS handshake with " + Peer() + " failed: " + why +
+              (facts_.tls_alert.empty() ? std::string()
+                                        : " (the server sent alert \"" + facts_.tls_alert + "\")") +
+              "; offered tls_profile " + facts_.tls_profile + ": " +
+              std::to_string(facts_.tls_offered_ciphers.size()) + " cipher suites");
     }
     facts_.tls_version = SSL_get_version(ssl);
     facts_.tls_session_reused = SSL_session_reused(ssl) == 1;
@@ -642,6 +745,7 @@ HttpClient::HttpClient(HttpClientOptions options, const Clock& clock)
   SSL_CTX_set_options(
       ctx, SSL_OP_IGNORE_UNEXPECTED_EOF | SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION);
   SSL_CTX_set_mode(ctx, SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+  ApplyTlsProfile(ctx, impl_->shared.options, impl_->shared.offer);
   const std::string& ca_file = impl_->shared.options.ca_file;
   if (!ca_file.empty()) {
     LoadCaFile(ctx, ca_file);

@@ -58,6 +58,11 @@ struct HttpClientOptions {
   std::string proxy;  ///< "http://host:port"; CONNECT tunnel for https, absolute-form for http
   bool reuse_tls_sessions = true;                 ///< resume TLS sessions across requests
   TlsVersion tls_max_version = TlsVersion::k1_3;  ///< the lowest is always TLS 1.2
+  /// Cipher suites, groups and signature algorithms offered (tls_profile.h).
+  TlsProfile tls_profile = TlsProfile::kOpenssl;
+  /// IANA names replacing the profile's cipher suites; names OpenSSL cannot
+  /// offer are skipped. Empty: the profile's.
+  std::vector<std::string> tls_ciphers;
 };
 
 namespace net_internal {

@@ -32,6 +32,10 @@ std::string HttpClientPool::Key(const HttpClientOptions& options) {
   Append(key, options.proxy);
   Append(key, options.reuse_tls_sessions ? "1" : "0");
   Append(key, std::string(TlsVersionName(options.tls_max_version)));
+  // A profile is a TLS context of its own, with its own session cache:
+  // sessions are resumed only with the offer that made them.
+  Append(key, std::string(TlsProfileName(options.tls_profile)));
+  for (const std::string& name : options.tls_ciphers) Append(key, name);
   for (const ConnectTo& rule : options.connect_to) {
     Append(key, rule.host);
     Append(key, std::to_string(rule.port));

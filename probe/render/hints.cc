@@ -540,6 +540,20 @@ const HintRule kRules[] = {
      }},
     {std::nullopt, Reason::kTlsHandshake, nullptr,
      [](const Ctx& c) {
+       const HttpRequestFacts* r = LastRequest(c);
+       if (r != nullptr && !r->tls_alert.empty() && !r->tls_profile.empty() &&
+           r->tls_profile != "openssl") {
+         // The server refused what this Windows version offers: Exchange on
+         // such a host meets the same refusal.
+         return "The server at " + Host(c) + " refused the TLS offer of tls_profile " +
+                r->tls_profile + " (alert \"" + r->tls_alert +
+                "\"): it accepts none of the cipher suites, groups or signature algorithms "
+                "SChannel offers on that Windows version by default, so Exchange on such a host "
+                "fails the same way. Compare with Get-TlsCipherSuite on the Exchange server and "
+                "enable a suite the service still accepts (Enable-TlsCipherSuite), or set "
+                "tls_profile/tls_ciphers to what the host really offers; tls_profile openssl "
+                "shows whether the path works at all.";
+       }
        return "The TLS handshake with " + Host(c) +
               " failed before any certificate could be checked: Office 365 requires TLS 1.2 "
               "or later; check that no firewall or proxy downgrades or blocks TLS to " +

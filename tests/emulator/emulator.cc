@@ -26,7 +26,8 @@ Emulator::Emulator(EmulatorOptions options)
       credentials_(options_.credentials.empty() ? LabCredentials::Generate()
                                                 : options_.credentials),
       pool_(2, 2 * options_.max_threads + 4, 60),
-      tls_mode_(options_.tls_mode) {
+      tls_mode_(options_.tls_mode),
+      cipher_suites_(options_.cipher_suites) {
   InitializeSsl();
   const pushprobe::Clock& base =
       options_.base_clock ? *options_.base_clock : pushprobe::SystemClock::Instance();
@@ -63,6 +64,7 @@ void Emulator::StartListenersLocked() {
   if (tls_mode_ == TlsMode::kWrongHost) identity = credentials_.wrong_host_server;
   settings.cert_pem = identity.cert_pem;
   settings.key_pem = identity.key_pem;
+  settings.cipher_suites = cipher_suites_;
 
   listeners_.push_back(std::make_unique<TlsListener>(*core_, pool_, settings));
   port_ = listeners_.front()->port();
@@ -114,6 +116,19 @@ void Emulator::RestartListener(TlsMode mode) {
   if (!running_) return;
   StopListenersLocked();
   StartListenersLocked();
+}
+
+void Emulator::RestrictCipherSuites(const TlsCipherSuites& suites) {
+  std::lock_guard<std::mutex> lock(mu_);
+  cipher_suites_ = suites;
+  if (!running_) return;
+  StopListenersLocked();
+  StartListenersLocked();
+}
+
+TlsCipherSuites Emulator::cipher_suites() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return cipher_suites_;
 }
 
 TlsMode Emulator::tls_mode() const {

@@ -51,6 +51,10 @@ class Emulator {
   /// Restarts the listener on the same port with another certificate.
   void RestartListener(TlsMode mode);
   TlsMode tls_mode() const;
+  /// Restarts the listener on the same port accepting only \p suites (empty:
+  /// OpenSSL's defaults again), as a service that retired cipher suites.
+  void RestrictCipherSuites(const TlsCipherSuites& suites);
+  TlsCipherSuites cipher_suites() const;
 
   /// New-MsolServicePrincipalCredential: register an Auth certificate, with an
   /// optional end date (default: the certificate's notAfter). Returns its thumbprint.
@@ -98,6 +102,7 @@ class Emulator {
   std::vector<std::unique_ptr<TlsListener>> listeners_;
   std::uint16_t port_ = 0;
   TlsMode tls_mode_;
+  TlsCipherSuites cipher_suites_;
   bool running_ = false;
 };
 

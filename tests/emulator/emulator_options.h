@@ -50,6 +50,9 @@ struct EmulatorOptions {
   /// false: no session cache and no tickets, so every handshake is a full
   /// one; benchmarks compare a check with clients that never resume.
   bool tls_session_resumption = true;
+  /// The only cipher suites the listener accepts (OpenSSL names), to play a
+  /// service that retired some; empty: OpenSSL's defaults.
+  TlsCipherSuites cipher_suites;
   TokenPolicy token_policy;
   /// Faults in force from the start.
   std::vector<Fault> faults;

@@ -2,6 +2,7 @@
 
 #include <Poco/Crypto/EVPPKey.h>
 #include <Poco/Crypto/X509Certificate.h>
+#include <Poco/Exception.h>
 #include <Poco/Net/HTTPServerParams.h>
 #include <Poco/Net/SecureServerSocket.h>
 #include <Poco/Net/SocketAddress.h>
@@ -36,6 +37,18 @@ Poco::Net::Context::Ptr TlsListener::MakeContext(const Settings& settings) {
   }
   std::istringstream key(settings.key_pem);
   context->usePrivateKey(Poco::Crypto::EVPPKey(nullptr, &key));
+  if (!settings.cipher_suites.empty()) {
+    SSL_CTX* ctx = context->sslContext();
+    const TlsCipherSuites& suites = settings.cipher_suites;
+    if ((!suites.tls12.empty() && SSL_CTX_set_cipher_list(ctx, suites.tls12.c_str()) != 1) ||
+        SSL_CTX_set_ciphersuites(ctx, suites.tls13.c_str()) != 1) {
+      throw Poco::InvalidArgumentException("cipher suites not known to OpenSSL",
+                                           suites.tls12 + " / " + suites.tls13);
+    }
+    // The service decides, as Office 365 does: the first of its own list
+    // that the client offers.
+    SSL_CTX_set_options(ctx, SSL_OP_CIPHER_SERVER_PREFERENCE);
+  }
   if (settings.session_resumption) {
     context->enableSessionCache(true, "pushprobe-emulator");
     context->setSessionTimeout(3600);

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "tests/emulator/service_core.h"
+#include "tests/emulator/tls_mode.h"
 
 namespace pushprobe::emulator {
 
@@ -29,6 +30,7 @@ class TlsListener {
     std::chrono::seconds receive_timeout{10};
     /// false: neither a session cache nor tickets (TLS 1.2 or 1.3).
     bool session_resumption = true;
+    TlsCipherSuites cipher_suites;
   };
 
   /// Binds at once, so port() is known after construction.

@@ -53,6 +53,7 @@ class CheckEmulatorTest : public ::testing::Test {
     if (emulator_->tls_mode() != emulator::TlsMode::kTrusted) {
       emulator_->RestartListener(emulator::TlsMode::kTrusted);
     }
+    if (!emulator_->cipher_suites().empty()) emulator_->RestrictCipherSuites({});
   }
 
   static std::string Path(const std::string& name) { return dir_ + "/" + name; }
@@ -189,6 +190,61 @@ TEST_F(CheckEmulatorTest, TargetOfferingTls13SucceedsOverTls13) {
       EXPECT_TRUE(request.tls_verified) << request.url;
     }
   }
+}
+
+// A service that retired every cipher suite a Windows version offers by
+// default (here it keeps only ChaCha20, which no SChannel default list has):
+// each Windows profile fails at its first handshake, naming itself, while
+// openssl (OpenSSL's defaults, which include ChaCha20) still gets through.
+TEST_F(CheckEmulatorTest, ServiceOutsideAProfilesCipherSuitesFailsThatProfileOnly) {
+  emulator_->RestrictCipherSuites({"ECDHE-RSA-CHACHA20-POLY1305", "TLS_CHACHA20_POLY1305_SHA256"});
+  struct Case {
+    TlsProfile profile;
+    TlsVersion max_version;
+    std::size_t offered;
+  };
+  for (const Case& c : {Case{TlsProfile::kWindows2012R2, TlsVersion::k1_2, 20},
+                        Case{TlsProfile::kWindows2016, TlsVersion::k1_2, 22},
+                        Case{TlsProfile::kWindows2019, TlsVersion::k1_2, 20},
+                        Case{TlsProfile::kWindows2022, TlsVersion::k1_2, 19},
+                        Case{TlsProfile::kWindows2022, TlsVersion::k1_3, 21}}) {
+    const std::string name(TlsProfileName(c.profile));
+    SCOPED_TRACE(name + " TLS " + std::string(TlsVersionName(c.max_version)));
+    TargetConfig target = LabTarget();
+    target.tls_profile = c.profile;
+    target.tls_max_version = c.max_version;
+    ProbeResult result = Check(target);
+    const StageResult& metadata = ExpectFailure(result, StageId::kMetadata, Reason::kTlsHandshake,
+                                                ExchangeCategory::kAuthentication);
+    ASSERT_EQ(metadata.requests.size(), 1u);
+    const HttpRequestFacts& request = metadata.requests[0];
+    EXPECT_EQ(request.tls_profile, name);
+    EXPECT_EQ(request.tls_offered_ciphers.size(), c.offered);
+    EXPECT_EQ(request.tls_alert, "handshake failure");
+    EXPECT_EQ(request.tls_cipher, "");
+    EXPECT_THAT(metadata.message, HasSubstr("offered tls_profile " + name));
+    EXPECT_THAT(render::HintFor(result), HasSubstr("refused the TLS offer of tls_profile " + name));
+    EXPECT_EQ(emulator_->stats().metadata.total(), 0u);
+  }
+
+  TargetConfig target = LabTarget();
+  target.tls_profile = TlsProfile::kOpenssl;
+  ProbeResult result = Check(target);
+  ASSERT_EQ(result.result_type, ResultType::kSucceeded) << result.error;
+  const HttpRequestFacts& first = result.Stage(StageId::kMetadata).requests.at(0);
+  EXPECT_EQ(first.tls_profile, "openssl");
+  EXPECT_EQ(first.tls_cipher, "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256");
+}
+
+// The default profile (windows-2019) gets through the emulator's defaults
+// and says what it negotiated.
+TEST_F(CheckEmulatorTest, DefaultProfileIsWindows2019AndNegotiatesItsFirstRsaSuite) {
+  ProbeResult result = Check(LabTarget());
+  ASSERT_EQ(result.result_type, ResultType::kSucceeded) << result.error;
+  const HttpRequestFacts& request = result.Stage(StageId::kMetadata).requests.at(0);
+  EXPECT_EQ(request.tls_profile, "windows-2019");
+  EXPECT_EQ(request.tls_version, "TLSv1.2");
+  EXPECT_EQ(request.tls_cipher, "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384");
 }
 
 TEST_F(CheckEmulatorTest, EveryRunGetsAFreshToken) {
