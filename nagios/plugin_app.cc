@@ -66,6 +66,9 @@ Expected<TargetConfig> ResolveTarget(const PluginOptions& options, const Deadlin
         "--application-id and --tenant are used only with --token-flow identity-platform");
   }
   ApplyOverrides(target, o);
+  if (std::optional<std::string> conflict = TlsSettingsConflict(target)) {
+    return Expected<TargetConfig>::Error(*conflict);
+  }
   if (identity_platform && target.application_id.empty()) {
     return Expected<TargetConfig>::Error(
         "--token-flow identity-platform needs the application (client) id: give "

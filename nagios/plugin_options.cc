@@ -57,6 +57,37 @@ std::optional<std::string> SetTlsMaxVersion(PluginOptions& o, const std::string&
   return std::nullopt;
 }
 
+std::optional<std::string> SetTlsProfile(PluginOptions& o, const std::string& value) {
+  o.overrides.tls_profile = TlsProfileFromName(value);
+  if (o.overrides.tls_profile) return std::nullopt;
+  std::string names;
+  for (TlsProfile p : kAllTlsProfiles) {
+    names += (names.empty() ? "" : ", ") + std::string(TlsProfileName(p));
+  }
+  return Quoted(value) + " is not one of " + names;
+}
+
+// Comma-separated, as the SSL Cipher Suite Order policy writes the list.
+std::optional<std::string> SetTlsCiphers(PluginOptions& o, const std::string& value) {
+  std::vector<std::string> names;
+  std::size_t begin = 0;
+  while (begin <= value.size()) {
+    std::size_t end = value.find(',', begin);
+    if (end == std::string::npos) end = value.size();
+    std::string name = value.substr(begin, end - begin);
+    while (!name.empty() && name.front() == ' ') name.erase(name.begin());
+    while (!name.empty() && name.back() == ' ') name.pop_back();
+    if (FindSchannelCipherSuite(name) == nullptr) {
+      return "unknown cipher suite " + Quoted(name) +
+             ": use the IANA names Get-TlsCipherSuite prints, separated by commas";
+    }
+    names.push_back(name);
+    begin = end + 1;
+  }
+  o.overrides.tls_ciphers = std::move(names);
+  return std::nullopt;
+}
+
 std::optional<std::string> SetApplicationId(PluginOptions& o, const std::string& value) {
   if (!IsGuid(value)) return Quoted(value) + " is not a GUID";
   o.overrides.application_id = value;
@@ -133,7 +164,7 @@ std::optional<std::string> SetTimeout(PluginOptions& o, const std::string& value
 }
 
 // The one list of options: parsing and --help both read it.
-const std::array<OptionSpec, 27> kOptions = {{
+const std::array<OptionSpec, 29> kOptions = {{
     {'h', "help", nullptr, "Print this help and exit.", nullptr},
     {'V', "version", nullptr, "Print the version and exit.", nullptr},
     {'v', "verbose", nullptr,
@@ -191,6 +222,15 @@ const std::array<OptionSpec, 27> kOptions = {{
      }},
     {'\0', "tls-max-version", "1.2|1.3",
      "Highest TLS version offered (default 1.2, as Exchange Server speaks it).", SetTlsMaxVersion},
+    {'\0', "tls-profile", "PROFILE",
+     "The TLS offer of the Exchange host's Windows: windows-2012r2, windows-2016,\n"
+     "windows-2019 (default; windows-2022 with --tls-max-version 1.3),\n"
+     "windows-2022, or openssl (OpenSSL's defaults).",
+     SetTlsProfile},
+    {'\0', "tls-ciphers", "NAME,NAME,...",
+     "Cipher suites (IANA names, as Get-TlsCipherSuite prints them) replacing\n"
+     "the profile's, for a host whose list was changed by policy.",
+     SetTlsCiphers},
     {'\0', "token-flow", "acs|identity-platform",
      "How the token is obtained: ACS S2S (default), or the Microsoft identity\n"
      "platform v2 for a dedicated hybrid application.",

@@ -302,6 +302,37 @@ TEST(PluginAppTest, TlsMaxVersionIsTheFilesOrTheOptions) {
   EXPECT_EQ(tls13->tls_max_version, TlsVersion::k1_3);
 }
 
+TEST(PluginAppTest, TlsProfileAndCiphersAreTheFilesOrTheOptions) {
+  Expected<TargetConfig> by_default =
+      ResolveTarget(Options({"-O", "fabrikam.com", "--certificate", "/a.pem"}));
+  ASSERT_TRUE(by_default.ok()) << by_default.error();
+  EXPECT_EQ(ResolvedTlsProfile(*by_default), TlsProfile::kWindows2019);
+  EXPECT_TRUE(by_default->tls_ciphers.empty());
+
+  Expected<TargetConfig> set = ResolveTarget(
+      Options({"-O", "fabrikam.com", "--certificate", "/a.pem", "--tls-profile", "windows-2012r2",
+               "--tls-ciphers",
+               "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384_P256, TLS_RSA_WITH_AES_128_CBC_SHA"}));
+  ASSERT_TRUE(set.ok()) << set.error();
+  EXPECT_EQ(set->tls_profile, TlsProfile::kWindows2012R2);
+  EXPECT_EQ(set->tls_ciphers,
+            (std::vector<std::string>{"TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384_P256",
+                                      "TLS_RSA_WITH_AES_128_CBC_SHA"}));
+
+  Expected<TargetConfig> tls13 = ResolveTarget(
+      Options({"-O", "fabrikam.com", "--certificate", "/a.pem", "--tls-max-version", "1.3"}));
+  ASSERT_TRUE(tls13.ok()) << tls13.error();
+  EXPECT_EQ(ResolvedTlsProfile(*tls13), TlsProfile::kWindows2022);
+
+  Expected<TargetConfig> conflict =
+      ResolveTarget(Options({"-O", "fabrikam.com", "--certificate", "/a.pem", "--tls-max-version",
+                             "1.3", "--tls-profile", "windows-2016"}));
+  ASSERT_FALSE(conflict.ok());
+  EXPECT_EQ(conflict.error(),
+            "tls_max_version \"1.3\" cannot go with tls_profile windows-2016: SChannel offers TLS "
+            "1.3 from Windows Server 2022 on (windows-2022), or use openssl");
+}
+
 constexpr const char* kAppId = "6a2b3c4d-1111-4222-8333-944455556666";
 
 TEST(PluginAppTest, IdentityPlatformFromOptionsDerivesTenantAndUrls) {

@@ -170,6 +170,12 @@ INSTANTIATE_TEST_SUITE_P(
                   R"(--timeout-result: "CRITICAL" is not one of ok, warning, critical, unknown)"},
         ErrorCase{{"-O", "fabrikam.com", "--tls-max-version", "1.1"},
                   R"(--tls-max-version: "1.1" is not one of 1.2, 1.3)"},
+        ErrorCase{{"-O", "fabrikam.com", "--tls-profile", "windows-2008"},
+                  R"(--tls-profile: "windows-2008" is not one of openssl, windows-2012r2, )"
+                  R"(windows-2016, windows-2019, windows-2022)"},
+        ErrorCase{{"-O", "fabrikam.com", "--tls-ciphers", "TLS_RSA_WITH_AES_128_CBC_SHA,AES128-SHA"},
+                  R"(--tls-ciphers: unknown cipher suite "AES128-SHA": use the IANA names )"
+                  R"(Get-TlsCipherSuite prints, separated by commas)"},
         ErrorCase{{"-O", "fabrikam.com", "--token-flow", "v2"},
                   R"(--token-flow: "v2" is not one of acs, identity-platform)"},
         ErrorCase{
@@ -184,14 +190,33 @@ INSTANTIATE_TEST_SUITE_P(
 
 TEST(PluginOptionsTest, HelpListsEveryOption) {
   std::string help = PluginHelp();
-  for (const char* name :
-       {"--help",           "--version",      "--verbose",        "--config",
-        "--target",         "--organization", "--certificate",    "--private-key",
-        "--service-uri",    "--metadata-url", "--ca-file",        "--connect-to",
-        "--proxy",          "--warning",      "--critical",       "--stage-warning",
-        "--stage-critical", "--cert-warning", "--cert-critical",  "--timeout",
-        "--timeout-result", "--token-flow",   "--application-id", "--tenant",
-        "--tls-max-version"}) {
+  for (const char* name : {"--help",
+                           "--version",
+                           "--verbose",
+                           "--config",
+                           "--target",
+                           "--organization",
+                           "--certificate",
+                           "--private-key",
+                           "--service-uri",
+                           "--metadata-url",
+                           "--ca-file",
+                           "--connect-to",
+                           "--proxy",
+                           "--warning",
+                           "--critical",
+                           "--stage-warning",
+                           "--stage-critical",
+                           "--cert-warning",
+                           "--cert-critical",
+                           "--timeout",
+                           "--timeout-result",
+                           "--token-flow",
+                           "--application-id",
+                           "--tenant",
+                           "--tls-max-version",
+                           "--tls-profile",
+                           "--tls-ciphers"}) {
     EXPECT_NE(help.find(name), std::string::npos) << name;
   }
   EXPECT_EQ(help.find("  \n"), std::string::npos);

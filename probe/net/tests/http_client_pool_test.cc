@@ -44,6 +44,14 @@ TEST(HttpClientPoolTest, DifferentOptionsGetDifferentClients) {
   EXPECT_NE(pool.Get(other_route), base);
   EXPECT_NE(pool.Get(proxied), base);
   EXPECT_NE(pool.Get(no_resume), base);
+  // Each offer is a TLS context of its own (and a session cache of its own:
+  // a session is resumed only by the offer that made it).
+  HttpClientOptions windows = WithCa(ca);
+  windows.tls_profile = TlsProfile::kWindows2016;
+  HttpClientOptions ciphers = windows;
+  ciphers.tls_ciphers = {"TLS_RSA_WITH_AES_128_CBC_SHA"};
+  EXPECT_NE(pool.Get(windows), base);
+  EXPECT_NE(pool.Get(ciphers), pool.Get(windows));
   EXPECT_NE(pool.Get(WithCa(testing::WriteTempFile("pool-ca-c.pem", CaPem()))), base);
 }
 
