@@ -209,7 +209,14 @@ void AppendRequest(std::string& out, const HttpRequestFacts& q, WallTime now, in
       if (!q.tls_verify_error.empty()) tls += ": " + q.tls_verify_error;
     }
     tls += q.tls_session_reused ? ", session reused" : ", new session";
+    if (!q.tls_cipher.empty()) tls += ", " + q.tls_cipher;
     AppendLine(out, kRequestIndent, tls);
+  }
+  if (!q.tls_alert.empty()) {
+    AppendLine(out, kRequestIndent,
+               "TLS offer refused (server alert \"" + q.tls_alert + "\"): tls_profile " +
+                   q.tls_profile + ", " + std::to_string(q.tls_offered_ciphers.size()) +
+                   " cipher suites offered");
   }
   if (!q.server_chain.empty()) {
     AppendLine(out, kRequestIndent,
