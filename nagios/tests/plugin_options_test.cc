@@ -173,9 +173,10 @@ INSTANTIATE_TEST_SUITE_P(
         ErrorCase{{"-O", "fabrikam.com", "--tls-profile", "windows-2008"},
                   R"(--tls-profile: "windows-2008" is not one of openssl, windows-2012r2, )"
                   R"(windows-2016, windows-2019, windows-2022)"},
-        ErrorCase{{"-O", "fabrikam.com", "--tls-ciphers", "TLS_RSA_WITH_AES_128_CBC_SHA,AES128-SHA"},
-                  R"(--tls-ciphers: unknown cipher suite "AES128-SHA": use the IANA names )"
-                  R"(Get-TlsCipherSuite prints, separated by commas)"},
+        ErrorCase{
+            {"-O", "fabrikam.com", "--tls-ciphers", "TLS_RSA_WITH_AES_128_CBC_SHA,AES128-SHA"},
+            R"(--tls-ciphers: unknown cipher suite "AES128-SHA": use the IANA names )"
+            R"(Get-TlsCipherSuite prints, separated by commas)"},
         ErrorCase{{"-O", "fabrikam.com", "--token-flow", "v2"},
                   R"(--token-flow: "v2" is not one of acs, identity-platform)"},
         ErrorCase{

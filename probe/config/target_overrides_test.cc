@@ -58,6 +58,8 @@ TEST(ApplyOverridesTest, EveryOverrideLands) {
   o.connect_to = std::vector<ConnectTo>{{"a", 443, "b", 8443}};
   o.proxy = "http://proxy:3128";
   o.tls_max_version = TlsVersion::k1_3;
+  o.tls_profile = TlsProfile::kWindows2022;
+  o.tls_ciphers = std::vector<std::string>{"TLS_AES_256_GCM_SHA384"};
   o.timeout = 5s;
   o.interval = 10s;
   o.service_name = "11111111-1111-1111-1111-111111111111";
@@ -81,6 +83,8 @@ TEST(ApplyOverridesTest, EveryOverrideLands) {
                         {{"a", 443, "b", 8443}},
                         "http://proxy:3128",
                         TlsVersion::k1_3,
+                        TlsProfile::kWindows2022,
+                        {"TLS_AES_256_GCM_SHA384"},
                         5s,
                         10s,
                         "11111111-1111-1111-1111-111111111111",
