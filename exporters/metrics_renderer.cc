@@ -42,6 +42,14 @@ constexpr std::array<FamilySpec, kTargetFamilyCount> kFamilies = {{
      false},
     {"probe_auth_certificate_expiry_timestamp_seconds", MetricType::Gauge,
      "Unix time at which the Auth (OAuth signing) certificate expires", false},
+    {"probe_next_auth_certificate_registered", MetricType::Gauge,
+     "Whether the token issuer accepted an assertion signed with the next Auth certificate (1) "
+     "or refused it (0), only for targets with a next certificate",
+     false},
+    {"probe_next_auth_certificate_expiry_timestamp_seconds", MetricType::Gauge,
+     "Unix time at which the next Auth certificate expires", false},
+    {"probe_next_auth_certificate_effective_timestamp_seconds", MetricType::Gauge,
+     "Unix time at which the next Auth certificate becomes effective (next_effective_date)", false},
     {"probe_tls_certificate_expiry_timestamp_seconds", MetricType::Gauge,
      "Unix time at which the TLS server certificate of each endpoint expires, also when it "
      "failed verification",
@@ -196,6 +204,18 @@ std::vector<MetricFamily> MetricsRenderer::TargetFamilies(const ProbeResult& r,
   if (f.auth_cert_not_after) {
     family(TargetFamily::kAuthCertificateExpiry)
         .push_back(Sample(t, ToUnixSeconds(*f.auth_cert_not_after)));
+  }
+  if (f.next_auth_cert_registered) {
+    family(TargetFamily::kNextAuthCertificateRegistered)
+        .push_back(Sample(t, *f.next_auth_cert_registered ? 1 : 0));
+  }
+  if (f.next_auth_cert_not_after) {
+    family(TargetFamily::kNextAuthCertificateExpiry)
+        .push_back(Sample(t, ToUnixSeconds(*f.next_auth_cert_not_after)));
+  }
+  if (f.next_auth_cert_effective) {
+    family(TargetFamily::kNextAuthCertificateEffective)
+        .push_back(Sample(t, ToUnixSeconds(*f.next_auth_cert_effective)));
   }
   for (const auto& [endpoint, cert] : f.tls_leaf) {
     family(TargetFamily::kTlsCertificateExpiry)

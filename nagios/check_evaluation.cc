@@ -211,6 +211,44 @@ Subcheck StageSubcheck(const StageResult& stage, const PluginOptions& options) {
   return check;
 }
 
+// The rollover step beside the six stages; it never changes their verdict,
+// only this subcheck's own state.
+Subcheck RolloverSubcheck(const ProbeResult& result, const PluginOptions& options) {
+  const StageResult& step = *result.rollover;
+  const ProbeFacts& f = result.facts;
+  Subcheck check;
+  check.name = "next auth certificate";
+  for (const Fact& fact : step.facts) check.details.push_back(fact.name + ": " + fact.value);
+  std::string when;
+  std::optional<std::int64_t> days;
+  if (f.next_auth_cert_effective) {
+    days = render::DaysLeft(*f.next_auth_cert_effective, result.started_at);
+    when = *days > 0 ? "effective in " + std::to_string(*days) + " days"
+                     : "effective since " + render::FormatRfc3339(*f.next_auth_cert_effective);
+  }
+  switch (step.status) {
+    case StageStatus::kSkipped:
+      check.text = "not checked: " + step.message;
+      return check;
+    case StageStatus::kOk:
+      check.state = State::kOk;
+      check.text = "registered" + (when.empty() ? "" : ", " + when);
+      return check;
+    case StageStatus::kFailed:
+      break;
+  }
+  const bool soon = days && *days < options.rollover_critical_days;
+  check.state = soon ? State::kCritical : State::kWarning;
+  const std::string what = f.next_auth_cert_registered == std::optional<bool>(false)
+                               ? "not registered in Microsoft 365"
+                               : "not usable";
+  check.text = what + " (" + std::string(ReasonName(step.reason)) +
+               "): " + std::string(FirstLine(step.message)) + (when.empty() ? "" : "; " + when);
+  check.problem = TruncateUtf8("next Auth certificate " + what + (when.empty() ? "" : ", " + when),
+                               kMaxProblemChars);
+  return check;
+}
+
 }  // namespace
 
 State Subcheck::Worst() const {
@@ -285,6 +323,8 @@ CheckEvaluation EvaluateCheck(const ProbeResult& result, const PluginOptions& op
                      leaf->second.not_after, now, cert_thresholds));
   }
 
+  if (result.rollover) evaluation.subchecks.push_back(RolloverSubcheck(result, options));
+
   std::optional<double> skew_seconds;
   if (result.facts.clock_skew) {
     Subcheck skew = SkewSubcheck(*result.facts.clock_skew, options);
@@ -346,6 +386,23 @@ CheckEvaluation EvaluateCheck(const ProbeResult& result, const PluginOptions& op
   skew.warning = skew_thresholds.WarningText();
   skew.critical = skew_thresholds.CriticalText();
   evaluation.perfdata.push_back(skew);
+  if (result.rollover) {
+    PerfDatum registered;
+    registered.label = kNextCertRegisteredLabel;
+    if (result.facts.next_auth_cert_registered) {
+      registered.value = *result.facts.next_auth_cert_registered ? 1 : 0;
+    }
+    registered.min = 0;
+    registered.max = 1;
+    evaluation.perfdata.push_back(registered);
+    PerfDatum effective;
+    effective.label = kNextCertEffectiveDaysLabel;
+    if (result.facts.next_auth_cert_effective) {
+      effective.value = static_cast<double>(
+          render::DaysLeft(*result.facts.next_auth_cert_effective, result.started_at));
+    }
+    evaluation.perfdata.push_back(effective);
+  }
   return evaluation;
 }
 

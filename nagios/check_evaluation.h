@@ -54,6 +54,10 @@ struct CheckEvaluation {
 /// source name limit PNP4Nagios and others apply).
 inline constexpr const char* kTotalTimeLabel = "time";
 inline constexpr const char* kAuthCertDaysLabel = "auth_cert_days";
+/// Rollover (only with a next certificate): 1 registered, 0 refused, U unknown;
+/// days until the next certificate becomes effective (U when not configured).
+inline constexpr const char* kNextCertRegisteredLabel = "next_cert_registered";
+inline constexpr const char* kNextCertEffectiveDaysLabel = "next_cert_effective_days";
 /// Server Date minus our clock, whole seconds, signed.
 inline constexpr const char* kClockSkewLabel = "clock_skew";
 
@@ -67,9 +71,15 @@ inline constexpr const char* kClockSkewLabel = "clock_skew";
 /// - the clock skew seen (server Date minus our clock), when a server sent a
 ///   Date, against --skew-warning/--skew-critical in either direction, also
 ///   when the run succeeded;
+/// - the rollover step (a target with a next certificate), a subcheck after
+///   the stages: WARNING when it failed (not registered, an unusable next
+///   certificate, the issuer unreachable), CRITICAL when the next certificate
+///   also becomes effective within --rollover-critical days (or already is);
+///   no state when it did not reach the issuer because the run failed earlier;
 /// - the whole run's time against -w/-c.
 /// Perfdata: time, <stage>_time for every stage (U when skipped), auth_cert_days,
-/// tls_<endpoint>_days and clock_skew (U when unknown), so graphs keep a stable set.
+/// tls_<endpoint>_days and clock_skew (U when unknown), so graphs keep a stable set;
+/// with a next certificate also next_cert_registered and next_cert_effective_days.
 /// Deterministic; never throws.
 CheckEvaluation EvaluateCheck(const ProbeResult& result, const PluginOptions& options);
 

@@ -74,6 +74,11 @@ Expected<TargetConfig> ResolveTarget(const PluginOptions& options, const Deadlin
         "--token-flow identity-platform needs the application (client) id: give "
         "--application-id GUID or set application_id for the target in the configuration file");
   }
+  if (target.next_certificate.empty() && (o.next_private_key || o.next_effective_date)) {
+    return Expected<TargetConfig>::Error(
+        "--next-private-key and --next-effective-date describe the next certificate: give "
+        "--next-certificate FILE or set next_certificate for the target");
+  }
   if (options.timeout) target.timeout = *options.timeout;
   if (target.certificate.empty()) {
     return Expected<TargetConfig>::Error(

@@ -194,6 +194,26 @@ const std::array<OptionSpec, 29> kOptions = {{
      [](PluginOptions& o, const std::string& v) { return SetString(o.overrides.certificate, v); }},
     {'\0', "private-key", "FILE", "PEM private key, when not in the certificate file.",
      [](PluginOptions& o, const std::string& v) { return SetString(o.overrides.private_key, v); }},
+    {'\0', "next-certificate", "FILE",
+     "The next Auth certificate (Set-AuthConfig -NewCertificateThumbprint), as\n"
+     "--certificate: adds the rollover subcheck, a token request signed with it.",
+     [](PluginOptions& o, const std::string& v) {
+       return SetString(o.overrides.next_certificate, v);
+     }},
+    {'\0', "next-private-key", "FILE", "PEM private key, when not in the next certificate file.",
+     [](PluginOptions& o, const std::string& v) {
+       return SetString(o.overrides.next_private_key, v);
+     }},
+    {'\0', "next-effective-date", "DATE",
+     "When the next certificate takes over (Get-AuthConfig's\n"
+     "NextCertificateEffectiveDate), RFC 3339 such as 2027-01-15T00:00:00Z or\n"
+     "a date such as 2027-01-15 (UTC).",
+     [](PluginOptions& o, const std::string& v) -> std::optional<std::string> {
+       Expected<WallTime> date = ParseEffectiveDate(v);
+       if (!date) return Quoted(v) + ": " + date.error();
+       o.overrides.next_effective_date = *date;
+       return std::nullopt;
+     }},
     {'\0', "service-uri", "URI",
      "Push proxy Uri (default https://outlook.office365.com/PushNotifications).",
      [](PluginOptions& o, const std::string& v) {
@@ -257,6 +277,11 @@ const std::array<OptionSpec, 29> kOptions = {{
      [](PluginOptions& o, const std::string& v) { return SetDays(o.cert_warning_days, v); }},
     {'\0', "cert-critical", "DAYS", "CRITICAL below this many days left (default 14).",
      [](PluginOptions& o, const std::string& v) { return SetDays(o.cert_critical_days, v); }},
+    {'\0', "rollover-critical", "DAYS",
+     "The rollover subcheck is WARNING when the next Auth certificate is not\n"
+     "registered in Microsoft 365 (or not usable), CRITICAL when it also becomes\n"
+     "effective within this many days (default 7).",
+     [](PluginOptions& o, const std::string& v) { return SetDays(o.rollover_critical_days, v); }},
     {'\0', "skew-warning", "SECONDS",
      "WARNING when the servers' clocks (their Date headers) differ from this\n"
      "machine's by more than this, either way, even when the check passes\n"

@@ -20,6 +20,9 @@ enum class PluginAction { kRun, kHelp, kVersion };
 
 inline constexpr int kDefaultCertWarningDays = 30;
 inline constexpr int kDefaultCertCriticalDays = 14;
+/// The rollover subcheck is CRITICAL when the next Auth certificate is not
+/// usable and becomes effective within this many days.
+inline constexpr int kDefaultRolloverCriticalDays = 7;
 inline constexpr int kDefaultSkewWarningSeconds = 60;
 inline constexpr int kDefaultSkewCriticalSeconds = 300;
 inline constexpr Duration kDefaultTimeout = std::chrono::seconds(30);
@@ -40,8 +43,9 @@ struct PluginOptions {
   std::array<Thresholds, kAllStages.size()> stage_time;  ///< --stage-warning/--stage-critical
   int cert_warning_days = kDefaultCertWarningDays;
   int cert_critical_days = kDefaultCertCriticalDays;
-  int skew_warning_seconds = kDefaultSkewWarningSeconds;    ///< --skew-warning, either direction
-  int skew_critical_seconds = kDefaultSkewCriticalSeconds;  ///< --skew-critical
+  int rollover_critical_days = kDefaultRolloverCriticalDays;  ///< --rollover-critical
+  int skew_warning_seconds = kDefaultSkewWarningSeconds;      ///< --skew-warning, either direction
+  int skew_critical_seconds = kDefaultSkewCriticalSeconds;    ///< --skew-critical
   std::optional<Duration> timeout;  ///< -t; unset: the file's timeout, else kDefaultTimeout
   State timeout_result = State::kCritical;
 

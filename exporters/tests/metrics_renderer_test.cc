@@ -120,6 +120,36 @@ TEST(MetricsRendererTest, FailureInfoCarriesStageReasonAndCategory) {
       std::string::npos);
 }
 
+TEST(MetricsRendererTest, NextAuthCertificateSeriesOnlyForTargetsWithOne) {
+  ProbeResult r = samples::SucceededResult();
+  EXPECT_EQ(MetricsRenderer::ProbeExposition(r).find("probe_next_auth_certificate"),
+            std::string::npos);
+  r.rollover.emplace();
+  r.rollover->Fail(Reason::kOauthError, "AADSTS700027");
+  r.facts.next_auth_cert_registered = false;
+  r.facts.next_auth_cert_not_after = WallTime(std::chrono::seconds(1900000000));
+  r.facts.next_auth_cert_effective = WallTime(std::chrono::seconds(1800000000));
+  const std::string text = MetricsRenderer::ProbeExposition(r);
+  const std::string target = "{target=\"" + r.target + "\"} ";
+  EXPECT_NE(text.find("probe_next_auth_certificate_registered" + target + "0\n"), std::string::npos)
+      << text;
+  EXPECT_NE(
+      text.find("probe_next_auth_certificate_expiry_timestamp_seconds" + target + "1900000000\n"),
+      std::string::npos)
+      << text;
+  EXPECT_NE(text.find("probe_next_auth_certificate_effective_timestamp_seconds" + target +
+                      "1800000000\n"),
+            std::string::npos)
+      << text;
+  r.facts.next_auth_cert_registered = true;
+  EXPECT_NE(MetricsRenderer::ProbeExposition(r).find("probe_next_auth_certificate_registered" +
+                                                     target + "1\n"),
+            std::string::npos);
+  // The six stages' verdict is untouched.
+  EXPECT_NE(MetricsRenderer::ProbeExposition(r).find("probe_success" + target + "1\n"),
+            std::string::npos);
+}
+
 TEST(MetricsRendererTest, MetricsHelpSaysResultsComeFromScheduledRuns) {
   const std::string text = ScrapeOf({samples::SucceededResult()});
   EXPECT_NE(text.find("# HELP probe_success Whether the check succeeded (1) or failed (0), from "

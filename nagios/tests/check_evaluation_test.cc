@@ -229,5 +229,80 @@ TEST(CheckEvaluationTest, UnmeasuredClockSkewHasNoSubcheckAndUnknownPerfdata) {
   EXPECT_EQ(last.critical, "-300:300");
 }
 
+// A successful run with a rollover step: \p registered (nullopt: the step
+// failed before the issuer answered), effective in \p days (nullopt: unset).
+ProbeResult WithRollover(std::optional<bool> registered, std::optional<int> days,
+                         Reason reason = Reason::kOauthError) {
+  ProbeResult r = samples::SucceededResult();
+  r.rollover.emplace();
+  r.rollover->stage = StageId::kToken;
+  if (registered == std::optional<bool>(true)) {
+    r.rollover->status = StageStatus::kOk;
+  } else {
+    r.rollover->Fail(reason,
+                     "token refused by auth server (HTTP 401): invalid_client: "
+                     "AADSTS700027: Client assertion contains an invalid signature.");
+  }
+  r.facts.next_auth_cert_registered = registered;
+  if (days) r.facts.next_auth_cert_effective = r.started_at + std::chrono::hours(24 * *days) + 1h;
+  return r;
+}
+
+TEST(CheckEvaluationTest, RolloverNotRegisteredIsWarningThenCriticalInsideTheWindow) {
+  CheckEvaluation ok = EvaluateCheck(WithRollover(true, 3), Options());
+  EXPECT_EQ(ok.state, State::kOk);
+  CheckEvaluation warning = EvaluateCheck(WithRollover(false, 10), Options());
+  EXPECT_EQ(warning.state, State::kWarning);
+  EXPECT_EQ(warning.summary,
+            "next Auth certificate not registered in Microsoft 365, effective in 10 days "
+            "(fabrikam.com)");
+  EXPECT_EQ(EvaluateCheck(WithRollover(false, 7), Options()).state, State::kWarning);
+  EXPECT_EQ(EvaluateCheck(WithRollover(false, 6), Options()).state, State::kCritical);
+  EXPECT_EQ(EvaluateCheck(WithRollover(false, -2), Options()).state, State::kCritical);
+  EXPECT_EQ(EvaluateCheck(WithRollover(false, 20), Options({"--rollover-critical", "30"})).state,
+            State::kCritical);
+  EXPECT_EQ(EvaluateCheck(WithRollover(false, std::nullopt), Options()).state, State::kWarning);
+  CheckEvaluation weak =
+      EvaluateCheck(WithRollover(std::nullopt, 2, Reason::kCertWeakKey), Options());
+  EXPECT_EQ(weak.state, State::kCritical);
+  EXPECT_EQ(weak.summary, "next Auth certificate not usable, effective in 2 days (fabrikam.com)");
+}
+
+TEST(CheckEvaluationTest, RolloverHasItsSubcheckAndPerfdataOnlyWithANextCertificate) {
+  CheckEvaluation none = EvaluateCheck(samples::SucceededResult(), Options());
+  EXPECT_EQ(Find(none, kNextCertRegisteredLabel), nullptr);
+  EXPECT_EQ(Find(none, kNextCertEffectiveDaysLabel), nullptr);
+  for (const Subcheck& check : none.subchecks) EXPECT_NE(check.name, "next auth certificate");
+
+  CheckEvaluation e = EvaluateCheck(WithRollover(false, 10), Options());
+  const Subcheck* rollover = nullptr;
+  for (const Subcheck& check : e.subchecks) {
+    if (check.name == "next auth certificate") rollover = &check;
+  }
+  ASSERT_NE(rollover, nullptr);
+  EXPECT_EQ(rollover->state, State::kWarning);
+  const PerfDatum* registered = Find(e, kNextCertRegisteredLabel);
+  ASSERT_NE(registered, nullptr);
+  EXPECT_EQ(registered->value, std::optional<double>(0));
+  const PerfDatum* days = Find(e, kNextCertEffectiveDaysLabel);
+  ASSERT_NE(days, nullptr);
+  EXPECT_EQ(days->value, std::optional<double>(10));
+  // The six stages' subchecks are untouched.
+  for (StageId id : kAllStages) {
+    EXPECT_EQ(e.subchecks[static_cast<std::size_t>(id)].state, State::kOk) << StageName(id);
+  }
+}
+
+TEST(CheckEvaluationTest, RolloverThatDidNotReachTheIssuerHasNoState) {
+  ProbeResult r = samples::SucceededResult();
+  r.rollover.emplace();
+  r.rollover->message = "token request not sent";
+  CheckEvaluation e = EvaluateCheck(r, Options());
+  EXPECT_EQ(e.state, State::kOk);
+  const PerfDatum* registered = Find(e, kNextCertRegisteredLabel);
+  ASSERT_NE(registered, nullptr);
+  EXPECT_FALSE(registered->value.has_value());
+}
+
 }  // namespace
 }  // namespace pushprobe::nagios

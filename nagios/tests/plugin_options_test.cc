@@ -185,9 +185,31 @@ INSTANTIATE_TEST_SUITE_P(
         ErrorCase{{"-O", "fabrikam.com", "--tenant", "fabrikam"},
                   R"(--tenant: "fabrikam" is neither a domain name like fabrikam.com nor a )"
                   R"(tenant id (GUID))"},
+        ErrorCase{{"-O", "fabrikam.com", "--rollover-critical", "-3"},
+                  R"(--rollover-critical: "-3" is not a whole number of days (0 or more))"},
+        ErrorCase{{"-O", "fabrikam.com", "--next-certificate", ""},
+                  "--next-certificate: must not be empty"},
+        ErrorCase{
+            {"-O", "fabrikam.com", "--next-effective-date", "1/15/2027"},
+            R"(--next-effective-date: "1/15/2027": expected an RFC 3339 time with a zone )"
+            R"(such as "2027-01-15T00:00:00Z" or a date such as "2027-01-15" (UTC); )"
+            R"(Get-AuthConfig's display depends on the Windows locale, print it with )"
+            R"((Get-AuthConfig).NextCertificateEffectiveDate.ToUniversalTime().ToString('o'))"},
         ErrorCase{{"-O", "fabrikam.com", "--connect-to", "a"},
                   "--connect-to: invalid connect_to \"a\": expected "
                   "HOST:PORT:CONNECT_HOST:CONNECT_PORT"}));
+
+TEST(PluginOptionsTest, NextCertificateOptions) {
+  PluginOptions o =
+      Parse({"-O", "fabrikam.com", "--next-certificate", "/next.pem", "--next-private-key",
+             "/next.key", "--next-effective-date", "2027-01-15", "--rollover-critical", "10"});
+  EXPECT_EQ(o.overrides.next_certificate, std::optional<std::string>("/next.pem"));
+  EXPECT_EQ(o.overrides.next_private_key, std::optional<std::string>("/next.key"));
+  ASSERT_TRUE(o.overrides.next_effective_date.has_value());
+  EXPECT_EQ(std::chrono::system_clock::to_time_t(*o.overrides.next_effective_date), 1799971200);
+  EXPECT_EQ(o.rollover_critical_days, 10);
+  EXPECT_EQ(Parse({"-O", "fabrikam.com"}).rollover_critical_days, 7);
+}
 
 TEST(PluginOptionsTest, HelpListsEveryOption) {
   std::string help = PluginHelp();
@@ -217,7 +239,11 @@ TEST(PluginOptionsTest, HelpListsEveryOption) {
                            "--tenant",
                            "--tls-max-version",
                            "--tls-profile",
-                           "--tls-ciphers"}) {
+                           "--tls-ciphers",
+                           "--next-certificate",
+                           "--next-private-key",
+                           "--next-effective-date",
+                           "--rollover-critical"}) {
     EXPECT_NE(help.find(name), std::string::npos) << name;
   }
   EXPECT_EQ(help.find("  \n"), std::string::npos);

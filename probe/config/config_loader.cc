@@ -265,6 +265,31 @@ bool SetPrivateKeyPasswordFile(const Field& field, TargetOverrides& target) {
   return SetPath(field, target.private_key_password_file);
 }
 
+bool SetNextCertificate(const Field& field, TargetOverrides& target) {
+  return SetPath(field, target.next_certificate);
+}
+
+bool SetNextPrivateKey(const Field& field, TargetOverrides& target) {
+  return SetPath(field, target.next_private_key);
+}
+
+bool SetNextPrivateKeyPasswordFile(const Field& field, TargetOverrides& target) {
+  return SetPath(field, target.next_private_key_password_file);
+}
+
+bool SetNextEffectiveDate(const Field& field, TargetOverrides& target) {
+  auto text = field.loader.Scalar(field, "a string");
+  if (!text) return false;
+  Expected<WallTime> date = ParseEffectiveDate(*text);
+  if (!date) {
+    field.loader.ValueError(field,
+                            "invalid next_effective_date " + Quote(*text) + ": " + date.error());
+    return false;
+  }
+  target.next_effective_date = *date;
+  return true;
+}
+
 bool SetCaFile(const Field& field, TargetOverrides& target) {
   return SetPath(field, target.ca_file);
 }
@@ -549,7 +574,7 @@ bool SetMaxResponseBytes(const Field& field, TargetOverrides& target) {
 
 // The one list of target keys: parsing, "unknown key" suggestions and the
 // defaults rule all come from here. Order follows TargetConfig.
-const std::array<KeySpec, 24> kTargetKeys = {{
+const std::array<KeySpec, 28> kTargetKeys = {{
     {"name", true, SetName},
     {"organization", true, SetOrganization},
     {"service_uri", false, SetServiceUri},
@@ -558,6 +583,10 @@ const std::array<KeySpec, 24> kTargetKeys = {{
     {"private_key", false, SetPrivateKey},
     {"private_key_password_file", false, SetPrivateKeyPasswordFile},
     {"thumbprint", false, SetThumbprint},
+    {"next_certificate", false, SetNextCertificate},
+    {"next_private_key", false, SetNextPrivateKey},
+    {"next_private_key_password_file", false, SetNextPrivateKeyPasswordFile},
+    {"next_effective_date", false, SetNextEffectiveDate},
     {"ca_file", false, SetCaFile},
     {"connect_to", false, SetConnectTo},
     {"proxy", false, SetProxy},
@@ -744,6 +773,16 @@ void Loader::LoadTarget(const YamlNode& node, std::size_t index, const YAML::Mar
     }
   }
   CheckTokenFlow(seen, defaults_seen, scope, node.Mark(), target);
+  // The other next_* keys describe the next certificate: alone they would be
+  // silently unused.
+  if (seen.count("next_certificate") == 0 && defaults_seen.count("next_certificate") == 0) {
+    for (std::string_view key :
+         {"next_private_key", "next_private_key_password_file", "next_effective_date"}) {
+      if (auto it = seen.find(key); it != seen.end()) {
+        Error(it->second.key_mark, Quote(key) + " needs \"next_certificate\" in " + scope);
+      }
+    }
+  }
   CheckTimeoutWithinInterval(seen, defaults_seen, target, node.Mark());
   CheckTlsSettings(seen, defaults_seen, target, node.Mark());
   config_.targets.push_back(std::move(target));

@@ -196,6 +196,24 @@ const std::map<std::string, std::string> kInvalidSamples = {
      "invalid-proxy.yml:21:12: \"proxy\": invalid URL \"http://<redacted>@proxy.example:3128\": "
      "must not contain user:password@ (a password in the URL would show in outputs and logs; "
      "proxy authentication is not supported)\n"},
+    {"invalid-next-certificate.yml",
+     "invalid-next-certificate.yml:7:26: invalid next_effective_date \"1/15/2027 12:00:00 AM\": "
+     "expected an RFC 3339 time with a zone such as \"2027-01-15T00:00:00Z\" or a date such as "
+     "\"2027-01-15\" (UTC); Get-AuthConfig's display depends on the Windows locale, print it "
+     "with (Get-AuthConfig).NextCertificateEffectiveDate.ToUniversalTime().ToString('o')\n"
+     "invalid-next-certificate.yml:11:26: invalid next_effective_date \"2027-02-30\": "
+     "expected an RFC 3339 time with a zone such as \"2027-01-15T00:00:00Z\" or a date such as "
+     "\"2027-01-15\" (UTC); Get-AuthConfig's display depends on the Windows locale, print it "
+     "with (Get-AuthConfig).NextCertificateEffectiveDate.ToUniversalTime().ToString('o')\n"
+     "invalid-next-certificate.yml:15:26: invalid next_effective_date \"2027-01-15T09:00:00\": "
+     "expected an RFC 3339 time with a zone such as \"2027-01-15T00:00:00Z\" or a date such as "
+     "\"2027-01-15\" (UTC); Get-AuthConfig's display depends on the Windows locale, print it "
+     "with (Get-AuthConfig).NextCertificateEffectiveDate.ToUniversalTime().ToString('o')\n"
+     "invalid-next-certificate.yml:18:5: \"next_private_key\" needs \"next_certificate\" in target "
+     "\"key-alone\"\n"
+     "invalid-next-certificate.yml:19:5: \"next_effective_date\" needs \"next_certificate\" in "
+     "target \"key-alone\"\n"
+     "invalid-next-certificate.yml:22:23: \"next_certificate\" must not be empty\n"},
     {"invalid-shard.yml",
      "invalid-shard.yml:2:10: invalid shard \"2/2\": must be I/N, this replica's number I of N "
      "replicas with 0 <= I < N <= 10000, such as 0/2 and 1/2\n"},
@@ -492,6 +510,11 @@ TEST(LoadConfigFileTest, FullSampleMergesDefaultsAndResolvesPaths) {
             std::filesystem::path(kTestdata).parent_path().string() + "/keys/auth.key");
   EXPECT_EQ(f.private_key_password_file, kTestdata + "/auth.pass");
   EXPECT_EQ(f.thumbprint, "7595DBDEA83DACB5757441D44899BCDB9911253C");
+  EXPECT_EQ(f.next_certificate, kTestdata + "/next/auth.pfx");
+  EXPECT_EQ(f.next_private_key, kTestdata + "/next/auth.key");
+  EXPECT_EQ(f.next_private_key_password_file, kTestdata + "/next/auth.pass");
+  ASSERT_TRUE(f.next_effective_date.has_value());
+  EXPECT_EQ(std::chrono::system_clock::to_time_t(*f.next_effective_date), 1799971200);
   EXPECT_EQ(f.ca_file, kTestdata + "/ca/bundle.pem");
   ASSERT_EQ(f.connect_to.size(), 2u);
   EXPECT_EQ(f.connect_to[0].host, "outlook.office365.com");
@@ -642,6 +665,31 @@ TEST(LoadConfigStringTest, ResolvesPathsAgainstTheNamedFilesDirectory) {
   result = LoadConfigString(kMinimal, "pushprobe.yml");
   ASSERT_TRUE(result.ok()) << result.ErrorText();
   EXPECT_EQ(result.config->targets[0].certificate, "auth.pem");
+}
+
+TEST(LoadConfigStringTest, NextCertificateKeysResolveAndTheDateIsUtc) {
+  ConfigLoadResult result = LoadConfigString(
+      "targets:\n"
+      "  - name: a\n    organization: fabrikam.com\n    certificate: auth.pem\n"
+      "    next_certificate: next.pfx\n    next_private_key_password_file: next.pass\n"
+      "    next_effective_date: 2027-01-15T09:30:00.1234567+01:00\n"
+      "  - name: b\n    organization: fabrikam.com\n    certificate: auth.pem\n"
+      "    next_certificate: next.pem\n    next_private_key: next.key\n"
+      "    next_effective_date: 2028-02-29\n"
+      "  - name: c\n    organization: fabrikam.com\n    certificate: auth.pem\n",
+      "/etc/pushprobe/pushprobe.yml");
+  ASSERT_TRUE(result.ok()) << result.ErrorText();
+  const auto& t = result.config->targets;
+  EXPECT_EQ(t[0].next_certificate, "/etc/pushprobe/next.pfx");
+  EXPECT_EQ(t[0].next_private_key_password_file, "/etc/pushprobe/next.pass");
+  ASSERT_TRUE(t[0].next_effective_date.has_value());
+  // 2027-01-15T08:30:00Z
+  EXPECT_EQ(std::chrono::system_clock::to_time_t(*t[0].next_effective_date), 1800001800);
+  EXPECT_EQ(t[1].next_private_key, "/etc/pushprobe/next.key");
+  // 2028-02-29T00:00:00Z
+  EXPECT_EQ(std::chrono::system_clock::to_time_t(*t[1].next_effective_date), 1835395200);
+  EXPECT_EQ(t[2].next_certificate, "");
+  EXPECT_FALSE(t[2].next_effective_date.has_value());
 }
 
 TEST(LoadConfigStringTest, IdentityPlatformDefaultsFollowTheTenant) {

@@ -2,6 +2,8 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <ctime>
+
 #include "probe/config/connect_to.h"
 #include "probe/config/duration.h"
 #include "probe/config/target_values.h"
@@ -12,6 +14,17 @@ namespace {
 
 // A path to a secret tells an attacker where to look, so even the name goes.
 std::string Secret(const std::string& value) { return value.empty() ? value : kRedacted; }
+
+// As the loader reads it back: RFC 3339 in UTC; empty when not set.
+std::string EffectiveDate(const std::optional<WallTime>& date) {
+  if (!date) return "";
+  const std::time_t t = std::chrono::system_clock::to_time_t(*date);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
 
 }  // namespace
 
@@ -30,6 +43,12 @@ std::string RedactedYaml(const Config& config) {
     out << YAML::Key << "private_key_password_file" << YAML::Value
         << Secret(t.private_key_password_file);
     out << YAML::Key << "thumbprint" << YAML::Value << t.thumbprint;
+    out << YAML::Key << "next_certificate" << YAML::Value << Secret(t.next_certificate);
+    out << YAML::Key << "next_private_key" << YAML::Value << Secret(t.next_private_key);
+    out << YAML::Key << "next_private_key_password_file" << YAML::Value
+        << Secret(t.next_private_key_password_file);
+    out << YAML::Key << "next_effective_date" << YAML::Value
+        << EffectiveDate(t.next_effective_date);
     out << YAML::Key << "ca_file" << YAML::Value << t.ca_file;
     out << YAML::Key << "connect_to" << YAML::Value;
     // Flow style only when empty, to print "[]" on the key's line.

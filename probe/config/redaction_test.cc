@@ -26,6 +26,10 @@ TEST(RedactedYamlTest, HidesSecretsAndShowsEverythingElse) {
   t.private_key = "/etc/pushprobe/auth.key";
   t.private_key_password_file = "/etc/pushprobe/auth.pass";
   t.thumbprint = "7595DBDEA83DACB5757441D44899BCDB9911253C";
+  t.next_certificate = "/etc/pushprobe/next-auth.pem";
+  t.next_private_key = "/etc/pushprobe/next-auth.key";
+  t.next_private_key_password_file = "/etc/pushprobe/next-auth.pass";
+  t.next_effective_date = std::chrono::system_clock::from_time_t(1800001800);
   t.ca_file = "/etc/ssl/certs/ca-certificates.crt";
   t.connect_to = {{"outlook.office365.com", 443, "::1", 8443}, {"", 0, "127.0.0.1", 0}};
   t.proxy = "http://probe:s3cret@proxy.example:3128";
@@ -52,6 +56,10 @@ TEST(RedactedYamlTest, HidesSecretsAndShowsEverythingElse) {
     private_key: <redacted>
     private_key_password_file: <redacted>
     thumbprint: 7595DBDEA83DACB5757441D44899BCDB9911253C
+    next_certificate: <redacted>
+    next_private_key: <redacted>
+    next_private_key_password_file: <redacted>
+    next_effective_date: 2027-01-15T08:30:00Z
     ca_file: /etc/ssl/certs/ca-certificates.crt
     connect_to:
       - outlook.office365.com:443:[::1]:8443
@@ -78,6 +86,10 @@ TEST(RedactedYamlTest, HidesSecretsAndShowsEverythingElse) {
     private_key: ""
     private_key_password_file: ""
     thumbprint: ""
+    next_certificate: ""
+    next_private_key: ""
+    next_private_key_password_file: ""
+    next_effective_date: ""
     ca_file: ""
     connect_to: []
     proxy: ""
@@ -101,7 +113,8 @@ TEST(RedactedYamlTest, NoSecretSurvivesAnywhere) {
   ConfigLoadResult result = LoadConfigFile(kTestdata + "/valid-full.yml");
   ASSERT_TRUE(result.ok()) << result.ErrorText();
   std::string yaml = RedactedYaml(*result.config);
-  for (const char* secret : {"s3cret", "auth.pem", "auth.key", "auth.pass", "probe:"}) {
+  for (const char* secret :
+       {"s3cret", "auth.pem", "auth.key", "auth.pass", "next-auth", "probe:"}) {
     EXPECT_EQ(yaml.find(secret), std::string::npos) << secret << " in\n" << yaml;
   }
 }
@@ -117,7 +130,7 @@ TEST(RedactedYamlTest, PrintsEveryKeyTheLoaderAccepts) {
   for (const auto& kv : printed["targets"][0]) printed_keys.insert(kv.first.as<std::string>());
   for (const auto& kv : full["targets"][0]) accepted_keys.insert(kv.first.as<std::string>());
   EXPECT_EQ(printed_keys, accepted_keys);
-  EXPECT_EQ(printed_keys.size(), 24u);
+  EXPECT_EQ(printed_keys.size(), 28u);
 }
 
 }  // namespace

@@ -55,8 +55,9 @@ std::optional<std::string> SecretFileWarning(std::string_view what, const std::s
   const char* who = others && group ? "its group and others" : others ? "others" : "its group";
   const char* fix = others && group ? "go-rwx" : others ? "o-rwx" : "g-rwx";
   return std::string(what) + " " + path +
-         (what == "certificate" ? " holds the private key and" : "") + " is readable by " + who +
-         " (mode " + Octal(mode) + "); run: chmod " + fix + " " + ShellWord(path);
+         (what == "certificate" || what == "next_certificate" ? " holds the private key and" : "") +
+         " is readable by " + who + " (mode " + Octal(mode) + "); run: chmod " + fix + " " +
+         ShellWord(path);
 }
 
 std::vector<std::string> SecretFileWarnings(const std::vector<const TargetConfig*>& targets,
@@ -80,6 +81,13 @@ std::vector<std::string> SecretFileWarnings(const std::vector<const TargetConfig
       check("private_key", target->private_key);
     }
     check("private_key_password_file", target->private_key_password_file);
+    // The next Auth certificate's key is as secret as the current one's.
+    if (target->next_private_key.empty()) {
+      check("next_certificate", target->next_certificate);
+    } else {
+      check("next_private_key", target->next_private_key);
+    }
+    check("next_private_key_password_file", target->next_private_key_password_file);
   }
   return warnings;
 }

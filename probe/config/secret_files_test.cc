@@ -77,6 +77,34 @@ TEST_F(SecretFilesTest, TheKeyOrTheCertificateHoldingItAndThePasswordFileEachOnc
       }));
 }
 
+TEST_F(SecretFilesTest, TheNextCertificatesKeyFilesAreSecretsToo) {
+  const std::string cert = File("auth.pem", 0600);
+  const std::string next = File("next.pfx", 0644);
+  const std::string next_cert = File("next-cert.pem", 0644);  // public: not a secret
+  const std::string next_key = File("next.key", 0640);
+  const std::string next_pass = File("next.pass", 0604);
+  TargetConfig a;
+  a.certificate = cert;
+  a.next_certificate = next;
+  a.next_private_key_password_file = next_pass;
+  TargetConfig b;
+  b.certificate = cert;
+  b.next_certificate = next_cert;
+  b.next_private_key = next_key;
+  const SecretFileGroups other_group{{::getegid() + 1}};
+  EXPECT_EQ(SecretFileWarnings({&a, &b}, other_group),
+            (std::vector<std::string>{
+                "next_certificate " + next +
+                    " holds the private key and is readable by others (mode 0644); run: chmod "
+                    "o-rwx " +
+                    next,
+                "next_private_key_password_file " + next_pass +
+                    " is readable by others (mode 0604); run: chmod o-rwx " + next_pass,
+                "next_private_key " + next_key +
+                    " is readable by its group (mode 0640); run: chmod g-rwx " + next_key,
+            }));
+}
+
 // The process's own group (a file this user created, 0640) is not others.
 TEST_F(SecretFilesTest, OwnGroupReadableIsFine) {
   TargetConfig t;

@@ -30,6 +30,10 @@ void ApplyOverrides(TargetConfig& target, const TargetOverrides& o) {
   Override(target.private_key, o.private_key);
   Override(target.private_key_password_file, o.private_key_password_file);
   Override(target.thumbprint, o.thumbprint);
+  Override(target.next_certificate, o.next_certificate);
+  Override(target.next_private_key, o.next_private_key);
+  Override(target.next_private_key_password_file, o.next_private_key_password_file);
+  if (o.next_effective_date) target.next_effective_date = o.next_effective_date;
   Override(target.ca_file, o.ca_file);
   Override(target.connect_to, o.connect_to);
   Override(target.proxy, o.proxy);

@@ -23,6 +23,10 @@ struct TargetOverrides {
   std::optional<std::string> private_key;
   std::optional<std::string> private_key_password_file;
   std::optional<std::string> thumbprint;
+  std::optional<std::string> next_certificate;  ///< turns on the rollover step
+  std::optional<std::string> next_private_key;
+  std::optional<std::string> next_private_key_password_file;
+  std::optional<WallTime> next_effective_date;
   std::optional<std::string> ca_file;
   std::optional<std::vector<ConnectTo>> connect_to;
   std::optional<std::string> proxy;

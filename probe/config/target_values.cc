@@ -1,5 +1,7 @@
 #include "probe/config/target_values.h"
 
+#include <ctime>
+
 #include "probe/config/quote.h"
 #include "probe/core/ascii.h"
 #include "probe/core/url.h"
@@ -76,6 +78,23 @@ Expected<std::string> InvalidUrl(std::string_view text, const std::string& why) 
   return Expected<std::string>::Error("invalid URL " + Quote(RedactUrlUserinfo(text)) + ": " + why);
 }
 
+// Exactly \p digits decimal digits at \p pos.
+bool Digits(std::string_view text, std::size_t pos, std::size_t digits, int& out) {
+  if (pos + digits > text.size()) return false;
+  out = 0;
+  for (std::size_t i = pos; i < pos + digits; ++i) {
+    if (text[i] < '0' || text[i] > '9') return false;
+    out = out * 10 + (text[i] - '0');
+  }
+  return true;
+}
+
+int DaysInMonth(int year, int month) {
+  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+  return month == 2 && leap ? 29 : kDays[month - 1];
+}
+
 }  // namespace
 
 Expected<std::string> CheckOrganization(std::string_view text) {
@@ -115,6 +134,57 @@ Expected<std::string> CheckProxyUrl(std::string_view text) {
                       "outputs and logs; proxy authentication is not supported)");
   }
   return std::string(text);
+}
+
+Expected<WallTime> ParseEffectiveDate(std::string_view text) {
+  const std::string expected =
+      "expected an RFC 3339 time with a zone such as \"2027-01-15T00:00:00Z\" or a date such as "
+      "\"2027-01-15\" (UTC); Get-AuthConfig's display depends on the Windows locale, print it "
+      "with (Get-AuthConfig).NextCertificateEffectiveDate.ToUniversalTime().ToString('o')";
+  std::tm tm{};
+  int year = 0, month = 0, day = 0;
+  if (!Digits(text, 0, 4, year) || text.size() < 10 || text[4] != '-' ||
+      !Digits(text, 5, 2, month) || text[7] != '-' || !Digits(text, 8, 2, day) || month < 1 ||
+      month > 12 || day < 1 || day > DaysInMonth(year, month)) {
+    return Expected<WallTime>::Error(expected);
+  }
+  long offset_seconds = 0;
+  if (text.size() > 10) {
+    int hour = 0, minute = 0, second = 0;
+    if ((text[10] != 'T' && text[10] != 't' && text[10] != ' ') || !Digits(text, 11, 2, hour) ||
+        text.size() < 19 || text[13] != ':' || !Digits(text, 14, 2, minute) || text[16] != ':' ||
+        !Digits(text, 17, 2, second) || hour > 23 || minute > 59 || second > 60) {
+      return Expected<WallTime>::Error(expected);
+    }
+    std::size_t pos = 19;
+    if (pos < text.size() && text[pos] == '.') {  // fraction: ignored (PowerShell's 'o' has 7)
+      ++pos;
+      std::size_t start = pos;
+      while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9') ++pos;
+      if (pos == start) return Expected<WallTime>::Error(expected);
+    }
+    std::string_view zone = text.substr(pos);
+    if (zone == "Z" || zone == "z") {
+      offset_seconds = 0;
+    } else {
+      int zone_hours = 0, zone_minutes = 0;
+      if (zone.size() != 6 || (zone[0] != '+' && zone[0] != '-') ||
+          !Digits(zone, 1, 2, zone_hours) || zone[3] != ':' || !Digits(zone, 4, 2, zone_minutes) ||
+          zone_hours > 23 || zone_minutes > 59) {
+        return Expected<WallTime>::Error(expected);
+      }
+      offset_seconds = (zone_hours * 3600L + zone_minutes * 60L) * (zone[0] == '-' ? -1 : 1);
+    }
+    tm.tm_hour = hour;
+    tm.tm_min = minute;
+    tm.tm_sec = second;
+  }
+  tm.tm_year = year - 1900;
+  tm.tm_mon = month - 1;
+  tm.tm_mday = day;
+  // timegm is glibc's and the one the certificate code uses for notAfter.
+  const std::time_t utc = timegm(&tm) - offset_seconds;
+  return WallTime(std::chrono::system_clock::from_time_t(utc));
 }
 
 Expected<Shard> ParseShard(std::string_view text) {

@@ -54,6 +54,15 @@ Expected<std::string> CheckRequestUrl(std::string_view text);
 /// `invalid URL "<url, user info redacted>": why`.
 Expected<std::string> CheckProxyUrl(std::string_view text);
 
+/// A next_effective_date value: RFC 3339 with a zone ("2027-01-15T00:00:00Z",
+/// "2027-01-15T09:00:00+01:00", the form of PowerShell's
+/// `(Get-AuthConfig).NextCertificateEffectiveDate.ToUniversalTime().ToString('o')`)
+/// or a plain date "2027-01-15" (midnight UTC). Get-AuthConfig's own display
+/// ("1/15/2027 12:00:00 AM") is refused: its order of day and month and its
+/// zone follow the Windows locale, so it cannot be read reliably. The error
+/// says what is expected, without repeating \p text.
+Expected<WallTime> ParseEffectiveDate(std::string_view text);
+
 /// The auth metadata URL of a target that sets none: ACS's metadata for the
 /// organization, or for token_flow identity-platform the tenant's OpenID
 /// configuration.

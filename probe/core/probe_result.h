@@ -34,6 +34,13 @@ struct ProbeFacts {
   std::optional<WallTime> auth_cert_not_before;
   std::optional<WallTime> auth_cert_not_after;
   int auth_key_bits = 0;
+  // Next Auth certificate (the rollover step), only for a target that names one.
+  std::string next_auth_cert_thumbprint;
+  std::optional<WallTime> next_auth_cert_not_after;
+  std::optional<WallTime> next_auth_cert_effective;  ///< from the configuration
+  /// Whether the token issuer accepted an assertion signed with it: known only
+  /// when the issuer answered (true: a token; false: an OAuth error).
+  std::optional<bool> next_auth_cert_registered;
   // Auth metadata and challenge.
   std::string realm;  ///< the realm the token is asked for: the challenge's, else the metadata's
   std::string metadata_realm;   ///< the realm the metadata stage read
@@ -73,6 +80,13 @@ struct ProbeResult {
   std::string error;      ///< Exchange's "Error": the failure message; empty on success
   std::string exception;  ///< Exchange's "Exception": type and message; empty on success
   ProbeFacts facts;
+  /// The rollover step, only for a target with a next certificate: the next
+  /// certificate's checks and a token request signed with it (stage kToken,
+  /// its own status, reason, message and facts). It never gates nor changes
+  /// the six stages' verdict above, and is deliberately not one of `stages`:
+  /// the faces that iterate the stages (Exchange's format among them) never
+  /// see it.
+  std::optional<StageResult> rollover;
 
   bool succeeded() const { return result_type == ResultType::kSucceeded; }
   /// The result of stage \p id; every run has all stages.

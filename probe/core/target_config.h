@@ -74,7 +74,14 @@ struct TargetConfig {
   std::string private_key;  ///< path: PEM key, when not in the certificate file
   std::string private_key_password_file;
   std::string thumbprint;  ///< optional pin, uppercase hex
-  std::string ca_file;     ///< trust anchors; empty: the system store
+  /// The next Auth certificate (Set-AuthConfig -NewCertificateThumbprint), same
+  /// forms as the three above; empty: no rollover step.
+  std::string next_certificate;
+  std::string next_private_key;
+  std::string next_private_key_password_file;
+  /// Get-AuthConfig's NextCertificateEffectiveDate, when known.
+  std::optional<WallTime> next_effective_date;
+  std::string ca_file;  ///< trust anchors; empty: the system store
   std::vector<ConnectTo> connect_to;
   std::string proxy;  ///< "http://host:port", empty for none
   /// TLS 1.2 by default, as Exchange speaks it to Office 365; "1.3" offers
@@ -104,7 +111,8 @@ struct TargetConfig {
   /// field is added above and not here.
   auto Tie() const {
     return std::tie(name, organization, service_uri, auth_metadata_url, certificate, private_key,
-                    private_key_password_file, thumbprint, ca_file, connect_to, proxy,
+                    private_key_password_file, thumbprint, next_certificate, next_private_key,
+                    next_private_key_password_file, next_effective_date, ca_file, connect_to, proxy,
                     tls_max_version, tls_profile, tls_ciphers, timeout, interval, service_name,
                     token_issuer, max_response_bytes, token_flow, application_id, tenant, token_url,
                     scope);

@@ -151,6 +151,17 @@ ProbeResult ProbeRunner::Run(std::optional<Duration> budget, StageObserver* obse
     if (stage.status == StageStatus::kFailed) failed = &stage;
     if (observer != nullptr) observer->StageFinished(stage);
   }
+  if (!target.next_certificate.empty()) {
+    result.rollover.emplace();
+    StageResult& step = *result.rollover;
+    SteadyTime step_start = clock_.SteadyNow();
+    try {
+      RunRolloverStep(context, result, step);
+    } catch (const std::exception& e) {
+      step.Fail(Reason::kInternal, std::string("internal error: ") + e.what());
+    }
+    step.duration = clock_.SteadyNow() - step_start;
+  }
   // The run's copy of the access token is overwritten before the result
   // leaves the runner. Only this copy: the token response body and the
   // publish request's Authorization header were freed with their stages

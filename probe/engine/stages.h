@@ -19,6 +19,14 @@ void RunChallengeStage(RunContext& context, StageResult& result);
 void RunTokenStage(RunContext& context, StageResult& result);
 void RunPublishStage(RunContext& context, StageResult& result);
 
+/// \brief The rollover step (ProbeResult::rollover): after the six stages,
+/// when the target names a next certificate. Loads and checks it with the
+/// certificate stage's rules (no thumbprint pin), then requests a token with
+/// it from the issuer the token stage used; never publishes. Runs the token
+/// request only when the token stage ran (the current certificate reached the
+/// issuer), else leaves \p step skipped with the reason in its message.
+void RunRolloverStep(RunContext& context, const ProbeResult& result, StageResult& step);
+
 /// \brief A stage the runner runs: its id (whose facts, name, Exchange
 /// exception, HTTP and TLS endpoint, are its StageInfo in probe/core/stage_id.h,
 /// where the renderers and the faces below and beside the engine can read them)

@@ -704,6 +704,33 @@ std::string ClockSkewNote(const ProbeResult& result) {
          "beyond 5 minutes: fix time sync (chrony/ntpd here, w32tm /resync on Exchange).";
 }
 
+std::string RolloverHintFor(const ProbeResult& result) {
+  if (!result.rollover || result.rollover->status != StageStatus::kFailed) return "";
+  const StageResult& step = *result.rollover;
+  const ProbeFacts& f = result.facts;
+  const std::string thumbprint =
+      f.next_auth_cert_thumbprint.empty() ? "<thumbprint>" : f.next_auth_cert_thumbprint;
+  const std::string when =
+      f.next_auth_cert_effective
+          ? "from " + FormatRfc3339(*f.next_auth_cert_effective) + " (its effective date)"
+          : "from its effective date (Get-AuthConfig's NextCertificateEffectiveDate)";
+  if (step.reason == Reason::kOauthError) {
+    return Join({"The next Auth certificate " + thumbprint +
+                     " is not registered on the Exchange service principal in Microsoft 365 (" +
+                     step.message + "): every token request will fail with AADSTS700027 " + when +
+                     ". Upload it now, on the Exchange server that holds it:",
+                 "  New-MsolServicePrincipalCredential -AppPrincipalId " +
+                     std::string(kExchangePrincipalId) +
+                     " -Type asymmetric -Usage Verify -Value ([System.Convert]::ToBase64String("
+                     "(Get-ExchangeCertificate -Thumbprint " +
+                     thumbprint + ").GetRawCertData()))",
+                 "  (or re-run the Hybrid Configuration Wizard, which uploads it)"});
+  }
+  return "The next Auth certificate is not usable (" + std::string(ReasonName(step.reason)) +
+         "): " + step.message + ". Fix it before it becomes effective " + when +
+         ", or token requests fail from that day.";
+}
+
 std::string HintFor(const ProbeResult& result) {
   const Ctx ctx{result, result.failed_stage ? result.FailedStage() : nullptr};
   const Reason reason = ctx.stage ? ctx.stage->reason : Reason::kNone;

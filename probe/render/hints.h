@@ -30,6 +30,13 @@ inline constexpr Duration kClockSkewNotice = std::chrono::seconds(60);
 /// "Clock: server clock is 59 min 59 s ahead of ours (...); ...".
 std::string ClockSkewNote(const ProbeResult& result);
 
+/// \brief The next step for the rollover step (ProbeResult::rollover), empty
+/// when there is none or it passed. Not registered (an OAuth error): the exact
+/// upload command for the next certificate, with its thumbprint and the day it
+/// becomes effective. A certificate failure: what is wrong with the next
+/// certificate and that it must be fixed before it becomes effective.
+std::string RolloverHintFor(const ProbeResult& result);
+
 /// Days before the Auth certificate's expiry from which a successful run
 /// already carries a renewal hint.
 inline constexpr int kCertRenewalWarningDays = 30;

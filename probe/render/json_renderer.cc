@@ -290,6 +290,28 @@ void WriteResult(JsonWriter& w, const ProbeResult& r) {
   w.BeginArray();
   for (const StageResult& s : r.stages) WriteStage(w, s, r.started_at);
   w.EndArray();
+  w.Key("rollover");
+  if (!r.rollover) {
+    w.Null();
+  } else {
+    w.BeginObject();
+    w.Field("status", StageStatusName(r.rollover->status));
+    w.Field("reason", ReasonName(r.rollover->reason));
+    w.Field("message", r.rollover->message);
+    w.Key("registered");
+    if (r.facts.next_auth_cert_registered) {
+      w.Bool(*r.facts.next_auth_cert_registered);
+    } else {
+      w.Null();
+    }
+    w.Field("thumbprint", r.facts.next_auth_cert_thumbprint);
+    w.FieldTime("not_after", r.facts.next_auth_cert_not_after);
+    w.FieldTime("effective_date", r.facts.next_auth_cert_effective);
+    w.FieldOptString("hint", RolloverHintFor(r));
+    w.Key("step");
+    WriteStage(w, *r.rollover, r.started_at);
+    w.EndObject();
+  }
   w.EndObject();
 }
 

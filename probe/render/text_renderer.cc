@@ -276,6 +276,32 @@ void AppendResult(std::string& out, const ProbeResult& r) {
   if (!hint.empty()) AppendLabelled(out, 0, "Hint", hint);
 }
 
+// The rollover step, beside the verdict it never changes.
+void AppendRollover(std::string& out, const ProbeResult& r, int verbosity) {
+  if (!r.rollover) return;
+  const StageResult& step = *r.rollover;
+  const ProbeFacts& f = r.facts;
+  std::string line = "Next Auth certificate";
+  if (!f.next_auth_cert_thumbprint.empty()) line += " " + f.next_auth_cert_thumbprint;
+  if (f.next_auth_cert_registered) {
+    line += *f.next_auth_cert_registered ? ": registered" : ": NOT registered";
+  } else if (step.status == StageStatus::kFailed) {
+    line += ": " + std::string(ReasonName(step.reason));
+  } else {
+    line += ": registration not checked";
+  }
+  if (f.next_auth_cert_effective) {
+    line += ", effective " + FormatRfc3339(*f.next_auth_cert_effective);
+  }
+  if (f.next_auth_cert_not_after)
+    line += ", " + FormatExpiry(*f.next_auth_cert_not_after, r.started_at);
+  out += line + "\n";
+  if (!step.message.empty()) AppendLabelled(out, 2, "Rollover", step.message);
+  if (verbosity >= 1) AppendStageDetails(out, r, step, verbosity);
+  const std::string hint = RolloverHintFor(r);
+  if (!hint.empty()) AppendLabelled(out, 0, "Rollover hint", hint);
+}
+
 void AppendExchangeView(std::string& out, const ProbeResult& r) {
   out += "Exchange's view (Invoke-MonitoringProbe ... | fl ResultType, Error, Exception):\n";
   const std::string list = RenderExchange(r, ExchangeOptions{/*blank_lines=*/false});
@@ -311,6 +337,7 @@ std::string RenderText(const ProbeResult& result, const TextOptions& options) {
     if (options.verbosity >= 1) AppendStageDetails(out, result, s, options.verbosity);
   }
   AppendResult(out, result);
+  AppendRollover(out, result, options.verbosity);
   if (options.verbosity >= 1) AppendExchangeView(out, result);
   return out;
 }

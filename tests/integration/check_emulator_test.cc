@@ -10,7 +10,10 @@
 
 #include "probe/engine/guid_source.h"
 #include "probe/engine/probe_runner.h"
+#include "probe/render/exchange_renderer.h"
+#include "probe/render/format.h"
 #include "probe/render/hints.h"
+#include "probe/render/json_renderer.h"
 #include "probe/render/text_renderer.h"
 #include "tests/emulator/constants.h"
 #include "tests/emulator/emulator.h"
@@ -869,6 +872,122 @@ TEST_F(CertificateStageTest, MissingCertificateFileUsesExchangesText) {
   ProbeResult result = Check(LabTarget("does-not-exist.pem"));
   ExpectFailure(result, StageId::kCertificate, Reason::kCertMissing, ExchangeCategory::kUnknown);
   EXPECT_EQ(result.error, "Missing signing certificate.");
+}
+
+// The rollover step: a next certificate beside the current one never changes
+// the six stages' verdict, and reports its own result.
+class RolloverTest : public CertificateStageTest {
+ protected:
+  static TargetConfig WithNext(const std::string& next_file) {
+    TargetConfig target = LabTarget();
+    target.next_certificate = Path(next_file);
+    target.next_effective_date = SystemClock::Instance().Now() + std::chrono::hours(24 * 10);
+    return target;
+  }
+  static void ExpectSixStagesSucceed(const ProbeResult& result) {
+    ASSERT_EQ(result.result_type, ResultType::kSucceeded) << result.error;
+    EXPECT_EQ(result.stages.size(), kAllStages.size());
+    EXPECT_EQ(emulator_->stats().publish.accepted, 1u);
+  }
+};
+
+TEST_F(RolloverTest, RegisteredNextCertificateGetsAToken) {
+  testing::CertSpec spec;
+  spec.common_name = "Microsoft Exchange Server Auth Certificate";
+  spec.fresh_key = true;
+  testing::IssuedCert next = testing::SelfSigned(spec);
+  testing::WriteFile(Path("next-registered.pem"), next.cert_pem + next.key_pem);
+  const std::string thumbprint = emulator_->RegisterAuthCertificate(next.cert_pem);
+  ProbeResult result = Check(WithNext("next-registered.pem"));
+  emulator_->UnregisterAuthCertificate(thumbprint);
+  ExpectSixStagesSucceed(result);
+  ASSERT_TRUE(result.rollover.has_value());
+  EXPECT_EQ(result.rollover->status, StageStatus::kOk) << result.rollover->message;
+  EXPECT_EQ(result.facts.next_auth_cert_registered, std::optional<bool>(true));
+  EXPECT_EQ(result.facts.next_auth_cert_thumbprint, thumbprint);
+  EXPECT_TRUE(result.facts.next_auth_cert_effective.has_value());
+  // Two token requests (current and next), one publish.
+  EXPECT_EQ(emulator_->stats().token.accepted, 2u);
+  EXPECT_EQ(render::RolloverHintFor(result), "");
+}
+
+TEST_F(RolloverTest, UnregisteredNextCertificateIsAnOAuthErrorBesideASuccess) {
+  TargetConfig target = WithNext("unregistered.pem");
+  ProbeResult result = Check(target);
+  ExpectSixStagesSucceed(result);
+  ASSERT_TRUE(result.rollover.has_value());
+  EXPECT_EQ(result.rollover->status, StageStatus::kFailed);
+  EXPECT_EQ(result.rollover->reason, Reason::kOauthError);
+  EXPECT_THAT(result.rollover->message, HasSubstr("AADSTS700027"));
+  EXPECT_EQ(result.facts.next_auth_cert_registered, std::optional<bool>(false));
+  // The run's own facts are the current certificate's.
+  EXPECT_EQ(result.facts.oauth_error, "");
+  EXPECT_EQ(result.error, "");
+  const std::string hint = render::RolloverHintFor(result);
+  EXPECT_THAT(hint, HasSubstr("AADSTS700027"));
+  EXPECT_THAT(hint, HasSubstr("New-MsolServicePrincipalCredential -AppPrincipalId "
+                              "00000002-0000-0ff1-ce00-000000000000 -Type asymmetric -Usage "
+                              "Verify -Value ([System.Convert]::ToBase64String("
+                              "(Get-ExchangeCertificate -Thumbprint " +
+                              result.facts.next_auth_cert_thumbprint + ").GetRawCertData()))"));
+  EXPECT_THAT(hint, HasSubstr(render::FormatRfc3339(*target.next_effective_date)));
+  // Exchange's format knows nothing of the rollover.
+  ProbeResult without = result;
+  without.rollover.reset();
+  EXPECT_EQ(render::RenderExchange(result, {}), render::RenderExchange(without, {}));
+  const std::string json = render::RenderJson(result, render::JsonOptions{0});
+  EXPECT_THAT(json, HasSubstr("\"rollover\":{\"status\":\"failed\",\"reason\":\"oauth_error\""));
+  EXPECT_THAT(json, HasSubstr("\"registered\":false"));
+  EXPECT_THAT(json, HasSubstr("New-MsolServicePrincipalCredential"));
+  EXPECT_THAT(render::RenderJson(without, render::JsonOptions{0}), HasSubstr("\"rollover\":null"));
+  EXPECT_THAT(render::RenderText(result, {}), HasSubstr("NOT registered"));
+}
+
+TEST_F(RolloverTest, NextCertificateFailuresHaveTheCertificateReasons) {
+  testing::CertSpec expired;
+  expired.valid_from_offset = -std::chrono::hours(24 * 400);
+  expired.valid_to_offset = -std::chrono::hours(24 * 3);
+  testing::IssuedCert expired_cert = testing::SelfSigned(expired);
+  testing::WriteFile(Path("next-expired.pem"), expired_cert.cert_pem + expired_cert.key_pem);
+  testing::CertSpec weak;
+  weak.key_bits = 1024;
+  testing::IssuedCert weak_cert = testing::SelfSigned(weak);
+  testing::WriteFile(Path("next-weak.pem"), weak_cert.cert_pem + weak_cert.key_pem);
+  testing::CertSpec fresh;
+  fresh.fresh_key = true;
+  testing::WriteFile(
+      Path("next-mismatch.pem"),
+      emulator_->credentials().unregistered_auth.cert_pem + testing::SelfSigned(fresh).key_pem);
+  const std::pair<const char*, Reason> cases[] = {{"next-expired.pem", Reason::kCertExpired},
+                                                  {"next-weak.pem", Reason::kCertWeakKey},
+                                                  {"next-mismatch.pem", Reason::kCertKeyMismatch},
+                                                  {"absent.pem", Reason::kCertMissing}};
+  for (const auto& [file, reason] : cases) {
+    emulator_->ResetStats();
+    ProbeResult result = Check(WithNext(file));
+    ExpectSixStagesSucceed(result);
+    ASSERT_TRUE(result.rollover.has_value()) << file;
+    EXPECT_EQ(result.rollover->reason, reason) << file << ": " << result.rollover->message;
+    EXPECT_EQ(result.facts.next_auth_cert_registered, std::nullopt) << file;
+    // No token request with an unusable certificate.
+    EXPECT_EQ(emulator_->stats().token.total(), 1u) << file;
+    EXPECT_THAT(render::RolloverHintFor(result), HasSubstr(ReasonName(reason))) << file;
+  }
+}
+
+TEST_F(RolloverTest, NoTokenRequestWhenTheCurrentRunDidNotReachTheIssuer) {
+  Inject(Stage::kMetadata, FaultKind::kStatus, 503);
+  ProbeResult result = Check(WithNext("auth.pem"));
+  EXPECT_EQ(result.failed_stage, StageId::kMetadata);
+  ASSERT_TRUE(result.rollover.has_value());
+  EXPECT_EQ(result.rollover->status, StageStatus::kSkipped);
+  EXPECT_EQ(result.facts.next_auth_cert_registered, std::nullopt);
+  EXPECT_EQ(emulator_->stats().token.total(), 0u);
+}
+
+TEST_F(RolloverTest, NoRolloverWithoutANextCertificate) {
+  ProbeResult result = Check(LabTarget());
+  EXPECT_FALSE(result.rollover.has_value());
 }
 
 }  // namespace
