@@ -18,11 +18,12 @@ void Line(std::ostringstream& out, const char* name, const std::string& value) {
 }  // namespace
 
 CertReport BuildCertReport(const std::string& certificate_path, const std::string& key_path,
-                           const std::string& password_file, WallTime now) {
+                           const std::string& password_file, WallTime now, const char* key_flag,
+                           const char* password_flag) {
   CertReport report;
   std::string key_note;
   // Errors name this command's flags, not the configuration's keys.
-  const SigningCredential::SettingNames flags{"--key", "--password-file", "given"};
+  const SigningCredential::SettingNames flags{key_flag, password_flag, "given"};
   auto loaded = SigningCredential::Load(certificate_path, key_path, password_file, flags);
   if (auto* error = std::get_if<SigningCredential::LoadError>(&loaded)) {
     key_note = error->message;

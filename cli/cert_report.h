@@ -16,8 +16,11 @@ struct CertReport {
 };
 
 /// Reads \p certificate_path (PEM or PKCS#12) and, when given or embedded, its
-/// key, and describes them as of \p now. Never prints key material.
+/// key, and describes them as of \p now. Never prints key material. Errors
+/// name the key and password files by \p key_flag and \p password_flag.
 CertReport BuildCertReport(const std::string& certificate_path, const std::string& key_path,
-                           const std::string& password_file, WallTime now);
+                           const std::string& password_file, WallTime now,
+                           const char* key_flag = "--key",
+                           const char* password_flag = "--password-file");
 
 }  // namespace pushprobe

@@ -42,7 +42,9 @@ constexpr const char* kUsage =
     "        Validate the configuration file and exit; warn about files that\n"
     "        cannot be read.\n"
     "  cert FILE [--key FILE] [--password-file FILE]\n"
-    "        Show an Auth certificate: thumbprint, x5t, key, validity, key match.\n"
+    "       [--next FILE [--next-key FILE] [--next-password-file FILE]]\n"
+    "        Show an Auth certificate: thumbprint, x5t, key, validity, key match;\n"
+    "        with --next also the next one (Set-AuthConfig -NewCertificateThumbprint).\n"
     "  shard --config FILE --of N\n"
     "        Show which targets N exporter replicas (--scheduler.shard=I/N) schedule.\n"
     "\n"
@@ -76,7 +78,8 @@ struct Args {
 // Option names that take a value; anything else starting with '-' is a flag.
 bool TakesValue(const std::string& name) {
   return name == "--config" || name == "--target" || name == "--format" || name == "--key" ||
-         name == "--password-file" || name == "--color" || name == "--of";
+         name == "--password-file" || name == "--color" || name == "--of" || name == "--next" ||
+         name == "--next-key" || name == "--next-password-file";
 }
 
 std::variant<Args, std::string> ParseArgs(const std::vector<std::string>& words,
@@ -224,6 +227,9 @@ std::vector<std::string> MissingFiles(const TargetConfig& target) {
       {"certificate", &target.certificate},
       {"private_key", &target.private_key},
       {"private_key_password_file", &target.private_key_password_file},
+      {"next_certificate", &target.next_certificate},
+      {"next_private_key", &target.next_private_key},
+      {"next_private_key_password_file", &target.next_private_key_password_file},
       {"ca_file", &target.ca_file},
   };
   for (const auto& [key, path] : files) {
@@ -297,12 +303,30 @@ int CertCommand(const Args& args, std::ostream& out, std::ostream& err, const Cl
   }
   // A certificate file without a key in it is public: only then is it left out.
   if (files.private_key.empty() && !report.has_key) files.certificate.clear();
+  // The next certificate (the rollover's), reported after the current one.
+  std::optional<CertReport> next;
+  if (auto next_path = args.Get("--next")) {
+    files.next_certificate = *next_path;
+    files.next_private_key = args.Get("--next-key").value_or("");
+    files.next_private_key_password_file = args.Get("--next-password-file").value_or("");
+    next = BuildCertReport(files.next_certificate, files.next_private_key,
+                           files.next_private_key_password_file, clock.Now(), "--next-key",
+                           "--next-password-file");
+    if (!next->loaded) {
+      err << "pushprobe: next certificate: " << next->error << "\n";
+      return kExitFailed;
+    }
+    if (files.next_private_key.empty() && !next->has_key) files.next_certificate.clear();
+  } else if (args.Get("--next-key") || args.Get("--next-password-file")) {
+    return Usage(err, "--next-key and --next-password-file need --next FILE");
+  }
   for (const std::string& warning :
        SecretFileWarnings({&files}, SecretFileGroups::OfThisProcess())) {
     err << "pushprobe: warning: " << warning << "\n";
   }
   out << report.text;
-  return report.usable ? kExitSucceeded : kExitFailed;
+  if (next) out << "\nNext Auth certificate:\n" << next->text;
+  return report.usable && (!next || next->usable) ? kExitSucceeded : kExitFailed;
 }
 
 }  // namespace
@@ -326,7 +350,7 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
   } else if (command == "check-config") {
     allowed = {"--config"};
   } else if (command == "cert") {
-    allowed = {"--key", "--password-file"};
+    allowed = {"--key", "--password-file", "--next", "--next-key", "--next-password-file"};
   } else if (command == "shard") {
     allowed = {"--config", "--of"};
   } else {

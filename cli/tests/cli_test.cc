@@ -324,6 +324,35 @@ TEST(CliLabTest, TheLabsSuggestedCommandProbesTheLab) {
   std::filesystem::remove_all(dir);
 }
 
+// The lab's rollover targets: both Succeed (the six stages decide); the next
+// certificate is registered on one and refused on the other, with the upload
+// command as the hint, and Exchange's format shows nothing of it.
+TEST(CliLabTest, TheLabsRolloverTargetsReportTheNextCertificate) {
+  const std::string dir = ::testing::TempDir() + "pushprobe_cli_rollover_lab";
+  emulator::Lab lab = emulator::MakeLab(dir);
+  emulator::Emulator served(lab.ToOptions());
+  served.Start();
+  const std::string config = lab.Path(emulator::Lab::kPushprobeConfig);
+  CliRun registered = Cli({"run", "--config", config, "--target", "fabrikam-rollover"});
+  CliRun refused = Cli({"run", "--config", config, "--target", "fabrikam-rollover-unregistered",
+                        "--format", "json"});
+  CliRun exchange = Cli({"run", "--config", config, "--target", "fabrikam-rollover-unregistered",
+                         "--format", "exchange"});
+  CliRun plain = Cli({"run", "--config", config, "--target", "fabrikam", "--format", "exchange"});
+  served.Stop();
+  EXPECT_EQ(registered.status, 0) << registered.err << registered.out;
+  EXPECT_THAT(registered.out, HasSubstr(": registered"));
+  EXPECT_EQ(refused.status, 0) << refused.err << refused.out;
+  EXPECT_THAT(refused.out, HasSubstr("\"registered\": false"));
+  EXPECT_THAT(refused.out, HasSubstr("AADSTS700027"));
+  EXPECT_THAT(refused.out,
+              HasSubstr("New-MsolServicePrincipalCredential -AppPrincipalId "
+                        "00000002-0000-0ff1-ce00-000000000000 -Type asymmetric -Usage Verify"));
+  EXPECT_EQ(exchange.status, 0);
+  EXPECT_EQ(exchange.out, plain.out);
+  std::filesystem::remove_all(dir);
+}
+
 TEST(CliUsageTest, HelpAndVersion) {
   CliRun help = Cli({"--help"});
   EXPECT_EQ(help.status, 0);
@@ -393,6 +422,43 @@ TEST(CliCertTest, KeyProblemsNameTheCommandsFlagsNotConfigKeys) {
   EXPECT_THAT(encrypted.out, HasSubstr("cannot decrypt private key " + key +
                                        ": it is encrypted and no --password-file is given"));
   EXPECT_THAT(encrypted.out, ::testing::Not(HasSubstr("private_key")));
+}
+
+TEST(CliCertTest, ShowsTheNextCertificateAfterTheCurrentOne) {
+  testing::CertSpec spec;
+  spec.fresh_key = true;
+  testing::IssuedCert current = testing::SelfSigned(spec);
+  testing::IssuedCert next = testing::SelfSigned(spec);
+  const std::string current_path = ::testing::TempDir() + "pushprobe_cli_current.pem";
+  const std::string next_cert = ::testing::TempDir() + "pushprobe_cli_next.pem";
+  const std::string next_key = ::testing::TempDir() + "pushprobe_cli_next.key";
+  testing::WriteFile(current_path, current.cert_pem + current.key_pem);
+  testing::WriteFile(next_cert, next.cert_pem);
+  testing::WriteFile(next_key, next.EncryptedKeyPem("secret"));
+  ASSERT_EQ(::chmod(current_path.c_str(), 0600), 0);
+  ASSERT_EQ(::chmod(next_key.c_str(), 0600), 0);
+
+  CliRun no_password = Cli({"cert", current_path, "--next", next_cert, "--next-key", next_key});
+  EXPECT_EQ(no_password.status, 1);
+  const std::size_t split = no_password.out.find("\nNext Auth certificate:\n");
+  ASSERT_NE(split, std::string::npos) << no_password.out;
+  EXPECT_THAT(no_password.out.substr(0, split), HasSubstr(current.Thumbprint()));
+  EXPECT_THAT(no_password.out.substr(split), HasSubstr("Thumbprint:   " + next.Thumbprint()));
+  EXPECT_THAT(no_password.out.substr(split),
+              HasSubstr("it is encrypted and no --next-password-file is given"));
+
+  const std::string pass = ::testing::TempDir() + "pushprobe_cli_next.pass";
+  testing::WriteFile(pass, "secret\n");
+  ASSERT_EQ(::chmod(pass.c_str(), 0600), 0);
+  CliRun both = Cli({"cert", current_path, "--next", next_cert, "--next-key", next_key,
+                     "--next-password-file", pass});
+  EXPECT_EQ(both.status, 0) << both.out << both.err;
+  EXPECT_EQ(both.err, "");
+  EXPECT_THAT(both.out, ::testing::Not(HasSubstr("secret")));
+
+  CliRun alone = Cli({"cert", current_path, "--next-key", next_key});
+  EXPECT_EQ(alone.status, 2);
+  EXPECT_THAT(alone.err, HasSubstr("--next-key and --next-password-file need --next FILE"));
 }
 
 TEST(CliCertTest, UnreadableFileIsReported) {

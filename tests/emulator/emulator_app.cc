@@ -25,10 +25,13 @@ constexpr char kDetails[] = R"(Commands:
   lab   --dir DIR [--port N] [--organization D] [--tenant GUID] [--auth-end ISO8601]
         Write a lab into DIR: ca.pem, server.pem/server.key, wrong-host.pem/.key,
         token-signing.pem, auth.pem (registered Auth certificate + key),
-        unregistered-auth.pem, emulator.yml (the emulator's state) and pushprobe.yml
-        (targets reaching the emulator with connect_to: fabrikam and
-        fabrikam-unregistered (ACS), then fabrikam-v2 (identity platform v2, with
-        auth.pem registered on application 6731de76-14a6-49ae-97bc-6eba6914391e)). --port 0 (default) picks a
+        next-auth.pem (registered next Auth certificate), unregistered-auth.pem,
+        emulator.yml (the emulator's state) and pushprobe.yml (targets reaching the
+        emulator with connect_to: fabrikam and fabrikam-unregistered (ACS), then
+        fabrikam-v2 (identity platform v2, with auth.pem registered on application
+        6731de76-14a6-49ae-97bc-6eba6914391e), then fabrikam-rollover (next
+        certificate registered) and fabrikam-rollover-unregistered (next
+        certificate not registered, effective in 30 days)). --port 0 (default) picks a
         free port now and writes it. --auth-end sets the registration's end date.
   serve --lab DIR [--port N] [--fault SPEC]... [--tls MODE] [--clock-offset S] [--ipv6]
         [--no-tls-resumption]

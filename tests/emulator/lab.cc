@@ -81,7 +81,15 @@ std::string EmulatorYaml(const Lab& lab) {
   if (lab.auth_registration_end) {
     out << YAML::Key << "not_after" << YAML::Value << Iso8601(*lab.auth_registration_end);
   }
-  out << YAML::EndMap << YAML::EndSeq;
+  out << YAML::EndMap;
+  if (!lab.credentials.next_auth.empty()) {
+    out << YAML::BeginMap;
+    out << YAML::Key << "file" << YAML::Value << Lab::kNextAuth;
+    out << YAML::Key << "thumbprint" << YAML::Value
+        << Thumbprint(CertificateDer(lab.credentials.next_auth.cert_pem));
+    out << YAML::EndMap;
+  }
+  out << YAML::EndSeq;
   out << YAML::Key << "unregistered_certificates" << YAML::Value << YAML::BeginSeq;
   out << YAML::BeginMap;
   out << YAML::Key << "file" << YAML::Value << Lab::kUnregisteredAuth;
@@ -96,6 +104,9 @@ std::string EmulatorYaml(const Lab& lab) {
 
 std::string PushprobeYaml(const Lab& lab) {
   const std::string port = std::to_string(lab.port);
+  // Inside --rollover-critical's default window of 7 days it would be
+  // CRITICAL; 30 days out it is the plugin's WARNING.
+  const auto effective = std::chrono::system_clock::now() + std::chrono::hours(24 * 30);
   auto target = [&](const std::string& name, const std::string& certificate,
                     const std::string& token_host, const std::string& flow) {
     return "  - name: " + name + "\n    organization: " + lab.organization +
@@ -113,7 +124,12 @@ std::string PushprobeYaml(const Lab& lab) {
          "targets:\n" +
          target("fabrikam", Lab::kAuth, acs, "") +
          target("fabrikam-unregistered", Lab::kUnregisteredAuth, acs, "") +
-         target("fabrikam-v2", Lab::kAuth, std::string(kLoginHost), v2);
+         target("fabrikam-v2", Lab::kAuth, std::string(kLoginHost), v2) +
+         target("fabrikam-rollover", Lab::kAuth, acs,
+                "\n    next_certificate: " + std::string(Lab::kNextAuth)) +
+         target("fabrikam-rollover-unregistered", Lab::kAuth, acs,
+                "\n    next_certificate: " + std::string(Lab::kUnregisteredAuth) +
+                    "\n    next_effective_date: " + Iso8601(effective));
 }
 
 }  // namespace
@@ -129,6 +145,9 @@ EmulatorOptions Lab::ToOptions() const {
   options.credentials = credentials;
   options.register_lab_auth = false;
   options.registrations.push_back({credentials.auth.cert_pem, auth_registration_end});
+  if (!credentials.next_auth.empty()) {
+    options.registrations.push_back({credentials.next_auth.cert_pem, std::nullopt});
+  }
   options.register_lab_application = false;
   options.application_registrations.push_back(
       {application_id, {credentials.auth.cert_pem, auth_registration_end}});
@@ -163,6 +182,7 @@ Lab WriteLab(const std::string& dir, const LabOptions& options) {
   WritePrivate(lab.Path(Lab::kTokenSigning), c.token_signing.CombinedPem());
   WritePrivate(lab.Path(Lab::kAuth), c.auth.CombinedPem());
   WritePrivate(lab.Path(Lab::kUnregisteredAuth), c.unregistered_auth.CombinedPem());
+  WritePrivate(lab.Path(Lab::kNextAuth), c.next_auth.CombinedPem());
   pushprobe::testing::WriteFile(lab.Path(Lab::kEmulatorConfig), EmulatorYaml(lab));
   pushprobe::testing::WriteFile(lab.Path(Lab::kPushprobeConfig), PushprobeYaml(lab));
   return lab;
@@ -203,6 +223,11 @@ Lab LoadLab(const std::string& dir) {
     c.auth = SplitCombined(ReadFile(lab.Path(auth_file)), auth_file);
     if (registered[0]["not_after"]) {
       lab.auth_registration_end = ParseIso8601(registered[0]["not_after"].as<std::string>());
+    }
+    // Labs written before the rollover targets have no next certificate.
+    if (registered.size() > 1) {
+      const std::string next_file = registered[1]["file"].as<std::string>();
+      c.next_auth = SplitCombined(ReadFile(lab.Path(next_file)), next_file);
     }
     const YAML::Node unregistered = config["unregistered_certificates"];
     if (unregistered && unregistered.IsSequence() && unregistered.size() > 0) {

@@ -31,11 +31,15 @@ struct LabOptions {
 /// config that reaches the emulator through connect_to with production names.
 ///
 /// Files in dir: ca.pem, server.pem, server.key, wrong-host.pem, wrong-host.key,
-/// token-signing.pem (certificate + key), auth.pem and unregistered-auth.pem
-/// (certificate + key each), emulator.yml, pushprobe.yml. pushprobe.yml's
-/// targets, in this order: fabrikam (ACS, healthy), fabrikam-unregistered
-/// (ACS, AADSTS700027) and fabrikam-v2 (identity platform v2, healthy); the
-/// scripts that take the first target get the healthy ACS one.
+/// token-signing.pem (certificate + key), auth.pem, next-auth.pem (registered
+/// too) and unregistered-auth.pem (certificate + key each), emulator.yml,
+/// pushprobe.yml. pushprobe.yml's targets, in this order: fabrikam (ACS,
+/// healthy), fabrikam-unregistered (ACS, AADSTS700027), fabrikam-v2 (identity
+/// platform v2, healthy), then the rollover ones, healthy with a next
+/// certificate: fabrikam-rollover (next-auth.pem, registered) and
+/// fabrikam-rollover-unregistered (unregistered-auth.pem as the next
+/// certificate, effective 30 days after the lab was written); the scripts that
+/// take the first target get the healthy ACS one.
 struct Lab {
   static constexpr const char* kCa = "ca.pem";
   static constexpr const char* kServerCert = "server.pem";
@@ -45,6 +49,7 @@ struct Lab {
   static constexpr const char* kTokenSigning = "token-signing.pem";
   static constexpr const char* kAuth = "auth.pem";
   static constexpr const char* kUnregisteredAuth = "unregistered-auth.pem";
+  static constexpr const char* kNextAuth = "next-auth.pem";
   static constexpr const char* kEmulatorConfig = "emulator.yml";
   static constexpr const char* kPushprobeConfig = "pushprobe.yml";
 
@@ -61,7 +66,8 @@ struct Lab {
   std::string Path(const std::string& file) const;
   /// Options that serve this lab: its credentials, the Auth certificate
   /// registered (with its end date) on Exchange's service principal and on
-  /// the v2 application, its port.
+  /// the v2 application, the next Auth certificate on the service principal,
+  /// its port.
   EmulatorOptions ToOptions() const;
 };
 

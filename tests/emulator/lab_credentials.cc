@@ -49,6 +49,8 @@ LabCredentials LabCredentials::Generate(bool fresh_keys) {
       AuthSpec("accounts.accesscontrol.windows.net token signing", fresh_keys)));
   out.auth = FromIssued(pushprobe::testing::SelfSigned(
       AuthSpec("Microsoft Exchange Server Auth Certificate", fresh_keys)));
+  out.next_auth = FromIssued(pushprobe::testing::SelfSigned(
+      AuthSpec("Microsoft Exchange Server Auth Certificate (next)", fresh_keys)));
   out.unregistered_auth = FromIssued(pushprobe::testing::SelfSigned(
       AuthSpec("Microsoft Exchange Server Auth Certificate (unregistered)", true)));
   return out;

@@ -21,6 +21,9 @@ struct LabCredentials {
   KeyPair token_signing;      ///< the emulator's token-signing certificate (self-signed)
   KeyPair auth;               ///< the Auth certificate to register (RSA 2048, self-signed)
   KeyPair unregistered_auth;  ///< a valid Auth certificate that is never registered
+  /// The next Auth certificate (Set-AuthConfig -NewCertificateThumbprint),
+  /// registered beside `auth`: a rollover whose upload was done.
+  KeyPair next_auth;
 
   bool empty() const { return server.empty(); }
 
