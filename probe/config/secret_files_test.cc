@@ -95,8 +95,8 @@ TEST_F(SecretFilesTest, TheNextCertificatesKeyFilesAreSecretsToo) {
   EXPECT_EQ(SecretFileWarnings({&a, &b}, other_group),
             (std::vector<std::string>{
                 "next_certificate " + next +
-                    " holds the private key and is readable by others (mode 0644); run: chmod "
-                    "o-rwx " +
+                    " holds the private key and is readable by its group and others (mode "
+                    "0644); run: chmod go-rwx " +
                     next,
                 "next_private_key_password_file " + next_pass +
                     " is readable by others (mode 0604); run: chmod o-rwx " + next_pass,
