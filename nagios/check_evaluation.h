@@ -45,7 +45,8 @@ struct CheckEvaluation {
   /// (the failing stage and why, else a threshold crossed) or what succeeded,
   /// followed by " (ORGANIZATION)".
   std::string summary;
-  /// One per stage in kAllStages order, then "clock skew" (when measured), then "total time".
+  /// One per stage in kAllStages order, then "next auth certificate" (with a next
+  /// certificate), then "clock skew" (when measured), then "total time".
   std::vector<Subcheck> subchecks;
   std::vector<PerfDatum> perfdata;  ///< a fixed set of labels, whatever the outcome
 };
