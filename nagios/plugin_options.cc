@@ -164,7 +164,7 @@ std::optional<std::string> SetTimeout(PluginOptions& o, const std::string& value
 }
 
 // The one list of options: parsing and --help both read it.
-const std::array<OptionSpec, 29> kOptions = {{
+const std::array<OptionSpec, 33> kOptions = {{
     {'h', "help", nullptr, "Print this help and exit.", nullptr},
     {'V', "version", nullptr, "Print the version and exit.", nullptr},
     {'v', "verbose", nullptr,
