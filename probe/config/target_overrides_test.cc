@@ -54,6 +54,10 @@ TEST(ApplyOverridesTest, EveryOverrideLands) {
   o.private_key = "/k.pem";
   o.private_key_password_file = "/p";
   o.thumbprint = std::string(40, 'A');
+  o.next_certificate = "/next.pem";
+  o.next_private_key = "/next.key";
+  o.next_private_key_password_file = "/next.pass";
+  o.next_effective_date = WallTime(std::chrono::seconds(1800000000));
   o.ca_file = "/ca.pem";
   o.connect_to = std::vector<ConnectTo>{{"a", 443, "b", 8443}};
   o.proxy = "http://proxy:3128";
@@ -79,6 +83,10 @@ TEST(ApplyOverridesTest, EveryOverrideLands) {
                         "/k.pem",
                         "/p",
                         std::string(40, 'A'),
+                        "/next.pem",
+                        "/next.key",
+                        "/next.pass",
+                        WallTime(std::chrono::seconds(1800000000)),
                         "/ca.pem",
                         {{"a", 443, "b", 8443}},
                         "http://proxy:3128",
