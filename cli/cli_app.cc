@@ -231,6 +231,7 @@ std::vector<std::string> MissingFiles(const TargetConfig& target) {
       {"next_private_key", &target.next_private_key},
       {"next_private_key_password_file", &target.next_private_key_password_file},
       {"ca_file", &target.ca_file},
+      {"proxy_password_file", &target.proxy_password_file},
   };
   for (const auto& [key, path] : files) {
     if (path->empty()) continue;

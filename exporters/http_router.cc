@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "exporters/web_access.h"
+#include "probe/core/redact.h"
 
 namespace pushprobe::exporter {
 
@@ -227,8 +228,8 @@ HttpRouterResponse HttpRouter::Probe(const HttpRouterRequest& request, const std
   }
   if (debug) {
     r.content_type = "text/plain; charset=utf-8";
-    r.body = "Transcript of the run:\n\n" + backend_.Transcript(*result) +
-             "\n\nMetrics that would have been returned:\n" + exposition;
+    r.body = RedactUrlCredentials("Transcript of the run:\n\n" + backend_.Transcript(*result) +
+                                  "\n\nMetrics that would have been returned:\n" + exposition);
   } else {
     r.content_type = kExpositionContentType;
     r.body = exposition;

@@ -5,6 +5,7 @@
 
 #include "probe/core/json_string.h"
 #include "probe/core/quote_text.h"
+#include "probe/core/redact.h"
 #include "probe/render/format.h"
 
 namespace pushprobe::exporter {
@@ -71,7 +72,15 @@ std::string Logger::Quote(std::string_view value) {
   return QuoteText(value);
 }
 
-void Logger::Log(LogLevel level, std::string_view msg, std::initializer_list<Field> fields) {
+void Logger::Log(LogLevel level, std::string_view text, std::initializer_list<Field> raw_fields) {
+  // Every message and value through the one redaction of URLs, before
+  // quoting or escaping: a log line never shows a URL's credentials.
+  const std::string msg = RedactUrlCredentials(text);
+  std::vector<std::pair<std::string, std::string>> fields;
+  fields.reserve(raw_fields.size());
+  for (const Field& f : raw_fields) {
+    fields.emplace_back(std::string(f.first), RedactUrlCredentials(f.second));
+  }
   // The line is built before taking the lock so concurrent writers only
   // contend for the write itself.
   std::string line;
@@ -82,7 +91,7 @@ void Logger::Log(LogLevel level, std::string_view msg, std::initializer_list<Fie
     AppendJsonString(line, LogLevelName(level));
     line += ",\"msg\":";
     AppendJsonString(line, msg);
-    for (const Field& f : fields) {
+    for (const auto& f : fields) {
       line += ',';
       AppendJsonString(line, f.first);
       line += ':';
@@ -99,7 +108,7 @@ void Logger::Log(LogLevel level, std::string_view msg, std::initializer_list<Fie
   line += LogLevelName(level);
   line += " msg=";
   line += Quote(msg);
-  for (const Field& f : fields) {
+  for (const auto& f : fields) {
     line += ' ';
     line += f.first;
     line += '=';

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <tuple>
 
+#include "probe/core/redact.h"
 #include "probe/core/time_format.h"
 #include "probe/render/format.h"
 #include "probe/render/hints.h"
@@ -324,7 +325,7 @@ std::string StatusPage::Render(const std::vector<TargetSnapshot>& targets,
            Cell("Stages", t->last ? Waterfall(*t->last) : std::string()) + "</tr>\n";
   }
   out += "</table>\n</body></html>\n";
-  return out;
+  return RedactUrlCredentials(out);
 }
 
 std::string StatusPage::RenderTarget(const TargetSnapshot& t, const StatusPageInfo& info) {
@@ -390,7 +391,7 @@ std::string StatusPage::RenderTarget(const TargetSnapshot& t, const StatusPageIn
     out += "</table>\n";
   }
   out += "</body></html>\n";
-  return out;
+  return RedactUrlCredentials(out);
 }
 
 }  // namespace pushprobe::exporter

@@ -61,6 +61,14 @@ Expected<TargetConfig> ResolveTarget(const PluginOptions& options, const Deadlin
   const TargetOverrides& o = options.overrides;
   const bool identity_platform =
       o.token_flow.value_or(target.token_flow) == TokenFlow::kIdentityPlatform;
+  // The proxy's user is given once: in the --proxy URL or as --proxy-user.
+  if (o.proxy && o.proxy_user) {
+    Expected<ProxyValue> proxy = ParseProxy(*o.proxy);
+    if (proxy && !proxy->user.empty()) {
+      return Expected<TargetConfig>::Error(
+          "the proxy user is given twice (in the --proxy URL and in --proxy-user); keep one");
+    }
+  }
   if (!identity_platform && (o.application_id || o.tenant)) {
     return Expected<TargetConfig>::Error(
         "--application-id and --tenant are used only with --token-flow identity-platform");
@@ -68,6 +76,10 @@ Expected<TargetConfig> ResolveTarget(const PluginOptions& options, const Deadlin
   ApplyOverrides(target, o);
   if (std::optional<std::string> conflict = TlsSettingsConflict(target)) {
     return Expected<TargetConfig>::Error(*conflict);
+  }
+  if (auto problem = ProxyCredentialsProblem(target)) {
+    return Expected<TargetConfig>::Error(*problem +
+                                         " (--proxy, --proxy-user, --proxy-password-file)");
   }
   if (identity_platform && target.application_id.empty()) {
     return Expected<TargetConfig>::Error(

@@ -107,6 +107,13 @@ std::optional<std::string> SetTenant(PluginOptions& o, const std::string& value)
   return std::nullopt;
 }
 
+// The configuration's rule for `proxy_user`.
+std::optional<std::string> SetProxyUser(PluginOptions& o, const std::string& value) {
+  if (auto problem = ProxyUserProblem(value)) return *problem;
+  o.overrides.proxy_user = value;
+  return std::nullopt;
+}
+
 std::optional<std::string> SetRange(std::optional<NagiosRange>& field, const std::string& value) {
   RangeParseResult parsed = ParseNagiosRange(value);
   if (!parsed.ok()) return parsed.message;
@@ -164,7 +171,7 @@ std::optional<std::string> SetTimeout(PluginOptions& o, const std::string& value
 }
 
 // The one list of options: parsing and --help both read it.
-const std::array<OptionSpec, 33> kOptions = {{
+const std::array<OptionSpec, 35> kOptions = {{
     {'h', "help", nullptr, "Print this help and exit.", nullptr},
     {'V', "version", nullptr, "Print the version and exit.", nullptr},
     {'v', "verbose", nullptr,
@@ -236,9 +243,17 @@ const std::array<OptionSpec, 33> kOptions = {{
        o.overrides.connect_to->push_back(*rule);
        return std::nullopt;
      }},
-    {'\0', "proxy", "URL", "Outbound HTTP proxy, http://HOST:PORT.",
+    {'\0', "proxy", "URL",
+     "Outbound HTTP proxy, http://[USER@]HOST:PORT (a password in the URL is\n"
+     "refused: give it with --proxy-password-file).",
      [](PluginOptions& o, const std::string& v) {
        return SetChecked(o.overrides.proxy, v, CheckProxyUrl);
+     }},
+    {'\0', "proxy-user", "USER", "User for the proxy's Basic authentication.", SetProxyUser},
+    {'\0', "proxy-password-file", "FILE",
+     "File holding the proxy's password, sent on the CONNECT only.",
+     [](PluginOptions& o, const std::string& v) {
+       return SetString(o.overrides.proxy_password_file, v);
      }},
     {'\0', "tls-max-version", "1.2|1.3",
      "Highest TLS version offered (default 1.2, as Exchange Server speaks it).", SetTlsMaxVersion},

@@ -4,6 +4,7 @@
 
 #include "nagios/number_format.h"
 #include "nagios/truncate_utf8.h"
+#include "probe/core/redact.h"
 #include "probe/render/format.h"
 #include "probe/render/hints.h"
 #include "probe/render/text_renderer.h"
@@ -130,15 +131,18 @@ std::string FormatPerfdata(const std::vector<PerfDatum>& perfdata) {
 }
 
 std::string FormatUnknown(std::string_view message) {
+  // Redacted before it is cut: a URL cut mid-password would not be found.
   return std::string(kServiceName) + " UNKNOWN - " +
-         TruncateUtf8(render::TrimRight(Clean(message)), kMaxSummaryBytes) + "\n";
+         TruncateUtf8(render::TrimRight(Clean(RedactUrlCredentials(message))), kMaxSummaryBytes) +
+         "\n";
 }
 
 std::string FormatPluginOutput(const CheckEvaluation& evaluation, const ProbeResult& result,
                                int verbosity, const std::vector<std::string>& warnings) {
   std::string out = std::string(kServiceName) + " " + std::string(StateName(evaluation.state)) +
                     " - " +
-                    TruncateUtf8(render::TrimRight(Clean(evaluation.summary)), kMaxSummaryBytes);
+                    TruncateUtf8(render::TrimRight(Clean(RedactUrlCredentials(evaluation.summary))),
+                                 kMaxSummaryBytes);
   std::string perfdata = FormatPerfdata(evaluation.perfdata);
   if (!perfdata.empty()) out += " | " + perfdata;
   out += "\n";
@@ -158,7 +162,7 @@ std::string FormatPluginOutput(const CheckEvaluation& evaluation, const ProbeRes
 
   std::size_t total = out.size();
   for (Line& line : lines) {
-    line.text = std::string(render::TrimRight(line.text));
+    line.text = std::string(render::TrimRight(RedactUrlCredentials(line.text)));
     total += line.text.size() + 1;
   }
   // Over the bound: leave out the least worth first, the last of them first,

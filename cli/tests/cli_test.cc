@@ -19,6 +19,7 @@
 #include "tests/emulator/emulator.h"
 #include "tests/emulator/lab.h"
 #include "tests/support/test_pki.h"
+#include "tests/support/test_proxy.h"
 
 namespace pushprobe {
 namespace {
@@ -501,12 +502,17 @@ class CliFifoTest : public ::testing::Test {
         "    timeout: 5s\n";
     yaml += "    certificate: " + std::string(key == "certificate" ? fifo_ : "auth.pem") + "\n";
     if (key != "certificate") yaml += "    " + key + ": " + fifo_ + "\n";
+    // The proxy password is read when a tunnel opens: a proxy must answer.
+    if (key == "proxy_password_file") {
+      yaml += "    proxy: " + proxy_.Url() + "\n    proxy_user: alice\n";
+    }
     testing::WriteFile(dir_ + "/" + key + ".yml", yaml);
     return dir_ + "/" + key + ".yml";
   }
 
   std::string dir_;
   std::string fifo_;
+  testing::TestProxy proxy_{{"alice", "pr0xy-s3cret", 0}};
 };
 
 TEST_F(CliFifoTest, AFifoAsAnyFileKeyFailsTheRunInsteadOfHanging) {
@@ -516,6 +522,7 @@ TEST_F(CliFifoTest, AFifoAsAnyFileKeyFailsTheRunInsteadOfHanging) {
       {"private_key", "cert_missing: cannot read private key file " + fifo},
       {"private_key_password_file", "config: cannot read password file " + fifo},
       {"ca_file", "config: cannot read ca_file " + fifo},
+      {"proxy_password_file", "config: cannot read proxy_password_file " + fifo},
   };
   for (const auto& [key, want] : cases) {
     CliRun run = CliWithin({"run", "--config", ConfigWith(key), "--format", "text"});
@@ -550,7 +557,8 @@ TEST_F(CliFifoTest, CertWithAFifoAsKeyOrPasswordFileSaysSoInsteadOfHanging) {
 // check-config never opens the files a target names (a FIFO would wait for a
 // writer); a file that is not a regular file is a warning naming what it is.
 TEST_F(CliFifoTest, CheckConfigWarnsAboutAFifoAsAnyFileKey) {
-  for (const char* key : {"certificate", "private_key", "private_key_password_file", "ca_file"}) {
+  for (const char* key : {"certificate", "private_key", "private_key_password_file", "ca_file",
+                          "proxy_password_file"}) {
     CliRun run = CliWithin({"check-config", "--config", ConfigWith(key)});
     EXPECT_EQ(run.status, 0) << key << "\n" << run.err;
     EXPECT_EQ(run.err, "pushprobe: warning: target \"fabrikam\": " + std::string(key) + " " +

@@ -295,6 +295,10 @@ TEST_F(ExporterAppTest, ReloadGivesATargetThatChangedAnySettingANewRunner) {
   constexpr const char* kV2 =
       "    token_flow: identity-platform\n"
       "    application_id: 11111111-2222-3333-4444-555555555555\n";
+  constexpr const char* kProxy =
+      "    proxy: http://proxy.example:3128\n"
+      "    proxy_user: alice\n"
+      "    proxy_password_file: /secret/a-proxy.pass\n";
   struct Change {
     std::string key;
     std::string base;  // lines the target has before, besides ConfigWith's
@@ -320,6 +324,8 @@ TEST_F(ExporterAppTest, ReloadGivesATargetThatChangedAnySettingANewRunner) {
       {"ca_file", "", "", "    ca_file: /etc/ssl/certs/ca-certificates.crt\n"},
       {"connect_to", "", "", "    connect_to: [\"outlook.office365.com:443:127.0.0.1:8443\"]\n"},
       {"proxy", "", "", "    proxy: http://proxy.example:3128\n"},
+      {"proxy_user", kProxy, "proxy_user: alice", "proxy_user: bob"},
+      {"proxy_password_file", kProxy, "/secret/a-proxy.pass", "/secret/b-proxy.pass"},
       {"tls_max_version", "", "", "    tls_max_version: \"1.3\"\n"},
       {"tls_profile", "", "", "    tls_profile: windows-2012r2\n"},
       {"tls_ciphers", "", "", "    tls_ciphers: [TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256]\n"},

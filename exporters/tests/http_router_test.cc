@@ -26,7 +26,9 @@ class FakeBackend final : public ExporterBackend {
     return testing::FakeResult(name, WallTime{std::chrono::seconds{1764069656}}, StageId::kPublish,
                                Reason::kHttpStatus);
   }
-  std::string Transcript(const ProbeResult& r) override { return "transcript of " + r.target; }
+  std::string Transcript(const ProbeResult& r) override {
+    return "transcript of " + r.target + transcript_extra;
+  }
   std::string StatusPageHtml(bool auto_refresh) override {
     return auto_refresh ? "<html>refresh</html>" : "<html></html>";
   }
@@ -42,6 +44,7 @@ class FakeBackend final : public ExporterBackend {
   bool Ready() override { return ready; }
   void CountRequest(const std::string& handler) override { handlers.push_back(handler); }
 
+  std::string transcript_extra;
   std::optional<Duration> last_budget;
   int probes = 0;
   int reloads = 0;
@@ -146,6 +149,15 @@ TEST(HttpRouterTest, DebugReturnsTheTranscriptAndTheMetrics) {
   EXPECT_NE(r.body.find("transcript of fabrikam"), std::string::npos);
   EXPECT_NE(r.body.find("Metrics that would have been returned:\n# HELP probe_success"),
             std::string::npos);
+}
+
+TEST(HttpRouterTest, DebugShowsNoUrlsPassword) {
+  FakeBackend backend;
+  backend.transcript_extra = "\nproxy must be http://host:port, got \"http://alice:s3cret@p:3128\"";
+  HttpRouter router(backend);
+  HttpRouterResponse r = router.Handle(Get("/probe?target=fabrikam&debug=true"));
+  EXPECT_EQ(r.body.find("s3cret"), std::string::npos) << r.body;
+  EXPECT_NE(r.body.find("http://<redacted>@p:3128"), std::string::npos) << r.body;
 }
 
 HttpRouter::Options WithLifecycle() {

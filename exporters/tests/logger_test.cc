@@ -55,5 +55,19 @@ TEST(LoggerTest, JsonFormatWritesOneValidObjectPerLine) {
   EXPECT_FALSE(ParseLogFormat("text", &format));
 }
 
+// The exporter's warn line of a failing run quotes its error; neither format
+// may show a URL's password, in the message or in a field.
+TEST(LoggerTest, NoFormatShowsAUrlsPassword) {
+  for (LogFormat format : {LogFormat::kLogfmt, LogFormat::kJson}) {
+    ManualClock clock;
+    std::ostringstream out;
+    Logger logger(out, clock, LogLevel::kInfo, format);
+    logger.Log(LogLevel::kWarn, "via http://alice:s3cret@p:3128",
+               {{"err", "proxy must be http://host:port, got \"http://alice:s3cret@p:3128\""}});
+    EXPECT_EQ(out.str().find("s3cret"), std::string::npos) << out.str();
+    EXPECT_NE(out.str().find("http://<redacted>@p:3128"), std::string::npos) << out.str();
+  }
+}
+
 }  // namespace
 }  // namespace pushprobe::exporter

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "exporters/tests/test_util.h"
+#include "probe/render/tests/sample_results.h"
 
 namespace pushprobe::exporter {
 namespace {
@@ -43,6 +44,24 @@ TEST(StatusPageTest, EscapesEverythingFromResultsAndConfig) {
   EXPECT_EQ(page.find("<img"), std::string::npos);
   EXPECT_NE(page.find("evil&lt;script&gt;"), std::string::npos);
   EXPECT_EQ(StatusPage::PathSegment("evil<script> a/b"), "evil%3Cscript%3E%20a%2Fb");
+}
+
+TEST(StatusPageTest, NoPageShowsAUrlsPassword) {
+  ResultStore store({5, 20});
+  TargetConfig t;
+  t.name = "fabrikam";
+  t.organization = "fabrikam.com";
+  store.SetTargets({std::make_shared<const TargetConfig>(t)});
+  store.Record(samples::UrlCredentialsResult());
+  StatusPageInfo info;
+  info.version = "0.1.0";
+  info.now = samples::SampleStart() + std::chrono::seconds(60);
+  const std::string overview = StatusPage::Render(store.Snapshot(), info);
+  const std::string page = StatusPage::RenderTarget(*store.Find(t.name), info);
+  for (const std::string& html : {overview, page}) {
+    EXPECT_EQ(html.find(samples::kUrlSecret), std::string::npos) << html;
+  }
+  EXPECT_NE(page.find("<redacted>@proxy.fabrikam.com:3128"), std::string::npos) << page;
 }
 
 TEST(StatusPageTest, ShowsStateWaterfallHistoryAndCertificateDays) {

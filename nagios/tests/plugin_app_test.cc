@@ -277,6 +277,58 @@ TEST(PluginAppTest, OptionsOverrideTheFile) {
   EXPECT_EQ(t->timeout, 3s);
 }
 
+// The plugin's first line is what Nagios shows and mails: a password in
+// --proxy, refused, must not be in it at any verbosity.
+TEST(PluginAppTest, PasswordInTheProxyUrlIsRefusedWithoutBeingPrinted) {
+  for (const char* verbose : {"-O", "-v", "-vv", "-vvv"}) {
+    std::vector<std::string> args = {
+        "-O",        "fabrikam.com", "--certificate",
+        "/auth.pem", "--proxy",      "http://alice:s3cret@127.0.0.1:3128"};
+    if (std::string(verbose) != "-O") args.push_back(verbose);
+    PluginRun run = RunWith(args);
+    EXPECT_EQ(run.status, 3) << verbose;
+    EXPECT_EQ(run.out.find("s3cret"), std::string::npos) << run.out;
+    EXPECT_EQ(run.err.find("s3cret"), std::string::npos) << run.err;
+    EXPECT_NE(run.out.find("http://<redacted>@127.0.0.1:3128"), std::string::npos) << run.out;
+    EXPECT_NE(run.out.find("put the password in proxy_password_file"), std::string::npos)
+        << run.out;
+  }
+}
+
+TEST(PluginAppTest, ProxyCredentialsFromOptionsFollowTheConfigurationsRules) {
+  Expected<TargetConfig> t = ResolveTarget(
+      Options({"-O", "fabrikam.com", "--certificate", "/auth.pem", "--proxy",
+               "http://FABRIKAM%5Cprobe@p:3128", "--proxy-password-file", "/proxy.pass"}));
+  ASSERT_TRUE(t.ok()) << t.error();
+  EXPECT_EQ(t->proxy, "http://p:3128");
+  EXPECT_EQ(t->proxy_user, "FABRIKAM\\probe");
+  EXPECT_EQ(t->proxy_password_file, "/proxy.pass");
+
+  Expected<TargetConfig> own_user =
+      ResolveTarget(Options({"-O", "f.com", "--certificate", "/a", "--proxy", "http://p:3128",
+                             "--proxy-user", "bob", "--proxy-password-file", "/p"}));
+  ASSERT_TRUE(own_user.ok()) << own_user.error();
+  EXPECT_EQ(own_user->proxy_user, "bob");
+
+  Expected<TargetConfig> no_file = ResolveTarget(
+      Options({"-O", "f.com", "--certificate", "/a", "--proxy", "http://bob@p:3128"}));
+  EXPECT_EQ(no_file.error(),
+            "a proxy user needs \"proxy_password_file\", the file holding the proxy's password "
+            "(--proxy, --proxy-user, --proxy-password-file)");
+  Expected<TargetConfig> twice =
+      ResolveTarget(Options({"-O", "f.com", "--certificate", "/a", "--proxy", "http://bob@p:3128",
+                             "--proxy-user", "eve", "--proxy-password-file", "/p"}));
+  EXPECT_EQ(twice.error(),
+            "the proxy user is given twice (in the --proxy URL and in --proxy-user); keep one");
+  Expected<TargetConfig> no_proxy =
+      ResolveTarget(Options({"-O", "f.com", "--certificate", "/a", "--proxy-user", "bob",
+                             "--proxy-password-file", "/p"}));
+  EXPECT_FALSE(no_proxy.ok());
+  PluginRun colon = RunWith({"-O", "f.com", "--certificate", "/a", "--proxy-user", "bob:pw"});
+  EXPECT_EQ(colon.status, 3);
+  EXPECT_NE(colon.out.find("--proxy-user: must not contain \":\""), std::string::npos) << colon.out;
+}
+
 TEST(PluginAppTest, TargetFromOptionsAlone) {
   Expected<TargetConfig> t =
       ResolveTarget(Options({"-O", "fabrikam.com", "--certificate", "/auth.pem"}));

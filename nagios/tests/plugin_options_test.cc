@@ -243,7 +243,9 @@ TEST(PluginOptionsTest, HelpListsEveryOption) {
                            "--next-certificate",
                            "--next-private-key",
                            "--next-effective-date",
-                           "--rollover-critical"}) {
+                           "--rollover-critical",
+                           "--proxy-user",
+                           "--proxy-password-file"}) {
     EXPECT_NE(help.find(name), std::string::npos) << name;
   }
   EXPECT_EQ(help.find("  \n"), std::string::npos);

@@ -29,6 +29,19 @@ ProbeResult AuthCertExpiringIn20Days() {
   return r;
 }
 
+// What Nagios shows, mails and logs: the first line at -v0 included.
+TEST(PluginOutputTest, NoVerbosityShowsAUrlsPassword) {
+  const ProbeResult r = samples::UrlCredentialsResult();
+  for (int verbosity = 0; verbosity <= 3; ++verbosity) {
+    const std::string out = Render(r, verbosity);
+    EXPECT_EQ(out.find(samples::kUrlSecret), std::string::npos) << verbosity << ":\n" << out;
+    EXPECT_NE(out.find("<redacted>@proxy.fabrikam.com:3128"), std::string::npos) << out;
+  }
+  const std::string unknown =
+      FormatUnknown(std::string("got \"http://alice:") + samples::kUrlSecret + "@proxy:3128\"");
+  EXPECT_EQ(unknown, "EXCHANGE PUSH UNKNOWN - got \"http://<redacted>@proxy:3128\"\n");
+}
+
 TEST(PluginOutputGoldenTest, Success) {
   ProbeResult r = samples::SucceededResult();
   testing::ExpectGoldenFile(PUSHPROBE_NAGIOS_GOLDEN, "succeeded_v0.txt", Render(r, 0));

@@ -176,6 +176,8 @@ class Loader {
                         const YAML::Mark& fallback);
   void CheckTokenFlow(const SeenKeys& own, const SeenKeys& defaults, const std::string& scope,
                       const YAML::Mark& target_mark, const TargetConfig& target);
+  void CheckProxyCredentials(const SeenKeys& own, bool in_defaults, const std::string& scope,
+                             const YAML::Mark& fallback, TargetConfig& target);
   void LoadTarget(const YamlNode& node, std::size_t index, const YAML::Mark& list_mark,
                   const TargetConfig& base, const SeenKeys& defaults_seen);
   void LoadExporter(const YamlNode& map);
@@ -349,7 +351,8 @@ bool SetConnectTo(const Field& field, TargetOverrides& target) {
 bool SetProxy(const Field& field, TargetOverrides& target) {
   auto text = field.loader.Scalar(field, "a string");
   if (!text) return false;
-  // Empty is how a target turns off a proxy set in defaults.
+  // Empty is how a target turns off a proxy set in defaults. A user in the
+  // URL moves to proxy_user when ApplyOverrides puts this layer on.
   auto proxy = CheckProxyUrl(*text);
   if (!proxy) {
     field.loader.ValueError(field, Quote(field.key) + ": " + proxy.error());
@@ -357,6 +360,21 @@ bool SetProxy(const Field& field, TargetOverrides& target) {
   }
   target.proxy = std::move(proxy).value();
   return true;
+}
+
+bool SetProxyUser(const Field& field, TargetOverrides& target) {
+  auto text = field.loader.Scalar(field, "a string");
+  if (!text) return false;
+  if (auto problem = ProxyUserProblem(*text)) {
+    field.loader.ValueError(field, Quote(field.key) + " " + *problem);
+    return false;
+  }
+  target.proxy_user = *text;
+  return true;
+}
+
+bool SetProxyPasswordFile(const Field& field, TargetOverrides& target) {
+  return SetPath(field, target.proxy_password_file);
 }
 
 std::optional<Duration> ReadDuration(const Field& field) {
@@ -574,7 +592,7 @@ bool SetMaxResponseBytes(const Field& field, TargetOverrides& target) {
 
 // The one list of target keys: parsing, "unknown key" suggestions and the
 // defaults rule all come from here. Order follows TargetConfig.
-const std::array<KeySpec, 28> kTargetKeys = {{
+const std::array<KeySpec, 30> kTargetKeys = {{
     {"name", true, SetName},
     {"organization", true, SetOrganization},
     {"service_uri", false, SetServiceUri},
@@ -590,6 +608,8 @@ const std::array<KeySpec, 28> kTargetKeys = {{
     {"ca_file", false, SetCaFile},
     {"connect_to", false, SetConnectTo},
     {"proxy", false, SetProxy},
+    {"proxy_user", false, SetProxyUser},
+    {"proxy_password_file", false, SetProxyPasswordFile},
     {"tls_max_version", false, SetTlsMaxVersion},
     {"tls_profile", false, SetTlsProfile},
     {"tls_ciphers", false, SetTlsCiphers},
@@ -709,6 +729,43 @@ void Loader::CheckTlsSettings(const SeenKeys& own, const SeenKeys& defaults,
   Error(fallback, *conflict);
 }
 
+// Proxy credentials come as a pair (a user, from proxy_user or the proxy URL,
+// and proxy_password_file) and only with a proxy; the user is given once per
+// scope. A target that turns off the proxy of defaults drops its credentials.
+void Loader::CheckProxyCredentials(const SeenKeys& own, bool in_defaults, const std::string& scope,
+                                   const YAML::Mark& fallback, TargetConfig& target) {
+  auto proxy = own.find("proxy");
+  auto user = own.find("proxy_user");
+  auto file = own.find("proxy_password_file");
+  for (auto it : {proxy, user, file}) {
+    if (it != own.end() && !it->second.valid) return;
+  }
+  if (proxy != own.end() && user != own.end()) {
+    Expected<ProxyValue> value = ParseProxy(proxy->second.text);
+    if (value && !value->user.empty()) {
+      Error(user->second.key_mark, "the proxy user is given twice in " + scope +
+                                       " (in the \"proxy\" URL and in \"proxy_user\"); keep one");
+      return;
+    }
+  }
+  if (in_defaults) return;  // targets may complete or override the pair
+  if (target.proxy.empty()) {
+    for (auto it : {user, file}) {
+      if (it != own.end()) {
+        Error(it->second.key_mark, Quote(it->first) + " is set but " + scope + " has no proxy");
+      }
+    }
+    target.proxy_user.clear();
+    target.proxy_password_file.clear();
+    return;
+  }
+  const YAML::Mark& mark = file != own.end()    ? file->second.key_mark
+                           : user != own.end()  ? user->second.key_mark
+                           : proxy != own.end() ? proxy->second.key_mark
+                                                : fallback;
+  if (auto problem = ProxyCredentialsProblem(target)) Error(mark, scope + ": " + *problem);
+}
+
 // The flow's required keys and keys set for the other flow (ApplyOverrides
 // derived the values that depend on the target: tenant, token URL, metadata URL).
 void Loader::CheckTokenFlow(const SeenKeys& own, const SeenKeys& defaults, const std::string& scope,
@@ -783,6 +840,7 @@ void Loader::LoadTarget(const YamlNode& node, std::size_t index, const YAML::Mar
       }
     }
   }
+  CheckProxyCredentials(seen, false, scope, node.Mark(), target);
   CheckTimeoutWithinInterval(seen, defaults_seen, target, node.Mark());
   CheckTlsSettings(seen, defaults_seen, target, node.Mark());
   config_.targets.push_back(std::move(target));
@@ -862,6 +920,7 @@ void Loader::LoadRoot(const YamlNode& root, std::size_t target_items) {
     TargetOverrides defaults;
     defaults_seen = ApplyKeys(it->second.value, true, "defaults", defaults);
     ApplyOverrides(base, defaults);
+    CheckProxyCredentials(defaults_seen, true, "defaults", it->second.key_mark, base);
     CheckTimeoutWithinInterval(defaults_seen, {}, base, it->second.key_mark);
   } else if (it != top.end() && !it->second.value.IsNull()) {
     Error(it->second.value.Mark(), "\"defaults\" must be a map, got " + KindOf(it->second.value));

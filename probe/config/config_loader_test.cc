@@ -194,8 +194,28 @@ const std::map<std::string, std::string> kInvalidSamples = {
      "invalid-proxy.yml:18:12: \"proxy\": invalid URL \"proxy.example:3128\": must start with "
      "http:// or https://\n"
      "invalid-proxy.yml:21:12: \"proxy\": invalid URL \"http://<redacted>@proxy.example:3128\": "
-     "must not contain user:password@ (a password in the URL would show in outputs and logs; "
-     "proxy authentication is not supported)\n"},
+     "must not contain a password (the URL shows in messages and logs): put the password in "
+     "proxy_password_file and keep only the user in the URL (USER@ before the host) or in "
+     "proxy_user\n"},
+    {"invalid-proxy-auth.yml",
+     "invalid-proxy-auth.yml:6:12: \"proxy\": invalid URL \"<redacted>@proxy.example:3128\": "
+     "must start with http:// or https://\n"
+     "invalid-proxy-auth.yml:10:17: \"proxy_user\" must not contain \":\" (Basic credentials end "
+     "the user there)\n"
+     "invalid-proxy-auth.yml:15:5: the proxy user is given twice in target \"user-twice\" (in the "
+     "\"proxy\" URL and in \"proxy_user\"); keep one\n"
+     "invalid-proxy-auth.yml:20:5: target \"file-without-user\": \"proxy_password_file\" needs a "
+     "user: \"proxy_user\", or the user in the proxy URL (USER@ before its host)\n"
+     "invalid-proxy-auth.yml:23:5: target \"user-without-file\": a proxy user needs "
+     "\"proxy_password_file\", the file holding the proxy's password\n"
+     "invalid-proxy-auth.yml:26:5: \"proxy_user\" is set but target "
+     "\"credentials-without-proxy\" has no proxy\n"
+     "invalid-proxy-auth.yml:27:5: \"proxy_password_file\" is set but target "
+     "\"credentials-without-proxy\" has no proxy\n"
+     "invalid-proxy-auth.yml:30:12: \"proxy\": invalid URL "
+     "\"http://<redacted>@proxy.example:3128\": "
+     "the user in the URL has a bad %-escape\n"
+     "invalid-proxy-auth.yml:34:26: \"proxy_password_file\" must not be empty\n"},
     {"invalid-next-certificate.yml",
      "invalid-next-certificate.yml:7:26: invalid next_effective_date \"1/15/2027 12:00:00 AM\": "
      "expected an RFC 3339 time with a zone such as \"2027-01-15T00:00:00Z\" or a date such as "
@@ -525,7 +545,9 @@ TEST(LoadConfigFileTest, FullSampleMergesDefaultsAndResolvesPaths) {
   EXPECT_EQ(f.connect_to[1].port, 0);
   EXPECT_EQ(f.connect_to[1].connect_host, "127.0.0.1");
   EXPECT_EQ(f.connect_to[1].connect_port, 0);
-  EXPECT_EQ(f.proxy, "");  // an empty proxy turns off the one from defaults
+  EXPECT_EQ(f.proxy, "http://proxy.fabrikam.example:8080");
+  EXPECT_EQ(f.proxy_user, "probe-fabrikam");
+  EXPECT_EQ(f.proxy_password_file, "/etc/pushprobe/proxy.pass");
   EXPECT_EQ(f.tls_max_version, TlsVersion::k1_2);
   EXPECT_EQ(f.tls_profile, TlsProfile::kWindows2016);
   EXPECT_EQ(f.tls_ciphers, (std::vector<std::string>{"TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
@@ -563,7 +585,10 @@ TEST(LoadConfigFileTest, FullSampleMergesDefaultsAndResolvesPaths) {
   EXPECT_EQ(c.connect_to[0].port, 443);
   EXPECT_EQ(c.connect_to[0].connect_host, "127.0.0.1");
   EXPECT_EQ(c.connect_to[0].connect_port, 8443);
+  // The user of the URL, percent-decoded, and the URL without it.
   EXPECT_EQ(c.proxy, "http://proxy.example:3128");
+  EXPECT_EQ(c.proxy_user, "FABRIKAM\\probe");
+  EXPECT_EQ(c.proxy_password_file, kTestdata + "/secrets/proxy.pass");
   EXPECT_EQ(c.tls_max_version, TlsVersion::k1_3);  // unquoted 1.3 in defaults
   EXPECT_EQ(c.timeout, seconds(20));
   EXPECT_EQ(c.interval, minutes(2));

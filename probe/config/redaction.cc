@@ -7,13 +7,16 @@
 #include "probe/config/connect_to.h"
 #include "probe/config/duration.h"
 #include "probe/config/target_values.h"
+#include "probe/core/redact.h"
 #include "probe/core/url.h"
 
 namespace pushprobe {
 namespace {
 
 // A path to a secret tells an attacker where to look, so even the name goes.
-std::string Secret(const std::string& value) { return value.empty() ? value : kRedacted; }
+std::string Secret(const std::string& value) {
+  return value.empty() ? value : std::string(kRedactedText);
+}
 
 // As the loader reads it back: RFC 3339 in UTC; empty when not set.
 std::string EffectiveDate(const std::optional<WallTime>& date) {
@@ -57,6 +60,10 @@ std::string RedactedYaml(const Config& config) {
     for (const ConnectTo& rule : t.connect_to) out << FormatConnectTo(rule);
     out << YAML::EndSeq;
     out << YAML::Key << "proxy" << YAML::Value << RedactUrlUserinfo(t.proxy);
+    // A user name is no secret (the proxy's own logs show it); where the
+    // password is kept is.
+    out << YAML::Key << "proxy_user" << YAML::Value << t.proxy_user;
+    out << YAML::Key << "proxy_password_file" << YAML::Value << Secret(t.proxy_password_file);
     out << YAML::Key << "tls_max_version" << YAML::Value << YAML::DoubleQuoted
         << std::string(TlsVersionName(t.tls_max_version));
     // The profile in force, also when it is the default one.

@@ -6,16 +6,13 @@
 
 namespace pushprobe {
 
-/// The text that replaces a secret in RedactedYaml.
-inline constexpr const char* kRedacted = "<redacted>";
-
 /// \brief The effective configuration, every target fully expanded (built-in
 /// defaults and the file's `defaults:` applied), as a YAML document.
 ///
 /// For display (the exporter's /config page): certificate, private_key and
-/// private_key_password_file show as "<redacted>" when set, and any userinfo
-/// in a URL (proxy credentials) as "<redacted>@". Everything else is shown
-/// as loaded: durations as "30s", connect_to in curl syntax.
+/// private_key_password_file and proxy_password_file show as kRedactedText (core/redact.h) when
+/// set, and any userinfo in a URL (proxy credentials) as "<redacted>@". Everything else is shown as
+/// loaded: durations as "30s", connect_to in curl syntax.
 std::string RedactedYaml(const Config& config);
 
 }  // namespace pushprobe

@@ -33,6 +33,8 @@ TEST(RedactedYamlTest, HidesSecretsAndShowsEverythingElse) {
   t.ca_file = "/etc/ssl/certs/ca-certificates.crt";
   t.connect_to = {{"outlook.office365.com", 443, "::1", 8443}, {"", 0, "127.0.0.1", 0}};
   t.proxy = "http://probe:s3cret@proxy.example:3128";
+  t.proxy_user = "FABRIKAM\\probe";
+  t.proxy_password_file = "/etc/pushprobe/proxy.pass";
   t.timeout = std::chrono::seconds(90);
   t.interval = std::chrono::minutes(5);
   t.token_flow = TokenFlow::kIdentityPlatform;
@@ -65,6 +67,8 @@ TEST(RedactedYamlTest, HidesSecretsAndShowsEverythingElse) {
       - outlook.office365.com:443:[::1]:8443
       - "::127.0.0.1:"
     proxy: http://<redacted>@proxy.example:3128
+    proxy_user: FABRIKAM\probe
+    proxy_password_file: <redacted>
     tls_max_version: "1.2"
     tls_profile: windows-2019
     tls_ciphers: []
@@ -93,6 +97,8 @@ TEST(RedactedYamlTest, HidesSecretsAndShowsEverythingElse) {
     ca_file: ""
     connect_to: []
     proxy: ""
+    proxy_user: ""
+    proxy_password_file: ""
     tls_max_version: "1.2"
     tls_profile: windows-2019
     tls_ciphers: []
@@ -114,7 +120,7 @@ TEST(RedactedYamlTest, NoSecretSurvivesAnywhere) {
   ASSERT_TRUE(result.ok()) << result.ErrorText();
   std::string yaml = RedactedYaml(*result.config);
   for (const char* secret :
-       {"s3cret", "auth.pem", "auth.key", "auth.pass", "next-auth", "probe:"}) {
+       {"s3cret", "auth.pem", "auth.key", "auth.pass", "next-auth", "proxy.pass", "probe:"}) {
     EXPECT_EQ(yaml.find(secret), std::string::npos) << secret << " in\n" << yaml;
   }
 }
@@ -130,7 +136,7 @@ TEST(RedactedYamlTest, PrintsEveryKeyTheLoaderAccepts) {
   for (const auto& kv : printed["targets"][0]) printed_keys.insert(kv.first.as<std::string>());
   for (const auto& kv : full["targets"][0]) accepted_keys.insert(kv.first.as<std::string>());
   EXPECT_EQ(printed_keys, accepted_keys);
-  EXPECT_EQ(printed_keys.size(), 28u);
+  EXPECT_EQ(printed_keys.size(), 30u);
 }
 
 }  // namespace
@@ -150,6 +156,16 @@ TEST(RedactUrlCredentialsTest, HidesEveryUrlsUserinfoInFreeText) {
             "no URL here, mail admin@example.com");
   EXPECT_EQ(RedactUrlCredentials("https://outlook.office365.com/PushNotifications"),
             "https://outlook.office365.com/PushNotifications");
+}
+
+// A value meant as a URL, however malformed, never shows its userinfo: the
+// loader's and the plugin's messages refusing it quote it.
+TEST(RedactUrlUserinfoTest, HidesTheUserinfoOfOneValueEvenWithoutAScheme) {
+  EXPECT_EQ(RedactUrlUserinfo("alice:s3cret@proxy.example:3128"), "<redacted>@proxy.example:3128");
+  EXPECT_EQ(RedactUrlUserinfo("http://a b:s3cret@proxy.example:3128"),
+            "http://<redacted>@proxy.example:3128");
+  EXPECT_EQ(RedactUrlUserinfo("socks5://u:p/w@h:1080?x=a@b"), "socks5://<redacted>@h:1080?x=a@b");
+  EXPECT_EQ(RedactUrlUserinfo("http://proxy.example:3128"), "http://proxy.example:3128");
 }
 
 }  // namespace

@@ -88,6 +88,7 @@ std::vector<std::string> SecretFileWarnings(const std::vector<const TargetConfig
       check("next_private_key", target->next_private_key);
     }
     check("next_private_key_password_file", target->next_private_key_password_file);
+    check("proxy_password_file", target->proxy_password_file);
   }
   return warnings;
 }

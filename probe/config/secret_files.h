@@ -31,7 +31,8 @@ std::optional<std::string> SecretFileWarning(std::string_view what, const std::s
                                              const SecretFileGroups& groups);
 
 /// The warnings for the secret files \p targets name (the private key, or the
-/// certificate file when it holds the key, and the password file), each file
+/// certificate file when it holds the key, the key's password file and the
+/// proxy's password file), each file
 /// once, in the order first named. Files that cannot be examined are left to
 /// the run to report. Only stat(2): nothing is opened.
 std::vector<std::string> SecretFileWarnings(const std::vector<const TargetConfig*>& targets,

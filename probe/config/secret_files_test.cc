@@ -105,6 +105,20 @@ TEST_F(SecretFilesTest, TheNextCertificatesKeyFilesAreSecretsToo) {
             }));
 }
 
+TEST_F(SecretFilesTest, TheProxyPasswordFileIsASecretFile) {
+  const std::string proxy_pass = File("proxy.pass", 0644);
+  TargetConfig t;
+  t.certificate = File("cert.pem", 0644);
+  t.private_key = File("key.pem", 0600);
+  t.proxy = "http://proxy.example:3128";
+  t.proxy_user = "alice";
+  t.proxy_password_file = proxy_pass;
+  EXPECT_EQ(SecretFileWarnings({&t}, SecretFileGroups{{::getegid()}}),
+            (std::vector<std::string>{"proxy_password_file " + proxy_pass +
+                                      " is readable by others (mode 0644); run: chmod o-rwx " +
+                                      proxy_pass}));
+}
+
 // The process's own group (a file this user created, 0640) is not others.
 TEST_F(SecretFilesTest, OwnGroupReadableIsFine) {
   TargetConfig t;

@@ -36,7 +36,15 @@ void ApplyOverrides(TargetConfig& target, const TargetOverrides& o) {
   if (o.next_effective_date) target.next_effective_date = o.next_effective_date;
   Override(target.ca_file, o.ca_file);
   Override(target.connect_to, o.connect_to);
-  Override(target.proxy, o.proxy);
+  if (o.proxy) {
+    // Checked when it was read (CheckProxyUrl); the URL the client dials
+    // leaves the user out.
+    Expected<ProxyValue> proxy = ParseProxy(*o.proxy);
+    target.proxy = proxy ? proxy->url : *o.proxy;
+    if (proxy && !proxy->user.empty()) target.proxy_user = proxy->user;
+  }
+  Override(target.proxy_user, o.proxy_user);
+  Override(target.proxy_password_file, o.proxy_password_file);
   Override(target.tls_max_version, o.tls_max_version);
   if (o.tls_profile) target.tls_profile = o.tls_profile;
   Override(target.tls_ciphers, o.tls_ciphers);

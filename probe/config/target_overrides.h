@@ -29,7 +29,9 @@ struct TargetOverrides {
   std::optional<WallTime> next_effective_date;
   std::optional<std::string> ca_file;
   std::optional<std::vector<ConnectTo>> connect_to;
-  std::optional<std::string> proxy;
+  std::optional<std::string> proxy;  ///< checked; a user in it (http://USER@host:port) is split off
+  std::optional<std::string> proxy_user;
+  std::optional<std::string> proxy_password_file;
   std::optional<TlsVersion> tls_max_version;
   std::optional<TlsProfile> tls_profile;
   std::optional<std::vector<std::string>> tls_ciphers;
@@ -52,7 +54,9 @@ struct TargetOverrides {
 /// as): the auth metadata URL (ACS metadata for the organization, or the
 /// tenant's OpenID configuration), and for token_flow identity-platform the
 /// tenant (the organization) and the token URL (from the tenant); with acs
-/// the derived tenant and token URL are empty.
+/// the derived tenant and token URL are empty. A proxy URL naming a user
+/// sets proxy_user (unless \p overrides sets it too) and the URL is kept
+/// without it.
 void ApplyOverrides(TargetConfig& target, const TargetOverrides& overrides);
 
 }  // namespace pushprobe

@@ -61,6 +61,8 @@ TEST(ApplyOverridesTest, EveryOverrideLands) {
   o.ca_file = "/ca.pem";
   o.connect_to = std::vector<ConnectTo>{{"a", 443, "b", 8443}};
   o.proxy = "http://proxy:3128";
+  o.proxy_user = "probe";
+  o.proxy_password_file = "/proxy.pass";
   o.tls_max_version = TlsVersion::k1_3;
   o.tls_profile = TlsProfile::kWindows2022;
   o.tls_ciphers = std::vector<std::string>{"TLS_AES_256_GCM_SHA384"};
@@ -90,6 +92,8 @@ TEST(ApplyOverridesTest, EveryOverrideLands) {
                         "/ca.pem",
                         {{"a", 443, "b", 8443}},
                         "http://proxy:3128",
+                        "probe",
+                        "/proxy.pass",
                         TlsVersion::k1_3,
                         TlsProfile::kWindows2022,
                         {"TLS_AES_256_GCM_SHA384"},
@@ -149,6 +153,25 @@ TEST(ApplyOverridesTest, DerivedValuesFollowTheirInputsUnlessSetOnPurpose) {
   EXPECT_EQ(pinned.tenant, "9188040d-6c67-4c5b-b112-36a304b66dad");
   EXPECT_EQ(pinned.token_url, "https://login.example/token");
   EXPECT_EQ(pinned.auth_metadata_url, "https://login.example/md");
+}
+
+TEST(ApplyOverridesTest, TheProxyUrlsUserMovesToProxyUser) {
+  TargetConfig target;
+  TargetOverrides o;
+  o.proxy = "http://FABRIKAM%5Cprobe@proxy:3128";
+  ApplyOverrides(target, o);
+  EXPECT_EQ(target.proxy, "http://proxy:3128");
+  EXPECT_EQ(target.proxy_user, "FABRIKAM\\probe");
+
+  // proxy_user set beside it wins; a proxy without a user keeps the base's user.
+  o.proxy_user = "other";
+  ApplyOverrides(target, o);
+  EXPECT_EQ(target.proxy_user, "other");
+  TargetOverrides plain;
+  plain.proxy = "http://proxy2:3128";
+  ApplyOverrides(target, plain);
+  EXPECT_EQ(target.proxy, "http://proxy2:3128");
+  EXPECT_EQ(target.proxy_user, "other");
 }
 
 }  // namespace

@@ -9,6 +9,8 @@
 namespace pushprobe {
 namespace {
 
+using config_internal::Quote;
+
 bool IsHex(char c) {
   return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
@@ -28,6 +30,31 @@ bool ParseDecimal(std::string_view text, std::uint64_t max, std::uint64_t& out) 
 }
 
 using config_internal::Quote;
+
+int HexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// RFC 3986 percent-decoding, for a user such as "FABRIKAM%5Cprobe".
+std::optional<std::string> PercentDecode(std::string_view text) {
+  std::string out;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != '%') {
+      out += text[i];
+      continue;
+    }
+    if (i + 2 >= text.size()) return std::nullopt;
+    const int high = HexValue(text[i + 1]);
+    const int low = HexValue(text[i + 2]);
+    if (high < 0 || low < 0) return std::nullopt;
+    out += static_cast<char>(high * 16 + low);
+    i += 2;
+  }
+  return out;
+}
 
 std::string PortProblem(std::string_view port) {
   return "port " + Quote(port) + " is not a number between 1 and 65535";
@@ -116,23 +143,7 @@ Expected<std::string> CheckRequestUrl(std::string_view text) {
 
 Expected<std::string> CheckProxyUrl(std::string_view text) {
   if (text.empty()) return std::string();
-  auto parts = SplitConfiguredUrl(text);
-  if (!parts.ok()) return InvalidUrl(text, parts.error());
-  if (parts->url.Https()) {
-    return InvalidUrl(
-        text, "must be http://host:port (the proxy is reached over plain HTTP, then CONNECT)");
-  }
-  if (!parts->port_text) return InvalidUrl(text, "missing port (expected http://host:port)");
-  if (parts->url.path_and_query != "/" || parts->has_fragment) {
-    return InvalidUrl(text, "must not have a path, query or fragment");
-  }
-  // Accepted once, it reached every output of a failing run; a credential
-  // never belongs in a URL that messages quote.
-  if (parts->has_userinfo) {
-    return InvalidUrl(text,
-                      "must not contain user:password@ (a password in the URL would show in "
-                      "outputs and logs; proxy authentication is not supported)");
-  }
+  if (auto proxy = ParseProxy(text); !proxy) return Expected<std::string>::Error(proxy.error());
   return std::string(text);
 }
 
@@ -185,6 +196,75 @@ Expected<WallTime> ParseEffectiveDate(std::string_view text) {
   // timegm is glibc's and the one the certificate code uses for notAfter.
   const std::time_t utc = timegm(&tm) - offset_seconds;
   return WallTime(std::chrono::system_clock::from_time_t(utc));
+}
+
+Expected<ProxyValue> ParseProxy(std::string_view text) {
+  using Result = Expected<ProxyValue>;
+  auto parts = SplitConfiguredUrl(text);
+  const auto invalid = [text](const std::string& why) {
+    return Result::Error(InvalidUrl(text, why).error());
+  };
+  if (!parts.ok()) return invalid(parts.error());
+  if (parts->url.Https()) {
+    return invalid("must be http://host:port (the proxy is reached over plain HTTP, then CONNECT)");
+  }
+  if (!parts->port_text) return invalid("missing port (expected http://host:port)");
+  if (parts->url.path_and_query != "/" || parts->has_fragment) {
+    return invalid("must not have a path, query or fragment");
+  }
+  ProxyValue proxy;
+  proxy.url = std::string(text);
+  if (parts->has_userinfo) {
+    // The authority's last '@' ends the user info, as SplitUrl reads it.
+    const std::string authority = SplitUriReference(text).authority.value_or("");
+    const std::string userinfo = authority.substr(0, authority.rfind('@'));
+    // A password here reached every output of a failing run once; the URL
+    // is quoted in messages, a password file is not.
+    if (userinfo.find(':') != std::string::npos) {
+      return invalid(
+          "must not contain a password (the URL shows in messages and logs): put the password "
+          "in proxy_password_file and keep only the user in the URL (USER@ before the host) "
+          "or in proxy_user");
+    }
+    std::optional<std::string> user = PercentDecode(userinfo);
+    if (!user) return invalid("the user in the URL has a bad %-escape");
+    if (auto problem = ProxyUserProblem(*user)) return invalid("the user " + *problem);
+    proxy.user = std::move(*user);
+    const std::size_t sep = text.find("://") + 3;
+    proxy.url =
+        std::string(text.substr(0, sep)) + std::string(text.substr(sep + userinfo.size() + 1));
+  }
+  return proxy;
+}
+
+std::optional<std::string> ProxyUserProblem(std::string_view user) {
+  if (user.empty()) return std::string("must not be empty");
+  for (char c : user) {
+    if (c == ':')
+      return std::string("must not contain \":\" (Basic credentials end the user there)");
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+      return std::string("must not contain control characters");
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> ProxyCredentialsProblem(const TargetConfig& target) {
+  const bool user = !target.proxy_user.empty();
+  const bool file = !target.proxy_password_file.empty();
+  if ((user || file) && target.proxy.empty()) {
+    return std::string("proxy credentials (proxy_user, proxy_password_file) need a proxy");
+  }
+  if (user && !file) {
+    return std::string(
+        "a proxy user needs \"proxy_password_file\", the file holding the proxy's password");
+  }
+  if (file && !user) {
+    return std::string(
+        "\"proxy_password_file\" needs a user: \"proxy_user\", or the user in the proxy URL "
+        "(USER@ before its host)");
+  }
+  return std::nullopt;
 }
 
 Expected<Shard> ParseShard(std::string_view text) {

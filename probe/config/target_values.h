@@ -7,6 +7,7 @@
 
 #include "probe/core/expected.h"
 #include "probe/core/target_config.h"
+#include "probe/core/url.h"
 
 /// What a target's values must look like, and the values a target derives
 /// from others when it does not set them. Shared by the configuration loader
@@ -50,7 +51,9 @@ Expected<std::string> CheckOrganization(std::string_view text);
 /// The error is `invalid URL "<url, user info redacted>": why`.
 Expected<std::string> CheckRequestUrl(std::string_view text);
 
-/// A proxy URL, http://host:port; empty turns a proxy off. The error is
+/// A proxy URL, http://[USER@]host:port; empty turns a proxy off. A password
+/// in the URL is refused: the URL is quoted in messages, so the password
+/// belongs in proxy_password_file. The error is
 /// `invalid URL "<url, user info redacted>": why`.
 Expected<std::string> CheckProxyUrl(std::string_view text);
 
@@ -62,6 +65,28 @@ Expected<std::string> CheckProxyUrl(std::string_view text);
 /// zone follow the Windows locale, so it cannot be read reliably. The error
 /// says what is expected, without repeating \p text.
 Expected<WallTime> ParseEffectiveDate(std::string_view text);
+
+/// \brief A `proxy` value split into the URL the client dials and the user
+/// it names.
+struct ProxyValue {
+  std::string url;   ///< "http://host:port", the userinfo left out
+  std::string user;  ///< from "http://USER@host:port", percent-decoded; empty when none
+};
+
+/// A proxy value checked as CheckProxyUrl does (with its error) and split
+/// into the URL the client dials and the user it names ("" is not one:
+/// callers treat it as "no proxy").
+Expected<ProxyValue> ParseProxy(std::string_view text);
+
+/// Why \p user cannot be a proxy user (empty, a ':' which would end the user
+/// in Basic credentials, control characters); nullopt when it can.
+std::optional<std::string> ProxyUserProblem(std::string_view user);
+
+/// Why a target's proxy credentials cannot be used (a user without
+/// proxy_password_file, the file without a user, either without a proxy),
+/// worded by the keys; nullopt when they can. The loader and the plugin's
+/// options both end with this check.
+std::optional<std::string> ProxyCredentialsProblem(const TargetConfig& target);
 
 /// The auth metadata URL of a target that sets none: ACS's metadata for the
 /// organization, or for token_flow identity-platform the tenant's OpenID

@@ -13,6 +13,7 @@ enum class Reason {
   kDns,                     ///< the host name could not be resolved
   kConnect,                 ///< the TCP connection was refused or unreachable
   kProxy,                   ///< the outbound proxy refused or broke the CONNECT tunnel
+  kProxyAuth,               ///< the outbound proxy wants authentication, or refused ours (407)
   kNetwork,                 ///< the connection was reset or closed mid-exchange
   kTimeout,                 ///< the run's deadline passed during this stage
   kTlsHandshake,            ///< the TLS handshake failed for a reason other than trust
@@ -33,12 +34,13 @@ enum class Reason {
   kInternal,                ///< a defect in pushprobe itself
 };
 
-inline constexpr std::array<Reason, 23> kAllReasons = {
+inline constexpr std::array<Reason, 24> kAllReasons = {
     Reason::kNone,
     Reason::kConfig,
     Reason::kDns,
     Reason::kConnect,
     Reason::kProxy,
+    Reason::kProxyAuth,
     Reason::kNetwork,
     Reason::kTimeout,
     Reason::kTlsHandshake,
@@ -72,6 +74,8 @@ constexpr std::string_view ReasonName(Reason r) {
       return "connect";
     case Reason::kProxy:
       return "proxy";
+    case Reason::kProxyAuth:
+      return "proxy_auth";
     case Reason::kNetwork:
       return "network";
     case Reason::kTimeout:
@@ -170,6 +174,7 @@ constexpr ExchangeCategory CategoryFor(Reason r) {
     case Reason::kDns:
     case Reason::kConnect:
     case Reason::kProxy:
+    case Reason::kProxyAuth:
     case Reason::kNetwork:
     case Reason::kTimeout:
       return ExchangeCategory::kNetworking;

@@ -83,7 +83,12 @@ struct TargetConfig {
   std::optional<WallTime> next_effective_date;
   std::string ca_file;  ///< trust anchors; empty: the system store
   std::vector<ConnectTo> connect_to;
-  std::string proxy;  ///< "http://host:port", empty for none
+  std::string proxy;  ///< "http://host:port" (never with userinfo), empty for none
+  /// Proxy authentication (Basic, on the CONNECT only): the user, from
+  /// `proxy_user` or the proxy URL, and the file holding the password.
+  /// Both set or both empty.
+  std::string proxy_user;
+  std::string proxy_password_file;
   /// TLS 1.2 by default, as Exchange speaks it to Office 365; "1.3" offers
   /// TLS 1.3 too (Exchange 2019 CU15 and later on Windows Server 2022 and later).
   TlsVersion tls_max_version = TlsVersion::k1_2;
@@ -113,9 +118,9 @@ struct TargetConfig {
     return std::tie(name, organization, service_uri, auth_metadata_url, certificate, private_key,
                     private_key_password_file, thumbprint, next_certificate, next_private_key,
                     next_private_key_password_file, next_effective_date, ca_file, connect_to, proxy,
-                    tls_max_version, tls_profile, tls_ciphers, timeout, interval, service_name,
-                    token_issuer, max_response_bytes, token_flow, application_id, tenant, token_url,
-                    scope);
+                    proxy_user, proxy_password_file, tls_max_version, tls_profile, tls_ciphers,
+                    timeout, interval, service_name, token_issuer, max_response_bytes, token_flow,
+                    application_id, tenant, token_url, scope);
   }
   friend bool operator==(const TargetConfig& a, const TargetConfig& b) {
     return a.Tie() == b.Tie();

@@ -7,6 +7,7 @@
 
 #include "probe/core/ascii.h"
 #include "probe/core/expected.h"
+#include "probe/core/redact.h"
 
 namespace pushprobe {
 
@@ -156,21 +157,6 @@ inline bool IsIpv6LiteralChar(char c) {
 }
 
 }  // namespace url_internal
-
-/// \p text with the user info ("user:password@") of its one URL replaced by
-/// "<redacted>@". Works on malformed URLs too (no "://": from the start), so
-/// an error message never echoes a password. Deliberately wider than the
-/// authority: a password with an unescaped '/' must not leak, and hiding a
-/// path that holds an '@' costs nothing.
-inline std::string RedactUrlUserinfo(std::string_view text) {
-  const std::size_t sep = text.find("://");
-  const std::size_t begin = sep == std::string_view::npos ? 0 : sep + 3;
-  std::size_t end = text.find_first_of("?#", begin);
-  if (end == std::string_view::npos) end = text.size();
-  const std::size_t at = text.substr(begin, end - begin).rfind('@');
-  if (at == std::string_view::npos) return std::string(text);
-  return std::string(text.substr(0, begin)) + "<redacted>" + std::string(text.substr(begin + at));
-}
 
 namespace url_internal {
 

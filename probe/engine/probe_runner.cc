@@ -14,6 +14,8 @@ HttpClientOptions ClientOptionsFor(const TargetConfig& target) {
   options.ca_file = target.ca_file;
   options.connect_to = target.connect_to;
   options.proxy = target.proxy;
+  options.proxy_user = target.proxy_user;
+  options.proxy_password_file = target.proxy_password_file;
   options.tls_max_version = target.tls_max_version;
   options.tls_profile = ResolvedTlsProfile(target);
   options.tls_ciphers = target.tls_ciphers;

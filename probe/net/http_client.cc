@@ -1,6 +1,8 @@
 #include "probe/net/http_client.h"
 
+#include <openssl/crypto.h>
 #include <openssl/err.h>
+#include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
@@ -356,7 +358,7 @@ class Exchange {
       if (!proxy_url || proxy_url->Https()) {
         // Redacted: a proxy URL may carry credentials (the plugin's --proxy).
         return NetStatus::Fail(Reason::kConfig, "proxy must be http://host:port, got \"" +
-                                                    RedactUrlCredentials(shared_.options.proxy) +
+                                                    RedactUrlUserinfo(shared_.options.proxy) +
                                                     "\"");
       }
       proxy_ = true;
@@ -416,13 +418,64 @@ class Exchange {
     return NetStatus::Fail(proxy_ ? Reason::kProxy : Reason::kConnect, failures);
   }
 
+  // "Proxy-Authorization: Basic ...\r\n" when the options name proxy
+  // credentials, else "". The password is read now, so a rotated file is
+  // used by the next tunnel, and wiped from memory once encoded.
+  NetStatus ProxyAuthorizationLine(std::string* line) const {
+    const HttpClientOptions& options = shared_.options;
+    if (options.proxy_user.empty()) return NetStatus::Ok();
+    Expected<std::string> password =
+        ReadBoundedFile(options.proxy_password_file, kMaxCredentialFileBytes, &deadline_);
+    if (!password.ok()) {
+      // As for every other secret file: the run had no time left for it.
+      const Reason reason = deadline_.Expired() ? Reason::kTimeout : Reason::kConfig;
+      return NetStatus::Fail(reason, "cannot read proxy_password_file " +
+                                         options.proxy_password_file + ": " + password.error());
+    }
+    std::string& secret = password.value();
+    while (!secret.empty() && (secret.back() == '\n' || secret.back() == '\r')) {
+      OPENSSL_cleanse(&secret.back(), 1);
+      secret.pop_back();
+    }
+    std::string credentials = options.proxy_user + ":" + secret;
+    OPENSSL_cleanse(secret.data(), secret.size());
+    std::string encoded(4 * ((credentials.size() + 2) / 3) + 1, '\0');
+    const int length = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(encoded.data()),
+                                       reinterpret_cast<const unsigned char*>(credentials.data()),
+                                       static_cast<int>(credentials.size()));
+    OPENSSL_cleanse(credentials.data(), credentials.size());
+    *line = "Proxy-Authorization: Basic " + encoded.substr(0, static_cast<std::size_t>(length)) +
+            "\r\n";
+    OPENSSL_cleanse(encoded.data(), encoded.size());
+    return NetStatus::Ok();
+  }
+
+  // The authentication schemes a 407 offers ("Basic, Negotiate"), from the
+  // first word of each Proxy-Authenticate header: a proxy that takes only
+  // Negotiate or NTLM cannot be passed with Basic credentials.
+  static std::string OfferedSchemes(const HttpResponse& answer) {
+    std::string schemes;
+    for (const auto& [name, value] : answer.headers) {
+      if (!EqualsIgnoreCaseAscii(name, "Proxy-Authenticate")) continue;
+      const std::string scheme = value.substr(0, value.find_first_of(" ,"));
+      if (scheme.empty() || !IsToken(scheme) || scheme.size() > 32) continue;
+      schemes += (schemes.empty() ? "" : ", ") + scheme;
+    }
+    return schemes;
+  }
+
   NetStatus OpenTunnel() {
     const SteadyTime start = shared_.clock.SteadyNow();
     const std::string target = url_.Authority();
-    const std::string connect_request =
-        "CONNECT " + target + " HTTP/1.1\r\nHost: " + target + "\r\n\r\n";
+    std::string authorization;
+    NetStatus status = ProxyAuthorizationLine(&authorization);
+    if (!status.ok()) return status;
+    std::string connect_request =
+        "CONNECT " + target + " HTTP/1.1\r\nHost: " + target + "\r\n" + authorization + "\r\n";
+    OPENSSL_cleanse(authorization.data(), authorization.size());
     const std::string proxy_name = "proxy " + facts_.connected_address;
     IoResult r = connection_->WriteAll(connect_request, deadline_);
+    OPENSSL_cleanse(connect_request.data(), connect_request.size());
     // The proxy's answer is read one byte at a time so that nothing of the
     // TLS stream that follows it is consumed here.
     ResponseParser parser(/*head_request=*/true, 0);
@@ -447,11 +500,27 @@ class Exchange {
                                                  target + ": " + parser.error());
     }
     const HttpResponse& answer = parser.response();
+    const std::string status_text =
+        "HTTP " + std::to_string(answer.status) +
+        (answer.reason_phrase.empty() ? "" : " " + answer.reason_phrase);
+    if (answer.status == 407) {
+      const std::string schemes = OfferedSchemes(answer);
+      const std::string offers = schemes.empty() ? "" : "; it offers " + schemes;
+      // Neither the user nor anything of the password is named: the
+      // message goes to logs and monitoring notifications.
+      return NetStatus::Fail(Reason::kProxyAuth,
+                             !shared_.options.proxy_user.empty()
+                                 ? "proxy authentication failed: " + proxy_name +
+                                       " refused the credentials of "
+                                       "proxy_user and proxy_password_file for CONNECT " +
+                                       target + " (" + status_text + offers + ")"
+                                 : "proxy authentication required: " + proxy_name +
+                                       " answered CONNECT " + target + " with " + status_text +
+                                       offers + ", and no proxy_user is set");
+    }
     if (answer.status < 200 || answer.status > 299) {
       return NetStatus::Fail(Reason::kProxy,
-                             proxy_name + " refused CONNECT " + target + ": HTTP " +
-                                 std::to_string(answer.status) +
-                                 (answer.reason_phrase.empty() ? "" : " " + answer.reason_phrase));
+                             proxy_name + " refused CONNECT " + target + ": " + status_text);
     }
     return NetStatus::Ok();
   }

@@ -56,6 +56,12 @@ struct HttpClientOptions {
   /// a proxy is set: the proxy decides where the target host is.
   std::vector<ConnectTo> connect_to;
   std::string proxy;  ///< "http://host:port"; CONNECT tunnel for https, absolute-form for http
+  /// With both set, every CONNECT carries "Proxy-Authorization: Basic" with
+  /// this user and the password read from the file (trailing newline
+  /// ignored) when the tunnel opens, within the request's deadline. Nothing
+  /// else carries it: inside the tunnel the origin never sees it.
+  std::string proxy_user;
+  std::string proxy_password_file;
   bool reuse_tls_sessions = true;                 ///< resume TLS sessions across requests
   TlsVersion tls_max_version = TlsVersion::k1_3;  ///< the lowest is always TLS 1.2
   /// Cipher suites, groups and signature algorithms offered (tls_profile.h).

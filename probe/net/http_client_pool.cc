@@ -30,6 +30,8 @@ std::string HttpClientPool::Key(const HttpClientOptions& options) {
     }
   }
   Append(key, options.proxy);
+  Append(key, options.proxy_user);
+  Append(key, options.proxy_password_file);
   Append(key, options.reuse_tls_sessions ? "1" : "0");
   Append(key, std::string(TlsVersionName(options.tls_max_version)));
   // A profile is a TLS context of its own, with its own session cache:

@@ -2,6 +2,7 @@
 
 #include <string_view>
 
+#include "probe/core/redact.h"
 #include "probe/render/format.h"
 
 namespace pushprobe::render {
@@ -41,7 +42,7 @@ std::string RenderExchange(const ProbeResult& result, const ExchangeOptions& opt
   AppendProperty(out, "Error", result.error);
   AppendProperty(out, "Exception", result.exception);
   if (options.blank_lines) out += "\n\n\n";
-  return out;
+  return RedactUrlCredentials(out);
 }
 
 }  // namespace pushprobe::render

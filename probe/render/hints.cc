@@ -587,6 +587,16 @@ const HintRule kRules[] = {
               "check `proxy` for target \"" +
               c.result.target + "\".";
      }},
+    {std::nullopt, Reason::kProxyAuth, nullptr,
+     [](const Ctx& c) {
+       return "The outbound proxy wants authentication for the tunnel to " + Host(c) +
+              ":443 (HTTP 407): set `proxy_user` (or the user in the `proxy` URL) and "
+              "`proxy_password_file` for target \"" +
+              c.result.target +
+              "\"; when they are set, the proxy refused them: check the user, the password "
+              "file (one line), and that the proxy accepts Basic authentication (one that "
+              "offers only Negotiate or NTLM needs an exemption for the Office 365 hosts).";
+     }},
     {std::nullopt, Reason::kNetwork, nullptr,
      [](const Ctx& c) {
        return "The connection to " + Host(c) +

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "probe/core/json_string.h"
+#include "probe/core/redact.h"
 #include "probe/render/format.h"
 #include "probe/render/hints.h"
 
@@ -36,9 +37,11 @@ class JsonWriter {
     after_key_ = true;
   }
 
+  // Every string value goes through the one redaction of URLs, before
+  // escaping: an escaped quote in a password must not end the URL early.
   void String(std::string_view v) {
     BeforeValue();
-    AppendJsonString(out_, v);
+    AppendJsonString(out_, RedactUrlCredentials(v));
   }
   void Null() { Number("null"); }
   void Bool(bool v) { Number(v ? "true" : "false"); }

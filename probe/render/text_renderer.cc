@@ -4,6 +4,7 @@
 #include <string_view>
 #include <vector>
 
+#include "probe/core/redact.h"
 #include "probe/render/exchange_renderer.h"
 #include "probe/render/format.h"
 #include "probe/render/hints.h"
@@ -339,7 +340,9 @@ std::string RenderText(const ProbeResult& result, const TextOptions& options) {
   AppendResult(out, result);
   AppendRollover(out, result, options.verbosity);
   if (options.verbosity >= 1) AppendExchangeView(out, result);
-  return out;
+  // Messages, facts and URLs come from servers and settings; none may show
+  // a URL's credentials.
+  return RedactUrlCredentials(out);
 }
 
 }  // namespace pushprobe::render

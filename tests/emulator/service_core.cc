@@ -85,6 +85,17 @@ Reply ServiceCore::ServeNormally(Stage stage, const Request& request, const Faul
 }
 
 Reply ServiceCore::Serve(Stage stage, const Request& request, const Fault* fault) {
+  // Proxy credentials are for the proxy that reads the CONNECT; one that
+  // reaches the service went through the tunnel, to Microsoft.
+  if (request.HasHeader("Proxy-Authorization")) {
+    stats_.Record(stage, Outcome::kRejected);
+    Reply reply;
+    reply.status = 400;
+    reply.reason =
+        "a Proxy-Authorization header reached the service (proxy credentials belong "
+        "on the proxy's CONNECT only)";
+    return reply;
+  }
   if (fault) {
     if (auto reply = fault_responder_.Respond(*fault, clock_.Now())) {
       stats_.Record(stage, Outcome::kFaulted);

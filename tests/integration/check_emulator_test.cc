@@ -20,6 +20,7 @@
 #include "tests/emulator/fault.h"
 #include "tests/emulator/lab.h"
 #include "tests/support/test_pki.h"
+#include "tests/support/test_proxy.h"
 
 namespace pushprobe {
 namespace {
@@ -988,6 +989,101 @@ TEST_F(RolloverTest, NoTokenRequestWhenTheCurrentRunDidNotReachTheIssuer) {
 TEST_F(RolloverTest, NoRolloverWithoutANextCertificate) {
   ProbeResult result = Check(LabTarget());
   EXPECT_FALSE(result.rollover.has_value());
+}
+
+// Through an outbound proxy that requires Basic authentication, as the
+// proxies in front of Exchange usually do. The emulator rejects any request
+// that carries Proxy-Authorization, so a credential leaking through the
+// tunnel would fail the run.
+class ProxyAuthTest : public CheckEmulatorTest {
+ protected:
+  static constexpr const char* kUser = "FABRIKAM\\probe";
+  static constexpr const char* kPassword = "pr0xy-pa55-in-a-file";
+
+  void SetUp() override {
+    CheckEmulatorTest::SetUp();
+    proxy_ = std::make_unique<testing::TestProxy>(
+        testing::TestProxy::Options{kUser, kPassword, emulator_->port()});
+  }
+
+  TargetConfig ProxiedTarget(const std::string& password) const {
+    TargetConfig target = LabTarget();
+    target.connect_to.clear();  // the proxy decides where the hosts are
+    target.proxy = proxy_->Url();
+    if (!password.empty()) {
+      target.proxy_user = kUser;
+      target.proxy_password_file = Path("proxy-" + password + ".pass");
+      testing::WriteFile(target.proxy_password_file, password + "\n");
+    }
+    return target;
+  }
+
+  // Every rendering of the run a person, a monitoring system or a script
+  // reads: the password file's content is in none of them.
+  static void ExpectNoSecretInAnyRendering(const ProbeResult& result, const std::string& secret) {
+    std::vector<std::string> outputs = {render::RenderJson(result), render::RenderExchange(result)};
+    for (int verbosity = 0; verbosity <= 3; ++verbosity) {
+      outputs.push_back(render::RenderText(result, {verbosity, false}));
+    }
+    for (const std::string& out : outputs) EXPECT_THAT(out, ::testing::Not(HasSubstr(secret)));
+  }
+
+  std::unique_ptr<testing::TestProxy> proxy_;
+};
+
+TEST_F(ProxyAuthTest, RightCredentialsPassTheProxyAndNeverReachTheService) {
+  ProbeResult result = Check(ProxiedTarget(kPassword));
+  ASSERT_EQ(result.result_type, ResultType::kSucceeded) << result.error;
+  const std::vector<testing::SeenConnect> connects = proxy_->connects();
+  ASSERT_FALSE(connects.empty());
+  for (const testing::SeenConnect& seen : connects) {
+    EXPECT_EQ(seen.status, 200) << seen.target;
+    EXPECT_EQ(seen.proxy_authorization, testing::BasicCredentials(kUser, kPassword));
+  }
+  for (const StageResult& stage : result.stages) {
+    for (const HttpRequestFacts& request : stage.requests) EXPECT_TRUE(request.via_proxy);
+  }
+  emulator::Stats stats = emulator_->stats();
+  EXPECT_EQ(stats.publish.accepted, 1u);
+  EXPECT_EQ(stats.metadata.rejected + stats.challenge.rejected + stats.token.rejected +
+                stats.publish.rejected,
+            0u);
+  ExpectNoSecretInAnyRendering(result, kPassword);
+}
+
+TEST_F(ProxyAuthTest, NoCredentialsIsProxyAuthAtTheFirstRequest) {
+  ProbeResult result = Check(ProxiedTarget(""));
+  const StageResult& metadata =
+      ExpectFailure(result, StageId::kMetadata, Reason::kProxyAuth, ExchangeCategory::kNetworking);
+  EXPECT_THAT(metadata.message, HasSubstr("proxy authentication required"));
+  EXPECT_THAT(render::RenderText(result), HasSubstr("proxy_password_file"));  // the hint
+  ASSERT_EQ(proxy_->connects().size(), 1u);
+  EXPECT_FALSE(proxy_->connects()[0].proxy_authorization.has_value());
+  EXPECT_EQ(emulator_->stats().metadata.total(), 0u);
+}
+
+TEST_F(ProxyAuthTest, WrongPasswordIsProxyAuthAndIsPrintedNowhere) {
+  const std::string wrong = "wr0ng-pa55-in-a-file";
+  ProbeResult result = Check(ProxiedTarget(wrong));
+  const StageResult& metadata =
+      ExpectFailure(result, StageId::kMetadata, Reason::kProxyAuth, ExchangeCategory::kNetworking);
+  EXPECT_THAT(metadata.message, HasSubstr("proxy authentication failed"));
+  ASSERT_EQ(proxy_->connects().size(), 1u);
+  EXPECT_EQ(proxy_->connects()[0].status, 407);
+  EXPECT_EQ(emulator_->stats().metadata.total(), 0u);
+  ExpectNoSecretInAnyRendering(result, wrong);
+}
+
+// The leak of issue 10: a password in the proxy URL (the loader refuses it,
+// but the engine must not trust every caller to) was echoed by the client's
+// message into every output.
+TEST_F(ProxyAuthTest, PasswordInTheProxyUrlIsPrintedNowhere) {
+  TargetConfig target = LabTarget();
+  target.proxy = "http://alice:s3cret-in-url@127.0.0.1:" + std::to_string(proxy_->port());
+  ProbeResult result = Check(target);
+  ExpectFailure(result, StageId::kMetadata, Reason::kConfig, ExchangeCategory::kPushNotifications);
+  EXPECT_THAT(result.error, HasSubstr("http://<redacted>@127.0.0.1:"));
+  ExpectNoSecretInAnyRendering(result, "s3cret-in-url");
 }
 
 }  // namespace

@@ -14,6 +14,7 @@
 #include "probe/core/bounded_file.h"
 #include "probe/net/tests/loopback_server.h"
 #include "tests/support/test_pki.h"
+#include "tests/support/test_proxy.h"
 
 namespace pushprobe {
 namespace {
@@ -703,6 +704,67 @@ TEST_F(HttpClientTest, ProxyFailuresAreProxy) {
   out = Get("https://outlook.office365.com/", options);
   EXPECT_EQ(out.error, Reason::kProxy);
   EXPECT_EQ(out.error_message, "connection refused by proxy 127.0.0.1:" + std::to_string(closed));
+}
+
+TEST_F(HttpClientTest, ProxyCredentialsGoOnTheConnectOnly) {
+  LoopbackServer target(LoopbackServer::Respond(kHello), TestPki().Identity(TestPki().push));
+  testing::TestProxy proxy({"FABRIKAM\\probe", "pr0xy-s3cret", target.port()});
+  HttpClientOptions options = Options();
+  options.proxy = proxy.Url();
+  options.proxy_user = "FABRIKAM\\probe";
+  // The trailing newline an editor leaves is not part of the password.
+  options.proxy_password_file = testing::WriteTempFile("proxy.pass", "pr0xy-s3cret\n");
+  HttpOutcome out = Get(target.Url("/PushNotifications", kPushHost), options);
+  ASSERT_TRUE(out.ok()) << out.error_message;
+  ASSERT_EQ(proxy.connects().size(), 1u);
+  EXPECT_EQ(proxy.connects()[0].status, 200);
+  EXPECT_EQ(proxy.connects()[0].proxy_authorization,
+            testing::BasicCredentials("FABRIKAM\\probe", "pr0xy-s3cret"));
+  // Inside the tunnel the origin sees no trace of the proxy's credentials.
+  ASSERT_EQ(target.requests().size(), 1u);
+  EXPECT_FALSE(Contains(target.requests()[0].head, "Proxy-Authorization"))
+      << target.requests()[0].head;
+}
+
+TEST_F(HttpClientTest, Proxy407IsProxyAuthWithoutTheCredentials) {
+  testing::TestProxy proxy({"alice", "pr0xy-s3cret", testing::UnusedPort()});
+  HttpClientOptions options = Options();
+  options.proxy = proxy.Url();
+  const std::string name = "proxy 127.0.0.1:" + std::to_string(proxy.port());
+
+  HttpOutcome none = Get("https://outlook.office365.com/", options);
+  EXPECT_EQ(none.error, Reason::kProxyAuth);
+  EXPECT_EQ(none.error_message, "proxy authentication required: " + name +
+                                    " answered CONNECT outlook.office365.com:443 with HTTP 407 "
+                                    "Proxy Authentication Required; it offers Basic, and no "
+                                    "proxy_user is set");
+  EXPECT_FALSE(proxy.connects().at(0).proxy_authorization.has_value());
+
+  options.proxy_user = "alice";
+  options.proxy_password_file = testing::WriteTempFile("wrong.pass", "wr0ng-pa55\n");
+  HttpOutcome wrong = Get("https://outlook.office365.com/", options);
+  EXPECT_EQ(wrong.error, Reason::kProxyAuth);
+  EXPECT_EQ(wrong.error_message, "proxy authentication failed: " + name +
+                                     " refused the credentials of proxy_user and "
+                                     "proxy_password_file for CONNECT outlook.office365.com:443 "
+                                     "(HTTP 407 Proxy Authentication Required; it offers Basic)");
+  EXPECT_EQ(proxy.connects().at(1).proxy_authorization,
+            testing::BasicCredentials("alice", "wr0ng-pa55"));
+  EXPECT_FALSE(Contains(wrong.error_message, "wr0ng-pa55"));
+  EXPECT_FALSE(Contains(wrong.error_message, "alice"));
+}
+
+TEST_F(HttpClientTest, UnreadableProxyPasswordFileIsConfigAndNothingIsSent) {
+  testing::TestProxy proxy({"alice", "pr0xy-s3cret", testing::UnusedPort()});
+  HttpClientOptions options = Options();
+  options.proxy = proxy.Url();
+  options.proxy_user = "alice";
+  options.proxy_password_file = ::testing::TempDir() + "/no-such-proxy.pass";
+  HttpOutcome out = Get("https://outlook.office365.com/", options);
+  EXPECT_EQ(out.error, Reason::kConfig);
+  EXPECT_EQ(out.error_message, "cannot read proxy_password_file " + options.proxy_password_file +
+                                   ": No such file or directory");
+  EXPECT_TRUE(proxy.connects().empty());
 }
 
 TEST_F(HttpClientTest, PeerGoneMidWriteIsNetworkNotSigpipe) {

@@ -28,6 +28,7 @@ const std::map<Reason, HintCase>& Cases() {
       {Reason::kDns, {StageId::kMetadata, "nslookup"}},
       {Reason::kConnect, {StageId::kMetadata, "firewall"}},
       {Reason::kProxy, {StageId::kMetadata, "CONNECT"}},
+      {Reason::kProxyAuth, {StageId::kMetadata, "proxy_password_file"}},
       {Reason::kNetwork, {StageId::kToken, "reset"}},
       {Reason::kTimeout, {StageId::kPublish, "curl -v"}},
       {Reason::kTlsHandshake, {StageId::kMetadata, "TLS 1.2"}},

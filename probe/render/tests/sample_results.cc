@@ -376,6 +376,26 @@ ProbeResult ConfigFailureResult() {
   return b.Build();
 }
 
+ProbeResult UrlCredentialsResult() {
+  ProbeResultBuilder b("fabrikam", "fabrikam.com", SampleStart());
+  AddConfiguration(b);
+  AddCertificate(b);
+  const std::string proxy = std::string("http://alice:") + kUrlSecret + "@proxy.fabrikam.com:3128";
+  StageResult& s = b.Fail(StageId::kMetadata, Reason::kConfig,
+                          "proxy must be http://host:port, got \"" + proxy + "\"", 1ms);
+  s.exchange_error = "see " + proxy;
+  s.AddFact("proxy", proxy);
+  s.AddFact("token_endpoint", std::string("https://bob:") + kUrlSecret +
+                                  "@accounts.accesscontrol.windows.net/tokens/OAuth/2");
+  HttpRequestFacts r = Request(
+      "GET", std::string("https://carol:") + kUrlSecret + "@" + std::string(kMetadataUrl).substr(8),
+      "10.20.0.8:3128", 0, {912us, 0us, 0us, 0us, 0us});
+  s.requests.push_back(r);
+  b.Error("proxy must be http://host:port, got \"" + proxy + "\"",
+          "System.Net.WebException: " + proxy);
+  return b.Build();
+}
+
 std::vector<NamedSample> AllSamples() {
   return {
       {"succeeded", SucceededResult()},

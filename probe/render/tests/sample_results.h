@@ -50,6 +50,13 @@ ProbeResult TlsUntrustedMetadataResult();
 /// The organization is not configured.
 ProbeResult ConfigFailureResult();
 
+/// The password that UrlCredentialsResult's URLs hold; no output may show it.
+inline constexpr const char* kUrlSecret = "s3cret-in-a-url";
+/// A failure whose message, error, exception, facts and request URL all quote
+/// URLs with user:password@ (the leak of a proxy URL with credentials). Not in
+/// AllSamples: it is for the redaction tests of every face.
+ProbeResult UrlCredentialsResult();
+
 struct NamedSample {
   std::string name;  ///< snake_case, used for golden file names
   ProbeResult result;

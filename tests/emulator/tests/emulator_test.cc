@@ -290,6 +290,15 @@ TEST_F(EmulatorTest, ProductionHostMustMatchTheService) {
   EXPECT_EQ(emulator_->stats().unknown, 2u);
 }
 
+TEST_F(EmulatorTest, ProxyCredentialsReachingTheServiceAreRejected) {
+  auto leaked = Send("GET", kAcs, "/metadata/json/1/?realm=fabrikam.com", "",
+                     {{"User-Agent", "MicrosoftExchangeAuthManagement"},
+                      {"Proxy-Authorization", "Basic YWxpY2U6czNjcmV0"}});
+  EXPECT_EQ(leaked.status, 400);
+  EXPECT_NE(leaked.Header("X-Emulator-Reason").find("Proxy-Authorization"), std::string::npos);
+  EXPECT_EQ(emulator_->stats().metadata.rejected, 1u);
+}
+
 TEST_F(EmulatorTest, ChallengeHeaderIsExactlyExchangeOnlines) {
   auto empty_bearer = Send("POST", kOutlook, kPublish, BatchBody(), {{"Authorization", "Bearer"}});
   EXPECT_EQ(empty_bearer.status, 401);
