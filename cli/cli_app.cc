@@ -35,9 +35,11 @@ constexpr const char* kUsage =
     "\n"
     "Commands:\n"
     "  run [--config FILE] [--target NAME] [--format text|exchange|json]\n"
-    "      [--color auto|always|never] [-v]...\n"
+    "      [--color auto|always|never] [--sequential] [-v]...\n"
     "        Run the check now, for every target or the one named. On a terminal\n"
-    "        each stage is shown on stderr as it starts and ends.\n"
+    "        each stage is shown on stderr as it starts and ends. --sequential\n"
+    "        sends one request after another (concurrency: sequential), for\n"
+    "        comparison with the default concurrent order.\n"
     "  check-config [--config FILE]\n"
     "        Validate the configuration file and exit; warn about files that\n"
     "        cannot be read.\n"
@@ -65,6 +67,13 @@ struct Args {
   std::vector<std::string> positional;
   int verbosity = 0;
   bool help = false;
+
+  bool Has(const std::string& name) const {
+    for (const auto& option : options) {
+      if (option.first == name) return true;
+    }
+    return false;
+  }
 
   std::optional<std::string> Get(const std::string& name) const {
     std::optional<std::string> found;
@@ -104,7 +113,11 @@ std::variant<Args, std::string> ParseArgs(const std::vector<std::string>& words,
       bool known = false;
       for (const auto& a : allowed) known = known || a == name;
       if (!known) return "unknown option " + name;
-      if (!TakesValue(name)) return "option " + name + " takes no value";
+      if (!TakesValue(name)) {
+        if (value) return "option " + name + " takes no value";
+        args.options.emplace_back(name, "");
+        continue;
+      }
       if (!value) {
         if (i + 1 >= words.size()) return "option " + name + " needs a value";
         value = words[++i];
@@ -187,7 +200,9 @@ int RunCommand(const Args& args, std::ostream& out, std::ostream& err, const Clo
   RandomGuidSource guids;
   std::vector<ProbeResult> results;
   for (const TargetConfig* target : targets) {
-    ProbeRunner runner(*target, clock, guids);
+    TargetConfig settings = *target;
+    if (args.Has("--sequential")) settings.concurrency = Concurrency::kSequential;
+    ProbeRunner runner(std::move(settings), clock, guids);
     if (progress) progress->Begin(target->name);
     results.push_back(runner.Run(std::nullopt, progress ? &*progress : nullptr));
   }
@@ -347,7 +362,7 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
   std::vector<std::string> rest(args.begin() + 1, args.end());
   std::vector<std::string> allowed;
   if (command == "run") {
-    allowed = {"--config", "--target", "--format", "--color"};
+    allowed = {"--config", "--target", "--format", "--color", "--sequential"};
   } else if (command == "check-config") {
     allowed = {"--config"};
   } else if (command == "cert") {

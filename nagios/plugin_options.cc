@@ -171,7 +171,7 @@ std::optional<std::string> SetTimeout(PluginOptions& o, const std::string& value
 }
 
 // The one list of options: parsing and --help both read it.
-const std::array<OptionSpec, 35> kOptions = {{
+const std::array<OptionSpec, 36> kOptions = {{
     {'h', "help", nullptr, "Print this help and exit.", nullptr},
     {'V', "version", nullptr, "Print the version and exit.", nullptr},
     {'v', "verbose", nullptr,
@@ -276,6 +276,14 @@ const std::array<OptionSpec, 35> kOptions = {{
      "Tenant domain or id for --token-flow identity-platform (default: the\n"
      "organization).",
      SetTenant},
+    {'\0', "sequential", nullptr,
+     "Send one request after another (concurrency: sequential) instead of the\n"
+     "challenge beside the metadata request and the publish connection opened\n"
+     "early: twice the round trips, for comparison.",
+     [](PluginOptions& o, const std::string&) -> std::optional<std::string> {
+       o.overrides.concurrency = Concurrency::kSequential;
+       return std::nullopt;
+     }},
     {'w', "warning", "RANGE", "Warning range for the whole check's time in seconds.",
      [](PluginOptions& o, const std::string& v) { return SetRange(o.total_time.warning, v); }},
     {'c', "critical", "RANGE", "Critical range for the whole check's time in seconds.",
@@ -360,6 +368,7 @@ Expected<PluginOptions> ParsePluginOptions(const std::vector<std::string>& args)
       }
       if (spec.short_name == 'v')
         options.verbosity = std::min(options.verbosity + 1, kMaxVerbosity);
+      if (spec.apply != nullptr) spec.apply(options, "");
       return;
     }
     std::string value;

@@ -117,6 +117,13 @@ TEST_F(CliTest, AllTargetsRunWhenNoneIsNamedAndAnyFailureExitsOne) {
   EXPECT_THAT(run.out, HasSubstr("Hint: "));
 }
 
+TEST_F(CliTest, SequentialRunSucceedsAsTheConcurrentOne) {
+  CliRun run = Cli({"run", "--config", Config(), "--target", "fabrikam", "--sequential", "--format",
+                    "exchange"});
+  EXPECT_EQ(run.status, 0) << run.err;
+  EXPECT_EQ(run.out, "ResultType : Succeeded\nError      :\nException  :\n");
+}
+
 TEST_F(CliTest, JsonFormatIsOneDocument) {
   CliRun run = Cli({"run", "--config", Config(), "--target", "fabrikam", "--format=json"});
   EXPECT_EQ(run.status, 0);
@@ -288,15 +295,18 @@ TEST(CliUsageTest, UsageErrorsExitTwo) {
     std::vector<std::string> args;
     const char* message;
   };
-  for (const Case& c : {Case{{}, "pushprobe: no command given\n"},
-                        Case{{"frobnicate"}, "pushprobe: unknown command \"frobnicate\"\n"},
-                        Case{{"run", "--config", "x", "--color", "sometimes"},
-                             "pushprobe: unknown --color \"sometimes\" (auto, always or never)\n"},
-                        Case{{"run", "--config"}, "pushprobe: option --config needs a value\n"},
-                        Case{{"run", "--config", "x", "--format", "xml"},
-                             "pushprobe: unknown format \"xml\" (text, exchange or json)\n"},
-                        Case{{"run", "--bogus"}, "pushprobe: unknown option --bogus\n"},
-                        Case{{"cert"}, "pushprobe: cert needs exactly one certificate FILE\n"}}) {
+  for (const Case& c :
+       {Case{{}, "pushprobe: no command given\n"},
+        Case{{"frobnicate"}, "pushprobe: unknown command \"frobnicate\"\n"},
+        Case{{"run", "--config", "x", "--color", "sometimes"},
+             "pushprobe: unknown --color \"sometimes\" (auto, always or never)\n"},
+        Case{{"run", "--config"}, "pushprobe: option --config needs a value\n"},
+        Case{{"run", "--config", "x", "--format", "xml"},
+             "pushprobe: unknown format \"xml\" (text, exchange or json)\n"},
+        Case{{"run", "--bogus"}, "pushprobe: unknown option --bogus\n"},
+        Case{{"run", "--sequential=yes"}, "pushprobe: option --sequential takes no value\n"},
+        Case{{"check-config", "--sequential"}, "pushprobe: unknown option --sequential\n"},
+        Case{{"cert"}, "pushprobe: cert needs exactly one certificate FILE\n"}}) {
     CliRun run = Cli(c.args);
     EXPECT_EQ(run.status, 2);
     EXPECT_EQ(run.err, std::string(c.message) + "Try 'pushprobe --help'.\n");

@@ -339,6 +339,7 @@ TEST_F(ExporterAppTest, ReloadGivesATargetThatChangedAnySettingANewRunner) {
       {"tenant", kV2, "", "    tenant: contoso.example.com\n"},
       {"token_url", kV2, "", "    token_url: https://login.example.com/a/oauth2/v2.0/token\n"},
       {"scope", kV2, "", "    scope: https://outlook.office.com/.default\n"},
+      {"concurrency", "", "", "    concurrency: sequential\n"},
   };
   std::set<std::string> changed_keys;
   for (const Change& c : changes) changed_keys.insert(c.key);

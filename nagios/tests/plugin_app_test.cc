@@ -385,6 +385,18 @@ TEST(PluginAppTest, TlsProfileAndCiphersAreTheFilesOrTheOptions) {
             "1.3 from Windows Server 2022 on (windows-2022), or use openssl");
 }
 
+TEST(PluginAppTest, SequentialIsTheFilesOrTheOption) {
+  Expected<TargetConfig> by_default =
+      ResolveTarget(Options({"-O", "fabrikam.com", "--certificate", "/a.pem"}));
+  ASSERT_TRUE(by_default.ok()) << by_default.error();
+  EXPECT_EQ(by_default->concurrency, Concurrency::kConcurrent);
+  Expected<TargetConfig> sequential =
+      ResolveTarget(Options({"-O", "fabrikam.com", "--certificate", "/a.pem", "--sequential"}));
+  ASSERT_TRUE(sequential.ok()) << sequential.error();
+  EXPECT_EQ(sequential->concurrency, Concurrency::kSequential);
+  EXPECT_FALSE(ParsePluginOptions({"--sequential=yes"}).ok());
+}
+
 constexpr const char* kAppId = "6a2b3c4d-1111-4222-8333-944455556666";
 
 TEST(PluginAppTest, IdentityPlatformFromOptionsDerivesTenantAndUrls) {

@@ -519,6 +519,22 @@ bool SetTlsCiphers(const Field& field, TargetOverrides& target) {
   return valid;
 }
 
+bool SetConcurrency(const Field& field, TargetOverrides& target) {
+  auto text = field.loader.Scalar(field, "a string");
+  if (!text) return false;
+  for (Concurrency concurrency : {Concurrency::kConcurrent, Concurrency::kSequential}) {
+    if (*text == ConcurrencyName(concurrency)) {
+      target.concurrency = concurrency;
+      return true;
+    }
+  }
+  field.loader.ValueError(field, "invalid concurrency " + Quote(*text) +
+                                     ": must be \"concurrent\" (the challenge beside the metadata "
+                                     "request, the publish connection opened early) or "
+                                     "\"sequential\" (one request after another)");
+  return false;
+}
+
 bool SetApplicationId(const Field& field, TargetOverrides& target) {
   return SetPrincipalId(field, target.application_id);
 }
@@ -592,7 +608,7 @@ bool SetMaxResponseBytes(const Field& field, TargetOverrides& target) {
 
 // The one list of target keys: parsing, "unknown key" suggestions and the
 // defaults rule all come from here. Order follows TargetConfig.
-const std::array<KeySpec, 30> kTargetKeys = {{
+const std::array<KeySpec, 31> kTargetKeys = {{
     {"name", true, SetName},
     {"organization", true, SetOrganization},
     {"service_uri", false, SetServiceUri},
@@ -623,6 +639,7 @@ const std::array<KeySpec, 30> kTargetKeys = {{
     {"tenant", true, SetTenant},
     {"token_url", true, SetTokenUrl},
     {"scope", false, SetScope},
+    {"concurrency", false, SetConcurrency},
 }};
 
 // The keys only the identity platform flow uses.

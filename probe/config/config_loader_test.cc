@@ -279,6 +279,10 @@ const std::map<std::string, std::string> kInvalidSamples = {
      "Debian 12)\n"
      "invalid-tls-ciphers.yml:18:18: \"tls_ciphers\" is empty; leave it out to offer the "
      "tls_profile's cipher suites\n"},
+    {"invalid-concurrency.yml",
+     "invalid-concurrency.yml:3:16: invalid concurrency \"parallel\": must be \"concurrent\" (the "
+     "challenge beside the metadata request, the publish connection opened early) or "
+     "\"sequential\" (one request after another)\n"},
     {"invalid-token-flow.yml",
      "invalid-token-flow.yml:6:17: invalid token_flow \"v2\": must be \"acs\" (ACS S2S) or "
      "\"identity-platform\" (Microsoft identity platform v2)\n"
@@ -508,6 +512,7 @@ TEST(LoadConfigFileTest, MinimalTargetTakesBuiltInDefaults) {
   EXPECT_EQ(t.tenant, "");
   EXPECT_EQ(t.token_url, "");
   EXPECT_EQ(t.scope, "https://outlook.office365.com/.default");
+  EXPECT_EQ(t.concurrency, Concurrency::kConcurrent);
 }
 
 TEST(LoadConfigFileTest, FullSampleMergesDefaultsAndResolvesPaths) {
@@ -565,6 +570,7 @@ TEST(LoadConfigFileTest, FullSampleMergesDefaultsAndResolvesPaths) {
             "https://login.microsoftonline.com/9188040d-6c67-4c5b-b112-36a304b66dad/oauth2/v2.0/"
             "token");
   EXPECT_EQ(f.scope, "https://outlook.office365.com/.default");
+  EXPECT_EQ(f.concurrency, Concurrency::kSequential);
 
   // Only name, organization and thumbprint set: the rest comes from
   // defaults, or from the built-in values where defaults are silent.
@@ -595,6 +601,7 @@ TEST(LoadConfigFileTest, FullSampleMergesDefaultsAndResolvesPaths) {
   EXPECT_EQ(c.service_name, "00000002-0000-0ff1-ce00-000000000000");
   EXPECT_EQ(c.token_issuer, "00000001-0000-0000-c000-000000000000");
   EXPECT_EQ(c.max_response_bytes, 2097152u);
+  EXPECT_EQ(c.concurrency, Concurrency::kConcurrent);
   EXPECT_EQ(c.token_flow, TokenFlow::kAcs);
 }
 

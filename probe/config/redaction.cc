@@ -82,6 +82,7 @@ std::string RedactedYaml(const Config& config) {
     out << YAML::Key << "tenant" << YAML::Value << t.tenant;
     out << YAML::Key << "token_url" << YAML::Value << RedactUrlUserinfo(t.token_url);
     out << YAML::Key << "scope" << YAML::Value << t.scope;
+    out << YAML::Key << "concurrency" << YAML::Value << std::string(ConcurrencyName(t.concurrency));
     out << YAML::EndMap;
   }
   out << YAML::EndSeq << YAML::EndMap;

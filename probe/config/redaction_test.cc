@@ -82,6 +82,7 @@ TEST(RedactedYamlTest, HidesSecretsAndShowsEverythingElse) {
     tenant: fabrikam.com
     token_url: https://<redacted>@login.example/fabrikam.com/oauth2/v2.0/token
     scope: https://outlook.office365.com/.default
+    concurrency: concurrent
   - name: contoso
     organization: contoso.com
     service_uri: https://outlook.office365.com/PushNotifications
@@ -112,6 +113,7 @@ TEST(RedactedYamlTest, HidesSecretsAndShowsEverythingElse) {
     tenant: ""
     token_url: ""
     scope: https://outlook.office365.com/.default
+    concurrency: concurrent
 )");
 }
 
@@ -136,7 +138,7 @@ TEST(RedactedYamlTest, PrintsEveryKeyTheLoaderAccepts) {
   for (const auto& kv : printed["targets"][0]) printed_keys.insert(kv.first.as<std::string>());
   for (const auto& kv : full["targets"][0]) accepted_keys.insert(kv.first.as<std::string>());
   EXPECT_EQ(printed_keys, accepted_keys);
-  EXPECT_EQ(printed_keys.size(), 30u);
+  EXPECT_EQ(printed_keys.size(), 31u);
 }
 
 }  // namespace

@@ -58,6 +58,7 @@ void ApplyOverrides(TargetConfig& target, const TargetOverrides& o) {
   Override(target.tenant, o.tenant);
   Override(target.token_url, o.token_url);
   Override(target.scope, o.scope);
+  Override(target.concurrency, o.concurrency);
 
   const bool identity_platform = target.token_flow == TokenFlow::kIdentityPlatform;
   if (!own_tenant) target.tenant = identity_platform ? target.organization : "";

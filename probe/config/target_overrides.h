@@ -45,6 +45,7 @@ struct TargetOverrides {
   std::optional<std::string> tenant;
   std::optional<std::string> token_url;
   std::optional<std::string> scope;
+  std::optional<Concurrency> concurrency;
 };
 
 /// \brief The one way a layer of settings is put over a target: each value

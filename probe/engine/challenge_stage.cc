@@ -17,10 +17,19 @@ std::string Join(const std::vector<std::string>& items, const char* separator) {
 
 }  // namespace
 
-void RunChallengeStage(RunContext& context, StageResult& result) {
+HttpRequest BuildChallengeRequest(RunContext& context) {
   // Exchange discovers the resource's expectations with an empty bearer token.
-  HttpRequest request = BuildPublishRequest(context, "Bearer");
-  auto response = SendRecorded(context, result, request);
+  return BuildPublishRequest(context, "Bearer");
+}
+
+void RunChallengeStage(RunContext& context, StageResult& result) {
+  HttpRequest request = BuildChallengeRequest(context);
+  JudgeChallenge(context, result,
+                 context.http->Send(request, context.deadline, &context.connections));
+}
+
+void JudgeChallenge(RunContext& context, StageResult& result, HttpOutcome outcome) {
+  auto response = Record(context, result, std::move(outcome));
   if (!response) return;
   if (response->status != 401) {
     std::string message = "the push proxy answered HTTP " + std::to_string(response->status) +

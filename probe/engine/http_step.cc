@@ -9,7 +9,11 @@ namespace pushprobe {
 
 std::optional<HttpResponse> SendRecorded(RunContext& context, StageResult& result,
                                          const HttpRequest& request) {
-  HttpOutcome outcome = context.http->Send(request, context.deadline, &context.connections);
+  return Record(context, result,
+                context.http->Send(request, context.deadline, &context.connections));
+}
+
+std::optional<HttpResponse> Record(RunContext& context, StageResult& result, HttpOutcome outcome) {
   if (!outcome.facts.server_chain.empty()) {
     context.facts.tls_leaf[std::string(InfoOf(result.stage).tls_endpoint)] =
         outcome.facts.server_chain.front();

@@ -21,6 +21,10 @@ inline constexpr Duration kClockSkewTolerance = std::chrono::minutes(5);
 std::optional<HttpResponse> SendRecorded(RunContext& context, StageResult& result,
                                          const HttpRequest& request);
 
+/// Records \p outcome, sent earlier (possibly on another thread), as
+/// SendRecorded records its own.
+std::optional<HttpResponse> Record(RunContext& context, StageResult& result, HttpOutcome outcome);
+
 /// When the latest server Date differs from our clock by more than
 /// kClockSkewTolerance, turns the stage's failure into kClockSkew (keeping the
 /// server's message) and returns true.

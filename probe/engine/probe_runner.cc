@@ -2,6 +2,7 @@
 
 #include <exception>
 
+#include "probe/engine/early_requests.h"
 #include "probe/engine/run_context.h"
 #include "probe/engine/stages.h"
 #include "probe/render/format.h"
@@ -124,6 +125,9 @@ ProbeResult ProbeRunner::Run(std::optional<Duration> budget, StageObserver* obse
   RunContext context{target,       clock_,      deadline,   http_.get(),  guids_,
                      credentials_, ++sequence_, RunState{}, result.facts, HttpConnections{}};
   const StageResult* failed = nullptr;
+  // Concurrent runs start the challenge and the publish connection beside the
+  // metadata request; the stages still take their outcomes in stage order.
+  std::optional<EarlyRequests> early;
   for (const StageDef& def : kStageDefs) {
     StageResult& stage = result.Stage(def.id);
     if (failed != nullptr) {
@@ -131,14 +135,28 @@ ProbeResult ProbeRunner::Run(std::optional<Duration> budget, StageObserver* obse
       if (observer != nullptr) observer->StageFinished(stage);
       continue;
     }
+    if (def.id == StageId::kMetadata && target.concurrency == Concurrency::kConcurrent &&
+        !deadline.Expired()) {
+      early.emplace(context, HelperThreads::Shared());
+    }
     if (observer != nullptr) observer->StageStarted(def.id);
     SteadyTime stage_start = clock_.SteadyNow();
+    Duration sent_ahead{};
     if (deadline.Expired()) {
       stage.Fail(Reason::kTimeout, "no time left before the stage started (timeout " +
                                        render::FormatSeconds(limit) + " s)");
     } else {
       try {
-        def.run(context, stage);
+        if (early && def.id == StageId::kChallenge) {
+          HttpOutcome outcome = early->TakeChallenge();
+          // The stage lasted its exchange, sent earlier, and its judgement.
+          sent_ahead = early->challenge_exchange();
+          stage_start = clock_.SteadyNow();
+          JudgeChallenge(context, stage, std::move(outcome));
+        } else {
+          if (early && def.id == StageId::kPublish) early->HandOverPublishConnection();
+          def.run(context, stage);
+        }
         if (stage.status == StageStatus::kSkipped) stage.status = StageStatus::kOk;
       } catch (const std::exception& e) {
         stage.Fail(Reason::kInternal, std::string("internal error: ") + e.what());
@@ -149,10 +167,13 @@ ProbeResult ProbeRunner::Run(std::optional<Duration> budget, StageObserver* obse
     if (def.id == StageId::kConfiguration && http_ == nullptr && stage.ok()) {
       stage.Fail(Reason::kConfig, http_error_);
     }
-    stage.duration = clock_.SteadyNow() - stage_start;
+    stage.duration = sent_ahead + (clock_.SteadyNow() - stage_start);
     if (stage.status == StageStatus::kFailed) failed = &stage;
     if (observer != nullptr) observer->StageFinished(stage);
   }
+  // Work still running ahead of a stage that was skipped ends by the deadline;
+  // what it opened is closed unused.
+  early.reset();
   if (!target.next_certificate.empty()) {
     result.rollover.emplace();
     StageResult& step = *result.rollover;

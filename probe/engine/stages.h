@@ -27,6 +27,14 @@ void RunPublishStage(RunContext& context, StageResult& result);
 /// issuer), else leaves \p step skipped with the reason in its message.
 void RunRolloverStep(RunContext& context, const ProbeResult& result, StageResult& step);
 
+/// The challenge's request needs nothing from the metadata, so a concurrent
+/// run builds it first and sends it beside the metadata request
+/// (EarlyRequests); JudgeChallenge then records and judges its outcome in
+/// stage order, after the metadata the trust check needs. RunChallengeStage is
+/// the two in a row.
+HttpRequest BuildChallengeRequest(RunContext& context);
+void JudgeChallenge(RunContext& context, StageResult& result, HttpOutcome outcome);
+
 /// \brief A stage the runner runs: its id (whose facts, name, Exchange
 /// exception, HTTP and TLS endpoint, are its StageInfo in probe/core/stage_id.h,
 /// where the renderers and the faces below and beside the engine can read them)

@@ -40,19 +40,32 @@ using net_internal::ResponseParser;
 // A connection held for the rest of a run, with what its first request
 // learnt about it.
 struct HttpConnections::Kept {
-  std::unique_ptr<Connection> connection;
+  std::unique_ptr<Connection> connection;  // null: the opening ahead failed (see failure)
   HttpRequestFacts facts;
+  // Opened ahead by Preconnect and not used yet: the first request on it
+  // reports the opening as its own.
+  bool opened_ahead = false;
+  NetStatus failure = NetStatus::Ok();
+  std::string session_key;  // where the first request caches the TLS session
 };
 
 HttpConnections::HttpConnections() = default;
 HttpConnections::~HttpConnections() = default;
 std::size_t HttpConnections::size() const { return kept_.size(); }
 
+void HttpConnections::Adopt(HttpConnections&& other) {
+  for (auto& [key, kept] : other.kept_) {
+    if (kept_.find(key) == kept_.end()) kept_[key] = std::move(kept);
+  }
+  other.kept_.clear();
+}
+
 namespace net_internal {
 
 // The client's way into HttpConnections, whose contents are its own business.
 class KeptConnections {
  public:
+  using Kept = HttpConnections::Kept;
   static std::unique_ptr<HttpConnections::Kept> Take(HttpConnections& all, const std::string& key) {
     auto it = all.kept_.find(key);
     if (it == all.kept_.end()) return nullptr;
@@ -61,10 +74,7 @@ class KeptConnections {
     return kept;
   }
   static void Put(HttpConnections& all, const std::string& key,
-                  std::unique_ptr<Connection> connection, const HttpRequestFacts& facts) {
-    auto kept = std::make_unique<HttpConnections::Kept>();
-    kept->connection = std::move(connection);
-    kept->facts = facts;
+                  std::unique_ptr<HttpConnections::Kept> kept) {
     all.kept_[key] = std::move(kept);
   }
 };
@@ -255,13 +265,33 @@ class Exchange {
 
   NetStatus Run() {
     NetStatus status = Prepare();
-    if (status.ok() && keep_ != nullptr) TakeKeptConnection();
+    if (status.ok() && keep_ != nullptr) status = TakeKeptConnection();
     if (status.ok() && !connection_) status = Open();
     if (status.ok()) status = WriteRequest();
     if (status.ok()) status = ReadResponse();
     if (!facts_.connection_reused) RememberSession();
     if (status.ok()) KeepConnection();
     return status;
+  }
+
+  // Opens the connection only and leaves it (or why it could not be opened)
+  // in keep_ for the request that will use it.
+  void Preconnect() {
+    NetStatus status = Prepare();
+    if (status.ok()) status = Open();
+    auto kept = std::make_unique<net_internal::KeptConnections::Kept>();
+    kept->opened_ahead = true;
+    kept->session_key = session_key_;
+    if (status.ok()) {
+      // verify_ ends with this exchange; no handshake runs on the connection again.
+      if (connection_->ssl() != nullptr)
+        SSL_set_ex_data(connection_->ssl(), VerifyStateIndex(), nullptr);
+      kept->connection = std::move(connection_);
+    } else {
+      kept->failure = std::move(status);
+    }
+    kept->facts = facts_;
+    net_internal::KeptConnections::Put(*keep_, KeepKey(), std::move(kept));
   }
 
  private:
@@ -281,20 +311,36 @@ class Exchange {
            std::to_string(dial_port_) + " " + url_.scheme + "://" + url_.Authority();
   }
 
-  void TakeKeptConnection() {
+  NetStatus TakeKeptConnection() {
     keep_key_ = KeepKey();
     const auto kept = net_internal::KeptConnections::Take(*keep_, keep_key_);
+    if (!kept) return NetStatus::Ok();
+    if (!kept->connection) {
+      // Opening it ahead failed: that is this request's failure, as if it had
+      // dialled itself.
+      TakeOpeningFacts(*kept);
+      return kept->failure;
+    }
     // One the server closed meanwhile (its keep-alive timeout) is dropped and
     // a new one opened and measured. Checked before sending rather than
     // retried after a failure: a retry would hide a server that resets the
     // request itself, and the check exists to report that.
-    if (!kept || !kept->connection->UsableWhenIdle()) return;
+    if (!kept->connection->UsableWhenIdle()) return NetStatus::Ok();
     connection_ = std::move(kept->connection);
-    const HttpRequestFacts& first = kept->facts;
+    TakeOpeningFacts(*kept);
+    return NetStatus::Ok();
+  }
+
+  // The connection's facts, learnt when it was opened. A connection opened
+  // ahead for this request also brings the opening's phases: they are this
+  // request's, spent earlier.
+  void TakeOpeningFacts(const net_internal::KeptConnections::Kept& kept) {
+    const HttpRequestFacts& first = kept.facts;
     facts_.connected_address = first.connected_address;
     facts_.via_proxy = first.via_proxy;
     facts_.server_chain = first.server_chain;
     facts_.tls_verified = first.tls_verified;
+    facts_.tls_verify_error = first.tls_verify_error;
     facts_.tls_version = first.tls_version;
     facts_.tls_session_reused = first.tls_session_reused;
     facts_.tls_profile = first.tls_profile;
@@ -302,7 +348,14 @@ class Exchange {
     facts_.tls_offered_groups = first.tls_offered_groups;
     facts_.tls_offered_signature_algorithms = first.tls_offered_signature_algorithms;
     facts_.tls_cipher = first.tls_cipher;
-    facts_.connection_reused = true;
+    if (kept.opened_ahead) {
+      facts_.timings.dns = first.timings.dns;
+      facts_.timings.connect = first.timings.connect;
+      facts_.timings.tls = first.timings.tls;
+      session_key_ = kept.session_key;
+    } else {
+      facts_.connection_reused = true;
+    }
   }
 
   void KeepConnection() {
@@ -314,7 +367,10 @@ class Exchange {
     // verify_ ends with this exchange; no handshake runs on the connection again.
     if (connection_->ssl() != nullptr)
       SSL_set_ex_data(connection_->ssl(), VerifyStateIndex(), nullptr);
-    net_internal::KeptConnections::Put(*keep_, keep_key_, std::move(connection_), facts_);
+    auto kept = std::make_unique<net_internal::KeptConnections::Kept>();
+    kept->connection = std::move(connection_);
+    kept->facts = facts_;
+    net_internal::KeptConnections::Put(*keep_, keep_key_, std::move(kept));
   }
 
   Duration Since(SteadyTime t) const { return shared_.clock.SteadyNow() - t; }
@@ -825,6 +881,20 @@ HttpClient::HttpClient(HttpClientOptions options, const Clock& clock)
 }
 
 HttpClient::~HttpClient() = default;
+
+void HttpClient::Preconnect(const std::string& url, const Deadline& deadline,
+                            HttpConnections& connections) {
+  HttpRequest request;
+  request.url = url;
+  HttpOutcome out;
+  try {
+    ERR_clear_error();
+    Exchange(impl_->shared, request, deadline, &connections, out).Preconnect();
+  } catch (...) {
+    // Nothing is left: the request that would have used it opens its own
+    // connection and reports what happens then.
+  }
+}
 
 HttpOutcome HttpClient::Send(const HttpRequest& request, const Deadline& deadline,
                              HttpConnections* connections) {

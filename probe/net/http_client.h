@@ -97,8 +97,13 @@ class HttpConnections {
   HttpConnections(const HttpConnections&) = delete;
   HttpConnections& operator=(const HttpConnections&) = delete;
 
-  /// Connections held open now.
+  /// Connections held open now (opened ahead or kept), and failed openings
+  /// waiting for the request that would have used them.
   std::size_t size() const;
+
+  /// Moves every entry of \p other here, except where this holds one for the
+  /// same server already (that one was opened first and stays).
+  void Adopt(HttpConnections&& other);
 
  private:
   friend class net_internal::KeptConnections;
@@ -128,6 +133,18 @@ class HttpClient {
   /// Never throws for network, TLS or HTTP problems; they come back as data.
   HttpOutcome Send(const HttpRequest& request, const Deadline& deadline,
                    HttpConnections* connections = nullptr);
+
+  /// Opens a connection to the server of \p url ahead of the request that will
+  /// use it (DNS, TCP, the proxy tunnel, TLS resumed where a session is cached,
+  /// the certificate verified) and leaves it in \p connections. The next Send
+  /// to that server with \p connections sends on it and reports the opening's
+  /// dns, connect and tls timings and facts as its own (not
+  /// `connection_reused`): the request was the connection's first. When the
+  /// opening fails, that failure is left instead and the next such Send
+  /// returns it, with its reason, message and facts, rather than dialling again,
+  /// so it is reported by the request that would have used the connection.
+  /// Either is simply closed or dropped when no request comes.
+  void Preconnect(const std::string& url, const Deadline& deadline, HttpConnections& connections);
 
  private:
   struct Impl;

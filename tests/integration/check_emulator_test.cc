@@ -3,6 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <filesystem>
 #include <memory>
 #include <sstream>
@@ -19,6 +20,7 @@
 #include "tests/emulator/emulator.h"
 #include "tests/emulator/fault.h"
 #include "tests/emulator/lab.h"
+#include "tests/support/tcp_relay.h"
 #include "tests/support/test_pki.h"
 #include "tests/support/test_proxy.h"
 
@@ -30,7 +32,9 @@ using emulator::FaultKind;
 using emulator::Stage;
 using ::testing::HasSubstr;
 
-class CheckEmulatorTest : public ::testing::Test {
+// Every case runs in both request orders: a concurrent run (the default)
+// must report exactly what a sequential one does.
+class CheckEmulatorTest : public ::testing::TestWithParam<Concurrency> {
  protected:
   static void SetUpTestSuite() {
     emulator_ = new emulator::Emulator();
@@ -62,8 +66,9 @@ class CheckEmulatorTest : public ::testing::Test {
 
   static std::string Path(const std::string& name) { return dir_ + "/" + name; }
 
-  static TargetConfig LabTarget(const std::string& certificate = "auth.pem") {
+  TargetConfig LabTarget(const std::string& certificate = "auth.pem") const {
     TargetConfig target;
+    target.concurrency = GetParam();
     target.name = "fabrikam";
     target.organization = "fabrikam.com";
     target.auth_metadata_url = std::string(kDefaultMetadataUrlPrefix) + "fabrikam.com";
@@ -78,7 +83,7 @@ class CheckEmulatorTest : public ::testing::Test {
 
   // The same organization through the identity platform v2 flow (docs/protocol.md
   // 2.6), with the Auth certificate registered on the lab application.
-  static TargetConfig LabTargetV2(const std::string& certificate = "auth.pem") {
+  TargetConfig LabTargetV2(const std::string& certificate = "auth.pem") const {
     TargetConfig target = LabTarget(certificate);
     target.name = "fabrikam-v2";
     target.token_flow = TokenFlow::kIdentityPlatform;
@@ -130,7 +135,7 @@ const StageResult& ExpectFailure(const ProbeResult& result, StageId stage, Reaso
   return result.Stage(stage);
 }
 
-TEST_F(CheckEmulatorTest, HealthyTargetSucceedsEndToEnd) {
+TEST_P(CheckEmulatorTest, HealthyTargetSucceedsEndToEnd) {
   ProbeResult result = Check(LabTarget());
   ASSERT_EQ(result.result_type, ResultType::kSucceeded) << result.error;
   for (const StageResult& stage : result.stages) {
@@ -183,7 +188,7 @@ TEST_F(CheckEmulatorTest, HealthyTargetSucceedsEndToEnd) {
   EXPECT_EQ(stats.token.rejected + stats.publish.rejected + stats.unknown, 0u);
 }
 
-TEST_F(CheckEmulatorTest, TargetOfferingTls13SucceedsOverTls13) {
+TEST_P(CheckEmulatorTest, TargetOfferingTls13SucceedsOverTls13) {
   TargetConfig target = LabTarget();
   target.tls_max_version = TlsVersion::k1_3;
   ProbeResult result = Check(target);
@@ -200,7 +205,7 @@ TEST_F(CheckEmulatorTest, TargetOfferingTls13SucceedsOverTls13) {
 // default (here it keeps only ChaCha20, which no SChannel default list has):
 // each Windows profile fails at its first handshake, naming itself, while
 // openssl (OpenSSL's defaults, which include ChaCha20) still gets through.
-TEST_F(CheckEmulatorTest, ServiceOutsideAProfilesCipherSuitesFailsThatProfileOnly) {
+TEST_P(CheckEmulatorTest, ServiceOutsideAProfilesCipherSuitesFailsThatProfileOnly) {
   emulator_->RestrictCipherSuites({"ECDHE-RSA-CHACHA20-POLY1305", "TLS_CHACHA20_POLY1305_SHA256"});
   struct Case {
     TlsProfile profile;
@@ -242,7 +247,7 @@ TEST_F(CheckEmulatorTest, ServiceOutsideAProfilesCipherSuitesFailsThatProfileOnl
 
 // The default profile (windows-2019) gets through the emulator's defaults
 // and says what it negotiated.
-TEST_F(CheckEmulatorTest, DefaultProfileIsWindows2019AndNegotiatesItsFirstRsaSuite) {
+TEST_P(CheckEmulatorTest, DefaultProfileIsWindows2019AndNegotiatesItsFirstRsaSuite) {
   ProbeResult result = Check(LabTarget());
   ASSERT_EQ(result.result_type, ResultType::kSucceeded) << result.error;
   const HttpRequestFacts& request = result.Stage(StageId::kMetadata).requests.at(0);
@@ -251,7 +256,7 @@ TEST_F(CheckEmulatorTest, DefaultProfileIsWindows2019AndNegotiatesItsFirstRsaSui
   EXPECT_EQ(request.tls_cipher, "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384");
 }
 
-TEST_F(CheckEmulatorTest, EveryRunGetsAFreshToken) {
+TEST_P(CheckEmulatorTest, EveryRunGetsAFreshToken) {
   RandomGuidSource guids;
   ProbeRunner runner(LabTarget(), SystemClock::Instance(), guids);
   ASSERT_TRUE(runner.Run().succeeded());
@@ -260,7 +265,7 @@ TEST_F(CheckEmulatorTest, EveryRunGetsAFreshToken) {
   EXPECT_EQ(emulator_->stats().publish.accepted, 2u);
 }
 
-TEST_F(CheckEmulatorTest, UnregisteredAuthCertificateIsAnOAuthErrorAtToken) {
+TEST_P(CheckEmulatorTest, UnregisteredAuthCertificateIsAnOAuthErrorAtToken) {
   ProbeResult result = Check(LabTarget("unregistered.pem"));
   const StageResult& token =
       ExpectFailure(result, StageId::kToken, Reason::kOauthError, ExchangeCategory::kUnknown);
@@ -274,13 +279,13 @@ TEST_F(CheckEmulatorTest, UnregisteredAuthCertificateIsAnOAuthErrorAtToken) {
   EXPECT_EQ(emulator_->stats().publish.total(), 0u);
 }
 
-TEST_F(CheckEmulatorTest, ExpiredRegistrationIsAnOAuthErrorAtToken) {
+TEST_P(CheckEmulatorTest, ExpiredRegistrationIsAnOAuthErrorAtToken) {
   Inject(Stage::kToken, FaultKind::kExpiredRegistration);
   ProbeResult result = Check(LabTarget());
   ExpectFailure(result, StageId::kToken, Reason::kOauthError, ExchangeCategory::kUnknown);
 }
 
-TEST_F(CheckEmulatorTest, ServerClockTwentyMinutesAheadIsClockSkew) {
+TEST_P(CheckEmulatorTest, ServerClockTwentyMinutesAheadIsClockSkew) {
   emulator_->SetClockOffset(std::chrono::minutes(20));
   ProbeResult result = Check(LabTarget());
   const StageResult& token =
@@ -294,7 +299,7 @@ TEST_F(CheckEmulatorTest, ServerClockTwentyMinutesAheadIsClockSkew) {
   EXPECT_LE(*result.facts.clock_skew, std::chrono::seconds(20 * 60 + 1));
 }
 
-TEST_F(CheckEmulatorTest, SmallClockDifferenceIsNotBlamed) {
+TEST_P(CheckEmulatorTest, SmallClockDifferenceIsNotBlamed) {
   emulator_->SetClockOffset(std::chrono::minutes(2));
   Fault fault;
   fault.stage = Stage::kToken;
@@ -308,7 +313,7 @@ TEST_F(CheckEmulatorTest, SmallClockDifferenceIsNotBlamed) {
   EXPECT_THAT(token.message, HasSubstr("invalid_grant: ACS50012: Authentication failed."));
 }
 
-TEST_F(CheckEmulatorTest, HttpErrorsAtEachStageAreHttpStatus) {
+TEST_P(CheckEmulatorTest, HttpErrorsAtEachStageAreHttpStatus) {
   struct Case {
     Stage fault_stage;
     StageId stage;
@@ -335,7 +340,7 @@ TEST_F(CheckEmulatorTest, HttpErrorsAtEachStageAreHttpStatus) {
 // the customer's certificate (oauth_error, "not registered" hint). Whatever
 // the 5xx body says, plain text, a gateway's own JSON or an OAuth error code
 // such as temporarily_unavailable, the assertion was not judged.
-TEST_F(CheckEmulatorTest, TokenEndpointServiceErrorIsHttpStatusWithAServiceSideHint) {
+TEST_P(CheckEmulatorTest, TokenEndpointServiceErrorIsHttpStatusWithAServiceSideHint) {
   struct Case {
     const char* body;  // empty: the emulator's default, an OAuth temporarily_unavailable
     const char* words;
@@ -365,7 +370,7 @@ TEST_F(CheckEmulatorTest, TokenEndpointServiceErrorIsHttpStatusWithAServiceSideH
   }
 }
 
-TEST_F(CheckEmulatorTest, TokenEndpointOAuthErrorBelow500IsOAuthError) {
+TEST_P(CheckEmulatorTest, TokenEndpointOAuthErrorBelow500IsOAuthError) {
   Fault fault;
   fault.stage = Stage::kToken;
   fault.kind = FaultKind::kStatus;
@@ -379,7 +384,7 @@ TEST_F(CheckEmulatorTest, TokenEndpointOAuthErrorBelow500IsOAuthError) {
   EXPECT_THAT(token.message, HasSubstr("(HTTP 400): invalid_grant: ACS50012"));
 }
 
-TEST_F(CheckEmulatorTest, PublishFailureReportsTheFaultAndExchangeText) {
+TEST_P(CheckEmulatorTest, PublishFailureReportsTheFaultAndExchangeText) {
   Inject(Stage::kPublish, FaultKind::kStatus, 503);
   ProbeResult result = Check(LabTarget());
   ExpectFailure(result, StageId::kPublish, Reason::kHttpStatus, ExchangeCategory::kUnknown);
@@ -390,7 +395,7 @@ TEST_F(CheckEmulatorTest, PublishFailureReportsTheFaultAndExchangeText) {
   EXPECT_THAT(result.exception, HasSubstr("PushNotificationTransientException"));
 }
 
-TEST_F(CheckEmulatorTest, RefusedTokenAtPublishIsTokenRejectedWithDiagnostics) {
+TEST_P(CheckEmulatorTest, RefusedTokenAtPublishIsTokenRejectedWithDiagnostics) {
   Fault fault;
   fault.stage = Stage::kPublish;
   fault.kind = FaultKind::kDiagnostics;
@@ -406,7 +411,7 @@ TEST_F(CheckEmulatorTest, RefusedTokenAtPublishIsTokenRejectedWithDiagnostics) {
   EXPECT_THAT(result.exception, HasSubstr("PushNotificationPermanentException"));
 }
 
-TEST_F(CheckEmulatorTest, MalformedOversizedAndTruncatedAnswersAreMalformedResponse) {
+TEST_P(CheckEmulatorTest, MalformedOversizedAndTruncatedAnswersAreMalformedResponse) {
   struct Case {
     Stage fault_stage;
     StageId stage;
@@ -435,7 +440,7 @@ TEST_F(CheckEmulatorTest, MalformedOversizedAndTruncatedAnswersAreMalformedRespo
   }
 }
 
-TEST_F(CheckEmulatorTest, ConnectionResetIsNetwork) {
+TEST_P(CheckEmulatorTest, ConnectionResetIsNetwork) {
   for (Stage stage : {Stage::kMetadata, Stage::kToken, Stage::kPublish}) {
     emulator_->ClearFaults();
     Inject(stage, FaultKind::kReset);
@@ -449,7 +454,7 @@ TEST_F(CheckEmulatorTest, ConnectionResetIsNetwork) {
 
 // The token request goes on the metadata request's connection; a single reset
 // there is the server's answer, reported, not hidden by a retry.
-TEST_F(CheckEmulatorTest, OneResetOfTheTokenRequestOnTheReusedConnectionIsReported) {
+TEST_P(CheckEmulatorTest, OneResetOfTheTokenRequestOnTheReusedConnectionIsReported) {
   Fault fault;
   fault.stage = Stage::kToken;
   fault.kind = FaultKind::kReset;
@@ -463,7 +468,7 @@ TEST_F(CheckEmulatorTest, OneResetOfTheTokenRequestOnTheReusedConnectionIsReport
   EXPECT_TRUE(Check(LabTarget()).succeeded());  // the fault was used up
 }
 
-TEST_F(CheckEmulatorTest, RedirectIsReportedNotFollowed) {
+TEST_P(CheckEmulatorTest, RedirectIsReportedNotFollowed) {
   Fault fault;
   fault.stage = Stage::kMetadata;
   fault.kind = FaultKind::kRedirect;
@@ -478,7 +483,7 @@ TEST_F(CheckEmulatorTest, RedirectIsReportedNotFollowed) {
   EXPECT_EQ(emulator_->stats().metadata.total(), 1u);
 }
 
-TEST_F(CheckEmulatorTest, SlowAnswerTimesOutNamingTheStage) {
+TEST_P(CheckEmulatorTest, SlowAnswerTimesOutNamingTheStage) {
   for (Stage stage : {Stage::kMetadata, Stage::kPublish}) {
     emulator_->ClearFaults();
     Fault fault;
@@ -500,7 +505,7 @@ TEST_F(CheckEmulatorTest, SlowAnswerTimesOutNamingTheStage) {
   }
 }
 
-TEST_F(CheckEmulatorTest, ChallengeWithoutWwwAuthenticateIsMalformed) {
+TEST_P(CheckEmulatorTest, ChallengeWithoutWwwAuthenticateIsMalformed) {
   Inject(Stage::kChallenge, FaultKind::kChallengeMissing);
   ProbeResult result = Check(LabTarget());
   const StageResult& challenge = ExpectFailure(
@@ -508,7 +513,7 @@ TEST_F(CheckEmulatorTest, ChallengeWithoutWwwAuthenticateIsMalformed) {
   EXPECT_THAT(challenge.message, HasSubstr("WWW-Authenticate"));
 }
 
-TEST_F(CheckEmulatorTest, ChallengeNotTrustingAcsIsUntrustedIssuer) {
+TEST_P(CheckEmulatorTest, ChallengeNotTrustingAcsIsUntrustedIssuer) {
   Fault fault;
   fault.stage = Stage::kChallenge;
   fault.kind = FaultKind::kChallengeUntrustedIssuer;
@@ -521,7 +526,7 @@ TEST_F(CheckEmulatorTest, ChallengeNotTrustingAcsIsUntrustedIssuer) {
             "'00000009-0000-0000-c000-000000000000@*'. None of them are configured locally.");
 }
 
-TEST_F(CheckEmulatorTest, ChallengeRealmTakesPrecedence) {
+TEST_P(CheckEmulatorTest, ChallengeRealmTakesPrecedence) {
   Inject(Stage::kChallenge, FaultKind::kChallengeRealm);
   ProbeResult result = Check(LabTarget());
   ASSERT_TRUE(result.succeeded()) << result.error;
@@ -535,7 +540,7 @@ TEST_F(CheckEmulatorTest, ChallengeRealmTakesPrecedence) {
 // Issue 10, finding 7: with a challenge naming another realm, the metadata
 // line showed the challenge's realm while the metadata stage's fact said the
 // document's. Each face shows the realm its own stage read.
-TEST_F(CheckEmulatorTest, EachStageShowsTheRealmItRead) {
+TEST_P(CheckEmulatorTest, EachStageShowsTheRealmItRead) {
   Fault fault;
   fault.stage = Stage::kChallenge;
   fault.kind = FaultKind::kChallengeRealm;
@@ -570,7 +575,7 @@ TEST_F(CheckEmulatorTest, EachStageShowsTheRealmItRead) {
   EXPECT_THAT(challenge_line, HasSubstr("realm contoso.onmicrosoft.com")) << text;
 }
 
-TEST_F(CheckEmulatorTest, UntrustedServerCertificateKeepsItsFacts) {
+TEST_P(CheckEmulatorTest, UntrustedServerCertificateKeepsItsFacts) {
   emulator_->RestartListener(emulator::TlsMode::kUntrustedCa);
   ProbeResult result = Check(LabTarget());
   const StageResult& metadata = ExpectFailure(result, StageId::kMetadata, Reason::kTlsUntrusted,
@@ -583,7 +588,7 @@ TEST_F(CheckEmulatorTest, UntrustedServerCertificateKeepsItsFacts) {
   EXPECT_EQ(emulator_->stats().metadata.total(), 0u) << "nothing is sent over an unverified link";
 }
 
-TEST_F(CheckEmulatorTest, WrongServerNameIsTlsHostname) {
+TEST_P(CheckEmulatorTest, WrongServerNameIsTlsHostname) {
   emulator_->RestartListener(emulator::TlsMode::kWrongHost);
   ProbeResult result = Check(LabTarget());
   const StageResult& metadata = ExpectFailure(result, StageId::kMetadata, Reason::kTlsHostname,
@@ -591,7 +596,7 @@ TEST_F(CheckEmulatorTest, WrongServerNameIsTlsHostname) {
   EXPECT_THAT(metadata.message, HasSubstr("accounts.accesscontrol.windows.net"));
 }
 
-TEST_F(CheckEmulatorTest, RefusedConnectionIsConnect) {
+TEST_P(CheckEmulatorTest, RefusedConnectionIsConnect) {
   TargetConfig target = LabTarget();
   std::uint16_t closed = emulator::PickFreePort();
   target.connect_to = {{"", 443, "127.0.0.1", closed}};
@@ -599,7 +604,7 @@ TEST_F(CheckEmulatorTest, RefusedConnectionIsConnect) {
   ExpectFailure(result, StageId::kMetadata, Reason::kConnect, ExchangeCategory::kNetworking);
 }
 
-TEST_F(CheckEmulatorTest, TrailingSlashInServiceUriIsPointedOut) {
+TEST_P(CheckEmulatorTest, TrailingSlashInServiceUriIsPointedOut) {
   TargetConfig target = LabTarget();
   target.service_uri = "https://outlook.office365.com/PushNotifications/";
   ProbeResult result = Check(target);
@@ -612,7 +617,7 @@ TEST_F(CheckEmulatorTest, TrailingSlashInServiceUriIsPointedOut) {
   EXPECT_THAT(challenge.message, HasSubstr("ends in '/'"));
 }
 
-TEST_F(CheckEmulatorTest, IdentityPlatformTargetSucceedsEndToEnd) {
+TEST_P(CheckEmulatorTest, IdentityPlatformTargetSucceedsEndToEnd) {
   ProbeResult result = Check(LabTargetV2());
   ASSERT_EQ(result.result_type, ResultType::kSucceeded) << result.error;
   for (const StageResult& stage : result.stages) {
@@ -642,7 +647,7 @@ TEST_F(CheckEmulatorTest, IdentityPlatformTargetSucceedsEndToEnd) {
   EXPECT_EQ(stats.token.rejected + stats.publish.rejected + stats.unknown, 0u);
 }
 
-TEST_F(CheckEmulatorTest, IdentityPlatformWithTheTenantIdAsTenant) {
+TEST_P(CheckEmulatorTest, IdentityPlatformWithTheTenantIdAsTenant) {
   TargetConfig target = LabTargetV2();
   target.tenant = "9188040d-6c67-4c5b-b112-36a304b66dad";
   target.token_url =
@@ -654,7 +659,7 @@ TEST_F(CheckEmulatorTest, IdentityPlatformWithTheTenantIdAsTenant) {
   ASSERT_TRUE(result.succeeded()) << result.error;
 }
 
-TEST_F(CheckEmulatorTest, IdentityPlatformUnregisteredCertificateIsAadsts700027) {
+TEST_P(CheckEmulatorTest, IdentityPlatformUnregisteredCertificateIsAadsts700027) {
   ProbeResult result = Check(LabTargetV2("unregistered.pem"));
   const StageResult& token =
       ExpectFailure(result, StageId::kToken, Reason::kOauthError, ExchangeCategory::kUnknown);
@@ -669,7 +674,7 @@ TEST_F(CheckEmulatorTest, IdentityPlatformUnregisteredCertificateIsAadsts700027)
   EXPECT_EQ(emulator_->stats().publish.total(), 0u);
 }
 
-TEST_F(CheckEmulatorTest, IdentityPlatformExpiredRegistrationIsAadsts700027) {
+TEST_P(CheckEmulatorTest, IdentityPlatformExpiredRegistrationIsAadsts700027) {
   Inject(Stage::kToken, FaultKind::kExpiredRegistration);
   ProbeResult result = Check(LabTargetV2());
   const StageResult& token =
@@ -678,7 +683,7 @@ TEST_F(CheckEmulatorTest, IdentityPlatformExpiredRegistrationIsAadsts700027) {
   EXPECT_THAT(token.message, HasSubstr("The key used is expired."));
 }
 
-TEST_F(CheckEmulatorTest, IdentityPlatformUnknownApplicationIsAadsts700016) {
+TEST_P(CheckEmulatorTest, IdentityPlatformUnknownApplicationIsAadsts700016) {
   TargetConfig target = LabTargetV2();
   target.application_id = "00000000-1111-2222-3333-444444444444";
   ProbeResult result = Check(target);
@@ -691,7 +696,7 @@ TEST_F(CheckEmulatorTest, IdentityPlatformUnknownApplicationIsAadsts700016) {
   EXPECT_EQ(result.facts.oauth_error, "unauthorized_client");
 }
 
-TEST_F(CheckEmulatorTest, IdentityPlatformServerClockAheadIsClockSkew) {
+TEST_P(CheckEmulatorTest, IdentityPlatformServerClockAheadIsClockSkew) {
   emulator_->SetClockOffset(std::chrono::minutes(20));
   ProbeResult result = Check(LabTargetV2());
   const StageResult& token =
@@ -703,7 +708,7 @@ TEST_F(CheckEmulatorTest, IdentityPlatformServerClockAheadIsClockSkew) {
                                  "its valid time range.*"));
 }
 
-TEST_F(CheckEmulatorTest, IdentityPlatformAssertionOutsideTheWindowWithoutSeenSkewIsOAuthError) {
+TEST_P(CheckEmulatorTest, IdentityPlatformAssertionOutsideTheWindowWithoutSeenSkewIsOAuthError) {
   // The service judges the assertion 20 minutes in its past, but its Date
   // header agrees with ours: the check cannot blame the clock.
   Fault fault;
@@ -717,7 +722,7 @@ TEST_F(CheckEmulatorTest, IdentityPlatformAssertionOutsideTheWindowWithoutSeenSk
   EXPECT_THAT(token.message, HasSubstr("invalid_client: AADSTS700024"));
 }
 
-TEST_F(CheckEmulatorTest, IdentityPlatformUnknownScopeIsInvalidResource) {
+TEST_P(CheckEmulatorTest, IdentityPlatformUnknownScopeIsInvalidResource) {
   TargetConfig target = LabTargetV2();
   target.scope = "https://graph.microsoft.com/.default";
   ProbeResult result = Check(target);
@@ -728,7 +733,7 @@ TEST_F(CheckEmulatorTest, IdentityPlatformUnknownScopeIsInvalidResource) {
                         "named https://graph.microsoft.com was not found"));
 }
 
-TEST_F(CheckEmulatorTest, IdentityPlatformUnknownTenantFailsAtMetadata) {
+TEST_P(CheckEmulatorTest, IdentityPlatformUnknownTenantFailsAtMetadata) {
   TargetConfig target = LabTargetV2();
   target.tenant = "contoso.com";
   target.token_url = "https://login.microsoftonline.com/contoso.com/oauth2/v2.0/token";
@@ -744,7 +749,7 @@ TEST_F(CheckEmulatorTest, IdentityPlatformUnknownTenantFailsAtMetadata) {
                         "found."));
 }
 
-TEST_F(CheckEmulatorTest, IdentityPlatformFaultsAtTheTokenStage) {
+TEST_P(CheckEmulatorTest, IdentityPlatformFaultsAtTheTokenStage) {
   struct Case {
     FaultKind kind;
     int status;
@@ -779,7 +784,7 @@ TEST_F(CheckEmulatorTest, IdentityPlatformFaultsAtTheTokenStage) {
   }
 }
 
-TEST_F(CheckEmulatorTest, IdentityPlatformOAuthErrorFault) {
+TEST_P(CheckEmulatorTest, IdentityPlatformOAuthErrorFault) {
   Fault fault;
   fault.stage = Stage::kToken;
   fault.kind = FaultKind::kOAuthError;
@@ -794,7 +799,7 @@ TEST_F(CheckEmulatorTest, IdentityPlatformOAuthErrorFault) {
   EXPECT_THAT(result.error, HasSubstr("Error code: 'invalid_scope'."));
 }
 
-TEST_F(CheckEmulatorTest, IdentityPlatformFaultsAtTheMetadataStage) {
+TEST_P(CheckEmulatorTest, IdentityPlatformFaultsAtTheMetadataStage) {
   Inject(Stage::kMetadata, FaultKind::kMalformedBody);
   ProbeResult result = Check(LabTargetV2());
   const StageResult& metadata = ExpectFailure(
@@ -807,7 +812,7 @@ TEST_F(CheckEmulatorTest, IdentityPlatformFaultsAtTheMetadataStage) {
   ExpectFailure(result, StageId::kMetadata, Reason::kHttpStatus, ExchangeCategory::kUnknown);
 }
 
-TEST_F(CheckEmulatorTest, IdentityPlatformTokenRefusedAtPublish) {
+TEST_P(CheckEmulatorTest, IdentityPlatformTokenRefusedAtPublish) {
   Inject(Stage::kPublish, FaultKind::kDiagnostics);
   ProbeResult result = Check(LabTargetV2());
   ExpectFailure(result, StageId::kPublish, Reason::kTokenRejected, ExchangeCategory::kUnknown);
@@ -815,13 +820,13 @@ TEST_F(CheckEmulatorTest, IdentityPlatformTokenRefusedAtPublish) {
 
 class CertificateStageTest : public CheckEmulatorTest {
  protected:
-  static TargetConfig WithCertificate(const testing::IssuedCert& cert, const std::string& name) {
+  TargetConfig WithCertificate(const testing::IssuedCert& cert, const std::string& name) const {
     testing::WriteFile(Path(name), cert.cert_pem + cert.key_pem);
     return LabTarget(name);
   }
 };
 
-TEST_F(CertificateStageTest, ExpiredAuthCertificate) {
+TEST_P(CertificateStageTest, ExpiredAuthCertificate) {
   testing::CertSpec spec;
   spec.common_name = "Microsoft Exchange Server Auth Certificate";
   spec.valid_from_offset = -std::chrono::hours(24 * 400);
@@ -832,7 +837,7 @@ TEST_F(CertificateStageTest, ExpiredAuthCertificate) {
   EXPECT_EQ(emulator_->stats().metadata.total(), 0u);
 }
 
-TEST_F(CertificateStageTest, NotYetValidAuthCertificate) {
+TEST_P(CertificateStageTest, NotYetValidAuthCertificate) {
   testing::CertSpec spec;
   spec.valid_from_offset = std::chrono::hours(24);
   spec.valid_to_offset = std::chrono::hours(24 * 30);
@@ -841,7 +846,7 @@ TEST_F(CertificateStageTest, NotYetValidAuthCertificate) {
                 ExchangeCategory::kUnknown);
 }
 
-TEST_F(CertificateStageTest, WeakKeyUsesExchangesText) {
+TEST_P(CertificateStageTest, WeakKeyUsesExchangesText) {
   testing::CertSpec spec;
   spec.key_bits = 1024;
   ProbeResult result = Check(WithCertificate(testing::SelfSigned(spec), "weak.pem"));
@@ -850,7 +855,7 @@ TEST_F(CertificateStageTest, WeakKeyUsesExchangesText) {
             "The signing certificate should have a private key with at least 2048 bits.");
 }
 
-TEST_F(CertificateStageTest, KeyOfAnotherCertificateIsMismatch) {
+TEST_P(CertificateStageTest, KeyOfAnotherCertificateIsMismatch) {
   testing::CertSpec fresh;
   fresh.fresh_key = true;
   testing::IssuedCert other = testing::SelfSigned(fresh);
@@ -860,7 +865,7 @@ TEST_F(CertificateStageTest, KeyOfAnotherCertificateIsMismatch) {
                 ExchangeCategory::kUnknown);
 }
 
-TEST_F(CertificateStageTest, PinnedThumbprintMismatch) {
+TEST_P(CertificateStageTest, PinnedThumbprintMismatch) {
   TargetConfig target = LabTarget();
   target.thumbprint = "7595DBDEA83DACB5757441D44899BCDB9911253C";
   ProbeResult result = Check(target);
@@ -869,7 +874,7 @@ TEST_F(CertificateStageTest, PinnedThumbprintMismatch) {
   EXPECT_THAT(cert.message, HasSubstr("7595DBDEA83DACB5757441D44899BCDB9911253C"));
 }
 
-TEST_F(CertificateStageTest, MissingCertificateFileUsesExchangesText) {
+TEST_P(CertificateStageTest, MissingCertificateFileUsesExchangesText) {
   ProbeResult result = Check(LabTarget("does-not-exist.pem"));
   ExpectFailure(result, StageId::kCertificate, Reason::kCertMissing, ExchangeCategory::kUnknown);
   EXPECT_EQ(result.error, "Missing signing certificate.");
@@ -879,7 +884,7 @@ TEST_F(CertificateStageTest, MissingCertificateFileUsesExchangesText) {
 // the six stages' verdict, and reports its own result.
 class RolloverTest : public CertificateStageTest {
  protected:
-  static TargetConfig WithNext(const std::string& next_file) {
+  TargetConfig WithNext(const std::string& next_file) const {
     TargetConfig target = LabTarget();
     target.next_certificate = Path(next_file);
     target.next_effective_date = SystemClock::Instance().Now() + std::chrono::hours(24 * 10);
@@ -892,7 +897,7 @@ class RolloverTest : public CertificateStageTest {
   }
 };
 
-TEST_F(RolloverTest, RegisteredNextCertificateGetsAToken) {
+TEST_P(RolloverTest, RegisteredNextCertificateGetsAToken) {
   testing::CertSpec spec;
   spec.common_name = "Microsoft Exchange Server Auth Certificate";
   spec.fresh_key = true;
@@ -912,7 +917,7 @@ TEST_F(RolloverTest, RegisteredNextCertificateGetsAToken) {
   EXPECT_EQ(render::RolloverHintFor(result), "");
 }
 
-TEST_F(RolloverTest, UnregisteredNextCertificateIsAnOAuthErrorBesideASuccess) {
+TEST_P(RolloverTest, UnregisteredNextCertificateIsAnOAuthErrorBesideASuccess) {
   TargetConfig target = WithNext("unregistered.pem");
   ProbeResult result = Check(target);
   ExpectSixStagesSucceed(result);
@@ -944,7 +949,7 @@ TEST_F(RolloverTest, UnregisteredNextCertificateIsAnOAuthErrorBesideASuccess) {
   EXPECT_THAT(render::RenderText(result, {}), HasSubstr("NOT registered"));
 }
 
-TEST_F(RolloverTest, NextCertificateFailuresHaveTheCertificateReasons) {
+TEST_P(RolloverTest, NextCertificateFailuresHaveTheCertificateReasons) {
   testing::CertSpec expired;
   expired.valid_from_offset = -std::chrono::hours(24 * 400);
   expired.valid_to_offset = -std::chrono::hours(24 * 3);
@@ -976,7 +981,7 @@ TEST_F(RolloverTest, NextCertificateFailuresHaveTheCertificateReasons) {
   }
 }
 
-TEST_F(RolloverTest, NoTokenRequestWhenTheCurrentRunDidNotReachTheIssuer) {
+TEST_P(RolloverTest, NoTokenRequestWhenTheCurrentRunDidNotReachTheIssuer) {
   Inject(Stage::kMetadata, FaultKind::kStatus, 503);
   ProbeResult result = Check(WithNext("auth.pem"));
   EXPECT_EQ(result.failed_stage, StageId::kMetadata);
@@ -986,7 +991,7 @@ TEST_F(RolloverTest, NoTokenRequestWhenTheCurrentRunDidNotReachTheIssuer) {
   EXPECT_EQ(emulator_->stats().token.total(), 0u);
 }
 
-TEST_F(RolloverTest, NoRolloverWithoutANextCertificate) {
+TEST_P(RolloverTest, NoRolloverWithoutANextCertificate) {
   ProbeResult result = Check(LabTarget());
   EXPECT_FALSE(result.rollover.has_value());
 }
@@ -1031,7 +1036,7 @@ class ProxyAuthTest : public CheckEmulatorTest {
   std::unique_ptr<testing::TestProxy> proxy_;
 };
 
-TEST_F(ProxyAuthTest, RightCredentialsPassTheProxyAndNeverReachTheService) {
+TEST_P(ProxyAuthTest, RightCredentialsPassTheProxyAndNeverReachTheService) {
   ProbeResult result = Check(ProxiedTarget(kPassword));
   ASSERT_EQ(result.result_type, ResultType::kSucceeded) << result.error;
   const std::vector<testing::SeenConnect> connects = proxy_->connects();
@@ -1051,25 +1056,33 @@ TEST_F(ProxyAuthTest, RightCredentialsPassTheProxyAndNeverReachTheService) {
   ExpectNoSecretInAnyRendering(result, kPassword);
 }
 
-TEST_F(ProxyAuthTest, NoCredentialsIsProxyAuthAtTheFirstRequest) {
+TEST_P(ProxyAuthTest, NoCredentialsIsProxyAuthAtTheFirstRequest) {
   ProbeResult result = Check(ProxiedTarget(""));
   const StageResult& metadata =
       ExpectFailure(result, StageId::kMetadata, Reason::kProxyAuth, ExchangeCategory::kNetworking);
   EXPECT_THAT(metadata.message, HasSubstr("proxy authentication required"));
   EXPECT_THAT(render::RenderText(result), HasSubstr("proxy_password_file"));  // the hint
-  ASSERT_EQ(proxy_->connects().size(), 1u);
-  EXPECT_FALSE(proxy_->connects()[0].proxy_authorization.has_value());
+  // One CONNECT for the metadata, and in a concurrent run one each for the
+  // challenge and the publish connection opened beside it, all refused.
+  const std::size_t tunnels = GetParam() == Concurrency::kConcurrent ? 3u : 1u;
+  ASSERT_EQ(proxy_->connects().size(), tunnels);
+  for (const testing::SeenConnect& seen : proxy_->connects()) {
+    EXPECT_FALSE(seen.proxy_authorization.has_value()) << seen.target;
+  }
   EXPECT_EQ(emulator_->stats().metadata.total(), 0u);
 }
 
-TEST_F(ProxyAuthTest, WrongPasswordIsProxyAuthAndIsPrintedNowhere) {
+TEST_P(ProxyAuthTest, WrongPasswordIsProxyAuthAndIsPrintedNowhere) {
   const std::string wrong = "wr0ng-pa55-in-a-file";
   ProbeResult result = Check(ProxiedTarget(wrong));
   const StageResult& metadata =
       ExpectFailure(result, StageId::kMetadata, Reason::kProxyAuth, ExchangeCategory::kNetworking);
   EXPECT_THAT(metadata.message, HasSubstr("proxy authentication failed"));
-  ASSERT_EQ(proxy_->connects().size(), 1u);
-  EXPECT_EQ(proxy_->connects()[0].status, 407);
+  const std::size_t tunnels = GetParam() == Concurrency::kConcurrent ? 3u : 1u;
+  ASSERT_EQ(proxy_->connects().size(), tunnels);
+  for (const testing::SeenConnect& seen : proxy_->connects()) {
+    EXPECT_EQ(seen.status, 407) << seen.target;
+  }
   EXPECT_EQ(emulator_->stats().metadata.total(), 0u);
   ExpectNoSecretInAnyRendering(result, wrong);
 }
@@ -1077,7 +1090,7 @@ TEST_F(ProxyAuthTest, WrongPasswordIsProxyAuthAndIsPrintedNowhere) {
 // The leak of issue 10: a password in the proxy URL (the loader refuses it,
 // but the engine must not trust every caller to) was echoed by the client's
 // message into every output.
-TEST_F(ProxyAuthTest, PasswordInTheProxyUrlIsPrintedNowhere) {
+TEST_P(ProxyAuthTest, PasswordInTheProxyUrlIsPrintedNowhere) {
   TargetConfig target = LabTarget();
   target.proxy = "http://alice:s3cret-in-url@127.0.0.1:" + std::to_string(proxy_->port());
   ProbeResult result = Check(target);
@@ -1085,6 +1098,189 @@ TEST_F(ProxyAuthTest, PasswordInTheProxyUrlIsPrintedNowhere) {
   EXPECT_THAT(result.error, HasSubstr("http://<redacted>@127.0.0.1:"));
   ExpectNoSecretInAnyRendering(result, "s3cret-in-url");
 }
+
+// Both servers behind their own relay: "issuer" (metadata and token) and
+// "push" (challenge and publish), so a test sees each connection of a run.
+class RelayedCheckTest : public CheckEmulatorTest {
+ protected:
+  TargetConfig RelayedTarget(const testing::TcpRelay& issuer, const testing::TcpRelay& push) {
+    TargetConfig target = LabTarget();
+    target.connect_to = {{"outlook.office365.com", 443, "127.0.0.1", push.port()},
+                         {"accounts.accesscontrol.windows.net", 443, "127.0.0.1", issuer.port()}};
+    return target;
+  }
+  static int LastIndex(const std::vector<testing::RelayEvent>& events, const std::string& relay,
+                       testing::RelayEvent::Kind kind) {
+    int last = -1;
+    for (std::size_t i = 0; i < events.size(); ++i) {
+      if (events[i].relay == relay && events[i].kind == kind) last = static_cast<int>(i);
+    }
+    return last;
+  }
+  // The index of the \p n th (from 0) event of this kind on this connection.
+  static int NthIndex(const std::vector<testing::RelayEvent>& events, const std::string& relay,
+                      int connection, testing::RelayEvent::Kind kind, int n) {
+    for (std::size_t i = 0; i < events.size(); ++i) {
+      const testing::RelayEvent& e = events[i];
+      if (e.relay == relay && e.connection == connection && e.kind == kind && n-- == 0) {
+        return static_cast<int>(i);
+      }
+    }
+    return -1;
+  }
+};
+
+using Kind = testing::RelayEvent::Kind;
+
+// Nothing the issuer sends reaches the check until the push service has
+// answered the challenge (a push connection ended) and a second push
+// connection (the publish's) is open. A concurrent run gets there: its
+// challenge and publish connection do not wait for the metadata. A
+// sequential one cannot, and times out at the metadata.
+TEST_P(RelayedCheckTest, ChallengeAndPublishConnectionDoNotWaitForTheMetadata) {
+  testing::RelayLog log;
+  testing::TcpRelay issuer(log, "issuer", emulator_->port());
+  testing::TcpRelay push(log, "push", emulator_->port());
+  log.HoldServerBytes("issuer", [](const std::vector<testing::RelayEvent>& events) {
+    int push_connections = 0;
+    bool push_closed = false;
+    for (const testing::RelayEvent& e : events) {
+      if (e.relay != "push") continue;
+      push_connections += e.kind == Kind::kAccepted;
+      push_closed = push_closed || e.kind == Kind::kClientClosed || e.kind == Kind::kServerClosed;
+    }
+    return push_connections >= 2 && push_closed;
+  });
+  TargetConfig target = RelayedTarget(issuer, push);
+  if (GetParam() == Concurrency::kSequential) {
+    target.timeout = std::chrono::milliseconds(1500);
+    ProbeResult result = Check(target);
+    ExpectFailure(result, StageId::kMetadata, Reason::kTimeout, ExchangeCategory::kNetworking);
+    EXPECT_EQ(log.Connections("push"), 0) << "a sequential run waits for the metadata";
+    return;
+  }
+  ProbeResult result = Check(target);
+  ASSERT_TRUE(result.succeeded()) << result.error;
+  const std::vector<testing::RelayEvent> events = log.events();
+  EXPECT_EQ(log.Connections("issuer"), 1) << "token on the metadata connection";
+  EXPECT_EQ(log.Connections("push"), 2) << "challenge and publish, each on its own";
+  // The check's second flight to the issuer (its TLS key exchange) needs the
+  // issuer's first answer, which was held: it left after the challenge was
+  // answered and the publish connection opened, while the metadata exchange
+  // was already under way.
+  const int issuer_second_flight = NthIndex(events, "issuer", 0, Kind::kClientData, 1);
+  const int publish_opened = log.IndexOf("push", 1, Kind::kAccepted);
+  ASSERT_GE(issuer_second_flight, 0);
+  EXPECT_LT(publish_opened, issuer_second_flight);
+  int challenge_done = -1;
+  for (std::size_t i = 0; i < events.size() && challenge_done < 0; ++i) {
+    const testing::RelayEvent& e = events[i];
+    if (e.relay == "push" && (e.kind == Kind::kClientClosed || e.kind == Kind::kServerClosed)) {
+      challenge_done = static_cast<int>(i);
+    }
+  }
+  ASSERT_GE(challenge_done, 0);
+  EXPECT_LT(challenge_done, LastIndex(events, "issuer", Kind::kClientData))
+      << "the challenge was answered before the token request left";
+  // Stage results are those of a sequential run.
+  const HttpRequestFacts& publish = result.Stage(StageId::kPublish).requests.at(0);
+  EXPECT_FALSE(publish.connection_reused);
+  EXPECT_GT(publish.timings.tls.count(), 0);
+  EXPECT_TRUE(result.Stage(StageId::kToken).requests.at(0).connection_reused);
+  EXPECT_GT(result.Stage(StageId::kChallenge).duration.count(), 0);
+}
+
+// Round trips of one check behind relays adding a 200 ms round-trip time:
+// 6 at TLS 1.2 without a cached session (each connection opens in 3, the
+// three side by side, then metadata, token and publish one each), 5 when
+// the sessions are resumed; 12 and 10 one after another.
+TEST_P(RelayedCheckTest, RoundTripsAtAnInjectedLatency) {
+  constexpr std::chrono::milliseconds kRtt(200);
+  testing::RelayLog log;
+  testing::TcpRelay issuer(log, "issuer", emulator_->port(), kRtt);
+  testing::TcpRelay push(log, "push", emulator_->port(), kRtt);
+  RandomGuidSource guids;
+  ProbeRunner runner(RelayedTarget(issuer, push), SystemClock::Instance(), guids);
+  const ProbeResult fresh = runner.Run();
+  ASSERT_TRUE(fresh.succeeded()) << fresh.error;
+  const ProbeResult resumed = runner.Run();
+  ASSERT_TRUE(resumed.succeeded()) << resumed.error;
+  ASSERT_TRUE(resumed.Stage(StageId::kPublish).requests.at(0).tls_session_reused);
+  const double fresh_trips = ToSeconds(fresh.duration) / ToSeconds(kRtt);
+  const double resumed_trips = ToSeconds(resumed.duration) / ToSeconds(kRtt);
+  std::printf("%s: %.2f round trips, %.2f resumed\n",
+              std::string(ConcurrencyName(GetParam())).c_str(), fresh_trips, resumed_trips);
+  // The check's own work (a signature, handshakes on loopback) costs well
+  // under 0.9 of a round trip (180 ms) here, even on a busy machine.
+  if (GetParam() == Concurrency::kConcurrent) {
+    EXPECT_GE(fresh_trips, 6.0);
+    EXPECT_LT(fresh_trips, 6.9);
+    EXPECT_GE(resumed_trips, 5.0);
+    EXPECT_LT(resumed_trips, 5.9);
+  } else {
+    EXPECT_GE(fresh_trips, 12.0);
+    EXPECT_GE(resumed_trips, 10.0);
+  }
+}
+
+// The publish connection, opened at the start, is refused while the
+// metadata fails: the run is the metadata's failure, everything after it
+// skipped, the refused opening (and the challenge) nowhere in the result.
+TEST_P(RelayedCheckTest, RefusedEarlyPublishConnectionDuringAMetadataFailureIsNotReported) {
+  Inject(Stage::kMetadata, FaultKind::kStatus, 500);
+  TargetConfig target = LabTarget();
+  target.connect_to = {{"outlook.office365.com", 443, "127.0.0.1", emulator::PickFreePort()},
+                       {"accounts.accesscontrol.windows.net", 443, "127.0.0.1", emulator_->port()}};
+  ProbeResult result = Check(target);
+  ExpectFailure(result, StageId::kMetadata, Reason::kHttpStatus, ExchangeCategory::kUnknown);
+  for (StageId id : {StageId::kChallenge, StageId::kToken, StageId::kPublish}) {
+    EXPECT_EQ(result.Stage(id).message, "stage metadata failed") << StageName(id);
+    EXPECT_TRUE(result.Stage(id).requests.empty()) << StageName(id);
+  }
+  EXPECT_EQ(result.facts.tls_leaf.count("publish"), 0u);
+}
+
+// A challenge failure is the challenge's; the publish connection opened
+// beside it is closed unused when the run ends.
+TEST_P(RelayedCheckTest, ChallengeFailureIsTheChallengesAndTheUnusedConnectionIsClosed) {
+  Inject(Stage::kChallenge, FaultKind::kStatus, 503);
+  testing::RelayLog log;
+  testing::TcpRelay issuer(log, "issuer", emulator_->port());
+  testing::TcpRelay push(log, "push", emulator_->port());
+  ProbeResult result = Check(RelayedTarget(issuer, push));
+  ExpectFailure(result, StageId::kChallenge, Reason::kHttpStatus, ExchangeCategory::kUnknown);
+  EXPECT_EQ(result.Stage(StageId::kPublish).message, "stage challenge failed");
+  const int expected = GetParam() == Concurrency::kConcurrent ? 2 : 1;
+  EXPECT_EQ(log.Connections("push"), expected);
+  // Every connection the run opened was closed by the run before it returned.
+  EXPECT_TRUE(log.WaitFor(
+      [&](const std::vector<testing::RelayEvent>& events) {
+        int closed = 0;
+        for (const testing::RelayEvent& e : events) closed += e.kind == Kind::kClientClosed;
+        return closed == expected + 1;
+      },
+      std::chrono::seconds(10)));
+}
+
+std::string OrderName(const ::testing::TestParamInfo<Concurrency>& info) {
+  return std::string(ConcurrencyName(info.param));
+}
+
+INSTANTIATE_TEST_SUITE_P(Order, CheckEmulatorTest,
+                         ::testing::Values(Concurrency::kConcurrent, Concurrency::kSequential),
+                         OrderName);
+INSTANTIATE_TEST_SUITE_P(Order, RelayedCheckTest,
+                         ::testing::Values(Concurrency::kConcurrent, Concurrency::kSequential),
+                         OrderName);
+INSTANTIATE_TEST_SUITE_P(Order, CertificateStageTest,
+                         ::testing::Values(Concurrency::kConcurrent, Concurrency::kSequential),
+                         OrderName);
+INSTANTIATE_TEST_SUITE_P(Order, RolloverTest,
+                         ::testing::Values(Concurrency::kConcurrent, Concurrency::kSequential),
+                         OrderName);
+INSTANTIATE_TEST_SUITE_P(Order, ProxyAuthTest,
+                         ::testing::Values(Concurrency::kConcurrent, Concurrency::kSequential),
+                         OrderName);
 
 }  // namespace
 }  // namespace pushprobe

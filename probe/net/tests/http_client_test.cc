@@ -535,6 +535,114 @@ TEST_F(HttpClientTest, KeptConnectionCarriesTheNextRequestToTheSameServer) {
   EXPECT_EQ(second.facts.server_chain[0].thumbprint, TestPki().push.Thumbprint());
 }
 
+// Descriptors this process has open now.
+std::size_t OpenFds() {
+  std::size_t n = 0;
+  for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator("/proc/self/fd")) {
+    ++n;
+  }
+  return n;
+}
+
+// A concurrent run opens the publish connection at its start; the publish
+// request is then the connection's first and reports the opening as its own.
+TEST_F(HttpClientTest, ConnectionOpenedAheadCarriesTheRequestAsItsFirst) {
+  LoopbackServer server(KeepAnswering(kHello), TestPki().Identity(TestPki().push));
+  HttpClient client(PushHostOptions(), clock_);
+  HttpRequest request;
+  request.method = "POST";
+  request.url = server.Url("/publish", kPushHost);
+  request.headers = {{"Connection", "close"}};
+  request.body = "{}";
+  HttpConnections connections;
+  client.Preconnect(request.url, Deadline::After(clock_, 10s), connections);
+  EXPECT_EQ(connections.size(), 1u);
+  EXPECT_EQ(server.connections(), 1);
+  EXPECT_TRUE(server.requests().empty()) << "opening ahead sends no request";
+  HttpOutcome out = client.Send(request, Deadline::After(clock_, 10s), &connections);
+  ASSERT_TRUE(out.ok()) << out.error_message;
+  EXPECT_EQ(server.connections(), 1);
+  ASSERT_EQ(server.requests().size(), 1u);
+  EXPECT_TRUE(Contains(server.requests()[0].head, "Connection: close\r\n"));
+  EXPECT_FALSE(out.facts.connection_reused);
+  EXPECT_GT(out.facts.timings.connect, Duration::zero());
+  EXPECT_GT(out.facts.timings.tls, Duration::zero());
+  EXPECT_TRUE(out.facts.tls_verified);
+  EXPECT_EQ(out.facts.method, "POST");
+  ASSERT_FALSE(out.facts.server_chain.empty());
+  EXPECT_EQ(out.facts.server_chain[0].thumbprint, TestPki().push.Thumbprint());
+  EXPECT_EQ(connections.size(), 0u) << "Connection: close is not kept";
+}
+
+// Opening ahead fails the way the request itself would have: same reason,
+// same message, reported by that request and not dialled again.
+TEST_F(HttpClientTest, FailureToOpenAheadIsTheRequestsOwnFailure) {
+  const std::uint16_t port = testing::UnusedPort();
+  const std::string url = "http://127.0.0.1:" + std::to_string(port) + "/";
+  HttpClient client(Options(), clock_);
+  HttpRequest request;
+  request.url = url;
+  const HttpOutcome direct = client.Send(request, Deadline::After(clock_, 10s));
+  HttpConnections connections;
+  client.Preconnect(url, Deadline::After(clock_, 10s), connections);
+  EXPECT_EQ(connections.size(), 1u);
+  const HttpOutcome ahead = client.Send(request, Deadline::After(clock_, 10s), &connections);
+  EXPECT_EQ(ahead.error, Reason::kConnect);
+  EXPECT_EQ(ahead.error, direct.error);
+  EXPECT_EQ(ahead.error_message, direct.error_message);
+  EXPECT_EQ(ahead.facts.url, url);
+  EXPECT_TRUE(ahead.facts.connected_address.empty());
+  EXPECT_EQ(connections.size(), 0u);
+
+  // A TLS failure, too: the chain seen while opening is the request's.
+  LoopbackServer untrusted(KeepAnswering(kHello), TestPki().Identity(TestPki().self_signed));
+  HttpClient push_client(PushHostOptions(), clock_);
+  request.url = untrusted.Url("/publish", kPushHost);
+  push_client.Preconnect(request.url, Deadline::After(clock_, 10s), connections);
+  const HttpOutcome tls = push_client.Send(request, Deadline::After(clock_, 10s), &connections);
+  EXPECT_EQ(tls.error, Reason::kTlsUntrusted);
+  ASSERT_FALSE(tls.facts.server_chain.empty());
+  EXPECT_TRUE(untrusted.requests().empty());
+}
+
+// A connection opened ahead for a request that never comes (its stage was
+// skipped) is closed with the run's connections, and no failure is reported.
+TEST_F(HttpClientTest, ConnectionOpenedAheadAndNeverUsedIsClosed) {
+  LoopbackServer server([](ServerConnection& c) { c.WaitForStop(); },
+                        TestPki().Identity(TestPki().push));
+  HttpClient client(PushHostOptions(), clock_);
+  const std::size_t before = OpenFds();
+  {
+    HttpConnections connections;
+    client.Preconnect(server.Url("/publish", kPushHost), Deadline::After(clock_, 10s), connections);
+    EXPECT_EQ(connections.size(), 1u);
+    // The server side stays open until the server stops; ours is one more.
+    EXPECT_GE(OpenFds(), before + 1);
+  }
+  // The server's side of the connection (WaitForStop) is still open: only
+  // the client's was closed, and it was.
+  EXPECT_EQ(OpenFds(), before + 1);
+  EXPECT_EQ(server.connections(), 1);
+}
+
+TEST_F(HttpClientTest, AdoptKeepsTheConnectionOpenedFirst) {
+  LoopbackServer server(KeepAnswering(kHello), TestPki().Identity(TestPki().push));
+  HttpClient client(PushHostOptions(), clock_);
+  const std::string url = server.Url("/", kPushHost);
+  HttpConnections run;
+  HttpConnections ahead;
+  HttpRequest request;
+  request.url = url;
+  ASSERT_TRUE(client.Send(request, Deadline::After(clock_, 10s), &run).ok());
+  client.Preconnect(url, Deadline::After(clock_, 10s), ahead);
+  run.Adopt(std::move(ahead));
+  EXPECT_EQ(run.size(), 1u);
+  EXPECT_EQ(ahead.size(), 0u);
+  const HttpOutcome second = client.Send(request, Deadline::After(clock_, 10s), &run);
+  ASSERT_TRUE(second.ok()) << second.error_message;
+  EXPECT_TRUE(second.facts.connection_reused) << "the kept one, opened first, carried it";
+}
+
 TEST_F(HttpClientTest, WithoutHttpConnectionsEveryRequestClosesItsConnection) {
   LoopbackServer server(KeepAnswering(kHello), TestPki().Identity(TestPki().push));
   HttpClientOptions options = PushHostOptions();

@@ -1,0 +1,52 @@
+#pragma once
+
+#include <condition_variable>
+#include <cstddef>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace pushprobe {
+
+/// \brief A fixed set of threads that send a run's requests beside the run's
+/// own thread (the challenge, the publish connection opened ahead).
+///
+/// Bounded on purpose: an exporter runs thousands of checks, and a thread per
+/// check per request would grow with them. A task is only taken when a thread
+/// is idle for it; otherwise TryRun says no and the caller does the work itself
+/// in stage order, as a sequential run does, so a busy process degrades to
+/// today's order instead of queueing a request behind other checks' deadlines.
+class HelperThreads {
+ public:
+  /// Starts \p threads threads (0: TryRun always says no).
+  explicit HelperThreads(std::size_t threads);
+  /// Waits for running tasks and stops the threads.
+  ~HelperThreads();
+  HelperThreads(const HelperThreads&) = delete;
+  HelperThreads& operator=(const HelperThreads&) = delete;
+
+  /// Runs \p task on an idle thread and returns true, or returns false at once
+  /// when every thread is busy. \p task must not throw.
+  bool TryRun(std::function<void()> task);
+
+  /// Threads busy or claimed now.
+  std::size_t busy() const;
+
+  /// The engine's threads, shared by every runner of the process: twice the
+  /// cores, at least 4 and at most 32 (two per check in flight).
+  static HelperThreads& Shared();
+
+ private:
+  void Work();
+
+  mutable std::mutex mu_;
+  std::condition_variable ready_;
+  std::deque<std::function<void()>> tasks_;
+  std::size_t idle_ = 0;
+  bool stopping_ = false;
+  std::vector<std::thread> threads_;
+};
+
+}  // namespace pushprobe
