@@ -254,6 +254,12 @@ TEST_P(CheckEmulatorTest, DefaultProfileIsWindows2019AndNegotiatesItsFirstRsaSui
   EXPECT_EQ(request.tls_profile, "windows-2019");
   EXPECT_EQ(request.tls_version, "TLSv1.2");
   EXPECT_EQ(request.tls_cipher, "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384");
+  // The publish connection (opened early in a concurrent run) was opened by
+  // the same client, with the same offer, and says so.
+  const HttpRequestFacts& publish = result.Stage(StageId::kPublish).requests.at(0);
+  EXPECT_EQ(publish.tls_profile, "windows-2019");
+  EXPECT_EQ(publish.tls_cipher, "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384");
+  EXPECT_FALSE(publish.tls_offered_ciphers.empty());
 }
 
 TEST_P(CheckEmulatorTest, EveryRunGetsAFreshToken) {
