@@ -522,10 +522,14 @@ HttpServer::AcceptResult HttpServer::Accept(int listener) {
     }
     return errno == EAGAIN || errno == EWOULDBLOCK ? AcceptResult::kNone : AcceptResult::kRetry;
   }
+  // Counted before the close: a client that sees the close may read the
+  // stats at once (the tests do).
   auto refuse = [&] {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      ++stats_.refused;
+    }
     ::close(fd);
-    std::lock_guard<std::mutex> lock(mu_);
-    ++stats_.refused;
     return AcceptResult::kAccepted;
   };
   if (connections_.size() >= options_.max_connections && !EvictOne()) return refuse();

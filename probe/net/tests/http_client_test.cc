@@ -263,7 +263,8 @@ TEST_F(HttpClientTest, NeverAnsweringServerTimesOutAtTheDeadline) {
   HttpOutcome out = Get(server.Url(), Options(), 200ms);
   const Duration took = clock_.SteadyNow() - start;
   EXPECT_EQ(out.error, Reason::kTimeout);
-  EXPECT_TRUE(StartsWith(out.error_message, "timed out after 0.")) << out.error_message;
+  // The figure is the time taken, which a loaded machine stretches past 1 s.
+  EXPECT_TRUE(StartsWith(out.error_message, "timed out after ")) << out.error_message;
   EXPECT_TRUE(Contains(out.error_message, "s waiting for the response from 127.0.0.1"))
       << out.error_message;
   EXPECT_GE(took, 190ms);
