@@ -53,8 +53,24 @@ Connection::~Connection() {
 
 bool Connection::UsableWhenIdle() const {
   if (fd_ < 0 || (ssl_ != nullptr && SSL_pending(ssl_) > 0)) return false;
-  pollfd p{fd_, POLLIN, 0};
-  return ::poll(&p, 1, 0) == 0;
+  // A few rounds: each SSL_peek below consumes at least one record.
+  for (int round = 0; round < 8; ++round) {
+    pollfd p{fd_, POLLIN, 0};
+    const int ready = ::poll(&p, 1, 0);
+    if (ready == 0) return true;
+    if (ready < 0 || ssl_ == nullptr) return false;
+    // A TLS 1.3 server sends its session tickets after the handshake: records
+    // without application data that leave the connection usable (a connection
+    // opened ahead has read nothing since). Let OpenSSL consume them; anything
+    // else (data sent unasked, a close, an alert) makes the connection unusable.
+    ERR_clear_error();
+    char byte = 0;
+    const int n = SSL_peek(ssl_, &byte, 1);
+    const int err = n > 0 ? SSL_ERROR_NONE : SSL_get_error(ssl_, n);
+    ERR_clear_error();
+    if (err != SSL_ERROR_WANT_READ) return false;
+  }
+  return false;
 }
 
 IoResult Connection::WaitFor(Wait what, const Deadline& deadline) {

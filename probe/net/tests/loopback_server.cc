@@ -192,6 +192,11 @@ int LoopbackServer::connections() const {
   return connections_;
 }
 
+bool LoopbackServer::WaitForHandshakes(int count, std::chrono::milliseconds timeout) const {
+  std::unique_lock<std::mutex> lock(mu_);
+  return handshake_cv_.wait_for(lock, timeout, [&] { return handshakes_ >= count; });
+}
+
 std::vector<SeenRequest> LoopbackServer::requests() const {
   std::lock_guard<std::mutex> lock(mu_);
   return requests_;
@@ -245,6 +250,11 @@ void LoopbackServer::Serve(int fd) {
       const char* sni = SSL_get_servername(conn.ssl_, TLSEXT_NAMETYPE_host_name);
       conn.sni_ = sni != nullptr ? sni : "";
       conn.reused_ = SSL_session_reused(conn.ssl_) == 1;
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        ++handshakes_;
+      }
+      handshake_cv_.notify_all();
     }
   }
   if (ready) behaviour_(conn);

@@ -2,6 +2,7 @@
 
 #include <openssl/ssl.h>
 
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
@@ -78,6 +79,9 @@ class LoopbackServer {
   /// "http(s)://<host>:<port><path>".
   std::string Url(std::string_view path = "/", std::string_view host = "127.0.0.1") const;
   int connections() const;
+  /// Waits until \p count TLS handshakes have completed on the server's side
+  /// (a TLS 1.3 server has then sent its session tickets); false on timeout.
+  bool WaitForHandshakes(int count, std::chrono::milliseconds timeout) const;
   std::vector<SeenRequest> requests() const;
   void Stop();
 
@@ -105,6 +109,8 @@ class LoopbackServer {
   std::condition_variable stop_cv_;
   bool stopping_ = false;
   int connections_ = 0;
+  int handshakes_ = 0;
+  mutable std::condition_variable handshake_cv_;
   std::vector<int> open_fds_;
   std::vector<SeenRequest> requests_;
   std::vector<std::thread> handlers_;
