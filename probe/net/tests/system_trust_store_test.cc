@@ -24,12 +24,13 @@ using net_internal::HasHashedCertificates;
 using net_internal::TrustStoreSource;
 using testing::LoopbackServer;
 
+// mkdtemp: a name made of the pid and a counter met directories left by an
+// earlier run whose pid was the same (the asan run after the debug one).
 std::string NewDirectory() {
-  static int counter = 0;
-  std::string dir = ::testing::TempDir() + "pushprobe_truststore_" + std::to_string(getpid()) +
-                    "_" + std::to_string(counter++);
-  testing::WriteFile(dir + "/.keep", "");
-  return dir;
+  std::string pattern = ::testing::TempDir() + "pushprobe_truststore_XXXXXX";
+  if (::mkdtemp(pattern.data()) == nullptr) ADD_FAILURE() << "mkdtemp failed";
+  testing::WriteFile(pattern + "/.keep", "");
+  return pattern;
 }
 
 // The name OpenSSL's hash_dir lookup looks for: the subject hash of the CA.
