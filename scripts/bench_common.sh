@@ -70,3 +70,15 @@ bench_binaries() {
     eval "$build" >/dev/null
   fi
 }
+
+# wait_for FILE PATTERN PID: until PATTERN appears in FILE (a server's log);
+# prints the log and exits when PID dies first, exits after 10 s.
+wait_for() {  # wait_for FILE PATTERN PID
+  for _ in $(seq 1 200); do
+    grep -q "$2" "$1" 2>/dev/null && return 0
+    kill -0 "$3" 2>/dev/null || { cat "$1"; exit 1; }
+    sleep 0.05
+  done
+  echo "timed out waiting for '$2' in $1" >&2
+  exit 1
+}

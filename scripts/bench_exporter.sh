@@ -57,15 +57,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-wait_for() {  # wait_for FILE PATTERN PID
-  for _ in $(seq 1 200); do
-    grep -q "$2" "$1" 2>/dev/null && return 0
-    kill -0 "$3" 2>/dev/null || { cat "$1"; exit 1; }
-    sleep 0.05
-  done
-  echo "timed out waiting for '$2' in $1" >&2
-  exit 1
-}
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 hz=$(getconf CLK_TCK)
 # Busy and total jiffies of the whole machine, to tell how much CPU others took.

@@ -37,15 +37,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-wait_for() {  # wait_for FILE PATTERN PID
-  for _ in $(seq 1 200); do
-    grep -q "$2" "$1" 2>/dev/null && return 0
-    kill -0 "$3" 2>/dev/null || { cat "$1"; exit 1; }
-    sleep 0.05
-  done
-  echo "timed out waiting for '$2' in $1" >&2
-  exit 1
-}
 
 # Growth, not speed, is judged here, so a busy machine does not stop the run;
 # its load is printed beside the figures all the same.
