@@ -302,65 +302,6 @@ std::string Gzip(const std::function<void(std::ostream&)>& write) {
 
 }  // namespace
 
-// A fixed set of workers with a bounded queue: TryPost refuses past it.
-class HttpServer::Lane {
- public:
-  Lane(std::size_t threads, std::size_t queue) : queue_limit_(queue) {
-    for (std::size_t i = 0; i < std::max<std::size_t>(threads, 1); ++i) {
-      threads_.emplace_back([this] { Work(); });
-    }
-  }
-  ~Lane() { Shutdown(); }
-
-  bool TryPost(std::function<void()> task) {
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      if (stopping_ || tasks_.size() >= queue_limit_ + idle_) return false;
-      tasks_.push_back(std::move(task));
-    }
-    cv_.notify_one();
-    return true;
-  }
-
-  /// Drops what waits, lets running tasks finish, joins.
-  void Shutdown() {
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      stopping_ = true;
-      tasks_.clear();
-    }
-    cv_.notify_all();
-    for (std::thread& t : threads_) {
-      if (t.joinable()) t.join();
-    }
-  }
-
- private:
-  void Work() {
-    for (;;) {
-      std::function<void()> task;
-      {
-        std::unique_lock<std::mutex> lock(mu_);
-        ++idle_;
-        cv_.wait(lock, [&] { return stopping_ || !tasks_.empty(); });
-        --idle_;
-        if (stopping_) return;
-        task = std::move(tasks_.front());
-        tasks_.pop_front();
-      }
-      task();
-    }
-  }
-
-  const std::size_t queue_limit_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::deque<std::function<void()>> tasks_;
-  std::size_t idle_ = 0;  ///< workers waiting: a task for each is not queued but taken
-  bool stopping_ = false;
-  std::vector<std::thread> threads_;
-};
-
 HttpServer::HttpServer(HttpRouter& router, WebAccess& access, Options options)
     : router_(router), access_(access), options_(options) {}
 
@@ -383,8 +324,8 @@ void HttpServer::Start(const std::vector<std::string>& listen_addresses) {
     ports_.clear();
     throw;
   }
-  lane_ = std::make_unique<Lane>(options_.threads, options_.max_connections);
-  probe_lane_ = std::make_unique<Lane>(options_.probe_threads, options_.probe_queue);
+  lane_ = std::make_unique<BoundedLane>(options_.threads, options_.max_connections);
+  probe_lane_ = std::make_unique<BoundedLane>(options_.probe_threads, options_.probe_queue);
   loop_ = std::thread([this] { Loop(); });
 }
 
@@ -413,7 +354,9 @@ void HttpServer::Stop() {
 
 HttpServer::Stats HttpServer::stats() const {
   std::lock_guard<std::mutex> lock(mu_);
-  return stats_;
+  Stats out = stats_;
+  if (probe_lane_) out.probe_outstanding = probe_lane_->outstanding();
+  return out;
 }
 
 void HttpServer::Wake() {
@@ -684,7 +627,7 @@ void HttpServer::Dispatch(Connection& c) {
   c.state = Connection::State::kBusy;
   Connection* raw = &c;
   const bool probe = router_.IsProbe(c.request.target);
-  Lane& lane = probe ? *probe_lane_ : *lane_;
+  BoundedLane& lane = probe ? *probe_lane_ : *lane_;
   if (lane.TryPost([this, raw] { Serve(raw); })) return;
   if (probe) {
     std::lock_guard<std::mutex> lock(mu_);

@@ -14,6 +14,7 @@
 #include <thread>
 #include <vector>
 
+#include "exporters/bounded_lane.h"
 #include "exporters/http_router.h"
 #include "exporters/web_access.h"
 
@@ -66,6 +67,9 @@ class HttpServer {
     std::uint64_t refused = 0;           ///< closed at once: all busy, or WebAccess refused
     std::uint64_t tls_failures = 0;      ///< TLS handshakes that failed
     std::uint64_t probe_queue_full = 0;  ///< /probe answered 429 by the server
+    /// /probe requests running or waiting for a worker now (at most
+    /// probe_threads + probe_queue; one more gets the 429).
+    std::size_t probe_outstanding = 0;
   };
 
   /// \p router and \p access must outlive the server.
@@ -91,8 +95,6 @@ class HttpServer {
   struct Connection;
 
  private:
-  class Lane;
-
   enum class AcceptResult { kAccepted, kNone, kRetry, kNoDescriptors };
 
   void Loop();
@@ -111,8 +113,8 @@ class HttpServer {
   std::vector<int> listeners_;
   std::vector<std::uint16_t> ports_;
   int wake_[2] = {-1, -1};
-  std::unique_ptr<Lane> lane_;
-  std::unique_ptr<Lane> probe_lane_;
+  std::unique_ptr<BoundedLane> lane_;
+  std::unique_ptr<BoundedLane> probe_lane_;
   std::thread loop_;
   std::atomic<bool> stopping_{false};
 

@@ -20,6 +20,7 @@
 #include <thread>
 
 #include "exporters/tests/test_util.h"
+#include "tests/support/eventually.h"
 #include "tests/support/test_pki.h"
 
 namespace pushprobe::exporter {
@@ -77,6 +78,7 @@ class SlowBackend final : public ExporterBackend {
   std::string padding;
 };
 
+using pushprobe::testing::Eventually;
 using testing::Connect;
 using testing::Get;
 using testing::Read;
@@ -223,13 +225,11 @@ TEST_F(HttpServerTest, AtTheCapTheQuietestConnectionIsClosedFirst) {
   options_.read_header_timeout = 30s;
   StartServer();
   std::vector<int> idle;
-  for (int i = 0; i < 8; ++i) {
+  for (std::size_t i = 0; i < 8; ++i) {
     idle.push_back(Connect(server_->port()));
-    std::this_thread::sleep_for(5ms);  // distinct ages, oldest first
+    // Accepted before the next connects: ages are by accept time, oldest first.
+    ASSERT_TRUE(Eventually([&] { return server_->stats().open == i + 1; }));
   }
-  // Give the server time to accept all eight (ordering is by accept time).
-  for (int i = 0; i < 100 && server_->stats().open < 8; ++i) std::this_thread::sleep_for(5ms);
-  ASSERT_EQ(server_->stats().open, 8u);
   EXPECT_LT(TimeMetrics(), 1s);
   EXPECT_TRUE(ClosedWithin(idle[0], 1s));
   EXPECT_FALSE(ClosedWithin(idle[7], 50ms));
@@ -248,17 +248,19 @@ TEST_F(HttpServerTest, SlowProbesNeverHoldUpMetricsAndAFullQueueGets429) {
     probes.push_back(fd);
   }
   ASSERT_TRUE(backend_.WaitStarted(2));
-  for (int i = 0; i < 100 && server_->stats().open < 4; ++i) std::this_thread::sleep_for(5ms);
-  std::this_thread::sleep_for(50ms);  // the last two reach the queue
+  // The last two are read and waiting for a worker: the lane is full.
+  ASSERT_TRUE(Eventually([&] { return server_->stats().probe_outstanding == 4; }));
   for (int i = 0; i < 5; ++i) EXPECT_LT(TimeMetrics(), 1s);
   EXPECT_EQ(Request(server_->port(), Get("/-/healthy")).status_line, "HTTP/1.1 200 OK");
   Response busy = Request(server_->port(), Get("/probe?target=c"));
   EXPECT_EQ(busy.status_line, "HTTP/1.1 429 Too Many Requests");
   EXPECT_EQ(busy.headers["retry-after"], "1");
   EXPECT_EQ(server_->stats().probe_queue_full, 1u);
+  EXPECT_EQ(server_->stats().probe_outstanding, 4u);
   backend_.Release();
   EXPECT_EQ(Read(probes[0]).status_line, "HTTP/1.1 200 OK");
   for (int fd : probes) ::close(fd);
+  EXPECT_TRUE(Eventually([&] { return server_->stats().probe_outstanding == 0; }));
 }
 
 TEST_F(HttpServerTest, StatusLinesCarryTheirReasonAndNeverEchoTheVersion) {

@@ -42,6 +42,7 @@
 #include "tests/emulator/fault.h"
 #include "tests/emulator/lab.h"
 #include "tests/emulator/lab_credentials.h"
+#include "tests/support/eventually.h"
 #include "tests/support/test_pki.h"
 
 namespace pushprobe::emulator {
@@ -690,16 +691,7 @@ TEST_F(EmulatorTest, BadBatchesAreRejectedNamingTheProblem) {
   EXPECT_EQ(emulator_->stats().publish.rejected, cases.size());
 }
 
-// Polls a condition the emulator reaches asynchronously; bounded, so a bug fails the test
-// instead of hanging it.
-bool Eventually(const std::function<bool()>& condition) {
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (condition()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(2));
-  }
-  return condition();
-}
+using pushprobe::testing::Eventually;
 
 TEST_F(EmulatorTest, StatusFaultIsPersistentUntilCleared) {
   Fault fault;
