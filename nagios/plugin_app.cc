@@ -74,11 +74,11 @@ Expected<TargetConfig> ResolveTarget(const PluginOptions& options, const Deadlin
         "--application-id and --tenant are used only with --token-flow identity-platform");
   }
   ApplyOverrides(target, o);
-  if (std::optional<std::string> conflict = TlsSettingsConflict(target)) {
-    return Expected<TargetConfig>::Error(*conflict);
+  if (Expected<void> settings = CheckTlsSettings(target); !settings) {
+    return Expected<TargetConfig>::Error(settings.error());
   }
-  if (auto problem = ProxyCredentialsProblem(target)) {
-    return Expected<TargetConfig>::Error(*problem +
+  if (Expected<void> credentials = CheckProxyCredentials(target); !credentials) {
+    return Expected<TargetConfig>::Error(credentials.error() +
                                          " (--proxy, --proxy-user, --proxy-password-file)");
   }
   if (identity_platform && target.application_id.empty()) {

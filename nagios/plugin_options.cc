@@ -109,7 +109,7 @@ std::optional<std::string> SetTenant(PluginOptions& o, const std::string& value)
 
 // The configuration's rule for `proxy_user`.
 std::optional<std::string> SetProxyUser(PluginOptions& o, const std::string& value) {
-  if (auto problem = ProxyUserProblem(value)) return *problem;
+  if (Expected<void> user = CheckProxyUser(value); !user) return user.error();
   o.overrides.proxy_user = value;
   return std::nullopt;
 }

@@ -365,8 +365,8 @@ bool SetProxy(const Field& field, TargetOverrides& target) {
 bool SetProxyUser(const Field& field, TargetOverrides& target) {
   auto text = field.loader.Scalar(field, "a string");
   if (!text) return false;
-  if (auto problem = ProxyUserProblem(*text)) {
-    field.loader.ValueError(field, Quote(field.key) + " " + *problem);
+  if (auto user = CheckProxyUser(*text); !user) {
+    field.loader.ValueError(field, Quote(field.key) + " " + user.error());
     return false;
   }
   target.proxy_user = *text;
@@ -733,17 +733,17 @@ void Loader::CheckTlsSettings(const SeenKeys& own, const SeenKeys& defaults,
     const SeenKeys& from = own.count(key) > 0 ? own : defaults;
     if (auto it = from.find(key); it != from.end() && !it->second.valid) return;
   }
-  std::optional<std::string> conflict = TlsSettingsConflict(target);
-  if (!conflict) return;
+  Expected<void> settings = pushprobe::CheckTlsSettings(target);
+  if (settings) return;
   for (const SeenKeys* keys : {&own, &defaults}) {
     for (std::string_view key : kKeys) {
       if (auto it = keys->find(key); it != keys->end()) {
-        Error(it->second.value_mark, *conflict);
+        Error(it->second.value_mark, settings.error());
         return;
       }
     }
   }
-  Error(fallback, *conflict);
+  Error(fallback, settings.error());
 }
 
 // Proxy credentials come as a pair (a user, from proxy_user or the proxy URL,
@@ -780,7 +780,9 @@ void Loader::CheckProxyCredentials(const SeenKeys& own, bool in_defaults, const 
                            : user != own.end()  ? user->second.key_mark
                            : proxy != own.end() ? proxy->second.key_mark
                                                 : fallback;
-  if (auto problem = ProxyCredentialsProblem(target)) Error(mark, scope + ": " + *problem);
+  if (auto credentials = pushprobe::CheckProxyCredentials(target); !credentials) {
+    Error(mark, scope + ": " + credentials.error());
+  }
 }
 
 // The flow's required keys and keys set for the other flow (ApplyOverrides

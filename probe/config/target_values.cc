@@ -228,7 +228,9 @@ Expected<ProxyValue> ParseProxy(std::string_view text) {
     }
     std::optional<std::string> user = PercentDecode(userinfo);
     if (!user) return invalid("the user in the URL has a bad %-escape");
-    if (auto problem = ProxyUserProblem(*user)) return invalid("the user " + *problem);
+    if (auto checked = CheckProxyUser(*user); !checked) {
+      return invalid("the user " + checked.error());
+    }
     proxy.user = std::move(*user);
     const std::size_t sep = text.find("://") + 3;
     proxy.url =
@@ -237,34 +239,37 @@ Expected<ProxyValue> ParseProxy(std::string_view text) {
   return proxy;
 }
 
-std::optional<std::string> ProxyUserProblem(std::string_view user) {
-  if (user.empty()) return std::string("must not be empty");
+Expected<void> CheckProxyUser(std::string_view user) {
+  using Result = Expected<void>;
+  if (user.empty()) return Result::Error("must not be empty");
   for (char c : user) {
-    if (c == ':')
-      return std::string("must not contain \":\" (Basic credentials end the user there)");
+    if (c == ':') {
+      return Result::Error("must not contain \":\" (Basic credentials end the user there)");
+    }
     if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
-      return std::string("must not contain control characters");
+      return Result::Error("must not contain control characters");
     }
   }
-  return std::nullopt;
+  return {};
 }
 
-std::optional<std::string> ProxyCredentialsProblem(const TargetConfig& target) {
+Expected<void> CheckProxyCredentials(const TargetConfig& target) {
+  using Result = Expected<void>;
   const bool user = !target.proxy_user.empty();
   const bool file = !target.proxy_password_file.empty();
   if ((user || file) && target.proxy.empty()) {
-    return std::string("proxy credentials (proxy_user, proxy_password_file) need a proxy");
+    return Result::Error("proxy credentials (proxy_user, proxy_password_file) need a proxy");
   }
   if (user && !file) {
-    return std::string(
+    return Result::Error(
         "a proxy user needs \"proxy_password_file\", the file holding the proxy's password");
   }
   if (file && !user) {
-    return std::string(
+    return Result::Error(
         "\"proxy_password_file\" needs a user: \"proxy_user\", or the user in the proxy URL "
         "(USER@ before its host)");
   }
-  return std::nullopt;
+  return {};
 }
 
 Expected<Shard> ParseShard(std::string_view text) {
@@ -323,26 +328,27 @@ std::optional<TlsVersion> ParseTlsVersion(std::string_view text) {
   return std::nullopt;
 }
 
-std::optional<std::string> TlsSettingsConflict(const TargetConfig& target) {
+Expected<void> CheckTlsSettings(const TargetConfig& target) {
+  using Result = Expected<void>;
   const TlsProfile profile = ResolvedTlsProfile(target);
   if (target.tls_max_version == TlsVersion::k1_3 && !ProfileHasTls13(profile)) {
-    return "tls_max_version \"1.3\" cannot go with tls_profile " +
-           std::string(TlsProfileName(profile)) +
-           ": SChannel offers TLS 1.3 from Windows Server 2022 on (windows-2022), or use "
-           "openssl";
+    return Result::Error("tls_max_version \"1.3\" cannot go with tls_profile " +
+                         std::string(TlsProfileName(profile)) +
+                         ": SChannel offers TLS 1.3 from Windows Server 2022 on (windows-2022), "
+                         "or use openssl");
   }
-  if (target.tls_ciphers.empty()) return std::nullopt;
+  if (target.tls_ciphers.empty()) return {};
   bool tls12 = false;
   for (const std::string& name : target.tls_ciphers) {
     const CipherSuiteName* suite = FindSchannelCipherSuite(name);
     if (suite != nullptr && !suite->openssl.empty() && !suite->tls13) tls12 = true;
   }
   if (!tls12) {
-    return std::string(
+    return Result::Error(
         "tls_ciphers names no TLS 1.2 cipher suite pushprobe can offer (3DES, RC4, DES, NULL, "
         "export and PSK suites are not available in OpenSSL on Debian 12)");
   }
-  return std::nullopt;
+  return {};
 }
 
 std::string DefaultAuthMetadataUrl(const TargetConfig& target) {

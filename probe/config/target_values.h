@@ -25,10 +25,10 @@ bool IsDomainName(std::string_view name);
 /// blackbox_exporter) or "TLSv1.2" (as OpenSSL); nullopt for anything else.
 std::optional<TlsVersion> ParseTlsVersion(std::string_view text);
 
-/// Why the target's TLS settings cannot be offered together (a profile
-/// without TLS 1.3 and tls_max_version 1.3; tls_ciphers naming no suite that
-/// can be offered), or nullopt. Shared by the loader and the plugin.
-std::optional<std::string> TlsSettingsConflict(const TargetConfig& target);
+/// Success, or why the target's TLS settings cannot be offered together (a
+/// profile without TLS 1.3 and tls_max_version 1.3; tls_ciphers naming no
+/// suite that can be offered). Shared by the loader and the plugin.
+Expected<void> CheckTlsSettings(const TargetConfig& target);
 
 /// The most replicas a shard can name. Far above any real deployment (a
 /// million organisations need about a hundred), low enough that a typo such
@@ -78,15 +78,16 @@ struct ProxyValue {
 /// callers treat it as "no proxy").
 Expected<ProxyValue> ParseProxy(std::string_view text);
 
-/// Why \p user cannot be a proxy user (empty, a ':' which would end the user
-/// in Basic credentials, control characters); nullopt when it can.
-std::optional<std::string> ProxyUserProblem(std::string_view user);
+/// Success, or why \p user cannot be a proxy user (empty, a ':' which would
+/// end the user in Basic credentials, control characters); the error is the
+/// end of a sentence ("must not be empty") for the caller to begin.
+Expected<void> CheckProxyUser(std::string_view user);
 
-/// Why a target's proxy credentials cannot be used (a user without
-/// proxy_password_file, the file without a user, either without a proxy),
-/// worded by the keys; nullopt when they can. The loader and the plugin's
-/// options both end with this check.
-std::optional<std::string> ProxyCredentialsProblem(const TargetConfig& target);
+/// Success, or why a target's proxy credentials cannot be used (a user
+/// without proxy_password_file, the file without a user, either without a
+/// proxy), worded by the keys. The loader and the plugin's options both end
+/// with this check.
+Expected<void> CheckProxyCredentials(const TargetConfig& target);
 
 /// The auth metadata URL of a target that sets none: ACS's metadata for the
 /// organization, or for token_flow identity-platform the tenant's OpenID
