@@ -144,6 +144,56 @@ TEST_F(SigningCredentialTest, LoadsEveryFormat) {
   }
 }
 
+// Plain RSA keys are read by the RSA decoder alone (the fast path); the key
+// chosen, or the failure, is the one OpenSSL's general reader gives for the
+// same bytes: the first key block, whatever follows it.
+TEST_F(SigningCredentialTest, ReadsTheKeyBlockOpensslsGeneralReaderReads) {
+  const IssuedCert& a = AuthCert();
+  CertSpec other_spec = AuthSpec();
+  other_spec.common_name = "other";
+  other_spec.fresh_key = true;
+  static const IssuedCert b = SelfSigned(other_spec);
+  CertSpec ec_spec = AuthSpec();
+  ec_spec.key_type = "EC";
+  static const IssuedCert ec = SelfSigned(ec_spec);
+  const std::string a_traditional = ReencodeKey(a.key_pem, false);
+  ASSERT_NE(a_traditional.find("BEGIN RSA PRIVATE KEY"), std::string::npos);
+  struct Case {
+    const char* name;
+    std::string file;
+    bool loads;
+  };
+  const Case cases[] = {
+      {"PKCS#8, then another key", a.cert_pem + a.key_pem + b.key_pem, true},
+      {"traditional, then another key", a.cert_pem + a_traditional + b.key_pem, true},
+      {"another key first", a.cert_pem + b.key_pem + a.key_pem, false},
+      {"an EC key first", a.cert_pem + ec.key_pem + a.key_pem, false},
+      {"key, then the certificate", a_traditional + a.cert_pem, true},
+  };
+  for (const Case& k : cases) {
+    SCOPED_TRACE(k.name);
+    BIO* bio = BIO_new_mem_buf(k.file.data(), static_cast<int>(k.file.size()));
+    EVP_PKEY* general = PEM_read_bio_PrivateKey(bio, nullptr, nullptr, nullptr);
+    BIO_free(bio);
+    ASSERT_NE(general, nullptr);
+    auto r = SigningCredential::Load(Write("k.pem", k.file), "", "");
+    if (k.loads) {
+      SigningCredential cred = Ok(std::move(r));
+      EXPECT_EQ(EVP_PKEY_eq(cred.private_key(), general), 1);
+      EXPECT_EQ(cred.SignRs256("x").size(), 256u);
+    } else {
+      // The general reader also takes the key that does not belong.
+      EXPECT_EQ(Err(std::move(r)).reason, Reason::kCertKeyMismatch);
+      BIO* own = BIO_new_mem_buf(a.key_pem.data(), static_cast<int>(a.key_pem.size()));
+      EVP_PKEY* a_key = PEM_read_bio_PrivateKey(own, nullptr, nullptr, nullptr);
+      BIO_free(own);
+      EXPECT_NE(EVP_PKEY_eq(a_key, general), 1);
+      EVP_PKEY_free(a_key);
+    }
+    EVP_PKEY_free(general);
+  }
+}
+
 TEST_F(SigningCredentialTest, DescribesTheCertificate) {
   const IssuedCert& c = AuthCert();
   SigningCredential cred =
