@@ -1,16 +1,11 @@
 #include "probe/engine/helper_threads.h"
 
 #include <algorithm>
+#include <system_error>
 
 namespace pushprobe {
 
-HelperThreads::HelperThreads(std::size_t threads) {
-  threads_.reserve(threads);
-  for (std::size_t i = 0; i < threads; ++i) threads_.emplace_back([this] { Work(); });
-  std::unique_lock<std::mutex> lock(mu_);
-  // TryRun counts on idle_, so every thread is waiting before the first call.
-  ready_.wait(lock, [&] { return idle_ == threads_.size(); });
-}
+HelperThreads::HelperThreads(std::size_t limit) : limit_(limit) { threads_.reserve(limit); }
 
 HelperThreads::~HelperThreads() {
   {
@@ -24,7 +19,15 @@ HelperThreads::~HelperThreads() {
 bool HelperThreads::TryRun(std::function<void()> task) {
   {
     std::lock_guard<std::mutex> lock(mu_);
-    if (idle_ <= tasks_.size()) return false;
+    if (idle_ <= tasks_.size()) {
+      if (threads_.size() >= limit_) return false;
+      try {
+        threads_.emplace_back([this] { Work(); });
+      } catch (const std::system_error&) {
+        return false;  // no thread to be had: the caller does the work itself
+      }
+      ++idle_;  // counted from its start: the task queued next is its own
+    }
     tasks_.push_back(std::move(task));
   }
   ready_.notify_all();
@@ -36,19 +39,23 @@ std::size_t HelperThreads::busy() const {
   return threads_.size() - idle_ + tasks_.size();
 }
 
+std::size_t HelperThreads::started() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return threads_.size();
+}
+
 void HelperThreads::Work() {
   std::unique_lock<std::mutex> lock(mu_);
   for (;;) {
-    ++idle_;
-    ready_.notify_all();
     ready_.wait(lock, [&] { return stopping_ || !tasks_.empty(); });
-    --idle_;
     if (tasks_.empty()) return;  // stopping, nothing left
+    --idle_;
     std::function<void()> task = std::move(tasks_.front());
     tasks_.pop_front();
     lock.unlock();
     task();
     lock.lock();
+    ++idle_;
   }
 }
 
