@@ -6,7 +6,8 @@
 #include <condition_variable>
 #include <functional>
 #include <mutex>
-#include <thread>
+
+#include "tests/support/eventually.h"
 
 namespace pushprobe {
 namespace {
@@ -49,16 +50,6 @@ class Gate {
   int finished_ = 0;
 };
 
-// The thread of a finished task is idle once busy() says so; TryRun reuses it.
-bool WaitIdle(const HelperThreads& threads) {
-  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-  while (threads.busy() != 0) {
-    if (std::chrono::steady_clock::now() > until) return false;
-    std::this_thread::yield();
-  }
-  return true;
-}
-
 TEST(HelperThreadsTest, StartsAThreadOnlyWhenNoneIsIdle) {
   HelperThreads threads(4);
   EXPECT_EQ(threads.started(), 0u);
@@ -71,7 +62,8 @@ TEST(HelperThreadsTest, StartsAThreadOnlyWhenNoneIsIdle) {
   EXPECT_EQ(threads.busy(), 2u);
   gate.Open();
   ASSERT_TRUE(gate.WaitFinished(2));
-  ASSERT_TRUE(WaitIdle(threads));
+  // The thread of a finished task is idle once busy() says so.
+  ASSERT_TRUE(testing::Eventually([&] { return threads.busy() == 0; }));
   // Both idle now: the next two tasks take them, no third thread starts.
   ASSERT_TRUE(threads.TryRun(gate.Task()));
   ASSERT_TRUE(threads.TryRun(gate.Task()));
