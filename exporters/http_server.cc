@@ -21,6 +21,7 @@
 #include <stdexcept>
 #include <streambuf>
 
+#include "exporters/chunk_stream_buf.h"
 #include "exporters/http_request_head.h"
 #include "probe/net/socket_bio.h"
 
@@ -251,42 +252,6 @@ bool WriteAll(HttpServer::Connection& c, const char* data, std::size_t size, Dur
   }
   return true;
 }
-
-// Sends what is written to it to the connection in large blocks: a /metrics
-// body of 10,000 targets (about 34 MB) in some 130 writes of 256 KB. A
-// failed write (the scraper went away or stalled) ends the stream.
-class ConnectionStreamBuf final : public std::streambuf {
- public:
-  ConnectionStreamBuf(HttpServer::Connection& c, Duration timeout)
-      : c_(c), timeout_(timeout), buffer_(256 * 1024) {
-    setp(buffer_.data(), buffer_.data() + buffer_.size());
-  }
-  ConnectionStreamBuf(const ConnectionStreamBuf&) = delete;
-  ConnectionStreamBuf& operator=(const ConnectionStreamBuf&) = delete;
-  bool failed() const { return failed_; }
-
- protected:
-  int_type overflow(int_type ch) override {
-    if (sync() != 0) return traits_type::eof();
-    if (!traits_type::eq_int_type(ch, traits_type::eof())) {
-      *pptr() = traits_type::to_char_type(ch);
-      pbump(1);
-    }
-    return traits_type::not_eof(ch);
-  }
-  int sync() override {
-    const std::ptrdiff_t n = pptr() - pbase();
-    if (!failed_ && n > 0) failed_ = !WriteAll(c_, pbase(), static_cast<std::size_t>(n), timeout_);
-    setp(buffer_.data(), buffer_.data() + buffer_.size());
-    return failed_ ? -1 : 0;
-  }
-
- private:
-  HttpServer::Connection& c_;
-  Duration timeout_;
-  std::vector<char> buffer_;
-  bool failed_ = false;
-};
 
 // Gzip at the fastest level: exposition text is repetitive enough that level
 // 1 already shrinks it about tenfold, at a fraction of the default level's CPU.
@@ -739,7 +704,12 @@ void HttpServer::Serve(Connection* c) {
            WriteAll(*c, payload.data(), payload.size(), options_.write_timeout);
     }
   } else {
-    ConnectionStreamBuf buffer(*c, options_.write_timeout);
+    // A /metrics body of 10,000 targets (about 16 MB) in some 60 writes.
+    ChunkStreamBuf buffer(
+        [this, c](const char* data, std::size_t size) {
+          return WriteAll(*c, data, size, options_.write_timeout);
+        },
+        256 * 1024);
     std::ostream stream(&buffer);
     stream.write(out.data(), static_cast<std::streamsize>(out.size()));
     response.metrics->Write(stream);
