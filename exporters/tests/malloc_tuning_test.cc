@@ -71,13 +71,18 @@ TEST(MallocTuningTest, ReleaseFreeMemoryGivesFreedHeapPagesBack) {
 TEST(MallocTuningTest, TuneMallocCapsTheArenasAndKeepsLargeBlocksMapped) {
   ASSERT_TRUE(TuneMalloc(2));
 
-  // A freed mapped block of 4 MB would otherwise raise the mmap threshold to
-  // 4 MB, and the next 256 KB block would come from the heap.
-  void* big = std::malloc(4 * 1024 * 1024);
+  // A freed mapped block would otherwise raise the mmap threshold to its size,
+  // and the next smaller block past 128 KB would come from the heap. The
+  // medium block is larger than all the heap's free memory together (which
+  // earlier tests in this process leave behind: 47 MB after
+  // ReleaseFreeMemoryGivesFreedHeapPagesBack), so no free chunk can hold it
+  // and the threshold alone decides between growing the heap and a mapping.
+  const std::size_t medium_size = mallinfo2().fordblks + 256 * 1024;
+  void* big = std::malloc(medium_size + 4 * 1024 * 1024);
   std::free(big);
   const std::size_t mapped = mallinfo2().hblks;
-  void* medium = std::malloc(256 * 1024);
-  EXPECT_EQ(mallinfo2().hblks, mapped + 1);
+  void* medium = std::malloc(medium_size);
+  EXPECT_EQ(mallinfo2().hblks, mapped + 1) << "a block of " << medium_size << " bytes";
   std::free(medium);
 
   // Eight threads that allocate at the same time share the capped arenas.
