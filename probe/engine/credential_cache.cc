@@ -2,9 +2,7 @@
 
 #include <sys/stat.h>
 
-#include <list>
 #include <map>
-#include <unordered_map>
 
 namespace pushprobe {
 namespace {
@@ -17,36 +15,6 @@ std::mutex& SharedMutex() {
 std::map<std::string, std::weak_ptr<const SigningCredential>>& SharedCredentials() {
   static auto* shared = new std::map<std::string, std::weak_ptr<const SigningCredential>>();
   return *shared;
-}
-
-// The strong references that keep loaded credentials alive: the kKept most
-// recently used, most recent first. Guarded by SharedMutex().
-struct RecentlyUsed {
-  using List = std::list<std::shared_ptr<const SigningCredential>>;
-  List order;
-  std::unordered_map<const SigningCredential*, List::iterator> where;
-};
-
-RecentlyUsed& Recent() {
-  static auto* recent = new RecentlyUsed();
-  return *recent;
-}
-
-// Marks \p c used now; the least recently used beyond kKept is let go (and
-// freed once no run holds it).
-void KeepRecent(const std::shared_ptr<const SigningCredential>& c) {
-  std::lock_guard<std::mutex> lock(SharedMutex());
-  RecentlyUsed& recent = Recent();
-  if (auto it = recent.where.find(c.get()); it != recent.where.end()) {
-    recent.order.splice(recent.order.begin(), recent.order, it->second);
-    return;
-  }
-  recent.order.push_front(c);
-  recent.where[c.get()] = recent.order.begin();
-  if (recent.order.size() > CredentialCache::kKept) {
-    recent.where.erase(recent.order.back().get());
-    recent.order.pop_back();
-  }
 }
 
 // Device, inode, size and nanosecond mtime of each file; empty when a file
@@ -91,6 +59,25 @@ void PublishShared(const std::string& key, const std::shared_ptr<const SigningCr
 
 }  // namespace
 
+RecentCredentials& RecentCredentials::Process() {
+  static auto* process = new RecentCredentials(CredentialCache::kKept);
+  return *process;
+}
+
+void RecentCredentials::Use(const std::shared_ptr<const SigningCredential>& c) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (auto it = where_.find(c.get()); it != where_.end()) {
+    order_.splice(order_.begin(), order_, it->second);
+    return;
+  }
+  order_.push_front(c);
+  where_[c.get()] = order_.begin();
+  if (order_.size() > capacity_) {
+    where_.erase(order_.back().get());
+    order_.pop_back();
+  }
+}
+
 CredentialCache::Loaded CredentialCache::Load(const std::string& certificate_path,
                                               const std::string& private_key_path,
                                               const std::string& password_file,
@@ -102,7 +89,7 @@ CredentialCache::Loaded CredentialCache::Load(const std::string& certificate_pat
     std::shared_ptr<const SigningCredential> kept = credential_.lock();
     if (kept && !signature.empty() && files == files_ && signature == signature_) {
       lock.unlock();
-      KeepRecent(kept);
+      recent_.Use(kept);
       return kept;
     }
   }
@@ -117,7 +104,7 @@ CredentialCache::Loaded CredentialCache::Load(const std::string& certificate_pat
         std::make_shared<const SigningCredential>(std::move(std::get<SigningCredential>(loaded)));
     if (!signature.empty()) PublishShared(key, credential);
   }
-  KeepRecent(credential);
+  recent_.Use(credential);
   std::lock_guard<std::mutex> lock(mu_);
   files_ = std::move(files);
   signature_ = std::move(signature);

@@ -1,9 +1,11 @@
 #pragma once
 
 #include <cstddef>
+#include <list>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <unordered_map>
 #include <variant>
 
 #include "probe/protocol/signing_credential.h"
@@ -21,15 +23,45 @@ namespace pushprobe {
 /// one credential. Thread-safe.
 ///
 /// A cache holds its credential weakly: what keeps loaded credentials alive is
-/// one process-wide list of the kKept most recently used. A parsed Auth
+/// one process-wide list of the kKept most recently used (RecentCredentials). A parsed Auth
 /// credential is about 9 KB, so 10,000 targets with a certificate each held
 /// 95 MB of them; now at most kKept are kept, and past that a target's
 /// credential is parsed again when it next runs (the CPU above, paid only by
 /// configurations with more distinct credentials than kKept).
+class CredentialCache;
+
+/// \brief The strong references that keep loaded credentials alive: the
+/// `capacity` most recently used, shared by every CredentialCache given it.
+/// Thread-safe.
+class RecentCredentials {
+ public:
+  explicit RecentCredentials(std::size_t capacity) : capacity_(capacity) {}
+  RecentCredentials(const RecentCredentials&) = delete;
+  RecentCredentials& operator=(const RecentCredentials&) = delete;
+
+  /// The process's list, of CredentialCache::kKept: the one every runner uses.
+  static RecentCredentials& Process();
+  std::size_t capacity() const { return capacity_; }
+  /// Marks \p c used now; the least recently used beyond the capacity is let
+  /// go (and freed once no run holds it).
+  void Use(const std::shared_ptr<const SigningCredential>& c);
+
+ private:
+  using List = std::list<std::shared_ptr<const SigningCredential>>;
+  const std::size_t capacity_;
+  std::mutex mu_;
+  List order_;  ///< most recent first
+  std::unordered_map<const SigningCredential*, List::iterator> where_;
+};
+
 class CredentialCache {
  public:
   /// Loaded credentials kept alive at most (about 9 MB).
   static constexpr std::size_t kKept = 1024;
+
+  /// A cache whose credentials \p recent keeps alive (which must outlive it).
+  explicit CredentialCache(RecentCredentials& recent = RecentCredentials::Process())
+      : recent_(recent) {}
 
   using Loaded =
       std::variant<std::shared_ptr<const SigningCredential>, SigningCredential::LoadError>;
@@ -40,6 +72,7 @@ class CredentialCache {
               const std::string& password_file, const Deadline* deadline = nullptr);
 
  private:
+  RecentCredentials& recent_;
   std::mutex mu_;
   std::string files_;      ///< the paths the cached credential came from
   std::string signature_;  ///< their identity on disk when it was loaded

@@ -43,23 +43,26 @@ TEST(CredentialCacheTest, RunnersNamingTheSameFilesShareOneCredential) {
 
 TEST(CredentialCacheTest, KeepsOnlyTheMostRecentlyUsedCredentialsAlive) {
   // Distinct paths are distinct credentials, whatever they hold: one key
-  // written kKept + 8 times stands for as many targets' own certificates.
+  // written kept + 8 times stands for as many targets' own certificates. The
+  // list is the test's own, of 16 rather than the process's kKept, so the test
+  // parses 24 keys, not 1,032.
+  RecentCredentials recent(16);
   testing::IssuedCert cert = testing::SelfSigned(testing::CertSpec{});
-  const std::size_t n = CredentialCache::kKept + 8;
+  const std::size_t n = recent.capacity() + 8;
   std::vector<std::string> paths;
   std::vector<std::unique_ptr<CredentialCache>> targets;
   std::vector<std::weak_ptr<const SigningCredential>> loaded;
   for (std::size_t i = 0; i < n; ++i) {
     paths.push_back(::testing::TempDir() + "pushprobe_cache_many_" + std::to_string(i) + ".pem");
     testing::WriteFile(paths.back(), cert.cert_pem + cert.key_pem);
-    targets.push_back(std::make_unique<CredentialCache>());
+    targets.push_back(std::make_unique<CredentialCache>(recent));
     auto l = targets.back()->Load(paths.back(), "", "");
     ASSERT_NE(Get(l), nullptr);
     loaded.push_back(std::get<std::shared_ptr<const SigningCredential>>(l));
   }
   const auto alive =
       std::count_if(loaded.begin(), loaded.end(), [](const auto& w) { return !w.expired(); });
-  EXPECT_EQ(static_cast<std::size_t>(alive), CredentialCache::kKept);
+  EXPECT_EQ(static_cast<std::size_t>(alive), recent.capacity());
   EXPECT_TRUE(loaded.front().expired());  // the least recently used went first
   EXPECT_FALSE(loaded.back().expired());
   // A target whose credential was let go parses it again when it runs.
@@ -70,6 +73,11 @@ TEST(CredentialCacheTest, KeepsOnlyTheMostRecentlyUsedCredentialsAlive) {
   auto kept = targets.back()->Load(paths.back(), "", "");
   EXPECT_EQ(Get(kept), loaded.back().lock().get());
   for (const std::string& path : paths) std::remove(path.c_str());
+}
+
+// What every runner's cache uses unless given another list.
+TEST(CredentialCacheTest, TheProcessKeepsKKeptCredentials) {
+  EXPECT_EQ(RecentCredentials::Process().capacity(), CredentialCache::kKept);
 }
 
 TEST(CredentialCacheTest, ReplacedFileIsLoadedAgain) {
