@@ -25,11 +25,13 @@
 #include "exporters/tests/test_util.h"
 #include "tests/emulator/emulator.h"
 #include "tests/emulator/lab.h"
+#include "tests/support/eventually.h"
 #include "tests/support/test_pki.h"
 
 namespace pushprobe::exporter {
 namespace {
 
+using pushprobe::testing::Eventually;
 using namespace std::chrono_literals;
 
 struct Answer {
@@ -199,10 +201,8 @@ TEST_F(ExporterProbeLimitsTest, ConcurrentProbesOfOneTargetStartAtMostTheAllowed
   emulator_->InjectFault(slow);
   // Scheduled runs (a target's first slot may be now) also ask for tokens:
   // none is in flight at the reset, and those started after it are taken off.
-  const auto settle = std::chrono::steady_clock::now() + 10s;
-  while (app_->scheduler().Stats().in_flight > 0 && std::chrono::steady_clock::now() < settle) {
-    std::this_thread::sleep_for(10ms);
-  }
+  ASSERT_TRUE(Eventually([&] { return app_->scheduler().Stats().in_flight == 0; }))
+      << "the scheduled runs never settled";
   const std::uint64_t scheduled_before = app_->scheduler().Stats().runs_started;
   emulator_->ResetStats();
   std::vector<int> clients;
