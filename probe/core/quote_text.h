@@ -6,6 +6,15 @@
 
 namespace pushprobe {
 
+/// Appends \p byte as "\xNN" with upper-case hex digits, the form the HTTP
+/// stages' body excerpts and the token parser's messages show an unprintable
+/// byte in.
+inline void AppendHexEscape(std::string& out, unsigned char byte) {
+  char buf[8];
+  std::snprintf(buf, sizeof buf, "\\x%02X", byte);
+  out += buf;
+}
+
 /// \brief \p text in double quotes, with '"', '\\' and control characters
 /// escaped (\n, \r, \t, else \xNN), so a message or log line shows exactly
 /// what was there (even a stray tab or an empty string) on one line.

@@ -1,9 +1,7 @@
 #include "probe/engine/http_step.h"
 
+#include "probe/core/quote_text.h"
 #include "probe/core/time_format.h"
-
-#include <cstdio>
-#include <cstdlib>
 
 namespace pushprobe {
 
@@ -52,9 +50,7 @@ std::string BodySnippet(std::string_view body, std::size_t max_chars) {
     } else if (c == '\n') {
       out += "\\n";
     } else if (u < 0x20 || u == 0x7F) {
-      char hex[8];
-      std::snprintf(hex, sizeof hex, "\\x%02X", u);
-      out += hex;
+      AppendHexEscape(out, u);
     } else {
       out += c;
     }

@@ -1,8 +1,7 @@
 #include "probe/protocol/token_response.h"
 
-#include <cstdio>
-
 #include "probe/core/first_line.h"
+#include "probe/core/quote_text.h"
 #include "probe/protocol/encoding.h"
 #include "probe/protocol/json_members.h"
 
@@ -38,9 +37,7 @@ std::string Snippet(std::string_view body) {
     } else if (c == '\t') {
       out += "\\t";
     } else if (b < 0x20 || b == 0x7F) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\x%02X", b);
-      out += buf;
+      AppendHexEscape(out, b);
     } else {
       out += c;
     }

@@ -138,6 +138,7 @@ TEST(TokenResponseTest, ErrorsAreSpecificAndShort) {
       {"<html><body>\r\n<h1>503 Service Unavailable</h1>",
        R"(HTML instead of JSON: "<html><body>\r\n<h1>503 Service Unavailable</h1>")"},
       {std::string("Bad\x01gateway\t!"), R"(not JSON: "Bad\x01gateway\t!")"},
+      {std::string("Bad\x1f\x7f"), R"(not JSON: "Bad\x1F\x7F")"},
       {std::string(100, 'x'), "not JSON: \"" + std::string(80, 'x') + "\"..."},
       {"[1]", R"(not a JSON object: "[1]")"},
       {R"({"token_type":"Bearer","expires_in":"1"})", "no access_token in the token answer"},
