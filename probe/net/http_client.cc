@@ -19,6 +19,7 @@
 
 #include "probe/core/bounded_file.h"
 #include "probe/core/redact.h"
+#include "probe/core/time_format.h"
 #include "probe/core/url.h"
 #include "probe/net/certificate_facts.h"
 #include "probe/net/connection.h"
@@ -376,10 +377,8 @@ class Exchange {
   Duration Since(SteadyTime t) const { return shared_.clock.SteadyNow() - t; }
 
   NetStatus TimedOut(const std::string& what) const {
-    char seconds[32];
-    std::snprintf(seconds, sizeof(seconds), "%.3f", ToSeconds(Since(started_)));
     return NetStatus::Fail(Reason::kTimeout,
-                           "timed out after " + std::string(seconds) + " s " + what);
+                           "timed out after " + FormatSeconds(Since(started_)) + " s " + what);
   }
 
   // The server being talked to, and how it was reached:

@@ -10,44 +10,6 @@ namespace {
 
 using Days = std::chrono::duration<std::int64_t, std::ratio<86400>>;
 
-constexpr std::uint64_t Pow10(int n) {
-  std::uint64_t p = 1;
-  for (int i = 0; i < n; ++i) p *= 10;
-  return p;
-}
-
-// Fixed-point formatting of an integer count of 10^-scale units, done with
-// integers so the output never depends on the locale or on binary floating point.
-std::string FormatScaled(std::int64_t value, int scale, int decimals, bool force_sign) {
-  decimals = std::clamp(decimals, 0, scale);
-  bool negative = value < 0;
-  // Negate in unsigned arithmetic so INT64_MIN does not overflow.
-  std::uint64_t magnitude =
-      negative ? ~static_cast<std::uint64_t>(value) + 1 : static_cast<std::uint64_t>(value);
-  const std::uint64_t unit = Pow10(scale - decimals);
-  const std::uint64_t rounded = magnitude / unit + (magnitude % unit >= (unit + 1) / 2 ? 1 : 0);
-  if (rounded == 0) negative = false;  // never print "-0.000"
-  const std::uint64_t denominator = Pow10(decimals);
-  std::string out;
-  if (negative) {
-    out += '-';
-  } else if (force_sign) {
-    out += '+';
-  }
-  out += std::to_string(rounded / denominator);
-  if (decimals > 0) {
-    std::string frac = std::to_string(rounded % denominator);
-    out += '.';
-    out.append(static_cast<std::size_t>(decimals) - frac.size(), '0');
-    out += frac;
-  }
-  return out;
-}
-
-std::int64_t Nanos(Duration d) {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(d).count();
-}
-
 struct Civil {
   std::int64_t year;
   unsigned month;
@@ -116,19 +78,6 @@ std::string FormatRfc3339(WallTime t, int fraction_digits) {
 }
 
 std::string FormatDate(WallTime t) { return FormatCivilDate(ToCivil(t)); }
-
-std::string FormatSeconds(Duration d, int decimals) {
-  return FormatScaled(Nanos(d), 9, decimals, false);
-}
-
-std::string FormatMillis(Duration d, int decimals) {
-  // Scale 9 counts nanoseconds; milliseconds are the same count at scale 6.
-  return FormatScaled(Nanos(d), 6, decimals, false);
-}
-
-std::string FormatSignedSeconds(Duration d, int decimals) {
-  return FormatScaled(Nanos(d), 9, decimals, true);
-}
 
 std::string FormatUnixSeconds(WallTime t, int decimals) {
   return FormatSeconds(t.time_since_epoch(), decimals);

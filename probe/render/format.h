@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "probe/core/clock.h"
+#include "probe/core/time_format.h"
 
 namespace pushprobe::render {
 
@@ -22,15 +23,11 @@ std::string FormatRfc3339(WallTime t, int fraction_digits = 0);
 /// The UTC calendar date, "2027-11-25".
 std::string FormatDate(WallTime t);
 
-/// \p d in seconds with exactly \p decimals decimals (clamped to 0..9), rounded
-/// half away from zero, "-" for negative values: "0.045", "-1.250".
-std::string FormatSeconds(Duration d, int decimals = 3);
-
-/// \p d in milliseconds with \p decimals decimals (clamped to 0..6): "12.3".
-std::string FormatMillis(Duration d, int decimals = 1);
-
-/// Like FormatSeconds but always signed ("+0.350", "-2.000"), for clock skews.
-std::string FormatSignedSeconds(Duration d, int decimals = 3);
+// Durations: their home is probe/core/time_format.h, where the HTTP client
+// reaches them too.
+using pushprobe::FormatMillis;
+using pushprobe::FormatSeconds;
+using pushprobe::FormatSignedSeconds;
 
 /// Seconds since the Unix epoch with \p decimals decimals: "1764069656.000".
 std::string FormatUnixSeconds(WallTime t, int decimals = 3);
