@@ -476,6 +476,14 @@ std::string NameToString(const X509_NAME* name) {
   return std::string(data, static_cast<std::size_t>(n));
 }
 
+// The digest of the certificate's DER encoding (its thumbprint with SHA-1).
+std::string CertificateDigest(const X509* cert, const EVP_MD* md) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int n = 0;
+  X509_digest(cert, md, digest, &n);
+  return std::string(reinterpret_cast<const char*>(digest), n);
+}
+
 }  // namespace
 
 struct SigningCredential::Impl {
@@ -560,24 +568,15 @@ X509* SigningCredential::certificate() const { return impl_->cert.get(); }
 EVP_PKEY* SigningCredential::private_key() const { return impl_->key.get(); }
 
 std::string SigningCredential::Thumbprint() const {
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int n = 0;
-  X509_digest(impl_->cert.get(), EVP_sha1(), md, &n);
-  return HexUpper(std::string_view(reinterpret_cast<const char*>(md), n));
+  return HexUpper(CertificateDigest(impl_->cert.get(), EVP_sha1()));
 }
 
 std::string SigningCredential::X5t() const {
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int n = 0;
-  X509_digest(impl_->cert.get(), EVP_sha1(), md, &n);
-  return Base64UrlEncode(std::string_view(reinterpret_cast<const char*>(md), n));
+  return Base64UrlEncode(CertificateDigest(impl_->cert.get(), EVP_sha1()));
 }
 
 std::string SigningCredential::X5tS256() const {
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int n = 0;
-  X509_digest(impl_->cert.get(), EVP_sha256(), md, &n);
-  return Base64UrlEncode(std::string_view(reinterpret_cast<const char*>(md), n));
+  return Base64UrlEncode(CertificateDigest(impl_->cert.get(), EVP_sha256()));
 }
 
 std::string SigningCredential::Subject() const {
