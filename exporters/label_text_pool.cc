@@ -7,8 +7,8 @@ namespace pushprobe::exporter {
 LabelTextPool& LabelTextPool::Shared() {
   // Never destroyed: worker threads may still render while static
   // destructors run at exit.
-  static LabelTextPool* const pool = new LabelTextPool();
-  return *pool;
+  static LabelTextPool& pool = *new LabelTextPool();
+  return pool;
 }
 
 void LabelTextPool::Intern(const std::vector<std::string_view>& texts, std::vector<Id>* ids) {

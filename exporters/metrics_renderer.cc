@@ -111,13 +111,13 @@ Duration PhaseTime(const HttpPhaseTimings& t, std::size_t phase) {
 
 // `name{` of each target family: where every series line of it begins.
 const std::string& FamilyOpen(std::size_t family) {
-  static const std::array<std::string, kTargetFamilyCount> open = [] {
+  static const std::array<std::string, kTargetFamilyCount> kOpen = [] {
     std::array<std::string, kTargetFamilyCount> o;
     for (std::size_t i = 0; i < kTargetFamilyCount; ++i)
       o[i] = std::string(kFamilies[i].name) + "{";
     return o;
   }();
-  return open[family];
+  return kOpen[family];
 }
 
 // Splits a sample line `name{target="T"<tail>value` as the serializer writes
@@ -450,7 +450,7 @@ std::string MetricsRenderer::SeriesText(const RenderedTarget& target) {
 }
 
 const std::string& MetricsRenderer::ScheduledHeader(std::size_t family) {
-  static const std::array<std::string, kTargetFamilyCount> headers = [] {
+  static const std::array<std::string, kTargetFamilyCount> kHeaders = [] {
     std::array<std::string, kTargetFamilyCount> h;
     for (std::size_t i = 0; i < kTargetFamilyCount; ++i) {
       MetricFamily f;
@@ -463,7 +463,7 @@ const std::string& MetricsRenderer::ScheduledHeader(std::size_t family) {
     }
     return h;
   }();
-  return headers.at(family);
+  return kHeaders.at(family);
 }
 
 void MetricsRenderer::WriteExposition(

@@ -381,8 +381,12 @@ std::string StatusPage::RenderTarget(const TargetSnapshot& t, const StatusPageIn
       while (j < t.history.size() && same(t.history[j])) ++j;
       const std::size_t runs = j - i;
       const RunSummary& oldest = t.history[j - 1];
-      std::string when = render::FormatRfc3339(first.started_at);
-      if (runs > 1) when = render::FormatRfc3339(oldest.started_at) + " &ndash; " + when;
+      std::string when;
+      if (runs > 1) {
+        when = render::FormatRfc3339(oldest.started_at);
+        when += " &ndash; ";
+      }
+      when += render::FormatRfc3339(first.started_at);
       out += "<tr><td>" + std::string(runs > 1 ? "&times;" + std::to_string(runs) : "1") +
              "</td><td>" + when + "</td><td>" + State(first) + "</td><td>" + FailedWhere(first) +
              (first.error ? ": " + Escape(*first.error) : std::string()) + "</td></tr>";

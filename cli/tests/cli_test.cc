@@ -166,10 +166,10 @@ TEST_F(CliTest, ColoursFollowTheTerminalNoColorAndTheFlag) {
   EXPECT_EQ(Cli(run, no_color).out.find('\x1b'), std::string::npos);
   EXPECT_EQ(Cli(run).out.find('\x1b'), std::string::npos);  // a pipe
   std::vector<std::string> always = run;
-  always.push_back("--color=always");
+  always.emplace_back("--color=always");
   EXPECT_NE(Cli(always, no_color).out.find(green), std::string::npos);  // the flag wins
   std::vector<std::string> never = run;
-  never.push_back("--color=never");
+  never.emplace_back("--color=never");
   EXPECT_EQ(Cli(never, terminal).out.find('\x1b'), std::string::npos);
 }
 

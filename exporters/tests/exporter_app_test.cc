@@ -32,8 +32,8 @@ using testing::WriteFile;
 std::string ConfigWith(const std::vector<std::string>& names) {
   std::string yaml = "defaults:\n  interval: 10s\n  timeout: 5s\ntargets:\n";
   for (const std::string& n : names) {
-    yaml += "  - name: " + n + "\n    organization: " + n + ".example.com\n" +
-            "    certificate: /secret/" + n + "-auth.pem\n";
+    yaml += "  - name: " + n + "\n    organization: " + n + ".example.com\n";
+    yaml += "    certificate: /secret/" + n + "-auth.pem\n";
   }
   return yaml;
 }
@@ -150,6 +150,7 @@ TEST_F(ExporterAppTest, ServesScheduledResultsOverHttp) {
 
 TEST_F(ExporterAppTest, ALargeMetricsBodyComesThroughWhole) {
   std::vector<std::string> names;
+  names.reserve(700);
   for (int i = 0; i < 700; ++i) names.push_back("org-" + std::to_string(i));
   StartWith(ConfigWith(names));
   RunFor(10s);
@@ -369,6 +370,7 @@ TEST_F(ExporterAppTest, ReloadGivesATargetThatChangedAnySettingANewRunner) {
 
 std::vector<std::string> OrgNames(int n) {
   std::vector<std::string> names;
+  names.reserve(static_cast<std::size_t>(n));
   for (int i = 0; i < n; ++i) names.push_back("org-" + std::to_string(i));
   return names;
 }

@@ -30,6 +30,7 @@ TEST(LabelTextPoolTest, TextsStayWhereTheyAreWhileThePoolGrows) {
   pool.Intern({"} ", ",phase=\"a long enough text to live on the heap\"} "}, &ids);
   const std::vector<std::string_view> before = pool.Texts();
   std::vector<std::string> more;
+  more.reserve(5000);
   for (int i = 0; i < 5000; ++i) more.push_back(",n=\"" + std::to_string(i) + "\"} ");
   std::vector<std::string_view> views(more.begin(), more.end());
   pool.Intern(views, &ids);

@@ -91,6 +91,7 @@ TEST(MallocTuningTest, TuneMallocCapsTheArenasAndKeepsLargeBlocksMapped) {
   std::condition_variable cv;
   int allocated = 0;
   std::vector<std::thread> threads;
+  threads.reserve(8);
   for (int i = 0; i < 8; ++i) {
     threads.emplace_back([&] {
       void* p = std::malloc(100);

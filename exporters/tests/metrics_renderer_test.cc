@@ -28,6 +28,7 @@ TargetCounters CountersFor(const ProbeResult& r) {
 
 std::string ScrapeOf(const std::vector<ProbeResult>& results) {
   std::vector<std::shared_ptr<const RenderedTarget>> targets;
+  targets.reserve(results.size());
   for (const ProbeResult& r : results) {
     targets.push_back(std::make_shared<const RenderedTarget>(
         MetricsRenderer::RenderScheduled(r, CountersFor(r), /*http_phases=*/true)));

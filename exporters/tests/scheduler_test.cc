@@ -136,6 +136,7 @@ TEST_F(SchedulerTest, NeverRunsOneTargetTwiceAtOnce) {
 TEST_F(SchedulerTest, RespectsTheWorkerBoundAndQueuesInOrder) {
   auto scheduler = Make(3);
   std::vector<ScheduledTarget> targets;
+  targets.reserve(10);
   for (int i = 0; i < 10; ++i) targets.push_back(Scheduled(Target("t" + std::to_string(i), 10s)));
   scheduler->SetTargets(targets);
   clock_.Advance(9s);  // every first slot (0 s .. 9 s) is due
@@ -231,6 +232,7 @@ TEST_F(SchedulerTest, AReloadWhileASlotIsDueKeepsThatSlot) {
 
 std::vector<TargetConfig> Orgs(int n) {
   std::vector<TargetConfig> out;
+  out.reserve(static_cast<std::size_t>(n));
   for (int i = 0; i < n; ++i) out.push_back(Target("org-" + std::to_string(i), 10s));
   return out;
 }

@@ -31,7 +31,7 @@ struct PrometheusHashMod {
 // and each active target's labels name, mod_2, mod_3, mod_7, mod_1000 and
 // mod_18446744073709551615 copied here.
 const std::vector<PrometheusHashMod>& Table() {
-  static const std::vector<PrometheusHashMod> table = {
+  static const std::vector<PrometheusHashMod> kTable = {
       {"0", 0, 1, 5, 722, 7415141576215061722ULL},
       {"Z", 1, 0, 6, 893, 6256425929722855893ULL},
       {"a", 1, 1, 2, 697, 3585878926028121697ULL},
@@ -49,7 +49,7 @@ const std::vector<PrometheusHashMod>& Table() {
       {"woodgrove_bank", 1, 2, 6, 471, 14788077301205036471ULL},
       {std::string(200, 'x'), 0, 1, 6, 456, 16131141350317198456ULL},
   };
-  return table;
+  return kTable;
 }
 
 TEST(ShardTest, HashModMatchesPrometheus) {
