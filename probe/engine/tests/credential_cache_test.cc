@@ -17,6 +17,16 @@ const SigningCredential* Get(const CredentialCache::Loaded& loaded) {
   return credential == nullptr ? nullptr : credential->get();
 }
 
+// The cache goes by the files, not by what they hold, so all but the first
+// case use a P-256 key, generated in milliseconds: an RSA-2048 key takes 1 to
+// 4 s under asan at load, paid again by every test process ctest starts.
+testing::CertSpec QuickSpec() {
+  testing::CertSpec spec;
+  spec.key_type = "EC";
+  return spec;
+}
+
+// An RSA key, as Exchange's Auth certificate has.
 TEST(CredentialCacheTest, UnchangedFilesReuseTheLoadedCredential) {
   std::string path = ::testing::TempDir() + "pushprobe_cache_same.pem";
   testing::IssuedCert cert = testing::SelfSigned(testing::CertSpec{});
@@ -31,7 +41,7 @@ TEST(CredentialCacheTest, UnchangedFilesReuseTheLoadedCredential) {
 
 TEST(CredentialCacheTest, RunnersNamingTheSameFilesShareOneCredential) {
   std::string path = ::testing::TempDir() + "pushprobe_cache_shared.pem";
-  testing::IssuedCert cert = testing::SelfSigned(testing::CertSpec{});
+  testing::IssuedCert cert = testing::SelfSigned(QuickSpec());
   testing::WriteFile(path, cert.cert_pem + cert.key_pem);
   CredentialCache first_target;
   CredentialCache second_target;
@@ -47,7 +57,7 @@ TEST(CredentialCacheTest, KeepsOnlyTheMostRecentlyUsedCredentialsAlive) {
   // list is the test's own, of 16 rather than the process's kKept, so the test
   // parses 24 keys, not 1,032.
   RecentCredentials recent(16);
-  testing::IssuedCert cert = testing::SelfSigned(testing::CertSpec{});
+  testing::IssuedCert cert = testing::SelfSigned(QuickSpec());
   const std::size_t n = recent.capacity() + 8;
   std::vector<std::string> paths;
   std::vector<std::unique_ptr<CredentialCache>> targets;
@@ -82,12 +92,12 @@ TEST(CredentialCacheTest, TheProcessKeepsKKeptCredentials) {
 
 TEST(CredentialCacheTest, ReplacedFileIsLoadedAgain) {
   std::string path = ::testing::TempDir() + "pushprobe_cache_replaced.pem";
-  testing::IssuedCert old_cert = testing::SelfSigned(testing::CertSpec{});
+  testing::IssuedCert old_cert = testing::SelfSigned(QuickSpec());
   testing::WriteFile(path, old_cert.cert_pem + old_cert.key_pem);
   CredentialCache cache;
   auto before = cache.Load(path, "", "");
   ASSERT_NE(Get(before), nullptr);
-  testing::CertSpec renewed;
+  testing::CertSpec renewed = QuickSpec();
   renewed.common_name = "Microsoft Exchange Server Auth Certificate (renewed)";
   testing::IssuedCert new_cert = testing::SelfSigned(renewed);
   // Written to a new file and renamed over the old one, as renewals are
@@ -102,7 +112,7 @@ TEST(CredentialCacheTest, ReplacedFileIsLoadedAgain) {
 
 TEST(CredentialCacheTest, DeletedFileIsAnErrorNotTheCachedCredential) {
   std::string path = ::testing::TempDir() + "pushprobe_cache_deleted.pem";
-  testing::IssuedCert cert = testing::SelfSigned(testing::CertSpec{});
+  testing::IssuedCert cert = testing::SelfSigned(QuickSpec());
   testing::WriteFile(path, cert.cert_pem + cert.key_pem);
   CredentialCache cache;
   ASSERT_NE(Get(cache.Load(path, "", "")), nullptr);
@@ -116,7 +126,7 @@ TEST(CredentialCacheTest, DeletedFileIsAnErrorNotTheCachedCredential) {
 // has passed fail as a timeout naming the file.
 TEST(CredentialCacheTest, FilesAreReadWithinTheGivenDeadline) {
   std::string path = ::testing::TempDir() + "pushprobe_cache_deadline.pem";
-  testing::IssuedCert cert = testing::SelfSigned(testing::CertSpec{});
+  testing::IssuedCert cert = testing::SelfSigned(QuickSpec());
   testing::WriteFile(path, cert.cert_pem + cert.key_pem);
   ManualClock clock;
   const Deadline expired = Deadline::After(clock, Duration::zero());
