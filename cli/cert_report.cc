@@ -1,7 +1,6 @@
 #include "cli/cert_report.h"
 
 #include <sstream>
-#include <variant>
 
 #include "probe/protocol/signing_credential.h"
 #include "probe/render/format.h"
@@ -25,16 +24,16 @@ CertReport BuildCertReport(const std::string& certificate_path, const std::strin
   // Errors name this command's flags, not the configuration's keys.
   const SigningCredential::SettingNames flags{key_flag, password_flag, "given"};
   auto loaded = SigningCredential::Load(certificate_path, key_path, password_file, flags);
-  if (auto* error = std::get_if<SigningCredential::LoadError>(&loaded)) {
-    key_note = error->message;
+  if (!loaded) {
+    key_note = loaded.error().message;
     // Without a usable key the certificate itself is still worth describing.
     loaded = SigningCredential::LoadCertificateOnly(certificate_path, password_file, flags);
-    if (auto* cert_error = std::get_if<SigningCredential::LoadError>(&loaded)) {
-      report.error = cert_error->message;
+    if (!loaded) {
+      report.error = loaded.error().message;
       return report;
     }
   }
-  const SigningCredential& credential = std::get<SigningCredential>(loaded);
+  const SigningCredential& credential = loaded.value();
   report.loaded = true;
   std::ostringstream out;
   Line(out, "Certificate", certificate_path);

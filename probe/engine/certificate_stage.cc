@@ -1,5 +1,3 @@
-#include <variant>
-
 #include "probe/core/time_format.h"
 #include "probe/engine/stages.h"
 #include "probe/render/format.h"
@@ -17,13 +15,13 @@ void RunCertificateStage(RunContext& context, StageResult& result) {
   }
   auto loaded = context.credentials.Load(target.certificate, target.private_key,
                                          target.private_key_password_file, &context.deadline);
-  if (auto* error = std::get_if<SigningCredential::LoadError>(&loaded)) {
-    result.Fail(error->reason, error->message);
-    if (error->reason == Reason::kCertMissing) result.exchange_error = kMissingSigningCertificate;
+  if (!loaded) {
+    const SigningCredential::LoadError& error = loaded.error();
+    result.Fail(error.reason, error.message);
+    if (error.reason == Reason::kCertMissing) result.exchange_error = kMissingSigningCertificate;
     return;
   }
-  std::shared_ptr<const SigningCredential> shared =
-      std::get<std::shared_ptr<const SigningCredential>>(loaded);
+  std::shared_ptr<const SigningCredential> shared = loaded.value();
   const SigningCredential& credential = *shared;
   ProbeFacts& facts = context.facts;
   facts.auth_cert_thumbprint = credential.Thumbprint();

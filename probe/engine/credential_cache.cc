@@ -99,9 +99,8 @@ CredentialCache::Loaded CredentialCache::Load(const std::string& certificate_pat
   if (!credential) {
     auto loaded = SigningCredential::Load(certificate_path, private_key_path, password_file,
                                           SigningCredential::SettingNames{}, deadline);
-    if (auto* error = std::get_if<SigningCredential::LoadError>(&loaded)) return *error;
-    credential =
-        std::make_shared<const SigningCredential>(std::move(std::get<SigningCredential>(loaded)));
+    if (!loaded) return Loaded::Error(loaded.error());
+    credential = std::make_shared<const SigningCredential>(std::move(loaded).value());
     if (!signature.empty()) PublishShared(key, credential);
   }
   recent_.Use(credential);

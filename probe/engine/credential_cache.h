@@ -6,7 +6,6 @@
 #include <mutex>
 #include <string>
 #include <unordered_map>
-#include <variant>
 
 #include "probe/protocol/signing_credential.h"
 
@@ -63,8 +62,7 @@ class CredentialCache {
   explicit CredentialCache(RecentCredentials& recent = RecentCredentials::Process())
       : recent_(recent) {}
 
-  using Loaded =
-      std::variant<std::shared_ptr<const SigningCredential>, SigningCredential::LoadError>;
+  using Loaded = Expected<std::shared_ptr<const SigningCredential>, SigningCredential::LoadError>;
 
   /// As SigningCredential::Load, reusing the previous credential when the
   /// three files are unchanged; files that are read are read by \p deadline.

@@ -1,5 +1,3 @@
-#include <variant>
-
 #include "probe/engine/stages.h"
 #include "probe/render/format.h"
 
@@ -15,12 +13,11 @@ void RunRolloverStep(RunContext& context, const ProbeResult& result, StageResult
   }
   auto loaded = context.credentials.Load(target.next_certificate, target.next_private_key,
                                          target.next_private_key_password_file, &context.deadline);
-  if (auto* error = std::get_if<SigningCredential::LoadError>(&loaded)) {
-    step.Fail(error->reason, "next certificate: " + error->message);
+  if (!loaded) {
+    step.Fail(loaded.error().reason, "next certificate: " + loaded.error().message);
     return;
   }
-  std::shared_ptr<const SigningCredential> credential =
-      std::get<std::shared_ptr<const SigningCredential>>(loaded);
+  std::shared_ptr<const SigningCredential> credential = loaded.value();
   WallTime now = context.clock.Now();
   facts.next_auth_cert_thumbprint = credential->Thumbprint();
   facts.next_auth_cert_not_after = credential->NotAfter();

@@ -64,12 +64,14 @@ std::string OpenSslReason() {
 // Through ReadBoundedFile: a FIFO is refused instead of waited on, the size
 // is capped before anything is read, and a read the run's deadline cuts short
 // is a timeout (the file may be fine; the run had no time left for it).
-std::variant<std::string, LoadError> ReadFile(const std::string& path, const char* what,
-                                              Reason reason, const Deadline* deadline) {
+Expected<std::string, LoadError> ReadFile(const std::string& path, const char* what, Reason reason,
+                                          const Deadline* deadline) {
+  using Result = Expected<std::string, LoadError>;
   Expected<std::string> read = ReadBoundedFile(path, kMaxCredentialFileBytes, deadline);
   if (read.ok()) return std::move(read.value());
   if (deadline != nullptr && deadline->Expired()) reason = Reason::kTimeout;
-  return LoadError{reason, std::string("cannot read ") + what + " " + path + ": " + read.error()};
+  return Result::Error(
+      {reason, std::string("cannot read ") + what + " " + path + ": " + read.error()});
 }
 
 BioPtr MemBio(const std::string& data) {
@@ -173,11 +175,11 @@ PkeyPtr ReadPlainRsaKey(const std::string& data) {
 }
 
 // Reads a private key from PEM (any PKCS#8 or traditional block, encrypted or
-// not) or DER. \p found_none is set when the data holds no key at all.
-std::variant<PkeyPtr, LoadError> ReadKey(const std::string& data, const std::string& path,
-                                         const SigningCredential::SettingNames& names,
-                                         const std::string* password, bool* found_none) {
-  *found_none = false;
+// not) or DER; a null key when the data holds no key at all.
+Expected<PkeyPtr, LoadError> ReadKey(const std::string& data, const std::string& path,
+                                     const SigningCredential::SettingNames& names,
+                                     const std::string* password) {
+  using Result = Expected<PkeyPtr, LoadError>;
   PasswordSource source{password, false};
   ERR_clear_error();
   if (LooksLikePem(data)) {
@@ -195,22 +197,22 @@ std::variant<PkeyPtr, LoadError> ReadKey(const std::string& data, const std::str
     std::string reason = OpenSslReason();
     if (source.asked) {
       if (password == nullptr) {
-        return LoadError{Reason::kConfig, "cannot decrypt private key " + path +
-                                              ": it is encrypted and no " + names.password_file +
-                                              " is " + names.unset};
+        return Result::Error({Reason::kConfig, "cannot decrypt private key " + path +
+                                                   ": it is encrypted and no " +
+                                                   names.password_file + " is " + names.unset});
       }
-      return LoadError{Reason::kConfig, "cannot decrypt private key " + path + ": bad password"};
+      return Result::Error(
+          {Reason::kConfig, "cannot decrypt private key " + path + ": bad password"});
     }
     if (data.find("PRIVATE KEY-----") != std::string::npos) {
-      return LoadError{Reason::kCertMissing, "cannot parse private key in " + path + ": " + reason};
+      return Result::Error(
+          {Reason::kCertMissing, "cannot parse private key in " + path + ": " + reason});
     }
-    *found_none = true;
     return PkeyPtr();
   }
   BioPtr bio = MemBio(data);
   PkeyPtr key(d2i_PrivateKey_bio(bio.get(), nullptr));
   ERR_clear_error();
-  if (!key) *found_none = true;
   return key;
 }
 
@@ -328,21 +330,22 @@ bool PasswordOpensAPart(PKCS12* p12, const char* pass, int passlen) {
   return opened;
 }
 
-std::variant<Loaded, LoadError> ReadPkcs12(const std::string& data, const std::string& path,
-                                           const std::string* password, bool want_key,
-                                           const SigningCredential::SettingNames& names) {
+Expected<Loaded, LoadError> ReadPkcs12(const std::string& data, const std::string& path,
+                                       const std::string* password, bool want_key,
+                                       const SigningCredential::SettingNames& names) {
+  using Result = Expected<Loaded, LoadError>;
   BioPtr bio = MemBio(data);
   Pkcs12Ptr p12(d2i_PKCS12_bio(bio.get(), nullptr));
   if (!p12) {
     const std::string reason = OpenSslReason();
     if (LooksLikePkcs12(data)) {
-      return LoadError{Reason::kCertMissing, "PKCS#12 " + path +
-                                                 " is corrupt: it does not parse (" + reason +
-                                                 "); the file was damaged on disk or in transit: "
-                                                 "export it again"};
+      return Result::Error(
+          {Reason::kCertMissing, "PKCS#12 " + path + " is corrupt: it does not parse (" + reason +
+                                     "); the file was damaged on disk or in transit: "
+                                     "export it again"});
     }
-    return LoadError{Reason::kCertMissing,
-                     "no certificate in " + path + ": neither PEM nor PKCS#12 nor DER"};
+    return Result::Error(
+        {Reason::kCertMissing, "no certificate in " + path + ": neither PEM nor PKCS#12 nor DER"});
   }
   const char* pass = password != nullptr ? password->c_str() : nullptr;
   if (PKCS12_mac_present(p12.get()) != 0) {
@@ -357,18 +360,20 @@ std::variant<Loaded, LoadError> ReadPkcs12(const std::string& data, const std::s
                                           : PasswordOpensAPart(p12.get(), nullptr, 0) ||
                                                 PasswordOpensAPart(p12.get(), "", 0));
     if (password_opens) {
-      return LoadError{Reason::kCertMissing,
-                       "PKCS#12 " + path +
-                           " is corrupt: its integrity check (MAC) fails although the password "
-                           "decrypts it; the file was damaged on disk or in transit: export it "
-                           "again"};
+      return Result::Error(
+          {Reason::kCertMissing,
+           "PKCS#12 " + path +
+               " is corrupt: its integrity check (MAC) fails although the password "
+               "decrypts it; the file was damaged on disk or in transit: export it "
+               "again"});
     }
     if (!verified) {
-      return LoadError{Reason::kConfig,
-                       password == nullptr
-                           ? "cannot decrypt private key " + path + ": it is encrypted and no " +
-                                 names.password_file + " is " + names.unset
-                           : "cannot decrypt private key " + path + ": bad password"};
+      return Result::Error(
+          {Reason::kConfig, password == nullptr
+                                ? "cannot decrypt private key " + path +
+                                      ": it is encrypted and no " + names.password_file + " is " +
+                                      names.unset
+                                : "cannot decrypt private key " + path + ": bad password"});
     }
   }
   EVP_PKEY* key = nullptr;
@@ -382,35 +387,37 @@ std::variant<Loaded, LoadError> ReadPkcs12(const std::string& data, const std::s
     ERR_clear_error();
     const std::string unavailable = LoadLegacyProvider();
     if (!unavailable.empty()) {
-      return LoadError{Reason::kCertMissing, "cannot read PKCS#12 " + path +
-                                                 ": it is encrypted with " + Join(legacy) +
-                                                 ", and " + unavailable};
+      return Result::Error({Reason::kCertMissing, "cannot read PKCS#12 " + path +
+                                                      ": it is encrypted with " + Join(legacy) +
+                                                      ", and " + unavailable});
     }
     parsed = PKCS12_parse(p12.get(), pass, &key, &cert, &chain) == 1;
   }
   if (!parsed) {
-    return LoadError{Reason::kCertMissing, "cannot read PKCS#12 " + path + ": " + OpenSslReason() +
-                                               " (the file is damaged or not a PKCS#12 file)"};
+    return Result::Error(
+        {Reason::kCertMissing, "cannot read PKCS#12 " + path + ": " + OpenSslReason() +
+                                   " (the file is damaged or not a PKCS#12 file)"});
   }
   sk_X509_pop_free(chain, X509_free);
   Loaded loaded{X509Ptr(cert), PkeyPtr(key)};
   if (!want_key) loaded.key.reset();
   if (!loaded.cert) {
-    return LoadError{Reason::kCertMissing, "no certificate in PKCS#12 " + path};
+    return Result::Error({Reason::kCertMissing, "no certificate in PKCS#12 " + path});
   }
   return loaded;
 }
 
-std::variant<Loaded, LoadError> ReadCertificateFile(const std::string& path,
-                                                    const std::string* password, bool want_key,
-                                                    const SigningCredential::SettingNames& names,
-                                                    const Deadline* deadline) {
+Expected<Loaded, LoadError> ReadCertificateFile(const std::string& path,
+                                                const std::string* password, bool want_key,
+                                                const SigningCredential::SettingNames& names,
+                                                const Deadline* deadline) {
+  using Result = Expected<Loaded, LoadError>;
   if (path.empty()) {
-    return LoadError{Reason::kCertMissing, "no certificate configured"};
+    return Result::Error({Reason::kCertMissing, "no certificate configured"});
   }
   auto read = ReadFile(path, "certificate file", Reason::kCertMissing, deadline);
-  if (auto* e = std::get_if<LoadError>(&read)) return std::move(*e);
-  const std::string& data = std::get<std::string>(read);
+  if (!read) return Result::Error(read.error());
+  const std::string& data = read.value();
   if (!LooksLikePem(data)) {
     BioPtr bio = MemBio(data);
     X509Ptr der(d2i_X509_bio(bio.get(), nullptr));
@@ -424,26 +431,25 @@ std::variant<Loaded, LoadError> ReadCertificateFile(const std::string& path,
   loaded.cert.reset(PEM_read_bio_X509(bio.get(), nullptr, PasswordCallback, &source));
   ERR_clear_error();
   if (!loaded.cert) {
-    return LoadError{Reason::kCertMissing, "no certificate in " + path};
+    return Result::Error({Reason::kCertMissing, "no certificate in " + path});
   }
   if (want_key) {
-    bool none = false;
-    auto key = ReadKey(data, path, names, password, &none);
-    if (auto* e = std::get_if<LoadError>(&key)) return std::move(*e);
-    loaded.key = std::move(std::get<PkeyPtr>(key));
+    auto key = ReadKey(data, path, names, password);
+    if (!key) return Result::Error(key.error());
+    loaded.key = std::move(key).value();
   }
   return loaded;
 }
 
-std::variant<std::string, LoadError> ReadPassword(const std::string& password_file,
-                                                  const Deadline* deadline) {
+Expected<std::string, LoadError> ReadPassword(const std::string& password_file,
+                                              const Deadline* deadline) {
   auto read = ReadFile(password_file, "password file", Reason::kConfig, deadline);
-  if (auto* e = std::get_if<LoadError>(&read)) return std::move(*e);
-  std::string& password = std::get<std::string>(read);
+  if (!read) return read;
+  std::string& password = read.value();
   while (!password.empty() && (password.back() == '\n' || password.back() == '\r')) {
     password.pop_back();
   }
-  return password;
+  return read;
 }
 
 std::string FormatUtc(WallTime t) {
@@ -496,45 +502,45 @@ SigningCredential::~SigningCredential() = default;
 SigningCredential::SigningCredential(SigningCredential&&) noexcept = default;
 SigningCredential& SigningCredential::operator=(SigningCredential&&) noexcept = default;
 
-std::variant<SigningCredential, SigningCredential::LoadError> SigningCredential::Load(
+Expected<SigningCredential, SigningCredential::LoadError> SigningCredential::Load(
     const std::string& certificate_path, const std::string& private_key_path,
     const std::string& password_file, const SettingNames& names, const Deadline* deadline) {
+  using Result = Expected<SigningCredential, LoadError>;
   std::string password;
   const std::string* pass = nullptr;
   if (!password_file.empty()) {
     auto read = ReadPassword(password_file, deadline);
-    if (auto* e = std::get_if<LoadError>(&read)) return std::move(*e);
-    password = std::move(std::get<std::string>(read));
+    if (!read) return Result::Error(read.error());
+    password = std::move(read).value();
     pass = &password;
   }
   auto loaded =
       ReadCertificateFile(certificate_path, pass, private_key_path.empty(), names, deadline);
-  if (auto* e = std::get_if<LoadError>(&loaded)) return std::move(*e);
-  Loaded& parts = std::get<Loaded>(loaded);
+  if (!loaded) return Result::Error(loaded.error());
+  Loaded& parts = loaded.value();
 
   std::string key_origin = certificate_path;
   if (!private_key_path.empty()) {
     auto read = ReadFile(private_key_path, "private key file", Reason::kCertMissing, deadline);
-    if (auto* e = std::get_if<LoadError>(&read)) return std::move(*e);
-    const std::string& data = std::get<std::string>(read);
-    bool none = false;
-    auto key = ReadKey(data, private_key_path, names, pass, &none);
-    if (auto* e = std::get_if<LoadError>(&key)) return std::move(*e);
-    if (none) {
-      return LoadError{Reason::kCertMissing, "no private key in " + private_key_path};
+    if (!read) return Result::Error(read.error());
+    auto key = ReadKey(read.value(), private_key_path, names, pass);
+    if (!key) return Result::Error(key.error());
+    if (!key.value()) {
+      return Result::Error({Reason::kCertMissing, "no private key in " + private_key_path});
     }
-    parts.key = std::move(std::get<PkeyPtr>(key));
+    parts.key = std::move(key).value();
     key_origin = private_key_path;
   }
   if (!parts.key) {
-    return LoadError{Reason::kCertMissing, "no private key in " + certificate_path + " and no " +
-                                               names.private_key + " " + names.unset};
+    return Result::Error({Reason::kCertMissing, "no private key in " + certificate_path +
+                                                    " and no " + names.private_key + " " +
+                                                    names.unset});
   }
   if (EVP_PKEY_eq(X509_get0_pubkey(parts.cert.get()), parts.key.get()) != 1) {
     ERR_clear_error();
-    return LoadError{Reason::kCertKeyMismatch, "the private key in " + key_origin +
-                                                   " does not belong to the certificate in " +
-                                                   certificate_path};
+    return Result::Error({Reason::kCertKeyMismatch, "the private key in " + key_origin +
+                                                        " does not belong to the certificate in " +
+                                                        certificate_path});
   }
   SigningCredential credential;
   credential.impl_->cert = std::move(parts.cert);
@@ -542,22 +548,22 @@ std::variant<SigningCredential, SigningCredential::LoadError> SigningCredential:
   return credential;
 }
 
-std::variant<SigningCredential, SigningCredential::LoadError>
-SigningCredential::LoadCertificateOnly(const std::string& certificate_path,
-                                       const std::string& password_file, const SettingNames& names,
-                                       const Deadline* deadline) {
+Expected<SigningCredential, SigningCredential::LoadError> SigningCredential::LoadCertificateOnly(
+    const std::string& certificate_path, const std::string& password_file,
+    const SettingNames& names, const Deadline* deadline) {
+  using Result = Expected<SigningCredential, LoadError>;
   std::string password;
   const std::string* pass = nullptr;
   if (!password_file.empty()) {
     auto read = ReadPassword(password_file, deadline);
-    if (auto* e = std::get_if<LoadError>(&read)) return std::move(*e);
-    password = std::move(std::get<std::string>(read));
+    if (!read) return Result::Error(read.error());
+    password = std::move(read).value();
     pass = &password;
   }
   auto loaded = ReadCertificateFile(certificate_path, pass, false, names, deadline);
-  if (auto* e = std::get_if<LoadError>(&loaded)) return std::move(*e);
+  if (!loaded) return Result::Error(loaded.error());
   SigningCredential credential;
-  credential.impl_->cert = std::move(std::get<Loaded>(loaded).cert);
+  credential.impl_->cert = std::move(loaded.value().cert);
   return credential;
 }
 

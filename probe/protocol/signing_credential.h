@@ -3,7 +3,6 @@
 #include <memory>
 #include <string>
 #include <string_view>
-#include <variant>
 
 #include <openssl/types.h>
 
@@ -57,13 +56,13 @@ class SigningCredential {
   /// Every file is read through ReadBoundedFile (regular files only, at most
   /// kMaxCredentialFileBytes); a read that \p deadline (when given) ends
   /// before it is done is kTimeout, naming the file.
-  static std::variant<SigningCredential, LoadError> Load(const std::string& certificate_path,
-                                                         const std::string& private_key_path,
-                                                         const std::string& password_file,
-                                                         const SettingNames& names = {},
-                                                         const Deadline* deadline = nullptr);
+  static Expected<SigningCredential, LoadError> Load(const std::string& certificate_path,
+                                                     const std::string& private_key_path,
+                                                     const std::string& password_file,
+                                                     const SettingNames& names = {},
+                                                     const Deadline* deadline = nullptr);
   /// Loads the certificate only (for `pushprobe cert` without a key).
-  static std::variant<SigningCredential, LoadError> LoadCertificateOnly(
+  static Expected<SigningCredential, LoadError> LoadCertificateOnly(
       const std::string& certificate_path, const std::string& password_file,
       const SettingNames& names = {}, const Deadline* deadline = nullptr);
 

@@ -6,7 +6,6 @@
 #include <iterator>
 #include <stdexcept>
 #include <string_view>
-#include <variant>
 
 #include "probe/config/config_loader.h"
 #include "probe/net/response_parser.h"
@@ -100,15 +99,13 @@ void UseCredential(const SigningCredential& credential, std::string_view pin) {
 bool LoadCredential(const std::string& certificate, const std::string& key,
                     const std::string& password_file, std::string_view pin) {
   auto loaded = SigningCredential::Load(certificate, key, password_file);
-  if (auto* error = std::get_if<SigningCredential::LoadError>(&loaded)) {
-    if (error->message.empty()) return false;
-    if (error->reason != Reason::kCertMissing) return true;
+  if (!loaded) {
+    if (loaded.error().message.empty()) return false;
+    if (loaded.error().reason != Reason::kCertMissing) return true;
     loaded = SigningCredential::LoadCertificateOnly(certificate, password_file);
-    if (auto* cert_error = std::get_if<SigningCredential::LoadError>(&loaded)) {
-      return !cert_error->message.empty();
-    }
+    if (!loaded) return !loaded.error().message.empty();
   }
-  UseCredential(std::get<SigningCredential>(loaded), pin);
+  UseCredential(loaded.value(), pin);
   return true;
 }
 

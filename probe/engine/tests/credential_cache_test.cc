@@ -13,8 +13,7 @@ namespace pushprobe {
 namespace {
 
 const SigningCredential* Get(const CredentialCache::Loaded& loaded) {
-  auto* credential = std::get_if<std::shared_ptr<const SigningCredential>>(&loaded);
-  return credential == nullptr ? nullptr : credential->get();
+  return loaded ? loaded.value().get() : nullptr;
 }
 
 // The cache goes by the files, not by what they hold, so all but the first
@@ -68,7 +67,7 @@ TEST(CredentialCacheTest, KeepsOnlyTheMostRecentlyUsedCredentialsAlive) {
     targets.push_back(std::make_unique<CredentialCache>(recent));
     auto l = targets.back()->Load(paths.back(), "", "");
     ASSERT_NE(Get(l), nullptr);
-    loaded.push_back(std::get<std::shared_ptr<const SigningCredential>>(l));
+    loaded.push_back(l.value());
   }
   const auto alive =
       std::count_if(loaded.begin(), loaded.end(), [](const auto& w) { return !w.expired(); });
@@ -119,7 +118,7 @@ TEST(CredentialCacheTest, DeletedFileIsAnErrorNotTheCachedCredential) {
   ASSERT_EQ(std::remove(path.c_str()), 0);
   auto loaded = cache.Load(path, "", "");
   ASSERT_EQ(Get(loaded), nullptr);
-  EXPECT_EQ(std::get<SigningCredential::LoadError>(loaded).reason, Reason::kCertMissing);
+  EXPECT_EQ(loaded.error().reason, Reason::kCertMissing);
 }
 
 // The certificate stage hands the run's deadline down: files read after it
@@ -133,7 +132,7 @@ TEST(CredentialCacheTest, FilesAreReadWithinTheGivenDeadline) {
   CredentialCache cache;
   auto loaded = cache.Load(path, "", "", &expired);
   ASSERT_EQ(Get(loaded), nullptr);
-  const auto& error = std::get<SigningCredential::LoadError>(loaded);
+  const auto& error = loaded.error();
   EXPECT_EQ(error.reason, Reason::kTimeout);
   EXPECT_EQ(error.message,
             "cannot read certificate file " + path + ": not read before the deadline");

@@ -82,9 +82,8 @@ class IdentityPlatformTokenStageTest : public ::testing::Test {
     testing::WriteFile(path, cert.cert_pem + cert.key_pem);
     auto loaded = SigningCredential::Load(path, "", "");
     std::filesystem::remove(path);
-    ASSERT_TRUE(std::holds_alternative<SigningCredential>(loaded));
-    credential_ =
-        std::make_shared<const SigningCredential>(std::move(std::get<SigningCredential>(loaded)));
+    ASSERT_TRUE(loaded.ok());
+    credential_ = std::make_shared<const SigningCredential>(std::move(loaded).value());
   }
   static void TearDownTestSuite() { credential_.reset(); }
 

@@ -45,8 +45,8 @@ class AssertionTest : public ::testing::Test {
     testing::WriteFile(path, cert.cert_pem + cert.key_pem);
     auto loaded = SigningCredential::Load(path, "", "");
     std::filesystem::remove_all(tmpl);
-    ASSERT_TRUE(std::holds_alternative<SigningCredential>(loaded));
-    credential_ = new SigningCredential(std::move(std::get<SigningCredential>(loaded)));
+    ASSERT_TRUE(loaded.ok());
+    credential_ = new SigningCredential(std::move(loaded).value());
   }
   static void TearDownTestSuite() {
     delete credential_;

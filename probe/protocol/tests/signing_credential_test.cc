@@ -88,20 +88,20 @@ class SigningCredentialTest : public ::testing::Test {
   }
   std::string Path(const std::string& name) const { return dir_ + "/" + name; }
 
-  static SigningCredential Ok(std::variant<SigningCredential, SigningCredential::LoadError> r) {
-    if (auto* e = std::get_if<SigningCredential::LoadError>(&r)) {
-      ADD_FAILURE() << "load failed: " << e->message;
-      throw std::runtime_error(e->message);
+  static SigningCredential Ok(Expected<SigningCredential, SigningCredential::LoadError> r) {
+    if (!r) {
+      ADD_FAILURE() << "load failed: " << r.error().message;
+      throw std::runtime_error(r.error().message);
     }
-    return std::move(std::get<SigningCredential>(r));
+    return std::move(r).value();
   }
   static SigningCredential::LoadError Err(
-      std::variant<SigningCredential, SigningCredential::LoadError> r) {
-    if (!std::holds_alternative<SigningCredential::LoadError>(r)) {
+      Expected<SigningCredential, SigningCredential::LoadError> r) {
+    if (r) {
       ADD_FAILURE() << "load succeeded unexpectedly";
       return {Reason::kNone, ""};
     }
-    return std::get<SigningCredential::LoadError>(r);
+    return r.error();
   }
 
   std::string dir_;
@@ -135,9 +135,8 @@ TEST_F(SigningCredentialTest, LoadsEveryFormat) {
   for (const auto& k : cases) {
     SCOPED_TRACE(k.name);
     auto r = SigningCredential::Load(k.cert_file, k.key_file, k.password_file);
-    auto* e = std::get_if<SigningCredential::LoadError>(&r);
-    ASSERT_EQ(e, nullptr) << e->message;
-    const auto& cred = std::get<SigningCredential>(r);
+    ASSERT_TRUE(r.ok()) << r.error().message;
+    const auto& cred = r.value();
     EXPECT_TRUE(cred.has_key());
     EXPECT_NE(cred.private_key(), nullptr);
     EXPECT_EQ(cred.Thumbprint(), c.Thumbprint());
@@ -641,10 +640,9 @@ TEST_F(LegacyPkcs12Test, SaysWhenTheLegacyProviderIsUnavailable) {
       {
         setenv("OPENSSL_MODULES", empty.c_str(), 1);
         auto r = SigningCredential::Load(pfx, "", pass);
-        const auto* e = std::get_if<SigningCredential::LoadError>(&r);
-        std::fprintf(stderr, "%s\n", e != nullptr ? e->message.c_str() : "loaded");
+        std::fprintf(stderr, "%s\n", !r ? r.error().message.c_str() : "loaded");
         std::filesystem::remove_all(dir_);  // the child's own directory: TearDown does not run
-        std::exit(e != nullptr && e->reason == Reason::kCertMissing ? 0 : 1);
+        std::exit(!r && r.error().reason == Reason::kCertMissing ? 0 : 1);
       },
       ::testing::ExitedWithCode(0),
       "cannot read PKCS#12 .*w.pfx: it is encrypted with pbeWithSHA1And40BitRC2-CBC, and "
