@@ -42,10 +42,7 @@ NumberStatus ReadNumber(std::string_view s, double& out) {
 std::string Quoted(std::string_view s) { return "\"" + std::string(s) + "\""; }
 
 RangeParseResult Failure(std::string_view text, RangeError error, const std::string& reason) {
-  RangeParseResult result;
-  result.error = error;
-  result.message = "invalid range " + Quoted(text) + ": " + reason;
-  return result;
+  return RangeParseResult::Error({error, "invalid range " + Quoted(text) + ": " + reason});
 }
 
 }  // namespace
@@ -131,9 +128,7 @@ RangeParseResult ParseNagiosRange(std::string_view text) {
                    "start " + FormatShortest(range.start) + " is greater than end " +
                        FormatShortest(range.end));
   }
-  RangeParseResult result;
-  result.range = range;
-  return result;
+  return range;
 }
 
 }  // namespace pushprobe::nagios

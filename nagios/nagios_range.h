@@ -1,8 +1,8 @@
 #pragma once
 
-#include <optional>
 #include <string>
 #include <string_view>
+#include "probe/core/expected.h"
 
 namespace pushprobe::nagios {
 
@@ -52,16 +52,15 @@ enum class RangeError {
   kStartAfterEnd,  ///< `start X is greater than end Y`
 };
 
-/// \brief The typed outcome of ParseNagiosRange: a range, or an error code and
-/// its message.
-struct RangeParseResult {
-  std::optional<NagiosRange> range;
-  RangeError error = RangeError::kNone;
-  /// `invalid range "TEXT": REASON`, empty on success.
+/// \brief Why ParseNagiosRange refused a text: the code, and its message.
+struct RangeFailure {
+  RangeError code = RangeError::kNone;  ///< kNone only in a successful result's error()
+  /// `invalid range "TEXT": REASON`.
   std::string message;
-
-  bool ok() const { return range.has_value(); }
 };
+
+/// \brief The typed outcome of ParseNagiosRange: a range, or why not.
+using RangeParseResult = Expected<NagiosRange, RangeFailure>;
 
 /// \brief Parses a range. Numbers are decimal with an optional sign and
 /// fraction (`-1`, `+2.5`, `.5`, `3.`), read the same in every locale;

@@ -11,9 +11,10 @@
 namespace pushprobe::nagios {
 namespace {
 
-// An option's value handler: returns the reason the value is refused, or
-// nothing when it was stored.
-using Apply = std::optional<std::string> (*)(PluginOptions&, const std::string&);
+// An option's value handler: stores the value, or returns why it is refused.
+using Apply = Expected<void> (*)(PluginOptions&, const std::string&);
+
+Expected<void> Refuse(std::string why) { return Expected<void>::Error(std::move(why)); }
 
 struct OptionSpec {
   char short_name;        // '\0' for long-only options
@@ -25,50 +26,50 @@ struct OptionSpec {
 
 std::string Quoted(std::string_view s) { return "\"" + std::string(s) + "\""; }
 
-std::optional<std::string> SetString(std::optional<std::string>& field, const std::string& value) {
-  if (value.empty()) return std::string("must not be empty");
+Expected<void> SetString(std::optional<std::string>& field, const std::string& value) {
+  if (value.empty()) return Refuse("must not be empty");
   field = value;
-  return std::nullopt;
+  return {};
 }
 
 // A value the configuration loader checks too: the same check, the same words.
-std::optional<std::string> SetChecked(std::optional<std::string>& field, const std::string& value,
-                                      Expected<std::string> (*check)(std::string_view)) {
-  if (value.empty()) return std::string("must not be empty");
+Expected<void> SetChecked(std::optional<std::string>& field, const std::string& value,
+                          Expected<std::string> (*check)(std::string_view)) {
+  if (value.empty()) return Refuse("must not be empty");
   Expected<std::string> checked = check(value);
-  if (!checked) return checked.error();
+  if (!checked) return Refuse(checked.error());
   field = std::move(checked).value();
-  return std::nullopt;
+  return {};
 }
 
-std::optional<std::string> SetTokenFlow(PluginOptions& o, const std::string& value) {
+Expected<void> SetTokenFlow(PluginOptions& o, const std::string& value) {
   for (TokenFlow flow : {TokenFlow::kAcs, TokenFlow::kIdentityPlatform}) {
     if (value == TokenFlowName(flow)) {
       o.overrides.token_flow = flow;
-      return std::nullopt;
+      return {};
     }
   }
-  return Quoted(value) + " is not one of acs, identity-platform";
+  return Refuse(Quoted(value) + " is not one of acs, identity-platform");
 }
 
-std::optional<std::string> SetTlsMaxVersion(PluginOptions& o, const std::string& value) {
+Expected<void> SetTlsMaxVersion(PluginOptions& o, const std::string& value) {
   o.overrides.tls_max_version = ParseTlsVersion(value);
-  if (!o.overrides.tls_max_version) return Quoted(value) + " is not one of 1.2, 1.3";
-  return std::nullopt;
+  if (!o.overrides.tls_max_version) return Refuse(Quoted(value) + " is not one of 1.2, 1.3");
+  return {};
 }
 
-std::optional<std::string> SetTlsProfile(PluginOptions& o, const std::string& value) {
+Expected<void> SetTlsProfile(PluginOptions& o, const std::string& value) {
   o.overrides.tls_profile = TlsProfileFromName(value);
-  if (o.overrides.tls_profile) return std::nullopt;
+  if (o.overrides.tls_profile) return {};
   std::string names;
   for (TlsProfile p : kAllTlsProfiles) {
     names += (names.empty() ? "" : ", ") + std::string(TlsProfileName(p));
   }
-  return Quoted(value) + " is not one of " + names;
+  return Refuse(Quoted(value) + " is not one of " + names);
 }
 
 // Comma-separated, as the SSL Cipher Suite Order policy writes the list.
-std::optional<std::string> SetTlsCiphers(PluginOptions& o, const std::string& value) {
+Expected<void> SetTlsCiphers(PluginOptions& o, const std::string& value) {
   std::vector<std::string> names;
   std::size_t begin = 0;
   while (begin <= value.size()) {
@@ -78,25 +79,26 @@ std::optional<std::string> SetTlsCiphers(PluginOptions& o, const std::string& va
     while (!name.empty() && name.front() == ' ') name.erase(name.begin());
     while (!name.empty() && name.back() == ' ') name.pop_back();
     if (FindSchannelCipherSuite(name) == nullptr) {
-      return "unknown cipher suite " + Quoted(name) +
-             ": use the IANA names Get-TlsCipherSuite prints, separated by commas";
+      return Refuse("unknown cipher suite " + Quoted(name) +
+                    ": use the IANA names Get-TlsCipherSuite prints, separated by commas");
     }
     names.push_back(name);
     begin = end + 1;
   }
   o.overrides.tls_ciphers = std::move(names);
-  return std::nullopt;
+  return {};
 }
 
-std::optional<std::string> SetApplicationId(PluginOptions& o, const std::string& value) {
-  if (!IsGuid(value)) return Quoted(value) + " is not a GUID";
+Expected<void> SetApplicationId(PluginOptions& o, const std::string& value) {
+  if (!IsGuid(value)) return Refuse(Quoted(value) + " is not a GUID");
   o.overrides.application_id = value;
-  return std::nullopt;
+  return {};
 }
 
-std::optional<std::string> SetTenant(PluginOptions& o, const std::string& value) {
+Expected<void> SetTenant(PluginOptions& o, const std::string& value) {
   if (!IsGuid(value) && !IsDomainName(value)) {
-    return Quoted(value) + " is neither a domain name like fabrikam.com nor a tenant id (GUID)";
+    return Refuse(Quoted(value) +
+                  " is neither a domain name like fabrikam.com nor a tenant id (GUID)");
   }
   std::string tenant = value;
   // Both forms are case-insensitive; the configuration loader keeps them lower case too.
@@ -104,70 +106,69 @@ std::optional<std::string> SetTenant(PluginOptions& o, const std::string& value)
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
   }
   o.overrides.tenant = tenant;
-  return std::nullopt;
+  return {};
 }
 
 // The configuration's rule for `proxy_user`.
-std::optional<std::string> SetProxyUser(PluginOptions& o, const std::string& value) {
-  if (Expected<void> user = CheckProxyUser(value); !user) return user.error();
+Expected<void> SetProxyUser(PluginOptions& o, const std::string& value) {
+  if (Expected<void> user = CheckProxyUser(value); !user) return user;
   o.overrides.proxy_user = value;
-  return std::nullopt;
+  return {};
 }
 
-std::optional<std::string> SetRange(std::optional<NagiosRange>& field, const std::string& value) {
+Expected<void> SetRange(std::optional<NagiosRange>& field, const std::string& value) {
   RangeParseResult parsed = ParseNagiosRange(value);
-  if (!parsed.ok()) return parsed.message;
-  field = *parsed.range;
-  return std::nullopt;
+  if (!parsed.ok()) return Refuse(parsed.error().message);
+  field = *parsed;
+  return {};
 }
 
-std::optional<std::string> SetStageRange(PluginOptions& o, const std::string& value,
-                                         bool critical) {
+Expected<void> SetStageRange(PluginOptions& o, const std::string& value, bool critical) {
   auto eq = value.find('=');
-  if (eq == std::string::npos) return "expected STAGE=RANGE, got " + Quoted(value);
+  if (eq == std::string::npos) return Refuse("expected STAGE=RANGE, got " + Quoted(value));
   std::string name = value.substr(0, eq);
   std::optional<StageId> stage = StageFromName(name);
   if (!stage) {
     std::string names;
     for (StageId id : kAllStages) names += (names.empty() ? "" : ", ") + std::string(StageName(id));
-    return "unknown stage " + Quoted(name) + " (one of " + names + ")";
+    return Refuse("unknown stage " + Quoted(name) + " (one of " + names + ")");
   }
   Thresholds& t = o.stage_time.at(static_cast<std::size_t>(*stage));
   return SetRange(critical ? t.critical : t.warning, value.substr(eq + 1));
 }
 
-std::optional<std::string> SetWholeNumber(int& field, const std::string& value,
-                                          std::string_view unit) {
+Expected<void> SetWholeNumber(int& field, const std::string& value, std::string_view unit) {
   int number = 0;
   auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), number);
   if (value.empty() || ec != std::errc() || ptr != value.data() + value.size() || number < 0) {
-    return Quoted(value) + " is not a whole number of " + std::string(unit) + " (0 or more)";
+    return Refuse(Quoted(value) + " is not a whole number of " + std::string(unit) +
+                  " (0 or more)");
   }
   field = number;
-  return std::nullopt;
+  return {};
 }
 
-std::optional<std::string> SetDays(int& field, const std::string& value) {
+Expected<void> SetDays(int& field, const std::string& value) {
   return SetWholeNumber(field, value, "days");
 }
 
-std::optional<std::string> SetTimeout(PluginOptions& o, const std::string& value) {
+Expected<void> SetTimeout(PluginOptions& o, const std::string& value) {
   // Reuse the range grammar's number reader: decimal, no exponent, C locale.
   RangeParseResult parsed = ParseNagiosRange(value);
-  bool plain_number = parsed.ok() && !parsed.range->alert_inside && !parsed.range->end_infinite &&
+  bool plain_number = parsed.ok() && !parsed->alert_inside && !parsed->end_infinite &&
                       value.find(':') == std::string::npos;
-  if (!plain_number || parsed.range->end <= 0) {
-    return Quoted(value) + " is not a positive number of seconds";
+  if (!plain_number || parsed->end <= 0) {
+    return Refuse(Quoted(value) + " is not a positive number of seconds");
   }
-  double seconds = parsed.range->end;
+  double seconds = parsed->end;
   if (seconds > std::chrono::duration<double>(kMaxPluginTimeout).count()) {
-    return Quoted(value) + " is more than the maximum of " +
-           std::to_string(
-               std::chrono::duration_cast<std::chrono::seconds>(kMaxPluginTimeout).count()) +
-           " seconds";
+    return Refuse(Quoted(value) + " is more than the maximum of " +
+                  std::to_string(
+                      std::chrono::duration_cast<std::chrono::seconds>(kMaxPluginTimeout).count()) +
+                  " seconds");
   }
   o.timeout = std::chrono::duration_cast<Duration>(std::chrono::duration<double>(seconds));
-  return std::nullopt;
+  return {};
 }
 
 // The one list of options: parsing and --help both read it.
@@ -179,17 +180,17 @@ const std::array<OptionSpec, 36> kOptions = {{
      "each stage found, -vvv the full diagnostic transcript.",
      nullptr},
     {'\0', "config", "FILE", "pushprobe configuration file (YAML) to take the target from.",
-     [](PluginOptions& o, const std::string& v) -> std::optional<std::string> {
-       if (v.empty()) return std::string("must not be empty");
+     [](PluginOptions& o, const std::string& v) -> Expected<void> {
+       if (v.empty()) return Refuse("must not be empty");
        o.config_file = v;
-       return std::nullopt;
+       return {};
      }},
     {'\0', "target", "NAME",
      "Target in --config to check; may be left out when the file has only one.",
-     [](PluginOptions& o, const std::string& v) -> std::optional<std::string> {
-       if (v.empty()) return std::string("must not be empty");
+     [](PluginOptions& o, const std::string& v) -> Expected<void> {
+       if (v.empty()) return Refuse("must not be empty");
        o.target_name = v;
-       return std::nullopt;
+       return {};
      }},
     {'O', "organization", "DOMAIN",
      "Office 365 tenant domain (Enable-PushNotificationProxy -Organization).",
@@ -215,11 +216,11 @@ const std::array<OptionSpec, 36> kOptions = {{
      "When the next certificate takes over (Get-AuthConfig's\n"
      "NextCertificateEffectiveDate), RFC 3339 such as 2027-01-15T00:00:00Z or\n"
      "a date such as 2027-01-15 (UTC).",
-     [](PluginOptions& o, const std::string& v) -> std::optional<std::string> {
+     [](PluginOptions& o, const std::string& v) -> Expected<void> {
        Expected<WallTime> date = ParseEffectiveDate(v);
-       if (!date) return Quoted(v) + ": " + date.error();
+       if (!date) return Refuse(Quoted(v) + ": " + date.error());
        o.overrides.next_effective_date = *date;
-       return std::nullopt;
+       return {};
      }},
     {'\0', "service-uri", "URI",
      "Push proxy Uri (default https://outlook.office365.com/PushNotifications).",
@@ -236,12 +237,12 @@ const std::array<OptionSpec, 36> kOptions = {{
     {'\0', "connect-to", "HOST:PORT:CONNECT_HOST:CONNECT_PORT",
      "Connect to another address for HOST:PORT, keeping the URL, SNI and\n"
      "name check (as curl --connect-to). Repeatable; replaces the file's list.",
-     [](PluginOptions& o, const std::string& v) -> std::optional<std::string> {
+     [](PluginOptions& o, const std::string& v) -> Expected<void> {
        Expected<ConnectTo> rule = ParseConnectTo(v);
-       if (!rule) return rule.error();
+       if (!rule) return Refuse(rule.error());
        if (!o.overrides.connect_to) o.overrides.connect_to.emplace();
        o.overrides.connect_to->push_back(*rule);
-       return std::nullopt;
+       return {};
      }},
     {'\0', "proxy", "URL",
      "Outbound HTTP proxy, http://[USER@]HOST:PORT (a password in the URL is\n"
@@ -280,9 +281,9 @@ const std::array<OptionSpec, 36> kOptions = {{
      "Send one request after another (concurrency: sequential) instead of the\n"
      "challenge beside the metadata request and the publish connection opened\n"
      "early: twice the round trips, for comparison.",
-     [](PluginOptions& o, const std::string&) -> std::optional<std::string> {
+     [](PluginOptions& o, const std::string&) -> Expected<void> {
        o.overrides.concurrency = Concurrency::kSequential;
-       return std::nullopt;
+       return {};
      }},
     {'w', "warning", "RANGE", "Warning range for the whole check's time in seconds.",
      [](PluginOptions& o, const std::string& v) { return SetRange(o.total_time.warning, v); }},
@@ -321,11 +322,11 @@ const std::array<OptionSpec, 36> kOptions = {{
      "Deadline for the whole check (default: the file's timeout, else 30).", SetTimeout},
     {'\0', "timeout-result", "STATE",
      "State when the deadline passes: ok, warning, critical (default) or unknown.",
-     [](PluginOptions& o, const std::string& v) -> std::optional<std::string> {
+     [](PluginOptions& o, const std::string& v) -> Expected<void> {
        std::optional<State> state = StateFromLowerName(v);
-       if (!state) return Quoted(v) + " is not one of ok, warning, critical, unknown";
+       if (!state) return Refuse(Quoted(v) + " is not one of ok, warning, critical, unknown");
        o.timeout_result = *state;
-       return std::nullopt;
+       return {};
      }},
 }};
 
@@ -379,8 +380,8 @@ Expected<PluginOptions> ParsePluginOptions(const std::vector<std::string>& args)
     } else {
       return fail(DisplayName(spec) + " needs a value (" + spec.value + ")");
     }
-    if (std::optional<std::string> problem = spec.apply(options, value)) {
-      fail(DisplayName(spec) + ": " + *problem);
+    if (Expected<void> applied = spec.apply(options, value); !applied) {
+      fail(DisplayName(spec) + ": " + applied.error());
     }
   };
 

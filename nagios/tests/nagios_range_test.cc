@@ -47,16 +47,16 @@ class ValidRangeTest : public ::testing::TestWithParam<ValidCase> {};
 TEST_P(ValidRangeTest, ParsesAlertsAndRoundTrips) {
   const ValidCase& c = GetParam();
   RangeParseResult parsed = ParseNagiosRange(c.text);
-  ASSERT_TRUE(parsed.ok()) << c.text << ": " << parsed.message;
-  EXPECT_EQ(parsed.error, RangeError::kNone);
-  EXPECT_EQ(parsed.message, "");
-  EXPECT_EQ(*parsed.range, c.range) << c.text;
-  EXPECT_EQ(parsed.range->ToString(), c.canonical);
-  for (double v : c.alerts) EXPECT_TRUE(parsed.range->Alerts(v)) << c.text << " at " << v;
-  for (double v : c.quiet) EXPECT_FALSE(parsed.range->Alerts(v)) << c.text << " at " << v;
+  ASSERT_TRUE(parsed.ok()) << c.text << ": " << parsed.error().message;
+  EXPECT_EQ(parsed.error().code, RangeError::kNone);
+  EXPECT_EQ(parsed.error().message, "");
+  EXPECT_EQ(*parsed, c.range) << c.text;
+  EXPECT_EQ(parsed->ToString(), c.canonical);
+  for (double v : c.alerts) EXPECT_TRUE(parsed->Alerts(v)) << c.text << " at " << v;
+  for (double v : c.quiet) EXPECT_FALSE(parsed->Alerts(v)) << c.text << " at " << v;
   RangeParseResult again = ParseNagiosRange(c.canonical);
   ASSERT_TRUE(again.ok()) << c.canonical;
-  EXPECT_EQ(*again.range, c.range);
+  EXPECT_EQ(*again, c.range);
 }
 
 INSTANTIATE_TEST_SUITE_P(Forms, ValidRangeTest, ::testing::ValuesIn(kValid),
@@ -108,8 +108,8 @@ TEST_P(InvalidRangeTest, GivesTheSpecificError) {
   const InvalidCase& c = GetParam();
   RangeParseResult parsed = ParseNagiosRange(c.text);
   EXPECT_FALSE(parsed.ok());
-  EXPECT_EQ(parsed.error, c.error) << c.text;
-  EXPECT_EQ(parsed.message, c.message);
+  EXPECT_EQ(parsed.error().code, c.error) << c.text;
+  EXPECT_EQ(parsed.error().message, c.message);
 }
 
 INSTANTIATE_TEST_SUITE_P(Forms, InvalidRangeTest, ::testing::ValuesIn(kInvalid),
@@ -118,19 +118,19 @@ INSTANTIATE_TEST_SUITE_P(Forms, InvalidRangeTest, ::testing::ValuesIn(kInvalid),
                          });
 
 TEST(NagiosRangeTest, EndsAreInclusiveAtTheExactBoundary) {
-  NagiosRange r = *ParseNagiosRange("10:20").range;
+  NagiosRange r = *ParseNagiosRange("10:20");
   EXPECT_FALSE(r.Alerts(10.0));
   EXPECT_FALSE(r.Alerts(20.0));
   EXPECT_TRUE(r.Alerts(std::nextafter(10.0, 0.0)));
   EXPECT_TRUE(r.Alerts(std::nextafter(20.0, 30.0)));
-  NagiosRange inside = *ParseNagiosRange("@10:20").range;
+  NagiosRange inside = *ParseNagiosRange("@10:20");
   EXPECT_TRUE(inside.Alerts(10.0));
   EXPECT_TRUE(inside.Alerts(20.0));
   EXPECT_FALSE(inside.Alerts(std::nextafter(10.0, 0.0)));
 }
 
 TEST(NagiosRangeTest, TildeStartIsMinusInfinity) {
-  NagiosRange r = *ParseNagiosRange("~:0").range;
+  NagiosRange r = *ParseNagiosRange("~:0");
   EXPECT_FALSE(r.Alerts(-std::numeric_limits<double>::max()));
   EXPECT_FALSE(r.Alerts(-kInf));
   EXPECT_TRUE(r.Alerts(0.001));
@@ -144,10 +144,10 @@ TEST(NagiosRangeTest, ReadsTheSameUnderACommaDecimalLocale) {
     GTEST_SKIP() << "de_DE.UTF-8 locale not installed";
   }
   RangeParseResult parsed = ParseNagiosRange("0.5:1.5");
-  std::string text = parsed.ok() ? parsed.range->ToString() : parsed.message;
+  std::string text = parsed.ok() ? parsed->ToString() : parsed.error().message;
   std::setlocale(LC_ALL, "C");
   ASSERT_TRUE(parsed.ok());
-  EXPECT_EQ(parsed.range->start, 0.5);
+  EXPECT_EQ(parsed->start, 0.5);
   EXPECT_EQ(text, "0.5:1.5");
 }
 

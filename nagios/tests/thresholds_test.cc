@@ -5,7 +5,7 @@
 namespace pushprobe::nagios {
 namespace {
 
-NagiosRange Range(const char* text) { return *ParseNagiosRange(text).range; }
+NagiosRange Range(const char* text) { return *ParseNagiosRange(text); }
 
 TEST(ThresholdsTest, NoRangesIsAlwaysOk) {
   Thresholds t;
