@@ -7,7 +7,6 @@
 #include <cstring>
 #include <optional>
 #include <ostream>
-#include <variant>
 
 #include "cli/cert_report.h"
 #include "cli/shard_report.h"
@@ -16,6 +15,7 @@
 #include "probe/config/secret_files.h"
 #include "probe/config/target_values.h"
 #include "probe/core/bounded_file.h"
+#include "probe/core/expected.h"
 #include "probe/engine/guid_source.h"
 #include "probe/engine/probe_runner.h"
 #include "probe/render/exchange_renderer.h"
@@ -91,8 +91,9 @@ bool TakesValue(const std::string& name) {
          name == "--next-key" || name == "--next-password-file";
 }
 
-std::variant<Args, std::string> ParseArgs(const std::vector<std::string>& words,
-                                          const std::vector<std::string>& allowed) {
+Expected<Args> ParseArgs(const std::vector<std::string>& words,
+                         const std::vector<std::string>& allowed) {
+  using Result = Expected<Args>;
   Args args;
   for (std::size_t i = 0; i < words.size(); ++i) {
     const std::string& word = words[i];
@@ -112,19 +113,19 @@ std::variant<Args, std::string> ParseArgs(const std::vector<std::string>& words,
       }
       bool known = false;
       for (const auto& a : allowed) known = known || a == name;
-      if (!known) return "unknown option " + name;
+      if (!known) return Result::Error("unknown option " + name);
       if (!TakesValue(name)) {
-        if (value) return "option " + name + " takes no value";
+        if (value) return Result::Error("option " + name + " takes no value");
         args.options.emplace_back(name, "");
         continue;
       }
       if (!value) {
-        if (i + 1 >= words.size()) return "option " + name + " needs a value";
+        if (i + 1 >= words.size()) return Result::Error("option " + name + " needs a value");
         value = words[++i];
       }
       args.options.emplace_back(name, *value);
     } else if (word.size() > 1 && word[0] == '-') {
-      return "unknown option " + word;
+      return Result::Error("unknown option " + word);
     } else {
       args.positional.push_back(word);
     }
@@ -373,8 +374,8 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
     return Usage(err, "unknown command \"" + command + "\"");
   }
   auto parsed = ParseArgs(rest, allowed);
-  if (auto* problem = std::get_if<std::string>(&parsed)) return Usage(err, *problem);
-  const Args& parsed_args = std::get<Args>(parsed);
+  if (!parsed) return Usage(err, parsed.error());
+  const Args& parsed_args = parsed.value();
   if (parsed_args.help) {
     out << kUsage;
     return kExitSucceeded;
