@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "probe/core/cancellation.h"
 #include "probe/core/clock.h"
 
 namespace pushprobe {
@@ -9,7 +10,8 @@ namespace pushprobe {
 /// \brief The point in monotonic time by which a run must finish.
 ///
 /// One deadline is created per run and handed down to every stage and socket,
-/// so nothing can block past it.
+/// so nothing can block past it. A copy may also end early, when a
+/// Cancellation it carries is cancelled (CancelledBy).
 class Deadline {
  public:
   Deadline(const Clock& clock, SteadyTime at) : clock_(&clock), at_(at) {}
@@ -17,9 +19,22 @@ class Deadline {
     return Deadline(clock, clock.SteadyNow() + budget);
   }
 
-  /// Time left, never negative.
-  Duration Remaining() const { return std::max(Duration::zero(), at_ - clock_->SteadyNow()); }
-  bool Expired() const { return clock_->SteadyNow() >= at_; }
+  /// This deadline, also passed from the moment \p cancellation is cancelled
+  /// (which must outlive the copy and every wait bounded by it).
+  Deadline CancelledBy(const Cancellation& cancellation) const {
+    Deadline copy = *this;
+    copy.cancellation_ = &cancellation;
+    return copy;
+  }
+  /// The cancellation that ends this deadline early, or nullptr.
+  const Cancellation* cancellation() const { return cancellation_; }
+
+  /// Time left, never negative; zero once cancelled.
+  Duration Remaining() const {
+    if (Cancelled()) return Duration::zero();
+    return std::max(Duration::zero(), at_ - clock_->SteadyNow());
+  }
+  bool Expired() const { return Cancelled() || clock_->SteadyNow() >= at_; }
   /// Milliseconds left for poll(2), at least 0, rounded up so a poll never spins.
   int RemainingMillis() const {
     auto ns = Remaining().count();
@@ -27,14 +42,19 @@ class Deadline {
   }
   /// The earlier of this deadline and now + \p budget.
   Deadline Within(Duration budget) const {
-    return Deadline(*clock_, std::min(at_, clock_->SteadyNow() + budget));
+    Deadline within(*clock_, std::min(at_, clock_->SteadyNow() + budget));
+    within.cancellation_ = cancellation_;
+    return within;
   }
   SteadyTime At() const { return at_; }
   const Clock& clock() const { return *clock_; }
 
  private:
+  bool Cancelled() const { return cancellation_ != nullptr && cancellation_->cancelled(); }
+
   const Clock* clock_;
   SteadyTime at_;
+  const Cancellation* cancellation_ = nullptr;
 };
 
 }  // namespace pushprobe

@@ -5,15 +5,17 @@
 namespace pushprobe {
 
 EarlyRequests::EarlyRequests(RunContext& context, HelperThreads& threads)
-    : context_(context), challenge_request_(BuildChallengeRequest(context)) {
-  // Only the client, the deadline, the request and this object's own members
-  // are touched off the run's thread: the run's facts, state and connections
+    : context_(context),
+      deadline_(context.deadline.CancelledBy(cancellation_)),
+      challenge_request_(BuildChallengeRequest(context)) {
+  // Only the client, the request and this object's own members (its deadline
+  // among them) are touched off the run's thread: the run's facts, state and connections
   // belong to the stages running meanwhile.
   challenge_ahead_ = threads.TryRun([this] {
     const SteadyTime start = context_.clock.SteadyNow();
     // Without the run's connections: the challenge sends Connection: close,
     // so its connection is never kept, and the run's are in use meanwhile.
-    HttpOutcome outcome = context_.http->Send(challenge_request_, context_.deadline);
+    HttpOutcome outcome = context_.http->Send(challenge_request_, deadline_);
     std::lock_guard<std::mutex> lock(mu_);
     challenge_ = std::move(outcome);
     challenge_exchange_ = context_.clock.SteadyNow() - start;
@@ -21,7 +23,7 @@ EarlyRequests::EarlyRequests(RunContext& context, HelperThreads& threads)
     done_.notify_all();
   });
   publish_ahead_ = threads.TryRun([this] {
-    context_.http->Preconnect(context_.state.publish_url, context_.deadline, publish_connection_);
+    context_.http->Preconnect(context_.state.publish_url, deadline_, publish_connection_);
     std::lock_guard<std::mutex> lock(mu_);
     publish_done_ = true;
     done_.notify_all();
@@ -29,6 +31,12 @@ EarlyRequests::EarlyRequests(RunContext& context, HelperThreads& threads)
 }
 
 EarlyRequests::~EarlyRequests() {
+  // What was taken has ended already; what was not is not needed: its stage
+  // was skipped. Cancelling ends it now (a connect, a handshake or a response
+  // still awaited stops, the socket is closed, a DNS lookup is left to finish
+  // alone) instead of at the run's deadline, so a run that failed early
+  // reports at once and the helper threads are free for the next.
+  cancellation_.Cancel();
   if (challenge_ahead_) Wait(challenge_done_);
   if (publish_ahead_) Wait(publish_done_);
 }

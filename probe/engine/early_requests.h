@@ -3,6 +3,8 @@
 #include <condition_variable>
 #include <mutex>
 
+#include "probe/core/cancellation.h"
+#include "probe/core/deadline.h"
 #include "probe/engine/helper_threads.h"
 #include "probe/engine/run_context.h"
 #include "probe/net/http_client.h"
@@ -20,7 +22,9 @@ namespace pushprobe {
 /// and the publish connection in stage order, and the stages record and judge
 /// them as they would their own, so results, timings, skips and attribution
 /// are those of a sequential run. What is never taken (a skipped stage) is
-/// dropped: the connection closed, a failure to open it unreported.
+/// dropped: the connection closed, a failure to open it unreported. What is
+/// still running then is cancelled, not waited for: a run whose metadata
+/// failed at once reports at once, whatever the push service does.
 ///
 /// Work goes to \p threads only when a thread is idle; otherwise the challenge
 /// is sent in stage order on the run's thread and the publish connection is
@@ -30,7 +34,8 @@ class EarlyRequests {
   /// Starts both. \p context must have the publish URL (the configuration
   /// stage ran) and outlive this object.
   EarlyRequests(RunContext& context, HelperThreads& threads);
-  /// Waits for work still running on a helper thread (bounded by the run's deadline).
+  /// Cancels work still running on a helper thread (it was never taken, so its
+  /// stage is skipped) and waits for it to stop, which it does at once.
   ~EarlyRequests();
   EarlyRequests(const EarlyRequests&) = delete;
   EarlyRequests& operator=(const EarlyRequests&) = delete;
@@ -49,6 +54,8 @@ class EarlyRequests {
   void Wait(const bool& done);
 
   RunContext& context_;
+  Cancellation cancellation_;
+  Deadline deadline_;  ///< the run's, ended early by cancellation_
   HttpRequest challenge_request_;
   HttpOutcome challenge_;
   HttpConnections publish_connection_;

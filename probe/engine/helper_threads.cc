@@ -44,6 +44,12 @@ std::size_t HelperThreads::started() const {
   return threads_.size();
 }
 
+bool HelperThreads::WaitUntilIdle(std::chrono::milliseconds timeout) const {
+  std::unique_lock<std::mutex> lock(mu_);
+  return became_idle_.wait_for(lock, timeout,
+                               [&] { return idle_ == threads_.size() && tasks_.empty(); });
+}
+
 void HelperThreads::Work() {
   std::unique_lock<std::mutex> lock(mu_);
   for (;;) {
@@ -56,6 +62,7 @@ void HelperThreads::Work() {
     task();
     lock.lock();
     ++idle_;
+    became_idle_.notify_all();
   }
 }
 

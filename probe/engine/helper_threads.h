@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
@@ -41,6 +42,10 @@ class HelperThreads {
   /// Threads started so far.
   std::size_t started() const;
 
+  /// Waits until every thread started is idle, at most \p timeout; false if
+  /// one is still busy then (a task that does not end: what cancelling prevents).
+  bool WaitUntilIdle(std::chrono::milliseconds timeout) const;
+
   /// The engine's threads, shared by every runner of the process: up to twice
   /// the cores, at least 4 and at most 32 (two per check in flight).
   static HelperThreads& Shared();
@@ -51,6 +56,7 @@ class HelperThreads {
   const std::size_t limit_;
   mutable std::mutex mu_;
   std::condition_variable ready_;
+  mutable std::condition_variable became_idle_;  // a thread finished its task
   std::deque<std::function<void()>> tasks_;
   std::size_t idle_ = 0;
   bool stopping_ = false;

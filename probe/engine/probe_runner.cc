@@ -171,8 +171,8 @@ ProbeResult ProbeRunner::Run(std::optional<Duration> budget, StageObserver* obse
     if (stage.status == StageStatus::kFailed) failed = &stage;
     if (observer != nullptr) observer->StageFinished(stage);
   }
-  // Work still running ahead of a stage that was skipped ends by the deadline;
-  // what it opened is closed unused.
+  // Work still running ahead of a stage that was skipped is cancelled, not
+  // waited for; what it opened is closed unused.
   early.reset();
   if (!target.next_certificate.empty()) {
     result.rollover.emplace();

@@ -74,13 +74,20 @@ bool Connection::UsableWhenIdle() const {
 }
 
 IoResult Connection::WaitFor(Wait what, const Deadline& deadline) {
-  pollfd pfd{};
-  pfd.fd = fd_;
-  pfd.events = what == Wait::kRead ? POLLIN : POLLOUT;
+  // The deadline's cancellation, when it has one, is watched beside the
+  // socket: work nobody needs any more (a request sent ahead for a stage that
+  // will not run) stops waiting at once, as it would at the deadline.
+  const Cancellation* cancellation = deadline.cancellation();
+  pollfd pfds[2] = {};
+  pfds[0].fd = fd_;
+  pfds[0].events = what == Wait::kRead ? POLLIN : POLLOUT;
+  pfds[1].fd = cancellation != nullptr ? cancellation->fd() : -1;
+  pfds[1].events = POLLIN;
+  const nfds_t count = pfds[1].fd >= 0 ? 2 : 1;
   for (;;) {
     if (deadline.Expired()) return Result(IoResult::Kind::kTimeout);
-    const int rc = poll(&pfd, 1, deadline.RemainingMillis());
-    if (rc > 0) return Result(IoResult::Kind::kOk);
+    const int rc = poll(pfds, count, deadline.RemainingMillis());
+    if (rc > 0 && pfds[0].revents != 0) return Result(IoResult::Kind::kOk);
     if (rc < 0 && errno != EINTR) return SystemError(errno);
   }
 }

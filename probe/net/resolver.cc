@@ -10,6 +10,7 @@
 #include <deque>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <system_error>
 #include <thread>
 
@@ -194,6 +195,17 @@ NetStatus ResolverPool::Resolve(const std::string& host, std::uint16_t port,
   job->host = host;
   job->port = port;
   job->lookup = lookup;
+  // A cancelled deadline wakes the wait below; the lookup itself cannot be
+  // stopped and finishes alone, as one whose deadline passed. Declared before
+  // the lock: it must be made and undone without holding the pool's mutex,
+  // which its function takes.
+  std::optional<Cancellation::Watch> watch;
+  if (deadline.cancellation() != nullptr) {
+    watch.emplace(*deadline.cancellation(), [core = core_, job] {
+      std::lock_guard<std::mutex> lock(core->mu);
+      job->cv.notify_all();
+    });
+  }
   std::unique_lock<std::mutex> lock(core_->mu);
   core_->queue.push_back(job);
   core_->StartThreadIfNeeded(core_);

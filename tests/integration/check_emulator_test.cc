@@ -10,6 +10,7 @@
 #include <string>
 
 #include "probe/engine/guid_source.h"
+#include "probe/engine/helper_threads.h"
 #include "probe/engine/probe_runner.h"
 #include "probe/render/exchange_renderer.h"
 #include "probe/render/format.h"
@@ -20,6 +21,7 @@
 #include "tests/emulator/emulator.h"
 #include "tests/emulator/fault.h"
 #include "tests/emulator/lab.h"
+#include "tests/support/silent_host.h"
 #include "tests/support/tcp_relay.h"
 #include "tests/support/test_pki.h"
 #include "tests/support/test_proxy.h"
@@ -1266,6 +1268,58 @@ TEST_P(RelayedCheckTest, ChallengeFailureIsTheChallengesAndTheUnusedConnectionIs
         return closed == expected + 1;
       },
       std::chrono::seconds(10)));
+}
+
+// A metadata failure known at once is reported at once, whatever the push
+// service does meanwhile. Here it never answers: it holds the connections
+// silent after TCP (the challenge's and the publish connection's TLS
+// handshakes wait), or drops every SYN (their connects wait). The challenge
+// and the publish connection sent ahead are cancelled, not waited for until
+// the timeout; the report is the sequential run's, and a second run on the
+// same runner (the same client) is as quick, with every helper thread free.
+TEST_P(CheckEmulatorTest, MetadataFailureDoesNotWaitForASilentPushService) {
+  using testing::SilentHost;
+  for (SilentHost::Mode mode : {SilentHost::Mode::kAcceptsTcp, SilentHost::Mode::kDropsSyn}) {
+    for (FaultKind fault : {FaultKind::kStatus, FaultKind::kMalformedBody}) {
+      SCOPED_TRACE(
+          std::string(mode == SilentHost::Mode::kAcceptsTcp ? "silent after TCP" : "SYN dropped") +
+          ", metadata " + std::string(emulator::FaultKindName(fault)));
+      emulator_->ClearFaults();
+      Inject(Stage::kMetadata, fault, fault == FaultKind::kStatus ? 500 : 0);
+      SilentHost push(mode);
+      TargetConfig target = LabTarget();
+      target.connect_to = {
+          {"outlook.office365.com", 443, "127.0.0.1", push.port()},
+          {"accounts.accesscontrol.windows.net", 443, "127.0.0.1", emulator_->port()}};
+      target.timeout = std::chrono::seconds(20);
+      TargetConfig sequential = target;
+      sequential.concurrency = Concurrency::kSequential;
+      const ProbeResult expected = Check(sequential);
+      ASSERT_EQ(expected.failed_stage, StageId::kMetadata) << expected.error;
+      RandomGuidSource guids;
+      ProbeRunner runner(target, SystemClock::Instance(), guids);
+      for (int run = 1; run <= 2; ++run) {
+        SCOPED_TRACE("run " + std::to_string(run));
+        const ProbeResult result = runner.Run();
+        EXPECT_LT(result.duration, target.timeout / 2);
+        EXPECT_EQ(result.failed_stage, expected.failed_stage);
+        EXPECT_EQ(result.reason, expected.reason);
+        EXPECT_EQ(result.error, expected.error);
+        ASSERT_EQ(result.stages.size(), expected.stages.size());
+        for (std::size_t i = 0; i < result.stages.size(); ++i) {
+          const StageResult& got = result.stages[i];
+          const StageResult& want = expected.stages[i];
+          SCOPED_TRACE(std::string(StageName(got.stage)));
+          EXPECT_EQ(got.status, want.status);
+          EXPECT_EQ(got.reason, want.reason);
+          EXPECT_EQ(got.message, want.message);
+          EXPECT_EQ(got.requests.size(), want.requests.size());
+        }
+        EXPECT_EQ(result.facts.tls_leaf.count("publish"), 0u);
+        EXPECT_TRUE(HelperThreads::Shared().WaitUntilIdle(std::chrono::seconds(5)));
+      }
+    }
+  }
 }
 
 std::string OrderName(const ::testing::TestParamInfo<Concurrency>& info) {

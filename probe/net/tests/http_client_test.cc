@@ -13,6 +13,7 @@
 
 #include "probe/core/bounded_file.h"
 #include "probe/net/tests/loopback_server.h"
+#include "tests/support/silent_host.h"
 #include "tests/support/test_pki.h"
 #include "tests/support/test_proxy.h"
 
@@ -287,6 +288,48 @@ TEST_F(HttpClientTest, NeverAnsweringTlsServerTimesOutToo) {
   EXPECT_TRUE(Contains(out.error_message, "waiting for the response from outlook.office365.com"))
       << out.error_message;
   EXPECT_LT(send_took_, 5s);
+}
+
+// Work nobody needs any more (a request sent ahead for a stage that will not
+// run) is ended by cancelling its deadline: a wait for the server, whether
+// for the TLS handshake or for the response, ends at once instead of at the
+// deadline, and the socket is closed. The cancel comes once the server holds
+// the client's bytes, so the client is waiting (or about to) by then.
+TEST_F(HttpClientTest, CancelledDeadlineEndsTheWaitForASilentServerAtOnce) {
+  constexpr Duration kBudget = 20s;
+  struct Case {
+    const char* what;
+    bool tls;
+    bool preconnect;
+  };
+  for (const Case& c : {Case{"TLS handshake", true, false}, Case{"response", false, false},
+                        Case{"TLS handshake opened ahead", true, true}}) {
+    SCOPED_TRACE(c.what);
+    testing::SilentHost host(testing::SilentHost::Mode::kAcceptsTcp);
+    HttpClient client(PushHostOptions(), clock_);
+    const std::string url = std::string(c.tls ? "https://" : "http://") + kPushHost + ":" +
+                            std::to_string(host.port()) + "/PushNotifications";
+    Cancellation cancellation;
+    const Deadline deadline = Deadline::After(clock_, kBudget).CancelledBy(cancellation);
+    HttpConnections connections;
+    const SteadyTime start = clock_.SteadyNow();
+    auto sent = std::async(std::launch::async, [&] {
+      if (c.preconnect) {
+        client.Preconnect(url, deadline, connections);
+        return HttpOutcome{};
+      }
+      HttpRequest request;
+      request.url = url;
+      return client.Send(request, deadline);
+    });
+    ASSERT_TRUE(host.WaitForClientBytes(10s));
+    cancellation.Cancel();
+    const HttpOutcome out = sent.get();
+    EXPECT_LT(clock_.SteadyNow() - start, kBudget / 2);
+    if (!c.preconnect) {
+      EXPECT_EQ(out.error, Reason::kTimeout) << out.error_message;
+    }
+  }
 }
 
 TEST_F(HttpClientTest, ExpiredDeadlineTimesOutBeforeConnecting) {

@@ -190,6 +190,7 @@ TEST(HttpDateTest, RejectsGarbage) {
 struct BlockingLookup {
   std::mutex mu;
   std::condition_variable cv;
+  bool started = false;
   bool released = false;
   bool finished = false;
   void Release() {
@@ -222,6 +223,42 @@ TEST(ResolverTest, TimesOutAtTheDeadlineAndLeavesTheLookupRunning) {
       << status.message;
   EXPECT_GE(took, 140ms);
   EXPECT_LT(took, 5s);
+  blocker->Release();
+  blocker->AwaitFinished();
+}
+
+// A caller whose deadline is cancelled stops waiting for a lookup at once;
+// the lookup, which cannot be stopped, finishes alone on its thread.
+TEST(ResolverTest, CancelledDeadlineStopsTheWaitAndLeavesTheLookupRunning) {
+  auto blocker = std::make_shared<BlockingLookup>();
+  LookupFunction lookup = [blocker](const std::string&, std::uint16_t) {
+    std::unique_lock<std::mutex> lock(blocker->mu);
+    blocker->started = true;
+    blocker->cv.notify_all();
+    blocker->cv.wait(lock, [&] { return blocker->released; });
+    blocker->finished = true;
+    blocker->cv.notify_all();
+    return LookupResult{};
+  };
+  const Clock& clock = SystemClock::Instance();
+  constexpr auto kBudget = 20s;
+  Cancellation cancellation;
+  const SteadyTime start = clock.SteadyNow();
+  std::vector<ResolvedAddress> out;
+  NetStatus status = NetStatus::Ok();
+  std::thread caller([&] {
+    status = Resolve("silent.example", 443,
+                     Deadline::After(clock, kBudget).CancelledBy(cancellation), lookup, &out);
+  });
+  {
+    std::unique_lock<std::mutex> lock(blocker->mu);
+    blocker->cv.wait(lock, [&] { return blocker->started; });
+  }
+  cancellation.Cancel();
+  caller.join();
+  EXPECT_LT(clock.SteadyNow() - start, kBudget / 2);
+  EXPECT_EQ(status.reason, Reason::kDns);
+  EXPECT_TRUE(out.empty());
   blocker->Release();
   blocker->AwaitFinished();
 }
