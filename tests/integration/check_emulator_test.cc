@@ -1031,6 +1031,14 @@ class ProxyAuthTest : public CheckEmulatorTest {
     return target;
   }
 
+  // CONNECTs the proxy saw when the metadata's tunnel was refused: the
+  // metadata's, and in a concurrent run those the challenge and the publish
+  // connection sent beside it before they were cancelled (none, one or both).
+  void ExpectTunnels(std::size_t seen) const {
+    EXPECT_GE(seen, 1u);
+    EXPECT_LE(seen, GetParam() == Concurrency::kConcurrent ? 3u : 1u);
+  }
+
   // Every rendering of the run a person, a monitoring system or a script
   // reads: the password file's content is in none of them.
   static void ExpectNoSecretInAnyRendering(const ProbeResult& result, const std::string& secret) {
@@ -1070,10 +1078,10 @@ TEST_P(ProxyAuthTest, NoCredentialsIsProxyAuthAtTheFirstRequest) {
       ExpectFailure(result, StageId::kMetadata, Reason::kProxyAuth, ExchangeCategory::kNetworking);
   EXPECT_THAT(metadata.message, HasSubstr("proxy authentication required"));
   EXPECT_THAT(render::RenderText(result), HasSubstr("proxy_password_file"));  // the hint
-  // One CONNECT for the metadata, and in a concurrent run one each for the
-  // challenge and the publish connection opened beside it, all refused.
-  const std::size_t tunnels = GetParam() == Concurrency::kConcurrent ? 3u : 1u;
-  ASSERT_EQ(proxy_->connects().size(), tunnels);
+  // One CONNECT for the metadata, all refused. In a concurrent run the
+  // challenge and the publish connection opened beside it may each have sent
+  // one too before the metadata's failure cancelled them.
+  ExpectTunnels(proxy_->connects().size());
   for (const testing::SeenConnect& seen : proxy_->connects()) {
     EXPECT_FALSE(seen.proxy_authorization.has_value()) << seen.target;
   }
@@ -1086,8 +1094,7 @@ TEST_P(ProxyAuthTest, WrongPasswordIsProxyAuthAndIsPrintedNowhere) {
   const StageResult& metadata =
       ExpectFailure(result, StageId::kMetadata, Reason::kProxyAuth, ExchangeCategory::kNetworking);
   EXPECT_THAT(metadata.message, HasSubstr("proxy authentication failed"));
-  const std::size_t tunnels = GetParam() == Concurrency::kConcurrent ? 3u : 1u;
-  ASSERT_EQ(proxy_->connects().size(), tunnels);
+  ExpectTunnels(proxy_->connects().size());
   for (const testing::SeenConnect& seen : proxy_->connects()) {
     EXPECT_EQ(seen.status, 407) << seen.target;
   }
@@ -1258,14 +1265,21 @@ TEST_P(RelayedCheckTest, ChallengeFailureIsTheChallengesAndTheUnusedConnectionIs
   ProbeResult result = Check(RelayedTarget(issuer, push));
   ExpectFailure(result, StageId::kChallenge, Reason::kHttpStatus, ExchangeCategory::kUnknown);
   EXPECT_EQ(result.Stage(StageId::kPublish).message, "stage challenge failed");
-  const int expected = GetParam() == Concurrency::kConcurrent ? 2 : 1;
-  EXPECT_EQ(log.Connections("push"), expected);
+  // The publish connection's opening is cancelled once the challenge failed;
+  // on a machine slow enough to get there before its connect, it never
+  // reached the push service.
+  EXPECT_GE(log.Connections("push"), 1);
+  EXPECT_LE(log.Connections("push"), GetParam() == Concurrency::kConcurrent ? 2 : 1);
   // Every connection the run opened was closed by the run before it returned.
   EXPECT_TRUE(log.WaitFor(
       [&](const std::vector<testing::RelayEvent>& events) {
+        int opened = 0;
         int closed = 0;
-        for (const testing::RelayEvent& e : events) closed += e.kind == Kind::kClientClosed;
-        return closed == expected + 1;
+        for (const testing::RelayEvent& e : events) {
+          opened += e.kind == Kind::kAccepted;
+          closed += e.kind == Kind::kClientClosed;
+        }
+        return opened >= 2 && closed == opened;
       },
       std::chrono::seconds(10)));
 }
