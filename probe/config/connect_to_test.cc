@@ -42,14 +42,14 @@ struct BadRule {
 };
 
 TEST(ParseConnectToTest, RejectsWithSpecificMessage) {
-  const std::string kSyntax = "expected HOST:PORT:CONNECT_HOST:CONNECT_PORT";
+  const std::string syntax = "expected HOST:PORT:CONNECT_HOST:CONNECT_PORT";
   const BadRule cases[] = {
-      {"", "invalid connect_to \"\": " + kSyntax},
-      {"example.com", "invalid connect_to \"example.com\": " + kSyntax},
-      {"example.com:443", "invalid connect_to \"example.com:443\": " + kSyntax},
-      {"example.com:443:127.0.0.1", "invalid connect_to \"example.com:443:127.0.0.1\": " + kSyntax},
-      {"a:1:b:2:c", "invalid connect_to \"a:1:b:2:c\": " + kSyntax},
-      {"::1:443:127.0.0.1:8443", "invalid connect_to \"::1:443:127.0.0.1:8443\": " + kSyntax},
+      {"", "invalid connect_to \"\": " + syntax},
+      {"example.com", "invalid connect_to \"example.com\": " + syntax},
+      {"example.com:443", "invalid connect_to \"example.com:443\": " + syntax},
+      {"example.com:443:127.0.0.1", "invalid connect_to \"example.com:443:127.0.0.1\": " + syntax},
+      {"a:1:b:2:c", "invalid connect_to \"a:1:b:2:c\": " + syntax},
+      {"::1:443:127.0.0.1:8443", "invalid connect_to \"::1:443:127.0.0.1:8443\": " + syntax},
       {"a:https:b:443",
        "invalid connect_to \"a:https:b:443\": port \"https\" is not a number between 1 and "
        "65535"},
@@ -63,7 +63,7 @@ TEST(ParseConnectToTest, RejectsWithSpecificMessage) {
        "invalid connect_to \"a:443:b:99999999999\": port \"99999999999\" is not a number between "
        "1 and 65535"},
       {"[::1:443:b:1", "invalid connect_to \"[::1:443:b:1\": missing \"]\" after IPv6 address"},
-      {"[::1]x:443:b:1", "invalid connect_to \"[::1]x:443:b:1\": " + kSyntax},
+      {"[::1]x:443:b:1", "invalid connect_to \"[::1]x:443:b:1\": " + syntax},
       {"[example.com]:443:b:1",
        "invalid connect_to \"[example.com]:443:b:1\": host \"[example.com]\" is not an IPv6 "
        "address"},

@@ -38,7 +38,7 @@ class SecretFilesTest : public ::testing::Test {
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }
   std::string File(const std::string& name, mode_t mode) {
-    const std::string path = dir_ + "/" + name;
+    std::string path = dir_ + "/" + name;
     std::ofstream(path) << "x\n";
     EXPECT_EQ(::chmod(path.c_str(), mode), 0);
     return path;

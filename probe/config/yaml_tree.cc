@@ -5,8 +5,8 @@
 namespace pushprobe::config_internal {
 
 const std::vector<YamlNode>& YamlNode::None() {
-  static const std::vector<YamlNode> none;
-  return none;
+  static const std::vector<YamlNode> kNone;
+  return kNone;
 }
 
 std::vector<YamlNode::Entry> YamlNode::entries() const {

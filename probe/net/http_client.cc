@@ -109,8 +109,8 @@ struct VerifyState {
 };
 
 int VerifyStateIndex() {
-  static const int index = SSL_get_ex_new_index(0, nullptr, nullptr, nullptr, nullptr);
-  return index;
+  static const int kIndex = SSL_get_ex_new_index(0, nullptr, nullptr, nullptr, nullptr);
+  return kIndex;
 }
 
 int VerifyCallback(int preverify_ok, X509_STORE_CTX* store) {
@@ -688,7 +688,10 @@ class Exchange {
       // Content-Length could only contradict it.
       if (EqualsIgnoreCaseAscii(name, "Host") || EqualsIgnoreCaseAscii(name, "Content-Length"))
         continue;
-      head += name + ": " + value + "\r\n";
+      head += name;
+      head += ": ";
+      head += value;
+      head += "\r\n";
     }
     if (keep_ == nullptr && !FindHeader(request_.headers, "Connection")) {
       head += "Connection: close\r\n";

@@ -160,8 +160,8 @@ ResolverPool::~ResolverPool() {
 }
 
 ResolverPool& ResolverPool::Shared() {
-  static ResolverPool* const pool = new ResolverPool(kSharedResolverThreads);
-  return *pool;
+  static ResolverPool& pool = *new ResolverPool(kSharedResolverThreads);
+  return pool;
 }
 
 ResolverStats ResolverPool::Stats() const {

@@ -13,7 +13,7 @@ namespace {
 // OpenSSL_version says `MODULESDIR: "/usr/lib/x86_64-linux-gnu/ossl-modules"`;
 // the path is what is between the quotes.
 std::string BuiltInModulesDir() {
-  const std::string text = OpenSSL_version(OPENSSL_MODULES_DIR);
+  std::string text = OpenSSL_version(OPENSSL_MODULES_DIR);
   const auto open = text.find('"');
   const auto close = text.rfind('"');
   if (open == std::string::npos || close <= open) return text;

@@ -534,7 +534,7 @@ TEST_F(HttpClientTest, TlsMaxVersionCapsTheProtocolAndTls12SessionsResumeVerifie
 }
 
 // Answers every request on a connection until the client closes it.
-LoopbackServer::Behaviour KeepAnswering(std::string raw) {
+LoopbackServer::Behaviour KeepAnswering(const std::string& raw) {
   return [raw](ServerConnection& c) {
     while (c.ReadRequest()) {
       if (!c.Write(raw)) return;
@@ -691,6 +691,7 @@ TEST_F(HttpClientTest, AdoptKeepsTheConnectionOpenedFirst) {
   client.Preconnect(url, Deadline::After(clock_, 10s), ahead);
   run.Adopt(std::move(ahead));
   EXPECT_EQ(run.size(), 1u);
+  // NOLINTNEXTLINE(bugprone-use-after-move): Adopt promises to leave the source empty.
   EXPECT_EQ(ahead.size(), 0u);
   const HttpOutcome second = client.Send(request, Deadline::After(clock_, 10s), &run);
   ASSERT_TRUE(second.ok()) << second.error_message;
@@ -958,6 +959,7 @@ TEST_F(HttpClientTest, ConcurrentSendsShareOneClient) {
   HttpClient client(options, clock_);
   std::atomic<int> ok{0};
   std::vector<std::thread> threads;
+  threads.reserve(6);
   for (int t = 0; t < 6; ++t) {
     threads.emplace_back([&] {
       for (int i = 0; i < 4; ++i) {

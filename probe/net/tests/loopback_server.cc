@@ -61,8 +61,8 @@ std::size_t ContentLength(const std::string& head) {
 
 std::string WriteTempFile(const std::string& name, const std::string& content) {
   static std::atomic<int> counter{0};
-  const std::string path = ::testing::TempDir() + "pushprobe_net_" + std::to_string(getpid()) +
-                           "_" + std::to_string(counter++) + "_" + name;
+  std::string path = ::testing::TempDir() + "pushprobe_net_" + std::to_string(getpid()) + "_" +
+                     std::to_string(counter++) + "_" + name;
   WriteFile(path, content);
   return path;
 }
@@ -268,7 +268,7 @@ void LoopbackServer::Serve(int fd) {
   close(fd);
 }
 
-LoopbackServer::Behaviour LoopbackServer::Respond(std::string raw) {
+LoopbackServer::Behaviour LoopbackServer::Respond(const std::string& raw) {
   return [raw](ServerConnection& c) {
     if (c.ReadRequest()) c.Write(raw);
   };
@@ -287,7 +287,7 @@ LoopbackServer::Behaviour LoopbackServer::ResetAfterRequest() {
   };
 }
 
-LoopbackServer::Behaviour LoopbackServer::ConnectProxy(std::string refuse_status_line) {
+LoopbackServer::Behaviour LoopbackServer::ConnectProxy(const std::string& refuse_status_line) {
   return [refuse_status_line](ServerConnection& c) {
     std::string head;
     if (!c.ReadHead(&head)) return;

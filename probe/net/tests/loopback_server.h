@@ -87,14 +87,14 @@ class LoopbackServer {
 
   // Canned behaviours.
   /// Reads a request, writes \p raw (a whole HTTP response, verbatim), closes.
-  static Behaviour Respond(std::string raw);
+  static Behaviour Respond(const std::string& raw);
   /// Reads a request and never answers until the server stops.
   static Behaviour NeverAnswer();
   /// Reads a request, then resets the connection.
   static Behaviour ResetAfterRequest();
   /// A CONNECT proxy that tunnels to 127.0.0.1:<requested port>, or answers
   /// every CONNECT with \p refuse_status_line when it is not empty.
-  static Behaviour ConnectProxy(std::string refuse_status_line = "");
+  static Behaviour ConnectProxy(const std::string& refuse_status_line = "");
 
  private:
   friend class ServerConnection;

@@ -325,6 +325,7 @@ TEST(ResolverTest, ASilentResolverKeepsThreadsBoundedAndEachLookupTimesOutAsDns)
   std::mutex failures_mu;
   std::vector<std::string> unexpected;
   std::vector<std::thread> callers;
+  callers.reserve(kCallers);
   for (int c = 0; c < kCallers; ++c) {
     callers.emplace_back([&, c] {
       for (int i = 0; i < kLookupsEach; ++i) {

@@ -42,8 +42,8 @@ CertSpec AuthSpec() {
 }
 
 const IssuedCert& AuthCert() {
-  static const IssuedCert cert = SelfSigned(AuthSpec());
-  return cert;
+  static const IssuedCert kCert = SelfSigned(AuthSpec());
+  return kCert;
 }
 
 std::string Digest(const std::string& data, const EVP_MD* md) {

@@ -23,7 +23,7 @@ struct HintCase {
 // One row per reason: a new Reason in core fails this test until it has a
 // rule in hints.cc and a row here.
 const std::map<Reason, HintCase>& Cases() {
-  static const std::map<Reason, HintCase> cases = {
+  static const std::map<Reason, HintCase> kCases = {
       {Reason::kConfig, {StageId::kConfiguration, "Enable-PushNotificationProxy"}},
       {Reason::kDns, {StageId::kMetadata, "nslookup"}},
       {Reason::kConnect, {StageId::kMetadata, "firewall"}},
@@ -48,7 +48,7 @@ const std::map<Reason, HintCase>& Cases() {
       {Reason::kCertThumbprintMismatch, {StageId::kCertificate, "CurrentCertificateThumbprint"}},
       {Reason::kInternal, {StageId::kPublish, "defect"}},
   };
-  return cases;
+  return kCases;
 }
 
 ProbeResultBuilder Failing(StageId stage, Reason reason, std::string message) {
