@@ -29,7 +29,9 @@ constexpr std::string_view StateName(State s) {
 /// As monitoring-plugins' max_state_alt: a problem that was measured (WARNING,
 /// CRITICAL) outranks one part that could not be determined.
 constexpr State WorstState(State a, State b) {
-  constexpr auto rank = [](State s) {
+  // const, not constexpr (a constexpr variable is named kRank): the lambda is
+  // usable in constant expressions without it.
+  const auto rank = [](State s) {
     switch (s) {
       case State::kOk:
         return 0;

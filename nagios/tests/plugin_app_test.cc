@@ -212,7 +212,7 @@ TEST(PluginAppTest, SecretFileReadableByOthersIsAWarningLineAtVerbose) {
                            "/auth.key is readable by others (mode 0644); run: chmod o-rwx " + dir +
                            "/auth.key\n";
   std::vector<std::string> verbose = args;
-  verbose.push_back("-v");
+  verbose.emplace_back("-v");
   const PluginRun run = RunWith(verbose);
   EXPECT_NE(run.out.find("\n" + line), std::string::npos) << run.out;
   EXPECT_EQ(run.out.find(line), run.out.find('\n') + 1) << "the line after the first";
@@ -284,7 +284,7 @@ TEST(PluginAppTest, PasswordInTheProxyUrlIsRefusedWithoutBeingPrinted) {
     std::vector<std::string> args = {
         "-O",        "fabrikam.com", "--certificate",
         "/auth.pem", "--proxy",      "http://alice:s3cret@127.0.0.1:3128"};
-    if (std::string(verbose) != "-O") args.push_back(verbose);
+    if (std::string(verbose) != "-O") args.emplace_back(verbose);
     PluginRun run = RunWith(args);
     EXPECT_EQ(run.status, 3) << verbose;
     EXPECT_EQ(run.out.find("s3cret"), std::string::npos) << run.out;

@@ -81,7 +81,7 @@ class PluginEmulatorTest : public ::testing::Test {
             "accounts.accesscontrol.windows.net:443:127.0.0.1:" + port};
   }
 
-  static PluginRun RunPluginWith(std::vector<std::string> args) {
+  static PluginRun RunPluginWith(const std::vector<std::string>& args) {
     std::ostringstream out;
     std::ostringstream err;
     int status = RunPlugin(args, out, err, SystemClock::Instance());
@@ -152,7 +152,7 @@ TEST_F(PluginEmulatorTest, UnregisteredCertificateIsCritical) {
 TEST_F(PluginEmulatorTest, Publish503IsCritical) {
   emulator_->InjectFault(emulator::Fault::Parse("publish:status:503"));
   std::vector<std::string> args = LabOptions();
-  args.push_back("-v");
+  args.emplace_back("-v");
   PluginRun run = RunPluginWith(args);
   EXPECT_EQ(run.status, 2) << run.out;
   EXPECT_EQ(run.first_line.rfind("EXCHANGE PUSH CRITICAL - publish", 0), 0u) << run.first_line;
@@ -176,7 +176,7 @@ TEST_F(PluginEmulatorTest, UnusableTokenEndpointInMetadataIsCritical) {
   fault.headers = {{"Content-Type", "application/json"}};
   emulator_->InjectFault(fault);
   std::vector<std::string> args = LabOptions();
-  args.push_back("-v");
+  args.emplace_back("-v");
   PluginRun run = RunPluginWith(args);
   EXPECT_EQ(run.status, 2) << run.out;
   EXPECT_EQ(run.first_line.rfind("EXCHANGE PUSH CRITICAL - metadata malformed_response: ", 0), 0u)
@@ -198,7 +198,7 @@ TEST_F(PluginEmulatorTest, UntrustedTlsIsCritical) {
 TEST_F(PluginEmulatorTest, SlowAnswerWithShortTimeoutTakesTheTimeoutResult) {
   emulator_->InjectFault(emulator::Fault::Parse("publish:slow:5s"));
   std::vector<std::string> args = LabOptions();
-  for (const char* a : {"-t", "1", "--timeout-result", "warning"}) args.push_back(a);
+  for (const char* a : {"-t", "1", "--timeout-result", "warning"}) args.emplace_back(a);
   PluginRun run = RunPluginWith(args);
   emulator_->ClearFaults();  // releases the held connection at once
   EXPECT_EQ(run.status, 1) << run.out;
@@ -211,7 +211,7 @@ TEST_F(PluginEmulatorTest, SlowAnswerWithShortTimeoutTakesTheTimeoutResult) {
 TEST_F(PluginEmulatorTest, ClockSkewOnAPassingCheckWarns) {
   emulator_->SetClockOffset(std::chrono::seconds(120));
   std::vector<std::string> args = LabOptions();
-  args.push_back("-v");
+  args.emplace_back("-v");
   PluginRun run = RunPluginWith(args);
   emulator_->SetClockOffset(std::chrono::seconds(0));
   EXPECT_EQ(run.status, 1) << run.out;
@@ -225,7 +225,7 @@ TEST_F(PluginEmulatorTest, ClockSkewOnAPassingCheckWarns) {
 
 TEST_F(PluginEmulatorTest, BadWarningRangeIsUnknown) {
   std::vector<std::string> args = LabOptions();
-  for (const char* a : {"--warning", "5:1"}) args.push_back(a);
+  for (const char* a : {"--warning", "5:1"}) args.emplace_back(a);
   PluginRun run = RunPluginWith(args);
   EXPECT_EQ(run.status, 3);
   EXPECT_EQ(run.out,
