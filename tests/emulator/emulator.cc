@@ -12,11 +12,11 @@ namespace {
 
 // OpenSSL state for Poco's TLS classes, once per process.
 void InitializeSsl() {
-  static const bool initialized = [] {
+  static const bool kInitialized = [] {
     Poco::Net::initializeSSL();
     return true;
   }();
-  (void)initialized;
+  (void)kInitialized;
 }
 
 }  // namespace

@@ -19,8 +19,8 @@ std::vector<std::string_view> SplitParts(std::string_view input) {
 }
 
 const ScratchDir& ScratchDir::Get() {
-  static const ScratchDir dir;
-  return dir;
+  static const ScratchDir kDir;
+  return kDir;
 }
 
 ScratchDir::ScratchDir() {

@@ -167,7 +167,7 @@ bool FuzzHttpResponse(const std::uint8_t* d, std::size_t n) {
 }  // namespace
 
 const std::vector<FuzzTarget>& AllFuzzTargets() {
-  static const std::vector<FuzzTarget> targets = {
+  static const std::vector<FuzzTarget> kTargets = {
       {"auth_metadata", FuzzMetadata},
       {"openid_configuration", FuzzOpenIdConfiguration},
       {"bearer_challenge", FuzzChallenge},
@@ -181,7 +181,7 @@ const std::vector<FuzzTarget>& AllFuzzTargets() {
       {"signing_credential", FuzzSigningCredential},
       {"http_response", FuzzHttpResponse},
   };
-  return targets;
+  return kTargets;
 }
 
 }  // namespace pushprobe::fuzz

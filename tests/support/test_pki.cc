@@ -193,7 +193,7 @@ std::string IssuedCert::Thumbprint() const {
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
   X509_digest(cert.get(), EVP_sha1(), md, &len);
-  static const char* kHex = "0123456789ABCDEF";
+  static constexpr char kHex[] = "0123456789ABCDEF";
   std::string out;
   for (unsigned int i = 0; i < len; ++i) {
     out += kHex[md[i] >> 4];

@@ -64,8 +64,8 @@ constexpr char kChallenge[] =
 
 // Generating RSA keys dominates the suite's time, so every test shares one set.
 const LabCredentials& Credentials() {
-  static const LabCredentials credentials = LabCredentials::Generate();
-  return credentials;
+  static const LabCredentials kCredentials = LabCredentials::Generate();
+  return kCredentials;
 }
 
 struct HttpResult {
@@ -186,12 +186,12 @@ class EmulatorTest : public ::testing::Test {
   HttpResult Send(const std::string& method, const std::string& host, const std::string& target,
                   const std::string& body = "",
                   const std::map<std::string, std::string>& headers = {}) {
-    static const bool ssl_ready = [] {
+    static const bool kSslReady = [] {
       Poco::Net::SSLManager::instance().initializeClient(
           nullptr, new Poco::Net::RejectCertificateHandler(false), nullptr);
       return true;
     }();
-    (void)ssl_ready;
+    (void)kSslReady;
     Poco::Net::HTTPSClientSession session("localhost", emulator_->port(), ClientContext());
     session.setTimeout(Poco::Timespan(20, 0));
     Poco::Net::HTTPRequest request(method, target, Poco::Net::HTTPMessage::HTTP_1_1);
@@ -237,9 +237,9 @@ class EmulatorTest : public ::testing::Test {
   }
 
   HttpResult Publish(const std::string& token, const std::string& body = BatchBody(),
-                     std::map<std::string, std::string> overrides = {}) {
+                     const std::map<std::string, std::string>& overrides = {}) {
     auto headers = PublishHeaders(token);
-    for (auto& [name, value] : overrides) headers[name] = value;
+    for (const auto& [name, value] : overrides) headers[name] = value;
     return Send("POST", kOutlook, kPublish, body, headers);
   }
 
@@ -577,7 +577,7 @@ struct V2RejectionCase {
 
 TEST_F(IdentityPlatformTest, RejectsEveryDeviationWithAzureAdsErrors) {
   const auto& auth = Credentials().auth;
-  auto with = [&](ClientAssertionSpec spec) {
+  auto with = [&](const ClientAssertionSpec& spec) {
     return [&auth, spec] { return ClientCredentialsForm(MakeClientAssertion(auth, spec)); };
   };
   auto form_with = [&](const char* name, const char* value) {
