@@ -57,15 +57,16 @@ ExporterApp::ExporterApp(ExporterFlags flags, Dependencies deps)
 
 ExporterApp::~ExporterApp() { Stop(Duration::zero()); }
 
-std::optional<std::string> ExporterApp::Start() {
+Expected<void> ExporterApp::Start() {
+  using Result = Expected<void>;
   ReloadOutcome loaded = Reload();
-  if (!loaded.ok) return "cannot load " + flags_.config_file + ":\n" + loaded.error;
+  if (!loaded.ok) return Result::Error("cannot load " + flags_.config_file + ":\n" + loaded.error);
   server_ = std::make_unique<HttpServer>(router_, web_access_, server_options_);
   try {
     server_->Start(flags_.listen_addresses);
   } catch (const std::exception& e) {
     server_.reset();
-    return std::string(e.what());
+    return Result::Error(e.what());
   }
   for (std::size_t i = 0; i < flags_.listen_addresses.size(); ++i) {
     logger_.Log(LogLevel::kInfo, "listening",
@@ -73,7 +74,7 @@ std::optional<std::string> ExporterApp::Start() {
                  {"port", std::to_string(server_->ports()[i])},
                  {"version", kVersion}});
   }
-  return std::nullopt;
+  return {};
 }
 
 void ExporterApp::Stop(Duration grace) {

@@ -57,7 +57,7 @@ class ExporterApp final : public ExporterBackend {
   /// Loads the configuration, starts the scheduler and the HTTP server.
   /// Returns an error text (and starts nothing) when the configuration does
   /// not load or the address cannot be bound.
-  std::optional<std::string> Start();
+  Expected<void> Start();
 
   /// Stops scheduling, waits up to \p grace for runs in flight (they end by
   /// their own deadlines), then stops the HTTP server and the workers.

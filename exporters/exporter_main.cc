@@ -49,8 +49,8 @@ int ExporterMain(int argc, char** argv, std::ostream& out, std::ostream& err) {
     }
     out << flags.config_file << ": config OK, " << loaded.config->targets.size() << " targets\n";
     if (!flags.web_config_file.empty()) {
-      if (auto error = WebConfigAccess::Check(flags.web_config_file)) {
-        err << *error << "\n";
+      if (Expected<void> checked = WebConfigAccess::Check(flags.web_config_file); !checked) {
+        err << checked.error() << "\n";
         return 2;
       }
       out << flags.web_config_file << ": web config OK\n";
@@ -94,8 +94,8 @@ int ExporterMain(int argc, char** argv, std::ostream& out, std::ostream& err) {
   deps.log = &err;
   deps.web_access = web_access.get();
   ExporterApp app(flags, deps);
-  if (auto error = app.Start()) {
-    app.logger().Log(LogLevel::kError, "cannot start", {{"err", *error}});
+  if (Expected<void> started = app.Start(); !started) {
+    app.logger().Log(LogLevel::kError, "cannot start", {{"err", started.error()}});
     return 1;
   }
   return ServeUntilStopped(app, signals, kShutdownSlack);

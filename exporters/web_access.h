@@ -9,6 +9,7 @@
 #include <openssl/types.h>
 
 #include "exporters/http_router.h"
+#include "probe/core/expected.h"
 
 namespace pushprobe::exporter {
 
@@ -53,7 +54,7 @@ class WebAccess {
   /// Reads the web configuration again now (SIGHUP, POST /-/reload). One
   /// that does not load leaves the running one in place; its error is
   /// returned (and logged by the implementation).
-  virtual std::optional<std::string> Reload() { return std::nullopt; }
+  virtual Expected<void> Reload() { return {}; }
 };
 
 /// \brief Plain HTTP, no authentication, no extra headers.

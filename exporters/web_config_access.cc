@@ -18,19 +18,13 @@ void Feed(EVP_MD_CTX* md, const std::string& bytes) {
 
 }  // namespace
 
-std::shared_ptr<const WebConfigAccess::Snapshot> WebConfigAccess::Load(const std::string& path,
-                                                                       const Snapshot* current,
-                                                                       std::string* error) {
+Expected<std::shared_ptr<const WebConfigAccess::Snapshot>> WebConfigAccess::Load(
+    const std::string& path, const Snapshot* current) {
+  using Result = Expected<std::shared_ptr<const Snapshot>>;
   Expected<std::string> text = ReadSmallFile(path, kMaxWebConfigBytes, "web config file");
-  if (!text) {
-    *error = text.error();
-    return nullptr;
-  }
+  if (!text) return Result::Error(text.error());
   Expected<WebConfig> config = LoadWebConfigString(text.value(), path);
-  if (!config) {
-    *error = config.error();
-    return nullptr;
-  }
+  if (!config) return Result::Error(config.error());
   // The digest covers what the TLS context is made of, so a certificate
   // replaced under the same name is noticed; the bytes themselves (a key
   // among them) are not kept.
@@ -43,10 +37,7 @@ std::shared_ptr<const WebConfigAccess::Snapshot> WebConfigAccess::Load(const std
           std::pair{&tls->client_ca_file, "client_ca_file"}}) {
       if (file->empty()) continue;
       Expected<std::string> bytes = ReadSmallFile(*file, kMaxWebConfigBytes, what);
-      if (!bytes) {
-        *error = path + ": " + bytes.error();
-        return nullptr;
-      }
+      if (!bytes) return Result::Error(path + ": " + bytes.error());
       Feed(md.get(), bytes.value());
       OPENSSL_cleanse(bytes.value().data(), bytes.value().size());
     }
@@ -55,30 +46,28 @@ std::shared_ptr<const WebConfigAccess::Snapshot> WebConfigAccess::Load(const std
   unsigned int size = 0;
   EVP_DigestFinal_ex(md.get(), digest, &size);
   std::string digest_text(reinterpret_cast<const char*>(digest), size);
-  if (current != nullptr && current->digest == digest_text) return nullptr;
+  if (current != nullptr && current->digest == digest_text) {
+    return std::shared_ptr<const Snapshot>();  // unchanged
+  }
 
   auto next = std::make_shared<Snapshot>();
   next->digest = std::move(digest_text);
   if (config->tls) {
     auto ctx = BuildTlsServerContext(*config->tls);
-    if (!ctx) {
-      *error = path + ": " + ctx.error();
-      return nullptr;
-    }
+    if (!ctx) return Result::Error(path + ": " + ctx.error());
     next->tls = std::move(ctx).value();
   }
   next->config = std::move(config).value();
-  return next;
+  return std::shared_ptr<const Snapshot>(std::move(next));
 }
 
 Expected<std::unique_ptr<WebConfigAccess>> WebConfigAccess::Open(const std::string& path,
                                                                  Logger& logger) {
   using Result = Expected<std::unique_ptr<WebConfigAccess>>;
-  std::string error;
-  std::shared_ptr<const Snapshot> first = Load(path, nullptr, &error);
-  if (!first) return Result::Error(error);
+  Expected<std::shared_ptr<const Snapshot>> first = Load(path, nullptr);
+  if (!first) return Result::Error(first.error());
   std::unique_ptr<WebConfigAccess> access(new WebConfigAccess(path, logger));
-  access->current_ = std::move(first);
+  access->current_ = std::move(first).value();
   const WebConfig& c = access->current_->config;
   logger.Log(LogLevel::kInfo, "loaded web config",
              {{"file", path},
@@ -88,10 +77,10 @@ Expected<std::unique_ptr<WebConfigAccess>> WebConfigAccess::Open(const std::stri
   return access;
 }
 
-std::optional<std::string> WebConfigAccess::Check(const std::string& path) {
-  std::string error;
-  if (!Load(path, nullptr, &error)) return error;
-  return std::nullopt;
+Expected<void> WebConfigAccess::Check(const std::string& path) {
+  Expected<std::shared_ptr<const Snapshot>> loaded = Load(path, nullptr);
+  if (!loaded) return Expected<void>::Error(loaded.error());
+  return {};
 }
 
 std::shared_ptr<const WebConfigAccess::Snapshot> WebConfigAccess::Current() const {
@@ -99,31 +88,31 @@ std::shared_ptr<const WebConfigAccess::Snapshot> WebConfigAccess::Current() cons
   return current_;
 }
 
-std::optional<std::string> WebConfigAccess::Refresh() {
+Expected<void> WebConfigAccess::Refresh() {
   std::shared_ptr<const Snapshot> current = Current();
-  std::string error;
-  std::shared_ptr<const Snapshot> next = Load(path_, current.get(), &error);
+  Expected<std::shared_ptr<const Snapshot>> next = Load(path_, current.get());
   std::lock_guard<std::mutex> lock(mu_);
-  if (!error.empty()) {
+  if (!next) {
+    const std::string& error = next.error();
     if (error != last_error_) {
       last_error_ = error;
       logger_.Log(LogLevel::kError, "error loading web config, keeping the running one",
                   {{"file", path_}, {"err", error}});
     }
-    return error;
+    return Expected<void>::Error(error);
   }
   last_error_.clear();
-  if (next) {
-    current_ = std::move(next);
+  if (next.value()) {
+    current_ = std::move(next).value();
     logger_.Log(LogLevel::kInfo, "loaded web config",
                 {{"file", path_},
                  {"tls", current_->tls ? "true" : "false"},
                  {"basic_auth_users", std::to_string(current_->config.users.size())}});
   }
-  return std::nullopt;
+  return {};
 }
 
-std::optional<std::string> WebConfigAccess::Reload() { return Refresh(); }
+Expected<void> WebConfigAccess::Reload() { return Refresh(); }
 
 ConnectionSecurity WebConfigAccess::ForNewConnection() {
   Refresh();

@@ -32,12 +32,12 @@ class WebConfigAccess final : public WebAccess {
   /// error names the file and, for mistakes in it, the line: the exporter
   /// refuses to start with it. \p logger must outlive the result.
   static Expected<std::unique_ptr<WebConfigAccess>> Open(const std::string& path, Logger& logger);
-  /// What Open() would say about \p path (nullopt when it loads), for --config.check.
-  static std::optional<std::string> Check(const std::string& path);
+  /// What Open() would say about \p path (success when it loads), for --config.check.
+  static Expected<void> Check(const std::string& path);
 
   /// Reads the file again now (SIGHUP, /-/reload). On failure the running
   /// web configuration stays, the error is logged and returned.
-  std::optional<std::string> Reload() override;
+  Expected<void> Reload() override;
 
   ConnectionSecurity ForNewConnection() override;
   /// 401 with `WWW-Authenticate: Basic` unless basic_auth_users is empty or
@@ -57,12 +57,12 @@ class WebConfigAccess final : public WebAccess {
 
   WebConfigAccess(std::string path, Logger& logger) : path_(std::move(path)), logger_(logger) {}
 
-  /// Loads the file unless its bytes are those of \p current; nullptr with
-  /// no error means unchanged.
-  static std::shared_ptr<const Snapshot> Load(const std::string& path, const Snapshot* current,
-                                              std::string* error);
+  /// Loads the file unless its bytes are those of \p current; nullptr means
+  /// unchanged.
+  static Expected<std::shared_ptr<const Snapshot>> Load(const std::string& path,
+                                                        const Snapshot* current);
   /// Load() and swap in; logs a failure once per distinct error text.
-  std::optional<std::string> Refresh();
+  Expected<void> Refresh();
   std::shared_ptr<const Snapshot> Current() const;
 
   const std::string path_;

@@ -66,8 +66,8 @@ class ExporterAppTest : public ::testing::Test {
       };
     };
     app_ = std::make_unique<ExporterApp>(flags_, std::move(deps));
-    auto error = app_->Start();
-    ASSERT_FALSE(error.has_value()) << *error;
+    auto started = app_->Start();
+    ASSERT_TRUE(started.ok()) << started.error();
   }
 
   void RunFor(Duration total) {
@@ -508,9 +508,9 @@ TEST_F(ExporterAppTest, StartFailsOnABadConfigFile) {
     return nullptr;
   };
   ExporterApp app(flags_, std::move(deps));
-  auto error = app.Start();
-  ASSERT_TRUE(error.has_value());
-  EXPECT_NE(error->find("pushprobe.yml"), std::string::npos);
+  auto started = app.Start();
+  ASSERT_FALSE(started.ok());
+  EXPECT_NE(started.error().find("pushprobe.yml"), std::string::npos);
 }
 
 // Issue 11: any web page a monitoring admin opened could POST /-/reload
@@ -536,9 +536,9 @@ TEST_F(ExporterAppTest, AReloadReadsTheWebConfigurationAgainToo) {
       return std::nullopt;
     }
     std::vector<std::pair<std::string, std::string>> ResponseHeaders() override { return {}; }
-    std::optional<std::string> Reload() override {
+    Expected<void> Reload() override {
       ++reloads;
-      return std::string("broken");
+      return Expected<void>::Error("broken");
     }
     int reloads = 0;
   } counting;

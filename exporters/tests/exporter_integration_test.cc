@@ -73,8 +73,8 @@ class ExporterIntegrationTest : public ::testing::Test {
     ExporterApp::Dependencies deps;
     deps.log = &log_;
     app_ = std::make_unique<ExporterApp>(flags, deps);
-    auto error = app_->Start();
-    ASSERT_FALSE(error.has_value()) << *error;
+    auto started = app_->Start();
+    ASSERT_TRUE(started.ok()) << started.error();
   }
 
   virtual void CustomizeFlags(ExporterFlags&) {}
@@ -264,7 +264,7 @@ TEST(ExporterFifoTest, FifoFilesFailTheRunAndTheExporterStillStops) {
   ExporterApp::Dependencies deps;
   deps.log = &log;
   ExporterApp app(flags, deps);
-  ASSERT_FALSE(app.Start().has_value());
+  ASSERT_TRUE(app.Start().ok());
 
   const std::string is_fifo = fifo + ": is a FIFO (named pipe), not a regular file";
   const std::pair<std::string, std::string> cases[] = {
@@ -307,9 +307,9 @@ TEST(ExporterFifoTest, FifoAsTheConfigurationIsRefusedAtStartAndAtReload) {
     ExporterApp app(flags, deps);
     auto start = std::async(std::launch::async, [&app] { return app.Start(); });
     ASSERT_EQ(start.wait_for(15s), std::future_status::ready) << "Start waits on the FIFO";
-    EXPECT_EQ(start.get().value_or(""), "cannot load " + fifo + ":\n" + fifo +
-                                            ": cannot read config file: is a FIFO (named pipe), "
-                                            "not a regular file\n");
+    EXPECT_EQ(start.get().error(), "cannot load " + fifo + ":\n" + fifo +
+                                       ": cannot read config file: is a FIFO (named pipe), "
+                                       "not a regular file\n");
   }
   const std::string real = dir + "/exporter.yml";
   testing::WriteFile(real,
@@ -318,7 +318,7 @@ TEST(ExporterFifoTest, FifoAsTheConfigurationIsRefusedAtStartAndAtReload) {
   flags.config_file = dir + "/current.yml";
   ASSERT_EQ(::symlink(real.c_str(), flags.config_file.c_str()), 0);
   ExporterApp app(flags, deps);
-  ASSERT_FALSE(app.Start().has_value());
+  ASSERT_TRUE(app.Start().ok());
   ASSERT_EQ(::unlink(flags.config_file.c_str()), 0);
   ASSERT_EQ(::symlink(fifo.c_str(), flags.config_file.c_str()), 0);
   auto reload = std::async(std::launch::async, [&app] { return app.Reload(); });
@@ -373,7 +373,7 @@ TEST(ExporterShutdownTest, SigtermWithARunThatNeverEndsExitsWithinTheDeadline) {
       };
     };
     ExporterApp app(flags, deps);
-    if (app.Start()) std::_Exit(3);
+    if (!app.Start()) std::_Exit(3);
     std::thread([port = app.port()] {
       testing::Request(port, testing::Get("/probe?target=stuck"));
     }).detach();

@@ -97,7 +97,7 @@ TEST_F(WebConfigAccessTest, ABadFileIsRefusedAtStartWithFileAndLine) {
             0u)
       << access.error();
   EXPECT_EQ(access.error().find("plain-text-password"), std::string::npos);
-  EXPECT_EQ(WebConfigAccess::Check(path_), access.error());
+  EXPECT_EQ(WebConfigAccess::Check(path_).error(), access.error());
 
   WriteFile(path_, kTlsConfig);  // the files it names do not exist
   auto missing = WebConfigAccess::Open(path_, logger_);
@@ -163,10 +163,10 @@ TEST_F(WebConfigAccessTest, ABrokenFileKeepsTheRunningConfigurationAndIsLoggedOn
   WriteFile((dir_ / "server.key").string(), TestCa::Create("other").root().key_pem);
   EXPECT_EQ(access->ForNewConnection().tls, running);
   EXPECT_EQ(access->ForNewConnection().tls, running);
-  std::optional<std::string> error = access->Reload();
-  ASSERT_TRUE(error.has_value());
-  EXPECT_EQ(*error, path_ + ": key_file " + (dir_ / "server.key").string() +
-                        " does not match cert_file " + (dir_ / "server.crt").string());
+  Expected<void> error = access->Reload();
+  ASSERT_FALSE(error.ok());
+  EXPECT_EQ(error.error(), path_ + ": key_file " + (dir_ / "server.key").string() +
+                               " does not match cert_file " + (dir_ / "server.crt").string());
   EXPECT_TRUE(access->Authorize(Request()).has_value());  // still authenticating
 
   const std::string log = log_.str();
@@ -182,13 +182,13 @@ TEST_F(WebConfigAccessTest, ABrokenFileKeepsTheRunningConfigurationAndIsLoggedOn
   WriteServerCert();
   std::shared_ptr<SSL_CTX> fixed = access->ForNewConnection().tls;
   EXPECT_NE(fixed, running);
-  EXPECT_FALSE(access->Reload().has_value());
+  EXPECT_TRUE(access->Reload().ok());
 
   // A syntax error on reload: kept, and the error names file and line.
   WriteFile(path_, "tls_server_config: {\n");
-  std::optional<std::string> syntax = access->Reload();
-  ASSERT_TRUE(syntax.has_value());
-  EXPECT_EQ(*syntax, path_ + ":2:1: invalid YAML: end of map flow not found");
+  Expected<void> syntax = access->Reload();
+  ASSERT_FALSE(syntax.ok());
+  EXPECT_EQ(syntax.error(), path_ + ":2:1: invalid YAML: end of map flow not found");
   EXPECT_EQ(access->ForNewConnection().tls, fixed);
 }
 
