@@ -240,14 +240,14 @@ int RunCommand(const Args& args, std::ostream& out, std::ostream& err, const Clo
 std::vector<std::string> MissingFiles(const TargetConfig& target) {
   std::vector<std::string> warnings;
   const std::pair<const char*, const std::string*> files[] = {
-      {"certificate", &target.certificate},
-      {"private_key", &target.private_key},
-      {"private_key_password_file", &target.private_key_password_file},
-      {"next_certificate", &target.next_certificate},
-      {"next_private_key", &target.next_private_key},
-      {"next_private_key_password_file", &target.next_private_key_password_file},
-      {"ca_file", &target.ca_file},
-      {"proxy_password_file", &target.proxy_password_file},
+      {"certificate", &target.certificate.get()},
+      {"private_key", &target.private_key.get()},
+      {"private_key_password_file", &target.private_key_password_file.get()},
+      {"next_certificate", &target.next_certificate.get()},
+      {"next_private_key", &target.next_private_key.get()},
+      {"next_private_key_password_file", &target.next_private_key_password_file.get()},
+      {"ca_file", &target.ca_file.get()},
+      {"proxy_password_file", &target.proxy_password_file.get()},
   };
   for (const auto& [key, path] : files) {
     if (path->empty()) continue;

@@ -813,5 +813,78 @@ TEST(ConfigErrorTest, ToStringWithAndWithoutPosition) {
   EXPECT_EQ((ConfigError{"a.yml", 0, 0, "bad"}).ToString(), "a.yml: bad");
 }
 
+// What targets have alike is held once (TargetConfig's Interned fields): an
+// exporter of 50,000 targets would otherwise keep 50,000 copies of each.
+constexpr const char* kSharedSettingsYaml = R"(defaults:
+  certificate: /etc/pushprobe/auth.pem
+  ca_file: /etc/pushprobe/ca.pem
+  connect_to:
+    - "outlook.office365.com:443:127.0.0.1:8443"
+targets:
+  - name: a
+    organization: fabrikam.com
+  - name: b
+    organization: contoso.com
+    certificate: /etc/pushprobe/auth.pem
+  - name: c
+    organization: northwind.com
+    ca_file: /etc/pushprobe/other-ca.pem
+    connect_to: []
+    service_uri: https://outlook.office365.com/PushNotifications
+)";
+
+TEST(LoadConfigSharingTest, TargetsHoldOneCopyOfWhatTheyHaveAlike) {
+  ConfigLoadResult result = LoadConfigString(kSharedSettingsYaml, "/etc/pushprobe/p.yml");
+  ASSERT_TRUE(result.ok()) << result.ErrorText();
+  const TargetConfig& a = result.config->targets.at(0);
+  const TargetConfig& b = result.config->targets.at(1);
+  const TargetConfig& c = result.config->targets.at(2);
+  // From defaults:, and the same path written again in b.
+  EXPECT_TRUE(a.certificate.SharesStorageWith(b.certificate));
+  EXPECT_TRUE(a.certificate.SharesStorageWith(c.certificate));
+  EXPECT_TRUE(a.ca_file.SharesStorageWith(b.ca_file));
+  EXPECT_TRUE(a.connect_to.SharesStorageWith(b.connect_to));
+  // TargetConfig's own defaults.
+  for (const TargetConfig* t : {&b, &c}) {
+    EXPECT_TRUE(a.service_uri.SharesStorageWith(t->service_uri)) << t->name;  // c writes it
+    EXPECT_TRUE(a.service_name.SharesStorageWith(t->service_name)) << t->name;
+    EXPECT_TRUE(a.token_issuer.SharesStorageWith(t->token_issuer)) << t->name;
+    EXPECT_TRUE(a.scope.SharesStorageWith(t->scope)) << t->name;
+  }
+  EXPECT_TRUE(a.scope.SharesStorageWith(TargetConfig().scope));
+}
+
+TEST(LoadConfigSharingTest, ATargetsOwnValueStaysItsOwn) {
+  ConfigLoadResult result = LoadConfigString(kSharedSettingsYaml, "/etc/pushprobe/p.yml");
+  ASSERT_TRUE(result.ok()) << result.ErrorText();
+  const TargetConfig& a = result.config->targets.at(0);
+  const TargetConfig& b = result.config->targets.at(1);
+  const TargetConfig& c = result.config->targets.at(2);
+  EXPECT_EQ(c.ca_file, "/etc/pushprobe/other-ca.pem");
+  EXPECT_TRUE(c.connect_to.empty());
+  for (const TargetConfig* t : {&a, &b}) {
+    EXPECT_EQ(t->ca_file, "/etc/pushprobe/ca.pem") << t->name;
+    ASSERT_EQ(t->connect_to.size(), 1u) << t->name;
+    EXPECT_EQ(t->connect_to[0].connect_port, 8443) << t->name;
+  }
+  EXPECT_FALSE(a.ca_file.SharesStorageWith(c.ca_file));
+  EXPECT_NE(a, c);
+}
+
+// A reload builds every target again: the new ones share with the targets
+// the exporter keeps from before, rather than adding a copy each.
+TEST(LoadConfigSharingTest, AReloadSharesWithTheTargetsItKeeps) {
+  ConfigLoadResult before = LoadConfigString(kSharedSettingsYaml, "/etc/pushprobe/p.yml");
+  ConfigLoadResult after = LoadConfigString(kSharedSettingsYaml, "/etc/pushprobe/p.yml");
+  ASSERT_TRUE(before.ok() && after.ok());
+  const TargetConfig& kept = before.config->targets.at(0);
+  const TargetConfig& reloaded = after.config->targets.at(0);
+  EXPECT_EQ(kept, reloaded);  // the exporter keeps such a target as it was
+  EXPECT_TRUE(kept.certificate.SharesStorageWith(reloaded.certificate));
+  EXPECT_TRUE(kept.ca_file.SharesStorageWith(reloaded.ca_file));
+  EXPECT_TRUE(kept.connect_to.SharesStorageWith(reloaded.connect_to));
+  EXPECT_TRUE(kept.service_uri.SharesStorageWith(reloaded.service_uri));
+}
+
 }  // namespace
 }  // namespace pushprobe

@@ -5,8 +5,8 @@
 namespace pushprobe {
 namespace {
 
-template <typename T>
-void Override(T& field, const std::optional<T>& value) {
+template <typename Field, typename T>
+void Override(Field& field, const std::optional<T>& value) {
   if (value) field = *value;
 }
 

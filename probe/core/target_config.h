@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "probe/core/clock.h"
+#include "probe/core/interned.h"
 #include "probe/core/tls_profile.h"
 
 namespace pushprobe {
@@ -72,37 +73,49 @@ struct ConnectTo {
   auto Tie() const { return std::tie(host, port, connect_host, connect_port); }
   friend bool operator==(const ConnectTo& a, const ConnectTo& b) { return a.Tie() == b.Tie(); }
   friend bool operator!=(const ConnectTo& a, const ConnectTo& b) { return !(a == b); }
+  friend std::size_t InternHash(const ConnectTo& rule) {
+    std::size_t seed = InternHash(rule.host);
+    seed = CombineHash(seed, rule.port);
+    seed = CombineHash(seed, InternHash(rule.connect_host));
+    return CombineHash(seed, rule.connect_port);
+  }
 };
 
 /// \brief Everything needed to check one organization. Built by the config
 /// loader (defaults, then the file, then validation) and const after that.
+///
+/// Settings that targets usually share (defaults, paths, rules) are Interned:
+/// one copy for all the targets that hold the same value, where an exporter
+/// has tens of thousands. Those that differ by target by nature (name,
+/// organization and what derives from it, the application id) stay plain
+/// strings, which cost less than an interned value held once.
 struct TargetConfig {
   std::string name;
   std::string organization;
-  std::string service_uri = kDefaultServiceUri;
+  SharedString service_uri = kDefaultServiceUri;
   /// ACS: kDefaultMetadataUrlPrefix + organization when not set. Identity
   /// platform: the tenant's OpenID configuration
   /// (kLoginBaseUrl + tenant + kOpenIdConfigurationSuffix) when not set.
   std::string auth_metadata_url;
-  std::string certificate;  ///< path: PEM (certificate, maybe key) or PKCS#12
-  std::string private_key;  ///< path: PEM key, when not in the certificate file
-  std::string private_key_password_file;
-  std::string thumbprint;  ///< optional pin, uppercase hex
+  SharedString certificate;  ///< path: PEM (certificate, maybe key) or PKCS#12
+  SharedString private_key;  ///< path: PEM key, when not in the certificate file
+  SharedString private_key_password_file;
+  SharedString thumbprint;  ///< optional pin, uppercase hex
   /// The next Auth certificate (Set-AuthConfig -NewCertificateThumbprint), same
   /// forms as the three above; empty: no rollover step.
-  std::string next_certificate;
-  std::string next_private_key;
-  std::string next_private_key_password_file;
+  SharedString next_certificate;
+  SharedString next_private_key;
+  SharedString next_private_key_password_file;
   /// Get-AuthConfig's NextCertificateEffectiveDate, when known.
   std::optional<WallTime> next_effective_date;
-  std::string ca_file;  ///< trust anchors; empty: the system store
-  std::vector<ConnectTo> connect_to;
-  std::string proxy;  ///< "http://host:port" (never with userinfo), empty for none
+  SharedString ca_file;  ///< trust anchors; empty: the system store
+  Interned<std::vector<ConnectTo>> connect_to;
+  SharedString proxy;  ///< "http://host:port" (never with userinfo), empty for none
   /// Proxy authentication (Basic, on the CONNECT only): the user, from
   /// `proxy_user` or the proxy URL, and the file holding the password.
   /// Both set or both empty.
-  std::string proxy_user;
-  std::string proxy_password_file;
+  SharedString proxy_user;
+  SharedString proxy_password_file;
   /// TLS 1.2 by default, as Exchange speaks it to Office 365; "1.3" offers
   /// TLS 1.3 too (Exchange 2019 CU15 and later on Windows Server 2022 and later).
   TlsVersion tls_max_version = TlsVersion::k1_2;
@@ -111,19 +124,19 @@ struct TargetConfig {
   std::optional<TlsProfile> tls_profile;
   /// IANA names (Get-TlsCipherSuite's), replacing the profile's cipher
   /// suites; empty: the profile's. Validated against kSchannelCipherSuites.
-  std::vector<std::string> tls_ciphers;
+  Interned<std::vector<std::string>> tls_ciphers;
   Duration timeout = std::chrono::seconds(30);
   Duration interval = std::chrono::seconds(60);
-  std::string service_name = kExchangePrincipalId;  ///< Exchange's own principal id
-  std::string token_issuer = kAcsPrincipalId;       ///< the ACS principal id
-  std::size_t max_response_bytes = 1 << 20;         ///< bound on every response body read
+  SharedString service_name = kExchangePrincipalId;  ///< Exchange's own principal id
+  SharedString token_issuer = kAcsPrincipalId;       ///< the ACS principal id
+  std::size_t max_response_bytes = 1 << 20;          ///< bound on every response body read
   TokenFlow token_flow = TokenFlow::kAcs;
   // Identity platform (v2) settings, used only with kIdentityPlatform; the
   // loader fills the defaults of tenant and token_url for such targets.
   std::string application_id;  ///< the application (client) id, a GUID; required for v2
   std::string tenant;          ///< tenant domain or GUID; the organization when not set
   std::string token_url;       ///< kLoginBaseUrl + tenant + kDefaultTokenUrlSuffix when not set
-  std::string scope = kDefaultScope;
+  SharedString scope = kDefaultScope;
   Concurrency concurrency = Concurrency::kConcurrent;
 
   /// Every field, for equality (the exporter reloads a target only when it

@@ -58,8 +58,9 @@ void JudgeChallenge(RunContext& context, StageResult& result, HttpOutcome outcom
   result.AddFact("client_id", challenge->client_id);
   result.AddFact("trusted_issuers", Join(challenge->trusted_issuers, ","));
   const AuthMetadata& metadata = *context.state.metadata;
-  const std::string& principal =
-      metadata.issuer_principal.empty() ? context.target.token_issuer : metadata.issuer_principal;
+  const std::string& principal = metadata.issuer_principal.empty()
+                                     ? context.target.token_issuer.get()
+                                     : metadata.issuer_principal;
   if (!challenge->realm.empty()) {
     // A realm named by the resource takes precedence over the metadata's tenant id.
     context.state.realm = challenge->realm;

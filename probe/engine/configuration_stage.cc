@@ -26,8 +26,8 @@ void RunConfigurationStage(RunContext& context, StageResult& result) {
   }
   Expected<std::string> publish_url = PublishUrlFor(target.service_uri);
   if (!publish_url) {
-    result.Fail(Reason::kConfig,
-                "service_uri \"" + target.service_uri + "\" is unusable: " + publish_url.error());
+    result.Fail(Reason::kConfig, "service_uri \"" + target.service_uri.get() +
+                                     "\" is unusable: " + publish_url.error());
     result.exchange_error = kNoServiceUri;
     return;
   }

@@ -102,8 +102,8 @@ void RunAcsToken(RunContext& context, StageResult& result) {
   AssertionParams params;
   params.service_name = context.target.service_name;
   params.realm = context.state.realm;
-  params.token_issuer =
-      metadata.issuer_principal.empty() ? context.target.token_issuer : metadata.issuer_principal;
+  params.token_issuer = metadata.issuer_principal.empty() ? context.target.token_issuer.get()
+                                                          : metadata.issuer_principal;
   params.token_endpoint_host = endpoint->host;
   params.now = context.clock.Now();
   // A fresh assertion and token on every run: a cached token would hide a
