@@ -52,7 +52,7 @@ inline constexpr std::size_t kMaxConfigFileBytes = std::size_t{16} << 20;
 inline constexpr std::size_t kMaxConfigNodes = 150000;
 /// A configuration with more targets than this is refused, naming the cap.
 /// Memory then grows with the targets' settings, not with their YAML: about
-/// 1.1 KB a target (docs/configuration.md has the figures).
+/// 0.8 KB a target (docs/configuration.md has the figures).
 inline constexpr std::size_t kMaxConfigTargets = 100000;
 /// At most this many errors are kept (in the order found); a last one says
 /// how many more there were, so a broken huge file cannot fill memory.
