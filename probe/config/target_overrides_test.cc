@@ -15,14 +15,21 @@ using namespace std::chrono_literals;
 // The number of fields of an aggregate: the most initializers T{...} takes.
 struct AnyField {
   template <typename T>
-  operator T() const;  // NOLINT: converts to any field's type, never called
+  // Only named in unevaluated operands; defined so clang does not warn that an
+  // internal function is used without a definition.
+  operator T() const {  // NOLINT: converts to any field's type
+    return T{};
+  }
 };
-// Too few initializers is the point: clang warns about them even unevaluated.
+// Too few initializers is the point: clang warns about them even unevaluated
+// (and NOLINT does not reach a warning from an instantiation).
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
 template <typename T, typename... A>
-// NOLINTNEXTLINE(clang-diagnostic-missing-field-initializers)
 constexpr auto CanInit(int) -> decltype(T{std::declval<A>()...}, true) {
   return true;
 }
+#pragma GCC diagnostic pop
 template <typename T, typename... A>
 constexpr bool CanInit(...) {
   return false;

@@ -151,10 +151,10 @@ TEST_F(SigningCredentialTest, ReadsTheKeyBlockOpensslsGeneralReaderReads) {
   CertSpec other_spec = AuthSpec();
   other_spec.common_name = "other";
   other_spec.fresh_key = true;
-  static const IssuedCert b = SelfSigned(other_spec);
+  static const IssuedCert kOther = SelfSigned(other_spec);
   CertSpec ec_spec = AuthSpec();
   ec_spec.key_type = "EC";
-  static const IssuedCert ec = SelfSigned(ec_spec);
+  static const IssuedCert kEc = SelfSigned(ec_spec);
   const std::string a_traditional = ReencodeKey(a.key_pem, false);
   ASSERT_NE(a_traditional.find("BEGIN RSA PRIVATE KEY"), std::string::npos);
   struct Case {
@@ -163,10 +163,10 @@ TEST_F(SigningCredentialTest, ReadsTheKeyBlockOpensslsGeneralReaderReads) {
     bool loads;
   };
   const Case cases[] = {
-      {"PKCS#8, then another key", a.cert_pem + a.key_pem + b.key_pem, true},
-      {"traditional, then another key", a.cert_pem + a_traditional + b.key_pem, true},
-      {"another key first", a.cert_pem + b.key_pem + a.key_pem, false},
-      {"an EC key first", a.cert_pem + ec.key_pem + a.key_pem, false},
+      {"PKCS#8, then another key", a.cert_pem + a.key_pem + kOther.key_pem, true},
+      {"traditional, then another key", a.cert_pem + a_traditional + kOther.key_pem, true},
+      {"another key first", a.cert_pem + kOther.key_pem + a.key_pem, false},
+      {"an EC key first", a.cert_pem + kEc.key_pem + a.key_pem, false},
       {"key, then the certificate", a_traditional + a.cert_pem, true},
   };
   for (const Case& k : cases) {
