@@ -98,24 +98,26 @@ class Interned {
     return a.node_ == b.node_ || a.get() == b.get();
   }
   friend bool operator!=(const Interned& a, const Interned& b) { return !(a == b); }
+  // Trailing types name T, not the members: the class is incomplete there.
   template <typename U, typename = std::enable_if_t<!std::is_same_v<U, Interned>>>
-  friend auto operator==(const Interned& a, const U& b) -> decltype(a.get() == b) {
+  friend auto operator==(const Interned& a, const U& b) -> decltype(std::declval<const T&>() == b) {
     return a.get() == b;
   }
   template <typename U, typename = std::enable_if_t<!std::is_same_v<U, Interned>>>
-  friend auto operator==(const U& a, const Interned& b) -> decltype(a == b.get()) {
+  friend auto operator==(const U& a, const Interned& b) -> decltype(a == std::declval<const T&>()) {
     return a == b.get();
   }
   template <typename U, typename = std::enable_if_t<!std::is_same_v<U, Interned>>>
-  friend auto operator!=(const Interned& a, const U& b) -> decltype(a.get() != b) {
+  friend auto operator!=(const Interned& a, const U& b) -> decltype(std::declval<const T&>() != b) {
     return a.get() != b;
   }
   template <typename U, typename = std::enable_if_t<!std::is_same_v<U, Interned>>>
-  friend auto operator!=(const U& a, const Interned& b) -> decltype(a != b.get()) {
+  friend auto operator!=(const U& a, const Interned& b) -> decltype(a != std::declval<const T&>()) {
     return a != b.get();
   }
   template <typename Stream>
-  friend auto operator<<(Stream& out, const Interned& v) -> decltype(out << v.get()) {
+  friend auto operator<<(Stream& out, const Interned& v)
+      -> decltype(out << std::declval<const T&>()) {
     return out << v.get();
   }
 

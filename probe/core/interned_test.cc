@@ -84,7 +84,7 @@ TEST(InternedTest, ThreadsShareAndReleaseTheSameValues) {
   auto work = [] {
     for (int i = 0; i < 2000; ++i) {
       SharedString a = "/etc/pushprobe/shared-" + std::to_string(i % 7);
-      SharedString b = a;
+      SharedString b = a;  // NOLINT(performance-unnecessary-copy-initialization): a holder
       SharedString c = "/etc/pushprobe/shared-" + std::to_string(i % 7);
       if (!b.SharesStorageWith(c)) ADD_FAILURE() << "equal values apart at " << i;
     }
