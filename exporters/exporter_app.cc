@@ -59,8 +59,10 @@ ExporterApp::~ExporterApp() { Stop(Duration::zero()); }
 
 Expected<void> ExporterApp::Start() {
   using Result = Expected<void>;
-  ReloadOutcome loaded = Reload();
-  if (!loaded.ok) return Result::Error("cannot load " + flags_.config_file + ":\n" + loaded.error);
+  Expected<void> loaded = Reload();
+  if (!loaded.ok()) {
+    return Result::Error("cannot load " + flags_.config_file + ":\n" + loaded.error());
+  }
   server_ = std::make_unique<HttpServer>(router_, web_access_, server_options_);
   try {
     server_->Start(flags_.listen_addresses);
@@ -112,14 +114,14 @@ std::string ExporterApp::RunsInFlight() const {
   return text;
 }
 
-ReloadOutcome ExporterApp::Reload() {
+Expected<void> ExporterApp::Reload() {
   std::lock_guard<std::mutex> reload_lock(reload_mu_);
   // The web configuration reloads on its own terms: a bad one is logged and
   // the running one kept, whatever becomes of the targets' configuration.
   web_access_.Reload();
   ConfigLoadResult loaded = LoadConfigFile(flags_.config_file);
   if (!loaded.ok()) {
-    ReloadOutcome out{false, loaded.ErrorText()};
+    auto out = Expected<void>::Error(loaded.ErrorText());
     metrics_.ConfigLoaded(false, clock_.Now());
     {
       std::lock_guard<std::mutex> lock(mu_);
@@ -206,7 +208,7 @@ ReloadOutcome ExporterApp::Reload() {
   // the heap (about 6 MB for 10,000 targets) that nothing else would return.
   old.reset();
   ReleaseFreeMemory();
-  return ReloadOutcome{true, ""};
+  return {};
 }
 
 void ExporterApp::OnRunFinished(const TargetConfig& target, const ProbeResult& result,

@@ -90,7 +90,7 @@ class ExporterApp final : public ExporterBackend {
   std::string StatusPageHtml(bool auto_refresh) override;
   std::optional<std::string> TargetPageHtml(const std::string& name, bool auto_refresh) override;
   std::string ConfigYaml() override;
-  ReloadOutcome Reload() override;
+  Expected<void> Reload() override;
   bool Ready() override;
   void CountRequest(const std::string& handler) override;
 

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "exporters/metrics_renderer.h"
+#include "probe/core/expected.h"
 #include "probe/core/probe_result.h"
 
 namespace pushprobe::exporter {
@@ -23,12 +24,6 @@ struct MetricsBody {
     MetricsRenderer::WriteExposition(out, targets);
     out << own;
   }
-};
-
-/// \brief Outcome of a reload request.
-struct ReloadOutcome {
-  bool ok = false;
-  std::string error;  ///< every loader error, one per line, when !ok
 };
 
 /// \brief What the HTTP endpoints need from the running exporter.
@@ -54,8 +49,9 @@ class ExporterBackend {
   virtual std::optional<std::string> TargetPageHtml(const std::string& name, bool auto_refresh) = 0;
   /// The effective configuration with secrets redacted.
   virtual std::string ConfigYaml() = 0;
-  /// Reloads the configuration file; a bad file keeps the running configuration.
-  virtual ReloadOutcome Reload() = 0;
+  /// Reloads the configuration file; a bad file keeps the running
+  /// configuration and the error is every loader error, one per line.
+  virtual Expected<void> Reload() = 0;
   /// Whether the exporter has a configuration and serves requests.
   virtual bool Ready() = 0;
   /// Counts a request for the exporter's own metrics.

@@ -159,10 +159,10 @@ HttpRouterResponse HttpRouter::Handle(const HttpRouterRequest& request) {
                   "Lifecycle API is not enabled: start with --web.enable-lifecycle, or reload "
                   "with SIGHUP (systemctl reload pushprobe-exporter).\n");
     }
-    ReloadOutcome outcome = backend_.Reload();
-    if (!outcome.ok) {
+    Expected<void> outcome = backend_.Reload();
+    if (!outcome.ok()) {
       return Text(500,
-                  "Failed to reload config; the running configuration is kept:\n" + outcome.error);
+                  "Failed to reload config; the running configuration is kept:\n" + outcome.error());
     }
     return Text(200, "Configuration reloaded.\n");
   }

@@ -219,7 +219,7 @@ TEST_F(ExporterAppTest, SecretFilesReadableByOthersAreLoggedAndShownWithTheirChm
 
   // Fixed and reloaded: the warning goes.
   ASSERT_EQ(::chmod(open_key.c_str(), 0600), 0);
-  ASSERT_TRUE(app_->Reload().ok);
+  ASSERT_TRUE(app_->Reload().ok());
   EXPECT_EQ(Get("/").find("warn secret"), std::string::npos);
 }
 
@@ -231,7 +231,7 @@ TEST_F(ExporterAppTest, ReloadKeepsHistoryAndRunnersOfTargetsThatStay) {
   EXPECT_EQ(runners_made_, 2);
 
   WriteFile(flags_.config_file, ConfigWith({"a", "c"}));
-  ASSERT_TRUE(app_->Reload().ok);
+  ASSERT_TRUE(app_->Reload().ok());
   EXPECT_EQ(runners_made_, 3);  // only the new target gets a new runner
   EXPECT_EQ(app_->store().Find("a")->counters.runs, a_runs);
   EXPECT_EQ(app_->store().Find("a")->history.size(), a_runs);
@@ -250,7 +250,7 @@ TEST_F(ExporterAppTest, ConfigShowsTheRunningTargetsInFileOrderAfterAReload) {
   std::string yaml = ConfigWith({"c", "b", "a"});
   yaml.replace(yaml.find("a.example.com"), 13, "a-moved.example.com");
   WriteFile(flags_.config_file, yaml);
-  ASSERT_TRUE(app_->Reload().ok);
+  ASSERT_TRUE(app_->Reload().ok());
   EXPECT_EQ(runners_made_, 4);  // c is new, a changed, b stays
   const std::string config = Get("/config");
   const auto c = config.find("name: c");
@@ -274,17 +274,17 @@ TEST_F(ExporterAppTest, ReloadGivesATargetThatChangedItsTokenFlowANewRunner) {
                          "    token_flow: identity-platform\n"
                          "    application_id: 11111111-2222-3333-4444-555555555555\n";
   WriteFile(flags_.config_file, v2);
-  ASSERT_TRUE(app_->Reload().ok);
+  ASSERT_TRUE(app_->Reload().ok());
   EXPECT_EQ(runners_made_, 2);
   std::string other_app = v2;
   other_app.replace(other_app.find("11111111"), 8, "99999999");
   WriteFile(flags_.config_file, other_app);
-  ASSERT_TRUE(app_->Reload().ok);
+  ASSERT_TRUE(app_->Reload().ok());
   EXPECT_EQ(runners_made_, 3);
   WriteFile(flags_.config_file, other_app + "    tenant: contoso.example.com\n");
-  ASSERT_TRUE(app_->Reload().ok);
+  ASSERT_TRUE(app_->Reload().ok());
   EXPECT_EQ(runners_made_, 4);
-  ASSERT_TRUE(app_->Reload().ok);
+  ASSERT_TRUE(app_->Reload().ok());
   EXPECT_EQ(runners_made_, 4);  // the same file again changes nothing
 }
 
@@ -359,11 +359,11 @@ TEST_F(ExporterAppTest, ReloadGivesATargetThatChangedAnySettingANewRunner) {
       after.replace(after.find(c.from), c.from.size(), c.to);
     }
     WriteFile(flags_.config_file, before);
-    ASSERT_TRUE(app_->Reload().ok) << c.key;
+    ASSERT_TRUE(app_->Reload().ok()) << c.key;
     const int runners = runners_made_;
     WriteFile(flags_.config_file, after);
-    const ReloadOutcome outcome = app_->Reload();
-    ASSERT_TRUE(outcome.ok) << c.key << ": " << outcome.error;
+    const Expected<void> outcome = app_->Reload();
+    ASSERT_TRUE(outcome.ok()) << c.key << ": " << outcome.error();
     EXPECT_EQ(runners_made_, runners + 1) << "changing " << c.key << " kept the old runner";
   }
 }
@@ -456,7 +456,7 @@ TEST_F(ExporterAppTest, ReloadFromShard0Of2To0Of3MovesOnlyTheTargetsThatChangeSh
   const int runners_before = runners_made_;
 
   WriteFile(flags_.config_file, WithShard("0/3", ConfigWith(names)));
-  ASSERT_TRUE(app_->Reload().ok);
+  ASSERT_TRUE(app_->Reload().ok());
   EXPECT_EQ(runners_made_, runners_before);  // a shard change makes no new runner
   std::set<std::string> stayed, left, arrived;
   for (const std::string& name : names) {
@@ -524,7 +524,7 @@ TEST_F(ExporterAppTest, ReloadOverHttpNeedsTheLifecycleFlag) {
   EXPECT_EQ(status, 403);
   EXPECT_NE(answer.find("--web.enable-lifecycle"), std::string::npos) << answer;
   EXPECT_NE(Get("/metrics").find("pushprobe_exporter_targets 1\n"), std::string::npos);
-  ASSERT_TRUE(app_->Reload().ok);
+  ASSERT_TRUE(app_->Reload().ok());
   EXPECT_NE(Get("/metrics").find("pushprobe_exporter_targets 2\n"), std::string::npos);
 }
 
@@ -547,7 +547,7 @@ TEST_F(ExporterAppTest, AReloadReadsTheWebConfigurationAgainToo) {
   const int at_start = counting.reloads;
   // SIGHUP and POST /-/reload both come here; a bad web config does not fail
   // the targets' reload (the running web configuration is kept).
-  EXPECT_TRUE(app_->Reload().ok);
+  EXPECT_TRUE(app_->Reload().ok());
   EXPECT_EQ(counting.reloads, at_start + 1);
   app_->Stop(Duration::zero());
 }

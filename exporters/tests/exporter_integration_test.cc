@@ -323,10 +323,10 @@ TEST(ExporterFifoTest, FifoAsTheConfigurationIsRefusedAtStartAndAtReload) {
   ASSERT_EQ(::symlink(fifo.c_str(), flags.config_file.c_str()), 0);
   auto reload = std::async(std::launch::async, [&app] { return app.Reload(); });
   ASSERT_EQ(reload.wait_for(15s), std::future_status::ready) << "a reload waits on the FIFO";
-  const ReloadOutcome outcome = reload.get();
-  EXPECT_FALSE(outcome.ok);
-  EXPECT_NE(outcome.error.find("is a FIFO (named pipe), not a regular file"), std::string::npos)
-      << outcome.error;
+  const Expected<void> outcome = reload.get();
+  EXPECT_FALSE(outcome.ok());
+  EXPECT_NE(outcome.error().find("is a FIFO (named pipe), not a regular file"), std::string::npos)
+      << outcome.error();
   // The running configuration is kept: /config shows it whether or not its
   // first scheduled run has finished (on /metrics a target appears only then).
   EXPECT_NE(testing::Request(app.port(), testing::Get("/config")).body.find("fabrikam"),

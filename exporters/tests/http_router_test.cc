@@ -37,9 +37,9 @@ class FakeBackend final : public ExporterBackend {
     return "<html>" + name + (auto_refresh ? " refresh" : "") + "</html>";
   }
   std::string ConfigYaml() override { return "targets: []\n"; }
-  ReloadOutcome Reload() override {
+  Expected<void> Reload() override {
     ++reloads;
-    return reload_ok ? ReloadOutcome{true, ""} : ReloadOutcome{false, "f.yml:1:1: bad\n"};
+    return reload_ok ? Expected<void>{} : Expected<void>::Error("f.yml:1:1: bad\n");
   }
   bool Ready() override { return ready; }
   void CountRequest(const std::string& handler) override { handlers.push_back(handler); }

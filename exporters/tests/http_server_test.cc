@@ -55,7 +55,7 @@ class SlowBackend final : public ExporterBackend {
     return std::nullopt;
   }
   std::string ConfigYaml() override { return "targets: []\n"; }
-  ReloadOutcome Reload() override { return {true, ""}; }
+  Expected<void> Reload() override { return {}; }
   bool Ready() override { return true; }
   void CountRequest(const std::string&) override {}
 
