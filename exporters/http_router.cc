@@ -38,8 +38,9 @@ HttpRouterResponse Text(int status, std::string body) {
 
 }  // namespace
 
-std::optional<Duration> HttpRouter::BudgetFromHeader(const std::string& header, Duration offset,
-                                                     std::string* error) {
+Expected<std::optional<Duration>> HttpRouter::BudgetFromHeader(const std::string& header,
+                                                               Duration offset) {
+  using Result = Expected<std::optional<Duration>>;
   const char* begin = header.c_str();
   char* end = nullptr;
   errno = 0;
@@ -47,8 +48,7 @@ std::optional<Duration> HttpRouter::BudgetFromHeader(const std::string& header, 
   // strtod's ERANGE on a huge value is clamped below like any long timeout;
   // an underflow (1e-400) is a zero.
   if (header.empty() || end == begin || *end != '\0' || std::isnan(seconds) || seconds < 0) {
-    *error = "X-Prometheus-Scrape-Timeout-Seconds is not a number of seconds";
-    return std::nullopt;
+    return Result::Error("X-Prometheus-Scrape-Timeout-Seconds is not a number of seconds");
   }
   // Clamped before the conversion: 1e300 seconds (or inf) do not fit in a
   // Duration, and no target runs longer than its own timeout anyway.
@@ -57,8 +57,8 @@ std::optional<Duration> HttpRouter::BudgetFromHeader(const std::string& header, 
   // when that leaves nothing, fall back to the target's own timeout.
   const Duration budget =
       std::chrono::duration_cast<Duration>(std::chrono::duration<double>(seconds)) - offset;
-  if (budget <= Duration::zero()) return std::nullopt;
-  return budget;
+  if (budget <= Duration::zero()) return Result(std::nullopt);
+  return Result(budget);
 }
 
 std::optional<std::string> HttpRouter::RoutePath(const std::string& path) const {
@@ -188,8 +188,9 @@ HttpRouterResponse HttpRouter::Probe(const HttpRouterRequest& request, const std
   if (request.scrape_timeout) {
     // A header that is not a number of seconds leaves the target's own
     // timeout: the run is bounded either way, and the scraper learns why.
-    std::string error;
-    budget = BudgetFromHeader(*request.scrape_timeout, options_.scrape_timeout_offset, &error);
+    Expected<std::optional<Duration>> parsed =
+        BudgetFromHeader(*request.scrape_timeout, options_.scrape_timeout_offset);
+    if (parsed.ok()) budget = *parsed;
   }
   auto run = [&] { return backend_.RunProbe(*target, budget); };
   ProbeLimiter::Outcome outcome;

@@ -9,6 +9,7 @@
 #include "exporters/exporter_backend.h"
 #include "exporters/probe_limiter.h"
 #include "probe/core/clock.h"
+#include "probe/core/expected.h"
 
 namespace pushprobe::exporter {
 
@@ -92,10 +93,11 @@ class HttpRouter {
 
   /// The run's budget from the scrape timeout header: header (clamped to
   /// kMaxScrapeTimeoutSeconds) minus offset; nullopt (the target's own
-  /// timeout) when that is not positive or the header is not a non-negative
-  /// finite number, which \p error then describes.
-  static std::optional<Duration> BudgetFromHeader(const std::string& header, Duration offset,
-                                                  std::string* error);
+  /// timeout) when that is not positive. An error when the header is not a
+  /// non-negative finite number (the caller then also uses the target's own
+  /// timeout).
+  static Expected<std::optional<Duration>> BudgetFromHeader(const std::string& header,
+                                                            Duration offset);
 
  private:
   /// The path below the route prefix, or nullopt when \p path is not under it.

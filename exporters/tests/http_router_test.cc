@@ -129,9 +129,9 @@ TEST(HttpRouterTest, ScrapeTimeoutHeaderIsClampedAndValidated) {
            {"0", std::nullopt, false},
            {"10", Duration(9500ms), false},
        }) {
-    std::string error;
-    EXPECT_EQ(HttpRouter::BudgetFromHeader(c.header, 500ms, &error), c.budget) << c.header;
-    EXPECT_EQ(!error.empty(), c.error) << c.header;
+    const Expected<std::optional<Duration>> parsed = HttpRouter::BudgetFromHeader(c.header, 500ms);
+    EXPECT_EQ(parsed.ok() ? *parsed : std::nullopt, c.budget) << c.header;
+    EXPECT_EQ(!parsed.ok(), c.error) << c.header;
 
     FakeBackend backend;
     HttpRouter router(backend);
