@@ -23,6 +23,7 @@
 
 #include "exporters/chunk_stream_buf.h"
 #include "exporters/http_request_head.h"
+#include "probe/core/expected.h"
 #include "probe/net/socket_bio.h"
 
 namespace pushprobe::exporter {
@@ -111,13 +112,10 @@ std::string PeerName(const sockaddr_storage& addr) {
   return std::string(host) + ":" + std::to_string(port);
 }
 
-// Binds and listens on one address; -1 and *error when that fails.
-int Listen(const sockaddr* addr, socklen_t len, bool dual_stack, std::string* error) {
+// Binds and listens on one address: the listening socket, or why not.
+Expected<int> Listen(const sockaddr* addr, socklen_t len, bool dual_stack) {
   const int fd = ::socket(addr->sa_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-  if (fd < 0) {
-    *error = std::strerror(errno);
-    return -1;
-  }
+  if (fd < 0) return Expected<int>::Error(std::strerror(errno));
   const int one = 1;
   ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
   if (addr->sa_family == AF_INET6) {
@@ -125,9 +123,9 @@ int Listen(const sockaddr* addr, socklen_t len, bool dual_stack, std::string* er
     ::setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &v6only, sizeof v6only);
   }
   if (::bind(fd, addr, len) != 0 || ::listen(fd, 1024) != 0) {
-    *error = std::strerror(errno);
+    Expected<int> error = Expected<int>::Error(std::strerror(errno));
     ::close(fd);
-    return -1;
+    return error;
   }
   return fd;
 }
@@ -146,21 +144,20 @@ int ListenOn(const std::string& address) {
       port.find_first_not_of("0123456789") != std::string::npos || std::stoul(port) > 65535) {
     throw fail("invalid port \"" + port + "\"");
   }
-  std::string error;
   if (host.empty()) {
     sockaddr_in6 any6{};
     any6.sin6_family = AF_INET6;
     any6.sin6_addr = in6addr_any;
     any6.sin6_port = htons(static_cast<std::uint16_t>(std::stoul(port)));
-    int fd = Listen(reinterpret_cast<sockaddr*>(&any6), sizeof any6, true, &error);
-    if (fd >= 0) return fd;
+    Expected<int> fd = Listen(reinterpret_cast<sockaddr*>(&any6), sizeof any6, true);
+    if (fd.ok()) return *fd;
     sockaddr_in any4{};
     any4.sin_family = AF_INET;
     any4.sin_addr.s_addr = htonl(INADDR_ANY);
     any4.sin_port = any6.sin6_port;
-    fd = Listen(reinterpret_cast<sockaddr*>(&any4), sizeof any4, false, &error);
-    if (fd >= 0) return fd;
-    throw fail(error);
+    fd = Listen(reinterpret_cast<sockaddr*>(&any4), sizeof any4, false);
+    if (fd.ok()) return *fd;
+    throw fail(fd.error());
   }
   if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
     host = host.substr(1, host.size() - 2);
@@ -176,10 +173,10 @@ int ListenOn(const std::string& address) {
   if (const int rc = ::getaddrinfo(host.c_str(), port.c_str(), &hints, &found); rc != 0) {
     throw fail(::gai_strerror(rc));
   }
-  const int fd = Listen(found->ai_addr, found->ai_addrlen, false, &error);
+  const Expected<int> fd = Listen(found->ai_addr, found->ai_addrlen, false);
   ::freeaddrinfo(found);
-  if (fd < 0) throw fail(error);
-  return fd;
+  if (!fd.ok()) throw fail(fd.error());
+  return *fd;
 }
 
 std::uint16_t BoundPort(int fd) {
