@@ -160,7 +160,9 @@ Expected<ExporterFlags> ExporterFlags::Parse(const std::vector<std::string>& arg
       if (!value->empty() && !UrlPath(*value)) return invalid();
       f.external_url = *value;
     } else if (name == "log.format") {
-      if (!ParseLogFormat(*value, &f.log_format)) return invalid();
+      Expected<LogFormat> format = ParseLogFormat(*value);
+      if (!format) return invalid();
+      f.log_format = *format;
     } else if (name == "web.max-connections") {
       auto n = ParseCount(*value, 8, 1000000);
       if (!n) return invalid();
@@ -178,7 +180,9 @@ Expected<ExporterFlags> ExporterFlags::Parse(const std::vector<std::string>& arg
       if (!d) return invalid();
       f.probe_min_interval = *d;
     } else if (name == "log.level") {
-      if (!ParseLogLevel(*value, &f.log_level)) return invalid();
+      Expected<LogLevel> level = ParseLogLevel(*value);
+      if (!level) return invalid();
+      f.log_level = *level;
     } else if (name == "scheduler.workers") {
       auto n = ParseCount(*value, 1, 1024);
       if (!n) return invalid();

@@ -24,25 +24,17 @@ std::string_view LogLevelName(LogLevel level) {
   return "info";
 }
 
-bool ParseLogLevel(std::string_view name, LogLevel* level) {
+Expected<LogLevel> ParseLogLevel(std::string_view name) {
   for (LogLevel l : {LogLevel::kDebug, LogLevel::kInfo, LogLevel::kWarn, LogLevel::kError}) {
-    if (LogLevelName(l) == name) {
-      *level = l;
-      return true;
-    }
+    if (LogLevelName(l) == name) return l;
   }
-  return false;
+  return Expected<LogLevel>::Error("unknown log level (debug, info, warn, error)");
 }
 
-bool ParseLogFormat(std::string_view name, LogFormat* format) {
-  if (name == "logfmt") {
-    *format = LogFormat::kLogfmt;
-  } else if (name == "json") {
-    *format = LogFormat::kJson;
-  } else {
-    return false;
-  }
-  return true;
+Expected<LogFormat> ParseLogFormat(std::string_view name) {
+  if (name == "logfmt") return LogFormat::kLogfmt;
+  if (name == "json") return LogFormat::kJson;
+  return Expected<LogFormat>::Error("unknown log format (logfmt, json)");
 }
 
 std::string FormatRfc3339Millis(WallTime t) { return render::FormatRfc3339(t, 3); }

@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "probe/core/clock.h"
+#include "probe/core/expected.h"
 
 namespace pushprobe::exporter {
 
@@ -18,11 +19,13 @@ enum class LogFormat { kLogfmt, kJson };
 
 /// "debug", "info", "warn", "error".
 std::string_view LogLevelName(LogLevel level);
-/// The level named \p name (as accepted by --log.level), if any.
-bool ParseLogLevel(std::string_view name, LogLevel* level);
+/// The level named \p name (as accepted by --log.level), or an error naming
+/// the accepted ones.
+Expected<LogLevel> ParseLogLevel(std::string_view name);
 
-/// The format named \p name ("logfmt", "json"), if any.
-bool ParseLogFormat(std::string_view name, LogFormat* format);
+/// The format named \p name ("logfmt", "json"), or an error naming the
+/// accepted ones.
+Expected<LogFormat> ParseLogFormat(std::string_view name);
 
 /// RFC 3339 UTC with milliseconds: "2026-11-25T11:20:56.123Z".
 std::string FormatRfc3339Millis(WallTime t);

@@ -25,10 +25,10 @@ TEST(LoggerTest, DropsLinesBelowTheLevel) {
   logger.Log(LogLevel::kInfo, "quiet");
   EXPECT_EQ(out.str(), "");
   EXPECT_FALSE(logger.Enabled(LogLevel::kDebug));
-  LogLevel level;
-  EXPECT_TRUE(ParseLogLevel("debug", &level));
-  EXPECT_EQ(level, LogLevel::kDebug);
-  EXPECT_FALSE(ParseLogLevel("verbose", &level));
+  Expected<LogLevel> level = ParseLogLevel("debug");
+  ASSERT_TRUE(level.ok());
+  EXPECT_EQ(*level, LogLevel::kDebug);
+  EXPECT_FALSE(ParseLogLevel("verbose").ok());
 }
 
 TEST(LoggerTest, QuotesOnlyWhenNeeded) {
@@ -47,12 +47,13 @@ TEST(LoggerTest, JsonFormatWritesOneValidObjectPerLine) {
   EXPECT_EQ(out.str(),
             "{\"ts\":\"2025-11-25T11:20:56.000Z\",\"level\":\"warn\",\"msg\":\"run failed\","
             "\"target\":\"fabrikam\",\"err\":\"a\\n\\\"b\\u0001\xef\xbf\xbd\"}\n");
-  LogFormat format;
-  EXPECT_TRUE(ParseLogFormat("json", &format));
-  EXPECT_EQ(format, LogFormat::kJson);
-  EXPECT_TRUE(ParseLogFormat("logfmt", &format));
-  EXPECT_EQ(format, LogFormat::kLogfmt);
-  EXPECT_FALSE(ParseLogFormat("text", &format));
+  Expected<LogFormat> format = ParseLogFormat("json");
+  ASSERT_TRUE(format.ok());
+  EXPECT_EQ(*format, LogFormat::kJson);
+  format = ParseLogFormat("logfmt");
+  ASSERT_TRUE(format.ok());
+  EXPECT_EQ(*format, LogFormat::kLogfmt);
+  EXPECT_FALSE(ParseLogFormat("text").ok());
 }
 
 // The exporter's warn line of a failing run quotes its error; neither format
