@@ -68,24 +68,27 @@ std::string Digest(const std::string& user, const std::string& hash, const std::
 
 }  // namespace
 
-bool ParseBasicAuthorization(std::string_view header, std::string* user, std::string* password) {
+Expected<BasicCredentials> ParseBasicAuthorization(std::string_view header) {
+  using Result = Expected<BasicCredentials>;
   constexpr std::string_view kScheme = "Basic";
   if (header.size() <= kScheme.size() ||
       !EqualsIgnoreCase(header.substr(0, kScheme.size()), kScheme) ||
       header[kScheme.size()] != ' ') {
-    return false;
+    return Result::Error("not the Basic scheme");
   }
   std::string_view token = header.substr(kScheme.size());
   while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
   while (!token.empty() && token.back() == ' ') token.remove_suffix(1);
   std::string decoded;
-  if (token.empty() || !DecodeBase64(token, &decoded)) return false;
+  if (token.empty() || !DecodeBase64(token, &decoded)) return Result::Error("not base64");
   const std::size_t colon = decoded.find(':');
-  if (colon == std::string::npos) return false;
-  *user = decoded.substr(0, colon);
-  *password = decoded.substr(colon + 1);
+  if (colon == std::string::npos) {
+    OPENSSL_cleanse(decoded.data(), decoded.size());
+    return Result::Error("no colon between user and password");
+  }
+  Result credentials(BasicCredentials{decoded.substr(0, colon), decoded.substr(colon + 1)});
   OPENSSL_cleanse(decoded.data(), decoded.size());
-  return true;
+  return credentials;
 }
 
 BasicAuth::BasicAuth() : data_(std::make_unique<crypt_data>()) {
@@ -115,9 +118,10 @@ bool BasicAuth::Bcrypt(const std::string& password, const std::string& hash) {
 
 bool BasicAuth::Verify(const std::map<std::string, std::string>& users,
                        std::string_view authorization) {
-  std::string user;
-  std::string password;
-  if (!ParseBasicAuthorization(authorization, &user, &password)) return false;
+  Expected<BasicCredentials> credentials = ParseBasicAuthorization(authorization);
+  if (!credentials) return false;
+  const std::string& user = credentials->user;
+  std::string& password = credentials.value().password;
   // bcrypt reads a C string: a NUL would cut the password short.
   if (password.find('\0') != std::string::npos) return false;
   auto it = users.find(user);

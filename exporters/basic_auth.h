@@ -8,6 +8,8 @@
 #include <string_view>
 #include <unordered_set>
 
+#include "probe/core/expected.h"
+
 struct crypt_data;
 
 namespace pushprobe::exporter {
@@ -55,7 +57,14 @@ class BasicAuth {
 };
 
 /// \brief The user and password of an Authorization header of the Basic
-/// scheme (RFC 7617), or false.
-bool ParseBasicAuthorization(std::string_view header, std::string* user, std::string* password);
+/// scheme (RFC 7617).
+struct BasicCredentials {
+  std::string user;
+  std::string password;  ///< the caller wipes it once checked
+};
+
+/// The credentials of \p header, or why it is not a Basic authorization
+/// (the error never holds any part of the header).
+Expected<BasicCredentials> ParseBasicAuthorization(std::string_view header);
 
 }  // namespace pushprobe::exporter

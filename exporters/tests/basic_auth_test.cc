@@ -40,18 +40,18 @@ std::string Header(const std::string& user_colon_password) {
 }
 
 TEST(BasicAuthTest, ParsesTheBasicScheme) {
-  std::string user;
-  std::string password;
-  ASSERT_TRUE(ParseBasicAuthorization("Basic YWxpY2U6cGE6c3M=", &user, &password));
-  EXPECT_EQ(user, "alice");
-  EXPECT_EQ(password, "pa:ss");  // the first colon separates
-  ASSERT_TRUE(ParseBasicAuthorization("basic   YWxpY2U6", &user, &password));
-  EXPECT_EQ(user, "alice");
-  EXPECT_EQ(password, "");
+  Expected<BasicCredentials> parsed = ParseBasicAuthorization("Basic YWxpY2U6cGE6c3M=");
+  ASSERT_TRUE(parsed.ok());
+  EXPECT_EQ(parsed->user, "alice");
+  EXPECT_EQ(parsed->password, "pa:ss");  // the first colon separates
+  parsed = ParseBasicAuthorization("basic   YWxpY2U6");
+  ASSERT_TRUE(parsed.ok());
+  EXPECT_EQ(parsed->user, "alice");
+  EXPECT_EQ(parsed->password, "");
   for (const char* bad :
        {"", "Basic", "Basic ", "Bearer YWxpY2U6cA==", "BasicYWxpY2U6cA==", "Basic YWxpY2U",
         "Basic !!!!", "Basic YWxpY2U6cA==x", "Digest username=alice"}) {
-    EXPECT_FALSE(ParseBasicAuthorization(bad, &user, &password)) << bad;
+    EXPECT_FALSE(ParseBasicAuthorization(bad).ok()) << bad;
   }
 }
 
