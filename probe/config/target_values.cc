@@ -4,6 +4,7 @@
 
 #include "probe/config/quote.h"
 #include "probe/core/ascii.h"
+#include "probe/core/decimal.h"
 #include "probe/core/url.h"
 
 namespace pushprobe {
@@ -19,14 +20,13 @@ bool IsAlnum(char c) {
   return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
-bool ParseDecimal(std::string_view text, std::uint64_t max, std::uint64_t& out) {
-  if (text.empty() || text.size() > 9) return false;
-  out = 0;
-  for (char c : text) {
-    if (c < '0' || c > '9') return false;
-    out = out * 10 + static_cast<std::uint64_t>(c - '0');
-  }
-  return out <= max;
+// I or N of a shard: digits only, at most 9 of them and at most kMaxShards.
+Expected<std::uint64_t, DecimalError> ParseShardNumber(std::string_view text) {
+  using Result = Expected<std::uint64_t, DecimalError>;
+  if (text.size() > 9) return Result::Error(DecimalError::kTooLarge);
+  Result value = ParseDecimal(text);
+  if (value && *value > kMaxShards) return Result::Error(DecimalError::kTooLarge);
+  return value;
 }
 
 using config_internal::Quote;
@@ -274,16 +274,21 @@ Expected<void> CheckProxyCredentials(const TargetConfig& target) {
 
 Expected<Shard> ParseShard(std::string_view text) {
   const std::size_t slash = text.find('/');
-  Shard shard;
-  if (slash == std::string_view::npos ||
-      !ParseDecimal(text.substr(0, slash), kMaxShards, shard.index) ||
-      !ParseDecimal(text.substr(slash + 1), kMaxShards, shard.count) || shard.count == 0 ||
-      shard.index >= shard.count) {
+  const std::string_view index_text =
+      slash == std::string_view::npos ? std::string_view() : text.substr(0, slash);
+  const std::string_view count_text =
+      slash == std::string_view::npos ? std::string_view() : text.substr(slash + 1);
+  const Expected<std::uint64_t, DecimalError> index = ParseShardNumber(index_text);
+  const Expected<std::uint64_t, DecimalError> count = ParseShardNumber(count_text);
+  if (slash == std::string_view::npos || !index || !count || *count == 0 || *index >= *count) {
     return Expected<Shard>::Error(
         "must be I/N, this replica's number I of N replicas with 0 <= I "
         "< N <= " +
         std::to_string(kMaxShards) + ", such as 0/2 and 1/2");
   }
+  Shard shard;
+  shard.index = *index;
+  shard.count = *count;
   return shard;
 }
 

@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "probe/core/ascii.h"
+#include "probe/core/decimal.h"
 
 namespace pushprobe::net_internal {
 namespace {
@@ -34,15 +35,11 @@ bool IsTokenChar(char c) {
          std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
 }
 
-bool ParseDecimal(std::string_view s, std::size_t* out) {
-  if (s.empty() || s.size() > 18) return false;
-  std::size_t v = 0;
-  for (char c : s) {
-    if (!std::isdigit(static_cast<unsigned char>(c))) return false;
-    v = v * 10 + static_cast<std::size_t>(c - '0');
-  }
-  *out = v;
-  return true;
+// One Content-Length value: digits only, at most 18 of them (more than
+// any body this parser reads).
+Expected<std::uint64_t, DecimalError> ParseContentLength(std::string_view s) {
+  if (s.size() > 18) return Expected<std::uint64_t, DecimalError>::Error(DecimalError::kTooLarge);
+  return ParseDecimal(s);
 }
 
 }  // namespace
@@ -314,13 +311,14 @@ void ResponseParser::StartBody() {
       std::string_view rest = value;
       while (true) {
         const auto comma = rest.find(',');
-        std::size_t v = 0;
-        if (!ParseDecimal(Trim(rest.substr(0, comma)), &v) || (has_length && v != length)) {
+        const Expected<std::uint64_t, DecimalError> v =
+            ParseContentLength(Trim(rest.substr(0, comma)));
+        if (!v || (has_length && *v != length)) {
           Fail("invalid Content-Length \"" + Printable(value) + "\"");
           return;
         }
         has_length = true;
-        length = v;
+        length = static_cast<std::size_t>(*v);
         if (comma == std::string_view::npos) break;
         rest.remove_prefix(comma + 1);
       }

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 
+#include "probe/core/decimal.h"
 #include "probe/core/json_string.h"
 #include "probe/protocol/encoding.h"
 
@@ -14,7 +15,9 @@ bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
   return a.size() == b.size() && ToLowerAscii(a) == ToLowerAscii(b);
 }
 
-std::optional<std::int64_t> ParseDecimal(std::string_view s) {
+// An integer written in decimal, surrounded by spaces or tabs, with an
+// optional sign; nullopt when it is not one or is beyond 64 bits signed.
+std::optional<std::int64_t> ParseSignedDecimal(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
   bool negative = false;
@@ -22,14 +25,10 @@ std::optional<std::int64_t> ParseDecimal(std::string_view s) {
     negative = s.front() == '-';
     s.remove_prefix(1);
   }
-  if (s.empty()) return std::nullopt;
-  std::int64_t value = 0;
-  for (char c : s) {
-    if (c < '0' || c > '9') return std::nullopt;
-    int digit = c - '0';
-    if (value > (std::numeric_limits<std::int64_t>::max() - digit) / 10) return std::nullopt;
-    value = value * 10 + digit;
-  }
+  const Expected<std::uint64_t, DecimalError> magnitude = ParseDecimal(s);
+  constexpr auto kMax = static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());
+  if (!magnitude || *magnitude > kMax) return std::nullopt;
+  const auto value = static_cast<std::int64_t>(*magnitude);
   return negative ? -value : value;
 }
 
@@ -80,9 +79,9 @@ std::optional<std::string> String(const Value& object, std::string_view name) {
 }
 
 std::optional<std::int64_t> Integer(const Value& value) {
-  if (value.kind() == Value::Kind::kString) return ParseDecimal(value.text());
+  if (value.kind() == Value::Kind::kString) return ParseSignedDecimal(value.text());
   if (value.kind() != Value::Kind::kNumber) return std::nullopt;
-  if (auto exact = ParseDecimal(value.text())) return exact;
+  if (auto exact = ParseSignedDecimal(value.text())) return exact;
   // Not plain digits, or beyond 64 bits: a fraction or exponent may still
   // name an in-range integer; a 20-digit integer gives nullopt there.
   return TruncateNumber(value.text());
