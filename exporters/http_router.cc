@@ -161,8 +161,8 @@ HttpRouterResponse HttpRouter::Handle(const HttpRouterRequest& request) {
     }
     Expected<void> outcome = backend_.Reload();
     if (!outcome.ok()) {
-      return Text(500,
-                  "Failed to reload config; the running configuration is kept:\n" + outcome.error());
+      return Text(
+          500, "Failed to reload config; the running configuration is kept:\n" + outcome.error());
     }
     return Text(200, "Configuration reloaded.\n");
   }
