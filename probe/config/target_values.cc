@@ -23,7 +23,7 @@ bool IsAlnum(char c) {
 // I or N of a shard: digits only, at most 9 of them and at most kMaxShards.
 Expected<std::uint64_t, DecimalError> ParseShardNumber(std::string_view text) {
   using Result = Expected<std::uint64_t, DecimalError>;
-  if (text.size() > 9) return Result::Error(DecimalError::kTooLarge);
+  if (text.size() > 9) return Result::Error(DecimalError::kDigitCount);
   Result value = ParseDecimal(text);
   if (value && *value > kMaxShards) return Result::Error(DecimalError::kTooLarge);
   return value;
@@ -105,15 +105,13 @@ Expected<std::string> InvalidUrl(std::string_view text, const std::string& why) 
   return Expected<std::string>::Error("invalid URL " + Quote(RedactUrlUserinfo(text)) + ": " + why);
 }
 
-// Exactly \p digits decimal digits at \p pos.
-bool Digits(std::string_view text, std::size_t pos, std::size_t digits, int& out) {
-  if (pos + digits > text.size()) return false;
-  out = 0;
-  for (std::size_t i = pos; i < pos + digits; ++i) {
-    if (text[i] < '0' || text[i] > '9') return false;
-    out = out * 10 + (text[i] - '0');
-  }
-  return true;
+// Exactly \p digits (at most 9) decimal digits at \p pos.
+Expected<int, DecimalError> Digits(std::string_view text, std::size_t pos, std::size_t digits) {
+  using Result = Expected<int, DecimalError>;
+  if (pos + digits > text.size()) return Result::Error(DecimalError::kDigitCount);
+  const Expected<std::uint64_t, DecimalError> value = ParseDecimal(text.substr(pos, digits));
+  if (!value) return Result::Error(value.error());
+  return static_cast<int>(*value);
 }
 
 int DaysInMonth(int year, int month) {
@@ -153,18 +151,22 @@ Expected<WallTime> ParseEffectiveDate(std::string_view text) {
       "\"2027-01-15\" (UTC); Get-AuthConfig's display depends on the Windows locale, print it "
       "with (Get-AuthConfig).NextCertificateEffectiveDate.ToUniversalTime().ToString('o')";
   std::tm tm{};
-  int year = 0, month = 0, day = 0;
-  if (!Digits(text, 0, 4, year) || text.size() < 10 || text[4] != '-' ||
-      !Digits(text, 5, 2, month) || text[7] != '-' || !Digits(text, 8, 2, day) || month < 1 ||
-      month > 12 || day < 1 || day > DaysInMonth(year, month)) {
+  // Digits checks its bounds, so every field is read before the separators.
+  const Expected<int, DecimalError> year = Digits(text, 0, 4);
+  const Expected<int, DecimalError> month = Digits(text, 5, 2);
+  const Expected<int, DecimalError> day = Digits(text, 8, 2);
+  if (!year || text.size() < 10 || text[4] != '-' || !month || text[7] != '-' || !day ||
+      *month < 1 || *month > 12 || *day < 1 || *day > DaysInMonth(*year, *month)) {
     return Expected<WallTime>::Error(expected);
   }
   long offset_seconds = 0;
   if (text.size() > 10) {
-    int hour = 0, minute = 0, second = 0;
-    if ((text[10] != 'T' && text[10] != 't' && text[10] != ' ') || !Digits(text, 11, 2, hour) ||
-        text.size() < 19 || text[13] != ':' || !Digits(text, 14, 2, minute) || text[16] != ':' ||
-        !Digits(text, 17, 2, second) || hour > 23 || minute > 59 || second > 60) {
+    const Expected<int, DecimalError> hour = Digits(text, 11, 2);
+    const Expected<int, DecimalError> minute = Digits(text, 14, 2);
+    const Expected<int, DecimalError> second = Digits(text, 17, 2);
+    if ((text[10] != 'T' && text[10] != 't' && text[10] != ' ') || !hour || text.size() < 19 ||
+        text[13] != ':' || !minute || text[16] != ':' || !second || *hour > 23 || *minute > 59 ||
+        *second > 60) {
       return Expected<WallTime>::Error(expected);
     }
     std::size_t pos = 19;
@@ -178,21 +180,21 @@ Expected<WallTime> ParseEffectiveDate(std::string_view text) {
     if (zone == "Z" || zone == "z") {
       offset_seconds = 0;
     } else {
-      int zone_hours = 0, zone_minutes = 0;
-      if (zone.size() != 6 || (zone[0] != '+' && zone[0] != '-') ||
-          !Digits(zone, 1, 2, zone_hours) || zone[3] != ':' || !Digits(zone, 4, 2, zone_minutes) ||
-          zone_hours > 23 || zone_minutes > 59) {
+      const Expected<int, DecimalError> zone_hours = Digits(zone, 1, 2);
+      const Expected<int, DecimalError> zone_minutes = Digits(zone, 4, 2);
+      if (zone.size() != 6 || (zone[0] != '+' && zone[0] != '-') || !zone_hours || zone[3] != ':' ||
+          !zone_minutes || *zone_hours > 23 || *zone_minutes > 59) {
         return Expected<WallTime>::Error(expected);
       }
-      offset_seconds = (zone_hours * 3600L + zone_minutes * 60L) * (zone[0] == '-' ? -1 : 1);
+      offset_seconds = (*zone_hours * 3600L + *zone_minutes * 60L) * (zone[0] == '-' ? -1 : 1);
     }
-    tm.tm_hour = hour;
-    tm.tm_min = minute;
-    tm.tm_sec = second;
+    tm.tm_hour = *hour;
+    tm.tm_min = *minute;
+    tm.tm_sec = *second;
   }
-  tm.tm_year = year - 1900;
-  tm.tm_mon = month - 1;
-  tm.tm_mday = day;
+  tm.tm_year = *year - 1900;
+  tm.tm_mon = *month - 1;
+  tm.tm_mday = *day;
   // timegm is glibc's and the one the certificate code uses for notAfter.
   const std::time_t utc = timegm(&tm) - offset_seconds;
   return WallTime(std::chrono::system_clock::from_time_t(utc));

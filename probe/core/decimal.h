@@ -11,9 +11,10 @@ namespace pushprobe {
 /// \brief Why a text is not a decimal number: each caller words the failure
 /// in its own terms (a header, a configuration key, a date field).
 enum class DecimalError {
-  kEmpty,     ///< no digit at all
-  kNotDigit,  ///< a byte other than '0'-'9', a sign or a space included
-  kTooLarge,  ///< more than 64 bits
+  kEmpty,       ///< no digit at all
+  kNotDigit,    ///< a byte other than '0'-'9', a sign or a space included
+  kTooLarge,    ///< more than 64 bits, or more than the caller allows
+  kDigitCount,  ///< not as many digits as the caller's field takes
 };
 
 /// \brief The value of \p text when it is only ASCII digits: no sign, no

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "probe/core/ascii.h"
+#include "probe/core/decimal.h"
 
 namespace pushprobe::net_internal {
 namespace {
@@ -30,22 +31,42 @@ int MonthIndex(std::string_view token) {
   return -1;
 }
 
-bool ParseNumber(std::string_view s, std::size_t min_digits, std::size_t max_digits, int* out) {
-  if (s.size() < min_digits || s.size() > max_digits) return false;
-  int v = 0;
-  for (char c : s) {
-    if (!std::isdigit(static_cast<unsigned char>(c))) return false;
-    v = v * 10 + (c - '0');
+// A field of \p min_digits to \p max_digits (at most 9) decimal digits.
+Expected<int, DecimalError> ParseNumber(std::string_view s, std::size_t min_digits,
+                                        std::size_t max_digits) {
+  using Result = Expected<int, DecimalError>;
+  if (s.size() < min_digits || s.size() > max_digits) {
+    return Result::Error(DecimalError::kDigitCount);
   }
-  *out = v;
-  return true;
+  const Expected<std::uint64_t, DecimalError> value = ParseDecimal(s);
+  if (!value) return Result::Error(value.error());
+  return static_cast<int>(*value);
 }
 
-bool ParseClock(std::string_view s, std::tm* tm) {
-  if (s.size() != 8 || s[2] != ':' || s[5] != ':') return false;
-  return ParseNumber(s.substr(0, 2), 2, 2, &tm->tm_hour) &&
-         ParseNumber(s.substr(3, 2), 2, 2, &tm->tm_min) &&
-         ParseNumber(s.substr(6, 2), 2, 2, &tm->tm_sec);
+// "hh:mm:ss", two digits each; WallTimeFromUtc checks their ranges.
+struct TimeOfDay {
+  int hour = 0;
+  int minute = 0;
+  int second = 0;
+};
+
+Expected<TimeOfDay, DecimalError> ParseClock(std::string_view s) {
+  using Result = Expected<TimeOfDay, DecimalError>;
+  if (s.size() != 8) return Result::Error(DecimalError::kDigitCount);
+  if (s[2] != ':' || s[5] != ':') return Result::Error(DecimalError::kNotDigit);
+  const Expected<int, DecimalError> hour = ParseNumber(s.substr(0, 2), 2, 2);
+  const Expected<int, DecimalError> minute = ParseNumber(s.substr(3, 2), 2, 2);
+  const Expected<int, DecimalError> second = ParseNumber(s.substr(6, 2), 2, 2);
+  if (!hour) return Result::Error(hour.error());
+  if (!minute) return Result::Error(minute.error());
+  if (!second) return Result::Error(second.error());
+  return TimeOfDay{*hour, *minute, *second};
+}
+
+void SetTimeOfDay(const TimeOfDay& time, std::tm* tm) {
+  tm->tm_hour = time.hour;
+  tm->tm_min = time.minute;
+  tm->tm_sec = time.second;
 }
 
 bool IsAlpha(std::string_view s) {
@@ -91,18 +112,26 @@ std::optional<WallTime> ParseHttpDate(std::string_view text) {
   if (tokens.size() == 4 && MonthIndex(tokens[0]) >= 0) {
     // asctime: Nov 6 08:49:37 1994
     tm.tm_mon = MonthIndex(tokens[0]);
-    if (!ParseNumber(tokens[1], 1, 2, &tm.tm_mday) || !ParseClock(tokens[2], &tm) ||
-        !ParseNumber(tokens[3], 4, 4, &year)) {
-      return std::nullopt;
-    }
+    const Expected<int, DecimalError> day = ParseNumber(tokens[1], 1, 2);
+    const Expected<TimeOfDay, DecimalError> time = ParseClock(tokens[2]);
+    const Expected<int, DecimalError> full_year = ParseNumber(tokens[3], 4, 4);
+    if (!day || !time || !full_year) return std::nullopt;
+    tm.tm_mday = *day;
+    SetTimeOfDay(*time, &tm);
+    year = *full_year;
   } else if (tokens.size() == 5) {
     // IMF-fixdate: 06 Nov 1994 08:49:37 GMT; RFC 850: 06-Nov-94 08:49:37 GMT
     tm.tm_mon = MonthIndex(tokens[1]);
-    if (tm.tm_mon < 0 || !ParseNumber(tokens[0], 1, 2, &tm.tm_mday) ||
-        !ParseNumber(tokens[2], 2, 4, &year) || !ParseClock(tokens[3], &tm) ||
+    const Expected<int, DecimalError> day = ParseNumber(tokens[0], 1, 2);
+    const Expected<int, DecimalError> any_year = ParseNumber(tokens[2], 2, 4);
+    const Expected<TimeOfDay, DecimalError> time = ParseClock(tokens[3]);
+    if (tm.tm_mon < 0 || !day || !any_year || !time ||
         !(EqualsIgnoreCaseAscii(tokens[4], "GMT") || EqualsIgnoreCaseAscii(tokens[4], "UTC"))) {
       return std::nullopt;
     }
+    tm.tm_mday = *day;
+    SetTimeOfDay(*time, &tm);
+    year = *any_year;
     // RFC 7231 reads two-digit years as the nearest century; 70 is the
     // customary pivot for dates a server sends about "now".
     if (tokens[2].size() == 2) year += year < 70 ? 2000 : 1900;

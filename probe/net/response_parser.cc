@@ -38,7 +38,7 @@ bool IsTokenChar(char c) {
 // One Content-Length value: digits only, at most 18 of them (more than
 // any body this parser reads).
 Expected<std::uint64_t, DecimalError> ParseContentLength(std::string_view s) {
-  if (s.size() > 18) return Expected<std::uint64_t, DecimalError>::Error(DecimalError::kTooLarge);
+  if (s.size() > 18) return Expected<std::uint64_t, DecimalError>::Error(DecimalError::kDigitCount);
   return ParseDecimal(s);
 }
 
