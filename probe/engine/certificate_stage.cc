@@ -1,16 +1,15 @@
 #include "probe/core/time_format.h"
 #include "probe/engine/stages.h"
+#include "probe/protocol/signing_credential.h"
 #include "probe/render/format.h"
 
 namespace pushprobe {
-
-constexpr const char* kMissingSigningCertificate = "Missing signing certificate.";
 
 void RunCertificateStage(RunContext& context, StageResult& result) {
   const TargetConfig& target = context.target;
   if (target.certificate.empty()) {
     result.Fail(Reason::kCertMissing, "no certificate configured");
-    result.exchange_error = kMissingSigningCertificate;
+    result.exchange_error = std::string(kExchangeMissingCertificateError);
     return;
   }
   auto loaded = context.credentials.Load(target.certificate, target.private_key,
@@ -18,7 +17,9 @@ void RunCertificateStage(RunContext& context, StageResult& result) {
   if (!loaded) {
     const SigningCredential::LoadError& error = loaded.error();
     result.Fail(error.reason, error.message);
-    if (error.reason == Reason::kCertMissing) result.exchange_error = kMissingSigningCertificate;
+    if (error.reason == Reason::kCertMissing) {
+      result.exchange_error = std::string(kExchangeMissingCertificateError);
+    }
     return;
   }
   std::shared_ptr<const SigningCredential> shared = loaded.value();
