@@ -108,7 +108,13 @@ naive_curl() {
 }
 
 # What each measured command is; ORDER is "" or --sequential.
-has_sequential() { "$1" --help 2>&1 | grep -q -- '--sequential'; }
+# The help text is read whole: grep -q would stop reading early, and under
+# pipefail the writer's SIGPIPE made every binary look as if it had no flag.
+has_sequential() {
+  local help
+  help="$("$1" --help 2>&1 || true)"
+  [[ "$help" == *--sequential* ]]
+}
 orders=("")
 if has_sequential "$bin/nagios/check_exchange_push" && has_sequential "$bin/cli/pushprobe"; then
   orders+=(--sequential)
