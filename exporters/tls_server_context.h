@@ -1,12 +1,12 @@
 #pragma once
 
+#include <openssl/types.h>
+
 #include <memory>
 #include <string>
 
 #include "exporters/web_config.h"
 #include "probe/core/expected.h"
-
-typedef struct ssl_ctx_st SSL_CTX;
 
 namespace pushprobe::exporter {
 

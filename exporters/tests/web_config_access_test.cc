@@ -195,6 +195,7 @@ TEST_F(WebConfigAccessTest, ABrokenFileKeepsTheRunningConfigurationAndIsLoggedOn
 int RunMain(std::vector<std::string> args, std::string* out, std::string* err) {
   args.insert(args.begin(), "pushprobe-exporter");
   std::vector<char*> argv;
+  argv.reserve(args.size());
   for (std::string& a : args) argv.push_back(a.data());
   std::ostringstream o;
   std::ostringstream e;
