@@ -122,7 +122,6 @@ else
   echo "== these binaries have no --sequential: one order measured"
 fi
 
-row() { printf '%-44s %10s %10s %12s %10s\n' "$@"; }
 results=()
 for tls in 1.2 1.3; do
   for order in "${orders[@]}"; do
@@ -146,15 +145,32 @@ for tls in 1.2 1.3; do
   results+=("4 curl requests, TLS $tls|${wall[$rtt_ms]}|${wall[0]}")
 done
 
+# The proxy's method over-counts a little (each chunk's delay is scheduled,
+# not exact): the 4 curl requests' known round trips (4 x 4 at TLS 1.2, 4 x 3
+# at TLS 1.3) divided by what was measured for them scales each row of that
+# version, printed beside the raw figure.
+declare -A known_curl=([1.2]=16 [1.3]=12) scale=()
+for r in "${results[@]}"; do
+  IFS='|' read -r name delayed base <<<"$r"
+  if [[ "$name" == "4 curl requests, TLS "* ]]; then
+    tls="${name##* }"
+    scale[$tls]="$(python3 -c "print(${known_curl[$tls]} * $rtt_ms / ($delayed - $base))")"
+  fi
+done
+
 echo
 echo "round trips of one check at ${rtt_ms} ms RTT ($(nproc) cores, $(date -u +%Y-%m-%dT%H:%M:%SZ)," \
   "binaries $bin, median of $runs)"
-row "command" "wall ms" "0 ms RTT" "round trips" "wall/RTT"
+row() { printf '%-44s %10s %10s %12s %10s %10s\n' "$@"; }
+row "command" "wall ms" "0 ms RTT" "round trips" "scaled" "wall/RTT"
 for r in "${results[@]}"; do
   IFS='|' read -r name delayed base <<<"$r"
+  tls="${name##* }"
   row "$name" "$delayed" "$base" \
     "$(python3 -c "print(f'{($delayed - $base) / $rtt_ms:.1f}')")" \
+    "$(python3 -c "print(f'{($delayed - $base) / $rtt_ms * ${scale[$tls]}:.1f}')")" \
     "$(python3 -c "print(f'{$delayed / $rtt_ms:.1f}')")"
 done
+echo "scaled: round trips x (curl's known 16 at TLS 1.2, 12 at 1.3) / curl's measured ones"
 echo "target: a check in <= 6 round trips (TLS 1.2, no cached session)$(bench_verdict_suffix)"
 bench_load_report
