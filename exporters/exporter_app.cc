@@ -38,7 +38,7 @@ ExporterApp::ExporterApp(ExporterFlags flags, Dependencies deps)
                clock_),
       router_(*this, HttpRouter::Options{flags_.scrape_timeout_offset, flags_.route_prefix,
                                          flags_.telemetry_path, flags_.enable_lifecycle, &limiter_,
-                                         &web_access_}) {
+                                         &web_access_, &logger_}) {
   server_options_.max_connections = flags_.max_connections;
   server_options_.read_header_timeout = flags_.read_header_timeout;
   server_options_.idle_timeout = flags_.idle_timeout;

@@ -8,7 +8,9 @@
 #include <cstdlib>
 #include <string_view>
 
+#include "exporters/logger.h"
 #include "exporters/web_access.h"
+#include "probe/core/quote_text.h"
 #include "probe/core/redact.h"
 
 namespace pushprobe::exporter {
@@ -27,6 +29,16 @@ bool AutoRefresh(const std::string& query) {
     // A query that does not parse only loses the option.
   }
   return true;
+}
+
+// A client's header value as a message shows it: quoted and escaped (one
+// line, safe in a response header), and bounded, since a client may send a
+// header of any length.
+std::string EchoHeaderValue(std::string_view value) {
+  constexpr std::size_t kMaxEchoed = 32;
+  if (value.size() <= kMaxEchoed) return QuoteText(value);
+  return QuoteText(value.substr(0, kMaxEchoed)) + " (first " + std::to_string(kMaxEchoed) + " of " +
+         std::to_string(value.size()) + " bytes)";
 }
 
 HttpRouterResponse Text(int status, std::string body) {
@@ -48,7 +60,8 @@ Expected<std::optional<Duration>> HttpRouter::BudgetFromHeader(const std::string
   // strtod's ERANGE on a huge value is clamped below like any long timeout;
   // an underflow (1e-400) is a zero.
   if (header.empty() || end == begin || *end != '\0' || std::isnan(seconds) || seconds < 0) {
-    return Result::Error("X-Prometheus-Scrape-Timeout-Seconds is not a number of seconds");
+    return Result::Error("X-Prometheus-Scrape-Timeout-Seconds " + EchoHeaderValue(header) +
+                         " is not a non-negative number of seconds such as 10 or 9.5");
   }
   // Clamped before the conversion: 1e300 seconds (or inf) do not fit in a
   // Duration, and no target runs longer than its own timeout anyway.
@@ -185,12 +198,22 @@ HttpRouterResponse HttpRouter::Probe(const HttpRouterRequest& request, const std
   if (!target || target->empty()) return Text(400, "Target parameter is missing.\n");
 
   std::optional<Duration> budget;
+  // Why the header was not used, for the answer and the log.
+  std::string ignored_timeout;
   if (request.scrape_timeout) {
     // A header that is not a number of seconds leaves the target's own
     // timeout: the run is bounded either way, and the scraper learns why.
     Expected<std::optional<Duration>> parsed =
         BudgetFromHeader(*request.scrape_timeout, options_.scrape_timeout_offset);
-    if (parsed.ok()) budget = *parsed;
+    if (parsed.ok()) {
+      budget = *parsed;
+    } else {
+      ignored_timeout = parsed.error() + "; the run uses the target's own timeout";
+      if (options_.logger) {
+        options_.logger->Log(LogLevel::kWarn, "scrape timeout header ignored",
+                             {{"target", *target}, {"err", ignored_timeout}});
+      }
+    }
   }
   auto run = [&] { return backend_.RunProbe(*target, budget); };
   ProbeLimiter::Outcome outcome;
@@ -213,6 +236,7 @@ HttpRouterResponse HttpRouter::Probe(const HttpRouterRequest& request, const std
     return Text(400, "Unknown target: not in the configuration.\n");
   }
   HttpRouterResponse r;
+  if (!ignored_timeout.empty()) r.headers.emplace_back("X-Pushprobe-Warning", ignored_timeout);
   const std::string exposition = MetricsRenderer::ProbeExposition(*result);
   switch (outcome.source) {
     case ProbeLimiter::Source::kShared:
@@ -229,7 +253,8 @@ HttpRouterResponse HttpRouter::Probe(const HttpRouterRequest& request, const std
   }
   if (debug) {
     r.content_type = "text/plain; charset=utf-8";
-    r.body = RedactUrlCredentials("Transcript of the run:\n\n" + backend_.Transcript(*result) +
+    r.body = RedactUrlCredentials((ignored_timeout.empty() ? "" : ignored_timeout + ".\n\n") +
+                                  "Transcript of the run:\n\n" + backend_.Transcript(*result) +
                                   "\n\nMetrics that would have been returned:\n" + exposition);
   } else {
     r.content_type = kExpositionContentType;

@@ -13,6 +13,7 @@
 
 namespace pushprobe::exporter {
 
+class Logger;
 class WebAccess;
 
 /// \brief An HTTP request as the router needs it.
@@ -54,7 +55,10 @@ struct HttpRouterResponse {
 ///   `scrape_timeout_offset` when that is shorter than the target's timeout.
 ///   With a ProbeLimiter, runs are bounded (429 with Retry-After past it) and
 ///   a result may be shared or recent, which `X-Pushprobe-Probe-Result` says
-///   (`run`, `shared`, `recent`; a recent one also carries `Age`).
+///   (`run`, `shared`, `recent`; a recent one also carries `Age`). A header
+///   that is not a number of seconds leaves the target's own timeout; the
+///   answer says why in `X-Pushprobe-Warning` (and a debug body in its first
+///   line), and the logger, when set, logs it at warn.
 /// - `GET /`: the status page. `GET /config`: the redacted configuration.
 /// - `GET /-/healthy`, `GET /-/ready`, `POST /-/reload` (405 for another
 ///   method; 403 unless `enable_lifecycle`, as Prometheus does, so a web page
@@ -71,6 +75,7 @@ class HttpRouter {
     bool enable_lifecycle = false;            ///< whether POST /-/reload is served
     ProbeLimiter* limiter = nullptr;          ///< bounds /probe runs when set
     WebAccess* access = nullptr;              ///< authorizes requests when set
+    Logger* logger = nullptr;                 ///< says why a request was not taken as sent
   };
 
   /// \p backend (and the options' limiter and access) must outlive the router.
@@ -78,8 +83,8 @@ class HttpRouter {
       : backend_(backend), options_(std::move(options)) {}
   explicit HttpRouter(ExporterBackend& backend,
                       Duration scrape_timeout_offset = std::chrono::milliseconds(500))
-      : HttpRouter(backend,
-                   Options{scrape_timeout_offset, "", "/metrics", false, nullptr, nullptr}) {}
+      : HttpRouter(backend, Options{scrape_timeout_offset, "", "/metrics", false, nullptr, nullptr,
+                                    nullptr}) {}
 
   HttpRouterResponse Handle(const HttpRouterRequest& request);
 

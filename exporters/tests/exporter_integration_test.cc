@@ -38,6 +38,7 @@ struct Answer {
   int status = 0;
   std::string content_type;
   std::string body;
+  std::string warning;  // X-Pushprobe-Warning
 };
 
 // The exporter (real clock, timers, workers and engine) against the
@@ -84,17 +85,18 @@ class ExporterIntegrationTest : public ::testing::Test {
     if (emulator_) emulator_->Stop();
   }
 
-  Answer Get(const std::string& uri) {
+  Answer Get(const std::string& uri, const std::string& scrape_timeout = "10") {
     Poco::Net::HTTPClientSession session("127.0.0.1", app_->port());
     session.setTimeout(Poco::Timespan(30, 0));
     Poco::Net::HTTPRequest request("GET", uri, Poco::Net::HTTPMessage::HTTP_1_1);
-    request.set("X-Prometheus-Scrape-Timeout-Seconds", "10");
+    request.set("X-Prometheus-Scrape-Timeout-Seconds", scrape_timeout);
     session.sendRequest(request);
     Poco::Net::HTTPResponse response;
     std::istream& in = session.receiveResponse(response);
     Answer a;
     a.status = response.getStatus();
     a.content_type = response.getContentType();
+    a.warning = response.get("X-Pushprobe-Warning", "");
     Poco::StreamCopier::copyToString(in, a.body);
     return a;
   }
@@ -176,6 +178,20 @@ TEST_F(ExporterIntegrationTest, ProbeRunsNowAndSeesAnInjectedFault) {
   Answer unknown = Get("/probe?target=https://evil.example/");
   EXPECT_EQ(unknown.status, 400);
   EXPECT_NE(log_.str().find("msg=\"run failed\" target=fabrikam"), std::string::npos);
+}
+
+// A scrape timeout header that is not a number still gets a run (bounded by
+// the target's timeout), and the scraper and the log both learn why.
+TEST_F(ExporterIntegrationTest, ProbeSaysWhyItIgnoredTheScrapeTimeout) {
+  Answer a = Get("/probe?target=fabrikam", "ten");
+  EXPECT_EQ(a.status, 200);
+  EXPECT_NE(a.body.find("probe_success{target=\"fabrikam\"} 1\n"), std::string::npos) << a.body;
+  EXPECT_EQ(a.warning,
+            "X-Prometheus-Scrape-Timeout-Seconds \"ten\" is not a non-negative number of seconds "
+            "such as 10 or 9.5; the run uses the target's own timeout");
+  EXPECT_NE(log_.str().find("level=warn msg=\"scrape timeout header ignored\" target=fabrikam"),
+            std::string::npos)
+      << log_.str();
 }
 
 // The same exporter with the default /probe limits and hardly any scheduled

@@ -4,6 +4,7 @@
 
 #include <sstream>
 
+#include "exporters/logger.h"
 #include "exporters/tests/test_util.h"
 
 namespace pushprobe::exporter {
@@ -138,6 +139,72 @@ TEST(HttpRouterTest, ScrapeTimeoutHeaderIsClampedAndValidated) {
     EXPECT_EQ(router.Handle(Get("/probe?target=fabrikam", c.header)).status, 200) << c.header;
     EXPECT_EQ(backend.last_budget, c.budget) << c.header;
   }
+}
+
+const std::string* ResponseHeader(const HttpRouterResponse& r, const std::string& name) {
+  for (const auto& [n, v] : r.headers) {
+    if (n == name) return &v;
+  }
+  return nullptr;
+}
+
+// A header that is not used is not dropped in silence: the answer says which
+// header, what it held and what is accepted, and the log says it too.
+TEST(HttpRouterTest, AnIgnoredScrapeTimeoutSaysWhyInTheAnswerAndTheLog) {
+  FakeBackend backend;
+  ManualClock clock;
+  std::ostringstream log;
+  Logger logger(log, clock);
+  HttpRouter::Options options;
+  options.logger = &logger;
+  HttpRouter router(backend, options);
+
+  HttpRouterResponse r = router.Handle(Get("/probe?target=fabrikam", "abc"));
+  EXPECT_EQ(r.status, 200);
+  const std::string why =
+      "X-Prometheus-Scrape-Timeout-Seconds \"abc\" is not a non-negative number of seconds such "
+      "as 10 or 9.5; the run uses the target's own timeout";
+  const std::string* warning = ResponseHeader(r, "X-Pushprobe-Warning");
+  ASSERT_NE(warning, nullptr);
+  EXPECT_EQ(*warning, why);
+  EXPECT_NE(log.str().find("level=warn msg=\"scrape timeout header ignored\" target=fabrikam "
+                           "err=\"X-Prometheus-Scrape-Timeout-Seconds \\\"abc\\\" is not a "
+                           "non-negative number of seconds such as 10 or 9.5; the run uses the "
+                           "target's own timeout\"\n"),
+            std::string::npos)
+      << log.str();
+
+  HttpRouterResponse debug = router.Handle(Get("/probe?target=fabrikam&debug=true", "-1"));
+  EXPECT_EQ(debug.body.rfind("X-Prometheus-Scrape-Timeout-Seconds \"-1\" is not a non-negative "
+                             "number of seconds such as 10 or 9.5; the run uses the target's own "
+                             "timeout.\n\nTranscript of the run:\n\n",
+                             0),
+            0u)
+      << debug.body;
+
+  // A header that is used adds nothing.
+  log.str("");
+  HttpRouterResponse fine = router.Handle(Get("/probe?target=fabrikam", "10"));
+  EXPECT_EQ(ResponseHeader(fine, "X-Pushprobe-Warning"), nullptr);
+  EXPECT_EQ(log.str(), "");
+}
+
+// The value is echoed on one line (control bytes escaped, so no header or
+// log line can be split) and bounded (a client may send kilobytes).
+TEST(HttpRouterTest, TheEchoedScrapeTimeoutIsEscapedAndBounded) {
+  const Expected<std::optional<Duration>> control =
+      HttpRouter::BudgetFromHeader(std::string("1\r\nSet-Cookie: a\x01\"\\"), 500ms);
+  ASSERT_FALSE(control.ok());
+  EXPECT_EQ(control.error(),
+            "X-Prometheus-Scrape-Timeout-Seconds \"1\\r\\nSet-Cookie: a\\x01\\\"\\\\\" is not a "
+            "non-negative number of seconds such as 10 or 9.5");
+
+  const Expected<std::optional<Duration>> long_value =
+      HttpRouter::BudgetFromHeader(std::string(5000, '9') + "x", 500ms);
+  ASSERT_FALSE(long_value.ok());
+  EXPECT_EQ(long_value.error(), "X-Prometheus-Scrape-Timeout-Seconds \"" + std::string(32, '9') +
+                                    "\" (first 32 of 5001 bytes) is not a non-negative number of "
+                                    "seconds such as 10 or 9.5");
 }
 
 TEST(HttpRouterTest, DebugReturnsTheTranscriptAndTheMetrics) {
