@@ -3,6 +3,7 @@
 #include <map>
 #include <utility>
 
+#include "probe/core/http_syntax.h"
 #include "probe/protocol/encoding.h"
 
 namespace pushprobe {
@@ -92,7 +93,8 @@ class ChallengeScanner {
         while (pos_ < s_.size() && s_[pos_] == '=') ++pos_;
         continue;
       }
-      std::string value = pos_ < s_.size() && s_[pos_] == '"' ? QuotedString() : Token();
+      std::string value =
+          pos_ < s_.size() && s_[pos_] == '"' ? ReadQuotedString(s_, pos_) : Token();
       challenge.params.emplace(ToLowerAscii(name), std::move(value));
     }
   }
@@ -111,19 +113,6 @@ class ChallengeScanner {
     return std::string(s_.substr(start, pos_ - start));
   }
 
-  // Liberal: an unterminated string runs to the end of the value.
-  std::string QuotedString() {
-    std::string out;
-    ++pos_;
-    while (pos_ < s_.size()) {
-      char c = s_[pos_++];
-      if (c == '"') break;
-      if (c == '\\' && pos_ < s_.size()) c = s_[pos_++];
-      out += c;
-    }
-    return out;
-  }
-
   bool SkipToken68() {
     std::size_t start = pos_;
     while (pos_ < s_.size() && IsToken68Char(s_[pos_])) ++pos_;
@@ -135,7 +124,7 @@ class ChallengeScanner {
   // one malformed parameter does not hide the rest.
   void SkipJunk() {
     if (pos_ < s_.size() && s_[pos_] == '"') {
-      QuotedString();
+      ReadQuotedString(s_, pos_);
       return;
     }
     while (pos_ < s_.size() && s_[pos_] != ',') ++pos_;

@@ -2,6 +2,7 @@
 
 #include <cctype>
 
+#include "probe/core/http_syntax.h"
 #include "probe/protocol/encoding.h"
 #include "probe/protocol/json_members.h"
 
@@ -73,17 +74,7 @@ class DiagnosticsScanner {
   // Quoted values may contain ';'; unquoted ones end at it. Liberal: an
   // unterminated quote runs to the end.
   std::string Value() {
-    std::string out;
-    if (pos_ < s_.size() && s_[pos_] == '"') {
-      ++pos_;
-      while (pos_ < s_.size()) {
-        char c = s_[pos_++];
-        if (c == '"') break;
-        if (c == '\\' && pos_ < s_.size()) c = s_[pos_++];
-        out += c;
-      }
-      return out;
-    }
+    if (pos_ < s_.size() && s_[pos_] == '"') return ReadQuotedString(s_, pos_);
     std::size_t start = pos_;
     while (pos_ < s_.size() && s_[pos_] != ';') ++pos_;
     return std::string(Trim(s_.substr(start, pos_ - start)));
