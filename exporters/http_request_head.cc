@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include "probe/core/http_syntax.h"
+
 namespace pushprobe::exporter {
 
 namespace {
@@ -13,24 +15,6 @@ std::string Lower(std::string_view s) {
   return out;
 }
 
-// RFC 9110 5.6.2 tchar.
-bool IsTokenChar(unsigned char c) {
-  return std::isalnum(c) ||
-         std::string_view("!#$%&'*+-.^_`|~").find(static_cast<char>(c)) != std::string_view::npos;
-}
-
-bool IsToken(std::string_view s) {
-  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
-    return IsTokenChar(static_cast<unsigned char>(c));
-  });
-}
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
 // Each comma-separated element of a header value, trimmed and lower-cased.
 std::vector<std::string> ListElements(const std::string& value) {
   std::vector<std::string> out;
@@ -38,7 +22,7 @@ std::vector<std::string> ListElements(const std::string& value) {
   while (start <= value.size()) {
     std::size_t comma = value.find(',', start);
     if (comma == std::string::npos) comma = value.size();
-    std::string_view element = Trim(std::string_view(value).substr(start, comma - start));
+    std::string_view element = TrimOws(std::string_view(value).substr(start, comma - start));
     if (!element.empty()) out.push_back(Lower(element));
     start = comma + 1;
   }
@@ -81,10 +65,10 @@ bool HttpRequestHead::AcceptsGzip() const {
     if (name != "accept-encoding") continue;
     for (const std::string& element : ListElements(value)) {
       const std::size_t semicolon = element.find(';');
-      if (Trim(std::string_view(element).substr(0, semicolon)) != "gzip") continue;
+      if (TrimOws(std::string_view(element).substr(0, semicolon)) != "gzip") continue;
       if (semicolon == std::string::npos) return true;
       // "gzip;q=0" (or 0.0, 0.000) refuses it; any other weight accepts it.
-      std::string_view param = Trim(std::string_view(element).substr(semicolon + 1));
+      std::string_view param = TrimOws(std::string_view(element).substr(semicolon + 1));
       if (param.substr(0, 2) != "q=") return true;
       param.remove_prefix(2);
       return param.find_first_not_of("0.") != std::string_view::npos;
@@ -148,7 +132,7 @@ HttpRequestHeadParse ParseHttpRequestHead(std::string_view input, std::size_t ma
     if (colon == std::string_view::npos || !IsToken(field.substr(0, colon))) {
       return Error(400, "Malformed header field.");
     }
-    const std::string_view value = Trim(field.substr(colon + 1));
+    const std::string_view value = TrimOws(field.substr(colon + 1));
     if (std::any_of(value.begin(), value.end(), [](char c) {
           const auto u = static_cast<unsigned char>(c);
           return (u < 0x20 && u != '\t') || u == 0x7f;

@@ -56,5 +56,28 @@ TEST(ReadQuotedStringTest, SeparatorsAndOtherBytesInsideAreContent) {
   EXPECT_EQ(ReadAt("\"a, b; c=d\tz\x01\xC3\xA9\"", 0).value, "a, b; c=d\tz\x01\xC3\xA9");
 }
 
+// Every byte, against RFC 9110's list: letters and digits in ASCII only (a
+// locale's idea of a letter, say 0xE9, is not a tchar), NUL never.
+TEST(HttpTokenTest, TokenCharsAreExactlyRfc9110s) {
+  const std::string_view specials = "!#$%&'*+-.^_`|~";
+  for (int b = 0; b < 256; ++b) {
+    const char c = static_cast<char>(b);
+    const bool expected = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+                          (c >= '0' && c <= '9') ||
+                          (b != 0 && specials.find(c) != std::string_view::npos);
+    EXPECT_EQ(IsTokenChar(c), expected) << "byte " << b;
+  }
+  static_assert(IsToken("GET") && IsToken("x-ms-diagnostics") && IsToken("Bearer"));
+  static_assert(!IsToken("") && !IsToken("a b") && !IsToken("a:") && !IsToken("(x)"));
+  EXPECT_FALSE(IsToken(std::string_view("a\0b", 3)));
+}
+
+TEST(HttpTokenTest, TrimOwsDropsSpacesAndTabsAroundOnly) {
+  static_assert(TrimOws(" \t gzip ;q=0 \t") == "gzip ;q=0");
+  static_assert(TrimOws("") == "" && TrimOws(" \t ") == "");
+  // Line breaks are not OWS: a caller that means them says so.
+  EXPECT_EQ(TrimOws("\r\nx\r"), "\r\nx\r");
+}
+
 }  // namespace
 }  // namespace pushprobe

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "probe/core/bounded_file.h"
+#include "probe/core/http_syntax.h"
 #include "probe/core/redact.h"
 #include "probe/core/time_format.h"
 #include "probe/core/url.h"
@@ -209,19 +210,6 @@ void ApplyTlsProfile(SSL_CTX* ctx, const HttpClientOptions& options, OfferFacts&
   }
   sk_SSL_CIPHER_free(offered);
   SSL_free(probe);
-}
-
-bool IsTokenChar(char c) {
-  return std::isalnum(static_cast<unsigned char>(c)) ||
-         std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
-}
-
-bool IsToken(std::string_view s) {
-  if (s.empty()) return false;
-  for (char c : s) {
-    if (!IsTokenChar(c)) return false;
-  }
-  return true;
 }
 
 bool HasLineBreakOrNul(std::string_view s) {

@@ -5,6 +5,7 @@
 
 #include "probe/core/ascii.h"
 #include "probe/core/decimal.h"
+#include "probe/core/http_syntax.h"
 
 namespace pushprobe::net_internal {
 namespace {
@@ -28,11 +29,6 @@ std::string Printable(std::string_view s) {
   }
   if (s.size() > 80) out += "...";
   return out;
-}
-
-bool IsTokenChar(char c) {
-  return std::isalnum(static_cast<unsigned char>(c)) ||
-         std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
 }
 
 // One Content-Length value: digits only, at most 18 of them (more than

@@ -9,31 +9,6 @@
 namespace pushprobe {
 namespace {
 
-// RFC 7230 tchar.
-bool IsTokenChar(char c) {
-  if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) return true;
-  switch (c) {
-    case '!':
-    case '#':
-    case '$':
-    case '%':
-    case '&':
-    case '\'':
-    case '*':
-    case '+':
-    case '-':
-    case '.':
-    case '^':
-    case '_':
-    case '`':
-    case '|':
-    case '~':
-      return true;
-    default:
-      return false;
-  }
-}
-
 // RFC 7235 token68 characters, besides the trailing '='.
 bool IsToken68Char(char c) { return IsTokenChar(c) || c == '/'; }
 
@@ -145,17 +120,11 @@ class ChallengeScanner {
   std::size_t pos_ = 0;
 };
 
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
 std::vector<std::string> Split(std::string_view s, char separator) {
   std::vector<std::string> parts;
   while (true) {
     auto cut = s.find(separator);
-    std::string_view part = Trim(s.substr(0, cut));
+    std::string_view part = TrimOws(s.substr(0, cut));
     if (!part.empty()) parts.emplace_back(part);
     if (cut == std::string_view::npos) break;
     s.remove_prefix(cut + 1);
@@ -171,8 +140,8 @@ bool BearerChallenge::Trusts(std::string_view principal, std::string_view realm_
   for (const std::string& entry : trusted_issuers) {
     auto at = entry.rfind('@');
     if (at == std::string::npos) continue;
-    std::string entry_realm = ToLowerAscii(Trim(std::string_view(entry).substr(at + 1)));
-    if (ToLowerAscii(Trim(std::string_view(entry).substr(0, at))) != want_principal) continue;
+    std::string entry_realm = ToLowerAscii(TrimOws(std::string_view(entry).substr(at + 1)));
+    if (ToLowerAscii(TrimOws(std::string_view(entry).substr(0, at))) != want_principal) continue;
     if (entry_realm == "*" || entry_realm == want_realm) return true;
   }
   return false;

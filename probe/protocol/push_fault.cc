@@ -53,7 +53,7 @@ class DiagnosticsScanner {
       }
       std::size_t name_start = pos_;
       while (pos_ < s_.size() && s_[pos_] != '=' && s_[pos_] != ';') ++pos_;
-      std::string name = ToLowerAscii(Trim(s_.substr(name_start, pos_ - name_start)));
+      std::string name = ToLowerAscii(TrimOws(s_.substr(name_start, pos_ - name_start)));
       if (pos_ >= s_.size() || s_[pos_] != '=') continue;
       ++pos_;
       SkipSpaces();
@@ -77,13 +77,7 @@ class DiagnosticsScanner {
     if (pos_ < s_.size() && s_[pos_] == '"') return ReadQuotedString(s_, pos_);
     std::size_t start = pos_;
     while (pos_ < s_.size() && s_[pos_] != ';') ++pos_;
-    return std::string(Trim(s_.substr(start, pos_ - start)));
-  }
-
-  static std::string_view Trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-    return s;
+    return std::string(TrimOws(s_.substr(start, pos_ - start)));
   }
 
   void SkipSpaces() {
