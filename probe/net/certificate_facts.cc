@@ -7,6 +7,7 @@
 #include <ctime>
 #include <memory>
 
+#include "probe/core/thumbprint.h"
 #include "probe/net/http_date.h"
 
 namespace pushprobe::net_internal {
@@ -36,15 +37,7 @@ CertificateFacts FactsOf(X509* cert) {
   facts.issuer = NameToString(X509_get_issuer_name(cert));
   facts.not_before = ToWallTime(X509_get0_notBefore(cert));
   facts.not_after = ToWallTime(X509_get0_notAfter(cert));
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int md_len = 0;
-  if (X509_digest(cert, EVP_sha1(), md, &md_len) == 1) {
-    static constexpr char kHex[] = "0123456789ABCDEF";
-    for (unsigned int i = 0; i < md_len; ++i) {
-      facts.thumbprint.push_back(kHex[md[i] >> 4]);
-      facts.thumbprint.push_back(kHex[md[i] & 0xF]);
-    }
-  }
+  facts.thumbprint = CertificateThumbprint(cert);
   return facts;
 }
 

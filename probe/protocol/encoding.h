@@ -5,6 +5,7 @@
 
 #include "probe/core/ascii.h"
 #include "probe/core/expected.h"
+#include "probe/core/hex.h"
 
 namespace pushprobe {
 
@@ -14,8 +15,6 @@ std::string Base64Encode(std::string_view bytes);
 std::string Base64UrlEncode(std::string_view bytes);
 /// Decodes base64 or base64url, with or without padding, ignoring whitespace.
 Expected<std::string> Base64Decode(std::string_view text);
-/// Uppercase hex, as Exchange prints thumbprints.
-std::string HexUpper(std::string_view bytes);
 /// application/x-www-form-urlencoded encoding of one name or value.
 std::string FormUrlEncode(std::string_view text);
 

@@ -574,11 +574,11 @@ X509* SigningCredential::certificate() const { return impl_->cert.get(); }
 EVP_PKEY* SigningCredential::private_key() const { return impl_->key.get(); }
 
 std::string SigningCredential::Thumbprint() const {
-  return HexUpper(CertificateDigest(impl_->cert.get(), EVP_sha1()));
+  return CertificateThumbprint(impl_->cert.get());
 }
 
 std::string SigningCredential::X5t() const {
-  return Base64UrlEncode(CertificateDigest(impl_->cert.get(), EVP_sha1()));
+  return Base64UrlEncode(CertificateSha1(impl_->cert.get()));
 }
 
 std::string SigningCredential::X5tS256() const {

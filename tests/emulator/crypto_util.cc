@@ -21,6 +21,8 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "probe/core/thumbprint.h"
+
 namespace pushprobe::emulator {
 namespace {
 
@@ -119,28 +121,9 @@ std::string CertificateDer(const std::string& pem) {
   return out;
 }
 
-std::string HexUpper(const std::string& bytes) {
-  static constexpr char kDigits[] = "0123456789ABCDEF";
-  std::string out;
-  out.reserve(bytes.size() * 2);
-  for (unsigned char c : bytes) {
-    out.push_back(kDigits[c >> 4]);
-    out.push_back(kDigits[c & 0xF]);
-  }
-  return out;
-}
+std::string Thumbprint(const std::string& der) { return CertificateThumbprint(der); }
 
-namespace {
-std::string Sha1(const std::string& bytes) {
-  unsigned char digest[SHA_DIGEST_LENGTH];
-  SHA1(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(), digest);
-  return std::string(reinterpret_cast<char*>(digest), sizeof digest);
-}
-}  // namespace
-
-std::string Thumbprint(const std::string& der) { return HexUpper(Sha1(der)); }
-
-std::string X5t(const std::string& der) { return Base64UrlEncode(Sha1(der)); }
+std::string X5t(const std::string& der) { return Base64UrlEncode(CertificateSha1(der)); }
 
 std::string X5tS256(const std::string& der) {
   unsigned char digest[SHA256_DIGEST_LENGTH];

@@ -4,6 +4,8 @@
 #include <string>
 #include <vector>
 
+#include "probe/core/hex.h"  // HexUpper, for thumbprints from x5t
+
 namespace pushprobe::emulator {
 
 /// base64url without padding (JWT, x5t).
@@ -26,8 +28,6 @@ std::string Thumbprint(const std::string& der);
 std::string X5t(const std::string& der);
 /// base64url SHA-256 of \p der without padding (the JOSE "x5t#S256").
 std::string X5tS256(const std::string& der);
-/// Uppercase hex of raw bytes.
-std::string HexUpper(const std::string& bytes);
 /// notAfter of the first certificate in \p pem. \throw std::runtime_error.
 std::chrono::system_clock::time_point CertificateNotAfter(const std::string& pem);
 

@@ -16,6 +16,8 @@
 #include <mutex>
 #include <stdexcept>
 
+#include "probe/core/thumbprint.h"
+
 namespace pushprobe::testing {
 namespace {
 
@@ -189,17 +191,7 @@ std::string IssuedCert::EncryptedKeyPem(const std::string& password) const {
 }
 
 std::string IssuedCert::Thumbprint() const {
-  X509Ptr cert = CertFromPem(cert_pem);
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  X509_digest(cert.get(), EVP_sha1(), md, &len);
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned int i = 0; i < len; ++i) {
-    out += kHex[md[i] >> 4];
-    out += kHex[md[i] & 15];
-  }
-  return out;
+  return CertificateThumbprint(CertFromPem(cert_pem).get());
 }
 
 TestCa TestCa::Create(const std::string& common_name) {

@@ -66,11 +66,6 @@ TEST(Base64Test, ErrorsAreSpecific) {
   }
 }
 
-TEST(HexTest, UpperCase) {
-  EXPECT_EQ(HexUpper(std::string("\x00\x1f\xab\xff", 4)), "001FABFF");
-  EXPECT_EQ(HexUpper(""), "");
-}
-
 TEST(FormUrlEncodeTest, KeepsUnreservedEncodesTheRest) {
   EXPECT_EQ(FormUrlEncode("http://oauth.net/grant_type/jwt/1.0/bearer"),
             "http%3A%2F%2Foauth.net%2Fgrant_type%2Fjwt%2F1.0%2Fbearer");
