@@ -184,6 +184,10 @@ std::vector<MetricFamily> ExporterMetrics::Collect(const SchedulerStats& stats, 
   families.push_back(Scalar("pushprobe_exporter_probes_in_flight", MetricType::Gauge,
                             "On-demand runs running now.",
                             static_cast<double>(web.probes.in_flight)));
+  families.push_back(Scalar("pushprobe_exporter_probe_requests_in_flight", MetricType::Gauge,
+                            "On-demand /probe requests being answered or waiting for a /probe "
+                            "worker now; one past the workers and their queue gets a 429.",
+                            static_cast<double>(web.server.probe_outstanding)));
   families.push_back(Scalar("pushprobe_exporter_probes_max_concurrent", MetricType::Gauge,
                             "On-demand runs allowed at once (--web.max-concurrent-probes).",
                             static_cast<double>(web.max_concurrent_probes)));

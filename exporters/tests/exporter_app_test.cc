@@ -7,6 +7,7 @@
 #include <Poco/Net/HTTPResponse.h>
 #include <Poco/StreamCopier.h>
 
+#include <prometheus/text_serializer.h>
 #include <sys/stat.h>
 #include <yaml-cpp/yaml.h>
 
@@ -15,6 +16,7 @@
 #include <set>
 #include <sstream>
 
+#include "exporters/exporter_metrics.h"
 #include "exporters/manual_timer_queue.h"
 #include "exporters/shard.h"
 #include "exporters/tests/test_util.h"
@@ -595,14 +597,31 @@ TEST_F(ExporterAppTest, MetricsCarryProcessAndWebListenerSeries) {
         "process_start_time_seconds ", "pushprobe_exporter_http_connections ",
         "pushprobe_exporter_http_connections_closed_total{reason=\"header_timeout\"} 0\n",
         "pushprobe_exporter_probe_requests_total{result=\"rejected\"} 0\n",
-        "pushprobe_exporter_probes_max_concurrent 8\n", "pushprobe_exporter_dns_lookups_in_flight ",
-        "pushprobe_exporter_dns_lookups_waiting ",
+        "pushprobe_exporter_probes_max_concurrent 8\n",
+        "pushprobe_exporter_probe_requests_in_flight 0\n",
+        "pushprobe_exporter_dns_lookups_in_flight ", "pushprobe_exporter_dns_lookups_waiting ",
         "pushprobe_exporter_dns_lookups_max_in_flight 8\n"}) {
     EXPECT_NE(metrics.find(std::string("\n") + name), std::string::npos) << name;
   }
   if (auto problems = testing::PromtoolCheck(metrics)) {
     EXPECT_EQ(*problems, "") << metrics;
   }
+}
+
+// The /probe requests the server holds (answering or queued for a /probe
+// worker) are on the exporter's own /metrics, so a pile-up shows before the
+// 429s start.
+TEST(ExporterMetricsTest, ProbeRequestsInFlightAreTheServersOutstandingProbes) {
+  ExporterMetrics metrics("test");
+  WebStats web;
+  web.server.probe_outstanding = 3;
+  std::ostringstream out;
+  prometheus::TextSerializer().Serialize(
+      out, metrics.Collect(SchedulerStats{}, web, net_internal::ResolverStats{}));
+  EXPECT_NE(out.str().find("# TYPE pushprobe_exporter_probe_requests_in_flight gauge\n"
+                           "pushprobe_exporter_probe_requests_in_flight 3\n"),
+            std::string::npos)
+      << out.str();
 }
 
 // Series per target on /metrics, counted by the target label: 23 for a
