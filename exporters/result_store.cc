@@ -59,11 +59,18 @@ void ResultStore::SetTargets(const std::vector<std::shared_ptr<const TargetConfi
   for (const auto& t : targets) {
     auto it = slots_.find(t->name);
     Slot slot = it != slots_.end() ? std::move(it->second) : Slot{};
-    slot.organization = t->organization;
-    slot.interval = t->interval;
+    slot.config = t;
     next.emplace(t->name, std::move(slot));
   }
   slots_ = std::move(next);
+}
+
+template <typename Run>
+void ResultStore::Keep(std::vector<Run>& kept, Run run, std::size_t bound) {
+  bound = std::max<std::size_t>(1, bound);
+  if (kept.empty()) kept.reserve(bound);  // exactly the bound, never a doubling's slack
+  if (kept.size() >= bound) kept.erase(kept.begin(), kept.end() - static_cast<long>(bound - 1));
+  kept.push_back(std::move(run));
 }
 
 bool ResultStore::Record(const ProbeResult& result) {
@@ -83,18 +90,16 @@ bool ResultStore::Record(const ProbeResult& result) {
   }
   if (result.facts.auth_cert_not_after) slot.auth_cert_not_after = result.facts.auth_cert_not_after;
 
-  std::shared_ptr<const std::string> previous_error =
-      slot.failures.empty() ? nullptr : slot.failures.back().error;
-  if (previous_error && record.error && *record.error == *previous_error) {
-    record.error = previous_error;
+  if (result.succeeded()) {
+    Keep(slot.successes, SuccessRun{record.started_at, record.duration}, options_.successes_kept);
+  } else {
+    if (!slot.failures.empty() && record.error && slot.failures.back().error &&
+        *record.error == *slot.failures.back().error) {
+      record.error = slot.failures.back().error;
+    }
+    Keep(slot.failures, static_cast<const RunSummary&>(record), options_.failures_kept);
   }
-  slot.last = std::move(record);
-  std::vector<RunSummary>& kept = result.succeeded() ? slot.successes : slot.failures;
-  const std::size_t bound = std::max<std::size_t>(
-      1, result.succeeded() ? options_.successes_kept : options_.failures_kept);
-  if (kept.empty()) kept.reserve(bound);  // exactly the bound, never a doubling's slack
-  if (kept.size() >= bound) kept.erase(kept.begin(), kept.end() - static_cast<long>(bound - 1));
-  kept.push_back(*slot.last);
+  slot.last = std::make_unique<const RunRecord>(std::move(record));
 
   slot.rendered = std::make_shared<const RenderedTarget>(
       MetricsRenderer::RenderScheduled(result, slot.counters, options_.http_phases));
@@ -114,12 +119,19 @@ std::vector<std::shared_ptr<const RenderedTarget>> ResultStore::Rendered() const
 TargetSnapshot ResultStore::ToSnapshot(const std::string& name, const Slot& slot) const {
   TargetSnapshot s;
   s.name = name;
-  s.organization = slot.organization;
-  s.interval = slot.interval;
-  s.last = slot.last;
+  s.organization = slot.config->organization;
+  s.interval = slot.config->interval;
+  if (slot.last) s.last = *slot.last;
   s.counters = slot.counters;
   s.auth_cert_not_after = slot.auth_cert_not_after;
-  s.history.assign(slot.successes.begin(), slot.successes.end());
+  s.history.reserve(slot.successes.size() + slot.failures.size());
+  for (const SuccessRun& run : slot.successes) {
+    RunSummary summary;
+    summary.started_at = run.started_at;
+    summary.duration = run.duration;
+    summary.result_type = ResultType::kSucceeded;
+    s.history.push_back(summary);
+  }
   s.history.insert(s.history.end(), slot.failures.begin(), slot.failures.end());
   std::stable_sort(
       s.history.begin(), s.history.end(),
@@ -141,6 +153,9 @@ std::optional<TargetSnapshot> ResultStore::Find(const std::string& name) const {
   if (it == slots_.end()) return std::nullopt;
   return ToSnapshot(name, it->second);
 }
+
+std::size_t ResultStore::SlotBytes() { return sizeof(Slot); }
+std::size_t ResultStore::SuccessBytes() { return sizeof(SuccessRun); }
 
 std::size_t ResultStore::size() const {
   std::lock_guard<std::mutex> lock(mu_);

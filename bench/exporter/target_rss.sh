@@ -7,12 +7,22 @@
 # store. A count the configuration loader refuses (over its target cap) is printed
 # with the loader's message.
 #
+# BENCH_RSS_AFTER_RUN=1 adds what a target keeps once it has run (its last
+# run, history and /metrics series, and what malloc holds after the workers'
+# bursts): the targets are checked every BENCH_RSS_INTERVAL seconds (60)
+# against the emulator, and after one interval and one /metrics scrape (as
+# scripts/bench_exporter.sh measures its many-target runs) the RSS is read
+# again; added per target = (RSS after - RSS when ready) / count.
+#
 # Quiet machine and binaries: scripts/bench_common.sh (memory depends little
 # on load, but the rule is one rule). BENCH_KEEP=1 keeps the work directory.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 counts="${BENCH_RSS_TARGETS:-10000 50000}"
+after_run="${BENCH_RSS_AFTER_RUN:-0}"
+interval_s="${BENCH_RSS_INTERVAL:-60}"
+interval_s="${interval_s%s}"
 
 # shellcheck source=scripts/bench_common.sh
 . scripts/bench_common.sh
@@ -24,20 +34,32 @@ bench_load_check
 
 work="$(mktemp -d /tmp/pushprobe-bench-rss.XXXXXX)"
 exporter=""
+emulator=""
 cleanup() {
   [ -n "$exporter" ] && kill "$exporter" 2>/dev/null || true
+  [ -n "$emulator" ] && kill "$emulator" 2>/dev/null || true
   wait 2>/dev/null || true
   [ "${BENCH_KEEP:-0}" = 1 ] || rm -rf "$work"
 }
 trap cleanup EXIT
 
-# The lab's files only: the targets never run, so no emulator is served.
+# The lab's files; the emulator is served only for the after-run figures.
 "$bin/tests/emulator/pushprobe-emulator" lab --dir "$work/lab" --port 0 >/dev/null
+port=1 every=24h
+if [ "$after_run" = 1 ]; then
+  "$bin/tests/emulator/pushprobe-emulator" serve --lab "$work/lab" >"$work/emulator.log" 2>&1 &
+  emulator=$!
+  wait_for "$work/emulator.log" "listening on" "$emulator"
+  port="$(grep -o '127.0.0.1:[0-9]*' "$work/lab/pushprobe.yml" | head -n 1 | cut -d: -f2)"
+  every="${interval_s}s"
+fi
 
-# ready_rss COUNT: prints the RSS in KB once ready, or "refused: MESSAGE".
+# ready_rss COUNT: prints the RSS in KB once ready, or "refused: MESSAGE";
+# with BENCH_RSS_AFTER_RUN=1, then the RSS in KB once every target has run
+# once and the number of runs.
 ready_rss() {
-  local config="$work/targets-$1.yml" check rss
-  python3 bench/exporter/bench_report.py config "$work/lab" 1 "$1" 24h 10s >"$config"
+  local config="$work/targets-$1.yml" check rss after runs
+  python3 bench/exporter/bench_report.py config "$work/lab" "$port" "$1" "$every" 10s >"$config"
   if ! check="$("$bin/exporters/pushprobe-exporter" --config.file="$config" --config.check 2>&1)"; then
     echo "refused: $(tr '\n' ' ' <<<"$check" | cut -c1-300)"
     return 0
@@ -51,23 +73,45 @@ ready_rss() {
     sleep 0.05
   done
   rss=$(awk '/VmRSS/ {print $2}' "/proc/$exporter/status")
+  if [ "$after_run" = 1 ] && [ "$1" -gt 1 ]; then
+    sleep $((interval_s + 2))
+    curl -fs http://127.0.0.1:19621/metrics >"$work/metrics.prom"
+    runs=$(python3 bench/exporter/bench_report.py total pushprobe_exporter_runs_total \
+      <"$work/metrics.prom")
+    after=$(awk '/VmRSS/ {print $2}' "/proc/$exporter/status")
+    rss="$rss $after $runs"
+  fi
   kill "$exporter"
   wait "$exporter" 2>/dev/null || true
   exporter=""
   echo "$rss"
 }
 
+mb() { python3 -c "print(f'{$1 / 1024:.1f}')"; }
 base=$(ready_rss 1)
-printf '%-10s %12s %16s\n' targets "RSS MB" "KB per target"
-printf '%-10s %12s %16s\n' 1 "$(python3 -c "print(f'{$base / 1024:.1f}')")" ""
+if [ "$after_run" = 1 ]; then
+  printf '%-10s %12s %16s %14s %16s %12s\n' targets "RSS MB" "KB per target" \
+    "after run MB" "KB added per run" runs
+else
+  printf '%-10s %12s %16s\n' targets "RSS MB" "KB per target"
+fi
+printf '%-10s %12s %16s\n' 1 "$(mb "$base")" ""
 for n in $counts; do
-  rss=$(ready_rss "$n")
-  if [[ "$rss" == refused:* ]]; then
-    printf '%-10s %s\n' "$n" "REFUSED by the configuration loader: ${rss#refused: }"
+  line=$(ready_rss "$n")
+  if [[ "$line" == refused:* ]]; then
+    printf '%-10s %s\n' "$n" "REFUSED by the configuration loader: ${line#refused: }"
     continue
   fi
-  printf '%-10s %12s %16s\n' "$n" "$(python3 -c "print(f'{$rss / 1024:.1f}')")" \
+  read -r rss after runs <<<"$line"
+  printf '%-10s %12s %16s' "$n" "$(mb "$rss")" \
     "$(python3 -c "print(f'{($rss - $base) / ($n - 1):.2f}')")"
+  if [ "$after_run" = 1 ]; then
+    printf ' %14s %16s %12s' "$(mb "$after")" \
+      "$(python3 -c "print(f'{($after - $rss) / $n:.2f}')")" "$runs"
+    [ "$runs" -ge "$n" ] || printf '  (only %s of %s targets ran: raise BENCH_RSS_INTERVAL)' "$runs" "$n"
+  fi
+  printf '\n'
 done
-echo "resident memory once ready, before any check ran$(bench_verdict_suffix)"
+echo "resident memory once ready, before any check ran$([ "$after_run" = 1 ] &&
+  echo "; after one interval of ${interval_s} s and one scrape, every target having run")$(bench_verdict_suffix)"
 bench_load_report

@@ -82,6 +82,39 @@ TEST(ResultStoreTest, SharesTheTextOfRepeatedFailures) {
   EXPECT_EQ(*s.history[0].error, "stage publish failed");
 }
 
+TEST(ResultStoreTest, ASuccessInTheHistoryReadsAsTheRunItWas) {
+  ResultStore store({2, 4});
+  store.SetTargets({Target("a")});
+  store.Record(FakeResult("a", At(0), StageId::kToken, Reason::kOauthError));
+  ProbeResult ok = FakeResult("a", At(1));
+  ok.duration = 1234ms;
+  store.Record(ok);
+  const TargetSnapshot s = *store.Find("a");
+  ASSERT_EQ(s.history.size(), 2u);
+  const RunSummary& success = s.history[0];
+  EXPECT_EQ(success.started_at, At(1));
+  EXPECT_EQ(success.duration, 1234ms);
+  EXPECT_TRUE(success.succeeded());
+  EXPECT_FALSE(success.failed_stage.has_value());
+  EXPECT_EQ(success.reason, Reason::kNone);
+  EXPECT_EQ(success.category, ExchangeCategory::kNone);
+  EXPECT_FALSE(success.error);
+  // The latest run is the success, with its stages.
+  ASSERT_TRUE(s.last.has_value());
+  EXPECT_EQ(s.last->started_at, At(1));
+  EXPECT_EQ(s.last->duration, 1234ms);
+  EXPECT_EQ(s.history[1].reason, Reason::kOauthError);
+}
+
+TEST(ResultStoreTest, ATargetKeepsLittleBeforeAndAfterItRuns) {
+  // At 50,000 targets every byte of a slot is 50 KB: the latest run is held
+  // out of line (a target that has not run holds a null pointer, not an
+  // empty RunRecord), the organization is read from the held configuration,
+  // and a success is kept as its two times.
+  EXPECT_LE(ResultStore::SlotBytes(), 176u);    // 376 with the run and organization inline
+  EXPECT_LE(ResultStore::SuccessBytes(), 16u);  // a RunSummary is 56
+}
+
 TEST(ResultStoreTest, SurvivingTargetsKeepEverythingAcrossSetTargets) {
   ResultStore store({5, 20});
   store.SetTargets({Target("a"), Target("b")});
