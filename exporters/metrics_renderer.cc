@@ -109,15 +109,21 @@ Duration PhaseTime(const HttpPhaseTimings& t, std::size_t phase) {
   }
 }
 
-// `name{` of each target family: where every series line of it begins.
-const std::string& FamilyOpen(std::size_t family) {
-  static const std::array<std::string, kTargetFamilyCount> kOpen = [] {
+// Bytes that a padded copy (PutPadded below) may read and write past the end
+// of a piece: every source and destination it is used on has that many more.
+constexpr std::size_t kSlack = 64;
+
+// `name{` of each target family, where every series line of it begins,
+// followed by kSlack bytes so that a scrape may copy it with PutPadded.
+std::string_view FamilyOpen(std::size_t family) {
+  static const std::array<std::string, kTargetFamilyCount> kPadded = [] {
     std::array<std::string, kTargetFamilyCount> o;
-    for (std::size_t i = 0; i < kTargetFamilyCount; ++i)
-      o[i] = std::string(kFamilies[i].name) + "{";
+    for (std::size_t i = 0; i < kTargetFamilyCount; ++i) {
+      o[i] = std::string(kFamilies[i].name) + "{" + std::string(kSlack, '\0');
+    }
     return o;
   }();
-  return kOpen[family];
+  return std::string_view(kPadded[family].data(), kPadded[family].size() - kSlack);
 }
 
 // Splits a sample line `name{target="T"<tail>value` as the serializer writes
@@ -377,26 +383,80 @@ inline char* Put(char* w, const char* s, std::size_t n) {
   return w + n;
 }
 
+// Copies [s, s + n) and returns w + n: the first K bytes in one fixed-size
+// copy, the rest in 16-byte steps, so it reads up to kSlack bytes past s + n
+// and writes as many past w + n, which the next piece overwrites (or the
+// block never sends). Where both sides have that room, a piece of up to K
+// bytes is a few loads and stores and one branch, where Put chooses among
+// five ways to copy. K is the usual piece's size rounded up: 64 for
+// `name{target="T"`, 32 for a label tail, 16 for a value.
+template <std::size_t K>
+inline char* PutPadded(char* w, const char* s, std::size_t n) {
+  static_assert(K <= kSlack && K % 16 == 0, "a step may go up to kSlack past the end");
+  CopyFixed<K>(w, s);
+  for (std::size_t i = K; i < n; i += 16) CopyFixed<16>(w + i, s + i);
+  return w + n;
+}
+
 }  // namespace
+
+// The label texts of LabelTextPool (the tails of series lines) copied once
+// per scrape into one string with kSlack bytes after the last, so that every
+// tail can be copied with PutPadded.
+class MetricsRenderer::PaddedTails {
+ public:
+  PaddedTails() {
+    const std::vector<std::string_view> tails = LabelTextPool::Shared().Texts();
+    std::size_t size = kSlack;
+    for (std::string_view t : tails) {
+      size += t.size();
+      longest_ = std::max(longest_, t.size());
+    }
+    text_.reserve(size);
+    for (std::string_view t : tails) text_.append(t);
+    text_.append(kSlack, '\0');
+    views_.reserve(tails.size());
+    std::size_t at = 0;
+    for (std::string_view t : tails) {
+      views_.emplace_back(text_.data() + at, t.size());
+      at += t.size();
+    }
+  }
+  PaddedTails(const PaddedTails&) = delete;
+  PaddedTails& operator=(const PaddedTails&) = delete;
+
+  const std::string_view* views() const { return views_.data(); }
+  std::size_t longest() const { return longest_; }
+
+ private:
+  std::string text_;
+  std::vector<std::string_view> views_;
+  std::size_t longest_ = 0;
+};
 
 // Collects output in a buffer and hands it to the stream in large blocks:
 // a scrape of 10,000 targets appends some 3 million pieces of a few bytes,
-// and a bounds check per line is all the bookkeeping that allows. A block
-// as large as the HTTP server's send buffer (256 KB) goes to the socket
-// without being copied into that buffer first (ChunkStreamBuf).
+// and a bounds check per target and family is all the bookkeeping that
+// allows. A block as large as the HTTP server's send buffer (256 KB) goes to
+// the socket without being copied into that buffer first (ChunkStreamBuf).
+// The buffer has kSlack bytes past its size() for PutPadded's overrun.
 class MetricsRenderer::Block {
  public:
   static constexpr std::size_t kExpositionSize = 256 * 1024;
 
-  Block(std::ostream& out, std::size_t size) : out_(out), buffer_(size), pos_(0) {}
+  Block(std::ostream& out, std::size_t size)
+      : out_(out), size_(size), buffer_(size + kSlack), pos_(0) {}
   Block(const Block&) = delete;
   Block& operator=(const Block&) = delete;
 
-  /// Room for \p n more bytes; write them, then Commit.
+  /// Room for \p n more bytes (and kSlack past them); write them, then Commit.
   char* Reserve(std::size_t n) {
-    if (n > buffer_.size() - pos_) {
+    if (n > size_ - pos_) {
       Flush();
-      if (n > buffer_.size()) buffer_.resize(n);
+      if (n > size_) {
+        size_ = n;
+        buffer_.resize(n + kSlack);
+      }
     }
     return buffer_.data() + pos_;
   }
@@ -413,37 +473,60 @@ class MetricsRenderer::Block {
 
  private:
   std::ostream& out_;
+  std::size_t size_;
   std::vector<char> buffer_;
   std::size_t pos_;
 };
 
-void MetricsRenderer::AppendSeries(Block& out, std::string_view open, std::string_view label,
-                                   const char* p, const char* end, const std::string_view* tails) {
-  const std::size_t prefix = open.size() + label.size();
-  while (p < end) {
+// Inlined into the family loop: a call per target and family costs as much
+// as one of its lines.
+[[gnu::always_inline]] inline void MetricsRenderer::AppendSeries(Block& out, std::string_view open,
+                                                                 std::string_view label,
+                                                                 const char* p, const char* end,
+                                                                 const char* data_end,
+                                                                 const PaddedTails& tails) {
+  if (p == end) return;
+  // Room for every line: a packed series takes at least 4 bytes (id, length,
+  // a value of at least its '\n'), and its line adds the prefix and a tail.
+  const std::size_t bytes = static_cast<std::size_t>(end - p);
+  const std::size_t lines = bytes / (sizeof(LabelTextPool::Id) + 2);
+  char* w = out.Reserve(bytes + lines * (open.size() + label.size() + tails.longest()));
+  // The first line's `name{target="T"` is written from its pieces, every
+  // further line's copied whole from the first (a target's lines of one
+  // family follow each other).
+  char* const first = w;
+  w = PutPadded<32>(w, open.data(), open.size());
+  w = PutPadded<32>(w, label.data(), label.size());
+  const std::size_t prefix = static_cast<std::size_t>(w - first);
+  const std::string_view* const texts = tails.views();
+  for (;;) {
     LabelTextPool::Id id;
     std::memcpy(&id, p, sizeof id);
     const std::size_t value = static_cast<unsigned char>(p[sizeof id]);
     p += sizeof id + 1;
-    const std::string_view tail = tails[id];
-    char* w = out.Reserve(prefix + tail.size() + value);
-    w = Put(w, open.data(), open.size());
-    w = Put(w, label.data(), label.size());
-    w = Put(w, tail.data(), tail.size());
-    w = Put(w, p, value);
-    out.Commit(w);
+    const std::string_view tail = texts[id];
+    w = PutPadded<32>(w, tail.data(), tail.size());
+    // Only a target's last value or two lack the room after them.
+    w = value + 16 <= static_cast<std::size_t>(data_end - p) ? PutPadded<16>(w, p, value)
+                                                             : Put(w, p, value);
     p += value;
+    if (p >= end) break;
+    w = PutPadded<64>(w, first, prefix);
   }
+  out.Commit(w);
 }
 
 std::string MetricsRenderer::SeriesText(const RenderedTarget& target) {
-  const std::vector<std::string_view> tails = LabelTextPool::Shared().Texts();
+  const PaddedTails tails;
   const char* const data = target.data_.data();
+  const char* const data_end = data + target.data_.size();
+  // The label with AppendSeries' room after it.
+  const std::string label = std::string(data, target.offsets_[0]) + std::string(kSlack, '\0');
   std::ostringstream text;
   Block block(text, 4096);
   for (std::size_t f = 0; f < kTargetFamilyCount; ++f) {
-    AppendSeries(block, FamilyOpen(f), std::string_view(data, target.offsets_[0]),
-                 data + target.offsets_[f], data + target.offsets_[f + 1], tails.data());
+    AppendSeries(block, FamilyOpen(f), std::string_view(label.data(), target.offsets_[0]),
+                 data + target.offsets_[f], data + target.offsets_[f + 1], data_end, tails);
   }
   block.Flush();
   return text.str();
@@ -469,7 +552,7 @@ const std::string& MetricsRenderer::ScheduledHeader(std::size_t family) {
 void MetricsRenderer::WriteExposition(
     std::ostream& out, const std::vector<std::shared_ptr<const RenderedTarget>>& targets) {
   // Taken after the targets were collected, so it covers every id they use.
-  const std::vector<std::string_view> tails = LabelTextPool::Shared().Texts();
+  const PaddedTails tails;
   const std::size_t n = targets.size();
   constexpr std::size_t kAhead = 8;
 
@@ -481,36 +564,51 @@ void MetricsRenderer::WriteExposition(
   // (the phases without --metrics.http-phases, failures when all succeed) is
   // not visited at all.
   std::string labels;
-  labels.reserve(n * 24);
-  std::vector<std::size_t> label_ends(n);
-  std::vector<const char*> data(n);
-  std::vector<std::array<std::uint32_t, 2>> ranges(n * kTargetFamilyCount);  // [family][target]
+  labels.reserve(n * 24 + kSlack);
+  // Each array has kAhead entries past the last target, so that the family
+  // passes fetch ahead without a bounds check; they are left uninitialized
+  // where the loop below sets them (zeroing first would be one more pass over
+  // some 4 MB at 50,000 targets). Target i's label is
+  // labels[label_begins[i], label_begins[i + 1]).
+  const std::size_t stride = n + kAhead;
+  const std::unique_ptr<std::size_t[]> label_begins(new std::size_t[n + 1]);
+  const std::unique_ptr<const char*[]> data(new const char*[stride]);
+  // offsets[f * stride + i]: where target i's family f begins, and ends where
+  // its family f + 1 begins; offsets[kTargetFamilyCount * stride + i] is its size.
+  const std::unique_ptr<std::uint32_t[]> offsets(
+      new std::uint32_t[(kTargetFamilyCount + 1) * stride]);
   std::uint32_t present = 0;
+  label_begins[0] = 0;
   for (std::size_t i = 0; i < n; ++i) {
     if (i + kAhead < n) __builtin_prefetch(targets[i + kAhead].get());
     const RenderedTarget& t = *targets[i];
     data[i] = t.data_.data();
     labels.append(data[i], t.offsets_[0]);
-    label_ends[i] = labels.size();
+    label_begins[i + 1] = labels.size();
     present |= t.families_;
-    for (std::size_t f = 0; f < kTargetFamilyCount; ++f) {
-      ranges[f * n + i] = {t.offsets_[f], t.offsets_[f + 1]};
-    }
+    for (std::size_t f = 0; f <= kTargetFamilyCount; ++f) offsets[f * stride + i] = t.offsets_[f];
+  }
+  labels.append(kSlack, '\0');  // PutPadded's room after the last label
+  for (std::size_t i = n; i < stride; ++i) {
+    data[i] = labels.data();
+    for (std::size_t f = 0; f <= kTargetFamilyCount; ++f) offsets[f * stride + i] = 0;
   }
 
   Block block(out, Block::kExpositionSize);
+  const std::uint32_t* const sizes = offsets.get() + kTargetFamilyCount * stride;
   for (std::size_t f = 0; f < kTargetFamilyCount; ++f) {
     if (((present >> f) & 1u) == 0) continue;
     block.Append(ScheduledHeader(f));
-    const std::string& open = FamilyOpen(f);
-    const std::array<std::uint32_t, 2>* const range = ranges.data() + f * n;
+    const std::string_view open = FamilyOpen(f);
+    const std::uint32_t* const begins = offsets.get() + f * stride;
+    const std::uint32_t* const ends = begins + stride;
     for (std::size_t i = 0; i < n; ++i) {
-      if (i + kAhead < n) __builtin_prefetch(data[i + kAhead] + range[i + kAhead][0]);
-      if (range[i][0] == range[i][1]) continue;
-      const std::size_t label_begin = i == 0 ? 0 : label_ends[i - 1];
-      AppendSeries(block, open,
-                   std::string_view(labels.data() + label_begin, label_ends[i] - label_begin),
-                   data[i] + range[i][0], data[i] + range[i][1], tails.data());
+      __builtin_prefetch(data[i + kAhead] + begins[i + kAhead]);
+      if (begins[i] == ends[i]) continue;
+      AppendSeries(
+          block, open,
+          std::string_view(labels.data() + label_begins[i], label_begins[i + 1] - label_begins[i]),
+          data[i] + begins[i], data[i] + ends[i], data[i] + sizes[i], tails);
     }
   }
   block.Flush();

@@ -139,12 +139,14 @@ class MetricsRenderer {
 
  private:
   class Block;
+  class PaddedTails;
   /// Appends the lines of one target's family to \p out: \p open is the
-  /// family's `name{`, \p label the target's `target="T"`, [\p p, \p end)
-  /// its packed series, \p tails LabelTextPool::Shared().Texts() taken after
-  /// the target was rendered.
+  /// family's `name{` and \p label the target's `target="T"`, each followed by
+  /// at least 16 readable bytes; [\p p, \p end) its packed series, within the
+  /// target's data, which ends at \p data_end; \p tails the label texts of
+  /// LabelTextPool taken after the target was rendered.
   static void AppendSeries(Block& out, std::string_view open, std::string_view label, const char* p,
-                           const char* end, const std::string_view* tails);
+                           const char* end, const char* data_end, const PaddedTails& tails);
 };
 
 }  // namespace pushprobe::exporter

@@ -222,6 +222,38 @@ TEST(MetricsRendererTest, TargetNamesOfEveryLengthComeOutWhole) {
   EXPECT_EQ(ScrapeOf(results), expected);
 }
 
+TEST(MetricsRendererTest, LabelTailsAndValuesOfEveryLengthComeOutWhole) {
+  // A scrape copies label tails and values in fixed steps of 16 and 32
+  // bytes past their ends where there is room, and a value at the end of a
+  // target's data by its length: tails (here the endpoint label) and values
+  // (here the clock skew, the target's last gauge) of every length on both
+  // sides of each step must come out byte for byte, in every position.
+  std::vector<ProbeResult> results;
+  for (std::size_t length = 0; length <= 100; ++length) {
+    ProbeResult r = samples::SucceededResult();
+    r.target = "org-" + std::to_string(length);
+    const CertificateFacts leaf = r.facts.tls_leaf.begin()->second;
+    r.facts.tls_leaf[std::string(length, 'e')] = leaf;
+    r.facts.tls_leaf[std::string(length, 'f') + "\\\""] = leaf;
+    // Seconds with up to 17 significant digits, a length for every target.
+    r.facts.clock_skew = std::chrono::nanoseconds(length * 123456789 + 1);
+    r.duration += std::chrono::nanoseconds(length);
+    const RenderedTarget t =
+        MetricsRenderer::RenderScheduled(r, CountersFor(r), /*http_phases=*/true);
+    EXPECT_EQ(MetricsRenderer::SeriesText(t), SerializerSamples(r)) << length;
+    results.push_back(r);
+  }
+  std::string expected;
+  for (std::size_t f = 0; f < kTargetFamilyCount; ++f) {
+    std::string samples;
+    for (const ProbeResult& r : results) samples += SerializerSamples(r, f);
+    if (!samples.empty()) expected += MetricsRenderer::ScheduledHeader(f) + samples;
+  }
+  const std::string text = ScrapeOf(results);
+  EXPECT_TRUE(text == expected);
+  EXPECT_EQ(text.size(), expected.size());
+}
+
 TEST(MetricsRendererTest, ExpositionOfManyTargetsIsEachFamilysSerializedSamples) {
   // Large enough for several of WriteExposition's 256 KB blocks.
   std::vector<ProbeResult> results;
