@@ -4,12 +4,64 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <list>
 #include <mutex>
+#include <vector>
 
 namespace pushprobe {
+
+/// \brief The eventfds of cancellations that ended without being cancelled
+/// (their counter still 0, so never readable), handed to the next
+/// Cancellation instead of a new one: a concurrent run makes one and almost
+/// never cancels it, and each run would otherwise cost an eventfd2 and a
+/// close. Bounded; thread-safe.
+class EventFdPool {
+ public:
+  static constexpr std::size_t kMaxIdle = 64;
+
+  /// An idle eventfd, or a new one (-1 when none can be made).
+  int Take() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (!idle_.empty()) {
+        const int fd = idle_.back();
+        idle_.pop_back();
+        return fd;
+      }
+    }
+    const int fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    if (fd >= 0) created_.fetch_add(1, std::memory_order_relaxed);
+    return fd;
+  }
+  /// Takes back \p fd, which must never have been written to.
+  void Give(int fd) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (idle_.size() < kMaxIdle) {
+        idle_.push_back(fd);
+        return;
+      }
+    }
+    close(fd);
+  }
+  /// Eventfds made so far (for tests: a run should not make one each time).
+  std::size_t created() const { return created_.load(std::memory_order_relaxed); }
+
+  /// The process's pool. Never destroyed: a Cancellation may end after
+  /// static destructors have run.
+  static EventFdPool& Shared() {
+    static EventFdPool& pool = *new EventFdPool;
+    return pool;
+  }
+
+ private:
+  std::mutex mu_;
+  std::vector<int> idle_;
+  std::atomic<std::size_t> created_{0};
+};
 
 /// \brief Says that work already started is no longer wanted: a run's request
 /// sent ahead whose stage will not run (docs/protocol.md, section 2).
@@ -23,9 +75,14 @@ class Cancellation {
  public:
   /// Without an eventfd (no descriptors left), fd() is -1 and poll(2) waits
   /// are only ended by the deadline itself, as without a cancellation.
-  Cancellation() : fd_(eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) {}
+  Cancellation() : fd_(EventFdPool::Shared().Take()) {}
   ~Cancellation() {
-    if (fd_ >= 0) close(fd_);
+    if (fd_ < 0) return;
+    if (cancelled()) {
+      close(fd_);  // readable for good now
+    } else {
+      EventFdPool::Shared().Give(fd_);
+    }
   }
   Cancellation(const Cancellation&) = delete;
   Cancellation& operator=(const Cancellation&) = delete;

@@ -36,7 +36,14 @@ EarlyRequests::~EarlyRequests() {
   // still awaited stops, the socket is closed, a DNS lookup is left to finish
   // alone) instead of at the run's deadline, so a run that failed early
   // reports at once and the helper threads are free for the next.
-  cancellation_.Cancel();
+  // When both have ended (the usual run) there is nothing to stop, and not
+  // cancelling keeps the eventfd reusable (EventFdPool).
+  bool running = false;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    running = (challenge_ahead_ && !challenge_done_) || (publish_ahead_ && !publish_done_);
+  }
+  if (running) cancellation_.Cancel();
   if (challenge_ahead_) Wait(challenge_done_);
   if (publish_ahead_) Wait(publish_done_);
 }
