@@ -55,10 +55,15 @@ bool Connection::UsableWhenIdle() const {
   if (fd_ < 0 || (ssl_ != nullptr && SSL_pending(ssl_) > 0)) return false;
   // A few rounds: each SSL_peek below consumes at least one record.
   for (int round = 0; round < 8; ++round) {
-    pollfd p{fd_, POLLIN, 0};
-    const int ready = ::poll(&p, 1, 0);
-    if (ready == 0) return true;
-    if (ready < 0 || ssl_ == nullptr) return false;
+    // With read-ahead, records that arrived with the last response (a
+    // ticket, a close_notify) may wait in OpenSSL's buffer, not the socket.
+    const bool buffered = ssl_ != nullptr && SSL_has_pending(ssl_) == 1;
+    if (!buffered) {
+      pollfd p{fd_, POLLIN, 0};
+      const int ready = ::poll(&p, 1, 0);
+      if (ready == 0) return true;
+      if (ready < 0 || ssl_ == nullptr) return false;
+    }
     // A TLS 1.3 server sends its session tickets after the handshake: records
     // without application data that leave the connection usable (a connection
     // opened ahead has read nothing since). Let OpenSSL consume them; anything

@@ -860,6 +860,12 @@ HttpClient::HttpClient(HttpClientOptions options, const Clock& clock)
   SSL_CTX_set_options(
       ctx, SSL_OP_IGNORE_UNEXPECTED_EOF | SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION);
   SSL_CTX_set_mode(ctx, SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+  // Without read-ahead OpenSSL reads each record in two recv(2) calls (its
+  // header, then its body); with it, whatever has arrived, in one. The
+  // records are the same and are processed the same way; only the system
+  // calls per check drop (about 40 to about 20). Connection::UsableWhenIdle
+  // looks at what is buffered as well as at the socket.
+  SSL_CTX_set_read_ahead(ctx, 1);
   ApplyTlsProfile(ctx, impl_->shared.options, impl_->shared.offer);
   const std::string& ca_file = impl_->shared.options.ca_file;
   if (!ca_file.empty()) {

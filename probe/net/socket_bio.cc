@@ -2,6 +2,7 @@
 
 #include <sys/socket.h>
 
+#include <atomic>
 #include <cerrno>
 
 // Why a custom BIO: OpenSSL's socket BIO writes with write(2), which raises
@@ -17,6 +18,8 @@ struct SocketBioData {
   int fd = -1;
   int last_errno = 0;
 };
+
+std::atomic<std::uint64_t> recv_calls{0};
 
 bool IsRetryable(int err) { return err == EAGAIN || err == EWOULDBLOCK || err == EINTR; }
 
@@ -49,6 +52,7 @@ int BioWrite(BIO* bio, const char* buf, int len) {
 int BioRead(BIO* bio, char* buf, int len) {
   auto* data = static_cast<SocketBioData*>(BIO_get_data(bio));
   BIO_clear_retry_flags(bio);
+  recv_calls.fetch_add(1, std::memory_order_relaxed);
   const ssize_t n = recv(data->fd, buf, static_cast<std::size_t>(len), 0);
   if (n >= 0) return static_cast<int>(n);
   if (IsRetryable(errno)) {
@@ -102,5 +106,7 @@ int SocketBioLastErrno(BIO* bio) {
   auto* data = static_cast<SocketBioData*>(BIO_get_data(bio));
   return data != nullptr ? data->last_errno : 0;
 }
+
+std::uint64_t SocketBioRecvCalls() { return recv_calls.load(std::memory_order_relaxed); }
 
 }  // namespace pushprobe::net_internal

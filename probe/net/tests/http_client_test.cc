@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "probe/core/bounded_file.h"
+#include "probe/net/socket_bio.h"
 #include "probe/net/tests/loopback_server.h"
 #include "tests/support/silent_host.h"
 #include "tests/support/test_pki.h"
@@ -763,6 +764,55 @@ TEST_F(HttpClientTest, KeptConnectionTheServerClosedIsReplacedAndMeasuredAfresh)
   EXPECT_TRUE(second.facts.tls_verified);
   EXPECT_EQ(server.connections(), 2);
   EXPECT_EQ(server.requests().size(), 2u);
+}
+
+// A close_notify that came in the same segment as the response waits in
+// OpenSSL's read-ahead buffer, where poll(2) on the socket cannot see it: the
+// kept connection is still found closed and replaced, not used and failed.
+TEST_F(HttpClientTest, KeptConnectionWhoseCloseNotifyCameWithTheResponseIsReplaced) {
+  std::atomic<int> accepted{0};
+  LoopbackServer server(
+      [&](ServerConnection& c) {
+        if (accepted++ > 0) {
+          KeepAnswering(kHello)(c);
+          return;
+        }
+        // TCP stays open: only the TLS layer says the connection is over.
+        if (c.ReadRequest() && c.WriteThenCloseNotify(kHello)) c.WaitForStop();
+      },
+      TestPki().Identity(TestPki().push));
+  HttpClient client(PushHostOptions(), clock_);
+  HttpRequest request;
+  request.method = "POST";
+  request.url = server.Url("/publish", kPushHost);
+  HttpConnections connections;
+  ASSERT_TRUE(client.Send(request, Deadline::After(clock_, 10s), &connections).ok());
+  ASSERT_EQ(connections.size(), 1u);
+  HttpOutcome second = client.Send(request, Deadline::After(clock_, 10s), &connections);
+  ASSERT_TRUE(second.ok()) << second.error_message;
+  EXPECT_FALSE(second.facts.connection_reused);
+  EXPECT_EQ(server.connections(), 2);
+}
+
+// OpenSSL reads ahead: a record costs one recv(2), not two (its header, then
+// its body), and a flight of records that arrived together one in all.
+TEST_F(HttpClientTest, TlsRecordsAreReadAheadNotOneRecvPerHeaderAndBody) {
+  LoopbackServer server(LoopbackServer::Respond(kHello), TestPki().Identity(TestPki().push));
+  HttpClientOptions options = PushHostOptions();
+  options.reuse_tls_sessions = false;
+  HttpClient client(options, clock_);
+  HttpRequest request;
+  request.url = server.Url("/", kPushHost);
+  ASSERT_TRUE(client.Send(request, Deadline::After(clock_, 10s)).ok());  // warm
+  const std::uint64_t before = net_internal::SocketBioRecvCalls();
+  HttpOutcome out = client.Send(request, Deadline::After(clock_, 10s));
+  const std::uint64_t calls = net_internal::SocketBioRecvCalls() - before;
+  ASSERT_TRUE(out.ok()) << out.error_message;
+  EXPECT_EQ(out.facts.tls_version, "TLSv1.3");
+  // TLS 1.3 full handshake: ServerHello, ChangeCipherSpec, EncryptedExtensions,
+  // Certificate, CertificateVerify, Finished, two tickets, the response: 9
+  // records, so 18 calls at least without read-ahead (28 seen, 12 with it).
+  EXPECT_LT(calls, 18u);
 }
 
 TEST_F(HttpClientTest, ResetOfARequestOnAKeptConnectionIsReportedNotRetried) {

@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <openssl/err.h>
 #include <openssl/pem.h>
 #include <poll.h>
@@ -141,6 +142,15 @@ bool ServerConnection::Write(std::string_view data) {
     }
   }
   return true;
+}
+
+bool ServerConnection::WriteThenCloseNotify(std::string_view data) {
+  int on = 1;
+  setsockopt(fd_, IPPROTO_TCP, TCP_CORK, &on, sizeof on);
+  const bool written = Write(data) && ssl_ != nullptr && SSL_shutdown(ssl_) >= 0;
+  int off = 0;
+  setsockopt(fd_, IPPROTO_TCP, TCP_CORK, &off, sizeof off);
+  return written;
 }
 
 void ServerConnection::Reset() {

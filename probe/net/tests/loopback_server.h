@@ -36,6 +36,9 @@ class ServerConnection {
   /// Reads the head only (up to the empty line), byte by byte, and records it.
   bool ReadHead(std::string* head);
   bool Write(std::string_view data);
+  /// Writes \p data and then a TLS close_notify in one TCP segment (corked),
+  /// leaving the TCP connection open: the client reads both at once.
+  bool WriteThenCloseNotify(std::string_view data);
   /// Closes with an RST (SO_LINGER 0) instead of a FIN.
   void Reset();
   /// Blocks until the server stops; for "never answers" behaviours.
