@@ -4,6 +4,7 @@
 #include <openssl/evp.h>
 #include <openssl/x509.h>
 
+#include <atomic>
 #include <ctime>
 #include <memory>
 
@@ -12,6 +13,8 @@
 
 namespace pushprobe::net_internal {
 namespace {
+
+std::atomic<std::uint64_t> described{0};
 
 std::string NameToString(const X509_NAME* name) {
   if (name == nullptr) return "";
@@ -33,6 +36,7 @@ WallTime ToWallTime(const ASN1_TIME* t) {
 CertificateFacts FactsOf(X509* cert) {
   CertificateFacts facts;
   if (cert == nullptr) return facts;
+  described.fetch_add(1, std::memory_order_relaxed);
   facts.subject = NameToString(X509_get_subject_name(cert));
   facts.issuer = NameToString(X509_get_issuer_name(cert));
   facts.not_before = ToWallTime(X509_get0_notBefore(cert));
@@ -50,5 +54,7 @@ std::vector<CertificateFacts> PeerChainFacts(SSL* ssl) {
   }
   return chain;
 }
+
+std::uint64_t CertificatesDescribed() { return described.load(std::memory_order_relaxed); }
 
 }  // namespace pushprobe::net_internal

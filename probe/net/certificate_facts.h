@@ -2,6 +2,7 @@
 
 #include <openssl/ssl.h>
 
+#include <cstdint>
 #include <vector>
 
 #include "probe/core/http_facts.h"
@@ -14,5 +15,9 @@ CertificateFacts FactsOf(X509* cert);
 
 /// The chain \p ssl's peer presented, leaf first; empty when it sent none.
 std::vector<CertificateFacts> PeerChainFacts(SSL* ssl);
+
+/// Certificates FactsOf has described in this process so far (for tests: a
+/// resumed session's chain is not described again).
+std::uint64_t CertificatesDescribed();
 
 }  // namespace pushprobe::net_internal

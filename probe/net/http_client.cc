@@ -92,6 +92,9 @@ std::optional<std::string> FindHeader(const HttpHeaders& headers, std::string_vi
 
 namespace {
 
+// What one read of a response takes at most.
+constexpr std::size_t kReadBufferBytes = 16 * 1024;
+
 // True for IPv4 and IPv6 literals (without brackets).
 bool IsIpLiteral(const std::string& host) {
   unsigned char buf[sizeof(in6_addr)];
@@ -591,7 +594,7 @@ class Exchange {
     if (shared_.options.reuse_tls_sessions) {
       session_key_ =
           net_internal::TlsSessionCache::Key(url_.host, url_.port, facts_.connected_address);
-      if (SSL_SESSION* session = shared_.sessions.Get(session_key_)) {
+      if (SSL_SESSION* session = shared_.sessions.Get(session_key_, &offered_chain_)) {
         SSL_set_session(ssl, session);
         SSL_SESSION_free(session);
       }
@@ -603,7 +606,14 @@ class Exchange {
     SSL_set_info_callback(ssl, InfoCallback);
     IoResult r = connection_->Handshake(ssl, deadline_);
     facts_.timings.tls = Since(start);
-    facts_.server_chain = net_internal::PeerChainFacts(ssl);
+    if (r.ok() && SSL_session_reused(ssl) == 1 && offered_chain_) {
+      // The resumed session carries the chain it was made with, and these
+      // are its facts: describing it again (names printed, dates parsed)
+      // would only repeat them.
+      facts_.server_chain = *offered_chain_;
+    } else {
+      facts_.server_chain = net_internal::PeerChainFacts(ssl);
+    }
     facts_.tls_alert = verify_.alert;
     if (const SSL_CIPHER* cipher = SSL_get_current_cipher(ssl)) {
       facts_.tls_cipher = SSL_CIPHER_standard_name(cipher);
@@ -726,12 +736,13 @@ class Exchange {
 
   NetStatus ReadResponse() {
     ResponseParser parser(request_.method == "HEAD", request_.max_response_bytes);
-    std::vector<char> buffer(16 * 1024);
+    // Not zeroed: only what recv(2) filled is read.
+    std::unique_ptr<char[]> buffer(new char[kReadBufferBytes]);
     NetStatus status = NetStatus::Ok();
     while (!parser.done() && !parser.failed()) {
-      IoResult r = connection_->ReadSome(buffer.data(), buffer.size(), deadline_);
+      IoResult r = connection_->ReadSome(buffer.get(), kReadBufferBytes, deadline_);
       if (r.ok()) {
-        parser.Feed(std::string_view(buffer.data(), r.bytes));
+        parser.Feed(std::string_view(buffer.get(), r.bytes));
         NoteHead(parser);
         continue;
       }
@@ -780,7 +791,9 @@ class Exchange {
     if (session == nullptr || SSL_SESSION_is_resumable(session) != 1) return;
     SSL_SESSION* copy = SSL_SESSION_dup(session);
     if (copy == nullptr) return;
-    shared_.sessions.Put(session_key_, copy);
+    shared_.sessions.Put(
+        session_key_, copy,
+        std::make_shared<const std::vector<CertificateFacts>>(facts_.server_chain));
     SSL_SESSION_free(copy);
   }
 
@@ -796,6 +809,8 @@ class Exchange {
   std::string dial_host_;
   std::uint16_t dial_port_ = 0;
   std::string session_key_;
+  // The facts of the chain of the session offered for resumption, if any.
+  net_internal::TlsSessionCache::ChainFacts offered_chain_;
   std::string keep_key_;
   bool reusable_ = false;  // the response lets the connection carry another request
   SteadyTime request_done_{};

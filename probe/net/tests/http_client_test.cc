@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "probe/core/bounded_file.h"
+#include "probe/net/certificate_facts.h"
 #include "probe/net/socket_bio.h"
 #include "probe/net/tests/loopback_server.h"
 #include "tests/support/silent_host.h"
@@ -506,6 +507,42 @@ TEST_F(HttpClientTest, SecondRequestResumesTheTlsSession) {
   HttpOutcome third = no_reuse.Send(request, Deadline::After(clock_, 10s));
   ASSERT_TRUE(third.ok()) << third.error_message;
   EXPECT_FALSE(third.facts.tls_session_reused);
+}
+
+// A resumed handshake reports the chain its session was made with, from the
+// facts the full handshake recorded, without describing the certificates
+// again; at TLS 1.3 (the session of a ticket) and at TLS 1.2.
+TEST_F(HttpClientTest, ResumedSessionReportsItsChainWithoutDescribingItAgain) {
+  LoopbackServer server(LoopbackServer::Respond(kHello), TestPki().Identity(TestPki().push));
+  HttpRequest request;
+  request.url = server.Url("/", kPushHost);
+  for (TlsVersion version : {TlsVersion::k1_3, TlsVersion::k1_2}) {
+    SCOPED_TRACE(version == TlsVersion::k1_3 ? "TLS 1.3" : "TLS 1.2");
+    HttpClientOptions options = PushHostOptions();
+    options.tls_max_version = version;
+    HttpClient client(options, clock_);
+    const HttpOutcome full = client.Send(request, Deadline::After(clock_, 10s));
+    ASSERT_TRUE(full.ok()) << full.error_message;
+    ASSERT_FALSE(full.facts.tls_session_reused);
+    ASSERT_FALSE(full.facts.server_chain.empty());
+    for (int i = 0; i < 2; ++i) {  // a session resumed from a resumed one too
+      const std::uint64_t before = net_internal::CertificatesDescribed();
+      const HttpOutcome resumed = client.Send(request, Deadline::After(clock_, 10s));
+      ASSERT_TRUE(resumed.ok()) << resumed.error_message;
+      EXPECT_TRUE(resumed.facts.tls_session_reused);
+      EXPECT_EQ(net_internal::CertificatesDescribed(), before);
+      ASSERT_EQ(resumed.facts.server_chain.size(), full.facts.server_chain.size());
+      for (std::size_t c = 0; c < full.facts.server_chain.size(); ++c) {
+        const CertificateFacts& want = full.facts.server_chain[c];
+        const CertificateFacts& got = resumed.facts.server_chain[c];
+        EXPECT_EQ(got.subject, want.subject);
+        EXPECT_EQ(got.issuer, want.issuer);
+        EXPECT_EQ(got.thumbprint, want.thumbprint);
+        EXPECT_EQ(got.not_before, want.not_before);
+        EXPECT_EQ(got.not_after, want.not_after);
+      }
+    }
+  }
 }
 
 TEST_F(HttpClientTest, TlsMaxVersionCapsTheProtocolAndTls12SessionsResumeVerified) {
