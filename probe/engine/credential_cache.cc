@@ -82,32 +82,21 @@ CredentialCache::Loaded CredentialCache::Load(const std::string& certificate_pat
                                               const std::string& private_key_path,
                                               const std::string& password_file,
                                               const Deadline* deadline) {
-  std::string files = certificate_path + '\n' + private_key_path + '\n' + password_file;
-  std::string signature = DiskSignature(certificate_path, private_key_path, password_file);
-  {
-    std::unique_lock<std::mutex> lock(mu_);
-    std::shared_ptr<const SigningCredential> kept = credential_.lock();
-    if (kept && !signature.empty() && files == files_ && signature == signature_) {
-      lock.unlock();
-      recent_.Use(kept);
-      return kept;
-    }
-  }
-  std::string key = files + '\n' + signature;
-  std::shared_ptr<const SigningCredential> credential =
-      signature.empty() ? nullptr : FindShared(key);
+  const std::string signature = DiskSignature(certificate_path, private_key_path, password_file);
+  // A file that cannot be examined has no identity to find it by: it is
+  // loaded afresh, so its error (missing, unreadable) is reported as it is now.
+  const std::string key = signature.empty() ? std::string()
+                                            : certificate_path + '\n' + private_key_path + '\n' +
+                                                  password_file + '\n' + signature;
+  std::shared_ptr<const SigningCredential> credential = key.empty() ? nullptr : FindShared(key);
   if (!credential) {
     auto loaded = SigningCredential::Load(certificate_path, private_key_path, password_file,
                                           SigningCredential::SettingNames{}, deadline);
     if (!loaded) return Loaded::Error(loaded.error());
     credential = std::make_shared<const SigningCredential>(std::move(loaded).value());
-    if (!signature.empty()) PublishShared(key, credential);
+    if (!key.empty()) PublishShared(key, credential);
   }
   recent_.Use(credential);
-  std::lock_guard<std::mutex> lock(mu_);
-  files_ = std::move(files);
-  signature_ = std::move(signature);
-  credential_ = credential;
   return credential;
 }
 

@@ -59,8 +59,13 @@ class ProbeRunner {
   std::shared_ptr<const TargetConfig> target_;
   const Clock& clock_;
   GuidSource& guids_;
+  // An exporter keeps one runner per target, 50,000 of them, so what every
+  // runner would hold alike is shared: the HTTP client comes from a pool, the
+  // error of a client that could not be made (the same for every target of
+  // that CA file) is interned, and the credential cache is a handle on the
+  // process-wide one.
   std::shared_ptr<HttpClient> http_;
-  std::string http_error_;
+  SharedString http_error_;
   CredentialCache credentials_;
   std::atomic<int> sequence_{0};
 };

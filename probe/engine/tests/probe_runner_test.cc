@@ -156,6 +156,30 @@ TEST(ProbeRunnerTest, UnreadableCaFileFailsConfiguration) {
   EXPECT_NE(result.Stage(StageId::kConfiguration).message.find("ca.pem"), std::string::npos);
 }
 
+// An exporter keeps a runner per target (50,000 of them): a runner is the
+// handles on what it shares (configuration, HTTP client, client error,
+// credential cache), the clock, the GUID source and its run counter. It was
+// 224 bytes when each held its own error string and credential cache.
+TEST(ProbeRunnerTest, ARunnerHoldsHandlesOnlyNotCopies) {
+  EXPECT_LE(sizeof(ProbeRunner), 9 * sizeof(void*));
+}
+
+TEST(ProbeRunnerTest, RunnersOfOneUnreadableCaFileReportTheSameError) {
+  ManualClock clock;
+  FixedGuids guids;
+  HttpClientPool clients(clock);
+  TargetConfig target = OfflineTarget();
+  target.ca_file = "/nonexistent/pushprobe-test/ca.pem";
+  TargetConfig other = target;
+  other.name = "contoso";
+  ProbeResult a = ProbeRunner(target, clock, guids, clients).Run();
+  ProbeResult b = ProbeRunner(other, clock, guids, clients).Run();
+  ASSERT_EQ(a.failed_stage, StageId::kConfiguration);
+  ASSERT_EQ(b.failed_stage, StageId::kConfiguration);
+  EXPECT_EQ(a.Stage(StageId::kConfiguration).message, b.Stage(StageId::kConfiguration).message);
+  EXPECT_NE(a.Stage(StageId::kConfiguration).message.find("ca.pem"), std::string::npos);
+}
+
 TEST(ProbeRunnerTest, NoBudgetLeftTimesOutInTheFirstStage) {
   ManualClock clock;
   FixedGuids guids;
