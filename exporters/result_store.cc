@@ -15,8 +15,7 @@ constexpr std::size_t kMaxErrorChars = 300;
 
 }  // namespace
 
-RunRecord RunRecord::From(const ProbeResult& r,
-                          const std::shared_ptr<const std::string>& previous_error) {
+RunRecord RunRecord::From(const ProbeResult& r) {
   RunRecord rec;
   rec.started_at = r.started_at;
   rec.duration = r.duration;
@@ -26,22 +25,15 @@ RunRecord RunRecord::From(const ProbeResult& r,
   rec.category = r.category;
   if (!r.succeeded()) {
     const StageResult* failed = r.FailedStage();
-    std::string error = FirstLineCapped(
+    rec.error = FirstLineCapped(
         failed != nullptr && !failed->message.empty() ? failed->message : r.error, kMaxErrorChars);
-    if (previous_error && *previous_error == error) {
-      rec.error = previous_error;
-    } else {
-      rec.error = std::make_shared<const std::string>(std::move(error));
-    }
   }
   for (std::size_t i = 0; i < kAllStages.size(); ++i) {
     rec.stage_status[i] = i < r.stages.size() ? r.stages[i].status : StageStatus::kSkipped;
     rec.stage_duration[i] = i < r.stages.size() ? r.stages[i].duration : Duration{};
   }
   rec.clock_skew = r.facts.clock_skew;
-  if (std::string hint = render::HintFor(r); !hint.empty()) {
-    rec.hint = std::make_shared<const std::string>(std::move(hint));
-  }
+  rec.hint = render::HintFor(r);
   // Only a failed run keeps its transcript: a success's stage lines say what
   // the waterfall already shows, and keeping them cost about 1.4 KB per target
   // (67.5 MB against 53.4 MB resident at 10,000 targets) plus a render per run.
@@ -76,7 +68,7 @@ void ResultStore::Keep(std::vector<Run>& kept, Run run, std::size_t bound) {
 bool ResultStore::Record(const ProbeResult& result) {
   // The texts are rendered before taking the lock, which scrapes and the
   // status page share.
-  RunRecord record = RunRecord::From(result, nullptr);
+  RunRecord record = RunRecord::From(result);
   std::lock_guard<std::mutex> lock(mu_);
   auto it = slots_.find(result.target);
   if (it == slots_.end()) return false;
@@ -93,10 +85,6 @@ bool ResultStore::Record(const ProbeResult& result) {
   if (result.succeeded()) {
     Keep(slot.successes, SuccessRun{record.started_at, record.duration}, options_.successes_kept);
   } else {
-    if (!slot.failures.empty() && record.error && slot.failures.back().error &&
-        *record.error == *slot.failures.back().error) {
-      record.error = slot.failures.back().error;
-    }
     Keep(slot.failures, static_cast<const RunSummary&>(record), options_.failures_kept);
   }
   slot.last = std::make_unique<const RunRecord>(std::move(record));

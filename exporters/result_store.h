@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "exporters/metrics_renderer.h"
+#include "probe/core/interned.h"
 #include "probe/core/probe_result.h"
 #include "probe/core/target_config.h"
 
@@ -23,9 +24,10 @@ struct RunSummary {
   Duration duration{};
   /// The failure message (first line, bounded): pushprobe's own explanation
   /// of the failed stage (naming the file, host or code), else Exchange's
-  /// text; shared between consecutive runs that failed the same way, so a
-  /// long failure history stays small.
-  std::shared_ptr<const std::string> error;
+  /// text; empty for a success. Interned: the runs of every target that
+  /// failed the same way hold one copy, so a long outage's history stays
+  /// small (and the field is 8 bytes).
+  Interned<std::string> error;
   std::optional<StageId> failed_stage;
   ResultType result_type = ResultType::kFailed;
   Reason reason = Reason::kNone;
@@ -41,16 +43,16 @@ struct RunRecord : RunSummary {
   std::array<StageStatus, kAllStages.size()> stage_status{};
   std::array<Duration, kAllStages.size()> stage_duration{};
   /// render::HintFor: what to do, naming the failing detail; its first line
-  /// says it in one, the rest are steps.
-  std::shared_ptr<const std::string> hint;
+  /// says it in one, the rest are steps. Interned, as the error: every
+  /// target failing one way gets the same few hundred bytes of steps.
+  Interned<std::string> hint;
   /// render::RenderText of a failed run at -v; null for a successful run,
   /// whose stages the status and durations above already give.
   std::shared_ptr<const std::string> transcript;
   std::optional<Duration> clock_skew;  ///< server Date minus our clock, when seen
 
-  /// Builds a record from a run. \p previous_error is reused when equal.
-  static RunRecord From(const ProbeResult& result,
-                        const std::shared_ptr<const std::string>& previous_error);
+  /// Builds a record from a run.
+  static RunRecord From(const ProbeResult& result);
 };
 
 /// \brief What the status page shows for one target.

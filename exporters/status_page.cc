@@ -141,11 +141,11 @@ std::string Problem(const RunRecord& run, bool full_hint) {
   std::string out;
   if (!run.succeeded()) {
     out += "<div class=\"detail\">" + FailedWhere(run);
-    if (run.error && !run.error->empty()) out += ": " + StatusPage::Escape(*run.error);
+    if (!run.error.empty()) out += ": " + StatusPage::Escape(run.error);
     out += "</div>";
   }
-  if (run.hint) {
-    const std::string& hint = *run.hint;
+  if (!run.hint.empty()) {
+    const std::string& hint = run.hint;
     out += std::string("<div class=\"hint") + (full_hint ? " full" : "") + "\"><b>Hint:</b> " +
            StatusPage::Escape(full_hint ? hint : hint.substr(0, hint.find('\n'))) + "</div>";
   }
@@ -375,8 +375,7 @@ std::string StatusPage::RenderTarget(const TargetSnapshot& t, const StatusPageIn
       std::size_t j = i + 1;
       const auto same = [&first](const RunSummary& h) {
         return h.result_type == first.result_type && h.failed_stage == first.failed_stage &&
-               h.reason == first.reason &&
-               (h.error == first.error || (h.error && first.error && *h.error == *first.error));
+               h.reason == first.reason && h.error == first.error;
       };
       while (j < t.history.size() && same(t.history[j])) ++j;
       const std::size_t runs = j - i;
@@ -389,7 +388,7 @@ std::string StatusPage::RenderTarget(const TargetSnapshot& t, const StatusPageIn
       when += render::FormatRfc3339(first.started_at);
       out += "<tr><td>" + std::string(runs > 1 ? "&times;" + std::to_string(runs) : "1") +
              "</td><td>" + when + "</td><td>" + State(first) + "</td><td>" + FailedWhere(first) +
-             (first.error ? ": " + Escape(*first.error) : std::string()) + "</td></tr>";
+             (first.error.empty() ? std::string() : ": " + Escape(first.error)) + "</td></tr>";
       i = j;
     }
     out += "</table>\n";

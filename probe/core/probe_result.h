@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
@@ -10,8 +11,8 @@
 
 namespace pushprobe {
 
-/// \brief Exchange's ResultType values that pushprobe produces.
-enum class ResultType { kSucceeded, kFailed, kTimedOut };
+/// \brief Exchange's ResultType values that pushprobe produces. One byte, as StageId.
+enum class ResultType : std::uint8_t { kSucceeded, kFailed, kTimedOut };
 
 constexpr std::string_view ResultTypeName(ResultType t) {
   switch (t) {

@@ -1,13 +1,15 @@
 #pragma once
 
 #include <array>
+#include <cstdint>
 #include <optional>
 #include <string_view>
 
 namespace pushprobe {
 
 /// \brief Why a stage failed. A small fixed set, so it is safe as a metric label.
-enum class Reason {
+/// One byte, as StageId.
+enum class Reason : std::uint8_t {
   kNone,                    ///< the stage did not fail
   kConfig,                  ///< a required setting is missing or unusable
   kDns,                     ///< the host name could not be resolved
@@ -124,7 +126,14 @@ inline std::optional<Reason> ReasonFromName(std::string_view name) {
 }
 
 /// \brief The coarse category Exchange's own probe records (docs/protocol.md section 3).
-enum class ExchangeCategory { kNone, kNetworking, kAuthentication, kPushNotifications, kUnknown };
+/// One byte, as StageId.
+enum class ExchangeCategory : std::uint8_t {
+  kNone,
+  kNetworking,
+  kAuthentication,
+  kPushNotifications,
+  kUnknown
+};
 
 constexpr std::string_view ExchangeCategoryName(ExchangeCategory c) {
   switch (c) {

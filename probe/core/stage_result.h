@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -10,7 +11,8 @@
 
 namespace pushprobe {
 
-enum class StageStatus { kOk, kFailed, kSkipped };
+// One byte, like StageId: the exporter keeps one per stage of each target's latest run.
+enum class StageStatus : std::uint8_t { kOk, kFailed, kSkipped };
 
 constexpr std::string_view StageStatusName(StageStatus s) {
   switch (s) {
