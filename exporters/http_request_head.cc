@@ -1,19 +1,13 @@
 #include "exporters/http_request_head.h"
 
 #include <algorithm>
-#include <cctype>
 
+#include "probe/core/ascii.h"
 #include "probe/core/http_syntax.h"
 
 namespace pushprobe::exporter {
 
 namespace {
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 // Each comma-separated element of a header value, trimmed and lower-cased.
 std::vector<std::string> ListElements(const std::string& value) {
@@ -23,7 +17,7 @@ std::vector<std::string> ListElements(const std::string& value) {
     std::size_t comma = value.find(',', start);
     if (comma == std::string::npos) comma = value.size();
     std::string_view element = TrimOws(std::string_view(value).substr(start, comma - start));
-    if (!element.empty()) out.push_back(Lower(element));
+    if (!element.empty()) out.push_back(ToLowerAscii(element));
     start = comma + 1;
   }
   return out;
@@ -113,8 +107,8 @@ HttpRequestHeadParse ParseHttpRequestHead(std::string_view input, std::size_t ma
       })) {
     return Error(400, "Malformed request target.");
   }
-  if (version.size() != 8 || version.substr(0, 5) != "HTTP/" || !std::isdigit(version[5]) ||
-      version[6] != '.' || !std::isdigit(version[7])) {
+  if (version.size() != 8 || version.substr(0, 5) != "HTTP/" || !IsDigitAscii(version[5]) ||
+      version[6] != '.' || !IsDigitAscii(version[7])) {
     return Error(400, "Malformed HTTP version.");
   }
   if (version[5] != '1' || (version[7] != '0' && version[7] != '1')) {
@@ -139,7 +133,7 @@ HttpRequestHeadParse ParseHttpRequestHead(std::string_view input, std::size_t ma
         })) {
       return Error(400, "Malformed header field value.");
     }
-    head.headers.emplace_back(Lower(field.substr(0, colon)), std::string(value));
+    head.headers.emplace_back(ToLowerAscii(field.substr(0, colon)), std::string(value));
   }
   if (head.minor_version == 1 && head.Header("host") == nullptr) {
     return Error(400, "HTTP/1.1 requests need a Host header.");

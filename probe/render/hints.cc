@@ -1,13 +1,13 @@
 #include "probe/render/hints.h"
 
 #include <algorithm>
-#include <cctype>
 #include <chrono>
 #include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
 
+#include "probe/core/ascii.h"
 #include "probe/core/target_config.h"
 #include "probe/core/time_format.h"
 #include "probe/core/url.h"
@@ -29,14 +29,6 @@ struct HintRule {
   std::string (*text)(const Ctx&);
 };
 
-bool ContainsNoCase(std::string_view hay, std::string_view needle) {
-  auto it = std::search(hay.begin(), hay.end(), needle.begin(), needle.end(), [](char a, char b) {
-    return std::tolower(static_cast<unsigned char>(a)) ==
-           std::tolower(static_cast<unsigned char>(b));
-  });
-  return it != hay.end();
-}
-
 // Everything a failure said about itself, for matching codes like AADSTS700027.
 std::string FailureText(const Ctx& c) {
   std::string text = c.result.facts.oauth_error + "\n" + c.result.facts.oauth_error_description +
@@ -46,7 +38,7 @@ std::string FailureText(const Ctx& c) {
 }
 
 bool Mentions(const Ctx& c, std::string_view needle) {
-  return ContainsNoCase(FailureText(c), needle);
+  return ContainsIgnoreCaseAscii(FailureText(c), needle);
 }
 
 std::string StageFact(const Ctx& c, std::string_view name) {
