@@ -1205,12 +1205,14 @@ TEST_P(RelayedCheckTest, ChallengeAndPublishConnectionDoNotWaitForTheMetadata) {
   EXPECT_GT(result.Stage(StageId::kChallenge).duration.count(), 0);
 }
 
-// Round trips of one check behind relays adding a 200 ms round-trip time:
+// Round trips of one check behind relays adding a 300 ms round-trip time:
 // 6 at TLS 1.2 without a cached session (each connection opens in 3, the
 // three side by side, then metadata, token and publish one each), 5 when
-// the sessions are resumed; 12 and 10 one after another.
+// the sessions are resumed; 12 and 10 one after another. The RTT is long so
+// that the check's own work stays under the bounds' 0.9 of a round trip on
+// a loaded machine (at 200 ms a debug build at load 12 measured 6.99).
 TEST_P(RelayedCheckTest, RoundTripsAtAnInjectedLatency) {
-  constexpr std::chrono::milliseconds kRtt(200);
+  constexpr std::chrono::milliseconds kRtt(300);
   testing::RelayLog log;
   testing::TcpRelay issuer(log, "issuer", emulator_->port(), kRtt);
   testing::TcpRelay push(log, "push", emulator_->port(), kRtt);
@@ -1226,7 +1228,7 @@ TEST_P(RelayedCheckTest, RoundTripsAtAnInjectedLatency) {
   std::printf("%s: %.2f round trips, %.2f resumed\n",
               std::string(ConcurrencyName(GetParam())).c_str(), fresh_trips, resumed_trips);
   // The check's own work (a signature, handshakes on loopback) costs well
-  // under 0.9 of a round trip (180 ms) here, even on a busy machine.
+  // under 0.9 of a round trip (270 ms) here, even on a busy machine.
   if (GetParam() == Concurrency::kConcurrent) {
     EXPECT_GE(fresh_trips, 6.0);
     EXPECT_LT(fresh_trips, 6.9);
