@@ -98,7 +98,7 @@ Duration ExporterApp::LongestTimeout() const {
   std::lock_guard<std::mutex> lock(mu_);
   Duration longest{};
   if (targets_) {
-    for (const auto& [name, t] : *targets_) longest = std::max(longest, t->config->timeout);
+    for (const ScheduledTargetPtr& t : *targets_) longest = std::max(longest, t->config->timeout);
   }
   return longest;
 }
@@ -135,7 +135,7 @@ Expected<void> ExporterApp::Reload() {
     ReleaseFreeMemory();  // what the parser left, as after a successful load
     return out;
   }
-  std::shared_ptr<const TargetMap> old;
+  std::shared_ptr<const TargetList> old;
   {
     std::lock_guard<std::mutex> lock(mu_);
     old = targets_;
@@ -143,37 +143,44 @@ Expected<void> ExporterApp::Reload() {
   // The flag wins: a systemd template instance names its shard, and an
   // edited file must not quietly move that replica.
   const Shard shard = flags_.shard.value_or(loaded.config->exporter.shard.value_or(Shard{}));
-  auto next = std::make_shared<TargetMap>();
   auto configs = std::make_shared<ConfigList>();
   // Every target gets a runner, so /probe answers for the ones of other
   // shards too; the store and the scheduler get the shard's own.
   ConfigList held;
-  std::vector<ScheduledTarget> scheduled;
+  TargetList scheduled;  // in file order; the scheduler shares each target
   configs->reserve(loaded.config->targets.size());
   scheduled.reserve(loaded.config->targets.size());
   for (TargetConfig& t : loaded.config->targets) {
-    std::shared_ptr<const Target> target;
-    if (old) {
-      auto it = old->find(t.name);
-      // A target whose settings changed gets a fresh runner (and loses its
-      // TLS session cache); an unchanged one keeps its runner and history.
-      if (it != old->end() && *it->second->config == t) target = it->second;
-    }
+    ScheduledTargetPtr target = old ? FindTarget(*old, t.name) : nullptr;
+    // A target whose settings changed gets a fresh runner (and loses its
+    // TLS session cache); an unchanged one keeps its runner and history.
+    if (target && *target->config != t) target.reset();
     if (!target) {
       auto shared = std::make_shared<const TargetConfig>(std::move(t));
-      target = std::make_shared<const Target>(Target{shared, probe_factory_(shared)});
+      target =
+          std::make_shared<const ScheduledTarget>(ScheduledTarget{shared, probe_factory_(shared)});
     }
-    next->emplace(target->config->name, target);
     configs->push_back(target->config);
     if (ShardHolds(shard, target->config->name)) held.push_back(target->config);
-    scheduled.push_back(ScheduledTarget{target->config, target->probe});
+    scheduled.push_back(std::move(target));
   }
+  auto next = std::make_shared<TargetList>(scheduled);
+  // By name; of two with one name (the loader refuses them) the first wins.
+  std::stable_sort(next->begin(), next->end(),
+                   [](const ScheduledTargetPtr& a, const ScheduledTargetPtr& b) {
+                     return a->config->name < b->config->name;
+                   });
+  next->erase(std::unique(next->begin(), next->end(),
+                          [](const ScheduledTargetPtr& a, const ScheduledTargetPtr& b) {
+                            return a->config->name == b->config->name;
+                          }),
+              next->end());
   // What is left of the file's copies (moved from, or equal to a kept one).
   loaded.config.reset();
   // The store learns the new set first, so a run of a new target that
   // finishes right away is recorded, and a removed target's late run is not.
   store_.SetTargets(held);
-  scheduler_->SetTargets(std::move(scheduled), shard);
+  scheduler_->SetTargets(scheduled, shard);
   {
     std::lock_guard<std::mutex> lock(mu_);
     configs_ = configs;
@@ -209,6 +216,13 @@ Expected<void> ExporterApp::Reload() {
   old.reset();
   ReleaseFreeMemory();
   return {};
+}
+
+ScheduledTargetPtr ExporterApp::FindTarget(const TargetList& targets, const std::string& name) {
+  auto it = std::lower_bound(
+      targets.begin(), targets.end(), name,
+      [](const ScheduledTargetPtr& t, const std::string& n) { return t->config->name < n; });
+  return it != targets.end() && (*it)->config->name == name ? *it : nullptr;
 }
 
 void ExporterApp::OnRunFinished(const TargetConfig& target, const ProbeResult& result,
@@ -259,14 +273,12 @@ MetricsBody ExporterApp::Metrics() {
 
 std::optional<ProbeResult> ExporterApp::RunProbe(const std::string& name,
                                                  std::optional<Duration> budget) {
-  std::shared_ptr<const Target> target;
+  ScheduledTargetPtr target;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    if (!targets_) return std::nullopt;
-    auto it = targets_->find(name);
-    if (it == targets_->end()) return std::nullopt;
-    target = it->second;
+    if (targets_) target = FindTarget(*targets_, name);
   }
+  if (!target) return std::nullopt;
   // Counted for RunsInFlight, so a stop that abandons this run can say so.
   std::multiset<std::string>::iterator in_flight;
   {

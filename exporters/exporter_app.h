@@ -1,7 +1,6 @@
 #pragma once
 
 #include <cstdint>
-#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -96,13 +95,13 @@ class ExporterApp final : public ExporterBackend {
 
  private:
   StatusPageInfo PageInfo(bool auto_refresh);
-  struct Target {
-    /// The one copy the runner, the scheduler and /config share.
-    std::shared_ptr<const TargetConfig> config;
-    ProbeFunction probe;
-  };
-  using TargetMap = std::map<std::string, std::shared_ptr<const Target>>;
+  /// Every target by name: the configuration the runner, the scheduler and
+  /// /config share, and its probe function, held once with the scheduler.
+  /// A sorted vector: a pointer per target, where a map cost an 80-byte node.
+  using TargetList = std::vector<ScheduledTargetPtr>;
   using ConfigList = std::vector<std::shared_ptr<const TargetConfig>>;
+  /// The target of \p targets named \p name, or null.
+  static ScheduledTargetPtr FindTarget(const TargetList& targets, const std::string& name);
 
   void OnRunFinished(const TargetConfig& target, const ProbeResult& result,
                      const RunTiming& timing);
@@ -132,8 +131,8 @@ class ExporterApp final : public ExporterBackend {
   /// The running targets' configurations in file order, for /config. The
   /// loaded Config itself is not kept: it would be a second copy of each.
   std::shared_ptr<const ConfigList> configs_;
-  std::shared_ptr<const TargetMap> targets_;  ///< every target: /probe runs any of them
-  Shard shard_;                               ///< the one the scheduler and the store hold
+  std::shared_ptr<const TargetList> targets_;  ///< every target: /probe runs any of them
+  Shard shard_;                                ///< the one the scheduler and the store hold
   bool last_reload_ok_ = true;
   std::string last_reload_error_;
   bool stopped_ = false;

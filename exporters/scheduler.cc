@@ -5,6 +5,8 @@
 #include <deque>
 #include <map>
 #include <mutex>
+#include <string_view>
+#include <unordered_set>
 #include <utility>
 
 #include "exporters/shard.h"
@@ -14,16 +16,32 @@ namespace pushprobe::exporter {
 
 namespace {
 
+// One per scheduled target, 50,000 in a large exporter: the target itself is
+// shared with the exporter, not copied.
 struct Entry {
-  std::shared_ptr<const TargetConfig> config;
-  ProbeFunction probe;
+  ScheduledTargetPtr target;  ///< non-null
   Duration offset{};
   SteadyTime next_due{};
   TimerId timer = 0;
   bool running = false;  ///< handed to the executor and not finished
   bool queued = false;   ///< due, waiting for a free worker
   bool removed = false;
+
+  const TargetConfig& config() const { return *target->config; }
+  const std::string& name() const { return config().name; }
 };
+
+// The entries in name order: a sorted vector costs a pointer per target where
+// a map keyed by a copy of the name cost a 80-byte node.
+using Entries = std::vector<std::shared_ptr<Entry>>;
+
+// The entry named \p name, or null.
+const std::shared_ptr<Entry>* FindEntry(const Entries& entries, std::string_view name) {
+  auto it = std::lower_bound(
+      entries.begin(), entries.end(), name,
+      [](const std::shared_ptr<Entry>& e, std::string_view n) { return e->name() < n; });
+  return it != entries.end() && (*it)->name() == name ? &*it : nullptr;
+}
 
 // The first grid slot epoch + offset + k * interval at or after now.
 SteadyTime NextSlot(SteadyTime epoch, Duration offset, Duration interval, SteadyTime now) {
@@ -59,13 +77,13 @@ struct Scheduler::State : std::enable_shared_from_this<Scheduler::State> {
     ++runs_started;
     max_in_flight_seen = std::max(max_in_flight_seen, in_flight);
     std::weak_ptr<State> weak = weak_from_this();
-    // The task owns copies of what it needs, so a reload that replaces the
-    // entry's config does not race with the run.
-    executor.Post([weak, entry, config = entry->config, probe = entry->probe, due] {
+    // The task holds the target it runs, so a reload that replaces the
+    // entry's target does not race with the run.
+    executor.Post([weak, entry, target = entry->target, due] {
       RunTiming timing{due, {}};
       if (auto self = weak.lock()) timing.started = self->clock.SteadyNow();
-      ProbeResult result = probe ? probe(std::nullopt) : ProbeResult{};
-      if (auto self = weak.lock()) self->Finish(entry, *config, result, timing);
+      ProbeResult result = target->probe ? target->probe(std::nullopt) : ProbeResult{};
+      if (auto self = weak.lock()) self->Finish(entry, *target->config, result, timing);
     });
   }
 
@@ -73,7 +91,7 @@ struct Scheduler::State : std::enable_shared_from_this<Scheduler::State> {
     std::lock_guard<std::mutex> lock(mu);
     if (stopped || entry->removed) return;
     const SteadyTime due = entry->next_due;
-    const Duration interval = entry->config->interval;
+    const Duration interval = entry->config().interval;
     // The next slot strictly after now: a late timer runs once, and the
     // slots it overslept are skipped rather than caught up in a burst.
     entry->next_due =
@@ -121,7 +139,7 @@ struct Scheduler::State : std::enable_shared_from_this<Scheduler::State> {
   bool stopped = false;
   std::optional<SteadyTime> epoch_set;
   SteadyTime epoch{};
-  std::map<std::string, std::shared_ptr<Entry>> entries;
+  Entries entries;  ///< by name
   std::deque<std::pair<std::shared_ptr<Entry>, SteadyTime>> ready;
   std::size_t in_flight = 0;
   std::size_t max_in_flight_seen = 0;
@@ -137,9 +155,19 @@ Scheduler::Scheduler(Options options, const Clock& clock, TimerQueue& timers, Ex
 Scheduler::~Scheduler() { Stop(); }
 
 void Scheduler::SetTargets(std::vector<ScheduledTarget> targets, const Shard& shard) {
+  std::vector<ScheduledTargetPtr> shared;
+  shared.reserve(targets.size());
+  for (ScheduledTarget& t : targets) {
+    shared.push_back(std::make_shared<const ScheduledTarget>(std::move(t)));
+  }
+  SetTargets(shared, shard);
+}
+
+void Scheduler::SetTargets(const std::vector<ScheduledTargetPtr>& targets, const Shard& shard) {
   std::vector<std::pair<std::string_view, Duration>> named;
   named.reserve(targets.size());
-  for (const ScheduledTarget& t : targets) named.emplace_back(t.config->name, t.config->interval);
+  for (const ScheduledTargetPtr& t : targets)
+    named.emplace_back(t->config->name, t->config->interval);
   const std::map<std::string, Duration> offsets = SpreadStartOffsets(named);
 
   State& s = *state_;
@@ -150,40 +178,52 @@ void Scheduler::SetTargets(std::vector<ScheduledTarget> targets, const Shard& sh
     s.epoch_set = now;
     s.epoch = now;
   }
-  std::map<std::string, std::shared_ptr<Entry>> next;
-  for (ScheduledTarget& t : targets) {
-    const std::string name = t.config->name;
-    if (next.count(name)) continue;  // the loader rejects duplicates; first one wins
+  // Entries are made and armed in the order given, as timers due at the same
+  // instant fire in the order they were armed; sorted by name afterwards.
+  Entries next;
+  std::unordered_set<std::string_view> seen;
+  std::unordered_set<const Entry*> kept;
+  for (const ScheduledTargetPtr& t : targets) {
+    const std::string& name = t->config->name;
+    if (!seen.insert(name).second) continue;  // the loader rejects duplicates; first one wins
     if (!ShardHolds(shard, name)) continue;
     std::shared_ptr<Entry> entry;
-    if (auto it = s.entries.find(name); it != s.entries.end()) {
-      entry = it->second;
-      s.entries.erase(it);
+    if (const std::shared_ptr<Entry>* old = FindEntry(s.entries, name)) {
+      entry = *old;
+      kept.insert(entry.get());
     } else {
       entry = std::make_shared<Entry>();
     }
+    const Duration offset = offsets.at(name);
     const SteadyTime old_due = entry->next_due;
     const TimerId old_timer = entry->timer;
-    const bool same_grid = old_timer != 0 && entry->offset == offsets.at(name) &&
-                           entry->config->interval == t.config->interval;
-    entry->config = std::move(t.config);
-    entry->probe = std::move(t.probe);
-    entry->offset = offsets.at(name);
+    const bool same_grid = old_timer != 0 && entry->offset == offset &&
+                           entry->config().interval == t->config->interval;
+    // The old entry's name stays its key in s.entries: a kept entry is
+    // matched by name, so the new target has the same one.
+    entry->target = t;
+    entry->offset = offset;
     // A slot that is due but whose timer has not fired yet (a late timer, or
     // a reload in the same instant) is still the target's next run: counting
     // from now would skip it and move the target a whole interval.
-    entry->next_due = NextSlot(s.epoch, entry->offset, entry->config->interval,
+    entry->next_due = NextSlot(s.epoch, entry->offset, entry->config().interval,
                                same_grid ? std::min(now, old_due) : now);
     if (old_timer == 0 || entry->next_due != old_due) {
       if (old_timer != 0) s.timers.Cancel(old_timer);
       s.Arm(entry);
     }
-    next.emplace(name, std::move(entry));
+    next.push_back(std::move(entry));
   }
-  for (auto& [name, gone] : s.entries) {
+  for (const std::shared_ptr<Entry>& gone : s.entries) {
+    if (kept.count(gone.get())) continue;
     gone->removed = true;
     s.timers.Cancel(gone->timer);
   }
+  std::sort(next.begin(), next.end(),
+            [](const std::shared_ptr<Entry>& a, const std::shared_ptr<Entry>& b) {
+              return a->name() < b->name();
+            });
+  next.shrink_to_fit();
   s.entries = std::move(next);
 }
 
@@ -192,7 +232,7 @@ void Scheduler::Stop() {
   std::lock_guard<std::mutex> lock(s.mu);
   if (s.stopped) return;
   s.stopped = true;
-  for (auto& [name, entry] : s.entries) s.timers.Cancel(entry->timer);
+  for (const std::shared_ptr<Entry>& entry : s.entries) s.timers.Cancel(entry->timer);
   for (auto& [entry, due] : s.ready) entry->queued = false;
   s.ready.clear();
 }
@@ -222,8 +262,8 @@ std::vector<std::string> Scheduler::RunningTargets() const {
   State& s = *state_;
   std::lock_guard<std::mutex> lock(s.mu);
   std::vector<std::string> running;
-  for (const auto& [name, entry] : s.entries) {
-    if (entry->running) running.push_back(name);
+  for (const std::shared_ptr<Entry>& entry : s.entries) {
+    if (entry->running) running.push_back(entry->name());
   }
   return running;
 }
@@ -231,17 +271,17 @@ std::vector<std::string> Scheduler::RunningTargets() const {
 std::optional<SteadyTime> Scheduler::NextRun(const std::string& name) const {
   State& s = *state_;
   std::lock_guard<std::mutex> lock(s.mu);
-  auto it = s.entries.find(name);
-  if (it == s.entries.end() || s.stopped) return std::nullopt;
-  return it->second->next_due;
+  const std::shared_ptr<Entry>* entry = FindEntry(s.entries, name);
+  if (entry == nullptr || s.stopped) return std::nullopt;
+  return (*entry)->next_due;
 }
 
 std::optional<Duration> Scheduler::StartOffset(const std::string& name) const {
   State& s = *state_;
   std::lock_guard<std::mutex> lock(s.mu);
-  auto it = s.entries.find(name);
-  if (it == s.entries.end()) return std::nullopt;
-  return it->second->offset;
+  const std::shared_ptr<Entry>* entry = FindEntry(s.entries, name);
+  if (entry == nullptr) return std::nullopt;
+  return (*entry)->offset;
 }
 
 }  // namespace pushprobe::exporter

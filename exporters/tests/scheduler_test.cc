@@ -306,5 +306,54 @@ TEST_F(SchedulerTest, DestroyingTheSchedulerWithRunsInFlightIsSafe) {
   EXPECT_TRUE(finished_.empty());
 }
 
+// The exporter keeps one ScheduledTarget per target; the scheduler holds that
+// one rather than a copy of its configuration handle and probe function.
+TEST_F(SchedulerTest, SharesTheTargetsItIsGivenInsteadOfCopyingThem) {
+  auto scheduler = Make(1);
+  auto target = std::make_shared<const ScheduledTarget>(Scheduled(Target("a", 10s)));
+  scheduler->SetTargets(std::vector<ScheduledTargetPtr>{target});
+  EXPECT_EQ(target.use_count(), 2);  // the caller's and the scheduler's entry
+  scheduler->SetTargets(std::vector<ScheduledTargetPtr>{});
+  EXPECT_EQ(target.use_count(), 1);
+}
+
+// Counts the copies made of it: a run must call the target's own function,
+// not a copy (a copy per target per run was an allocation each).
+struct CopyCountingProbe {
+  std::shared_ptr<int> copies = std::make_shared<int>(0);
+  CopyCountingProbe() = default;
+  CopyCountingProbe(const CopyCountingProbe& other) : copies(other.copies) { ++*copies; }
+  CopyCountingProbe& operator=(const CopyCountingProbe&) = delete;
+  CopyCountingProbe(CopyCountingProbe&&) = default;
+  ProbeResult operator()(std::optional<Duration>) const { return ProbeResult{}; }
+};
+
+TEST_F(SchedulerTest, ARunCallsTheTargetsFunctionWithoutCopyingIt) {
+  auto scheduler = Make(1);
+  CopyCountingProbe probe;
+  std::shared_ptr<int> copies = probe.copies;
+  ProbeFunction function(std::move(probe));
+  const int copies_before = *copies;
+  auto target = std::make_shared<const ScheduledTarget>(
+      ScheduledTarget{std::make_shared<const TargetConfig>(Target("a", 10s)), std::move(function)});
+  scheduler->SetTargets(std::vector<ScheduledTargetPtr>{target});
+  AdvanceAndRun(30s);
+  EXPECT_EQ(finished_.size(), 4u);  // the slots at 0, 10, 20 and 30 s
+  EXPECT_EQ(*copies, copies_before);
+}
+
+// Lookups by name find every target, whatever the order they came in.
+TEST_F(SchedulerTest, FindsEachTargetByNameWhateverTheOrderGiven) {
+  auto scheduler = Make(1);
+  std::vector<ScheduledTarget> targets;
+  for (const char* name : {"m", "c", "x", "a", "q"}) targets.push_back(Scheduled(Target(name)));
+  scheduler->SetTargets(targets);
+  for (const char* name : {"a", "c", "m", "q", "x"}) {
+    EXPECT_TRUE(scheduler->NextRun(name).has_value()) << name;
+  }
+  for (const char* name : {"", "b", "z", "mm"}) EXPECT_FALSE(scheduler->NextRun(name)) << name;
+  EXPECT_EQ(scheduler->Stats().targets, 5u);
+}
+
 }  // namespace
 }  // namespace pushprobe::exporter
