@@ -261,14 +261,14 @@ TEST(PluginAppTest, OptionsOverrideTheFile) {
   Expected<TargetConfig> plain = ResolveTarget(Options({"--config", path}));
   ASSERT_TRUE(plain.ok()) << plain.error();
   EXPECT_EQ(plain->timeout, 10s);
-  EXPECT_EQ(plain->auth_metadata_url, std::string(kDefaultMetadataUrlPrefix) + "a.com");
+  EXPECT_EQ(AuthMetadataUrl(*plain), std::string(kDefaultMetadataUrlPrefix) + "a.com");
 
   Expected<TargetConfig> t = ResolveTarget(
       Options({"--config", path, "-O", "b.com", "--certificate", "/b.pem", "--ca-file", "/ca",
                "--connect-to", "y:443:127.0.0.1:2", "-t", "3", "--proxy", "http://p:3128"}));
   ASSERT_TRUE(t.ok()) << t.error();
   EXPECT_EQ(t->organization, "b.com");
-  EXPECT_EQ(t->auth_metadata_url, std::string(kDefaultMetadataUrlPrefix) + "b.com");
+  EXPECT_EQ(AuthMetadataUrl(*t), std::string(kDefaultMetadataUrlPrefix) + "b.com");
   EXPECT_EQ(t->certificate, "/b.pem");
   EXPECT_EQ(t->ca_file, "/ca");
   EXPECT_EQ(t->proxy, "http://p:3128");
@@ -335,12 +335,12 @@ TEST(PluginAppTest, TargetFromOptionsAlone) {
   ASSERT_TRUE(t.ok()) << t.error();
   EXPECT_EQ(t->name, "fabrikam.com");
   EXPECT_EQ(t->service_uri, kDefaultServiceUri);
-  EXPECT_EQ(t->auth_metadata_url, std::string(kDefaultMetadataUrlPrefix) + "fabrikam.com");
+  EXPECT_EQ(AuthMetadataUrl(*t), std::string(kDefaultMetadataUrlPrefix) + "fabrikam.com");
   EXPECT_EQ(t->timeout, 30s);
 
   Expected<TargetConfig> explicit_url = ResolveTarget(
       Options({"-O", "f.com", "--certificate", "/a", "--metadata-url", "https://m/x"}));
-  EXPECT_EQ(explicit_url->auth_metadata_url, "https://m/x");
+  EXPECT_EQ(AuthMetadataUrl(*explicit_url), "https://m/x");
 }
 
 TEST(PluginAppTest, TlsMaxVersionIsTheFilesOrTheOptions) {
@@ -408,7 +408,7 @@ TEST(PluginAppTest, IdentityPlatformFromOptionsDerivesTenantAndUrls) {
   EXPECT_EQ(t->application_id, kAppId);
   EXPECT_EQ(t->tenant, "fabrikam.com");
   EXPECT_EQ(t->token_url, "https://login.microsoftonline.com/fabrikam.com/oauth2/v2.0/token");
-  EXPECT_EQ(t->auth_metadata_url,
+  EXPECT_EQ(AuthMetadataUrl(*t),
             "https://login.microsoftonline.com/fabrikam.com/v2.0/.well-known/openid-configuration");
 
   Expected<TargetConfig> tenant = ResolveTarget(
@@ -428,7 +428,7 @@ TEST(PluginAppTest, IdentityPlatformOptionsOverrideAnAcsTargetOfTheFile) {
       Options({"--config", path, "--token-flow", "identity-platform", "--application-id", kAppId}));
   ASSERT_TRUE(t.ok()) << t.error();
   EXPECT_EQ(t->tenant, "a.com");
-  EXPECT_EQ(t->auth_metadata_url,
+  EXPECT_EQ(AuthMetadataUrl(*t),
             "https://login.microsoftonline.com/a.com/v2.0/.well-known/openid-configuration");
 }
 
@@ -449,7 +449,7 @@ TEST(PluginAppTest, IdentityPlatformTargetOfTheFileFollowsAnOverriddenOrganizati
   ASSERT_TRUE(acs.ok()) << acs.error();
   EXPECT_EQ(acs->tenant, "");
   EXPECT_EQ(acs->token_url, "");
-  EXPECT_EQ(acs->auth_metadata_url, std::string(kDefaultMetadataUrlPrefix) + "a.com");
+  EXPECT_EQ(AuthMetadataUrl(*acs), std::string(kDefaultMetadataUrlPrefix) + "a.com");
 }
 
 TEST(PluginAppTest, IdentityPlatformMistakesAreUnknown) {

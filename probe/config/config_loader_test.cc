@@ -492,7 +492,7 @@ TEST(LoadConfigFileTest, MinimalTargetTakesBuiltInDefaults) {
   EXPECT_EQ(t.name, "fabrikam");
   EXPECT_EQ(t.organization, "fabrikam.com");
   EXPECT_EQ(t.service_uri, "https://outlook.office365.com/PushNotifications");
-  EXPECT_EQ(t.auth_metadata_url,
+  EXPECT_EQ(AuthMetadataUrl(t),
             "https://accounts.accesscontrol.windows.net/metadata/json/1/?realm=fabrikam.com");
   EXPECT_EQ(t.certificate, kTestdata + "/auth.pem");
   EXPECT_EQ(t.private_key, "");
@@ -528,7 +528,7 @@ TEST(LoadConfigFileTest, FullSampleMergesDefaultsAndResolvesPaths) {
   EXPECT_EQ(f.name, "fabrikam");
   EXPECT_EQ(f.organization, "fabrikam.com");
   EXPECT_EQ(f.service_uri, "https://outlook.office365.com/PushNotifications");
-  EXPECT_EQ(f.auth_metadata_url,
+  EXPECT_EQ(AuthMetadataUrl(f),
             "https://accounts.accesscontrol.windows.net/metadata/json/1/?realm=fabrikam.com");
   EXPECT_EQ(f.certificate, "/etc/pushprobe/auth.pem");
   EXPECT_EQ(f.private_key,
@@ -579,7 +579,7 @@ TEST(LoadConfigFileTest, FullSampleMergesDefaultsAndResolvesPaths) {
   EXPECT_EQ(c.organization, "contoso.onmicrosoft.com");
   EXPECT_EQ(c.service_uri, "https://outlook.office365.com/PushNotifications");
   EXPECT_EQ(
-      c.auth_metadata_url,
+      AuthMetadataUrl(c),
       "https://accounts.accesscontrol.windows.net/metadata/json/1/?realm=contoso.onmicrosoft.com");
   EXPECT_EQ(c.certificate, kTestdata + "/certs/auth.pem");
   EXPECT_EQ(c.private_key, "");
@@ -612,7 +612,7 @@ TEST(LoadConfigFileTest, EmptySectionsAreAbsentAndLimitsAreInclusive) {
   ASSERT_EQ(result.config->targets.size(), 1u);
   const TargetConfig& t = result.config->targets[0];
   EXPECT_EQ(t.organization, "fabrikam.com");  // lower-cased
-  EXPECT_EQ(t.auth_metadata_url,
+  EXPECT_EQ(AuthMetadataUrl(t),
             "https://accounts.accesscontrol.windows.net/metadata/json/1/?realm=fabrikam.com");
   EXPECT_EQ(t.certificate, "/etc/pushprobe/auth.p12");
   EXPECT_EQ(t.timeout, kMaxTimeout);
@@ -747,7 +747,7 @@ targets:
   EXPECT_EQ(f.application_id, "6731de76-14a6-49ae-97bc-6eba6914391e");
   EXPECT_EQ(f.tenant, "fabrikam.com");
   EXPECT_EQ(f.token_url, "https://login.microsoftonline.com/fabrikam.com/oauth2/v2.0/token");
-  EXPECT_EQ(f.auth_metadata_url,
+  EXPECT_EQ(AuthMetadataUrl(f),
             "https://login.microsoftonline.com/fabrikam.com/v2.0/.well-known/openid-configuration");
   EXPECT_EQ(f.scope, "https://outlook.office365.com/.default");
   const TargetConfig& c = result.config->targets[1];
@@ -755,14 +755,14 @@ targets:
   EXPECT_EQ(c.token_url,
             "https://login.microsoftonline.com/72f988bf-86f1-41af-91ab-2d7cd011db47/oauth2/v2.0/"
             "token");
-  EXPECT_EQ(c.auth_metadata_url,
+  EXPECT_EQ(AuthMetadataUrl(c),
             "https://login.example/contoso/v2.0/.well-known/openid-configuration");
   // An ACS target ignores the v2 settings it inherits from defaults.
   const TargetConfig& l = result.config->targets[2];
   EXPECT_EQ(l.token_flow, TokenFlow::kAcs);
   EXPECT_EQ(l.tenant, "");
   EXPECT_EQ(l.token_url, "");
-  EXPECT_EQ(l.auth_metadata_url,
+  EXPECT_EQ(AuthMetadataUrl(l),
             "https://accounts.accesscontrol.windows.net/metadata/json/1/?realm=legacy.com");
 }
 
@@ -869,6 +869,37 @@ TEST(LoadConfigSharingTest, ATargetsOwnValueStaysItsOwn) {
   }
   EXPECT_FALSE(a.ca_file.SharesStorageWith(c.ca_file));
   EXPECT_NE(a, c);
+}
+
+// The default metadata URL differs from target to target only by the
+// organization: derived when a run needs it, not stored in each of 50,000
+// targets. A URL written out equal to the default is the default; another is
+// the target's own.
+TEST(LoadConfigSharingTest, TheDefaultMetadataUrlIsDerivedNotStored) {
+  ConfigLoadResult result = LoadConfigString(R"(targets:
+  - name: a
+    organization: fabrikam.com
+    certificate: /etc/pushprobe/auth.pem
+  - name: b
+    organization: contoso.com
+    certificate: /etc/pushprobe/auth.pem
+    auth_metadata_url: https://accounts.accesscontrol.windows.net/metadata/json/1/?realm=contoso.com
+  - name: c
+    organization: northwind.com
+    certificate: /etc/pushprobe/auth.pem
+    auth_metadata_url: https://metadata.example/json
+)",
+                                             "/etc/pushprobe/p.yml");
+  ASSERT_TRUE(result.ok()) << result.ErrorText();
+  const TargetConfig& a = result.config->targets.at(0);
+  const TargetConfig& b = result.config->targets.at(1);
+  const TargetConfig& c = result.config->targets.at(2);
+  EXPECT_TRUE(a.auth_metadata_url.empty());
+  EXPECT_TRUE(b.auth_metadata_url.empty());
+  EXPECT_EQ(AuthMetadataUrl(a), std::string(kDefaultMetadataUrlPrefix) + "fabrikam.com");
+  EXPECT_EQ(AuthMetadataUrl(b), std::string(kDefaultMetadataUrlPrefix) + "contoso.com");
+  EXPECT_EQ(c.auth_metadata_url, "https://metadata.example/json");
+  EXPECT_EQ(AuthMetadataUrl(c), "https://metadata.example/json");
 }
 
 // A reload builds every target again: the new ones share with the targets

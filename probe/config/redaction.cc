@@ -39,8 +39,7 @@ std::string RedactedYaml(const Config& config) {
     out << YAML::Key << "name" << YAML::Value << t.name;
     out << YAML::Key << "organization" << YAML::Value << t.organization;
     out << YAML::Key << "service_uri" << YAML::Value << RedactUrlUserinfo(t.service_uri);
-    out << YAML::Key << "auth_metadata_url" << YAML::Value
-        << RedactUrlUserinfo(t.auth_metadata_url);
+    out << YAML::Key << "auth_metadata_url" << YAML::Value << RedactUrlUserinfo(AuthMetadataUrl(t));
     out << YAML::Key << "certificate" << YAML::Value << Secret(t.certificate);
     out << YAML::Key << "private_key" << YAML::Value << Secret(t.private_key);
     out << YAML::Key << "private_key_password_file" << YAML::Value

@@ -63,7 +63,12 @@ void ApplyOverrides(TargetConfig& target, const TargetOverrides& o) {
   const bool identity_platform = target.token_flow == TokenFlow::kIdentityPlatform;
   if (!own_tenant) target.tenant = identity_platform ? target.organization : "";
   if (!own_token_url) target.token_url = identity_platform ? DefaultTokenUrl(target) : "";
-  if (!own_metadata_url) target.auth_metadata_url = DefaultAuthMetadataUrl(target);
+  // The default is not stored (AuthMetadataUrl derives it), nor is a URL
+  // written out that equals it: such a URL follows the organization as the
+  // default does, and two such targets compare equal.
+  if (!own_metadata_url || target.auth_metadata_url == DefaultAuthMetadataUrl(target)) {
+    target.auth_metadata_url.clear();
+  }
 }
 
 }  // namespace pushprobe

@@ -358,13 +358,6 @@ Expected<void> CheckTlsSettings(const TargetConfig& target) {
   return {};
 }
 
-std::string DefaultAuthMetadataUrl(const TargetConfig& target) {
-  if (target.token_flow == TokenFlow::kIdentityPlatform) {
-    return kLoginBaseUrl + target.tenant + kOpenIdConfigurationSuffix;
-  }
-  return kDefaultMetadataUrlPrefix + target.organization;
-}
-
 std::string DefaultTokenUrl(const TargetConfig& target) {
   return kLoginBaseUrl + target.tenant + kDefaultTokenUrlSuffix;
 }

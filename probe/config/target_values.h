@@ -89,11 +89,6 @@ Expected<void> CheckProxyUser(std::string_view user);
 /// with this check.
 Expected<void> CheckProxyCredentials(const TargetConfig& target);
 
-/// The auth metadata URL of a target that sets none: ACS's metadata for the
-/// organization, or for token_flow identity-platform the tenant's OpenID
-/// configuration.
-std::string DefaultAuthMetadataUrl(const TargetConfig& target);
-
 /// The identity platform token URL of a target that sets none.
 std::string DefaultTokenUrl(const TargetConfig& target);
 

@@ -93,9 +93,10 @@ struct TargetConfig {
   std::string name;
   std::string organization;
   SharedString service_uri = kDefaultServiceUri;
-  /// ACS: kDefaultMetadataUrlPrefix + organization when not set. Identity
-  /// platform: the tenant's OpenID configuration
-  /// (kLoginBaseUrl + tenant + kOpenIdConfigurationSuffix) when not set.
+  /// Set only when the configuration names one; empty: the default, which
+  /// AuthMetadataUrl() derives when a run needs it. Derived, not stored: it
+  /// differs from target to target only by the organization, and stored it
+  /// was a 79-byte string for each of an exporter's 50,000 targets.
   std::string auth_metadata_url;
   SharedString certificate;  ///< path: PEM (certificate, maybe key) or PKCS#12
   SharedString private_key;  ///< path: PEM key, when not in the certificate file
@@ -122,6 +123,10 @@ struct TargetConfig {
   /// The SChannel defaults to offer; unset: windows-2019, or windows-2022
   /// with tls_max_version 1.3 (ResolvedTlsProfile below).
   std::optional<TlsProfile> tls_profile;
+  /// (Placed beside the other small fields, so padding does not add to each
+  /// of an exporter's 50,000 copies: TargetConfigLayoutTest.)
+  TokenFlow token_flow = TokenFlow::kAcs;
+  Concurrency concurrency = Concurrency::kConcurrent;
   /// IANA names (Get-TlsCipherSuite's), replacing the profile's cipher
   /// suites; empty: the profile's. Validated against kSchannelCipherSuites.
   Interned<std::vector<std::string>> tls_ciphers;
@@ -130,14 +135,13 @@ struct TargetConfig {
   SharedString service_name = kExchangePrincipalId;  ///< Exchange's own principal id
   SharedString token_issuer = kAcsPrincipalId;       ///< the ACS principal id
   std::size_t max_response_bytes = 1 << 20;          ///< bound on every response body read
-  TokenFlow token_flow = TokenFlow::kAcs;
-  // Identity platform (v2) settings, used only with kIdentityPlatform; the
-  // loader fills the defaults of tenant and token_url for such targets.
+  // Identity platform (v2) settings, used only with token_flow
+  // kIdentityPlatform; the loader fills the defaults of tenant and token_url
+  // for such targets.
   std::string application_id;  ///< the application (client) id, a GUID; required for v2
   std::string tenant;          ///< tenant domain or GUID; the organization when not set
   std::string token_url;       ///< kLoginBaseUrl + tenant + kDefaultTokenUrlSuffix when not set
   SharedString scope = kDefaultScope;
-  Concurrency concurrency = Concurrency::kConcurrent;
 
   /// Every field, for equality (the exporter reloads a target only when it
   /// changed): probe/config's target_overrides_test fails to compile when a
@@ -155,6 +159,23 @@ struct TargetConfig {
   }
   friend bool operator!=(const TargetConfig& a, const TargetConfig& b) { return !(a == b); }
 };
+
+/// The auth metadata URL of a target that sets none: ACS's metadata for the
+/// organization (kDefaultMetadataUrlPrefix + organization), or for token_flow
+/// identity-platform the tenant's OpenID configuration
+/// (kLoginBaseUrl + tenant + kOpenIdConfigurationSuffix).
+inline std::string DefaultAuthMetadataUrl(const TargetConfig& target) {
+  if (target.token_flow == TokenFlow::kIdentityPlatform) {
+    return kLoginBaseUrl + target.tenant + kOpenIdConfigurationSuffix;
+  }
+  return kDefaultMetadataUrlPrefix + target.organization;
+}
+
+/// The auth metadata URL a run fetches: the target's own, else the default.
+inline std::string AuthMetadataUrl(const TargetConfig& target) {
+  return target.auth_metadata_url.empty() ? DefaultAuthMetadataUrl(target)
+                                          : target.auth_metadata_url;
+}
 
 /// The profile a target offers: its tls_profile, else windows-2019 (Windows
 /// Server 2016 and 2019 run most Exchange 2016/2019 servers; 2019's offer is

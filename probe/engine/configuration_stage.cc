@@ -12,7 +12,8 @@ void RunConfigurationStage(RunContext& context, StageResult& result) {
   const TargetConfig& target = context.target;
   result.AddFact("organization", target.organization);
   result.AddFact("service_uri", target.service_uri);
-  result.AddFact("auth_metadata_url", target.auth_metadata_url);
+  const std::string metadata_url = AuthMetadataUrl(target);
+  result.AddFact("auth_metadata_url", metadata_url);
   if (target.organization.empty()) {
     result.Fail(Reason::kConfig,
                 "no organization configured (Enable-PushNotificationProxy -Organization)");
@@ -37,9 +38,9 @@ void RunConfigurationStage(RunContext& context, StageResult& result) {
                 "publish URL \"" + *publish_url + "\" is unusable: " + parsed.error().Message());
     return;
   }
-  auto metadata = ParseUrl(target.auth_metadata_url);
+  auto metadata = ParseUrl(metadata_url);
   if (!metadata) {
-    result.Fail(Reason::kConfig, "auth_metadata_url \"" + target.auth_metadata_url +
+    result.Fail(Reason::kConfig, "auth_metadata_url \"" + metadata_url +
                                      "\" is unusable: " + metadata.error().Message());
     return;
   }

@@ -15,7 +15,7 @@ void RunMetadataStage(RunContext& context, StageResult& result) {
   const char* document = v2 ? "OpenID configuration" : "auth metadata";
   HttpRequest request;
   request.method = "GET";
-  request.url = context.target.auth_metadata_url;
+  request.url = AuthMetadataUrl(context.target);
   // No "Connection: close": the token request goes to the same issuer next,
   // on this connection (docs/protocol.md 2.3, 2.7).
   request.headers = {{"User-Agent", "MicrosoftExchangeAuthManagement"},
