@@ -57,6 +57,18 @@ std::string SerializerSamples(const ProbeResult& r, std::size_t family = std::st
   return samples;
 }
 
+// What a scrape of \p results must be, built from the serializer's text:
+// each family with samples, its header, then every target's samples of it.
+std::string SerializerScrape(const std::vector<ProbeResult>& results) {
+  std::string expected;
+  for (std::size_t f = 0; f < kTargetFamilyCount; ++f) {
+    std::string samples;
+    for (const ProbeResult& r : results) samples += SerializerSamples(r, f);
+    if (!samples.empty()) expected += MetricsRenderer::ScheduledHeader(f) + samples;
+  }
+  return expected;
+}
+
 void ExpectPromtoolClean(const std::string& exposition) {
   std::optional<std::string> problems = PromtoolCheck(exposition);
   if (!problems) {
@@ -213,12 +225,7 @@ TEST(MetricsRendererTest, TargetNamesOfEveryLengthComeOutWhole) {
     EXPECT_EQ(MetricsRenderer::SeriesText(t), SerializerSamples(r)) << length;
     results.push_back(r);
   }
-  std::string expected;
-  for (std::size_t f = 0; f < kTargetFamilyCount; ++f) {
-    std::string samples;
-    for (const ProbeResult& r : results) samples += SerializerSamples(r, f);
-    if (!samples.empty()) expected += MetricsRenderer::ScheduledHeader(f) + samples;
-  }
+  const std::string expected = SerializerScrape(results);
   EXPECT_EQ(ScrapeOf(results), expected);
 }
 
@@ -243,12 +250,7 @@ TEST(MetricsRendererTest, LabelTailsAndValuesOfEveryLengthComeOutWhole) {
     EXPECT_EQ(MetricsRenderer::SeriesText(t), SerializerSamples(r)) << length;
     results.push_back(r);
   }
-  std::string expected;
-  for (std::size_t f = 0; f < kTargetFamilyCount; ++f) {
-    std::string samples;
-    for (const ProbeResult& r : results) samples += SerializerSamples(r, f);
-    if (!samples.empty()) expected += MetricsRenderer::ScheduledHeader(f) + samples;
-  }
+  const std::string expected = SerializerScrape(results);
   const std::string text = ScrapeOf(results);
   EXPECT_TRUE(text == expected);
   EXPECT_EQ(text.size(), expected.size());
@@ -263,12 +265,7 @@ TEST(MetricsRendererTest, ExpositionOfManyTargetsIsEachFamilysSerializedSamples)
       results.back().target = "org-" + std::to_string(i) + "-" + sample.name;
     }
   }
-  std::string expected;
-  for (std::size_t f = 0; f < kTargetFamilyCount; ++f) {
-    std::string samples;
-    for (const ProbeResult& r : results) samples += SerializerSamples(r, f);
-    if (!samples.empty()) expected += MetricsRenderer::ScheduledHeader(f) + samples;
-  }
+  const std::string expected = SerializerScrape(results);
   const std::string text = ScrapeOf(results);
   ASSERT_GT(text.size(), 3u * 256 * 1024);
   EXPECT_TRUE(text == expected);  // not EXPECT_EQ: a diff of megabytes helps nobody
