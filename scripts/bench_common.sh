@@ -82,3 +82,73 @@ wait_for() {  # wait_for FILE PATTERN PID
   echo "timed out waiting for '$2' in $1" >&2
   exit 1
 }
+
+# bench_workdir NAME [KEEP]: a fresh work directory in $work and an empty pids
+# list. On exit every pid in pids is ended, and continued in case the script
+# stopped it (a stopped process keeps SIGTERM pending and would never be
+# reaped), and the directory is removed unless KEEP (default BENCH_KEEP) is 1.
+bench_workdir() {
+  work="$(mktemp -d "/tmp/pushprobe-$1.XXXXXX")"
+  bench_keep="${2:-${BENCH_KEEP:-0}}"
+  pids=()
+  trap bench_cleanup EXIT
+}
+bench_cleanup() {
+  local p
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null && kill -CONT "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  [ "$bench_keep" = 1 ] || rm -rf "$work"
+}
+
+# bench_listening_port LOG: the port of a server's "listening on 127.0.0.1:PORT".
+bench_listening_port() { grep -o '127.0.0.1:[0-9]*' "$1" | head -n 1 | cut -d: -f2; }
+
+# bench_emulator LAB LOG [serve flags...]: serves the emulator's lab LAB (made
+# first when LAB has none), logging to LOG, until it listens. Sets emulator
+# (its pid, also added to pids) and emulator_port.
+bench_emulator() {
+  local lab="$1" log="$2"
+  shift 2
+  local emu="$bench_bin/tests/emulator/pushprobe-emulator"
+  [ -f "$lab/pushprobe.yml" ] || "$emu" lab --dir "$lab" --port 0 >/dev/null
+  "$emu" serve --lab "$lab" "$@" >"$log" 2>&1 &
+  emulator=$!
+  pids+=("$emulator")
+  wait_for "$log" "listening on" "$emulator"
+  emulator_port="$(bench_listening_port "$log")"
+}
+
+# The exporter's web side as bench_exporter reaches it: plain HTTP unless a
+# script sets bench_web_scheme=https and the curl options (bench_web_curl)
+# and exporter flags (bench_web_flags) that go with it.
+bench_web_scheme=http
+bench_web_curl=()
+bench_web_flags=()
+
+# bench_exporter CONFIG LISTEN LOG [flags...]: starts the exporter and waits
+# (up to 60 s: 50,000 targets take a while to schedule) until /-/ready
+# answers; prints its log and exits if it dies first. Sets exporter (its pid,
+# also added to pids).
+bench_exporter() {
+  local config="$1" listen="$2" log="$3"
+  shift 3
+  "$bench_bin/exporters/pushprobe-exporter" --config.file="$config" \
+    --web.listen-address="$listen" --log.level=error \
+    ${bench_web_flags[@]+"${bench_web_flags[@]}"} "$@" >"$log" 2>&1 &
+  exporter=$!
+  pids+=("$exporter")
+  for _ in $(seq 1 1200); do
+    curl -fs ${bench_web_curl[@]+"${bench_web_curl[@]}"} "$bench_web_scheme://$listen/-/ready" \
+      >/dev/null 2>&1 && return 0
+    kill -0 "$exporter" 2>/dev/null || { cat "$log" >&2; exit 1; }
+    sleep 0.05
+  done
+  echo "the exporter on $listen was not ready within 60 s" >&2
+  exit 1
+}
+
+# bench_stop_exporter: ends the exporter bench_exporter started.
+bench_stop_exporter() {
+  kill "$exporter" 2>/dev/null || true
+  wait "$exporter" 2>/dev/null || true
+}

@@ -48,16 +48,7 @@ bin="$bench_bin"
 bench_load_check
 report=bench/exporter/bench_report.py
 
-work="$(mktemp -d /tmp/pushprobe-bench.XXXXXX)"
-pids=()
-cleanup() {
-  # SIGCONT first: an emulator stopped for the held scrape would keep the
-  # SIGTERM pending and the wait below would never return.
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null && kill -CONT "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  [ "${BENCH_KEEP:-0}" = 1 ] || rm -rf "$work"
-}
-trap cleanup EXIT
+bench_workdir bench
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 hz=$(getconf CLK_TCK)
@@ -66,26 +57,17 @@ machine_ticks() { awk '/^cpu / {print $2 + $3 + $4 + $7 + $8 + $9, $2 + $3 + $4 
 per_check_ms() { python3 -c "print(f'{($2 - $1) * 1000 / $hz / max($3, 1):.3f}')"; }
 
 lab="$work/lab"
-"$bin/tests/emulator/pushprobe-emulator" lab --dir "$lab" --port 0 >/dev/null
-"$bin/tests/emulator/pushprobe-emulator" serve --lab "$lab" >"$work/emulator.log" 2>&1 &
-emulator=$!
-pids+=("$emulator")
-wait_for "$work/emulator.log" "listening on" "$emulator"
-port="$(grep -o '127.0.0.1:[0-9]*' "$lab/pushprobe.yml" | head -n 1 | cut -d: -f2)"
+bench_emulator "$lab" "$work/emulator.log"
+port="$emulator_port"
 # The same lab without TLS session resumption, for the like-for-like CPU
 # comparison with blackbox_exporter.
-"$bin/tests/emulator/pushprobe-emulator" serve --lab "$lab" --port 0 --no-tls-resumption \
-  >"$work/emulator-nr.log" 2>&1 &
-emulator_nr=$!
-pids+=("$emulator_nr")
-wait_for "$work/emulator-nr.log" "listening on" "$emulator_nr"
-port_nr="$(grep -o '127.0.0.1:[0-9]*' "$work/emulator-nr.log" | head -n 1 | cut -d: -f2)"
+emulator_resuming="$emulator"
+bench_emulator "$lab" "$work/emulator-nr.log" --port 0 --no-tls-resumption
+emulator_nr="$emulator" port_nr="$emulator_port" emulator="$emulator_resuming"
 echo "== emulator on 127.0.0.1:$port (127.0.0.1:$port_nr without TLS resumption), work dir $work"
 
 # The exporter's web side: plain HTTP, or TLS with basic auth once
 # use_web_tls is called (the figures of issue 11: checks must not move).
-scheme=http
-web=()
 use_web_tls() {
   local hash
   hash="$(python3 -W ignore -c "import crypt; print(crypt.crypt('bench-secret', crypt.mksalt(crypt.METHOD_BLOWFISH)))")"
@@ -96,47 +78,31 @@ tls_server_config:
 basic_auth_users:
   bench: '$hash'
 YML
-  scheme=https
-  web=(-k -u bench:bench-secret)
+  bench_web_scheme=https
+  bench_web_curl=(-k -u bench:bench-secret)
+  bench_web_flags=(--web.config.file="$work/web.yml")
 }
 
-start_exporter() {  # start_exporter CONFIG LISTEN LOG [flags...]
-  local config="$1" listen="$2" log="$3"
-  shift 3
-  local tls=()
-  [ "$scheme" = https ] && tls=(--web.config.file="$work/web.yml")
-  "$bin/exporters/pushprobe-exporter" --config.file="$config" --web.listen-address="$listen" \
-    --log.level=error "${tls[@]}" "$@" >"$log" 2>&1 &
-  exporter=$!
-  pids+=("$exporter")
-  for _ in $(seq 1 200); do
-    curl -fs "${web[@]}" "$scheme://$listen/-/ready" >/dev/null 2>&1 && return 0
-    kill -0 "$exporter" 2>/dev/null || { cat "$log"; exit 1; }
-    sleep 0.05
-  done
-  exit 1
-}
-stop_exporter() { kill "$exporter"; wait "$exporter" 2>/dev/null || true; }
 
 # 1. CPU per check, pushprobe /probe against blackbox /probe.
 # Every /probe must run the check: no sharing of a recent result.
 # per_probe LISTEN_PORT CONFIG EMULATOR_PID: sets pp_cpu_ms, pp_emu_ms, fails.
 per_probe() {
   local warm t0 t1 e0 e1 last emu="$3"
-  start_exporter "$2" "127.0.0.1:$1" "$work/exporter1.log" --web.probe-min-interval=0
+  bench_exporter "$2" "127.0.0.1:$1" "$work/exporter1.log" --web.probe-min-interval=0
   # Whole bodies are captured before grep: grep -q exiting early would make
   # curl fail with SIGPIPE, and pipefail would count that as a failed check.
-  warm="$(curl -fs "${web[@]}" "$scheme://127.0.0.1:$1/probe?target=org-00000" || true)"
+  warm="$(curl -fs "${bench_web_curl[@]}" "$bench_web_scheme://127.0.0.1:$1/probe?target=org-00000" || true)"
   grep -q '^probe_success{target="org-00000"} 1' <<<"$warm" \
-    || { echo "the warm-up check failed:"; curl -s "${web[@]}" "$scheme://127.0.0.1:$1/probe?target=org-00000&debug=true"; exit 1; }
+    || { echo "the warm-up check failed:"; curl -s "${bench_web_curl[@]}" "$bench_web_scheme://127.0.0.1:$1/probe?target=org-00000&debug=true"; exit 1; }
   t0=$(cpu_ticks "$exporter")
   e0=$(cpu_ticks "$emu")
-  for _ in $(seq 1 "$probes"); do curl -fs -o /dev/null "${web[@]}" "$scheme://127.0.0.1:$1/probe?target=org-00000"; done
+  for _ in $(seq 1 "$probes"); do curl -fs -o /dev/null "${bench_web_curl[@]}" "$bench_web_scheme://127.0.0.1:$1/probe?target=org-00000"; done
   t1=$(cpu_ticks "$exporter")
   e1=$(cpu_ticks "$emu")
-  last="$(curl -fs "${web[@]}" "$scheme://127.0.0.1:$1/probe?target=org-00000" || true)"
+  last="$(curl -fs "${bench_web_curl[@]}" "$bench_web_scheme://127.0.0.1:$1/probe?target=org-00000" || true)"
   fails=$(grep -c '^probe_success{target="org-00000"} 1' <<<"$last" | awk '{print 1 - $1}')
-  stop_exporter
+  bench_stop_exporter
   pp_cpu_ms=$(per_check_ms "$t0" "$t1" "$probes")
   pp_emu_ms=$(per_check_ms "$e0" "$e1" "$probes")
 }
@@ -202,13 +168,13 @@ kill "$blackbox"
 # tls_max_version (TLS 1.2, as Exchange) and again offering TLS 1.3.
 # sustain CONFIG LISTEN: sets rate, sus_exp_ms, sus_emu_ms, ours_cores, others_cores.
 sustain() {
-  start_exporter "$1" "$2" "$work/exporter2.log" --scheduler.workers="$workers"
+  bench_exporter "$1" "$2" "$work/exporter2.log" --scheduler.workers="$workers"
   sleep 4
   # Each end of the window is a /metrics body saved with the time and the CPU
   # counters read right after it; the bodies are parsed once the window is
   # closed. Parsing in between (seconds on a saturated machine) would stretch
   # the window past the 10 s the rate is divided by.
-  snapshot() { curl -fs "${web[@]}" -o "$1" "$scheme://$2/metrics" && date +%s.%N; }
+  snapshot() { curl -fs "${bench_web_curl[@]}" -o "$1" "$bench_web_scheme://$2/metrics" && date +%s.%N; }
   local w0 w1 t0 t1 e0 e1 s0 s1 m0_busy m0_total m1_busy m1_total
   w0=$(snapshot "$work/sustain0.prom" "$2")
   t0=$(cpu_ticks "$exporter")
@@ -219,7 +185,7 @@ sustain() {
   t1=$(cpu_ticks "$exporter")
   e1=$(cpu_ticks "$emulator")
   read -r m1_busy m1_total < <(machine_ticks)
-  stop_exporter
+  bench_stop_exporter
   s0=$(python3 "$report" successes <"$work/sustain0.prom")
   s1=$(python3 "$report" successes <"$work/sustain1.prom")
   rate=$(python3 -c "print(f'{($s1 - $s0) / ($w1 - $w0):.0f}')")
@@ -248,7 +214,7 @@ if [ "${BENCH_WEB_TLS:-1}" = 1 ]; then
   sustain "$work/sustain.yml" 127.0.0.1:19607
   tls_rate="$rate" tls_sus_exp_ms="$sus_exp_ms" tls_sus_emu_ms="$sus_emu_ms"
   [ "$tls_fails" = 0 ] || echo "note: the last /probe over TLS failed; its CPU figure may be off"
-  scheme=http web=()
+  bench_web_scheme=http bench_web_curl=() bench_web_flags=()
   read -r pp_cpu_ms rate sus_exp_ms sus_emu_ms ours_cores others_cores <<<"${saved[*]}"
 fi
 
@@ -272,7 +238,7 @@ many_targets() {
     echo "== $label, $count targets: the exporter refuses the configuration: $m_refused"
     return 0
   fi
-  start_exporter "$config" "$listen" "$work/exporter-$label.log" --scheduler.workers="$workers"
+  bench_exporter "$config" "$listen" "$work/exporter-$label.log" --scheduler.workers="$workers"
   # Configuration, runners and schedule only: the first targets' runs have
   # barely started when the exporter reports ready.
   m_ready_mb=$(awk '/VmRSS/ {printf "%.1f", $2/1024}' "/proc/$exporter/status")
@@ -307,7 +273,7 @@ many_targets() {
   kill -CONT "$emulator"
   m_held_ms=$(printf '%s\n' "${held[@]}" | median_ms)
   [ "$label" = shared ] && extra_scrapes
-  stop_exporter
+  bench_stop_exporter
 }
 # The 10,000-target scrape written to a file and gzipped, beside the plain
 # one: the size, time and the exporter's CPU per scrape. Scheduled runs go

@@ -35,25 +35,11 @@ bin="$bench_bin"
 plugins=/usr/lib/nagios/plugins
 measure=bench/plugin/measure.py
 
-work="$(mktemp -d /tmp/pushprobe-bench-plugin.XXXXXX)"
-emulator=""
-cleanup() {
-  [ -n "$emulator" ] && kill "$emulator" 2>/dev/null || true
-  wait 2>/dev/null || true
-  [ "${BENCH_KEEP:-0}" = 1 ] || rm -rf "$work"
-}
-trap cleanup EXIT
+bench_workdir bench-plugin
 
 lab="$work/lab"
-"$bin/tests/emulator/pushprobe-emulator" lab --dir "$lab" --port 0 >/dev/null
-"$bin/tests/emulator/pushprobe-emulator" serve --lab "$lab" >"$work/emulator.log" 2>&1 &
-emulator=$!
-for _ in $(seq 1 200); do
-  grep -q "listening on" "$work/emulator.log" 2>/dev/null && break
-  kill -0 "$emulator" 2>/dev/null || { cat "$work/emulator.log"; exit 1; }
-  sleep 0.05
-done
-port="$(grep -o '127.0.0.1:[0-9]*' "$lab/pushprobe.yml" | head -n 1 | cut -d: -f2)"
+bench_emulator "$lab" "$work/emulator.log"
+port="$emulator_port"
 target="$(grep -m1 -o 'name: *[^ ]*' "$lab/pushprobe.yml" | awk '{print $2}')"
 echo "== emulator on 127.0.0.1:$port, lab $lab, target $target"
 

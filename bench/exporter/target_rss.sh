@@ -32,25 +32,14 @@ bench_binaries build/bench \
 bin="$bench_bin"
 bench_load_check
 
-work="$(mktemp -d /tmp/pushprobe-bench-rss.XXXXXX)"
-exporter=""
-emulator=""
-cleanup() {
-  [ -n "$exporter" ] && kill "$exporter" 2>/dev/null || true
-  [ -n "$emulator" ] && kill "$emulator" 2>/dev/null || true
-  wait 2>/dev/null || true
-  [ "${BENCH_KEEP:-0}" = 1 ] || rm -rf "$work"
-}
-trap cleanup EXIT
+bench_workdir bench-rss
 
 # The lab's files; the emulator is served only for the after-run figures.
 "$bin/tests/emulator/pushprobe-emulator" lab --dir "$work/lab" --port 0 >/dev/null
 port=1 every=24h
 if [ "$after_run" = 1 ]; then
-  "$bin/tests/emulator/pushprobe-emulator" serve --lab "$work/lab" >"$work/emulator.log" 2>&1 &
-  emulator=$!
-  wait_for "$work/emulator.log" "listening on" "$emulator"
-  port="$(grep -o '127.0.0.1:[0-9]*' "$work/lab/pushprobe.yml" | head -n 1 | cut -d: -f2)"
+  bench_emulator "$work/lab" "$work/emulator.log"
+  port="$emulator_port"
   every="${interval_s}s"
 fi
 
@@ -64,14 +53,7 @@ ready_rss() {
     echo "refused: $(tr '\n' ' ' <<<"$check" | cut -c1-300)"
     return 0
   fi
-  "$bin/exporters/pushprobe-exporter" --config.file="$config" --web.listen-address=127.0.0.1:19621 \
-    --log.level=error >"$work/exporter.log" 2>&1 &
-  exporter=$!
-  for _ in $(seq 1 1200); do
-    curl -fs http://127.0.0.1:19621/-/ready >/dev/null 2>&1 && break
-    kill -0 "$exporter" 2>/dev/null || { cat "$work/exporter.log" >&2; exit 1; }
-    sleep 0.05
-  done
+  bench_exporter "$config" 127.0.0.1:19621 "$work/exporter.log"
   rss=$(awk '/VmRSS/ {print $2}' "/proc/$exporter/status")
   if [ "$after_run" = 1 ] && [ "$1" -gt 1 ]; then
     sleep $((interval_s + 2))
@@ -81,9 +63,7 @@ ready_rss() {
     after=$(awk '/VmRSS/ {print $2}' "/proc/$exporter/status")
     rss="$rss $after $runs"
   fi
-  kill "$exporter"
-  wait "$exporter" 2>/dev/null || true
-  exporter=""
+  bench_stop_exporter
   echo "$rss"
 }
 

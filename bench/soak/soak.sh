@@ -28,40 +28,22 @@ bench_binaries build/bench \
   exporters/pushprobe-exporter tests/emulator/pushprobe-emulator
 bin="$bench_bin"
 
-work="$(mktemp -d /tmp/pushprobe-soak.XXXXXX)"
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  [ "${SOAK_KEEP:-0}" = 1 ] || rm -rf "$work"
-}
-trap cleanup EXIT
+bench_workdir soak "${SOAK_KEEP:-0}"
 
 
 # Growth, not speed, is judged here, so a busy machine does not stop the run;
 # its load is printed beside the figures all the same.
 bench_load_before="$(bench_load1)"
 lab="$work/lab"
-"$bin/tests/emulator/pushprobe-emulator" lab --dir "$lab" --port 0 >/dev/null
-"$bin/tests/emulator/pushprobe-emulator" serve --lab "$lab" >"$work/emulator.log" 2>&1 &
-pids+=("$!")
-wait_for "$work/emulator.log" "listening on" "${pids[-1]}"
-port="$(grep -o '127.0.0.1:[0-9]*' "$lab/pushprobe.yml" | head -n 1 | cut -d: -f2)"
+bench_emulator "$lab" "$work/emulator.log"
+port="$emulator_port"
 
 # Each run's timeout is its interval, so a slow fault ends runs by their
 # deadline rather than piling them up.
 python3 bench/exporter/bench_report.py config "$lab" "$port" "$targets" "$interval" "$interval" \
   >"$work/soak.yml"
 listen=127.0.0.1:19612
-"$bin/exporters/pushprobe-exporter" --config.file="$work/soak.yml" --web.listen-address="$listen" \
-  --log.level=error >"$work/exporter.log" 2>&1 &
-exporter=$!
-pids+=("$exporter")
-for _ in $(seq 1 200); do
-  curl -fs "http://$listen/-/ready" >/dev/null 2>&1 && break
-  kill -0 "$exporter" 2>/dev/null || { cat "$work/exporter.log"; exit 1; }
-  sleep 0.05
-done
+bench_exporter "$work/soak.yml" "$listen" "$work/exporter.log"
 
 echo "== soak: $seconds s, $targets targets every $interval, a random fault every ~${SOAK_SWITCH_SECONDS:-3} s (seed $seed)"
 status=0

@@ -28,30 +28,17 @@ bench_binaries build/release 'scripts/build.sh release check_exchange_push pushp
 bin="$bench_bin"
 bench_load_check
 
-work="$(mktemp -d /tmp/pushprobe-bench-wan.XXXXXX)"
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  [ "${BENCH_KEEP:-0}" = 1 ] || rm -rf "$work"
-}
-trap cleanup EXIT
-
-listening_port() { grep -o '127.0.0.1:[0-9]*' "$1" | head -n 1 | cut -d: -f2; }
+bench_workdir bench-wan
 
 lab="$work/lab"
-"$bin/tests/emulator/pushprobe-emulator" lab --dir "$lab" --port 0 >/dev/null
-"$bin/tests/emulator/pushprobe-emulator" serve --lab "$lab" >"$work/emulator.log" 2>&1 &
-pids+=("$!")
-wait_for "$work/emulator.log" "listening on" "${pids[-1]}"
-emulator_port="$(listening_port "$work/emulator.log")"
+bench_emulator "$lab" "$work/emulator.log"
 # Two proxies: one adding the RTT, one adding nothing (the baseline).
 declare -A proxy
 for delay in 0 "$rtt_ms"; do
   python3 bench/wan/delay_proxy.py "$emulator_port" "$delay" >"$work/proxy-$delay.log" 2>&1 &
   pids+=("$!")
   wait_for "$work/proxy-$delay.log" "listening on" "${pids[-1]}"
-  proxy[$delay]="$(listening_port "$work/proxy-$delay.log")"
+  proxy[$delay]="$(bench_listening_port "$work/proxy-$delay.log")"
 done
 echo "== emulator on 127.0.0.1:$emulator_port; proxies: ${rtt_ms} ms RTT on ${proxy[$rtt_ms]}," \
   "0 ms on ${proxy[0]}"

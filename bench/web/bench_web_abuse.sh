@@ -31,38 +31,19 @@ ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 [ "$(ulimit -n)" = unlimited ] || [ "$(ulimit -n)" -ge $((idle + slowloris + probe_clients + 64)) ] ||
   { echo "ulimit -n is $(ulimit -n); this needs $((idle + slowloris + probe_clients + 64))"; exit 1; }
 
-work="$(mktemp -d /tmp/pushprobe-bench-web.XXXXXX)"
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  [ "${BENCH_KEEP:-0}" = 1 ] || rm -rf "$work"
-}
-trap cleanup EXIT
+bench_workdir bench-web
 
 
 bench_load_check
 lab="$work/lab"
-"$bin/tests/emulator/pushprobe-emulator" lab --dir "$lab" --port 0 >/dev/null
 # A slow upstream: every token request waits 2 s, so on-demand runs pile up.
-"$bin/tests/emulator/pushprobe-emulator" serve --lab "$lab" --fault token:slow:2s \
-  >"$work/emulator.log" 2>&1 &
-pids+=("$!")
-wait_for "$work/emulator.log" "listening on" "${pids[-1]}"
-port="$(grep -o '127.0.0.1:[0-9]*' "$lab/pushprobe.yml" | head -n 1 | cut -d: -f2)"
+bench_emulator "$lab" "$work/emulator.log" --fault token:slow:2s
+port="$emulator_port"
 
 # Scheduled every hour: the on-demand flood is the load here.
 python3 bench/exporter/bench_report.py config "$lab" "$port" "$targets" 1h 10s >"$work/web.yml"
 listen=127.0.0.1:19611
-"$bin/exporters/pushprobe-exporter" --config.file="$work/web.yml" --web.listen-address="$listen" \
-  --log.level=error >"$work/exporter.log" 2>&1 &
-exporter=$!
-pids+=("$exporter")
-for _ in $(seq 1 200); do
-  curl -fs "http://$listen/-/ready" >/dev/null 2>&1 && break
-  kill -0 "$exporter" 2>/dev/null || { cat "$work/exporter.log"; exit 1; }
-  sleep 0.05
-done
+bench_exporter "$work/web.yml" "$listen" "$work/exporter.log"
 
 echo "== $seconds s: $idle idle, $slowloris slowloris, $probe_clients /probe clients on $listen"
 verdict=PASS
