@@ -31,14 +31,26 @@ bool AutoRefresh(const std::string& query) {
   return true;
 }
 
+// What says that a client's text was cut: " (first 32 of 5001 bytes)".
+std::string CutNote(std::size_t kept, std::size_t size) {
+  return " (first " + std::to_string(kept) + " of " + std::to_string(size) + " bytes)";
+}
+
 // A client's header value as a message shows it: quoted and escaped (one
 // line, safe in a response header), and bounded, since a client may send a
 // header of any length.
 std::string EchoHeaderValue(std::string_view value) {
   constexpr std::size_t kMaxEchoed = 32;
   if (value.size() <= kMaxEchoed) return QuoteText(value);
-  return QuoteText(value.substr(0, kMaxEchoed)) + " (first " + std::to_string(kMaxEchoed) + " of " +
-         std::to_string(value.size()) + " bytes)";
+  return QuoteText(value.substr(0, kMaxEchoed)) + CutNote(kMaxEchoed, value.size());
+}
+
+// A client's text as a log field: bounded here, quoted and escaped by the
+// logger (logfmt or JSON).
+std::string LoggedClientText(std::string_view value) {
+  constexpr std::size_t kMax = HttpRouter::kMaxLoggedClientBytes;
+  if (value.size() <= kMax) return std::string(value);
+  return std::string(value.substr(0, kMax)) + CutNote(kMax, value.size());
 }
 
 HttpRouterResponse Text(int status, std::string body) {
@@ -49,6 +61,45 @@ HttpRouterResponse Text(int status, std::string body) {
 }
 
 }  // namespace
+
+HttpRouter::HttpRouter(ExporterBackend& backend, Options options)
+    : backend_(backend),
+      options_(std::move(options)),
+      client_log_(options_.logger ? options_.logger->clock() : SystemClock::Instance(),
+                  kClientLogBurst, kClientLogWindow) {}
+
+void HttpRouter::LogClientLine(LogLevel level, std::string_view msg,
+                               std::vector<std::pair<std::string_view, std::string>> fields) {
+  // Only lines the level lets through spend the budget, so debug-level 404s
+  // cannot crowd out the warnings when the log is at warn.
+  if (!options_.logger || !options_.logger->Enabled(level)) return;
+  const LogBudget::Grant grant = client_log_.Take();
+  if (!grant.log) return;
+  if (grant.unlogged > 0) fields.emplace_back("unlogged", std::to_string(grant.unlogged));
+  options_.logger->Log(level, msg, fields);
+  if (grant.last) {
+    options_.logger->Log(
+        level, "client request log limit reached; further refusals are counted, not logged",
+        {{"limit",
+          std::to_string(kClientLogBurst) + " lines per " +
+              std::to_string(
+                  std::chrono::duration_cast<std::chrono::seconds>(kClientLogWindow).count()) +
+              "s"}});
+  }
+}
+
+HttpRouterResponse HttpRouter::Refuse(const HttpRouterRequest& request, HttpRouterResponse answer,
+                                      LogLevel level, std::string_view reason,
+                                      std::optional<std::string_view> target) {
+  std::vector<std::pair<std::string_view, std::string>> fields = {
+      {"status", std::to_string(answer.status)},    {"reason", std::string(reason)},
+      {"method", LoggedClientText(request.method)}, {"uri", LoggedClientText(request.uri)},
+      {"remote", request.remote_address},
+  };
+  if (target) fields.emplace_back("target", LoggedClientText(*target));
+  LogClientLine(level, "request refused", std::move(fields));
+  return answer;
+}
 
 Expected<std::optional<Duration>> HttpRouter::BudgetFromHeader(const std::string& header,
                                                                Duration offset) {
@@ -98,11 +149,15 @@ HttpRouterResponse HttpRouter::Handle(const HttpRouterRequest& request) {
     query = uri.getRawQuery();
   } catch (const Poco::Exception&) {
     backend_.CountRequest("other");
-    return Text(400, "Bad request URI.\n");
+    return Refuse(request, Text(400, "Bad request URI.\n"), LogLevel::kWarn, "URI does not parse");
   }
   std::optional<std::string> routed = RoutePath(raw_path);
   const std::string path = routed ? *routed : std::string();
   const bool get = request.method == "GET" || request.method == "HEAD";
+  const auto only_get = [&] {
+    return Refuse(request, Text(405, "Only GET requests allowed.\n"), LogLevel::kInfo,
+                  "method not allowed: only GET or HEAD");
+  };
 
   if (path == "/-/healthy") {
     // Open without credentials: a supervisor's liveness check.
@@ -111,12 +166,13 @@ HttpRouterResponse HttpRouter::Handle(const HttpRouterRequest& request) {
   }
   if (options_.access) {
     if (std::optional<HttpRouterResponse> denied = options_.access->Authorize(request)) {
-      return *denied;
+      return Refuse(request, std::move(*denied), LogLevel::kWarn,
+                    "not authorized: credentials missing or wrong");
     }
   }
   if (path == options_.telemetry_path) {
     backend_.CountRequest("metrics");
-    if (!get) return Text(405, "Only GET requests allowed.\n");
+    if (!get) return only_get();
     HttpRouterResponse r;
     r.content_type = kExpositionContentType;
     r.metrics = backend_.Metrics();
@@ -124,12 +180,12 @@ HttpRouterResponse HttpRouter::Handle(const HttpRouterRequest& request) {
   }
   if (path == "/probe") {
     backend_.CountRequest("probe");
-    if (!get) return Text(405, "Only GET requests allowed.\n");
+    if (!get) return only_get();
     return Probe(request, query);
   }
   if (path == "/") {
     backend_.CountRequest("status");
-    if (!get) return Text(405, "Only GET requests allowed.\n");
+    if (!get) return only_get();
     HttpRouterResponse r;
     r.content_type = "text/html; charset=utf-8";
     r.body = backend_.StatusPageHtml(AutoRefresh(query));
@@ -137,11 +193,15 @@ HttpRouterResponse HttpRouter::Handle(const HttpRouterRequest& request) {
   }
   if (path.rfind(kTargetPrefix, 0) == 0) {
     backend_.CountRequest("status");
-    if (!get) return Text(405, "Only GET requests allowed.\n");
+    if (!get) return only_get();
     // Poco::URI has already percent-decoded the path: the rest is the name.
     std::optional<std::string> page =
         backend_.TargetPageHtml(path.substr(kTargetPrefix.size()), AutoRefresh(query));
-    if (!page) return Text(404, "Unknown target: not in the configuration.\n");
+    if (!page) {
+      return Refuse(request, Text(404, "Unknown target: not in the configuration.\n"),
+                    LogLevel::kDebug, "status page of a target not in the configuration",
+                    path.substr(kTargetPrefix.size()));
+    }
     HttpRouterResponse r;
     r.content_type = "text/html; charset=utf-8";
     r.body = std::move(*page);
@@ -149,7 +209,7 @@ HttpRouterResponse HttpRouter::Handle(const HttpRouterRequest& request) {
   }
   if (path == "/config") {
     backend_.CountRequest("config");
-    if (!get) return Text(405, "Only GET requests allowed.\n");
+    if (!get) return only_get();
     HttpRouterResponse r;
     r.content_type = "text/plain; charset=utf-8";
     r.body = backend_.ConfigYaml();
@@ -165,12 +225,14 @@ HttpRouterResponse HttpRouter::Handle(const HttpRouterRequest& request) {
     if (request.method != "POST" && request.method != "PUT") {
       HttpRouterResponse r = Text(405, "Only POST or PUT requests allowed.\n");
       r.headers.emplace_back("Allow", "POST, PUT");
-      return r;
+      return Refuse(request, std::move(r), LogLevel::kInfo, "method not allowed: only POST or PUT");
     }
     if (!options_.enable_lifecycle) {
-      return Text(403,
-                  "Lifecycle API is not enabled: start with --web.enable-lifecycle, or reload "
-                  "with SIGHUP (systemctl reload pushprobe-exporter).\n");
+      return Refuse(request,
+                    Text(403,
+                         "Lifecycle API is not enabled: start with --web.enable-lifecycle, or "
+                         "reload with SIGHUP (systemctl reload pushprobe-exporter).\n"),
+                    LogLevel::kInfo, "lifecycle API not enabled (--web.enable-lifecycle)");
     }
     Expected<void> outcome = backend_.Reload();
     if (!outcome.ok()) {
@@ -180,7 +242,7 @@ HttpRouterResponse HttpRouter::Handle(const HttpRouterRequest& request) {
     return Text(200, "Configuration reloaded.\n");
   }
   backend_.CountRequest("other");
-  return Text(404, "Not Found\n");
+  return Refuse(request, Text(404, "Not Found\n"), LogLevel::kDebug, "no such path");
 }
 
 HttpRouterResponse HttpRouter::Probe(const HttpRouterRequest& request, const std::string& query) {
@@ -193,9 +255,13 @@ HttpRouterResponse HttpRouter::Probe(const HttpRouterRequest& request, const std
       if (name == "debug") debug = value == "true" || value == "1";
     }
   } catch (const Poco::Exception&) {
-    return Text(400, "Bad query string.\n");
+    return Refuse(request, Text(400, "Bad query string.\n"), LogLevel::kWarn,
+                  "query string does not parse");
   }
-  if (!target || target->empty()) return Text(400, "Target parameter is missing.\n");
+  if (!target || target->empty()) {
+    return Refuse(request, Text(400, "Target parameter is missing.\n"), LogLevel::kWarn,
+                  "target parameter missing or empty");
+  }
 
   std::optional<Duration> budget;
   // Why the header was not used, for the answer and the log.
@@ -209,10 +275,8 @@ HttpRouterResponse HttpRouter::Probe(const HttpRouterRequest& request, const std
       budget = *parsed;
     } else {
       ignored_timeout = parsed.error() + "; the run uses the target's own timeout";
-      if (options_.logger) {
-        options_.logger->Log(LogLevel::kWarn, "scrape timeout header ignored",
-                             {{"target", *target}, {"err", ignored_timeout}});
-      }
+      LogClientLine(LogLevel::kWarn, "scrape timeout header ignored",
+                    {{"target", LoggedClientText(*target)}, {"err", ignored_timeout}});
     }
   }
   auto run = [&] { return backend_.RunProbe(*target, budget); };
@@ -227,13 +291,15 @@ HttpRouterResponse HttpRouter::Probe(const HttpRouterRequest& request, const std
                                 "Too many on-demand runs in flight (--web.max-concurrent-probes); "
                                 "retry later.\n");
     r.headers.emplace_back("Retry-After", "1");
-    return r;
+    return Refuse(request, std::move(r), LogLevel::kWarn,
+                  "too many on-demand runs in flight (--web.max-concurrent-probes)", *target);
   }
   std::optional<ProbeResult>& result = outcome.result;
   if (!result) {
     // Only configured targets are probed: the name selects a target, it is
     // never an address, so /probe cannot be used to reach arbitrary hosts.
-    return Text(400, "Unknown target: not in the configuration.\n");
+    return Refuse(request, Text(400, "Unknown target: not in the configuration.\n"),
+                  LogLevel::kWarn, "unknown target: not in the configuration", *target);
   }
   HttpRouterResponse r;
   if (!ignored_timeout.empty()) r.headers.emplace_back("X-Pushprobe-Warning", ignored_timeout);

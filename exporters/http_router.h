@@ -3,17 +3,19 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
 #include "exporters/exporter_backend.h"
+#include "exporters/log_budget.h"
+#include "exporters/logger.h"
 #include "exporters/probe_limiter.h"
 #include "probe/core/clock.h"
 #include "probe/core/expected.h"
 
 namespace pushprobe::exporter {
 
-class Logger;
 class WebAccess;
 
 /// \brief An HTTP request as the router needs it.
@@ -65,6 +67,15 @@ struct HttpRouterResponse {
 ///   a monitoring admin opens cannot make the exporter reload cross-site).
 /// - anything else: 404.
 /// With a WebAccess, every request except `/-/healthy` is authorized first.
+///
+/// With a logger, every refusal is logged with its reason, status, method,
+/// URI, remote address and target (client text cut to kMaxLoggedClientBytes
+/// and escaped by the logger): 400 and 401 at warn (a scraper set up wrong),
+/// 429 at warn (/probe at its bound), 403 and 405 at info, 404 at debug. These
+/// lines, and the scrape timeout warning, share one LogBudget of
+/// kClientLogBurst lines per kClientLogWindow, so a flood of bad requests
+/// writes a bounded log; the last line a window allows says so, and the next
+/// line written carries `unlogged=N`.
 /// Never throws for bad requests; thread-safe as far as the backend is.
 class HttpRouter {
  public:
@@ -79,8 +90,7 @@ class HttpRouter {
   };
 
   /// \p backend (and the options' limiter and access) must outlive the router.
-  HttpRouter(ExporterBackend& backend, Options options)
-      : backend_(backend), options_(std::move(options)) {}
+  HttpRouter(ExporterBackend& backend, Options options);
   explicit HttpRouter(ExporterBackend& backend,
                       Duration scrape_timeout_offset = std::chrono::milliseconds(500))
       : HttpRouter(backend, Options{scrape_timeout_offset, "", "/metrics", false, nullptr, nullptr,
@@ -96,6 +106,14 @@ class HttpRouter {
   /// clamped to it (a target's own timeout is the bound anyway).
   static constexpr double kMaxScrapeTimeoutSeconds = 3600;
 
+  /// Lines about clients' requests (refusals, ignored headers) logged per
+  /// window at most; enough to show an operator every distinct mistake of a
+  /// few scrapers, few enough that a flood is a handful of lines a minute.
+  static constexpr int kClientLogBurst = 10;
+  static constexpr Duration kClientLogWindow = std::chrono::minutes(1);
+  /// A client's text (URI, target, method) in a log line is cut to this.
+  static constexpr std::size_t kMaxLoggedClientBytes = 64;
+
   /// The run's budget from the scrape timeout header: header (clamped to
   /// kMaxScrapeTimeoutSeconds) minus offset; nullopt (the target's own
   /// timeout) when that is not positive. An error when the header is not a
@@ -108,9 +126,17 @@ class HttpRouter {
   /// The path below the route prefix, or nullopt when \p path is not under it.
   std::optional<std::string> RoutePath(const std::string& path) const;
   HttpRouterResponse Probe(const HttpRouterRequest& request, const std::string& query);
+  /// \p answer, logged as a refusal of \p request at \p level with \p reason.
+  HttpRouterResponse Refuse(const HttpRouterRequest& request, HttpRouterResponse answer,
+                            LogLevel level, std::string_view reason,
+                            std::optional<std::string_view> target = std::nullopt);
+  /// Logs a line caused by a client, within client_log_.
+  void LogClientLine(LogLevel level, std::string_view msg,
+                     std::vector<std::pair<std::string_view, std::string>> fields);
 
   ExporterBackend& backend_;
   const Options options_;
+  LogBudget client_log_;
 };
 
 }  // namespace pushprobe::exporter

@@ -65,13 +65,21 @@ std::string Logger::Quote(std::string_view value) {
 }
 
 void Logger::Log(LogLevel level, std::string_view text, std::initializer_list<Field> raw_fields) {
+  Write(level, text, raw_fields.begin(), raw_fields.end());
+}
+
+void Logger::Log(LogLevel level, std::string_view text, const std::vector<Field>& raw_fields) {
+  Write(level, text, raw_fields.data(), raw_fields.data() + raw_fields.size());
+}
+
+void Logger::Write(LogLevel level, std::string_view text, const Field* begin, const Field* end) {
   // Every message and value through the one redaction of URLs, before
   // quoting or escaping: a log line never shows a URL's credentials.
   const std::string msg = RedactUrlCredentials(text);
   std::vector<std::pair<std::string, std::string>> fields;
-  fields.reserve(raw_fields.size());
-  for (const Field& f : raw_fields) {
-    fields.emplace_back(std::string(f.first), RedactUrlCredentials(f.second));
+  fields.reserve(static_cast<std::size_t>(end - begin));
+  for (const Field* f = begin; f != end; ++f) {
+    fields.emplace_back(std::string(f->first), RedactUrlCredentials(f->second));
   }
   // The line is built before taking the lock so concurrent writers only
   // contend for the write itself.

@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include "probe/core/clock.h"
 #include "probe/core/expected.h"
@@ -50,12 +51,19 @@ class Logger {
 
   /// Writes one line when \p level is enabled.
   void Log(LogLevel level, std::string_view msg, std::initializer_list<Field> fields = {});
+  /// The same, for fields chosen at run time.
+  void Log(LogLevel level, std::string_view msg, const std::vector<Field>& fields);
+
+  /// The clock the lines are stamped with (for a LogBudget beside it).
+  const Clock& clock() const { return clock_; }
 
   /// One logfmt value: bare when it has no space, quote, '=' or control
   /// character, else double-quoted with \" \\ \n \r \t escaped.
   static std::string Quote(std::string_view value);
 
  private:
+  void Write(LogLevel level, std::string_view msg, const Field* begin, const Field* end);
+
   std::ostream& out_;
   const Clock& clock_;
   mutable std::mutex mu_;

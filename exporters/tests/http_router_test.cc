@@ -4,8 +4,11 @@
 
 #include <sstream>
 
+#include <nlohmann/json.hpp>
+
 #include "exporters/logger.h"
 #include "exporters/tests/test_util.h"
+#include "exporters/web_access.h"
 
 namespace pushprobe::exporter {
 namespace {
@@ -274,6 +277,191 @@ TEST(HttpRouterTest, StatusPagesRefreshUnlessTurnedOffAndTargetPagesByName) {
   EXPECT_EQ(router.Handle(Get("/target/a%20b%2Fc")).body, "<html>a b/c refresh</html>");
   EXPECT_EQ(router.Handle(Get("/target/absent")).status, 404);
   EXPECT_EQ(router.Handle(Request("POST", "/target/fabrikam")).status, 405);
+}
+
+// Every refusal leaves a line saying why, so an operator can tell from the
+// log why a scraper got a 400 (and which client it was).
+TEST(HttpRouterTest, EveryRefusalIsLoggedWithItsReason) {
+  FakeBackend backend;
+  ManualClock clock;
+  std::ostringstream log;
+  Logger logger(log, clock, LogLevel::kDebug);
+  class Deny final : public WebAccess {
+   public:
+    ConnectionSecurity ForNewConnection() override { return {}; }
+    std::optional<HttpRouterResponse> Authorize(const HttpRouterRequest& r) override {
+      if (r.uri != "/secret") return std::nullopt;
+      HttpRouterResponse denied;
+      denied.status = 401;
+      return denied;
+    }
+    std::vector<std::pair<std::string, std::string>> ResponseHeaders() override { return {}; }
+  } access;
+  ProbeLimiter none_in_flight({0, Duration::zero()}, clock);
+  HttpRouter::Options options;
+  options.logger = &logger;
+  options.access = &access;
+  HttpRouter router(backend, options);
+  HttpRouter::Options limited_options = options;
+  limited_options.limiter = &none_in_flight;
+  HttpRouter limited(backend, limited_options);
+
+  struct Case {
+    HttpRouterRequest request;
+    HttpRouter* router;
+    int status;
+    std::string line;  // after "ts=... "
+  };
+  HttpRouterRequest unknown = Get("/probe?target=nope");
+  unknown.remote_address = "192.0.2.7:5000";
+  const std::vector<Case> cases = {
+      {unknown, &router, 400,
+       "level=warn msg=\"request refused\" status=400 reason=\"unknown target: not in the "
+       "configuration\" method=GET uri=\"/probe?target=nope\" remote=192.0.2.7:5000 target=nope"},
+      {Get("/probe"), &router, 400,
+       "level=warn msg=\"request refused\" status=400 reason=\"target parameter missing or empty\" "
+       "method=GET uri=/probe remote=\"\""},
+      {Get("/probe?target=%zz"), &router, 400,
+       "level=warn msg=\"request refused\" status=400 reason=\"query string does not parse\" "
+       "method=GET uri=\"/probe?target=%zz\" remote=\"\""},
+      {Get("/secret"), &router, 401,
+       "level=warn msg=\"request refused\" status=401 reason=\"not authorized: credentials "
+       "missing or wrong\" method=GET uri=/secret remote=\"\""},
+      {Request("POST", "/metrics"), &router, 405,
+       "level=info msg=\"request refused\" status=405 reason=\"method not allowed: only GET or "
+       "HEAD\" method=POST uri=/metrics remote=\"\""},
+      {Get("/-/reload"), &router, 405,
+       "level=info msg=\"request refused\" status=405 reason=\"method not allowed: only POST or "
+       "PUT\" method=GET uri=/-/reload remote=\"\""},
+      {Request("POST", "/-/reload"), &router, 403,
+       "level=info msg=\"request refused\" status=403 reason=\"lifecycle API not enabled "
+       "(--web.enable-lifecycle)\" method=POST uri=/-/reload remote=\"\""},
+      {Get("/nope"), &router, 404,
+       "level=debug msg=\"request refused\" status=404 reason=\"no such path\" method=GET "
+       "uri=/nope remote=\"\""},
+      {Get("/target/absent"), &router, 404,
+       "level=debug msg=\"request refused\" status=404 reason=\"status page of a target not in "
+       "the configuration\" method=GET uri=/target/absent remote=\"\" target=absent"},
+      {Get("/probe?target=fabrikam"), &limited, 429,
+       "level=warn msg=\"request refused\" status=429 reason=\"too many on-demand runs in flight "
+       "(--web.max-concurrent-probes)\" method=GET uri=\"/probe?target=fabrikam\" remote=\"\" "
+       "target=fabrikam"},
+  };
+  for (const Case& c : cases) {
+    log.str("");
+    EXPECT_EQ(c.router->Handle(c.request).status, c.status) << c.request.uri;
+    EXPECT_EQ(log.str(), "ts=2025-11-25T11:20:56.000Z " + c.line + "\n") << c.request.uri;
+  }
+
+  // An answer that is not a refusal logs nothing.
+  log.str("");
+  EXPECT_EQ(router.Handle(Get("/probe?target=fabrikam")).status, 200);
+  EXPECT_EQ(router.Handle(Get("/-/healthy")).status, 200);
+  EXPECT_EQ(log.str(), "");
+}
+
+// A flood of bad requests writes a bounded log: kClientLogBurst lines and one
+// saying the rest are not logged; the next window's first line counts them.
+TEST(HttpRouterTest, AFloodOfRefusalsWritesABoundedLog) {
+  FakeBackend backend;
+  ManualClock clock;
+  std::ostringstream log;
+  Logger logger(log, clock);
+  HttpRouter::Options options;
+  options.logger = &logger;
+  HttpRouter router(backend, options);
+
+  constexpr int kFlood = 10000;
+  for (int i = 0; i < kFlood; ++i) {
+    ASSERT_EQ(router.Handle(Get("/probe?target=nope" + std::to_string(i))).status, 400);
+  }
+  const auto lines = [&] {
+    std::vector<std::string> out;
+    std::istringstream in(log.str());
+    for (std::string line; std::getline(in, line);) out.push_back(line);
+    return out;
+  };
+  std::vector<std::string> flood = lines();
+  ASSERT_EQ(flood.size(), static_cast<std::size_t>(HttpRouter::kClientLogBurst) + 1) << log.str();
+  EXPECT_NE(flood.back().find("msg=\"client request log limit reached; further refusals are "
+                              "counted, not logged\" limit=\"10 lines per 60s\""),
+            std::string::npos)
+      << flood.back();
+
+  // Still within the window: nothing more.
+  clock.Advance(HttpRouter::kClientLogWindow - 1ms);
+  EXPECT_EQ(router.Handle(Get("/probe?target=nope")).status, 400);
+  EXPECT_EQ(lines().size(), flood.size());
+
+  // A new window: lines again, the first counting what was dropped.
+  clock.Advance(1ms);
+  log.str("");
+  EXPECT_EQ(router.Handle(Get("/probe?target=late")).status, 400);
+  EXPECT_NE(log.str().find(" target=late unlogged=" +
+                           std::to_string(kFlood - HttpRouter::kClientLogBurst + 1) + "\n"),
+            std::string::npos)
+      << log.str();
+}
+
+// The bad scrape timeout header's warning is a line caused by a client too:
+// it shares the budget.
+TEST(HttpRouterTest, IgnoredScrapeTimeoutWarningsAreBounded) {
+  FakeBackend backend;
+  ManualClock clock;
+  std::ostringstream log;
+  Logger logger(log, clock);
+  HttpRouter::Options options;
+  options.logger = &logger;
+  HttpRouter router(backend, options);
+  for (int i = 0; i < 1000; ++i) router.Handle(Get("/probe?target=fabrikam", "abc"));
+  const std::string text = log.str();
+  EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), HttpRouter::kClientLogBurst + 1) << text;
+}
+
+// Client text in a refusal's line is cut and escaped: no forged line, no
+// control byte, no unbounded value, in logfmt and in JSON.
+TEST(HttpRouterTest, HostileClientTextInTheLogIsEscapedAndCut) {
+  FakeBackend backend;
+  ManualClock clock;
+  const std::string forged = "x\r\nts=2025-11-25T11:20:56.000Z level=error msg=forged\x01\"\\";
+  const std::string target_query =
+      "x%0D%0Ats=2025-11-25T11:20:56.000Z%20level=error%20msg=forged%01%22%5C";
+  HttpRouterRequest hostile = Get("/probe?target=" + target_query + std::string(5000, 'A'));
+  hostile.method = "GET";
+
+  std::ostringstream log;
+  Logger logger(log, clock);
+  HttpRouter::Options options;
+  options.logger = &logger;
+  HttpRouter router(backend, options);
+  EXPECT_EQ(router.Handle(hostile).status, 400);
+  const std::string line = log.str();
+  EXPECT_EQ(std::count(line.begin(), line.end(), '\n'), 1) << line;
+  EXPECT_EQ(line.find('\r'), std::string::npos) << line;
+  EXPECT_EQ(line.find('\x01'), std::string::npos) << line;
+  // The decoded target, escaped by the logger and cut to 64 bytes.
+  const std::string kept = (forged + std::string(64, 'A')).substr(0, 64);
+  EXPECT_NE(
+      line.find(" target=\"x\\r\\nts=2025-11-25T11:20:56.000Z level=error msg=forged\\x01\\\"\\\\" +
+                kept.substr(forged.size()) + " (first 64 of " +
+                std::to_string(forged.size() + 5000) + " bytes)\"\n"),
+      std::string::npos)
+      << line;
+  EXPECT_NE(line.find(" uri=\"" + hostile.uri.substr(0, 64) + " (first 64 of " +
+                      std::to_string(hostile.uri.size()) + " bytes)\""),
+            std::string::npos)
+      << line;
+
+  std::ostringstream json_log;
+  Logger json_logger(json_log, clock, LogLevel::kInfo, LogFormat::kJson);
+  options.logger = &json_logger;
+  HttpRouter json_router(backend, options);
+  EXPECT_EQ(json_router.Handle(hostile).status, 400);
+  const std::string json_line = json_log.str();
+  EXPECT_EQ(std::count(json_line.begin(), json_line.end(), '\n'), 1) << json_line;
+  const nlohmann::json parsed = nlohmann::json::parse(json_line);
+  EXPECT_EQ(parsed.at("target"),
+            kept + " (first 64 of " + std::to_string(forged.size() + 5000) + " bytes)");
 }
 
 }  // namespace
