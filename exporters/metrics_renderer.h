@@ -105,8 +105,9 @@ class MetricsRenderer {
                                                               const TargetCounters* counters,
                                                               MetricsSource source);
 
-  /// The body of a /probe answer: the on-demand families with samples,
-  /// serialized by prometheus::TextSerializer.
+  /// The body of a /probe answer: the on-demand families with samples, the
+  /// bytes prometheus::TextSerializer writes for TargetFamilies (kOnDemand),
+  /// written directly.
   static std::string ProbeExposition(const ProbeResult& result);
 
   /// One target's scheduled series, cut by family, for WriteExposition.

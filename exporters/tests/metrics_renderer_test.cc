@@ -211,6 +211,42 @@ TEST(MetricsRendererTest, CompactSeriesGiveBackTheSerializersTextForAnyTargetNam
   }
 }
 
+TEST(MetricsRendererTest, ProbeExpositionIsTheSerializersText) {
+  // /probe writes its answer directly; it must be the serializer's text for
+  // the same families, byte for byte: every sample result, target names that
+  // need escaping, and values of every magnitude and sign.
+  const std::vector<Duration> values = {Duration::zero(),
+                                        1ns,
+                                        999ns,
+                                        1us,
+                                        12345ns,
+                                        1ms,
+                                        64513050ns,
+                                        1s,
+                                        10s,
+                                        123456789012345678ns,
+                                        -1ns,
+                                        -658522695ns,
+                                        std::chrono::hours(24 * 365 * 100)};
+  for (const std::string name : {"fabrikam", "org-00042", "", "with space", "quote\"d",
+                                 "back\\slash", "two\nlines", "brace} 1", "end\\", "\xc3\xbcml"}) {
+    for (const auto& sample : samples::AllSamples()) {
+      for (Duration value : values) {
+        ProbeResult r = sample.result;
+        r.target = name;
+        r.duration = value;
+        r.facts.clock_skew = value;
+        if (!r.stages.empty()) r.stages[0].duration = -value;
+        r.facts.tls_leaf["end\"point\\" + name] = CertificateFacts{};
+        const std::string expected = MetricsRenderer::Serialize(
+            MetricsRenderer::TargetFamilies(r, nullptr, MetricsSource::kOnDemand));
+        EXPECT_EQ(MetricsRenderer::ProbeExposition(r), expected)
+            << sample.name << " / " << name << " / " << value.count();
+      }
+    }
+  }
+}
+
 TEST(MetricsRendererTest, TargetNamesOfEveryLengthComeOutWhole) {
   // A scrape copies each piece of a line (name, target label, other labels,
   // value) by its length, up to 64 bytes without calling memcpy: every
