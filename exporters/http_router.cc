@@ -283,8 +283,8 @@ HttpRouterResponse HttpRouter::Probe(const HttpRouterRequest& request, const std
   ProbeLimiter::Outcome outcome;
   if (options_.limiter) {
     outcome = options_.limiter->Run(*target, run);
-  } else {
-    outcome.result = run();
+  } else if (std::optional<ProbeResult> ran = run()) {
+    outcome.result = std::make_shared<const ProbeResult>(std::move(*ran));
   }
   if (outcome.source == ProbeLimiter::Source::kRejected) {
     HttpRouterResponse r = Text(429,
@@ -294,7 +294,7 @@ HttpRouterResponse HttpRouter::Probe(const HttpRouterRequest& request, const std
     return Refuse(request, std::move(r), LogLevel::kWarn,
                   "too many on-demand runs in flight (--web.max-concurrent-probes)", *target);
   }
-  std::optional<ProbeResult>& result = outcome.result;
+  const std::shared_ptr<const ProbeResult>& result = outcome.result;
   if (!result) {
     // Only configured targets are probed: the name selects a target, it is
     // never an address, so /probe cannot be used to reach arbitrary hosts.

@@ -22,7 +22,7 @@ ProbeLimiter::Outcome ProbeLimiter::Run(const std::string& target,
     }
     if (stats_.in_flight >= options_.max_concurrent) {
       ++stats_.rejected;
-      return Outcome{Source::kRejected, std::nullopt, Duration::zero()};
+      return Outcome{Source::kRejected, nullptr, Duration::zero()};
     }
     ForgetOld(now);
     flight = std::make_shared<Flight>();
@@ -30,9 +30,11 @@ ProbeLimiter::Outcome ProbeLimiter::Run(const std::string& target,
     ++stats_.in_flight;
     ++stats_.ran;
   }
-  std::optional<ProbeResult> result;
+  std::shared_ptr<const ProbeResult> result;
   try {
-    result = run();
+    if (std::optional<ProbeResult> ran = run()) {
+      result = std::make_shared<const ProbeResult>(std::move(*ran));
+    }
   } catch (...) {
     // The run function never throws (ExporterBackend::RunProbe promises it);
     // should one, waiters must not wait for ever.

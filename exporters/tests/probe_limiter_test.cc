@@ -25,13 +25,15 @@ TEST(ProbeLimiterTest, RepeatsWithinTheMinimumIntervalGetTheLastResult) {
     ++runs;
     return Result("fabrikam");
   };
-  EXPECT_EQ(limiter.Run("fabrikam", run).source, Source::kRan);
+  const ProbeLimiter::Outcome first = limiter.Run("fabrikam", run);
+  EXPECT_EQ(first.source, Source::kRan);
   clock.Advance(2s);
   ProbeLimiter::Outcome again = limiter.Run("fabrikam", run);
   EXPECT_EQ(again.source, Source::kRecent);
   EXPECT_EQ(again.age, 2s);
-  ASSERT_TRUE(again.result.has_value());
+  ASSERT_TRUE(again.result);
   EXPECT_EQ(again.result->target, "fabrikam");
+  EXPECT_EQ(again.result, first.result);                        // the same object, not a copy
   EXPECT_EQ(limiter.Run("contoso", run).source, Source::kRan);  // per target
   clock.Advance(3s);
   EXPECT_EQ(limiter.Run("fabrikam", run).source, Source::kRan);
@@ -49,7 +51,7 @@ TEST(ProbeLimiterTest, UnknownTargetsAreNotRemembered) {
     ++runs;
     return std::nullopt;
   };
-  EXPECT_FALSE(limiter.Run("nope", none).result.has_value());
+  EXPECT_FALSE(limiter.Run("nope", none).result);
   EXPECT_EQ(limiter.Run("nope", none).source, Source::kRan);
   EXPECT_EQ(runs, 2);
 }
@@ -93,8 +95,9 @@ TEST(ProbeLimiterTest, SharesTheRunInFlightAndRejectsPastTheCap) {
   waiter.join();
   EXPECT_EQ(outcomes[0].source, Source::kRan);
   EXPECT_EQ(shared.source, Source::kShared);
-  ASSERT_TRUE(shared.result.has_value());
+  ASSERT_TRUE(shared.result);
   EXPECT_EQ(shared.result->target, "a");
+  EXPECT_EQ(shared.result, outcomes[0].result);  // the same object, not a copy
   EXPECT_EQ(started, 2);
   const ProbeLimiter::Stats s = limiter.stats();
   EXPECT_EQ(s.rejected, 1u);
