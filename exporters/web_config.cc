@@ -12,6 +12,7 @@
 
 #include "probe/config/config_loader.h"
 #include "probe/config/yaml_kind.h"
+#include "probe/config/yaml_tree.h"
 #include "probe/core/bounded_file.h"
 #include "probe/core/quote_text.h"
 
@@ -474,15 +475,19 @@ void Parser::Users(const YAML::Node& section) {
 Expected<WebConfig> Parser::Parse(std::string_view yaml) {
   config_.path = file_;
   try {
-    std::vector<YAML::Node> documents = YAML::LoadAll(std::string(yaml));
-    if (!documents.empty()) {
-      Root(documents[0]);
-      if (documents.size() > 1) {
-        Error(documents[1].Mark(), "only one YAML document is allowed; found a second one");
-      }
+    // Not YAML::LoadAll: a stray "," made it loop for ever (see ReadDocuments).
+    config_internal::YamlTreeBuilder scan(kMaxConfigNodes, nullptr);
+    config_internal::ReadDocuments(yaml, scan);
+    const auto& documents = scan.documents();
+    if (!documents.empty()) Root(YAML::Load(std::string(yaml)));
+    if (documents.size() > 1) {
+      Error(documents[1].first_node.value_or(documents[1].start),
+            "only one YAML document is allowed; found a second one");
     }
+  } catch (const config_internal::YamlTooLarge& e) {
+    Error(YAML::Mark::null_mark(), std::string("too large: ") + e.what());
   } catch (const YAML::Exception& e) {
-    Error(e.mark, "invalid YAML: " + e.msg);
+    Error(e.mark, config_internal::YamlErrorText(e));
   }
   if (errors_.empty()) return std::move(config_);
   std::stable_sort(errors_.begin(), errors_.end(), [](const ConfigError& a, const ConfigError& b) {

@@ -86,7 +86,7 @@ TEST(WebConfigTest, OldRequireClientCertSpellingAndDefaults) {
 }
 
 struct InvalidCase {
-  const char* yaml;
+  std::string yaml;
   const char* error;
 };
 
@@ -165,6 +165,14 @@ TEST(WebConfigTest, RejectsEachMistakeWithFileLineAndReason) {
        "w.yml:1:1: the web configuration must be a map of tls_server_config, "
        "http_server_config and basic_auth_users, got a list"},
       {"tls_server_config: {\n", "w.yml:2:1: invalid YAML: end of map flow not found"},
+      // YAML::LoadAll never ended on a stray "," (memory grew until bad_alloc).
+      {",",
+       "w.yml:1:1: invalid YAML: unexpected \",\" (\",\" separates entries only inside [ ] "
+       "or { })"},
+      {std::string("basic_auth_users:\n  alice: x\0y\n", 29),
+       "w.yml:2:11: invalid YAML: a NUL byte; a configuration is text (is this a binary file?)"},
+      {"a: " + std::string(600, '[') + std::string(600, ']') + "\n",
+       "w.yml:1:1204: invalid YAML: lists and maps nested more than 499 levels deep"},
       {"a: 1\n---\nb: 2\n",
        "w.yml:1:1: unknown key \"a\" (expected tls_server_config, http_server_config or "
        "basic_auth_users)\n"

@@ -25,6 +25,9 @@ namespace pushprobe {
 namespace {
 
 using config_internal::Quote;
+using config_internal::ReadDocuments;
+using config_internal::ViewStream;
+using config_internal::YamlErrorText;
 using config_internal::YamlNode;
 using config_internal::YamlTreeBuilder;
 
@@ -93,16 +96,6 @@ const YamlNode* FindValue(const YamlNode& map, std::string_view key) {
 }
 
 class Loader;
-
-// The document as a stream without a copy (yaml-cpp's parser reads a
-// std::istream; an istringstream would copy a 16 MB file each pass).
-class ViewStream : private std::streambuf, public std::istream {
- public:
-  explicit ViewStream(std::string_view text) : std::istream(this) {
-    char* begin = const_cast<char*>(text.data());  // only read
-    setg(begin, begin, begin + text.size());
-  }
-};
 
 // What a key's parser sees: the key and value nodes and where to report.
 struct Field {
@@ -987,40 +980,21 @@ ConfigLoadResult Loader::Load(std::string_view yaml) {
   config_.path = file_;
   yaml_ = yaml;
   try {
-    // Not YAML::LoadAll: in yaml-cpp 0.7 a "," outside a flow collection is
-    // never consumed, so LoadAll starts an empty document at the same place
-    // forever (a one-byte file hung the loader and ate memory). The first
-    // pass stops at the third document; one that starts where the previous
-    // one did means the parser is stuck on that character. It builds the
-    // first document without its targets and counts them.
-    ViewStream input(yaml);
-    YAML::Parser parser(input);
+    // The first document without its targets, and the targets counted.
     YamlTreeBuilder tree(kMaxConfigNodes, nullptr);
-    while (tree.documents().size() < 3 && parser.HandleNextDocument(tree)) {
-    }
+    ReadDocuments(yaml, tree);
+    LoadRoot(tree.root(), tree.target_items());
     const auto& documents = tree.documents();
-    auto stuck = std::adjacent_find(documents.begin(), documents.end(),
-                                    [](auto& a, auto& b) { return a.start.pos == b.start.pos; });
-    if (stuck != documents.end()) {
-      const YAML::Mark& at = std::next(stuck)->start;
-      std::size_t pos = static_cast<std::size_t>(at.pos);
-      std::string what = pos < yaml.size() ? Quote(yaml.substr(pos, 1)) : "text";
-      Error(at, "invalid YAML: unexpected " + what +
-                    " (\",\" separates entries only inside "
-                    "[ ] or { })");
-    } else {
-      LoadRoot(tree.root(), tree.target_items());
-      if (documents.size() > 1) {
-        Error(documents[1].first_node.value_or(documents[1].start),
-              "only one YAML document is allowed; found a second one");
-      }
+    if (documents.size() > 1) {
+      Error(documents[1].first_node.value_or(documents[1].start),
+            "only one YAML document is allowed; found a second one");
     }
   } catch (const config_internal::YamlTooLarge& e) {
     FileError(std::string("too large: ") + e.what());
   } catch (const YAML::Exception& e) {
     // ParserException for syntax errors; anything else from yaml-cpp (such as
     // its nesting limit) is reported the same way rather than thrown.
-    Error(e.mark, "invalid YAML: " + e.msg);
+    Error(e.mark, YamlErrorText(e));
   }
   std::stable_sort(errors_.begin(), errors_.end(), [](const ConfigError& a, const ConfigError& b) {
     return std::tie(a.line, a.column) < std::tie(b.line, b.column);

@@ -775,7 +775,27 @@ TEST(LoadConfigStringTest, DeepNestingIsAnErrorNotACrash) {
   std::string yaml = "targets: " + std::string(5000, '[') + std::string(5000, ']') + "\n";
   ConfigLoadResult result = LoadConfigString(yaml, "deep.yml");
   EXPECT_FALSE(result.ok());
-  ASSERT_FALSE(result.errors.empty());
+  ASSERT_EQ(result.errors.size(), 1u);
+  // yaml-cpp's own text for its nesting limit is "bad file".
+  EXPECT_EQ(result.errors[0].message.rfind("invalid YAML: lists and maps nested more than ", 0), 0u)
+      << result.errors[0].message;
+  EXPECT_NE(result.errors[0].message.find(" levels deep"), std::string::npos)
+      << result.errors[0].message;
+}
+
+// yaml-cpp reads a NUL byte in a plain scalar as the start of an escape
+// ("fabrik\0am" became "fabrik\am", a BEL), and one at the end of a file as
+// an "unknown escape character" with the NUL itself in the message.
+TEST(LoadConfigStringTest, NulByteIsRefusedWhereItIs) {
+  const std::string value_nul =
+      std::string("targets:\n  - name: t\n    organization: fabrik") + '\0' + "am.com\n";
+  EXPECT_EQ(LoadConfigString(value_nul, "nul.yml").ErrorText(),
+            "nul.yml:3:25: invalid YAML: a NUL byte; a configuration is text (is this a binary "
+            "file?)\n");
+  const std::string trailing_nul = std::string("targets: []\n") + '\0';
+  EXPECT_EQ(LoadConfigString(trailing_nul, "end.yml").ErrorText(),
+            "end.yml:2:1: invalid YAML: a NUL byte; a configuration is text (is this a binary "
+            "file?)\n");
 }
 
 TEST(LoadConfigStringTest, NonStringKeysAreRejected) {

@@ -1,6 +1,13 @@
 #include "probe/config/yaml_tree.h"
 
+#include <yaml-cpp/depthguard.h>
+#include <yaml-cpp/parser.h>
+
+#include <algorithm>
+#include <iterator>
 #include <utility>
+
+#include "probe/config/quote.h"
 
 namespace pushprobe::config_internal {
 
@@ -119,6 +126,40 @@ void YamlTreeBuilder::Complete(YamlNode node, YAML::anchor_t anchor) {
     return;
   }
   parent.node.children_.push_back(std::move(node));
+}
+
+void ReadDocuments(std::string_view yaml, YamlTreeBuilder& tree) {
+  if (const std::size_t nul = yaml.find('\0'); nul != std::string_view::npos) {
+    YAML::Mark at;
+    const std::size_t line_start = yaml.rfind('\n', nul) + 1;  // 0 when there is none
+    at.pos = static_cast<int>(nul);
+    at.line = static_cast<int>(std::count(yaml.begin(), yaml.begin() + line_start, '\n'));
+    at.column = static_cast<int>(nul - line_start);
+    throw YAML::ParserException(at, "a NUL byte; a configuration is text (is this a binary file?)");
+  }
+  ViewStream input(yaml);
+  YAML::Parser parser(input);
+  while (tree.documents().size() < 3 && parser.HandleNextDocument(tree)) {
+  }
+  // A document that starts where the previous one did: the parser is stuck there.
+  const auto& documents = tree.documents();
+  auto stuck = std::adjacent_find(documents.begin(), documents.end(),
+                                  [](auto& a, auto& b) { return a.start.pos == b.start.pos; });
+  if (stuck != documents.end()) {
+    const YAML::Mark& at = std::next(stuck)->start;
+    const auto pos = static_cast<std::size_t>(at.pos);
+    const std::string what = pos < yaml.size() ? Quote(yaml.substr(pos, 1)) : "text";
+    throw YAML::ParserException(
+        at, "unexpected " + what + " (\",\" separates entries only inside [ ] or { })");
+  }
+}
+
+std::string YamlErrorText(const YAML::Exception& error) {
+  if (const auto* deep = dynamic_cast<const YAML::DeepRecursion*>(&error)) {
+    return "invalid YAML: lists and maps nested more than " + std::to_string(deep->depth() - 1) +
+           " levels deep";
+  }
+  return "invalid YAML: " + error.msg;
 }
 
 }  // namespace pushprobe::config_internal

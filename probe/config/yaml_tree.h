@@ -2,15 +2,19 @@
 
 #include <yaml-cpp/anchor.h>
 #include <yaml-cpp/eventhandler.h>
+#include <yaml-cpp/exceptions.h>
 #include <yaml-cpp/mark.h>
 #include <yaml-cpp/node/type.h>
 
 #include <cstddef>
 #include <functional>
+#include <istream>
 #include <map>
 #include <optional>
 #include <stdexcept>
+#include <streambuf>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace pushprobe::config_internal {
@@ -128,5 +132,30 @@ class YamlTreeBuilder final : public YAML::EventHandler {
   std::size_t target_items_ = 0;
   bool targets_seen_ = false;
 };
+
+/// \brief The document as a stream without a copy (yaml-cpp's parser reads a
+/// std::istream; an istringstream would copy a 16 MB file each pass).
+class ViewStream : private std::streambuf, public std::istream {
+ public:
+  explicit ViewStream(std::string_view text) : std::istream(this) {
+    char* begin = const_cast<char*>(text.data());  // only read
+    setg(begin, begin, begin + text.size());
+  }
+};
+
+/// \brief Reads \p yaml's first document into \p tree and notes up to two more
+/// (for the one-document rule), throwing YAML::ParserException for what
+/// yaml-cpp 0.7 gets wrong rather than say:
+/// - a NUL byte: YAML allows none, and yaml-cpp takes one in a plain scalar
+///   for the start of an escape ("fabrik\0am.com" would load as "fabrik\am.com");
+/// - a "," outside a flow collection: yaml-cpp never consumes it and starts an
+///   empty document at the same place again and again, so YAML::LoadAll on a
+///   one-byte file never ends and eats memory.
+/// Every YAML file pushprobe reads goes through here first.
+void ReadDocuments(std::string_view yaml, YamlTreeBuilder& tree);
+
+/// "invalid YAML: " and what yaml-cpp found wrong, in words: its nesting
+/// limit's own text is "bad file".
+std::string YamlErrorText(const YAML::Exception& error);
 
 }  // namespace pushprobe::config_internal
