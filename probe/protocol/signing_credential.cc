@@ -398,6 +398,11 @@ Expected<Loaded, LoadError> ReadPkcs12(const std::string& data, const std::strin
         {Reason::kCertMissing, "cannot read PKCS#12 " + path + ": " + OpenSslReason() +
                                    " (the file is damaged or not a PKCS#12 file)"});
   }
+  // PKCS12_parse gives as the certificate only the one paired with the key
+  // (same localKeyID); a file without such a pair (no key, or a key beside
+  // another certificate) has its certificate among the others, and the
+  // caller then reports the missing or mismatched key.
+  if (cert == nullptr && chain != nullptr && sk_X509_num(chain) > 0) cert = sk_X509_shift(chain);
   sk_X509_pop_free(chain, X509_free);
   Loaded loaded{X509Ptr(cert), PkeyPtr(key)};
   if (!want_key) loaded.key.reset();

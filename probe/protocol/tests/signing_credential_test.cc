@@ -270,6 +270,67 @@ TEST_F(SigningCredentialTest, LoadCertificateOnly) {
             "cannot read certificate file " + Path("none.crt") + ": No such file or directory");
 }
 
+// A PKCS#12 holding \p key_pem's key (none when empty) and \p cert_pem's
+// certificate, as a certificate bag without the key's localKeyID: what
+// `openssl pkcs12 -export -nokeys` writes, or a key exported beside someone
+// else's certificate.
+std::string Pkcs12WithoutAPair(const std::string& password, const std::string& key_pem,
+                               const std::string& cert_pem) {
+  BIO* in = BIO_new_mem_buf(cert_pem.data(), static_cast<int>(cert_pem.size()));
+  X509* cert = PEM_read_bio_X509(in, nullptr, nullptr, nullptr);
+  BIO_free(in);
+  EVP_PKEY* key = nullptr;
+  if (!key_pem.empty()) {
+    in = BIO_new_mem_buf(key_pem.data(), static_cast<int>(key_pem.size()));
+    key = PEM_read_bio_PrivateKey(in, nullptr, nullptr, nullptr);
+    BIO_free(in);
+  }
+  STACK_OF(X509)* others = sk_X509_new_null();
+  sk_X509_push(others, cert);
+  PKCS12* p12 =
+      PKCS12_create(password.c_str(), "pushprobe test", key, nullptr, others, 0, 0, 0, 0, 0);
+  BIO* out = BIO_new(BIO_s_mem());
+  if (p12 != nullptr) i2d_PKCS12_bio(out, p12);
+  char* data = nullptr;
+  const long n = BIO_get_mem_data(out, &data);
+  std::string result(data, static_cast<std::size_t>(n));
+  BIO_free(out);
+  PKCS12_free(p12);
+  sk_X509_pop_free(others, X509_free);
+  EVP_PKEY_free(key);
+  return result;
+}
+
+// PKCS12_parse hands back as the certificate only the one paired with the
+// key; a PKCS#12 without such a pair was "no certificate in PKCS#12" although
+// it held one.
+TEST_F(SigningCredentialTest, Pkcs12WithoutAKeyAndCertificatePairSaysWhatIsMissing) {
+  const IssuedCert& c = AuthCert();
+  CertSpec other_spec = AuthSpec();
+  other_spec.common_name = "another";
+  other_spec.fresh_key = true;
+  const IssuedCert other = SelfSigned(other_spec);
+  const std::string pass = Write("p.pass", "pw\n");
+  const std::string cert_only = Write("cert-only.pfx", Pkcs12WithoutAPair("pw", "", c.cert_pem));
+  ASSERT_GT(std::filesystem::file_size(cert_only), 100u);
+
+  auto e = Err(SigningCredential::Load(cert_only, "", pass));
+  EXPECT_EQ(e.reason, Reason::kCertMissing);
+  EXPECT_EQ(e.message, "no private key in " + cert_only + " and no private_key configured");
+  // With the key in a file of its own, it is a usable credential.
+  SigningCredential split = Ok(SigningCredential::Load(cert_only, Write("c.key", c.key_pem), pass));
+  EXPECT_EQ(split.Thumbprint(), c.Thumbprint());
+  EXPECT_EQ(Ok(SigningCredential::LoadCertificateOnly(cert_only, pass)).Thumbprint(),
+            c.Thumbprint());
+
+  const std::string strangers =
+      Write("strangers.pfx", Pkcs12WithoutAPair("pw", other.key_pem, c.cert_pem));
+  e = Err(SigningCredential::Load(strangers, "", pass));
+  EXPECT_EQ(e.reason, Reason::kCertKeyMismatch);
+  EXPECT_EQ(e.message, "the private key in " + strangers +
+                           " does not belong to the certificate in " + strangers);
+}
+
 TEST_F(SigningCredentialTest, EveryFailureIsSpecific) {
   const IssuedCert& c = AuthCert();
   CertSpec other_spec = AuthSpec();
