@@ -16,6 +16,7 @@
 #include "probe/config/config_loader.h"
 #include "probe/config/secret_files.h"
 #include "probe/core/first_line.h"
+#include "probe/engine/check_priority.h"
 #include "probe/render/format.h"
 #include "probe/render/text_renderer.h"
 #include "probe/version.h"
@@ -46,7 +47,13 @@ ExporterApp::ExporterApp(ExporterFlags flags, Dependencies deps)
   // requests again waiting on a shared run.
   server_options_.probe_threads = 2 * flags_.max_concurrent_probes;
   if (!deps.timers) own_timers_ = std::make_unique<ThreadTimerQueue>(clock_);
-  if (!deps.executor) own_executor_ = std::make_unique<ThreadPool>(flags_.workers);
+  // The scheduler's workers and the engine's helper threads run checks and
+  // nothing else; the web answers keep the process's priority
+  // (--scheduler.nice, check_priority.h). Set before any check runs.
+  SetCheckNice(flags_.check_nice);
+  if (!deps.executor) {
+    own_executor_ = std::make_unique<ThreadPool>(flags_.workers, [] { EnterCheckNice(); });
+  }
   timers_ = deps.timers ? deps.timers : own_timers_.get();
   executor_ = deps.executor ? deps.executor : own_executor_.get();
   scheduler_ =

@@ -111,6 +111,7 @@ Expected<ExporterFlags> ExporterFlags::Parse(const std::vector<std::string>& arg
                                           "web.listen-address",
                                           "log.level",
                                           "scheduler.workers",
+                                          "scheduler.nice",
                                           "scheduler.shard",
                                           "history.successes",
                                           "history.failures",
@@ -187,6 +188,10 @@ Expected<ExporterFlags> ExporterFlags::Parse(const std::vector<std::string>& arg
       auto n = ParseCount(*value, 1, 1024);
       if (!n) return invalid();
       f.workers = *n;
+    } else if (name == "scheduler.nice") {
+      auto n = ParseCount(*value, 0, 19);
+      if (!n) return invalid();
+      f.check_nice = static_cast<int>(*n);
     } else if (name == "scheduler.shard") {
       Expected<Shard> shard = ParseShard(*value);
       if (!shard)
@@ -246,6 +251,8 @@ std::string ExporterFlags::Usage() {
          "  --config.check                  validate the configuration (and web config) file\n"
          "                                  and exit\n"
          "  --scheduler.workers=16          scheduled runs in flight at once\n"
+         "  --scheduler.nice=5              nice levels (0-19) by which the threads that run\n"
+         "                                  checks sit below those answering /metrics\n"
          "  --scheduler.shard=I/N           schedule only the targets of shard I of N\n"
          "                                  (Prometheus hashmod of the name; see docs/scale.md)\n"
          "  --history.successes=5           successful runs kept per target\n"

@@ -43,6 +43,10 @@ struct ExporterFlags {
   Duration probe_min_interval = std::chrono::seconds(5);
   bool config_check = false;  ///< validate the config file and exit
   std::size_t workers = 16;   ///< scheduled runs in flight at once
+  /// --scheduler.nice: the threads that run checks sit this many nice levels
+  /// below the exporter's others (check_priority.h), so that its web answers
+  /// (/metrics) are not starved by its own checks; 0 keeps them level.
+  int check_nice = 5;
   /// --scheduler.shard: wins over the file's `exporter: shard:` when set.
   std::optional<Shard> shard;
   std::size_t history_successes = 5;

@@ -5,9 +5,12 @@
 
 namespace pushprobe::exporter {
 
-ThreadPool::ThreadPool(std::size_t threads) : size_(std::max<std::size_t>(1, threads)) {
+ThreadPool::ThreadPool(std::size_t threads, std::function<void()> on_start)
+    : size_(std::max<std::size_t>(1, threads)) {
   threads_.reserve(size_);
-  for (std::size_t i = 0; i < size_; ++i) threads_.emplace_back([this] { Work(); });
+  for (std::size_t i = 0; i < size_; ++i) {
+    threads_.emplace_back([this, on_start] { Work(on_start); });
+  }
 }
 
 ThreadPool::~ThreadPool() { Shutdown(); }
@@ -32,7 +35,8 @@ void ThreadPool::Shutdown() {
   threads_.clear();
 }
 
-void ThreadPool::Work() {
+void ThreadPool::Work(const std::function<void()>& on_start) {
+  if (on_start) on_start();
   for (;;) {
     std::function<void()> task;
     {

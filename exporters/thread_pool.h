@@ -18,8 +18,9 @@ namespace pushprobe::exporter {
 /// hands over at once.
 class ThreadPool final : public Executor {
  public:
-  /// Starts \p threads workers (at least one).
-  explicit ThreadPool(std::size_t threads);
+  /// Starts \p threads workers (at least one); each calls \p on_start, when
+  /// given, before its first task (the exporter's: EnterCheckNice).
+  explicit ThreadPool(std::size_t threads, std::function<void()> on_start = {});
   /// Shutdown().
   ~ThreadPool() override;
   ThreadPool(const ThreadPool&) = delete;
@@ -31,7 +32,7 @@ class ThreadPool final : public Executor {
   std::size_t size() const { return size_; }
 
  private:
-  void Work();
+  void Work(const std::function<void()>& on_start);
 
   std::size_t size_;
   std::mutex mu_;

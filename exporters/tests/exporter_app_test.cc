@@ -11,8 +11,12 @@
 #include <sys/stat.h>
 #include <yaml-cpp/yaml.h>
 
+#include <atomic>
+#include <condition_variable>
 #include <functional>
 #include <map>
+#include <mutex>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -20,6 +24,7 @@
 #include "exporters/manual_timer_queue.h"
 #include "exporters/shard.h"
 #include "exporters/tests/test_util.h"
+#include "probe/engine/check_priority.h"
 #include "probe/render/tests/sample_results.h"
 
 namespace pushprobe::exporter {
@@ -55,7 +60,7 @@ class ExporterAppTest : public ::testing::Test {
     ExporterApp::Dependencies deps;
     deps.clock = &clock_;
     deps.timers = &timers_;
-    deps.executor = &executor_;
+    if (!own_executor_) deps.executor = &executor_;
     deps.log = &log_;
     deps.web_access = web_access_;
     deps.probe_factory = [this](const std::shared_ptr<const TargetConfig>& t) -> ProbeFunction {
@@ -105,6 +110,7 @@ class ExporterAppTest : public ::testing::Test {
   std::function<ProbeResult(const std::string&)> result_for_;
   int runners_made_ = 0;
   WebAccess* web_access_ = nullptr;  ///< the default (allow all) when null
+  bool own_executor_ = false;        ///< the exporter's own ThreadPool, not executor_
   std::unique_ptr<ExporterApp> app_;
 };
 
@@ -606,6 +612,57 @@ TEST_F(ExporterAppTest, MetricsCarryProcessAndWebListenerSeries) {
   if (auto problems = testing::PromtoolCheck(metrics)) {
     EXPECT_EQ(*problems, "") << metrics;
   }
+}
+
+// --scheduler.nice: a scheduled run's thread sits the flag's levels below
+// the exporter's, the thread that answers /metrics keeps the exporter's.
+TEST_F(ExporterAppTest, ScheduledRunsRunTheNiceFlagsLevelsBelowTheWebAnswers) {
+  const int base = ThreadNice();
+  if (base + 4 > 19) GTEST_SKIP() << "the test runs at nice " << base << ", no room below";
+  // Records the nice of the thread that adds the response headers (the one
+  // answering the request).
+  class Recording final : public WebAccess {
+   public:
+    ConnectionSecurity ForNewConnection() override { return {}; }
+    std::optional<HttpRouterResponse> Authorize(const HttpRouterRequest&) override {
+      return std::nullopt;
+    }
+    std::vector<std::pair<std::string, std::string>> ResponseHeaders() override {
+      nice = ThreadNice();
+      return {};
+    }
+    std::atomic<int> nice{-100};
+  } access;
+  web_access_ = &access;
+  std::mutex mu;
+  std::condition_variable cv;
+  std::optional<int> run_nice;
+  result_for_ = [&](const std::string& name) {
+    std::lock_guard<std::mutex> lock(mu);
+    run_nice = ThreadNice();
+    cv.notify_all();
+    return FakeResult(name, clock_.Now());
+  };
+  // The exporter's threads stop before the locals they reach go, whatever ends the test.
+  struct StopFirst {
+    std::unique_ptr<ExporterApp>& app;
+    ~StopFirst() { app.reset(); }
+  } stop_first{app_};
+  flags_.check_nice = 4;
+  own_executor_ = true;
+  StartWith(ConfigWith({"fabrikam"}));
+  for (int i = 0; i < 10; ++i) {  // the run's first start is within its interval
+    timers_.RunDue();
+    clock_.Advance(1s);
+  }
+  {
+    std::unique_lock<std::mutex> lock(mu);
+    ASSERT_TRUE(cv.wait_for(lock, 30s, [&] { return run_nice.has_value(); }));
+  }
+  EXPECT_EQ(*run_nice, base + 4);
+  Get("/metrics");
+  EXPECT_EQ(access.nice.load(), base);
+  EXPECT_EQ(ThreadNice(), base);
 }
 
 // The /probe requests the server holds (answering or queued for a /probe

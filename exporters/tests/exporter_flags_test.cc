@@ -18,6 +18,22 @@ TEST(ExporterFlagsTest, DefaultsArePrometheusStyle) {
   EXPECT_EQ(f->web_config_file, "");
   EXPECT_FALSE(f->shard.has_value());  // the file's exporter section decides
   EXPECT_FALSE(f->metrics_http_phases);
+  EXPECT_EQ(f->check_nice, 5);
+}
+
+TEST(ExporterFlagsTest, SchedulerNiceIsALevelFrom0To19) {
+  auto f = ExporterFlags::Parse({"--scheduler.nice=0"});
+  ASSERT_TRUE(f.ok()) << f.error();
+  EXPECT_EQ(f->check_nice, 0);
+  f = ExporterFlags::Parse({"--scheduler.nice", "19"});
+  ASSERT_TRUE(f.ok()) << f.error();
+  EXPECT_EQ(f->check_nice, 19);
+  for (const char* bad : {"20", "-1", "", "five"}) {
+    auto refused = ExporterFlags::Parse({std::string("--scheduler.nice=") + bad});
+    ASSERT_FALSE(refused.ok()) << bad;
+    EXPECT_EQ(refused.error(), std::string("invalid --scheduler.nice: ") + bad);
+  }
+  EXPECT_NE(ExporterFlags::Usage().find("--scheduler.nice=5"), std::string::npos);
 }
 
 TEST(ExporterFlagsTest, HttpPhasesOnMetricsIsABooleanFlag) {

@@ -1,5 +1,7 @@
 #include "probe/engine/helper_threads.h"
 
+#include "probe/engine/check_priority.h"
+
 #include <algorithm>
 #include <system_error>
 
@@ -51,6 +53,9 @@ bool HelperThreads::WaitUntilIdle(std::chrono::milliseconds timeout) const {
 }
 
 void HelperThreads::Work() {
+  // A helper thread runs nothing but checks' requests, for scheduled runs and
+  // /probe alike: it takes the check threads' priority (SetCheckNice).
+  EnterCheckNice();
   std::unique_lock<std::mutex> lock(mu_);
   for (;;) {
     ready_.wait(lock, [&] { return stopping_ || !tasks_.empty(); });
