@@ -37,8 +37,8 @@ void RunMetadataStage(RunContext& context, StageResult& result) {
     result.Fail(Reason::kHttpStatus, message);
     return;
   }
-  Expected<AuthMetadata> metadata =
-      v2 ? ParseOpenIdConfiguration(response->body) : ParseAuthMetadata(response->body);
+  Expected<AuthMetadata> metadata = v2 ? ParseOpenIdConfiguration(response->body)
+                                       : AuthMetadataMemo::Shared().Parse(response->body);
   if (!metadata) {
     result.Fail(Reason::kMalformedResponse, std::string(document) + " from " + request.url +
                                                 " is unusable: " + metadata.error());

@@ -67,4 +67,34 @@ Expected<AuthMetadata> ParseAuthMetadata(std::string_view text) {
   return md;
 }
 
+Expected<AuthMetadata> AuthMetadataMemo::Parse(std::string_view json) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (auto it = entries_.begin(); it != entries_.end(); ++it) {
+      if (it->json.size() != json.size() || std::string_view(it->json) != json) continue;
+      entries_.splice(entries_.begin(), entries_, it);
+      ++hits_;
+      return entries_.front().parsed;
+    }
+  }
+  Expected<AuthMetadata> parsed = ParseAuthMetadata(json);
+  if (parsed) {
+    std::lock_guard<std::mutex> lock(mu_);
+    entries_.push_front(Entry{std::string(json), parsed.value()});
+    if (entries_.size() > kEntries) entries_.pop_back();
+  }
+  return parsed;
+}
+
+std::uint64_t AuthMetadataMemo::hits() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return hits_;
+}
+
+AuthMetadataMemo& AuthMetadataMemo::Shared() {
+  static AuthMetadataMemo* const kShared =
+      new AuthMetadataMemo();  // never destroyed: checks may run at exit
+  return *kShared;
+}
+
 }  // namespace pushprobe

@@ -43,6 +43,50 @@ TEST(AuthMetadataTest, ParsesTheProtocolSample) {
   EXPECT_EQ(md->signing_certificates_der[1], std::string("\x01\x02\x03", 3));
 }
 
+TEST(AuthMetadataMemoTest, TheSameBytesAreParsedOnceAndOtherBytesAnew) {
+  AuthMetadataMemo memo;
+  auto first = memo.Parse(kSample);
+  ASSERT_TRUE(first.ok()) << first.error();
+  EXPECT_EQ(memo.hits(), 0u);
+  // A copy of the same bytes (not the same pointer) is a hit, with the same result.
+  const std::string same(kSample);
+  auto again = memo.Parse(same);
+  EXPECT_EQ(memo.hits(), 1u);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->realm, kRealm);
+  EXPECT_EQ(again->token_endpoint, kTokenEndpoint);
+  EXPECT_EQ(again->signing_certificates_der, first->signing_certificates_der);
+  // One byte different, the same length: parsed anew, and what it says is used.
+  std::string rolled = same;
+  rolled.replace(rolled.find("AQID"), 4, "AQIE");
+  auto changed = memo.Parse(rolled);
+  EXPECT_EQ(memo.hits(), 1u);
+  ASSERT_TRUE(changed.ok());
+  ASSERT_EQ(changed->signing_certificates_der.size(), 2u);
+  EXPECT_EQ(changed->signing_certificates_der[1], std::string("\x01\x02\x04", 3));
+}
+
+TEST(AuthMetadataMemoTest, ErrorsAreNotKeptAndTheOldestDocumentGoesFirst) {
+  AuthMetadataMemo memo;
+  const std::string bad = R"({"issuer":"p@r"})";
+  EXPECT_EQ(memo.Parse(bad).error(), "no endpoint with protocol OAuth2");
+  EXPECT_EQ(memo.Parse(bad).error(), "no endpoint with protocol OAuth2");
+  EXPECT_EQ(memo.hits(), 0u);
+  auto document = [](std::size_t i) {
+    return R"({"issuer":"p@r)" + std::to_string(i) +
+           R"(","endpoints":[{"location":"https://t","protocol":"OAuth2"}]})";
+  };
+  for (std::size_t i = 0; i <= AuthMetadataMemo::kEntries; ++i) {
+    EXPECT_EQ(memo.Parse(document(i))->realm, "r" + std::to_string(i));
+  }
+  EXPECT_EQ(memo.hits(), 0u);
+  EXPECT_EQ(memo.Parse(document(AuthMetadataMemo::kEntries))->realm,
+            "r" + std::to_string(AuthMetadataMemo::kEntries));
+  EXPECT_EQ(memo.hits(), 1u);
+  EXPECT_EQ(memo.Parse(document(0))->realm, "r0");  // dropped: parsed again
+  EXPECT_EQ(memo.hits(), 1u);
+}
+
 TEST(AuthMetadataTest, MemberNamesAreCaseInsensitiveAtEveryLevel) {
   auto md = ParseAuthMetadata(R"({"Issuer":"p@r",
     "ALLOWEDAUDIENCES":["p@r"],
