@@ -53,15 +53,28 @@ bool Logger::Enabled(LogLevel level) const {
 }
 
 std::string Logger::Quote(std::string_view value) {
+  // A byte that is not UTF-8 becomes U+FFFD, as in the JSON format (and Go's
+  // logfmt), and the value is quoted: journald keeps a line that is not UTF-8
+  // as a blob ("[blob data]" in journalctl), so a client's stray byte in a
+  // logged URI would hide the whole line.
+  std::string text;
+  text.reserve(value.size());
   bool bare = !value.empty();
-  for (unsigned char c : value) {
-    if (c <= ' ' || c == '"' || c == '=' || c == '\\' || c == 0x7f) {
+  for (std::size_t i = 0; i < value.size();) {
+    const auto c = static_cast<unsigned char>(value[i]);
+    const std::size_t n = c < 0x80 ? 1 : Utf8SequenceLength(value, i);
+    if (n == 0) {
+      text += "\xEF\xBF\xBD";
       bare = false;
-      break;
+      ++i;
+      continue;
     }
+    if (c <= ' ' || c == '"' || c == '=' || c == '\\' || c == 0x7f) bare = false;
+    text.append(value.substr(i, n));
+    i += n;
   }
-  if (bare) return std::string(value);
-  return QuoteText(value);
+  if (bare) return text;
+  return QuoteText(text);
 }
 
 void Logger::Log(LogLevel level, std::string_view text, std::initializer_list<Field> raw_fields) {

@@ -38,6 +38,21 @@ TEST(LoggerTest, QuotesOnlyWhenNeeded) {
   EXPECT_EQ(Logger::Quote(std::string("\x01", 1)), "\"\\x01\"");
 }
 
+// A /probe query with %FF%FE was logged with those raw bytes: not UTF-8, so
+// journald stored the line as a blob.
+TEST(LoggerTest, LogfmtReplacesBytesThatAreNotUtf8AndQuotes) {
+  EXPECT_EQ(Logger::Quote("\xff\xfe"), "\"\xef\xbf\xbd\xef\xbf\xbd\"");
+  EXPECT_EQ(Logger::Quote("fab\xc0\xafrikam"), "\"fab\xef\xbf\xbd\xef\xbf\xbdrikam\"");
+  EXPECT_EQ(Logger::Quote("caf\xc3\xa9"), "caf\xc3\xa9");  // UTF-8 stays as it is, bare
+  ManualClock clock;
+  std::ostringstream out;
+  Logger logger(out, clock, LogLevel::kInfo);
+  logger.Log(LogLevel::kWarn, "request refused", {{"target", "\xff\xfe"}});
+  EXPECT_EQ(out.str(),
+            "ts=2025-11-25T11:20:56.000Z level=warn msg=\"request refused\" "
+            "target=\"\xef\xbf\xbd\xef\xbf\xbd\"\n");
+}
+
 TEST(LoggerTest, JsonFormatWritesOneValidObjectPerLine) {
   ManualClock clock;
   std::ostringstream out;
