@@ -124,8 +124,9 @@ using SeenKeys = std::map<std::string, Seen, std::less<>>;
 
 class Loader {
  public:
-  Loader(std::string file_name, std::filesystem::path base_dir)
-      : file_(std::move(file_name)), base_dir_(std::move(base_dir)) {}
+  Loader(std::string file_name, std::filesystem::path base_dir,
+         const config_internal::LoaderLimits& limits)
+      : file_(std::move(file_name)), base_dir_(std::move(base_dir)), limits_(limits) {}
 
   ConfigLoadResult Load(std::string_view yaml);
 
@@ -160,7 +161,8 @@ class Loader {
   }
 
  private:
-  void LoadRoot(const YamlNode& root, std::size_t target_items);
+  void LoadRoot(const YamlNode& root, std::size_t target_items,
+                const std::vector<YamlNode>* kept_targets);
   SeenKeys ApplyKeys(const YamlNode& map, bool in_defaults, const std::string& scope,
                      TargetOverrides& layer);
   void CheckTimeoutWithinInterval(const SeenKeys& own, const SeenKeys& defaults,
@@ -185,6 +187,7 @@ class Loader {
 
   std::string file_;
   std::filesystem::path base_dir_;
+  const config_internal::LoaderLimits& limits_;
   std::string_view yaml_;  ///< the document, read again for its targets
   std::vector<ConfigError> errors_;
   std::size_t errors_dropped_ = 0;
@@ -891,7 +894,8 @@ void Loader::LoadExporter(const YamlNode& map) {
   }
 }
 
-void Loader::LoadRoot(const YamlNode& root, std::size_t target_items) {
+void Loader::LoadRoot(const YamlNode& root, std::size_t target_items,
+                      const std::vector<YamlNode>* kept_targets) {
   if (root.IsNull()) {
     FileError("the file is empty; expected a map with a \"targets\" list");
     return;
@@ -964,15 +968,22 @@ void Loader::LoadRoot(const YamlNode& root, std::size_t target_items) {
                               std::to_string(kMaxConfigTargets) + " are loaded");
     return;
   }
-  // The document again, this time each target loaded as soon as the parser
-  // has read it and then dropped, so the memory held is the targets'
-  // configurations, not their YAML (the first pass kept none of them either).
+  // Only now, with the defaults known wherever the file puts them.
+  std::size_t index = 0;
+  auto load = [&](const YamlNode& target) {
+    LoadTarget(target, index++, targets.Mark(), base, defaults_seen);
+  };
+  if (kept_targets != nullptr) {
+    for (const YamlNode& target : *kept_targets) load(target);
+    return;
+  }
+  // Too many to keep: the document again, this time each target loaded as
+  // soon as the parser has read it and then dropped, so the memory held is
+  // the targets' configurations, not their YAML.
   ViewStream input(yaml_);
   YAML::Parser parser(input);
-  std::size_t index = 0;
-  YamlTreeBuilder stream(kMaxConfigNodes, [&](const YamlNode& target) {
-    LoadTarget(target, index++, targets.Mark(), base, defaults_seen);
-  });
+  YamlTreeBuilder stream(limits_.max_nodes, load);
+  if (limits_.on_parse) limits_.on_parse();
   parser.HandleNextDocument(stream);
 }
 
@@ -980,10 +991,12 @@ ConfigLoadResult Loader::Load(std::string_view yaml) {
   config_.path = file_;
   yaml_ = yaml;
   try {
-    // The first document without its targets, and the targets counted.
-    YamlTreeBuilder tree(kMaxConfigNodes, nullptr);
+    // The first document without its targets, and the targets counted (and
+    // kept when they are few).
+    YamlTreeBuilder tree(limits_.max_nodes, nullptr, limits_.max_kept_target_nodes);
+    if (limits_.on_parse) limits_.on_parse();
     ReadDocuments(yaml, tree);
-    LoadRoot(tree.root(), tree.target_items());
+    LoadRoot(tree.root(), tree.target_items(), tree.kept_items());
     const auto& documents = tree.documents();
     if (documents.size() > 1) {
       Error(documents[1].first_node.value_or(documents[1].start),
@@ -1023,7 +1036,13 @@ std::string ConfigLoadResult::ErrorText() const {
 }
 
 ConfigLoadResult LoadConfigString(std::string_view yaml, const std::string& file_name) {
-  return Loader(file_name, std::filesystem::path(file_name).parent_path()).Load(yaml);
+  return config_internal::LoadConfigString(yaml, file_name, {});
+}
+
+ConfigLoadResult config_internal::LoadConfigString(std::string_view yaml,
+                                                   const std::string& file_name,
+                                                   const LoaderLimits& limits) {
+  return Loader(file_name, std::filesystem::path(file_name).parent_path(), limits).Load(yaml);
 }
 
 ConfigLoadResult LoadConfigFile(const std::string& path, const Deadline* deadline) {
@@ -1040,7 +1059,8 @@ ConfigLoadResult LoadConfigFile(const std::string& path, const Deadline* deadlin
   std::filesystem::path absolute = std::filesystem::absolute(path, ec);
   std::filesystem::path base_dir =
       ec ? std::filesystem::path(path).parent_path() : absolute.lexically_normal().parent_path();
-  return Loader(path, base_dir).Load(contents.value());
+  const config_internal::LoaderLimits limits;
+  return Loader(path, base_dir, limits).Load(contents.value());
 }
 
 }  // namespace pushprobe

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -47,9 +48,17 @@ inline constexpr std::size_t kMaxMaxResponseBytes = std::size_t{64} << 20;
 inline constexpr std::size_t kMaxConfigFileBytes = std::size_t{16} << 20;
 /// The loader holds at most this many YAML nodes (keys, values, list entries)
 /// at once: the file without its targets list, plus one target, which it
-/// loads and drops before reading the next. About 100 bytes a node, so 15 MB
+/// loads and drops before reading the next (or, for a small file, plus its
+/// targets: kMaxKeptTargetNodes). About 100 bytes a node, so 15 MB
 /// whatever the file's shape; a file past it is refused, naming the cap.
 inline constexpr std::size_t kMaxConfigNodes = 150000;
+/// A file whose targets come to at most this many YAML nodes (about 2 MB;
+/// some 1,000 targets) is parsed once: its targets are kept from the pass
+/// that reads the rest of the file, within kMaxConfigNodes. A larger one is
+/// parsed a second time for its targets, one at a time, as the bound needs.
+/// Why: Nagios starts the plugin for every check, and the second parse of
+/// its small file was 4 % of the instructions of a check.
+inline constexpr std::size_t kMaxKeptTargetNodes = 20000;
 /// A configuration with more targets than this is refused, naming the cap.
 /// Memory then grows with the targets' settings, not with their YAML: about
 /// 0.8 KB a target (docs/configuration.md has the figures).
@@ -85,4 +94,19 @@ ConfigLoadResult LoadConfigFile(const std::string& path, const Deadline* deadlin
 /// Config::path is \p file_name. Never throws.
 ConfigLoadResult LoadConfigString(std::string_view yaml, const std::string& file_name);
 
+namespace config_internal {
+
+/// The loader's memory bounds, and a hook to watch its parser (for tests).
+struct LoaderLimits {
+  std::size_t max_nodes = kMaxConfigNodes;
+  std::size_t max_kept_target_nodes = kMaxKeptTargetNodes;
+  /// Called each time the YAML parser starts reading the text.
+  std::function<void()> on_parse;
+};
+
+/// LoadConfigString with other limits.
+ConfigLoadResult LoadConfigString(std::string_view yaml, const std::string& file_name,
+                                  const LoaderLimits& limits);
+
+}  // namespace config_internal
 }  // namespace pushprobe

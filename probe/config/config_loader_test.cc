@@ -9,11 +9,13 @@
 #include <filesystem>
 #include <fstream>
 #include <future>
+#include <iterator>
 #include <map>
 #include <set>
 #include <sstream>
 #include <string>
 #include <thread>
+#include <vector>
 
 namespace pushprobe {
 namespace {
@@ -473,6 +475,99 @@ TEST(LoadConfigStringTest, ErrorsBeyondTheCapAreCountedNotKept) {
   ASSERT_EQ(result.errors.size(), kMaxConfigErrors + 1);
   EXPECT_EQ(result.errors.front().ToString(), "c.yml:2:5: target #1 must be a map, got a string");
   EXPECT_EQ(result.errors.back().ToString(), "c.yml: and 5 more errors not shown");
+}
+
+// The loader's result, and how many times its parser read the text.
+struct CountedLoad {
+  ConfigLoadResult result;
+  int parses = 0;
+};
+CountedLoad LoadCounted(const std::string& yaml, config_internal::LoaderLimits limits) {
+  CountedLoad load;
+  limits.on_parse = [&load] { ++load.parses; };
+  load.result = config_internal::LoadConfigString(yaml, "/etc/pushprobe/c.yml", limits);
+  return load;
+}
+
+std::string ReadSample(const std::string& file) {
+  std::ifstream in(kTestdata + "/" + file);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+void ExpectSameLoad(const ConfigLoadResult& a, const ConfigLoadResult& b) {
+  EXPECT_EQ(a.ErrorText(), b.ErrorText());
+  ASSERT_EQ(a.ok(), b.ok());
+  if (!a.ok()) return;
+  EXPECT_EQ(a.config->targets, b.config->targets);
+  EXPECT_EQ(a.config->exporter.shard, b.config->exporter.shard);
+}
+
+// The plugin loads its file on every check: a file of few targets is parsed
+// once, its targets kept from the pass that reads the rest, and loads exactly
+// as a file parsed twice does (targets, errors and their order), wherever the
+// file puts its defaults.
+TEST(LoadConfigStringTest, ASmallFileIsParsedOnceAndLoadsAsWhenParsedTwice) {
+  std::vector<std::string> samples;
+  for (const auto& entry : std::filesystem::directory_iterator(kTestdata)) {
+    samples.push_back(entry.path().filename().string());
+  }
+  ASSERT_GE(samples.size(), 20u);
+  std::map<std::string, std::string> texts;
+  for (const std::string& file : samples) texts[file] = ReadSample(file);
+  texts["defaults after targets"] =
+      "targets:\n  - name: a\n    organization: a.example\n  - name: b\n"
+      "    organization: b.example\n    timeout: 5s\n"
+      "defaults:\n  certificate: auth.pem\n  timeout: 20s\n";
+  for (const auto& [name, yaml] : texts) {
+    SCOPED_TRACE(name);
+    config_internal::LoaderLimits twice;
+    twice.max_kept_target_nodes = 0;
+    const CountedLoad once = LoadCounted(yaml, {});
+    const CountedLoad reread = LoadCounted(yaml, twice);
+    EXPECT_EQ(once.parses, 1);
+    ExpectSameLoad(once.result, reread.result);
+  }
+  const ConfigLoadResult late = LoadCounted(texts["defaults after targets"], {}).result;
+  ASSERT_TRUE(late.ok()) << late.ErrorText();
+  ASSERT_EQ(late.config->targets.size(), 2u);
+  EXPECT_EQ(late.config->targets[0].certificate, "/etc/pushprobe/auth.pem");
+  EXPECT_EQ(late.config->targets[0].timeout, seconds(20));
+  EXPECT_EQ(late.config->targets[1].timeout, seconds(5));
+}
+
+// Targets past the bound are dropped and parsed again, one at a time; and
+// keeping them never makes a file too large that loads without keeping them.
+TEST(LoadConfigStringTest, TargetsPastTheKeptBoundAreParsedAgainAndNeverMakeAFileTooLarge) {
+  std::string yaml = "targets:\n";
+  for (int i = 0; i < 4; ++i) {
+    yaml += "  - name: t" + std::to_string(i) + "\n    organization: t.example\n";
+  }
+  yaml +=
+      "defaults:\n  certificate: /a.pem\n  connect_to: [\"h:1:127.0.0.1:2\", "
+      "\"k:1:127.0.0.1:2\"]\n";
+  config_internal::LoaderLimits limits;
+  const CountedLoad all = LoadCounted(yaml, limits);
+  ASSERT_TRUE(all.result.ok()) << all.result.ErrorText();
+  EXPECT_EQ(all.parses, 1);
+
+  limits.max_kept_target_nodes = 12;  // a target is 5 nodes: two are kept, the third is not
+  const CountedLoad past = LoadCounted(yaml, limits);
+  EXPECT_EQ(past.parses, 2);
+  ExpectSameLoad(past.result, all.result);
+
+  // The fewest nodes held at once with which the file loads when nothing is kept.
+  config_internal::LoaderLimits tight;
+  tight.max_kept_target_nodes = 0;
+  for (tight.max_nodes = 1; !LoadCounted(yaml, tight).result.ok(); ++tight.max_nodes) {
+    ASSERT_LT(tight.max_nodes, 100u);
+  }
+  EXPECT_NE(
+      LoadCounted(yaml, {tight.max_nodes - 1, 0, nullptr}).result.ErrorText().find("too large"),
+      std::string::npos);
+  tight.max_kept_target_nodes = kMaxKeptTargetNodes;
+  const CountedLoad kept = LoadCounted(yaml, tight);
+  EXPECT_EQ(kept.parses, 2);  // keeping gave way to the defaults that follow the targets
+  ExpectSameLoad(kept.result, all.result);
 }
 
 ConfigLoadResult LoadValid(const std::string& file) {

@@ -37,6 +37,8 @@ void YamlTreeBuilder::OnDocumentStart(const YAML::Mark& mark) {
 }
 
 void YamlTreeBuilder::Hold(std::size_t nodes, const YAML::Mark& mark) {
+  // Kept items are a saving, not part of the document: they give way first.
+  if (held_ + nodes > max_held_ && !kept_.empty()) DropKept();
   held_ += nodes;
   if (held_ > max_held_) {
     throw YamlTooLarge("more than " + std::to_string(max_held_) +
@@ -118,14 +120,28 @@ void YamlTreeBuilder::Complete(YamlNode node, YAML::anchor_t anchor) {
   }
   Open& parent = open_.back();
   if (parent.targets != 0) {
+    const std::size_t nodes = node.Count();
     if (parent.targets == 1) {
       ++target_items_;
       if (on_item_) on_item_(node);
+      if (keeping_ && kept_nodes_ + nodes <= max_kept_) {
+        kept_nodes_ += nodes;  // still counted in held_
+        kept_.push_back(std::move(node));
+        return;
+      }
+      if (keeping_) DropKept();
     }
-    held_ -= node.Count();  // dropped: a later one's items are never read
+    held_ -= nodes;  // dropped: a later one's items are never read
     return;
   }
   parent.node.children_.push_back(std::move(node));
+}
+
+void YamlTreeBuilder::DropKept() {
+  held_ -= kept_nodes_;
+  kept_nodes_ = 0;
+  std::vector<YamlNode>().swap(kept_);
+  keeping_ = false;
 }
 
 void ReadDocuments(std::string_view yaml, YamlTreeBuilder& tree) {

@@ -80,6 +80,12 @@ struct YamlTooLarge : std::runtime_error {
 /// Aliases are resolved by copying the anchored node; every node held counts
 /// against \p max_held, copies included (a "billion laughs" document stops
 /// there), and going past it throws YamlTooLarge.
+///
+/// With \p max_kept, the items are also kept as long as they come to at most
+/// that many nodes together, so that a small file need not be parsed a second
+/// time for them. Kept nodes count against \p max_held too, but never make a
+/// document too large: when the cap would be passed, or the items outgrow
+/// \p max_kept, every kept item is dropped and no more are kept.
 class YamlTreeBuilder final : public YAML::EventHandler {
  public:
   using ItemFn = std::function<void(const YamlNode& item)>;
@@ -88,14 +94,20 @@ class YamlTreeBuilder final : public YAML::EventHandler {
     std::optional<YAML::Mark> first_node;
   };
 
-  YamlTreeBuilder(std::size_t max_held, ItemFn on_item)
-      : max_held_(max_held), on_item_(std::move(on_item)) {}
+  YamlTreeBuilder(std::size_t max_held, ItemFn on_item, std::size_t max_kept = 0)
+      : max_held_(max_held),
+        max_kept_(max_kept),
+        on_item_(std::move(on_item)),
+        keeping_(max_kept > 0) {}
 
   const std::vector<Document>& documents() const { return documents_; }
   /// The first document's root; the targets sequence is there without items.
   const YamlNode& root() const { return root_; }
   /// How many items the first `targets` sequence had.
   std::size_t target_items() const { return target_items_; }
+  /// Every item of the first `targets` sequence, in order, when all of them
+  /// were kept; null when some were dropped (or max_kept was 0).
+  const std::vector<YamlNode>* kept_items() const { return keeping_ ? &kept_ : nullptr; }
 
   void OnDocumentStart(const YAML::Mark& mark) override;
   void OnDocumentEnd() override {}
@@ -121,9 +133,14 @@ class YamlTreeBuilder final : public YAML::EventHandler {
   void Start(YAML::NodeType::value type, const YAML::Mark& mark, YAML::anchor_t anchor);
   void End();
   void Complete(YamlNode node, YAML::anchor_t anchor);
+  void DropKept();
 
   const std::size_t max_held_;
+  const std::size_t max_kept_;
   ItemFn on_item_;
+  bool keeping_;
+  std::vector<YamlNode> kept_;
+  std::size_t kept_nodes_ = 0;
   std::vector<Document> documents_;
   std::vector<Open> open_;
   std::map<YAML::anchor_t, YamlNode> anchors_;
