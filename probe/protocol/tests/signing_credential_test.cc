@@ -1,6 +1,7 @@
 #include "probe/protocol/signing_credential.h"
 
 #include <gtest/gtest.h>
+#include <openssl/asn1.h>
 #include <openssl/bio.h>
 #include <openssl/evp.h>
 #include <openssl/objects.h>
@@ -191,6 +192,99 @@ TEST_F(SigningCredentialTest, ReadsTheKeyBlockOpensslsGeneralReaderReads) {
     }
     EVP_PKEY_free(general);
   }
+}
+
+// An RSAPrivateKey (traditional form) holding \p der, as PEM.
+std::string RsaKeyPem(const std::string& der) {
+  BIO* out = BIO_new(BIO_s_mem());
+  PEM_write_bio(out, "RSA PRIVATE KEY", "", reinterpret_cast<const unsigned char*>(der.data()),
+                static_cast<long>(der.size()));
+  char* data = nullptr;
+  long n = BIO_get_mem_data(out, &data);
+  std::string pem(data, static_cast<std::size_t>(n));
+  BIO_free(out);
+  return pem;
+}
+
+// The key's RSAPrivateKey DER with \p edit applied to its nine integers.
+template <typename Edit>
+std::string EditedRsaKeyDer(const std::string& key_pem, Edit edit) {
+  const std::string der = ReencodeKey(key_pem, true);
+  const auto* in = reinterpret_cast<const unsigned char*>(der.data());
+  ASN1_SEQUENCE_ANY* members = d2i_ASN1_SEQUENCE_ANY(nullptr, &in, static_cast<long>(der.size()));
+  edit(members);
+  unsigned char* out = nullptr;
+  int n = i2d_ASN1_SEQUENCE_ANY(members, &out);
+  std::string edited(reinterpret_cast<char*>(out), static_cast<std::size_t>(n));
+  OPENSSL_free(out);
+  sk_ASN1_TYPE_pop_free(members, ASN1_TYPE_free);
+  return edited;
+}
+
+// The RS256 signature of "x" by \p key (PKCS#1 v1.5 signatures are
+// deterministic: equal signatures mean equal private keys).
+std::string SignX(EVP_PKEY* key) {
+  EVP_MD_CTX* md = EVP_MD_CTX_new();
+  std::string signature(static_cast<std::size_t>(EVP_PKEY_get_size(key)), '\0');
+  std::size_t n = signature.size();
+  const unsigned char x = 'x';
+  EXPECT_EQ(EVP_DigestSignInit(md, nullptr, EVP_sha256(), nullptr, key), 1);
+  EXPECT_EQ(EVP_DigestSign(md, reinterpret_cast<unsigned char*>(signature.data()), &n, &x, 1), 1);
+  EVP_MD_CTX_free(md);
+  signature.resize(n);
+  return signature;
+}
+
+// A plain two-prime RSA key is made from its numbers, not by OpenSSL's
+// decoders; it signs exactly as the key OpenSSL's general reader reads. An
+// RSAPrivateKey that is not plainly one (another version, a number missing
+// or negative, bytes after it) is left to the general reader, whose verdict
+// stands.
+TEST_F(SigningCredentialTest, APlainRsaKeySignsAsTheGeneralReadersKeyAndTheRestIsItsToJudge) {
+  const IssuedCert& a = AuthCert();
+  auto set = [](int index, long value) {
+    return [index, value](ASN1_SEQUENCE_ANY* m) {
+      ASN1_INTEGER_set(sk_ASN1_TYPE_value(m, index)->value.integer, value);
+    };
+  };
+  const std::string traditional_der = ReencodeKey(a.key_pem, true);
+  BIO* own_bio = BIO_new_mem_buf(a.key_pem.data(), static_cast<int>(a.key_pem.size()));
+  EVP_PKEY* own = PEM_read_bio_PrivateKey(own_bio, nullptr, nullptr, nullptr);
+  BIO_free(own_bio);
+  ASSERT_NE(own, nullptr);
+  struct Case {
+    const char* name;
+    std::string key_pem;
+  };
+  const Case cases[] = {
+      {"PKCS#8", a.key_pem},
+      {"traditional", ReencodeKey(a.key_pem, false)},
+      {"version 1", RsaKeyPem(EditedRsaKeyDer(a.key_pem, set(0, 1)))},
+      {"negative exponent", RsaKeyPem(EditedRsaKeyDer(a.key_pem, set(2, -65537)))},
+      {"a number missing",
+       RsaKeyPem(EditedRsaKeyDer(
+           a.key_pem, [](ASN1_SEQUENCE_ANY* m) { ASN1_TYPE_free(sk_ASN1_TYPE_pop(m)); }))},
+      {"a byte after it", RsaKeyPem(traditional_der + std::string(1, '\0'))},
+  };
+  for (const Case& k : cases) {
+    SCOPED_TRACE(k.name);
+    const std::string file = a.cert_pem + k.key_pem;
+    BIO* bio = BIO_new_mem_buf(file.data(), static_cast<int>(file.size()));
+    EVP_PKEY* general = PEM_read_bio_PrivateKey(bio, nullptr, nullptr, nullptr);
+    BIO_free(bio);
+    auto r = SigningCredential::Load(Write("k.pem", file), "", "");
+    if (general == nullptr) {
+      EXPECT_EQ(Err(std::move(r)).reason, Reason::kCertMissing);
+      continue;
+    }
+    if (EVP_PKEY_eq(general, own) != 1) {
+      EXPECT_EQ(Err(std::move(r)).reason, Reason::kCertKeyMismatch);
+    } else {
+      EXPECT_EQ(SignX(Ok(std::move(r)).private_key()), SignX(general));
+    }
+    EVP_PKEY_free(general);
+  }
+  EVP_PKEY_free(own);
 }
 
 TEST_F(SigningCredentialTest, DescribesTheCertificate) {
