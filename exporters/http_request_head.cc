@@ -138,6 +138,10 @@ HttpRequestHeadParse ParseHttpRequestHead(std::string_view input, std::size_t ma
   if (head.minor_version == 1 && head.Header("host") == nullptr) {
     return Error(400, "HTTP/1.1 requests need a Host header.");
   }
+  if (std::count_if(head.headers.begin(), head.headers.end(),
+                    [](const auto& h) { return h.first == "host"; }) > 1) {
+    return Error(400, "More than one Host header.");  // RFC 9112 3.2: a MUST
+  }
   out.status = HttpRequestHeadParse::Status::kComplete;
   return out;
 }

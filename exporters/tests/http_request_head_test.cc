@@ -52,6 +52,9 @@ TEST(HttpRequestHeadTest, RejectsWhatCouldConfuseTheServer) {
            {"GET / HTTP/1.1\r\nHost: h\r\nX: a\x7f\r\n\r\n", 400},
            {"GET / HTTP/1.1\r\nNoColon\r\n\r\n", 400},
            {"GET / HTTP/1.1\r\n\r\n", 400},
+           // RFC 9112 3.2: more than one Host line MUST get 400.
+           {"GET / HTTP/1.1\r\nHost: h\r\nhost: evil\r\n\r\n", 400},
+           {"GET / HTTP/1.0\r\nHost: h\r\nHost: h\r\n\r\n", 400},
        }) {
     HttpRequestHeadParse p = ParseHttpRequestHead(c.input, 1024);
     EXPECT_EQ(p.status, Status::kError) << c.input;
