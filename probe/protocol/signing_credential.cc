@@ -241,6 +241,14 @@ PkeyPtr ReadPlainRsaKey(const std::string& data) {
 
 // Reads a private key from PEM (any PKCS#8 or traditional block, encrypted or
 // not) or DER; a null key when the data holds no key at all.
+// An empty password file is a likely slip (written with `echo > file`, or
+// emptied), so the message says so.
+std::string BadPassword(const std::string& path, const std::string& password,
+                        const SigningCredential::SettingNames& names) {
+  return "cannot decrypt private key " + path + ": bad password" +
+         (password.empty() ? " (the " + names.password_file + " is empty)" : "");
+}
+
 Expected<PkeyPtr, LoadError> ReadKey(const std::string& data, const std::string& path,
                                      const SigningCredential::SettingNames& names,
                                      const std::string* password) {
@@ -266,8 +274,7 @@ Expected<PkeyPtr, LoadError> ReadKey(const std::string& data, const std::string&
                                                    ": it is encrypted and no " +
                                                    names.password_file + " is " + names.unset});
       }
-      return Result::Error(
-          {Reason::kConfig, "cannot decrypt private key " + path + ": bad password"});
+      return Result::Error({Reason::kConfig, BadPassword(path, *password, names)});
     }
     if (data.find("PRIVATE KEY-----") != std::string::npos) {
       return Result::Error(
@@ -433,12 +440,11 @@ Expected<Loaded, LoadError> ReadPkcs12(const std::string& data, const std::strin
                "again"});
     }
     if (!verified) {
-      return Result::Error(
-          {Reason::kConfig, password == nullptr
-                                ? "cannot decrypt private key " + path +
-                                      ": it is encrypted and no " + names.password_file + " is " +
-                                      names.unset
-                                : "cannot decrypt private key " + path + ": bad password"});
+      return Result::Error({Reason::kConfig, password == nullptr
+                                                 ? "cannot decrypt private key " + path +
+                                                       ": it is encrypted and no " +
+                                                       names.password_file + " is " + names.unset
+                                                 : BadPassword(path, *password, names)});
     }
   }
   EVP_PKEY* key = nullptr;

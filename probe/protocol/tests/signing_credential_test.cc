@@ -425,6 +425,23 @@ TEST_F(SigningCredentialTest, Pkcs12WithoutAKeyAndCertificatePairSaysWhatIsMissi
                            " does not belong to the certificate in " + strangers);
 }
 
+// An empty password file only said "bad password".
+TEST_F(SigningCredentialTest, AnEmptyPasswordFileIsNamedWhenThePasswordIsWrong) {
+  const IssuedCert& c = AuthCert();
+  const std::string empty = Write("empty.pass", "\r\n");
+  const std::string enc_key = Write("enc.key", c.EncryptedKeyPem("right"));
+  auto e = Err(SigningCredential::Load(Write("c.crt", c.cert_pem), enc_key, empty));
+  EXPECT_EQ(e.reason, Reason::kConfig);
+  EXPECT_EQ(e.message, "cannot decrypt private key " + enc_key +
+                           ": bad password (the private_key_password_file is empty)");
+  const std::string p12 = Write("c.pfx", c.Pkcs12("right"));
+  e = Err(SigningCredential::Load(p12, "", empty));
+  EXPECT_EQ(e.message, "cannot decrypt private key " + p12 +
+                           ": bad password (the private_key_password_file is empty)");
+  // An empty password is a PKCS#12 password like any other.
+  Ok(SigningCredential::Load(Write("e.pfx", c.Pkcs12("")), "", empty));
+}
+
 TEST_F(SigningCredentialTest, EveryFailureIsSpecific) {
   const IssuedCert& c = AuthCert();
   CertSpec other_spec = AuthSpec();
