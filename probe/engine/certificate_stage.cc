@@ -31,8 +31,9 @@ void RunCertificateStage(RunContext& context, StageResult& result) {
   facts.auth_cert_not_after = credential.NotAfter();
   facts.auth_key_bits = credential.KeyBits();
   WallTime now = context.clock.Now();
-  result.AddFact("subject", credential.Subject());
-  result.AddFact("thumbprint", credential.Thumbprint());
+  // Each is formatted from the certificate on every call: once per run.
+  result.AddFact("subject", facts.auth_cert_subject);
+  result.AddFact("thumbprint", facts.auth_cert_thumbprint);
   result.AddFact("key",
                  credential.KeyType() + " " + std::to_string(credential.KeyBits()) + " bits");
   result.AddFact("not_after", render::FormatRfc3339(credential.NotAfter()));

@@ -22,7 +22,7 @@ void RunRolloverStep(RunContext& context, const ProbeResult& result, StageResult
   facts.next_auth_cert_thumbprint = credential->Thumbprint();
   facts.next_auth_cert_not_after = credential->NotAfter();
   step.AddFact("subject", credential->Subject());
-  step.AddFact("thumbprint", credential->Thumbprint());
+  step.AddFact("thumbprint", facts.next_auth_cert_thumbprint);
   step.AddFact("key",
                credential->KeyType() + " " + std::to_string(credential->KeyBits()) + " bits");
   step.AddFact("not_after", render::FormatRfc3339(credential->NotAfter()));
