@@ -88,8 +88,9 @@ class IdentityPlatformTokenStageTest : public ::testing::Test {
   static void TearDownTestSuite() { credential_.reset(); }
 
   // Runs the token stage against a server that answers \p raw once.
-  StageResult Run(const std::string& raw) {
-    server_ = std::make_unique<LoopbackServer>(LoopbackServer::Respond(raw));
+  StageResult Run(const std::string& raw) { return Run(LoopbackServer::Respond(raw)); }
+  StageResult Run(LoopbackServer::Behaviour behaviour) {
+    server_ = std::make_unique<LoopbackServer>(std::move(behaviour));
     target_.name = "fabrikam";
     target_.organization = "fabrikam.com";
     target_.token_flow = TokenFlow::kIdentityPlatform;
@@ -159,6 +160,40 @@ TEST_F(IdentityPlatformTokenStageTest, PostsTheFiveFieldsWithTheExactClientAsser
     EXPECT_EQ(fact.value.find("the-token"), std::string::npos) << fact.name;
   }
   EXPECT_EQ(result.message.find("eyJ"), std::string::npos);
+}
+
+// A token endpoint that writes back what it was sent put the run's client
+// assertion (valid 10 minutes, enough to get tokens) into the message, the
+// plugin's output and the exporter's log; and an error_description's control
+// characters (an ESC sequence, a NUL) reached the terminal raw.
+TEST_F(IdentityPlatformTokenStageTest, AnswersThatEchoTheAssertionNeverShowItNorRawControls) {
+  auto echo = [](int status, std::string body_prefix, std::string body_suffix) {
+    return [=](testing::ServerConnection& c) {
+      testing::SeenRequest seen;
+      if (!c.ReadRequest(&seen)) return;
+      std::string order;
+      const std::string assertion = Form(seen.body, &order)["client_assertion"];
+      c.Write(Answer(status, body_prefix + assertion + body_suffix, SystemClock::Instance().Now()));
+    };
+  };
+  const std::string json_error = R"({"error":"invalid_client","error_description":"AADSTS700027: )";
+  for (auto behaviour : {echo(400, json_error + "\\u001b[31m\\u0000 bad ", R"(\r\ntrace"})"),
+                         echo(500, "<html>you sent ", "</html>"), echo(400, "not json ", "")}) {
+    StageResult result = Run(behaviour);
+    ASSERT_EQ(server_->requests().size(), 1u);
+    std::string order;
+    const std::string assertion = Form(server_->requests().at(0).body, &order)["client_assertion"];
+    ASSERT_GT(assertion.size(), 100u);
+    EXPECT_NE(result.status, StageStatus::kOk);
+    for (const std::string& text :
+         {result.message, result.exchange_error, facts_.oauth_error_description}) {
+      EXPECT_EQ(text.find(assertion.substr(assertion.rfind('.'))), std::string::npos) << text;
+      EXPECT_EQ(text.find('\x1b'), std::string::npos) << text;
+      EXPECT_EQ(text.find('\0'), std::string::npos) << text;
+    }
+    EXPECT_NE(result.message.find("<the client assertion sent>"), std::string::npos)
+        << result.message;
+  }
 }
 
 TEST_F(IdentityPlatformTokenStageTest, ExpiresInMayBeAString) {
