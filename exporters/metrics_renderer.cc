@@ -104,6 +104,9 @@ Duration PhaseTime(const HttpPhaseTimings& t, std::size_t phase) {
 // Bytes that a padded copy (PutPadded below) may read and write past the end
 // of a piece: every source and destination it is used on has that many more.
 constexpr std::size_t kSlack = 64;
+// Bytes after a RenderedTarget's last value: PutPadded<16> reads a value in
+// 16-byte steps, so up to 15 bytes past its end.
+constexpr std::size_t kValuePad = 15;
 
 // `name{` of each target family, where every series line of it begins,
 // followed by kSlack bytes so that a scrape may copy it with PutPadded.
@@ -387,7 +390,7 @@ RenderedTarget MetricsRenderer::RenderScheduled(const ProbeResult& result,
   LabelTextPool::Shared().Intern(tails, &ids);
 
   RenderedTarget rendered;
-  std::size_t size = label.size();
+  std::size_t size = label.size() + kValuePad;
   for (std::string_view v : values) size += sizeof(LabelTextPool::Id) + 1 + v.size() + 1;
   rendered.data_.reserve(size);
   rendered.data_.append(label);
@@ -409,6 +412,9 @@ RenderedTarget MetricsRenderer::RenderScheduled(const ProbeResult& result,
     }
   }
   rendered.offsets_[kTargetFamilyCount] = static_cast<std::uint32_t>(rendered.data_.size());
+  // Room after the last value, so that a scrape copies every value with
+  // PutPadded without looking at where the data ends.
+  rendered.data_.append(kValuePad, '\0');
   rendered.text_size_ = static_cast<std::uint32_t>(samples_bytes);
   for (std::size_t f = 0; f < kTargetFamilyCount; ++f) {
     if (first[f + 1] > first[f]) rendered.families_ |= 1u << f;
@@ -425,43 +431,13 @@ inline void CopyFixed(char* w, const char* s) {
   std::memcpy(w, t, N);
 }
 
-// Copies one piece of a series line and returns its end. Nearly every piece
-// (family name, target label, label tail, value) is under 64 bytes, where a
-// libc memcpy call costs more than the copy itself: here two fixed-size,
-// possibly overlapping copies that the compiler turns into loads and stores,
-// never touching a byte outside [s, s + n) or [w, w + n).
-inline char* Put(char* w, const char* s, std::size_t n) {
-  if (n <= 16) {
-    if (n >= 8) {
-      CopyFixed<8>(w, s);
-      CopyFixed<8>(w + n - 8, s + n - 8);
-    } else if (n >= 4) {
-      CopyFixed<4>(w, s);
-      CopyFixed<4>(w + n - 4, s + n - 4);
-    } else if (n > 0) {
-      w[0] = s[0];
-      w[n / 2] = s[n / 2];
-      w[n - 1] = s[n - 1];
-    }
-  } else if (n <= 32) {
-    CopyFixed<16>(w, s);
-    CopyFixed<16>(w + n - 16, s + n - 16);
-  } else if (n <= 64) {
-    CopyFixed<32>(w, s);
-    CopyFixed<32>(w + n - 32, s + n - 32);
-  } else {
-    std::memcpy(w, s, n);
-  }
-  return w + n;
-}
-
 // Copies [s, s + n) and returns w + n: the first K bytes in one fixed-size
 // copy, the rest in 16-byte steps, so it reads up to kSlack bytes past s + n
 // and writes as many past w + n, which the next piece overwrites (or the
 // block never sends). Where both sides have that room, a piece of up to K
-// bytes is a few loads and stores and one branch, where Put chooses among
-// five ways to copy. K is the usual piece's size rounded up: 64 for
-// `name{target="T"`, 32 for a label tail, 16 for a value.
+// bytes is a few loads and stores and one branch, where a copy by its length
+// would choose among several ways. K is the usual piece's size rounded up: 64
+// for `name{` and for `name{target="T"`, 32 for a label tail, 16 for a value.
 template <std::size_t K>
 inline char* PutPadded(char* w, const char* s, std::size_t n) {
   static_assert(K <= kSlack && K % 16 == 0, "a step may go up to kSlack past the end");
@@ -516,8 +492,9 @@ class MetricsRenderer::Block {
  public:
   static constexpr std::size_t kExpositionSize = 256 * 1024;
 
+  // Left uninitialized: zeroing 256 KB per scrape would be one more pass.
   Block(std::ostream& out, std::size_t size)
-      : out_(out), size_(size), buffer_(size + kSlack), pos_(0) {}
+      : out_(out), size_(size), buffer_(new char[size + kSlack]), pos_(0) {}
   Block(const Block&) = delete;
   Block& operator=(const Block&) = delete;
 
@@ -527,26 +504,26 @@ class MetricsRenderer::Block {
       Flush();
       if (n > size_) {
         size_ = n;
-        buffer_.resize(n + kSlack);
+        buffer_.reset(new char[n + kSlack]);  // empty after Flush: nothing to keep
       }
     }
-    return buffer_.data() + pos_;
+    return buffer_.get() + pos_;
   }
-  void Commit(const char* end) { pos_ = static_cast<std::size_t>(end - buffer_.data()); }
+  void Commit(const char* end) { pos_ = static_cast<std::size_t>(end - buffer_.get()); }
   void Append(std::string_view s) {
     char* p = Reserve(s.size());
     std::memcpy(p, s.data(), s.size());
     Commit(p + s.size());
   }
   void Flush() {
-    out_.write(buffer_.data(), static_cast<std::streamsize>(pos_));
+    out_.write(buffer_.get(), static_cast<std::streamsize>(pos_));
     pos_ = 0;
   }
 
  private:
   std::ostream& out_;
   std::size_t size_;
-  std::vector<char> buffer_;
+  std::unique_ptr<char[]> buffer_;
   std::size_t pos_;
 };
 
@@ -555,7 +532,6 @@ class MetricsRenderer::Block {
 [[gnu::always_inline]] inline void MetricsRenderer::AppendSeries(Block& out, std::string_view open,
                                                                  std::string_view label,
                                                                  const char* p, const char* end,
-                                                                 const char* data_end,
                                                                  const PaddedTails& tails) {
   if (p == end) return;
   // Room for every line: a packed series takes at least 4 bytes (id, length,
@@ -567,7 +543,7 @@ class MetricsRenderer::Block {
   // further line's copied whole from the first (a target's lines of one
   // family follow each other).
   char* const first = w;
-  w = PutPadded<32>(w, open.data(), open.size());
+  w = PutPadded<64>(w, open.data(), open.size());
   w = PutPadded<32>(w, label.data(), label.size());
   const std::size_t prefix = static_cast<std::size_t>(w - first);
   const std::string_view* const texts = tails.views();
@@ -578,9 +554,7 @@ class MetricsRenderer::Block {
     p += sizeof id + 1;
     const std::string_view tail = texts[id];
     w = PutPadded<32>(w, tail.data(), tail.size());
-    // Only a target's last value or two lack the room after them.
-    w = value + 16 <= static_cast<std::size_t>(data_end - p) ? PutPadded<16>(w, p, value)
-                                                             : Put(w, p, value);
+    w = PutPadded<16>(w, p, value);  // the target's data has kValuePad bytes after it
     p += value;
     if (p >= end) break;
     w = PutPadded<64>(w, first, prefix);
@@ -591,14 +565,13 @@ class MetricsRenderer::Block {
 std::string MetricsRenderer::SeriesText(const RenderedTarget& target) {
   const PaddedTails tails;
   const char* const data = target.data_.data();
-  const char* const data_end = data + target.data_.size();
   // The label with AppendSeries' room after it.
   const std::string label = std::string(data, target.offsets_[0]) + std::string(kSlack, '\0');
   std::ostringstream text;
   Block block(text, 4096);
   for (std::size_t f = 0; f < kTargetFamilyCount; ++f) {
     AppendSeries(block, FamilyOpen(f), std::string_view(label.data(), target.offsets_[0]),
-                 data + target.offsets_[f], data + target.offsets_[f + 1], data_end, tails);
+                 data + target.offsets_[f], data + target.offsets_[f + 1], tails);
   }
   block.Flush();
   return text.str();
@@ -639,7 +612,7 @@ void MetricsRenderer::WriteExposition(
   const std::unique_ptr<std::size_t[]> label_begins(new std::size_t[n + 1]);
   const std::unique_ptr<const char*[]> data(new const char*[stride]);
   // offsets[f * stride + i]: where target i's family f begins, and ends where
-  // its family f + 1 begins; offsets[kTargetFamilyCount * stride + i] is its size.
+  // its family f + 1 begins; offsets[kTargetFamilyCount * stride + i] where its series end.
   const std::unique_ptr<std::uint32_t[]> offsets(
       new std::uint32_t[(kTargetFamilyCount + 1) * stride]);
   std::uint32_t present = 0;
@@ -660,7 +633,6 @@ void MetricsRenderer::WriteExposition(
   }
 
   Block block(out, Block::kExpositionSize);
-  const std::uint32_t* const sizes = offsets.get() + kTargetFamilyCount * stride;
   for (std::size_t f = 0; f < kTargetFamilyCount; ++f) {
     if (((present >> f) & 1u) == 0) continue;
     block.Append(ScheduledHeader(f));
@@ -673,7 +645,7 @@ void MetricsRenderer::WriteExposition(
       AppendSeries(
           block, open,
           std::string_view(labels.data() + label_begins[i], label_begins[i + 1] - label_begins[i]),
-          data[i] + begins[i], data[i] + ends[i], data[i] + sizes[i], tails);
+          data[i] + begins[i], data[i] + ends[i], tails);
     }
   }
   block.Flush();

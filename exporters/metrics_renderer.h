@@ -79,7 +79,8 @@ class RenderedTarget {
   friend class MetricsRenderer;
 
   /// `target="T"`, then per series: its LabelTextPool id (2 bytes, native
-  /// order), the length of the rest (1 byte), its value text and '\n'.
+  /// order), the length of the rest (1 byte), its value text and '\n'; then
+  /// 15 zero bytes, so that a scrape copies values in 16-byte steps.
   /// Family f's series are data_[offsets_[f], offsets_[f + 1]).
   std::string data_;
   std::array<std::uint32_t, kTargetFamilyCount + 1> offsets_{};
@@ -143,11 +144,11 @@ class MetricsRenderer {
   class PaddedTails;
   /// Appends the lines of one target's family to \p out: \p open is the
   /// family's `name{` and \p label the target's `target="T"`, each followed by
-  /// at least 16 readable bytes; [\p p, \p end) its packed series, within the
-  /// target's data, which ends at \p data_end; \p tails the label texts of
-  /// LabelTextPool taken after the target was rendered.
+  /// at least 64 readable bytes; [\p p, \p end) its packed series, within the
+  /// target's data (whose padding follows the last); \p tails the label texts
+  /// of LabelTextPool taken after the target was rendered.
   static void AppendSeries(Block& out, std::string_view open, std::string_view label, const char* p,
-                           const char* end, const char* data_end, const PaddedTails& tails);
+                           const char* end, const PaddedTails& tails);
 };
 
 }  // namespace pushprobe::exporter
