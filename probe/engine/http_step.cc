@@ -58,4 +58,26 @@ std::string BodySnippet(std::string_view body, std::size_t max_chars) {
   return out;
 }
 
+std::string ServerText(std::string_view text, const std::string& secret, std::string_view shown_as,
+                       bool keep_lines) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size();) {
+    if (!secret.empty() && text.compare(i, secret.size(), secret) == 0) {
+      out += shown_as;
+      i += secret.size();
+      continue;
+    }
+    const auto c = static_cast<unsigned char>(text[i]);
+    const bool line = c == '\r' || c == '\n' || c == '\t';
+    if ((c < 0x20 && !(keep_lines && line)) || c == 0x7f) {
+      AppendHexEscape(out, c);
+    } else {
+      out += text[i];
+    }
+    ++i;
+  }
+  return out;
+}
+
 }  // namespace pushprobe

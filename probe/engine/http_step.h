@@ -33,4 +33,13 @@ bool BlameClockSkew(const RunContext& context, StageResult& result);
 /// A short, printable excerpt of a body for messages (control characters escaped).
 std::string BodySnippet(std::string_view body, std::size_t max_chars = 120);
 
+/// \brief What a server wrote, as it may be shown: \p secret (what the run sent
+/// it: the client assertion, the access token) as \p shown_as, so a server that
+/// echoes its request cannot put a credential into the transcript, the
+/// plugin's output or the log; and control characters escaped as \xNN (an
+/// ESC sequence would reach a terminal), line breaks and tabs kept when
+/// \p keep_lines.
+std::string ServerText(std::string_view text, const std::string& secret, std::string_view shown_as,
+                       bool keep_lines = false);
+
 }  // namespace pushprobe

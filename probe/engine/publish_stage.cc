@@ -29,21 +29,26 @@ void RunPublishStage(RunContext& context, StageResult& result) {
   result.AddFact("status", std::to_string(response->status));
   if (response->status >= 200 && response->status <= 299) return;
 
-  std::string details = "HTTP " + std::to_string(response->status) + " " + response->reason_phrase;
+  const std::string& token = context.state.access_token;
+  const auto shown = [&](std::string_view text) {
+    return ServerText(text, token, "<the access token sent>");
+  };
+  std::string details =
+      "HTTP " + std::to_string(response->status) + " " + shown(response->reason_phrase);
   if (auto diagnostics = response->Header("x-ms-diagnostics")) {
-    facts.x_ms_diagnostics = *diagnostics;
-    result.AddFact("x_ms_diagnostics", *diagnostics);
+    facts.x_ms_diagnostics = shown(*diagnostics);
+    result.AddFact("x_ms_diagnostics", facts.x_ms_diagnostics);
     if (auto parsed = ParseMsDiagnostics(*diagnostics)) {
-      details += ", " + parsed->error_category + " (" + std::to_string(parsed->code) +
-                 "): " + parsed->reason;
+      details += ", " + shown(parsed->error_category) + " (" + std::to_string(parsed->code) +
+                 "): " + shown(parsed->reason);
     } else {
-      details += ", x-ms-diagnostics: " + *diagnostics;
+      details += ", x-ms-diagnostics: " + facts.x_ms_diagnostics;
     }
   }
   if (auto fault = ParsePushFault(response->body)) {
-    facts.fault_message = fault->message;
-    result.AddFact("fault_message", fault->message);
-    details += ", fault: " + fault->message;
+    facts.fault_message = shown(fault->message);
+    result.AddFact("fault_message", facts.fault_message);
+    details += ", fault: " + facts.fault_message;
   }
   if (response->status == 401) {
     result.Fail(Reason::kTokenRejected, "the push proxy refused the token: " + details);

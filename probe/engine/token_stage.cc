@@ -1,6 +1,5 @@
 #include <variant>
 
-#include "probe/core/quote_text.h"
 #include "probe/core/time_format.h"
 #include "probe/engine/http_step.h"
 #include "probe/engine/stages.h"
@@ -34,45 +33,21 @@ void RecordGrant(RunContext& context, StageResult& result, const TokenGrant& gra
 
 // The token endpoint's answer, the same for both flows: a grant, an OAuth
 // error (with Exchange's text), another HTTP status, or something unreadable.
-// What the token endpoint wrote, as it may be shown: never the run's own
-// assertion (a server that echoes what it was sent would put a credential
-// good for tokens into the transcript, the plugin's output and the log), and,
-// unless \p keep_lines, no control character (an ESC sequence in an
-// error_description would reach the terminal).
-std::string ServerText(std::string_view text, const std::string& assertion,
-                       bool keep_lines = false) {
-  std::string out;
-  out.reserve(text.size());
-  for (std::size_t i = 0; i < text.size();) {
-    if (!assertion.empty() && text.compare(i, assertion.size(), assertion) == 0) {
-      out += "<the client assertion sent>";
-      i += assertion.size();
-      continue;
-    }
-    const auto c = static_cast<unsigned char>(text[i]);
-    const bool line = c == '\r' || c == '\n' || c == '\t';
-    if ((c < 0x20 && !(keep_lines && line)) || c == 0x7f) {
-      AppendHexEscape(out, c);
-    } else {
-      out += text[i];
-    }
-    ++i;
-  }
-  return out;
-}
-
 // A 5xx is the service failing on its side even when it words it as an OAuth
 // error (temporarily_unavailable, server_error): the assertion was not judged,
 // so blaming the certificate or the registration would send the administrator
 // the wrong way.
+constexpr std::string_view kAssertionShownAs = "<the client assertion sent>";
+
 void ReadTokenAnswer(RunContext& context, StageResult& result, const HttpResponse& response,
                      const std::string& requested_resource, const std::string& assertion) {
   Expected<TokenAnswer> answer = ParseTokenAnswer(response.body);
   const bool service_failed = response.status >= 500;
   if (answer) {
     if (const auto* error = std::get_if<OAuthError>(&answer.value())) {
-      context.facts.oauth_error = ServerText(error->error, assertion);
-      context.facts.oauth_error_description = ServerText(error->FirstLine(), assertion);
+      context.facts.oauth_error = ServerText(error->error, assertion, kAssertionShownAs);
+      context.facts.oauth_error_description =
+          ServerText(error->FirstLine(), assertion, kAssertionShownAs);
       const std::string words =
           context.facts.oauth_error + ": " + context.facts.oauth_error_description;
       if (service_failed) {
@@ -83,25 +58,27 @@ void ReadTokenAnswer(RunContext& context, StageResult& result, const HttpRespons
         result.Fail(Reason::kOauthError, "token refused by auth server (HTTP " +
                                              std::to_string(response.status) + "): " + words);
       }
-      result.exchange_error = ExchangeTokenError(context.facts.oauth_error,
-                                                 ServerText(error->description, assertion, true));
+      result.exchange_error =
+          ExchangeTokenError(context.facts.oauth_error,
+                             ServerText(error->description, assertion, kAssertionShownAs, true));
       BlameClockSkew(context, result);
       return;
     }
   }
   if (response.status < 200 || response.status > 299) {
-    result.Fail(Reason::kHttpStatus, "token endpoint answered HTTP " +
-                                         std::to_string(response.status) + " " +
-                                         response.reason_phrase + ": " +
-                                         BodySnippet(ServerText(response.body, assertion, true)));
+    result.Fail(Reason::kHttpStatus,
+                "token endpoint answered HTTP " + std::to_string(response.status) + " " +
+                    response.reason_phrase + ": " +
+                    BodySnippet(ServerText(response.body, assertion, kAssertionShownAs, true)));
     result.exchange_error =
         ExchangeTokenError(std::to_string(response.status), response.reason_phrase);
     BlameClockSkew(context, result);
     return;
   }
   if (!answer) {
-    result.Fail(Reason::kMalformedResponse,
-                "token response is unusable: " + ServerText(answer.error(), assertion));
+    result.Fail(
+        Reason::kMalformedResponse,
+        "token response is unusable: " + ServerText(answer.error(), assertion, kAssertionShownAs));
     return;
   }
   TokenGrant& grant = std::get<TokenGrant>(answer.value());
