@@ -43,9 +43,7 @@ ExporterApp::ExporterApp(ExporterFlags flags, Dependencies deps)
   server_options_.max_connections = flags_.max_connections;
   server_options_.read_header_timeout = flags_.read_header_timeout;
   server_options_.idle_timeout = flags_.idle_timeout;
-  // Enough /probe workers for every run allowed at once plus as many
-  // requests again waiting on a shared run.
-  server_options_.probe_threads = 2 * flags_.max_concurrent_probes;
+  server_options_.probe_threads = flags_.ProbeThreads();
   if (!deps.timers) own_timers_ = std::make_unique<ThreadTimerQueue>(clock_);
   // The scheduler's workers and the engine's helper threads run checks and
   // nothing else; the web answers keep the process's priority

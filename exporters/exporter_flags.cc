@@ -216,6 +216,14 @@ Expected<ExporterFlags> ExporterFlags::Parse(const std::vector<std::string>& arg
   // As Prometheus: the route prefix defaults to the external URL's path.
   if (!prefix_given && !f.external_url.empty())
     f.route_prefix = NormalizePrefix(*UrlPath(f.external_url));
+  if (f.RunThreads() > kMaxRunThreads) {
+    return Expected<ExporterFlags>::Error(
+        "--scheduler.workers=" + std::to_string(f.workers) + " and --web.max-concurrent-probes=" +
+        std::to_string(f.max_concurrent_probes) + " would start " + std::to_string(f.RunThreads()) +
+        " run threads (workers + 2 x max-concurrent-probes), more than the limit of " +
+        std::to_string(kMaxRunThreads) +
+        " (each holds a check's connections and a stack): lower one of them");
+  }
   return f;
 }
 

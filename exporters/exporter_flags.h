@@ -62,8 +62,23 @@ struct ExporterFlags {
   /// always ending in '/'.
   std::string LinkBase() const;
 
+  /// The /probe lane's threads: one for every run allowed at once plus as
+  /// many again for requests waiting on a shared run.
+  std::size_t ProbeThreads() const { return 2 * max_concurrent_probes; }
+  /// The threads the two run flags start: workers + ProbeThreads().
+  std::size_t RunThreads() const { return workers + ProbeThreads(); }
+  /// The most RunThreads() Parse accepts. Each such thread runs one check at
+  /// a time, holding up to three TLS connections (three descriptors, a few
+  /// hundred KB of buffers) and reserving a thread stack (8 MB of address
+  /// space at the usual ulimit -s); 1024 threads already mean about 3,000
+  /// descriptors, 8 GB reserved and more parallel checks than the token
+  /// service and the arenas (2 per core) serve well. Each flag alone allows
+  /// 1024, so only their sum is refused, naming both.
+  static constexpr std::size_t kMaxRunThreads = 1024;
+
   /// Parses argv[1..]. Errors name the flag: "unknown flag --foo",
-  /// "--web.listen-address needs a value", "invalid --scheduler.workers: x".
+  /// "--web.listen-address needs a value", "invalid --scheduler.workers: x";
+  /// run flags past kMaxRunThreads together name both values and the limit.
   static Expected<ExporterFlags> Parse(const std::vector<std::string>& args);
   /// The --help text.
   static std::string Usage();

@@ -66,6 +66,34 @@ TEST(ExporterFlagsTest, TakesBothValueForms) {
   EXPECT_EQ(ShardName(*f->shard), "1/2");
 }
 
+// Each run flag alone allows 1024; together they start workers + 2 x
+// max-concurrent-probes threads, refused past kMaxRunThreads with both values
+// and the limit named.
+TEST(ExporterFlagsTest, RunThreadsPastTheLimitAreRefusedNamingBothFlags) {
+  auto at_limit =
+      ExporterFlags::Parse({"--scheduler.workers=1000", "--web.max-concurrent-probes=12"});
+  ASSERT_TRUE(at_limit.ok()) << at_limit.error();
+  EXPECT_EQ(at_limit->RunThreads(), ExporterFlags::kMaxRunThreads);
+  EXPECT_EQ(at_limit->ProbeThreads(), 24u);
+
+  auto past = ExporterFlags::Parse({"--scheduler.workers=1000", "--web.max-concurrent-probes=13"});
+  ASSERT_FALSE(past.ok());
+  EXPECT_EQ(past.error(),
+            "--scheduler.workers=1000 and --web.max-concurrent-probes=13 would start 1026 run "
+            "threads (workers + 2 x max-concurrent-probes), more than the limit of 1024 (each "
+            "holds a check's connections and a stack): lower one of them");
+
+  auto each_at_its_maximum =
+      ExporterFlags::Parse({"--scheduler.workers=1024", "--web.max-concurrent-probes=1024"});
+  ASSERT_FALSE(each_at_its_maximum.ok());
+  EXPECT_NE(each_at_its_maximum.error().find("would start 3072 run threads"), std::string::npos)
+      << each_at_its_maximum.error();
+
+  auto defaults = ExporterFlags::Parse({});
+  ASSERT_TRUE(defaults.ok());
+  EXPECT_EQ(defaults->RunThreads(), 32u);
+}
+
 TEST(ExporterFlagsTest, ErrorsNameTheFlag) {
   struct Case {
     std::vector<std::string> args;
