@@ -17,7 +17,9 @@ namespace pushprobe::exporter {
 ///   such a block of several MB; afterwards, a scrape's temporary arrays
 ///   stay in the heap and its freed top is no longer given back.
 ///
-/// Call before any thread starts. Returns false, changing nothing, where
+/// Call before any thread starts: once a process has had more than eight
+/// arenas, glibc fixes its arena limit for good and ignores the cap. Returns
+/// false, changing nothing, where
 /// malloc is not glibc's (under a sanitizer, for one).
 bool TuneMalloc(std::size_t arenas);
 
