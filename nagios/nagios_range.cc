@@ -5,6 +5,7 @@
 #include <system_error>
 
 #include "nagios/number_format.h"
+#include "probe/core/quote_text.h"
 
 namespace pushprobe::nagios {
 namespace {
@@ -39,10 +40,8 @@ NumberStatus ReadNumber(std::string_view s, double& out) {
   return NumberStatus::kOk;
 }
 
-std::string Quoted(std::string_view s) { return "\"" + std::string(s) + "\""; }
-
 RangeParseResult Failure(std::string_view text, RangeError error, const std::string& reason) {
-  return RangeParseResult::Error({error, "invalid range " + Quoted(text) + ": " + reason});
+  return RangeParseResult::Error({error, "invalid range " + QuoteText(text) + ": " + reason});
 }
 
 }  // namespace
@@ -104,9 +103,9 @@ RangeParseResult ParseNagiosRange(std::string_view text) {
         break;
       case NumberStatus::kNotANumber:
         return Failure(text, RangeError::kBadStart,
-                       "start " + Quoted(start_text) + " is not a number");
+                       "start " + QuoteText(start_text) + " is not a number");
       case NumberStatus::kTooLarge:
-        return Failure(text, RangeError::kOutOfRange, Quoted(start_text) + " is too large");
+        return Failure(text, RangeError::kOutOfRange, QuoteText(start_text) + " is too large");
     }
   }
   // An omitted start is 0, as in the guidelines ("10" and ":10" both mean 0..10).
@@ -118,9 +117,9 @@ RangeParseResult ParseNagiosRange(std::string_view text) {
         break;
       case NumberStatus::kNotANumber:
         return Failure(text, RangeError::kBadEnd,
-                       (has_colon ? "end " : "") + Quoted(end_text) + " is not a number");
+                       (has_colon ? "end " : "") + QuoteText(end_text) + " is not a number");
       case NumberStatus::kTooLarge:
-        return Failure(text, RangeError::kOutOfRange, Quoted(end_text) + " is too large");
+        return Failure(text, RangeError::kOutOfRange, QuoteText(end_text) + " is too large");
     }
   }
   if (!range.start_infinite && !range.end_infinite && range.start > range.end) {

@@ -9,6 +9,7 @@
 #include "probe/config/config_loader.h"
 #include "probe/config/secret_files.h"
 #include "probe/config/target_values.h"
+#include "probe/core/quote_text.h"
 #include "probe/engine/guid_source.h"
 #include "probe/engine/probe_runner.h"
 #include "probe/version.h"
@@ -17,8 +18,6 @@ namespace pushprobe::nagios {
 namespace {
 
 constexpr int kExitUnknown = static_cast<int>(State::kUnknown);
-
-std::string Quoted(const std::string& s) { return "\"" + s + "\""; }
 
 Expected<TargetConfig> TargetFromFile(const PluginOptions& options, const Deadline* deadline) {
   ConfigLoadResult loaded = LoadConfigFile(options.config_file, deadline);
@@ -42,8 +41,8 @@ Expected<TargetConfig> TargetFromFile(const PluginOptions& options, const Deadli
   for (const TargetConfig& t : targets) {
     if (t.name == options.target_name) return t;
   }
-  return Expected<TargetConfig>::Error("no target named " + Quoted(options.target_name) + " in " +
-                                       options.config_file + " (targets: " + names + ")");
+  return Expected<TargetConfig>::Error("no target named " + QuoteText(options.target_name) +
+                                       " in " + options.config_file + " (targets: " + names + ")");
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 
 #include "probe/config/connect_to.h"
 #include "probe/config/target_values.h"
+#include "probe/core/quote_text.h"
 
 namespace pushprobe::nagios {
 namespace {
@@ -23,8 +24,6 @@ struct OptionSpec {
   const char* help;       // one or more lines, each shown indented
   Apply apply;
 };
-
-std::string Quoted(std::string_view s) { return "\"" + std::string(s) + "\""; }
 
 Expected<void> SetString(std::optional<std::string>& field, const std::string& value) {
   if (value.empty()) return Refuse("must not be empty");
@@ -49,12 +48,12 @@ Expected<void> SetTokenFlow(PluginOptions& o, const std::string& value) {
       return {};
     }
   }
-  return Refuse(Quoted(value) + " is not one of acs, identity-platform");
+  return Refuse(QuoteText(value) + " is not one of acs, identity-platform");
 }
 
 Expected<void> SetTlsMaxVersion(PluginOptions& o, const std::string& value) {
   o.overrides.tls_max_version = ParseTlsVersion(value);
-  if (!o.overrides.tls_max_version) return Refuse(Quoted(value) + " is not one of 1.2, 1.3");
+  if (!o.overrides.tls_max_version) return Refuse(QuoteText(value) + " is not one of 1.2, 1.3");
   return {};
 }
 
@@ -65,7 +64,7 @@ Expected<void> SetTlsProfile(PluginOptions& o, const std::string& value) {
   for (TlsProfile p : kAllTlsProfiles) {
     names += (names.empty() ? "" : ", ") + std::string(TlsProfileName(p));
   }
-  return Refuse(Quoted(value) + " is not one of " + names);
+  return Refuse(QuoteText(value) + " is not one of " + names);
 }
 
 // Comma-separated, as the SSL Cipher Suite Order policy writes the list.
@@ -79,7 +78,7 @@ Expected<void> SetTlsCiphers(PluginOptions& o, const std::string& value) {
     while (!name.empty() && name.front() == ' ') name.erase(name.begin());
     while (!name.empty() && name.back() == ' ') name.pop_back();
     if (FindSchannelCipherSuite(name) == nullptr) {
-      return Refuse("unknown cipher suite " + Quoted(name) +
+      return Refuse("unknown cipher suite " + QuoteText(name) +
                     ": use the IANA names Get-TlsCipherSuite prints, separated by commas");
     }
     names.push_back(name);
@@ -90,14 +89,14 @@ Expected<void> SetTlsCiphers(PluginOptions& o, const std::string& value) {
 }
 
 Expected<void> SetApplicationId(PluginOptions& o, const std::string& value) {
-  if (!IsGuid(value)) return Refuse(Quoted(value) + " is not a GUID");
+  if (!IsGuid(value)) return Refuse(QuoteText(value) + " is not a GUID");
   o.overrides.application_id = value;
   return {};
 }
 
 Expected<void> SetTenant(PluginOptions& o, const std::string& value) {
   if (!IsGuid(value) && !IsDomainName(value)) {
-    return Refuse(Quoted(value) +
+    return Refuse(QuoteText(value) +
                   " is neither a domain name like fabrikam.com nor a tenant id (GUID)");
   }
   std::string tenant = value;
@@ -125,13 +124,13 @@ Expected<void> SetRange(std::optional<NagiosRange>& field, const std::string& va
 
 Expected<void> SetStageRange(PluginOptions& o, const std::string& value, bool critical) {
   auto eq = value.find('=');
-  if (eq == std::string::npos) return Refuse("expected STAGE=RANGE, got " + Quoted(value));
+  if (eq == std::string::npos) return Refuse("expected STAGE=RANGE, got " + QuoteText(value));
   std::string name = value.substr(0, eq);
   std::optional<StageId> stage = StageFromName(name);
   if (!stage) {
     std::string names;
     for (StageId id : kAllStages) names += (names.empty() ? "" : ", ") + std::string(StageName(id));
-    return Refuse("unknown stage " + Quoted(name) + " (one of " + names + ")");
+    return Refuse("unknown stage " + QuoteText(name) + " (one of " + names + ")");
   }
   Thresholds& t = o.stage_time.at(static_cast<std::size_t>(*stage));
   return SetRange(critical ? t.critical : t.warning, value.substr(eq + 1));
@@ -141,7 +140,7 @@ Expected<void> SetWholeNumber(int& field, const std::string& value, std::string_
   int number = 0;
   auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), number);
   if (value.empty() || ec != std::errc() || ptr != value.data() + value.size() || number < 0) {
-    return Refuse(Quoted(value) + " is not a whole number of " + std::string(unit) +
+    return Refuse(QuoteText(value) + " is not a whole number of " + std::string(unit) +
                   " (0 or more)");
   }
   field = number;
@@ -158,11 +157,11 @@ Expected<void> SetTimeout(PluginOptions& o, const std::string& value) {
   bool plain_number = parsed.ok() && !parsed->alert_inside && !parsed->end_infinite &&
                       value.find(':') == std::string::npos;
   if (!plain_number || parsed->end <= 0) {
-    return Refuse(Quoted(value) + " is not a positive number of seconds");
+    return Refuse(QuoteText(value) + " is not a positive number of seconds");
   }
   double seconds = parsed->end;
   if (seconds > std::chrono::duration<double>(kMaxPluginTimeout).count()) {
-    return Refuse(Quoted(value) + " is more than the maximum of " +
+    return Refuse(QuoteText(value) + " is more than the maximum of " +
                   std::to_string(
                       std::chrono::duration_cast<std::chrono::seconds>(kMaxPluginTimeout).count()) +
                   " seconds");
@@ -218,7 +217,7 @@ const std::array<OptionSpec, 36> kOptions = {{
      "a date such as 2027-01-15 (UTC).",
      [](PluginOptions& o, const std::string& v) -> Expected<void> {
        Expected<WallTime> date = ParseEffectiveDate(v);
-       if (!date) return Refuse(Quoted(v) + ": " + date.error());
+       if (!date) return Refuse(QuoteText(v) + ": " + date.error());
        o.overrides.next_effective_date = *date;
        return {};
      }},
@@ -324,7 +323,7 @@ const std::array<OptionSpec, 36> kOptions = {{
      "State when the deadline passes: ok, warning, critical (default) or unknown.",
      [](PluginOptions& o, const std::string& v) -> Expected<void> {
        std::optional<State> state = StateFromLowerName(v);
-       if (!state) return Refuse(Quoted(v) + " is not one of ok, warning, critical, unknown");
+       if (!state) return Refuse(QuoteText(v) + " is not one of ok, warning, critical, unknown");
        o.timeout_result = *state;
        return {};
      }},
@@ -389,7 +388,7 @@ Expected<PluginOptions> ParsePluginOptions(const std::vector<std::string>& args)
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string& word = args[i];
     if (options_ended || word.size() < 2 || word[0] != '-') {
-      fail("unexpected argument " + Quoted(word) + " (this plugin takes only options)");
+      fail("unexpected argument " + QuoteText(word) + " (this plugin takes only options)");
       continue;
     }
     if (word == "--") {
@@ -405,7 +404,7 @@ Expected<PluginOptions> ParsePluginOptions(const std::vector<std::string>& args)
       }
       const OptionSpec* spec = FindLong(name);
       if (spec == nullptr) {
-        fail("unknown option " + Quoted("--" + name));
+        fail("unknown option " + QuoteText("--" + name));
         continue;
       }
       handle(*spec, value, i);
@@ -416,7 +415,7 @@ Expected<PluginOptions> ParsePluginOptions(const std::vector<std::string>& args)
     for (std::size_t k = 1; k < word.size(); ++k) {
       const OptionSpec* spec = FindShort(word[k]);
       if (spec == nullptr) {
-        fail("unknown option " + Quoted(std::string("-") + word[k]));
+        fail("unknown option " + QuoteText(std::string("-") + word[k]));
         break;
       }
       if (spec->value != nullptr) {

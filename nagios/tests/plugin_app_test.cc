@@ -246,6 +246,12 @@ TEST(PluginAppTest, TargetSelection) {
   EXPECT_EQ(wrong.status, 3);
   EXPECT_EQ(wrong.out,
             "EXCHANGE PUSH UNKNOWN - no target named \"c\" in " + path + " (targets: a, b)\n");
+  // A name with a line break and a '|' stays valid plugin output: one line,
+  // the name quoted by the one rule, no perfdata separator.
+  PluginRun hostile = RunWith({"--config", path, "--target", "c\n| \"d\"\x01"});
+  EXPECT_EQ(hostile.status, 3);
+  EXPECT_EQ(hostile.out, "EXCHANGE PUSH UNKNOWN - no target named \"c\\n/ \\\"d\\\"\\x01\" in " +
+                             path + " (targets: a, b)\n");
   Expected<TargetConfig> b = ResolveTarget(Options({"--config", path, "--target", "b"}));
   ASSERT_TRUE(b.ok()) << b.error();
   EXPECT_EQ(b->organization, "b.com");

@@ -170,6 +170,10 @@ INSTANTIATE_TEST_SUITE_P(
                   R"(--timeout-result: "CRITICAL" is not one of ok, warning, critical, unknown)"},
         ErrorCase{{"-O", "fabrikam.com", "--tls-max-version", "1.1"},
                   R"(--tls-max-version: "1.1" is not one of 1.2, 1.3)"},
+        // A value is shown by the one quoting rule (probe/core/quote_text.h):
+        // quotes, backslashes and control characters escaped, on one line.
+        ErrorCase{{"-O", "fabrikam.com", "--tls-max-version", "1.2\n\"x\" \\ \x1b|"},
+                  R"(--tls-max-version: "1.2\n\"x\" \\ \x1B|" is not one of 1.2, 1.3)"},
         ErrorCase{{"-O", "fabrikam.com", "--tls-profile", "windows-2008"},
                   R"(--tls-profile: "windows-2008" is not one of openssl, windows-2012r2, )"
                   R"(windows-2016, windows-2019, windows-2022)"},

@@ -2,15 +2,13 @@
 
 #include <ctime>
 
-#include "probe/config/quote.h"
 #include "probe/core/ascii.h"
 #include "probe/core/decimal.h"
+#include "probe/core/quote_text.h"
 #include "probe/core/url.h"
 
 namespace pushprobe {
 namespace {
-
-using config_internal::Quote;
 
 bool IsHex(char c) {
   return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
@@ -28,8 +26,6 @@ Expected<std::uint64_t, DecimalError> ParseShardNumber(std::string_view text) {
   if (value && *value > kMaxShards) return Result::Error(DecimalError::kTooLarge);
   return value;
 }
-
-using config_internal::Quote;
 
 int HexValue(char c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -57,7 +53,7 @@ std::optional<std::string> PercentDecode(std::string_view text) {
 }
 
 std::string PortProblem(std::string_view port) {
-  return "port " + Quote(port) + " is not a number between 1 and 65535";
+  return "port " + QuoteText(port) + " is not a number between 1 and 65535";
 }
 
 // The configuration's wording of what SplitUrl found wrong: a bare reason.
@@ -73,11 +69,11 @@ std::string UrlProblem(const UrlError& error) {
     case UrlErrorKind::kIpv6Unclosed:
       return "missing \"]\" after IPv6 address";
     case UrlErrorKind::kIpv6Invalid:
-      return "host " + Quote(error.part) + " is not an IPv6 address";
+      return "host " + QuoteText(error.part) + " is not an IPv6 address";
     case UrlErrorKind::kIpv6Trailing:
       return "unexpected text after \"]\"";
     case UrlErrorKind::kHostChar:
-      return "host " + Quote(error.part) + " is not a host name";
+      return "host " + QuoteText(error.part) + " is not a host name";
     case UrlErrorKind::kNoHost:
       return "missing host";
     case UrlErrorKind::kPort:
@@ -102,7 +98,8 @@ Expected<UrlParts, std::string> SplitConfiguredUrl(std::string_view text) {
 }
 
 Expected<std::string> InvalidUrl(std::string_view text, const std::string& why) {
-  return Expected<std::string>::Error("invalid URL " + Quote(RedactUrlUserinfo(text)) + ": " + why);
+  return Expected<std::string>::Error("invalid URL " + QuoteText(RedactUrlUserinfo(text)) + ": " +
+                                      why);
 }
 
 // Exactly \p digits (at most 9) decimal digits at \p pos.
@@ -124,7 +121,7 @@ int DaysInMonth(int year, int month) {
 
 Expected<std::string> CheckOrganization(std::string_view text) {
   if (!IsDomainName(text)) {
-    return Expected<std::string>::Error("invalid organization " + Quote(text) +
+    return Expected<std::string>::Error("invalid organization " + QuoteText(text) +
                                         ": must be the tenant's domain name, like "
                                         "\"fabrikam.com\"");
   }

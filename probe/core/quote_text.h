@@ -6,18 +6,29 @@
 
 namespace pushprobe {
 
-/// Appends \p byte as "\xNN" with upper-case hex digits, the form the HTTP
-/// stages' body excerpts and the token parser's messages show an unprintable
-/// byte in.
+// The one rule for showing text to people (error messages, log values,
+// response headers, the plugin's output), so the same bytes read the same
+// everywhere:
+// - quoted text is in double quotes, with '"' and '\\' backslash-escaped;
+// - a line break or tab is named: \n, \r, \t;
+// - any other control character (below 0x20, and 0x7F) is \xNN, two
+//   upper-case hex digits;
+// - bytes from 0x80 up pass unchanged, so UTF-8 text stays readable.
+// An unquoted excerpt (an HTTP body snippet) escapes its control characters
+// with AppendHexEscape the same way. Rules defined by a format stay that
+// format's own: Prometheus label values (the exposition format), JSON
+// strings (json_string.h), HTML (the status page), logfmt's bare values.
+
+/// Appends \p byte as "\xNN" with upper-case hex digits.
 inline void AppendHexEscape(std::string& out, unsigned char byte) {
   char buf[8];
   std::snprintf(buf, sizeof buf, "\\x%02X", byte);
   out += buf;
 }
 
-/// \brief \p text in double quotes, with '"', '\\' and control characters
-/// escaped (\n, \r, \t, else \xNN), so a message or log line shows exactly
-/// what was there (even a stray tab or an empty string) on one line.
+/// \brief \p text in double quotes, escaped by the rule above, so a message
+/// or log line shows exactly what was there (even a stray tab or an empty
+/// string) on one line.
 inline std::string QuoteText(std::string_view text) {
   std::string out = "\"";
   for (char c : text) {
@@ -39,9 +50,7 @@ inline std::string QuoteText(std::string_view text) {
         break;
       default:
         if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\x%02x", static_cast<unsigned char>(c));
-          out += buf;
+          AppendHexEscape(out, static_cast<unsigned char>(c));
         } else {
           out += c;
         }

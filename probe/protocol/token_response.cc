@@ -24,25 +24,7 @@ std::string Snippet(std::string_view body) {
     while (n > 0 && (static_cast<unsigned char>(body[n]) & 0xC0) == 0x80) --n;
     body = body.substr(0, n);
   }
-  std::string out;
-  for (char c : body) {
-    auto b = static_cast<unsigned char>(c);
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (c == '\r') {
-      out += "\\r";
-    } else if (c == '\n') {
-      out += "\\n";
-    } else if (c == '\t') {
-      out += "\\t";
-    } else if (b < 0x20 || b == 0x7F) {
-      AppendHexEscape(out, b);
-    } else {
-      out += c;
-    }
-  }
-  out = "\"" + out + "\"";
+  std::string out = QuoteText(body);
   if (redacted) {
     out += " (rest withheld: it names access_token)";
   } else if (cut) {
