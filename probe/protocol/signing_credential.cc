@@ -120,17 +120,11 @@ struct PemBlock {
   }
 };
 
-struct AnyFree {
-  void operator()(ASN1_SEQUENCE_ANY* p) const {
-    // The members are the key's secrets: wiped before they are freed.
-    for (int i = 0; i < sk_ASN1_TYPE_num(p); ++i) {
-      ASN1_TYPE* member = sk_ASN1_TYPE_value(p, i);
-      if (member != nullptr && member->type == V_ASN1_INTEGER) {
-        ASN1_STRING* value = member->value.integer;
-        OPENSSL_cleanse(value->data, static_cast<std::size_t>(value->length));
-      }
-    }
-    sk_ASN1_TYPE_pop_free(p, ASN1_TYPE_free);
+struct IntegerClearFree {
+  // A member of the key: one of its secrets, wiped before it is freed.
+  void operator()(ASN1_INTEGER* p) const {
+    OPENSSL_cleanse(p->data, static_cast<std::size_t>(p->length));
+    ASN1_INTEGER_free(p);
   }
 };
 struct BnClearFree {
@@ -148,30 +142,43 @@ struct PkeyCtxFree {
 
 // The two-prime RSAPrivateKey structure (RFC 8017 A.1.2) \p der holds, as a
 // provider key made from its numbers; null when it is anything else (another
-// version, a negative or missing number, bytes left over), and the general
-// reader then judges it. Why not OpenSSL's RSA decoder: in OpenSSL 3.0 its
-// set-up searches every decoder of every provider, 1.4 million instructions
-// of the plugin's check; this takes about 0.16 million.
+// version, a negative, missing or not minimally encoded number, an indefinite
+// length, bytes left over), and the general reader then judges it. Why not
+// OpenSSL's RSA decoder: in OpenSSL 3.0 its set-up searches every decoder of
+// every provider, 1.4 million instructions of the plugin's check; this takes
+// about 0.16 million.
 PkeyPtr DecodeRsaPrivateKey(const unsigned char* der, std::size_t length) {
+  // The SEQUENCE's header, then its members one at a time: decoding them all
+  // at once (d2i_ASN1_SEQUENCE_ANY) left the members read before a malformed
+  // one in freed memory, unwiped. d2i_ASN1_INTEGER checks a member before it
+  // copies it, and each copy is wiped as soon as it is a BIGNUM.
   const unsigned char* in = der;
-  std::unique_ptr<ASN1_SEQUENCE_ANY, AnyFree> members(
-      d2i_ASN1_SEQUENCE_ANY(nullptr, &in, static_cast<long>(length)));
-  // version, n, e, d, p, q, d mod (p-1), d mod (q-1), q^-1 mod p
-  constexpr int kMembers = 9;
-  if (!members || in != der + length || sk_ASN1_TYPE_num(members.get()) != kMembers) {
+  long body = 0;
+  int tag = 0;
+  int tag_class = 0;
+  // Definite length only (an error sets 0x80, indefinite length 0x01), and
+  // nothing after the SEQUENCE.
+  if (ASN1_get_object(&in, &body, &tag, &tag_class, static_cast<long>(length)) !=
+          V_ASN1_CONSTRUCTED ||
+      tag != V_ASN1_SEQUENCE || tag_class != V_ASN1_UNIVERSAL || body != der + length - in) {
     return PkeyPtr();
   }
+  const unsigned char* const end = in + body;
+  // version, n, e, d, p, q, d mod (p-1), d mod (q-1), q^-1 mod p
+  constexpr int kMembers = 9;
   std::unique_ptr<BIGNUM, BnClearFree> numbers[kMembers];
   for (int i = 0; i < kMembers; ++i) {
-    const ASN1_TYPE* member = sk_ASN1_TYPE_value(members.get(), i);
-    if (member->type != V_ASN1_INTEGER) return PkeyPtr();
+    std::unique_ptr<ASN1_INTEGER, IntegerClearFree> member(
+        in < end ? d2i_ASN1_INTEGER(nullptr, &in, end - in) : nullptr);
+    if (!member) return PkeyPtr();
     // n and e are public; the rest is kept where OpenSSL wipes it.
     numbers[i].reset(i <= 2 ? BN_new() : BN_secure_new());
-    if (!numbers[i] || ASN1_INTEGER_to_BN(member->value.integer, numbers[i].get()) == nullptr ||
+    if (!numbers[i] || ASN1_INTEGER_to_BN(member.get(), numbers[i].get()) == nullptr ||
         BN_is_negative(numbers[i].get())) {
       return PkeyPtr();
     }
   }
+  if (in != end) return PkeyPtr();                      // more than nine members
   if (!BN_is_zero(numbers[0].get())) return PkeyPtr();  // version 1: more than two primes
   static constexpr const char* kNames[kMembers] = {nullptr,
                                                    OSSL_PKEY_PARAM_RSA_N,
