@@ -151,7 +151,7 @@ class Parser {
       const std::string& key = entry.first.Scalar();
       auto [it, fresh] = seen.emplace(key, entry.first.Mark().line + 1);
       if (!fresh) {
-        Error(entry.first.Mark(), "duplicate key " + QuoteText(key) + " in " + scope +
+        Error(entry.first.Mark(), "duplicate key " + QuoteExcerpt(key) + " in " + scope +
                                       " (first at line " + std::to_string(it->second) + ")");
         continue;
       }
@@ -241,7 +241,7 @@ void Parser::Root(const YAML::Node& root) {
                        "(/probe has its own limits on concurrent runs)");
                } else {
                  Error(k.Mark(),
-                       "unknown key " + QuoteText(key) +
+                       "unknown key " + QuoteExcerpt(key) +
                            " (expected tls_server_config, http_server_config or basic_auth_users)");
                }
              });
@@ -280,8 +280,8 @@ void Parser::Tls(const YAML::Node& section, const YAML::Mark& section_mark) {
         return;
       }
     }
-    Error(MarkOf(k, v), "tls_server_config." + name + ": unknown TLS version " + QuoteText(*text) +
-                            " (expected TLS10, TLS11, TLS12 or TLS13)");
+    Error(MarkOf(k, v), "tls_server_config." + name + ": unknown TLS version " +
+                            QuoteExcerpt(*text) + " (expected TLS10, TLS11, TLS12 or TLS13)");
   };
 
   ForEachKey(
@@ -311,7 +311,7 @@ void Parser::Tls(const YAML::Node& section, const YAML::Mark& section_mark) {
             }
           }
           Error(MarkOf(k, v),
-                "tls_server_config.client_auth_type: unknown value " + QuoteText(*text) +
+                "tls_server_config.client_auth_type: unknown value " + QuoteExcerpt(*text) +
                     " (expected NoClientCert, RequestClientCert, RequireAnyClientCert, "
                     "VerifyClientCertIfGiven or RequireAndVerifyClientCert)");
         } else if (key == "min_version") {
@@ -324,7 +324,7 @@ void Parser::Tls(const YAML::Node& section, const YAML::Mark& section_mark) {
           for (const auto& [name, mark] : *list) {
             std::optional<CipherName> cipher = FindCipher(name);
             if (!cipher) {
-              Error(mark, "tls_server_config.cipher_suites: " + QuoteText(name) +
+              Error(mark, "tls_server_config.cipher_suites: " + QuoteExcerpt(name) +
                               " is not a cipher suite this OpenSSL offers (use IANA names such as "
                               "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256)");
               continue;
@@ -341,7 +341,8 @@ void Parser::Tls(const YAML::Node& section, const YAML::Mark& section_mark) {
             auto it = std::find_if(std::begin(kCurves), std::end(kCurves),
                                    [&name = name](const auto& c) { return c.first == name; });
             if (it == std::end(kCurves)) {
-              Error(mark, "tls_server_config.curve_preferences: unknown curve " + QuoteText(name) +
+              Error(mark, "tls_server_config.curve_preferences: unknown curve " +
+                              QuoteExcerpt(name) +
                               " (expected CurveP256, CurveP384, CurveP521 or X25519)");
               continue;
             }
@@ -352,7 +353,7 @@ void Parser::Tls(const YAML::Node& section, const YAML::Mark& section_mark) {
                 "tls_server_config.client_allowed_sans is not supported by pushprobe-exporter: "
                 "remove it and issue client certificates from a CA of their own (client_ca_file)");
         } else {
-          Error(k.Mark(), "unknown key " + QuoteText(key) + " in tls_server_config");
+          Error(k.Mark(), "unknown key " + QuoteExcerpt(key) + " in tls_server_config");
         }
       });
 
@@ -420,7 +421,7 @@ void Parser::Http(const YAML::Node& section) {
                                          [&](const HeaderRule& r) { return r.name == name; });
                 if (rule == std::end(kHeaderRules)) {
                   Error(hk.Mark(),
-                        "HTTP header " + QuoteText(name) +
+                        "HTTP header " + QuoteExcerpt(name) +
                             " can not be configured (allowed: Strict-Transport-Security, "
                             "X-Content-Type-Options, X-Frame-Options, X-XSS-Protection, "
                             "Content-Security-Policy)");
@@ -437,15 +438,15 @@ void Parser::Http(const YAML::Node& section) {
                                                        *value) == rule->values.end()) {
                   std::string allowed;
                   for (auto a : rule->values)
-                    allowed += (allowed.empty() ? "" : " or ") + QuoteText(a);
+                    allowed += (allowed.empty() ? "" : " or ") + QuoteExcerpt(a);
                   Error(MarkOf(hk, hv), "invalid value for " + name + ": expected " + allowed +
-                                            ", got " + QuoteText(*value));
+                                            ", got " + QuoteExcerpt(*value));
                   return;
                 }
                 config_.headers.emplace_back(name, *value);
               });
         } else {
-          Error(k.Mark(), "unknown key " + QuoteText(key) + " in http_server_config");
+          Error(k.Mark(), "unknown key " + QuoteExcerpt(key) + " in http_server_config");
         }
       });
 }
@@ -456,13 +457,13 @@ void Parser::Users(const YAML::Node& section) {
              [&](const std::string& user, const YAML::Node& k, const YAML::Node& v) {
                // The hash is a secret: messages name the user, never the value.
                if (user.empty() || user.find(':') != std::string::npos || HasControl(user)) {
-                 Error(k.Mark(), "basic_auth_users: invalid user name " + QuoteText(user) +
+                 Error(k.Mark(), "basic_auth_users: invalid user name " + QuoteExcerpt(user) +
                                      " (must not be empty or contain \":\" or control characters)");
                  return;
                }
                if (!v.IsScalar() || !IsBcryptHash(v.Scalar())) {
                  Error(MarkOf(k, v),
-                       "basic_auth_users: the password of " + QuoteText(user) +
+                       "basic_auth_users: the password of " + QuoteExcerpt(user) +
                            " is not a bcrypt hash ($2y$..., 60 characters); make one with "
                            "htpasswd -nBC 10 \"\" | tr -d ':\\n'");
                  return;

@@ -67,7 +67,7 @@ std::string Suggestion(std::string_view key, const std::vector<std::string_view>
     }
   }
   if (best.empty()) return "";
-  return " (did you mean " + QuoteText(best) + "?)";
+  return " (did you mean " + QuoteExcerpt(best) + "?)";
 }
 
 bool IsHex(char c) {
@@ -77,6 +77,10 @@ bool IsHex(char c) {
 bool IsAlnum(char c) {
   return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
+
+// A target name becomes a Prometheus label value, an Icinga object name and
+// part of a URL: bounded so a runaway value cannot bloat every scrape.
+constexpr std::size_t kMaxTargetNameBytes = 256;
 
 bool IsTargetName(std::string_view name) {
   if (name.empty()) return false;
@@ -148,7 +152,7 @@ class Loader {
   // The value as text, or a type error naming what was expected.
   std::optional<std::string> Scalar(const Field& field, std::string_view expected) {
     if (field.value.IsScalar()) return field.value.Scalar();
-    ValueError(field, QuoteText(field.key) + " must be " + std::string(expected) + ", got " +
+    ValueError(field, QuoteExcerpt(field.key) + " must be " + std::string(expected) + ", got " +
                           KindOf(field.value));
     return std::nullopt;
   }
@@ -198,8 +202,13 @@ bool SetName(const Field& field, TargetOverrides& target) {
   auto text = field.loader.Scalar(field, "a string");
   if (!text) return false;
   if (!IsTargetName(*text)) {
-    field.loader.ValueError(field, "invalid target name " + QuoteText(*text) +
+    field.loader.ValueError(field, "invalid target name " + QuoteExcerpt(*text) +
                                        ": use only letters, digits, \"_\", \".\" and \"-\"");
+    return false;
+  }
+  if (text->size() > kMaxTargetNameBytes) {
+    field.loader.ValueError(field, "target name " + QuoteExcerpt(*text) + " is too long: at most " +
+                                       std::to_string(kMaxTargetNameBytes) + " bytes");
     return false;
   }
   target.name = *text;
@@ -224,7 +233,7 @@ bool SetRequestUrl(const Field& field, std::optional<std::string>& out) {
   if (!text) return false;
   auto url = CheckRequestUrl(*text);
   if (!url) {
-    field.loader.ValueError(field, QuoteText(field.key) + ": " + url.error());
+    field.loader.ValueError(field, QuoteExcerpt(field.key) + ": " + url.error());
     return false;
   }
   out = std::move(url).value();
@@ -243,7 +252,7 @@ bool SetPath(const Field& field, std::optional<std::string>& out) {
   auto text = field.loader.Scalar(field, "a string");
   if (!text) return false;
   if (text->empty()) {
-    field.loader.ValueError(field, QuoteText(field.key) + " must not be empty");
+    field.loader.ValueError(field, QuoteExcerpt(field.key) + " must not be empty");
     return false;
   }
   out = field.loader.ResolvePath(*text);
@@ -280,7 +289,7 @@ bool SetNextEffectiveDate(const Field& field, TargetOverrides& target) {
   Expected<WallTime> date = ParseEffectiveDate(*text);
   if (!date) {
     field.loader.ValueError(
-        field, "invalid next_effective_date " + QuoteText(*text) + ": " + date.error());
+        field, "invalid next_effective_date " + QuoteExcerpt(*text) + ": " + date.error());
     return false;
   }
   target.next_effective_date = *date;
@@ -298,13 +307,13 @@ bool SetThumbprint(const Field& field, TargetOverrides& target) {
   std::string why;
   auto bad = std::find_if(normalized.begin(), normalized.end(), [](char c) { return !IsHex(c); });
   if (bad != normalized.end()) {
-    why = QuoteText(std::string(1, *bad)) + " is not a hexadecimal digit";
+    why = QuoteExcerpt(std::string(1, *bad)) + " is not a hexadecimal digit";
   } else if (normalized.size() != 40) {
     why = "must be 40 hexadecimal digits (the certificate's SHA-1), got " +
           std::to_string(normalized.size());
   }
   if (!why.empty()) {
-    field.loader.ValueError(field, "invalid thumbprint " + QuoteText(*text) + ": " + why);
+    field.loader.ValueError(field, "invalid thumbprint " + QuoteExcerpt(*text) + ": " + why);
     return false;
   }
   target.thumbprint = normalized;
@@ -313,7 +322,7 @@ bool SetThumbprint(const Field& field, TargetOverrides& target) {
 
 bool SetConnectTo(const Field& field, TargetOverrides& target) {
   if (!field.value.IsSequence()) {
-    field.loader.ValueError(field, QuoteText(field.key) +
+    field.loader.ValueError(field, QuoteExcerpt(field.key) +
                                        " must be a list of strings like "
                                        "[\"outlook.office365.com:443:127.0.0.1:8443\"], got " +
                                        KindOf(field.value));
@@ -328,7 +337,7 @@ bool SetConnectTo(const Field& field, TargetOverrides& target) {
       // "host:443::" parses as a one-key map, so say how to keep it a string.
       std::string hint =
           entry.IsMap() ? " (quote entries that contain \": \" or end in \":\")" : "";
-      field.loader.Error(mark, QuoteText(field.key) + " entry #" + std::to_string(index + 1) +
+      field.loader.Error(mark, QuoteExcerpt(field.key) + " entry #" + std::to_string(index + 1) +
                                    " must be a string, got " + KindOf(entry) + hint);
       valid = false;
     } else if (auto rule = ParseConnectTo(entry.Scalar()); !rule.ok()) {
@@ -350,7 +359,7 @@ bool SetProxy(const Field& field, TargetOverrides& target) {
   // URL moves to proxy_user when ApplyOverrides puts this layer on.
   auto proxy = CheckProxyUrl(*text);
   if (!proxy) {
-    field.loader.ValueError(field, QuoteText(field.key) + ": " + proxy.error());
+    field.loader.ValueError(field, QuoteExcerpt(field.key) + ": " + proxy.error());
     return false;
   }
   target.proxy = std::move(proxy).value();
@@ -361,7 +370,7 @@ bool SetProxyUser(const Field& field, TargetOverrides& target) {
   auto text = field.loader.Scalar(field, "a string");
   if (!text) return false;
   if (auto user = CheckProxyUser(*text); !user) {
-    field.loader.ValueError(field, QuoteText(field.key) + " " + user.error());
+    field.loader.ValueError(field, QuoteExcerpt(field.key) + " " + user.error());
     return false;
   }
   target.proxy_user = *text;
@@ -377,7 +386,7 @@ std::optional<Duration> ReadDuration(const Field& field) {
   if (!text) return std::nullopt;
   auto duration = ParseDuration(*text);
   if (!duration.ok()) {
-    field.loader.ValueError(field, QuoteText(field.key) + ": " + duration.error());
+    field.loader.ValueError(field, QuoteExcerpt(field.key) + ": " + duration.error());
     return std::nullopt;
   }
   return duration.value();
@@ -413,7 +422,7 @@ bool SetPrincipalId(const Field& field, std::optional<std::string>& out) {
   auto text = field.loader.Scalar(field, "a string");
   if (!text) return false;
   if (!IsGuid(*text)) {
-    field.loader.ValueError(field, "invalid " + field.key + " " + QuoteText(*text) +
+    field.loader.ValueError(field, "invalid " + field.key + " " + QuoteExcerpt(*text) +
                                        ": must be a GUID like \"" + kExchangePrincipalId + "\"");
     return false;
   }
@@ -438,7 +447,7 @@ bool SetTokenFlow(const Field& field, TargetOverrides& target) {
       return true;
     }
   }
-  field.loader.ValueError(field, "invalid token_flow " + QuoteText(*text) +
+  field.loader.ValueError(field, "invalid token_flow " + QuoteExcerpt(*text) +
                                      ": must be \"acs\" (ACS S2S) or \"identity-platform\" "
                                      "(Microsoft identity platform v2)");
   return false;
@@ -452,7 +461,7 @@ bool SetTlsMaxVersion(const Field& field, TargetOverrides& target) {
     target.tls_max_version = *version;
     return true;
   }
-  field.loader.ValueError(field, "invalid tls_max_version " + QuoteText(*text) +
+  field.loader.ValueError(field, "invalid tls_max_version " + QuoteExcerpt(*text) +
                                      ": must be \"1.2\" (as Exchange Server negotiates) or "
                                      "\"1.3\"; TLS 1.2 is always the lowest");
   return false;
@@ -469,8 +478,8 @@ bool SetTlsProfile(const Field& field, TargetOverrides& target) {
   for (TlsProfile p : kAllTlsProfiles) {
     names += (names.empty() ? "" : ", ") + std::string(TlsProfileName(p));
   }
-  field.loader.ValueError(field, "invalid tls_profile " + QuoteText(*text) + ": must be one of " +
-                                     names + " (docs/tls-profiles.md)");
+  field.loader.ValueError(field, "invalid tls_profile " + QuoteExcerpt(*text) +
+                                     ": must be one of " + names + " (docs/tls-profiles.md)");
   return false;
 }
 
@@ -478,7 +487,7 @@ bool SetTlsProfile(const Field& field, TargetOverrides& target) {
 // written, so a typo is found at load, not in a failed handshake.
 bool SetTlsCiphers(const Field& field, TargetOverrides& target) {
   if (!field.value.IsSequence()) {
-    field.loader.ValueError(field, QuoteText(field.key) +
+    field.loader.ValueError(field, QuoteExcerpt(field.key) +
                                        " must be a list of cipher suite names like "
                                        "[\"TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384\"], got " +
                                        KindOf(field.value));
@@ -491,12 +500,12 @@ bool SetTlsCiphers(const Field& field, TargetOverrides& target) {
     const YAML::Mark mark = entry.IsNull() ? field.value.Mark() : entry.Mark();
     ++index;
     if (!entry.IsScalar()) {
-      field.loader.Error(mark, QuoteText(field.key) + " entry #" + std::to_string(index) +
+      field.loader.Error(mark, QuoteExcerpt(field.key) + " entry #" + std::to_string(index) +
                                    " must be a string, got " + KindOf(entry));
       valid = false;
     } else if (FindSchannelCipherSuite(entry.Scalar()) == nullptr) {
-      field.loader.Error(mark, "unknown cipher suite " + QuoteText(entry.Scalar()) + " in " +
-                                   QuoteText(field.key) +
+      field.loader.Error(mark, "unknown cipher suite " + QuoteExcerpt(entry.Scalar()) + " in " +
+                                   QuoteExcerpt(field.key) +
                                    ": use the IANA names Get-TlsCipherSuite prints, like "
                                    "\"TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384\"");
       valid = false;
@@ -505,7 +514,7 @@ bool SetTlsCiphers(const Field& field, TargetOverrides& target) {
     }
   }
   if (valid && names.empty()) {
-    field.loader.ValueError(field, QuoteText(field.key) +
+    field.loader.ValueError(field, QuoteExcerpt(field.key) +
                                        " is empty; leave it out to offer the tls_profile's "
                                        "cipher suites");
     valid = false;
@@ -523,7 +532,7 @@ bool SetConcurrency(const Field& field, TargetOverrides& target) {
       return true;
     }
   }
-  field.loader.ValueError(field, "invalid concurrency " + QuoteText(*text) +
+  field.loader.ValueError(field, "invalid concurrency " + QuoteExcerpt(*text) +
                                      ": must be \"concurrent\" (the challenge beside the metadata "
                                      "request, the publish connection opened early) or "
                                      "\"sequential\" (one request after another)");
@@ -538,7 +547,7 @@ bool SetTenant(const Field& field, TargetOverrides& target) {
   auto text = field.loader.Scalar(field, "a string");
   if (!text) return false;
   if (!IsGuid(*text) && !IsDomainName(*text)) {
-    field.loader.ValueError(field, "invalid tenant " + QuoteText(*text) +
+    field.loader.ValueError(field, "invalid tenant " + QuoteExcerpt(*text) +
                                        ": must be the tenant's domain name, like "
                                        "\"fabrikam.com\", or its id (a GUID)");
     return false;
@@ -568,7 +577,7 @@ bool SetScope(const Field& field, TargetOverrides& target) {
           std::string(kDefaultScope) + "\"";
   }
   if (!why.empty()) {
-    field.loader.ValueError(field, "invalid scope " + QuoteText(*text) + ": " + why);
+    field.loader.ValueError(field, "invalid scope " + QuoteExcerpt(*text) + ": " + why);
     return false;
   }
   target.scope = *text;
@@ -587,8 +596,8 @@ bool SetMaxResponseBytes(const Field& field, TargetOverrides& target) {
     value = value * 10 + static_cast<std::size_t>(c - '0');
   }
   if (!digits) {
-    field.loader.ValueError(
-        field, "\"max_response_bytes\" must be a whole number of bytes, got " + QuoteText(*text));
+    field.loader.ValueError(field, "\"max_response_bytes\" must be a whole number of bytes, got " +
+                                       QuoteExcerpt(*text));
     return false;
   }
   if (value < kMinMaxResponseBytes || value > kMaxMaxResponseBytes) {
@@ -664,7 +673,7 @@ SeenKeys Loader::ApplyKeys(const YamlNode& map, bool in_defaults, const std::str
     }
     const std::string& key = key_node.Scalar();
     if (auto first = seen.find(key); first != seen.end()) {
-      Error(key_node.Mark(), "duplicate key " + QuoteText(key) + " in " + scope +
+      Error(key_node.Mark(), "duplicate key " + QuoteExcerpt(key) + " in " + scope +
                                  " (first at line " +
                                  std::to_string(first->second.key_mark.line + 1) + ")");
       continue;
@@ -673,11 +682,12 @@ SeenKeys Loader::ApplyKeys(const YamlNode& map, bool in_defaults, const std::str
                              [&](const KeySpec& s) { return s.key == key; });
     if (spec == kTargetKeys.end()) {
       Error(key_node.Mark(),
-            "unknown key " + QuoteText(key) + " in " + scope + Suggestion(key, candidates));
+            "unknown key " + QuoteExcerpt(key) + " in " + scope + Suggestion(key, candidates));
       continue;
     }
     if (in_defaults && spec->target_only) {
-      Error(key_node.Mark(), QuoteText(key) + " cannot be set in defaults; set it in each target");
+      Error(key_node.Mark(),
+            QuoteExcerpt(key) + " cannot be set in defaults; set it in each target");
       continue;
     }
     Field field{*this, key, key_node, value};
@@ -765,7 +775,8 @@ void Loader::CheckProxyCredentials(const SeenKeys& own, bool in_defaults, const 
   if (target.proxy.empty()) {
     for (auto it : {user, file}) {
       if (it != own.end()) {
-        Error(it->second.key_mark, QuoteText(it->first) + " is set but " + scope + " has no proxy");
+        Error(it->second.key_mark,
+              QuoteExcerpt(it->first) + " is set but " + scope + " has no proxy");
       }
     }
     target.proxy_user.clear();
@@ -796,7 +807,7 @@ void Loader::CheckTokenFlow(const SeenKeys& own, const SeenKeys& defaults, const
     // Defaults may serve v2 targets too, so only the target's own keys count.
     for (std::string_view key : kIdentityPlatformKeys) {
       if (auto it = own.find(key); it != own.end()) {
-        Error(it->second.key_mark, QuoteText(key) +
+        Error(it->second.key_mark, QuoteExcerpt(key) +
                                        " is used only with token_flow identity-platform; set "
                                        "\"token_flow: identity-platform\" in " +
                                        scope + " or remove it");
@@ -821,7 +832,7 @@ void Loader::LoadTarget(const YamlNode& node, std::size_t index, const YAML::Mar
   }
   std::string scope = "target " + number;
   if (auto name = FindValue(node, "name"); name && name->IsScalar() && !name->Scalar().empty()) {
-    scope = "target " + QuoteText(name->Scalar());
+    scope = "target " + QuoteExcerpt(name->Scalar());
   }
   TargetOverrides own;
   SeenKeys seen = ApplyKeys(node, false, scope, own);
@@ -830,7 +841,7 @@ void Loader::LoadTarget(const YamlNode& node, std::size_t index, const YAML::Mar
 
   auto require = [&](std::string_view key, bool may_inherit) {
     if (seen.count(key) > 0 || (may_inherit && defaults_seen.count(key) > 0)) return;
-    Error(node.Mark(), "missing required key " + QuoteText(key) + " in " + scope);
+    Error(node.Mark(), "missing required key " + QuoteExcerpt(key) + " in " + scope);
   };
   require("name", false);
   require("organization", false);
@@ -839,7 +850,7 @@ void Loader::LoadTarget(const YamlNode& node, std::size_t index, const YAML::Mar
   if (auto name = seen.find("name"); name != seen.end() && name->second.valid) {
     auto [first, inserted] = first_line_of_name_.emplace(target.name, name->second.value_mark.line);
     if (!inserted) {
-      Error(name->second.value_mark, "duplicate target name " + QuoteText(target.name) +
+      Error(name->second.value_mark, "duplicate target name " + QuoteExcerpt(target.name) +
                                          " (first defined at line " +
                                          std::to_string(first->second + 1) + ")");
     }
@@ -851,7 +862,7 @@ void Loader::LoadTarget(const YamlNode& node, std::size_t index, const YAML::Mar
     for (std::string_view key :
          {"next_private_key", "next_private_key_password_file", "next_effective_date"}) {
       if (auto it = seen.find(key); it != seen.end()) {
-        Error(it->second.key_mark, QuoteText(key) + " needs \"next_certificate\" in " + scope);
+        Error(it->second.key_mark, QuoteExcerpt(key) + " needs \"next_certificate\" in " + scope);
       }
     }
   }
@@ -871,7 +882,7 @@ void Loader::LoadExporter(const YamlNode& map) {
     }
     const std::string& key = key_node.Scalar();
     if (auto first = seen.find(key); first != seen.end()) {
-      Error(key_node.Mark(), "duplicate key " + QuoteText(key) + " in exporter (first at line " +
+      Error(key_node.Mark(), "duplicate key " + QuoteExcerpt(key) + " in exporter (first at line " +
                                  std::to_string(first->second.line + 1) + ")");
       continue;
     }
@@ -879,7 +890,7 @@ void Loader::LoadExporter(const YamlNode& map) {
     if (std::find(kExporterKeys.begin(), kExporterKeys.end(), key) == kExporterKeys.end()) {
       std::vector<std::string_view> candidates(kExporterKeys.begin(), kExporterKeys.end());
       Error(key_node.Mark(),
-            "unknown key " + QuoteText(key) + " in exporter" + Suggestion(key, candidates));
+            "unknown key " + QuoteExcerpt(key) + " in exporter" + Suggestion(key, candidates));
       continue;
     }
     Field field{*this, key, key_node, entry.second};
@@ -887,7 +898,7 @@ void Loader::LoadExporter(const YamlNode& map) {
     if (!text) continue;
     Expected<Shard> shard = ParseShard(*text);
     if (!shard) {
-      ValueError(field, "invalid shard " + QuoteText(*text) + ": " + shard.error());
+      ValueError(field, "invalid shard " + QuoteExcerpt(*text) + ": " + shard.error());
       continue;
     }
     config_.exporter.shard = *shard;
@@ -917,14 +928,14 @@ void Loader::LoadRoot(const YamlNode& root, std::size_t target_items,
     }
     const std::string& key = key_node.Scalar();
     if (auto first = top.find(key); first != top.end()) {
-      Error(key_node.Mark(), "duplicate top-level key " + QuoteText(key) + " (first at line " +
+      Error(key_node.Mark(), "duplicate top-level key " + QuoteExcerpt(key) + " (first at line " +
                                  std::to_string(first->second.key_mark.line + 1) + ")");
       continue;
     }
     if (std::find(kTopLevelKeys.begin(), kTopLevelKeys.end(), key) == kTopLevelKeys.end()) {
       std::vector<std::string_view> candidates(kTopLevelKeys.begin(), kTopLevelKeys.end());
       Error(key_node.Mark(),
-            "unknown top-level key " + QuoteText(key) + Suggestion(key, candidates));
+            "unknown top-level key " + QuoteExcerpt(key) + Suggestion(key, candidates));
       continue;
     }
     top.emplace(key, TopLevelEntry{key_node.Mark(), entry.second});

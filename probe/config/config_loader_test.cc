@@ -923,6 +923,36 @@ TEST(LoadConfigStringTest, SuggestsOnlyCloseKeys) {
             "\"thumbprint\"?)\n");
 }
 
+// A 6 MB value makes one short error line, still naming where and what.
+TEST(LoadConfigStringTest, AHugeValueIsEchoedAsABoundedExcerpt) {
+  std::string huge = "a";
+  for (int i = 0; i < 3'000'000; ++i) huge += "\xC3\xA9";
+  ConfigLoadResult result = LoadConfigString(
+      "targets:\n  - name: fabrikam\n    organization: " + huge + "\n    certificate: auth.pem\n",
+      "huge.yml");
+  std::string kept = "a";
+  for (int i = 0; i < 39; ++i) kept += "\xC3\xA9";
+  EXPECT_EQ(result.ErrorText(), "huge.yml:3:19: invalid organization \"" + kept +
+                                    "\"... (6000001 bytes): must be the tenant's domain name, "
+                                    "like \"fabrikam.com\"\n");
+  EXPECT_LT(result.ErrorText().size(), 200u);
+}
+
+// A name becomes a metrics label and an Icinga object name: 256 bytes at most.
+TEST(LoadConfigStringTest, TargetNamesLongerThanTheBoundAreRefused) {
+  auto load = [](const std::string& name) {
+    return LoadConfigString("targets:\n  - name: " + name +
+                                "\n    organization: fabrikam.com\n    certificate: auth.pem\n",
+                            "names.yml");
+  };
+  ConfigLoadResult at_bound = load(std::string(256, 'n'));
+  ASSERT_TRUE(at_bound.ok()) << at_bound.ErrorText();
+  EXPECT_EQ(at_bound.config->targets.at(0).name, std::string(256, 'n'));
+  EXPECT_EQ(load(std::string(257, 'n')).ErrorText(),
+            "names.yml:2:11: target name \"" + std::string(80, 'n') +
+                "\"... (257 bytes) is too long: at most 256 bytes\n");
+}
+
 TEST(ConfigErrorTest, ToStringWithAndWithoutPosition) {
   EXPECT_EQ((ConfigError{"a.yml", 3, 7, "bad"}).ToString(), "a.yml:3:7: bad");
   EXPECT_EQ((ConfigError{"a.yml", 0, 0, "bad"}).ToString(), "a.yml: bad");

@@ -30,7 +30,7 @@ std::string ReadHost(std::string_view text, std::size_t& pos, std::string& host)
     bool valid = inner.find(':') != std::string_view::npos;
     for (char c : inner) valid = valid && IsIpv6Char(c);
     if (!valid)
-      return "host " + QuoteText(text.substr(pos, close - pos + 1)) + " is not an IPv6 address";
+      return "host " + QuoteExcerpt(text.substr(pos, close - pos + 1)) + " is not an IPv6 address";
     host = std::string(inner);
     pos = close + 1;
     if (pos < text.size() && text[pos] != ':') return std::string(kSyntax);
@@ -41,7 +41,8 @@ std::string ReadHost(std::string_view text, std::size_t& pos, std::string& host)
   std::string_view name = text.substr(pos, end - pos);
   for (char c : name) {
     if (!IsHostNameChar(c)) {
-      return "host " + QuoteText(name) + " is not a host name or address (IPv6 goes in brackets)";
+      return "host " + QuoteExcerpt(name) +
+             " is not a host name or address (IPv6 goes in brackets)";
     }
   }
   host = std::string(name);
@@ -66,7 +67,7 @@ std::string ReadPort(std::string_view text, std::size_t& pos, std::uint16_t& por
     value = value * 10 + static_cast<std::uint32_t>(c - '0');
   }
   if (value < 1 || value > 65535) {
-    return "port " + QuoteText(digits) + " is not a number between 1 and 65535";
+    return "port " + QuoteExcerpt(digits) + " is not a number between 1 and 65535";
   }
   port = static_cast<std::uint16_t>(value);
   return "";
@@ -76,7 +77,7 @@ std::string ReadPort(std::string_view text, std::size_t& pos, std::uint16_t& por
 
 Expected<ConnectTo> ParseConnectTo(std::string_view text) {
   auto fail = [&](const std::string& why) {
-    return Expected<ConnectTo>::Error("invalid connect_to " + QuoteText(text) + ": " + why);
+    return Expected<ConnectTo>::Error("invalid connect_to " + QuoteExcerpt(text) + ": " + why);
   };
   ConnectTo rule;
   std::size_t pos = 0;

@@ -40,7 +40,7 @@ bool IsLetter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 
 Expected<Duration> ParseDuration(std::string_view text) {
   auto fail = [&](const std::string& why) {
-    return Expected<Duration>::Error("invalid duration " + QuoteText(text) + ": " + why);
+    return Expected<Duration>::Error("invalid duration " + QuoteExcerpt(text) + ": " + why);
   };
   if (text.empty()) return fail("empty");
   if (text == "0") return Duration::zero();
@@ -59,7 +59,7 @@ Expected<Duration> ParseDuration(std::string_view text) {
       if (!too_long) number = number * 10 + digit;
       ++i;
     }
-    if (i == digits_begin) return fail("expected a number, got " + QuoteText(text.substr(i)));
+    if (i == digits_begin) return fail("expected a number, got " + QuoteExcerpt(text.substr(i)));
     std::string_view digits = text.substr(digits_begin, i - digits_begin);
     std::size_t unit_begin = i;
     while (i < text.size() && IsLetter(text[i])) ++i;
@@ -68,13 +68,13 @@ Expected<Duration> ParseDuration(std::string_view text) {
       if (i < text.size() && text[i] == '.') {
         return fail("fractions are not supported; combine units instead, like \"1m30s\"");
       }
-      return fail("missing unit after " + QuoteText(digits) + " (use " + std::string(kUnitList) +
+      return fail("missing unit after " + QuoteExcerpt(digits) + " (use " + std::string(kUnitList) +
                   ")");
     }
     std::size_t index = 0;
     while (index < kUnits.size() && kUnits[index].name != unit) ++index;
     if (index == kUnits.size()) {
-      return fail("unknown unit " + QuoteText(unit) + " (use " + std::string(kUnitList) + ")");
+      return fail("unknown unit " + QuoteExcerpt(unit) + " (use " + std::string(kUnitList) + ")");
     }
     if (index < next_unit) return fail("units must go from largest to smallest, each at most once");
     next_unit = index + 1;

@@ -53,7 +53,7 @@ std::optional<std::string> PercentDecode(std::string_view text) {
 }
 
 std::string PortProblem(std::string_view port) {
-  return "port " + QuoteText(port) + " is not a number between 1 and 65535";
+  return "port " + QuoteExcerpt(port) + " is not a number between 1 and 65535";
 }
 
 // The configuration's wording of what SplitUrl found wrong: a bare reason.
@@ -69,11 +69,11 @@ std::string UrlProblem(const UrlError& error) {
     case UrlErrorKind::kIpv6Unclosed:
       return "missing \"]\" after IPv6 address";
     case UrlErrorKind::kIpv6Invalid:
-      return "host " + QuoteText(error.part) + " is not an IPv6 address";
+      return "host " + QuoteExcerpt(error.part) + " is not an IPv6 address";
     case UrlErrorKind::kIpv6Trailing:
       return "unexpected text after \"]\"";
     case UrlErrorKind::kHostChar:
-      return "host " + QuoteText(error.part) + " is not a host name";
+      return "host " + QuoteExcerpt(error.part) + " is not a host name";
     case UrlErrorKind::kNoHost:
       return "missing host";
     case UrlErrorKind::kPort:
@@ -98,8 +98,8 @@ Expected<UrlParts, std::string> SplitConfiguredUrl(std::string_view text) {
 }
 
 Expected<std::string> InvalidUrl(std::string_view text, const std::string& why) {
-  return Expected<std::string>::Error("invalid URL " + QuoteText(RedactUrlUserinfo(text)) + ": " +
-                                      why);
+  return Expected<std::string>::Error("invalid URL " + QuoteExcerpt(RedactUrlUserinfo(text)) +
+                                      ": " + why);
 }
 
 // Exactly \p digits (at most 9) decimal digits at \p pos.
@@ -121,7 +121,7 @@ int DaysInMonth(int year, int month) {
 
 Expected<std::string> CheckOrganization(std::string_view text) {
   if (!IsDomainName(text)) {
-    return Expected<std::string>::Error("invalid organization " + QuoteText(text) +
+    return Expected<std::string>::Error("invalid organization " + QuoteExcerpt(text) +
                                         ": must be the tenant's domain name, like "
                                         "\"fabrikam.com\"");
   }

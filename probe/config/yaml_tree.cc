@@ -164,7 +164,7 @@ void ReadDocuments(std::string_view yaml, YamlTreeBuilder& tree) {
   if (stuck != documents.end()) {
     const YAML::Mark& at = std::next(stuck)->start;
     const auto pos = static_cast<std::size_t>(at.pos);
-    const std::string what = pos < yaml.size() ? QuoteText(yaml.substr(pos, 1)) : "text";
+    const std::string what = pos < yaml.size() ? QuoteExcerpt(yaml.substr(pos, 1)) : "text";
     throw YAML::ParserException(
         at, "unexpected " + what + " (\",\" separates entries only inside [ ] or { })");
   }

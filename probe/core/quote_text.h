@@ -60,4 +60,19 @@ inline std::string QuoteText(std::string_view text) {
   return out;
 }
 
+/// How many bytes of a value QuoteExcerpt shows: enough to recognise it.
+inline constexpr std::size_t kQuoteExcerptBytes = 80;
+
+/// \brief QuoteText for a value someone typed (a configuration value or
+/// key), bounded: an error about a 6 MB value is one short line, not a 6 MB
+/// one. Longer text shows its first kQuoteExcerptBytes bytes, cut back to a
+/// UTF-8 character boundary, then "... (N bytes)" with its whole length.
+inline std::string QuoteExcerpt(std::string_view text) {
+  if (text.size() <= kQuoteExcerptBytes) return QuoteText(text);
+  std::size_t cut = kQuoteExcerptBytes;
+  // Back off continuation bytes (10xxxxxx), at most 3 for a UTF-8 character.
+  for (int i = 0; i < 3 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80; ++i) --cut;
+  return QuoteText(text.substr(0, cut)) + "... (" + std::to_string(text.size()) + " bytes)";
+}
+
 }  // namespace pushprobe

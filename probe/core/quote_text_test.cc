@@ -22,5 +22,19 @@ TEST(QuoteTextTest, HexEscapeIsTheSameCasing) {
   EXPECT_EQ(out, R"(\x1B\xAB)");
 }
 
+// Up to the bound a value is quoted whole; past it, a prefix cut back to a
+// character boundary (never half a UTF-8 sequence) and the whole length.
+TEST(QuoteExcerptTest, QuotesShortTextWholeAndCutsLongTextOnACharacter) {
+  const std::string at_bound(kQuoteExcerptBytes, 'a');
+  EXPECT_EQ(QuoteExcerpt(at_bound), QuoteText(at_bound));
+  EXPECT_EQ(QuoteExcerpt(at_bound + "b"), QuoteText(at_bound) + "... (81 bytes)");
+  // "a" then 2-byte characters: the bound falls inside the 40th one.
+  std::string accents = "a";
+  for (int i = 0; i < 100; ++i) accents += "\xC3\xA9";
+  std::string kept = "a";
+  for (int i = 0; i < 39; ++i) kept += "\xC3\xA9";
+  EXPECT_EQ(QuoteExcerpt(accents), QuoteText(kept) + "... (201 bytes)");
+}
+
 }  // namespace
 }  // namespace pushprobe
