@@ -2,12 +2,17 @@
 
 #include <algorithm>
 
+#include "probe/core/thread_name.h"
+
 namespace pushprobe::exporter {
 
-BoundedLane::BoundedLane(std::size_t threads, std::size_t queue)
+BoundedLane::BoundedLane(std::size_t threads, std::size_t queue, std::string name)
     : capacity_(std::max<std::size_t>(threads, 1) + queue) {
   for (std::size_t i = 0; i < std::max<std::size_t>(threads, 1); ++i) {
-    threads_.emplace_back([this] { Work(); });
+    threads_.emplace_back([this, name] {
+      NameThisThread(name);
+      Work();
+    });
   }
 }
 

@@ -5,6 +5,7 @@
 #include <deque>
 #include <functional>
 #include <mutex>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -21,8 +22,9 @@ namespace pushprobe::exporter {
 /// at once (the HTTP server's 429).
 class BoundedLane {
  public:
-  /// Starts \p threads workers (at least one) taking at most \p queue waiting tasks.
-  BoundedLane(std::size_t threads, std::size_t queue);
+  /// Starts \p threads workers (at least one) taking at most \p queue waiting
+  /// tasks, each named \p name (thread_name.h).
+  BoundedLane(std::size_t threads, std::size_t queue, std::string name = "pp-lane");
   /// Shutdown().
   ~BoundedLane();
   BoundedLane(const BoundedLane&) = delete;

@@ -48,9 +48,14 @@ ExporterApp::ExporterApp(ExporterFlags flags, Dependencies deps)
   // The scheduler's workers and the engine's helper threads run checks and
   // nothing else; the web answers keep the process's priority
   // (--scheduler.nice, check_priority.h). Set before any check runs.
+  // A refusal (seccomp, a container) is logged once; the checks run on.
+  OnCheckNiceRefused([this](const std::string& message) {
+    logger_.Log(LogLevel::kWarn, "check thread priority refused", {{"error", message}});
+  });
   SetCheckNice(flags_.check_nice);
   if (!deps.executor) {
-    own_executor_ = std::make_unique<ThreadPool>(flags_.workers, [] { EnterCheckNice(); });
+    own_executor_ = std::make_unique<ThreadPool>(
+        flags_.workers, [] { EnterCheckNice(); }, "pp-check");
   }
   timers_ = deps.timers ? deps.timers : own_timers_.get();
   executor_ = deps.executor ? deps.executor : own_executor_.get();
@@ -60,7 +65,10 @@ ExporterApp::ExporterApp(ExporterFlags flags, Dependencies deps)
                                          const RunTiming& timing) { OnRunFinished(t, r, timing); });
 }
 
-ExporterApp::~ExporterApp() { Stop(Duration::zero()); }
+ExporterApp::~ExporterApp() {
+  Stop(Duration::zero());
+  OnCheckNiceRefused({});  // the engine's helper threads outlive the logger
+}
 
 Expected<void> ExporterApp::Start() {
   using Result = Expected<void>;

@@ -24,6 +24,7 @@
 #include "exporters/chunk_stream_buf.h"
 #include "exporters/http_request_head.h"
 #include "probe/core/expected.h"
+#include "probe/core/thread_name.h"
 #include "probe/net/socket_bio.h"
 
 namespace pushprobe::exporter {
@@ -286,9 +287,14 @@ void HttpServer::Start(const std::vector<std::string>& listen_addresses) {
     ports_.clear();
     throw;
   }
-  lane_ = std::make_unique<BoundedLane>(options_.threads, options_.max_connections);
-  probe_lane_ = std::make_unique<BoundedLane>(options_.probe_threads, options_.probe_queue);
-  loop_ = std::thread([this] { Loop(); });
+  // Named so ps -L / top -H tell the web threads from the check threads.
+  lane_ = std::make_unique<BoundedLane>(options_.threads, options_.max_connections, "pp-web");
+  probe_lane_ =
+      std::make_unique<BoundedLane>(options_.probe_threads, options_.probe_queue, "pp-probe");
+  loop_ = std::thread([this] {
+    NameThisThread("pp-http");
+    Loop();
+  });
 }
 
 void HttpServer::Stop() {

@@ -3,13 +3,18 @@
 #include <algorithm>
 #include <utility>
 
+#include "probe/core/thread_name.h"
+
 namespace pushprobe::exporter {
 
-ThreadPool::ThreadPool(std::size_t threads, std::function<void()> on_start)
+ThreadPool::ThreadPool(std::size_t threads, std::function<void()> on_start, std::string name)
     : size_(std::max<std::size_t>(1, threads)) {
   threads_.reserve(size_);
   for (std::size_t i = 0; i < size_; ++i) {
-    threads_.emplace_back([this, on_start] { Work(on_start); });
+    threads_.emplace_back([this, on_start, name] {
+      NameThisThread(name);
+      Work(on_start);
+    });
   }
 }
 

@@ -5,6 +5,7 @@
 #include <deque>
 #include <functional>
 #include <mutex>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -18,9 +19,11 @@ namespace pushprobe::exporter {
 /// hands over at once.
 class ThreadPool final : public Executor {
  public:
-  /// Starts \p threads workers (at least one); each calls \p on_start, when
-  /// given, before its first task (the exporter's: EnterCheckNice).
-  explicit ThreadPool(std::size_t threads, std::function<void()> on_start = {});
+  /// Starts \p threads workers (at least one), named \p name (thread_name.h);
+  /// each calls \p on_start, when given, before its first task (the
+  /// exporter's: EnterCheckNice).
+  explicit ThreadPool(std::size_t threads, std::function<void()> on_start = {},
+                      std::string name = "pp-pool");
   /// Shutdown().
   ~ThreadPool() override;
   ThreadPool(const ThreadPool&) = delete;

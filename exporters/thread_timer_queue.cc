@@ -3,10 +3,15 @@
 #include <algorithm>
 #include <chrono>
 
+#include "probe/core/thread_name.h"
+
 namespace pushprobe::exporter {
 
 ThreadTimerQueue::ThreadTimerQueue(const Clock& clock) : clock_(clock) {
-  thread_ = std::thread([this] { Loop(); });
+  thread_ = std::thread([this] {
+    NameThisThread("pp-timer");
+    Loop();
+  });
 }
 
 ThreadTimerQueue::~ThreadTimerQueue() {

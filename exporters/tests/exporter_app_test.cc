@@ -12,7 +12,10 @@
 #include <yaml-cpp/yaml.h>
 
 #include <atomic>
+#include <cerrno>
 #include <condition_variable>
+#include <cstring>
+#include <fstream>
 #include <functional>
 #include <map>
 #include <mutex>
@@ -35,6 +38,14 @@ using testing::FakeResult;
 using testing::MakeTempDir;
 using testing::ManualExecutor;
 using testing::WriteFile;
+
+// The calling thread's name as ps -L and top -H show it.
+std::string ThisThreadComm() {
+  std::ifstream in("/proc/thread-self/comm");
+  std::string comm;
+  std::getline(in, comm);
+  return comm;
+}
 
 std::string ConfigWith(const std::vector<std::string>& names) {
   std::string yaml = "defaults:\n  interval: 10s\n  timeout: 5s\ntargets:\n";
@@ -628,18 +639,22 @@ TEST_F(ExporterAppTest, ScheduledRunsRunTheNiceFlagsLevelsBelowTheWebAnswers) {
       return std::nullopt;
     }
     std::vector<std::pair<std::string, std::string>> ResponseHeaders() override {
+      comm = ThisThreadComm();
       nice = ThreadNice();
       return {};
     }
     std::atomic<int> nice{-100};
+    std::string comm;  // written before nice, read after it
   } access;
   web_access_ = &access;
   std::mutex mu;
   std::condition_variable cv;
   std::optional<int> run_nice;
+  std::string run_comm;
   result_for_ = [&](const std::string& name) {
     std::lock_guard<std::mutex> lock(mu);
     run_nice = ThreadNice();
+    run_comm = ThisThreadComm();
     cv.notify_all();
     return FakeResult(name, clock_.Now());
   };
@@ -660,9 +675,54 @@ TEST_F(ExporterAppTest, ScheduledRunsRunTheNiceFlagsLevelsBelowTheWebAnswers) {
     ASSERT_TRUE(cv.wait_for(lock, 30s, [&] { return run_nice.has_value(); }));
   }
   EXPECT_EQ(*run_nice, base + 4);
+  EXPECT_EQ(run_comm, "pp-check");  // named for ps -L and top -H
   Get("/metrics");
   EXPECT_EQ(access.nice.load(), base);
+  EXPECT_EQ(access.comm, "pp-web");
   EXPECT_EQ(ThreadNice(), base);
+}
+
+// Where the kernel refuses the check level (a seccomp filter, a container),
+// the exporter says so once, whatever the number of check threads, and runs on.
+TEST_F(ExporterAppTest, ARefusedCheckLevelIsLoggedOnceAndTheRunsGoOn) {
+  const int base = ThreadNice();
+  if (base + 4 > 19) GTEST_SKIP() << "the test runs at nice " << base << ", no room below";
+  struct Refused {
+    Refused() {
+      SetPriorityCallForTest([](int, id_t, int) { return errno = EPERM, -1; });
+    }
+    ~Refused() { SetPriorityCallForTest(nullptr); }
+  } refused;
+  std::mutex mu;
+  std::condition_variable cv;
+  std::optional<int> run_nice;
+  result_for_ = [&](const std::string& name) {
+    std::lock_guard<std::mutex> lock(mu);
+    run_nice = ThreadNice();
+    cv.notify_all();
+    return FakeResult(name, clock_.Now());
+  };
+  flags_.check_nice = 4;
+  flags_.workers = 3;
+  own_executor_ = true;
+  StartWith(ConfigWith({"fabrikam"}));
+  for (int i = 0; i < 10; ++i) {
+    timers_.RunDue();
+    clock_.Advance(1s);
+  }
+  {
+    std::unique_lock<std::mutex> lock(mu);
+    ASSERT_TRUE(cv.wait_for(lock, 30s, [&] { return run_nice.has_value(); }));
+  }
+  EXPECT_EQ(*run_nice, base);  // refused: the run keeps the exporter's level
+  app_.reset();                // every worker has tried its level once it is joined
+  const std::string log = log_.str();
+  const std::string line = "level=warn msg=\"check thread priority refused\"";
+  ASSERT_NE(log.find(line), std::string::npos) << log;
+  EXPECT_EQ(log.find(line, log.find(line) + 1), std::string::npos) << log;
+  EXPECT_NE(log.find("nice " + std::to_string(base + 4) + ": " + std::strerror(EPERM)),
+            std::string::npos)
+      << log;
 }
 
 // The /probe requests the server holds (answering or queued for a /probe

@@ -1,5 +1,10 @@
 #pragma once
 
+#include <sys/types.h>
+
+#include <functional>
+#include <string>
+
 namespace pushprobe {
 
 // The CPU priority of the threads that run checks.
@@ -20,6 +25,15 @@ namespace pushprobe {
 // keeps it and its check threads go that many levels below it. Without any
 // call of SetCheckNice (the plugin, the CLI) nothing changes.
 
+/// Told once per process when the kernel refuses a check thread its level
+/// (a seccomp filter, a container without the syscall): the level wanted and
+/// the errno text. The thread goes on at its own level.
+using CheckNiceRefused = std::function<void(const std::string& message)>;
+
+/// Where the first refusal goes from now on (empty: nowhere). The exporter
+/// passes its logger's, and an empty one before the logger goes away.
+void OnCheckNiceRefused(CheckNiceRefused on_refused);
+
 /// From now on EnterCheckNice() puts the calling thread \p steps nice levels
 /// below the thread that calls this (at most nice 19). 0: at its level.
 /// Returns the nice value the check threads take.
@@ -27,10 +41,16 @@ int SetCheckNice(int steps);
 
 /// Puts the calling thread at the level SetCheckNice chose, unless it is
 /// already that low or lower (or SetCheckNice was never called). False when
-/// the kernel refused; the thread then keeps its priority.
+/// the kernel refused; the thread then keeps its priority, and the first
+/// refusal in the process is told to OnCheckNiceRefused's function.
 bool EnterCheckNice();
 
 /// The calling thread's nice value (-20 to 19).
 int ThreadNice();
+
+/// Test seam: the setpriority(2) EnterCheckNice calls (nullptr: the real one),
+/// and the once-per-process report armed again.
+using SetPriorityCall = int (*)(int which, id_t who, int prio);
+void SetPriorityCallForTest(SetPriorityCall call);
 
 }  // namespace pushprobe

@@ -1,5 +1,6 @@
 #include "probe/engine/helper_threads.h"
 
+#include "probe/core/thread_name.h"
 #include "probe/engine/check_priority.h"
 
 #include <algorithm>
@@ -55,6 +56,7 @@ bool HelperThreads::WaitUntilIdle(std::chrono::milliseconds timeout) const {
 void HelperThreads::Work() {
   // A helper thread runs nothing but checks' requests, for scheduled runs and
   // /probe alike: it takes the check threads' priority (SetCheckNice).
+  NameThisThread("pp-helper");
   EnterCheckNice();
   std::unique_lock<std::mutex> lock(mu_);
   for (;;) {

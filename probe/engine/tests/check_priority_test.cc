@@ -4,8 +4,10 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <condition_variable>
+#include <cstring>
 #include <fstream>
 #include <functional>
 #include <iterator>
@@ -13,6 +15,7 @@
 #include <sstream>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "probe/engine/helper_threads.h"
 
@@ -32,6 +35,19 @@ int ProcNice(long tid) {
 }
 
 long ThisTid() { return ::syscall(SYS_gettid); }
+
+// The thread's name as ps -L and top -H show it.
+std::string ProcComm(long tid) {
+  std::ifstream in("/proc/self/task/" + std::to_string(tid) + "/comm");
+  std::string comm;
+  std::getline(in, comm);
+  return comm;
+}
+
+int RefusedSetPriority(int, id_t, int) {
+  errno = EACCES;
+  return -1;
+}
 
 struct Seen {
   int nice = 0;
@@ -56,7 +72,11 @@ class CheckPriorityTest : public ::testing::Test {
     base_ = ThreadNice();
     if (base_ + 3 > 19) GTEST_SKIP() << "the tests run at nice " << base_ << ", no room below";
   }
-  void TearDown() override { SetCheckNice(0); }
+  void TearDown() override {
+    SetPriorityCallForTest(nullptr);
+    OnCheckNiceRefused({});
+    SetCheckNice(0);
+  }
   int base_ = 0;
 };
 
@@ -97,15 +117,45 @@ TEST_F(CheckPriorityTest, TheEngineHelperThreadsRunAtTheCheckLevel) {
   std::mutex mu;
   std::condition_variable cv;
   int nice = -100;
+  std::string comm;
   ASSERT_TRUE(threads.TryRun([&] {
     std::lock_guard<std::mutex> lock(mu);
+    comm = ProcComm(ThisTid());
     nice = ProcNice(ThisTid());
     cv.notify_all();
   }));
   std::unique_lock<std::mutex> lock(mu);
   ASSERT_TRUE(cv.wait_for(lock, std::chrono::seconds(30), [&] { return nice != -100; }));
   EXPECT_EQ(nice, base_ + 3);
+  EXPECT_EQ(comm, "pp-helper");
   EXPECT_EQ(ThreadNice(), base_);  // the thread that handed the task over keeps its own
+}
+
+TEST_F(CheckPriorityTest, ARefusedLevelIsToldOncePerProcessNamingTheLevelAndTheError) {
+  std::mutex mu;
+  std::vector<std::string> told;
+  OnCheckNiceRefused([&](const std::string& message) {
+    std::lock_guard<std::mutex> lock(mu);
+    told.push_back(message);
+  });
+  SetPriorityCallForTest(&RefusedSetPriority);
+  SetCheckNice(3);
+  for (int i = 0; i < 3; ++i) {
+    // The thread is refused each time and keeps its level; only the first is told.
+    EXPECT_EQ(SeenBy([] { EXPECT_FALSE(EnterCheckNice()); }).proc_nice, base_);
+  }
+  std::lock_guard<std::mutex> lock(mu);
+  ASSERT_EQ(told.size(), 1u);
+  EXPECT_NE(told[0].find("nice " + std::to_string(base_ + 3)), std::string::npos) << told[0];
+  EXPECT_NE(told[0].find(std::strerror(EACCES)), std::string::npos) << told[0];
+}
+
+TEST_F(CheckPriorityTest, WithoutARefusalNothingIsTold) {
+  int told = 0;
+  OnCheckNiceRefused([&](const std::string&) { ++told; });
+  SetCheckNice(3);
+  EXPECT_TRUE(SeenBy([] { EXPECT_TRUE(EnterCheckNice()); }).proc_nice == base_ + 3);
+  EXPECT_EQ(told, 0);
 }
 
 }  // namespace
