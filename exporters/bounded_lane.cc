@@ -6,7 +6,7 @@
 
 namespace pushprobe::exporter {
 
-BoundedLane::BoundedLane(std::size_t threads, std::size_t queue, std::string name)
+BoundedLane::BoundedLane(std::size_t threads, std::size_t queue, const std::string& name)
     : capacity_(std::max<std::size_t>(threads, 1) + queue) {
   for (std::size_t i = 0; i < std::max<std::size_t>(threads, 1); ++i) {
     threads_.emplace_back([this, name] {

@@ -24,7 +24,7 @@ class BoundedLane {
  public:
   /// Starts \p threads workers (at least one) taking at most \p queue waiting
   /// tasks, each named \p name (thread_name.h).
-  BoundedLane(std::size_t threads, std::size_t queue, std::string name = "pp-lane");
+  BoundedLane(std::size_t threads, std::size_t queue, const std::string& name = "pp-lane");
   /// Shutdown().
   ~BoundedLane();
   BoundedLane(const BoundedLane&) = delete;

@@ -7,7 +7,8 @@
 
 namespace pushprobe::exporter {
 
-ThreadPool::ThreadPool(std::size_t threads, std::function<void()> on_start, std::string name)
+ThreadPool::ThreadPool(std::size_t threads, const std::function<void()>& on_start,
+                       const std::string& name)
     : size_(std::max<std::size_t>(1, threads)) {
   threads_.reserve(size_);
   for (std::size_t i = 0; i < size_; ++i) {

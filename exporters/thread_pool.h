@@ -22,8 +22,8 @@ class ThreadPool final : public Executor {
   /// Starts \p threads workers (at least one), named \p name (thread_name.h);
   /// each calls \p on_start, when given, before its first task (the
   /// exporter's: EnterCheckNice).
-  explicit ThreadPool(std::size_t threads, std::function<void()> on_start = {},
-                      std::string name = "pp-pool");
+  explicit ThreadPool(std::size_t threads, const std::function<void()>& on_start = {},
+                      const std::string& name = "pp-pool");
   /// Shutdown().
   ~ThreadPool() override;
   ThreadPool(const ThreadPool&) = delete;

@@ -163,6 +163,7 @@ ChildRun RunCheckInFreshProcess(const std::string& check) {
   std::vector<std::string> env_text = {std::string(kChildVariable) + "=" + check};
   for (char** e = environ; *e != nullptr; ++e) env_text.emplace_back(*e);
   std::vector<char*> envp;
+  envp.reserve(env_text.size() + 1);
   for (std::string& e : env_text) envp.push_back(e.data());
   envp.push_back(nullptr);
   char exe[] = "/proc/self/exe";

@@ -167,7 +167,7 @@ TEST_F(IdentityPlatformTokenStageTest, PostsTheFiveFieldsWithTheExactClientAsser
 // plugin's output and the exporter's log; and an error_description's control
 // characters (an ESC sequence, a NUL) reached the terminal raw.
 TEST_F(IdentityPlatformTokenStageTest, AnswersThatEchoTheAssertionNeverShowItNorRawControls) {
-  auto echo = [](int status, std::string body_prefix, std::string body_suffix) {
+  auto echo = [](int status, const std::string& body_prefix, const std::string& body_suffix) {
     return [=](testing::ServerConnection& c) {
       testing::SeenRequest seen;
       if (!c.ReadRequest(&seen)) return;
@@ -177,8 +177,9 @@ TEST_F(IdentityPlatformTokenStageTest, AnswersThatEchoTheAssertionNeverShowItNor
     };
   };
   const std::string json_error = R"({"error":"invalid_client","error_description":"AADSTS700027: )";
-  for (auto behaviour : {echo(400, json_error + "\\u001b[31m\\u0000 bad ", R"(\r\ntrace"})"),
-                         echo(500, "<html>you sent ", "</html>"), echo(400, "not json ", "")}) {
+  for (const auto& behaviour :
+       {echo(400, json_error + "\\u001b[31m\\u0000 bad ", R"(\r\ntrace"})"),
+        echo(500, "<html>you sent ", "</html>"), echo(400, "not json ", "")}) {
     StageResult result = Run(behaviour);
     ASSERT_EQ(server_->requests().size(), 1u);
     std::string order;
