@@ -47,6 +47,17 @@ const IssuedCert& AuthCert() {
   return kCert;
 }
 
+// Another certificate with a key of its own: what a wrong key belongs to.
+const IssuedCert& AnotherCert() {
+  static const IssuedCert kCert = [] {
+    CertSpec spec = AuthSpec();
+    spec.common_name = "another";
+    spec.fresh_key = true;
+    return SelfSigned(spec);
+  }();
+  return kCert;
+}
+
 std::string Digest(const std::string& data, const EVP_MD* md) {
   unsigned char out[EVP_MAX_MD_SIZE];
   unsigned int n = 0;
@@ -400,10 +411,7 @@ std::string Pkcs12WithoutAPair(const std::string& password, const std::string& k
 // it held one.
 TEST_F(SigningCredentialTest, Pkcs12WithoutAKeyAndCertificatePairSaysWhatIsMissing) {
   const IssuedCert& c = AuthCert();
-  CertSpec other_spec = AuthSpec();
-  other_spec.common_name = "another";
-  other_spec.fresh_key = true;
-  const IssuedCert other = SelfSigned(other_spec);
+  const IssuedCert& other = AnotherCert();
   const std::string pass = Write("p.pass", "pw\n");
   const std::string cert_only = Write("cert-only.pfx", Pkcs12WithoutAPair("pw", "", c.cert_pem));
   ASSERT_GT(std::filesystem::file_size(cert_only), 100u);
@@ -444,10 +452,7 @@ TEST_F(SigningCredentialTest, AnEmptyPasswordFileIsNamedWhenThePasswordIsWrong) 
 
 TEST_F(SigningCredentialTest, EveryFailureIsSpecific) {
   const IssuedCert& c = AuthCert();
-  CertSpec other_spec = AuthSpec();
-  other_spec.common_name = "another";
-  other_spec.fresh_key = true;
-  const IssuedCert other = SelfSigned(other_spec);
+  const IssuedCert& other = AnotherCert();
 
   const std::string cert = Write("cert.crt", c.cert_pem);
   const std::string both = Write("both.pem", c.cert_pem + c.key_pem);
