@@ -24,33 +24,13 @@
 #include <openssl/x509.h>
 
 #include "probe/core/bounded_file.h"
+#include "probe/core/openssl_ptr.h"
 #include "probe/core/thumbprint.h"
 #include "probe/protocol/encoding.h"
 #include "probe/protocol/legacy_provider.h"
 
 namespace pushprobe {
 namespace {
-
-struct X509Free {
-  void operator()(X509* p) const { X509_free(p); }
-};
-struct PkeyFree {
-  void operator()(EVP_PKEY* p) const { EVP_PKEY_free(p); }
-};
-struct BioFree {
-  void operator()(BIO* p) const { BIO_free(p); }
-};
-struct Pkcs12Free {
-  void operator()(PKCS12* p) const { PKCS12_free(p); }
-};
-struct MdCtxFree {
-  void operator()(EVP_MD_CTX* p) const { EVP_MD_CTX_free(p); }
-};
-using X509Ptr = std::unique_ptr<X509, X509Free>;
-using PkeyPtr = std::unique_ptr<EVP_PKEY, PkeyFree>;
-using BioPtr = std::unique_ptr<BIO, BioFree>;
-using Pkcs12Ptr = std::unique_ptr<PKCS12, Pkcs12Free>;
-using MdCtxPtr = std::unique_ptr<EVP_MD_CTX, MdCtxFree>;
 
 using LoadError = SigningCredential::LoadError;
 
@@ -105,9 +85,6 @@ struct Loaded {
   PkeyPtr key;
 };
 
-struct Pkcs8Free {
-  void operator()(PKCS8_PRIV_KEY_INFO* p) const { PKCS8_PRIV_KEY_INFO_free(p); }
-};
 struct PemBlock {
   char* name = nullptr;
   char* header = nullptr;
@@ -118,26 +95,6 @@ struct PemBlock {
     OPENSSL_free(header);
     OPENSSL_clear_free(data, static_cast<std::size_t>(length));
   }
-};
-
-struct IntegerClearFree {
-  // A member of the key: one of its secrets, wiped before it is freed.
-  void operator()(ASN1_INTEGER* p) const {
-    OPENSSL_cleanse(p->data, static_cast<std::size_t>(p->length));
-    ASN1_INTEGER_free(p);
-  }
-};
-struct BnClearFree {
-  void operator()(BIGNUM* p) const { BN_clear_free(p); }
-};
-struct ParamBldFree {
-  void operator()(OSSL_PARAM_BLD* p) const { OSSL_PARAM_BLD_free(p); }
-};
-struct ParamFree {
-  void operator()(OSSL_PARAM* p) const { OSSL_PARAM_free(p); }
-};
-struct PkeyCtxFree {
-  void operator()(EVP_PKEY_CTX* p) const { EVP_PKEY_CTX_free(p); }
 };
 
 // The two-prime RSAPrivateKey structure (RFC 8017 A.1.2) \p der holds, as a
@@ -166,10 +123,10 @@ PkeyPtr DecodeRsaPrivateKey(const unsigned char* der, std::size_t length) {
   const unsigned char* const end = in + body;
   // version, n, e, d, p, q, d mod (p-1), d mod (q-1), q^-1 mod p
   constexpr int kMembers = 9;
-  std::unique_ptr<BIGNUM, BnClearFree> numbers[kMembers];
+  BnClearPtr numbers[kMembers];
   for (int i = 0; i < kMembers; ++i) {
-    std::unique_ptr<ASN1_INTEGER, IntegerClearFree> member(
-        in < end ? d2i_ASN1_INTEGER(nullptr, &in, end - in) : nullptr);
+    // A member of the key: one of its secrets, wiped before it is freed.
+    Asn1IntegerClearPtr member(in < end ? d2i_ASN1_INTEGER(nullptr, &in, end - in) : nullptr);
     if (!member) return PkeyPtr();
     // n and e are public; the rest is kept where OpenSSL wipes it.
     numbers[i].reset(i <= 2 ? BN_new() : BN_secure_new());
@@ -189,14 +146,13 @@ PkeyPtr DecodeRsaPrivateKey(const unsigned char* der, std::size_t length) {
                                                    OSSL_PKEY_PARAM_RSA_EXPONENT1,
                                                    OSSL_PKEY_PARAM_RSA_EXPONENT2,
                                                    OSSL_PKEY_PARAM_RSA_COEFFICIENT1};
-  std::unique_ptr<OSSL_PARAM_BLD, ParamBldFree> build(OSSL_PARAM_BLD_new());
+  ParamBldPtr build(OSSL_PARAM_BLD_new());
   if (!build) return PkeyPtr();
   for (int i = 1; i < kMembers; ++i) {
     if (OSSL_PARAM_BLD_push_BN(build.get(), kNames[i], numbers[i].get()) != 1) return PkeyPtr();
   }
-  std::unique_ptr<OSSL_PARAM, ParamFree> params(OSSL_PARAM_BLD_to_param(build.get()));
-  std::unique_ptr<EVP_PKEY_CTX, PkeyCtxFree> context(
-      EVP_PKEY_CTX_new_from_name(nullptr, "RSA", nullptr));
+  ParamPtr params(OSSL_PARAM_BLD_to_param(build.get()));
+  PkeyCtxPtr context(EVP_PKEY_CTX_new_from_name(nullptr, "RSA", nullptr));
   EVP_PKEY* key = nullptr;
   if (!params || !context || EVP_PKEY_fromdata_init(context.get()) != 1 ||
       EVP_PKEY_fromdata(context.get(), &key, EVP_PKEY_KEYPAIR, params.get()) != 1) {
@@ -232,8 +188,7 @@ PkeyPtr ReadPlainRsaKey(const std::string& data) {
     if (label == "RSA PRIVATE KEY") return DecodeRsaPrivateKey(block.data, length);
     if (label != "PRIVATE KEY") return PkeyPtr();
     const unsigned char* in = block.data;
-    std::unique_ptr<PKCS8_PRIV_KEY_INFO, Pkcs8Free> info(
-        d2i_PKCS8_PRIV_KEY_INFO(nullptr, &in, block.length));
+    Pkcs8Ptr info(d2i_PKCS8_PRIV_KEY_INFO(nullptr, &in, block.length));
     const ASN1_OBJECT* algorithm = nullptr;
     const unsigned char* key = nullptr;
     int key_length = 0;
@@ -370,32 +325,22 @@ bool LooksLikePkcs12(const std::string& data) {
          head.find(kPkcs7Data) != std::string::npos;
 }
 
-struct Pkcs7StackFree {
-  void operator()(STACK_OF(PKCS7) * p) const { sk_PKCS7_pop_free(p, PKCS7_free); }
-};
-struct SafeBagStackFree {
-  void operator()(STACK_OF(PKCS12_SAFEBAG) * p) const {
-    sk_PKCS12_SAFEBAG_pop_free(p, PKCS12_SAFEBAG_free);
-  }
-};
-
 // Whether \p pass decrypts any encrypted part of \p p12, the MAC aside. The
 // MAC covers the whole content, so when it fails it cannot tell a wrong
 // password from damaged bytes; the parts can: with a wrong password none of
 // them decrypts, while damage usually spoils only the part it hit.
 bool PasswordOpensAPart(PKCS12* p12, const char* pass, int passlen) {
-  std::unique_ptr<STACK_OF(PKCS7), Pkcs7StackFree> safes(PKCS12_unpack_authsafes(p12));
+  Pkcs7StackPtr safes(PKCS12_unpack_authsafes(p12));
   if (!safes) return false;
   bool opened = false;
   for (int i = 0; i < sk_PKCS7_num(safes.get()) && !opened; ++i) {
     PKCS7* p7 = sk_PKCS7_value(safes.get(), i);
     const int nid = OBJ_obj2nid(p7->type);
     if (nid == NID_pkcs7_encrypted) {
-      std::unique_ptr<STACK_OF(PKCS12_SAFEBAG), SafeBagStackFree> bags(
-          PKCS12_unpack_p7encdata(p7, pass, passlen));
+      SafeBagStackPtr bags(PKCS12_unpack_p7encdata(p7, pass, passlen));
       opened = bags != nullptr;
     } else if (nid == NID_pkcs7_data) {
-      std::unique_ptr<STACK_OF(PKCS12_SAFEBAG), SafeBagStackFree> bags(PKCS12_unpack_p7data(p7));
+      SafeBagStackPtr bags(PKCS12_unpack_p7data(p7));
       for (int j = 0; bags && j < sk_PKCS12_SAFEBAG_num(bags.get()) && !opened; ++j) {
         const PKCS12_SAFEBAG* bag = sk_PKCS12_SAFEBAG_value(bags.get(), j);
         if (PKCS12_SAFEBAG_get_nid(bag) != NID_pkcs8ShroudedKeyBag) continue;
