@@ -7,16 +7,13 @@
 
 #include <vector>
 
+#include "probe/core/openssl_ptr.h"
+
 namespace pushprobe::exporter {
 
 namespace {
 
 using Result = Expected<std::shared_ptr<SSL_CTX>>;
-
-struct X509Free {
-  void operator()(X509* x) const { X509_free(x); }
-};
-using X509Ptr = std::unique_ptr<X509, X509Free>;
 
 // The last OpenSSL error of this thread, cleared; its text never holds key bytes.
 std::string OpenSslError() {
@@ -50,8 +47,7 @@ Expected<Pem> ReadPem(const std::string& file, const std::string& inline_pem,
 
 std::vector<X509Ptr> Certificates(const std::string& pem) {
   std::vector<X509Ptr> certs;
-  std::unique_ptr<BIO, decltype(&BIO_free)> bio(
-      BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())), BIO_free);
+  BioPtr bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
   if (!bio) return certs;
   while (X509* x = PEM_read_bio_X509(bio.get(), nullptr, NoPassword, nullptr)) {
     certs.emplace_back(x);
@@ -118,11 +114,8 @@ Expected<std::shared_ptr<SSL_CTX>> BuildTlsServerContext(const WebTlsConfig& tls
   Expected<Pem> key = ReadPem(tls.key_file, tls.key_pem, "key");
   if (!key) return Result::Error(key.error());
   {
-    std::unique_ptr<BIO, decltype(&BIO_free)> bio(
-        BIO_new_mem_buf(key->text.data(), static_cast<int>(key->text.size())), BIO_free);
-    std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)> pkey(
-        bio ? PEM_read_bio_PrivateKey(bio.get(), nullptr, NoPassword, nullptr) : nullptr,
-        EVP_PKEY_free);
+    BioPtr bio(BIO_new_mem_buf(key->text.data(), static_cast<int>(key->text.size())));
+    PkeyPtr pkey(bio ? PEM_read_bio_PrivateKey(bio.get(), nullptr, NoPassword, nullptr) : nullptr);
     if (!pkey) {
       ERR_clear_error();
       return Result::Error("cannot load " + key->name +

@@ -14,6 +14,7 @@
 #include "probe/config/yaml_kind.h"
 #include "probe/config/yaml_tree.h"
 #include "probe/core/bounded_file.h"
+#include "probe/core/openssl_ptr.h"
 #include "probe/core/quote_text.h"
 
 namespace pushprobe::exporter {
@@ -78,7 +79,7 @@ struct CipherName {
   bool tls13;
 };
 std::optional<CipherName> FindCipher(std::string_view iana) {
-  std::unique_ptr<SSL_CTX, decltype(&SSL_CTX_free)> ctx(SSL_CTX_new(TLS_method()), SSL_CTX_free);
+  SslCtxPtr ctx(SSL_CTX_new(TLS_method()));
   if (!ctx) return std::nullopt;
   // Every TLS 1.2 cipher, even those off by default, and every TLS 1.3 suite.
   if (SSL_CTX_set_cipher_list(ctx.get(), "ALL:COMPLEMENTOFALL") != 1) return std::nullopt;

@@ -4,6 +4,7 @@
 #include <openssl/ssl.h>
 
 #include "exporters/tls_server_context.h"
+#include "probe/core/openssl_ptr.h"
 
 namespace pushprobe::exporter {
 
@@ -28,7 +29,7 @@ Expected<std::shared_ptr<const WebConfigAccess::Snapshot>> WebConfigAccess::Load
   // The digest covers what the TLS context is made of, so a certificate
   // replaced under the same name is noticed; the bytes themselves (a key
   // among them) are not kept.
-  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> md(EVP_MD_CTX_new(), EVP_MD_CTX_free);
+  MdCtxPtr md(EVP_MD_CTX_new());
   EVP_DigestInit_ex(md.get(), EVP_sha256(), nullptr);
   Feed(md.get(), text.value());
   if (const auto& tls = config->tls) {

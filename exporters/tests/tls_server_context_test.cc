@@ -9,6 +9,7 @@
 #include <memory>
 #include <string>
 
+#include "probe/core/openssl_ptr.h"
 #include "tests/support/test_pki.h"
 
 namespace pushprobe::exporter {
@@ -28,8 +29,7 @@ struct Handshake {
 // BIOs, in this thread: no sockets, no timing.
 Handshake Shake(SSL_CTX* server_ctx, const IssuedCert* client_cert = nullptr,
                 const char* client_ciphers = nullptr, int client_max = 0) {
-  std::unique_ptr<SSL_CTX, decltype(&SSL_CTX_free)> client_ctx(SSL_CTX_new(TLS_client_method()),
-                                                               SSL_CTX_free);
+  SslCtxPtr client_ctx(SSL_CTX_new(TLS_client_method()));
   SSL_CTX_set_verify(client_ctx.get(), SSL_VERIFY_NONE, nullptr);
   if (client_ciphers) SSL_CTX_set_cipher_list(client_ctx.get(), client_ciphers);
   if (client_max) SSL_CTX_set_max_proto_version(client_ctx.get(), client_max);
@@ -45,8 +45,8 @@ Handshake Shake(SSL_CTX* server_ctx, const IssuedCert* client_cert = nullptr,
     X509_free(x);
     EVP_PKEY_free(key);
   }
-  std::unique_ptr<SSL, decltype(&SSL_free)> client(SSL_new(client_ctx.get()), SSL_free);
-  std::unique_ptr<SSL, decltype(&SSL_free)> server(SSL_new(server_ctx), SSL_free);
+  SslPtr client(SSL_new(client_ctx.get()));
+  SslPtr server(SSL_new(server_ctx));
   BIO* client_bio = nullptr;
   BIO* server_bio = nullptr;
   BIO_new_bio_pair(&client_bio, 0, &server_bio, 0);
