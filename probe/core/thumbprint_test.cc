@@ -6,6 +6,8 @@
 #include <memory>
 #include <string>
 
+#include "probe/core/openssl_ptr.h"
+
 namespace pushprobe {
 namespace {
 
@@ -28,13 +30,8 @@ EwEB/wQFMAMBAf8wCgYIKoZIzj0EAwIDRwAwRAIgGC4vtThRm6BZNiulUOQkv5N3
 )";
 constexpr const char* kThumbprint = "D9BC5F1F664EFD6EDAFF121B48DFE4FE3B15C737";
 
-struct X509Free {
-  void operator()(X509* x) const { X509_free(x); }
-};
-using X509Ptr = std::unique_ptr<X509, X509Free>;
-
 X509Ptr Parse(const char* pem) {
-  std::unique_ptr<BIO, decltype(&BIO_free)> bio(BIO_new_mem_buf(pem, -1), BIO_free);
+  BioPtr bio(BIO_new_mem_buf(pem, -1));
   return X509Ptr(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr));
 }
 

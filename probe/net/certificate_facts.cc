@@ -8,6 +8,7 @@
 #include <ctime>
 #include <memory>
 
+#include "probe/core/openssl_ptr.h"
 #include "probe/core/thumbprint.h"
 #include "probe/net/http_date.h"
 
@@ -18,7 +19,7 @@ std::atomic<std::uint64_t> described{0};
 
 std::string NameToString(const X509_NAME* name) {
   if (name == nullptr) return "";
-  std::unique_ptr<BIO, decltype(&BIO_free)> bio(BIO_new(BIO_s_mem()), &BIO_free);
+  BioPtr bio(BIO_new(BIO_s_mem()));
   if (!bio || X509_NAME_print_ex(bio.get(), name, 0, XN_FLAG_RFC2253) < 0) return "";
   char* data = nullptr;
   const long len = BIO_get_mem_data(bio.get(), &data);

@@ -21,21 +21,15 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "probe/core/openssl_ptr.h"
 #include "probe/core/thumbprint.h"
 
 namespace pushprobe::emulator {
 namespace {
 
-struct BioFree {
-  void operator()(BIO* b) const { BIO_free(b); }
-};
-struct X509Free {
-  void operator()(X509* x) const { X509_free(x); }
-};
-
-std::unique_ptr<X509, X509Free> ParsePem(const std::string& pem) {
-  std::unique_ptr<BIO, BioFree> bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
-  std::unique_ptr<X509, X509Free> cert(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr));
+X509Ptr ParsePem(const std::string& pem) {
+  BioPtr bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
+  X509Ptr cert(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr));
   if (!cert) throw std::runtime_error("not a PEM certificate");
   return cert;
 }

@@ -16,18 +16,11 @@
 #include <mutex>
 #include <stdexcept>
 
+#include "probe/core/openssl_ptr.h"
 #include "probe/core/thumbprint.h"
 
 namespace pushprobe::testing {
 namespace {
-
-template <typename T, void (*F)(T*)>
-struct Deleter {
-  void operator()(T* p) const { F(p); }
-};
-using PkeyPtr = std::unique_ptr<EVP_PKEY, Deleter<EVP_PKEY, EVP_PKEY_free>>;
-using X509Ptr = std::unique_ptr<X509, Deleter<X509, X509_free>>;
-using BioPtr = std::unique_ptr<BIO, Deleter<BIO, BIO_free_all>>;
 
 [[noreturn]] void Fail(const std::string& what) {
   throw std::runtime_error("test_pki: " + what + " failed");
