@@ -31,26 +31,15 @@ bool AutoRefresh(const std::string& query) {
   return true;
 }
 
-// What says that a client's text was cut: " (first 32 of 5001 bytes)".
-std::string CutNote(std::size_t kept, std::size_t size) {
-  return " (first " + std::to_string(kept) + " of " + std::to_string(size) + " bytes)";
-}
-
 // A client's header value as a message shows it: quoted and escaped (one
 // line, safe in a response header), and bounded, since a client may send a
 // header of any length.
-std::string EchoHeaderValue(std::string_view value) {
-  constexpr std::size_t kMaxEchoed = 32;
-  if (value.size() <= kMaxEchoed) return QuoteText(value);
-  return QuoteText(value.substr(0, kMaxEchoed)) + CutNote(kMaxEchoed, value.size());
-}
+std::string EchoHeaderValue(std::string_view value) { return QuoteExcerpt(value, 32); }
 
 // A client's text as a log field: bounded here, quoted and escaped by the
 // logger (logfmt or JSON).
 std::string LoggedClientText(std::string_view value) {
-  constexpr std::size_t kMax = HttpRouter::kMaxLoggedClientBytes;
-  if (value.size() <= kMax) return std::string(value);
-  return std::string(value.substr(0, kMax)) + CutNote(kMax, value.size());
+  return Excerpt(value, HttpRouter::kMaxLoggedClientBytes);
 }
 
 HttpRouterResponse Text(int status, std::string body) {

@@ -41,7 +41,7 @@ NumberStatus ReadNumber(std::string_view s, double& out) {
 }
 
 RangeParseResult Failure(std::string_view text, RangeError error, const std::string& reason) {
-  return RangeParseResult::Error({error, "invalid range " + QuoteText(text) + ": " + reason});
+  return RangeParseResult::Error({error, "invalid range " + QuoteExcerpt(text) + ": " + reason});
 }
 
 }  // namespace
@@ -103,9 +103,9 @@ RangeParseResult ParseNagiosRange(std::string_view text) {
         break;
       case NumberStatus::kNotANumber:
         return Failure(text, RangeError::kBadStart,
-                       "start " + QuoteText(start_text) + " is not a number");
+                       "start " + QuoteExcerpt(start_text) + " is not a number");
       case NumberStatus::kTooLarge:
-        return Failure(text, RangeError::kOutOfRange, QuoteText(start_text) + " is too large");
+        return Failure(text, RangeError::kOutOfRange, QuoteExcerpt(start_text) + " is too large");
     }
   }
   // An omitted start is 0, as in the guidelines ("10" and ":10" both mean 0..10).
@@ -117,9 +117,9 @@ RangeParseResult ParseNagiosRange(std::string_view text) {
         break;
       case NumberStatus::kNotANumber:
         return Failure(text, RangeError::kBadEnd,
-                       (has_colon ? "end " : "") + QuoteText(end_text) + " is not a number");
+                       (has_colon ? "end " : "") + QuoteExcerpt(end_text) + " is not a number");
       case NumberStatus::kTooLarge:
-        return Failure(text, RangeError::kOutOfRange, QuoteText(end_text) + " is too large");
+        return Failure(text, RangeError::kOutOfRange, QuoteExcerpt(end_text) + " is too large");
     }
   }
   if (!range.start_infinite && !range.end_infinite && range.start > range.end) {

@@ -41,7 +41,7 @@ Expected<TargetConfig> TargetFromFile(const PluginOptions& options, const Deadli
   for (const TargetConfig& t : targets) {
     if (t.name == options.target_name) return t;
   }
-  return Expected<TargetConfig>::Error("no target named " + QuoteText(options.target_name) +
+  return Expected<TargetConfig>::Error("no target named " + QuoteExcerpt(options.target_name) +
                                        " in " + options.config_file + " (targets: " + names + ")");
 }
 

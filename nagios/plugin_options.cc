@@ -48,12 +48,12 @@ Expected<void> SetTokenFlow(PluginOptions& o, const std::string& value) {
       return {};
     }
   }
-  return Refuse(QuoteText(value) + " is not one of acs, identity-platform");
+  return Refuse(QuoteExcerpt(value) + " is not one of acs, identity-platform");
 }
 
 Expected<void> SetTlsMaxVersion(PluginOptions& o, const std::string& value) {
   o.overrides.tls_max_version = ParseTlsVersion(value);
-  if (!o.overrides.tls_max_version) return Refuse(QuoteText(value) + " is not one of 1.2, 1.3");
+  if (!o.overrides.tls_max_version) return Refuse(QuoteExcerpt(value) + " is not one of 1.2, 1.3");
   return {};
 }
 
@@ -64,7 +64,7 @@ Expected<void> SetTlsProfile(PluginOptions& o, const std::string& value) {
   for (TlsProfile p : kAllTlsProfiles) {
     names += (names.empty() ? "" : ", ") + std::string(TlsProfileName(p));
   }
-  return Refuse(QuoteText(value) + " is not one of " + names);
+  return Refuse(QuoteExcerpt(value) + " is not one of " + names);
 }
 
 // Comma-separated, as the SSL Cipher Suite Order policy writes the list.
@@ -78,7 +78,7 @@ Expected<void> SetTlsCiphers(PluginOptions& o, const std::string& value) {
     while (!name.empty() && name.front() == ' ') name.erase(name.begin());
     while (!name.empty() && name.back() == ' ') name.pop_back();
     if (FindSchannelCipherSuite(name) == nullptr) {
-      return Refuse("unknown cipher suite " + QuoteText(name) +
+      return Refuse("unknown cipher suite " + QuoteExcerpt(name) +
                     ": use the IANA names Get-TlsCipherSuite prints, separated by commas");
     }
     names.push_back(name);
@@ -89,14 +89,14 @@ Expected<void> SetTlsCiphers(PluginOptions& o, const std::string& value) {
 }
 
 Expected<void> SetApplicationId(PluginOptions& o, const std::string& value) {
-  if (!IsGuid(value)) return Refuse(QuoteText(value) + " is not a GUID");
+  if (!IsGuid(value)) return Refuse(QuoteExcerpt(value) + " is not a GUID");
   o.overrides.application_id = value;
   return {};
 }
 
 Expected<void> SetTenant(PluginOptions& o, const std::string& value) {
   if (!IsGuid(value) && !IsDomainName(value)) {
-    return Refuse(QuoteText(value) +
+    return Refuse(QuoteExcerpt(value) +
                   " is neither a domain name like fabrikam.com nor a tenant id (GUID)");
   }
   std::string tenant = value;
@@ -124,13 +124,13 @@ Expected<void> SetRange(std::optional<NagiosRange>& field, const std::string& va
 
 Expected<void> SetStageRange(PluginOptions& o, const std::string& value, bool critical) {
   auto eq = value.find('=');
-  if (eq == std::string::npos) return Refuse("expected STAGE=RANGE, got " + QuoteText(value));
+  if (eq == std::string::npos) return Refuse("expected STAGE=RANGE, got " + QuoteExcerpt(value));
   std::string name = value.substr(0, eq);
   std::optional<StageId> stage = StageFromName(name);
   if (!stage) {
     std::string names;
     for (StageId id : kAllStages) names += (names.empty() ? "" : ", ") + std::string(StageName(id));
-    return Refuse("unknown stage " + QuoteText(name) + " (one of " + names + ")");
+    return Refuse("unknown stage " + QuoteExcerpt(name) + " (one of " + names + ")");
   }
   Thresholds& t = o.stage_time.at(static_cast<std::size_t>(*stage));
   return SetRange(critical ? t.critical : t.warning, value.substr(eq + 1));
@@ -140,7 +140,7 @@ Expected<void> SetWholeNumber(int& field, const std::string& value, std::string_
   int number = 0;
   auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), number);
   if (value.empty() || ec != std::errc() || ptr != value.data() + value.size() || number < 0) {
-    return Refuse(QuoteText(value) + " is not a whole number of " + std::string(unit) +
+    return Refuse(QuoteExcerpt(value) + " is not a whole number of " + std::string(unit) +
                   " (0 or more)");
   }
   field = number;
@@ -157,11 +157,11 @@ Expected<void> SetTimeout(PluginOptions& o, const std::string& value) {
   bool plain_number = parsed.ok() && !parsed->alert_inside && !parsed->end_infinite &&
                       value.find(':') == std::string::npos;
   if (!plain_number || parsed->end <= 0) {
-    return Refuse(QuoteText(value) + " is not a positive number of seconds");
+    return Refuse(QuoteExcerpt(value) + " is not a positive number of seconds");
   }
   double seconds = parsed->end;
   if (seconds > std::chrono::duration<double>(kMaxPluginTimeout).count()) {
-    return Refuse(QuoteText(value) + " is more than the maximum of " +
+    return Refuse(QuoteExcerpt(value) + " is more than the maximum of " +
                   std::to_string(
                       std::chrono::duration_cast<std::chrono::seconds>(kMaxPluginTimeout).count()) +
                   " seconds");
@@ -217,7 +217,7 @@ const std::array<OptionSpec, 36> kOptions = {{
      "a date such as 2027-01-15 (UTC).",
      [](PluginOptions& o, const std::string& v) -> Expected<void> {
        Expected<WallTime> date = ParseEffectiveDate(v);
-       if (!date) return Refuse(QuoteText(v) + ": " + date.error());
+       if (!date) return Refuse(QuoteExcerpt(v) + ": " + date.error());
        o.overrides.next_effective_date = *date;
        return {};
      }},
@@ -323,7 +323,7 @@ const std::array<OptionSpec, 36> kOptions = {{
      "State when the deadline passes: ok, warning, critical (default) or unknown.",
      [](PluginOptions& o, const std::string& v) -> Expected<void> {
        std::optional<State> state = StateFromLowerName(v);
-       if (!state) return Refuse(QuoteText(v) + " is not one of ok, warning, critical, unknown");
+       if (!state) return Refuse(QuoteExcerpt(v) + " is not one of ok, warning, critical, unknown");
        o.timeout_result = *state;
        return {};
      }},
@@ -388,7 +388,7 @@ Expected<PluginOptions> ParsePluginOptions(const std::vector<std::string>& args)
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string& word = args[i];
     if (options_ended || word.size() < 2 || word[0] != '-') {
-      fail("unexpected argument " + QuoteText(word) + " (this plugin takes only options)");
+      fail("unexpected argument " + QuoteExcerpt(word) + " (this plugin takes only options)");
       continue;
     }
     if (word == "--") {
@@ -404,7 +404,7 @@ Expected<PluginOptions> ParsePluginOptions(const std::vector<std::string>& args)
       }
       const OptionSpec* spec = FindLong(name);
       if (spec == nullptr) {
-        fail("unknown option " + QuoteText("--" + name));
+        fail("unknown option " + QuoteExcerpt("--" + name));
         continue;
       }
       handle(*spec, value, i);
@@ -415,7 +415,7 @@ Expected<PluginOptions> ParsePluginOptions(const std::vector<std::string>& args)
     for (std::size_t k = 1; k < word.size(); ++k) {
       const OptionSpec* spec = FindShort(word[k]);
       if (spec == nullptr) {
-        fail("unknown option " + QuoteText(std::string("-") + word[k]));
+        fail("unknown option " + QuoteExcerpt(std::string("-") + word[k]));
         break;
       }
       if (spec->value != nullptr) {

@@ -98,8 +98,9 @@ const std::vector<InvalidCase> kInvalid = {
      R"(invalid range "@2.5:1": start 2.5 is greater than end 1)"},
     {"-5", RangeError::kStartAfterEnd, R"(invalid range "-5": start 0 is greater than end -5)"},
     {std::string(400, '9'), RangeError::kOutOfRange,
-     "invalid range \"" + std::string(400, '9') + "\": \"" + std::string(400, '9') +
-         "\" is too large"},
+     // A value of any length is shown as its first 80 bytes and its length.
+     "invalid range \"" + std::string(80, '9') + "\"... (400 bytes): \"" + std::string(80, '9') +
+         "\"... (400 bytes) is too large"},
 };
 
 class InvalidRangeTest : public ::testing::TestWithParam<InvalidCase> {};

@@ -273,5 +273,19 @@ TEST(PluginOptionsTest, HelpNamesEveryStageForStageThresholds) {
   }
 }
 
+// A value of any length is repeated on the status line as its first 80
+// bytes and its length: Nagios keeps the first line, Icinga the whole output.
+TEST(PluginOptionsTest, ALongBadValueIsShownCut) {
+  const std::string value(10000, 'x');
+  EXPECT_EQ(ErrorOf({"--token-flow", value}),
+            "--token-flow: \"" + std::string(80, 'x') +
+                "\"... (10000 bytes) is not one of acs, identity-platform");
+  const std::string cut = "\"" + std::string(80, 'x') + "\"... (10001 bytes)";
+  EXPECT_EQ(ErrorOf({"--warning", value + ":"}),
+            "-w/--warning: invalid range " + cut + ": start \"" + std::string(80, 'x') +
+                "\"... (10000 bytes) is not a number");
+  EXPECT_LT(ErrorOf({"--" + value}).size(), 150u);
+}
+
 }  // namespace
 }  // namespace pushprobe::nagios

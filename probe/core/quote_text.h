@@ -60,19 +60,43 @@ inline std::string QuoteText(std::string_view text) {
   return out;
 }
 
-/// How many bytes of a value QuoteExcerpt shows: enough to recognise it.
+/// How many bytes of a value QuoteExcerpt shows by default: enough to
+/// recognise it.
 inline constexpr std::size_t kQuoteExcerptBytes = 80;
 
-/// \brief QuoteText for a value someone typed (a configuration value or
-/// key), bounded: an error about a 6 MB value is one short line, not a 6 MB
-/// one. Longer text shows its first kQuoteExcerptBytes bytes, cut back to a
-/// UTF-8 character boundary, then "... (N bytes)" with its whole length.
-inline std::string QuoteExcerpt(std::string_view text) {
-  if (text.size() <= kQuoteExcerptBytes) return QuoteText(text);
-  std::size_t cut = kQuoteExcerptBytes;
-  // Back off continuation bytes (10xxxxxx), at most 3 for a UTF-8 character.
-  for (int i = 0; i < 3 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80; ++i) --cut;
-  return QuoteText(text.substr(0, cut)) + "... (" + std::to_string(text.size()) + " bytes)";
+namespace excerpt_detail {
+// Where text longer than max is cut: at max, backed off continuation bytes
+// (10xxxxxx, at most 3 for a UTF-8 character) so no character is split.
+inline std::size_t CutAt(std::string_view text, std::size_t max) {
+  std::size_t cut = max;
+  for (int i = 0; i < 3 && cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80; ++i) {
+    --cut;
+  }
+  return cut;
+}
+inline std::string CutNote(std::size_t size) {
+  return "... (" + std::to_string(size) + " bytes)";
+}
+}  // namespace excerpt_detail
+
+/// \brief Text someone else wrote (a configuration value, an option, a
+/// client's header) as a message or a log line repeats it: whole when at
+/// most \p max bytes, else its first \p max bytes cut back to a UTF-8
+/// character boundary and "... (N bytes)" with its whole length. An error
+/// about a 6 MB value is one short line, not a 6 MB one. Not quoted: for a
+/// logger that quotes its fields itself.
+inline std::string Excerpt(std::string_view text, std::size_t max = kQuoteExcerptBytes) {
+  if (text.size() <= max) return std::string(text);
+  return std::string(text.substr(0, excerpt_detail::CutAt(text, max))) +
+         excerpt_detail::CutNote(text.size());
+}
+
+/// \brief Excerpt's text quoted by QuoteText, its "... (N bytes)" after the
+/// closing quote.
+inline std::string QuoteExcerpt(std::string_view text, std::size_t max = kQuoteExcerptBytes) {
+  if (text.size() <= max) return QuoteText(text);
+  return QuoteText(text.substr(0, excerpt_detail::CutAt(text, max))) +
+         excerpt_detail::CutNote(text.size());
 }
 
 }  // namespace pushprobe

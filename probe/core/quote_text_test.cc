@@ -36,5 +36,19 @@ TEST(QuoteExcerptTest, QuotesShortTextWholeAndCutsLongTextOnACharacter) {
   EXPECT_EQ(QuoteExcerpt(accents), QuoteText(kept) + "... (201 bytes)");
 }
 
+TEST(QuoteExcerptTest, TakesItsBoundAndNeverSplitsAFourByteCharacter) {
+  // "ab" then U+1F600 (4 bytes): a bound of 3, 4 or 5 falls inside it.
+  const std::string text = "ab\xF0\x9F\x98\x80" "cd";
+  for (std::size_t max : {3u, 4u, 5u}) {
+    EXPECT_EQ(QuoteExcerpt(text, max), "\"ab\"... (8 bytes)") << max;
+    EXPECT_EQ(Excerpt(text, max), "ab... (8 bytes)") << max;
+  }
+  EXPECT_EQ(Excerpt(text, 6), "ab\xF0\x9F\x98\x80... (8 bytes)");
+  EXPECT_EQ(Excerpt(text, 8), text);
+  // Not quoted, not escaped: the logger that takes it does both.
+  EXPECT_EQ(Excerpt("a\r\nb", 2), "a\r... (4 bytes)");
+  EXPECT_EQ(QuoteExcerpt("a\r\nb", 2), "\"a\\r\"... (4 bytes)");
+}
+
 }  // namespace
 }  // namespace pushprobe
