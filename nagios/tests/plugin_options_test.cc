@@ -281,9 +281,9 @@ TEST(PluginOptionsTest, ALongBadValueIsShownCut) {
             "--token-flow: \"" + std::string(80, 'x') +
                 "\"... (10000 bytes) is not one of acs, identity-platform");
   const std::string cut = "\"" + std::string(80, 'x') + "\"... (10001 bytes)";
-  EXPECT_EQ(ErrorOf({"--warning", value + ":"}),
-            "-w/--warning: invalid range " + cut + ": start \"" + std::string(80, 'x') +
-                "\"... (10000 bytes) is not a number");
+  EXPECT_EQ(ErrorOf({"--warning", value + ":"}), "-w/--warning: invalid range " + cut +
+                                                     ": start \"" + std::string(80, 'x') +
+                                                     "\"... (10000 bytes) is not a number");
   EXPECT_LT(ErrorOf({"--" + value}).size(), 150u);
 }
 
