@@ -74,9 +74,7 @@ inline std::size_t CutAt(std::string_view text, std::size_t max) {
   }
   return cut;
 }
-inline std::string CutNote(std::size_t size) {
-  return "... (" + std::to_string(size) + " bytes)";
-}
+inline std::string CutNote(std::size_t size) { return "... (" + std::to_string(size) + " bytes)"; }
 }  // namespace excerpt_detail
 
 /// \brief Text someone else wrote (a configuration value, an option, a
