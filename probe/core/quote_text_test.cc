@@ -38,7 +38,9 @@ TEST(QuoteExcerptTest, QuotesShortTextWholeAndCutsLongTextOnACharacter) {
 
 TEST(QuoteExcerptTest, TakesItsBoundAndNeverSplitsAFourByteCharacter) {
   // "ab" then U+1F600 (4 bytes): a bound of 3, 4 or 5 falls inside it.
-  const std::string text = "ab\xF0\x9F\x98\x80" "cd";
+  const std::string text =
+      "ab\xF0\x9F\x98\x80"
+      "cd";
   for (std::size_t max : {3u, 4u, 5u}) {
     EXPECT_EQ(QuoteExcerpt(text, max), "\"ab\"... (8 bytes)") << max;
     EXPECT_EQ(Excerpt(text, max), "ab... (8 bytes)") << max;
