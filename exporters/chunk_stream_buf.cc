@@ -5,8 +5,8 @@
 namespace pushprobe::exporter {
 
 ChunkStreamBuf::ChunkStreamBuf(Sink sink, std::size_t buffer_size)
-    : sink_(std::move(sink)), buffer_(buffer_size > 0 ? buffer_size : 1) {
-  setp(buffer_.data(), buffer_.data() + buffer_.size());
+    : sink_(std::move(sink)), size_(buffer_size > 0 ? buffer_size : 1), buffer_(new char[size_]) {
+  setp(buffer_.get(), buffer_.get() + size_);
 }
 
 ChunkStreamBuf::int_type ChunkStreamBuf::overflow(int_type ch) {
@@ -19,7 +19,7 @@ ChunkStreamBuf::int_type ChunkStreamBuf::overflow(int_type ch) {
 }
 
 std::streamsize ChunkStreamBuf::xsputn(const char* s, std::streamsize n) {
-  if (static_cast<std::size_t>(n) < buffer_.size() / 2) return std::streambuf::xsputn(s, n);
+  if (static_cast<std::size_t>(n) < size_ / 2) return std::streambuf::xsputn(s, n);
   if (sync() != 0) return 0;
   failed_ = !sink_(s, static_cast<std::size_t>(n));
   return failed_ ? 0 : n;
@@ -28,7 +28,7 @@ std::streamsize ChunkStreamBuf::xsputn(const char* s, std::streamsize n) {
 int ChunkStreamBuf::sync() {
   const std::ptrdiff_t n = pptr() - pbase();
   if (!failed_ && n > 0) failed_ = !sink_(pbase(), static_cast<std::size_t>(n));
-  setp(buffer_.data(), buffer_.data() + buffer_.size());
+  setp(buffer_.get(), buffer_.get() + size_);
   return failed_ ? -1 : 0;
 }
 

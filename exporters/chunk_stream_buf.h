@@ -2,8 +2,8 @@
 
 #include <cstddef>
 #include <functional>
+#include <memory>
 #include <streambuf>
-#include <vector>
 
 namespace pushprobe::exporter {
 
@@ -34,7 +34,10 @@ class ChunkStreamBuf final : public std::streambuf {
 
  private:
   Sink sink_;
-  std::vector<char> buffer_;
+  std::size_t size_;
+  /// Left uninitialized: zeroing 256 KB for every answer would be a pass
+  /// over memory that is written before it is read.
+  std::unique_ptr<char[]> buffer_;
   bool failed_ = false;
 };
 
