@@ -8,6 +8,8 @@
 #include <cstdio>
 #include <set>
 
+#include "probe/core/bounded_file.h"
+
 namespace pushprobe {
 namespace {
 
@@ -27,6 +29,19 @@ std::string Octal(mode_t mode) {
   char text[8];
   std::snprintf(text, sizeof text, "%04o", static_cast<unsigned>(mode & 07777));
   return text;
+}
+
+// Whether the file at path is PEM text with no private key in it (a
+// certificate given as the key file by mistake): public, so no secret. Any
+// other content, and a file that cannot be read, counts as holding a key.
+bool PemWithoutPrivateKey(const std::string& path) {
+  Expected<std::string> text = ReadBoundedFile(path, kMaxCredentialFileBytes);
+  if (!text) return false;
+  const std::string& pem = text.value();
+  const bool is_pem = pem.find("-----BEGIN ") != std::string::npos;
+  const bool has_key = pem.find("PRIVATE KEY-----") != std::string::npos;
+  std::fill(text.value().begin(), text.value().end(), '\0');  // it may hold a key after all
+  return is_pem && !has_key;
 }
 
 }  // namespace
@@ -68,6 +83,11 @@ std::vector<std::string> SecretFileWarnings(const std::vector<const TargetConfig
     if (path.empty() || !seen.insert(path).second) return;
     struct stat st {};
     if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return;
+    const bool key_file = what == "private_key" || what == "next_private_key";
+    if (key_file && SecretFileWarning(what, path, st.st_mode, st.st_gid, groups) &&
+        PemWithoutPrivateKey(path)) {
+      return;
+    }
     if (auto warning = SecretFileWarning(what, path, st.st_mode, st.st_gid, groups)) {
       warnings.push_back(std::move(*warning));
     }

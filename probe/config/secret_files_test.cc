@@ -77,6 +77,39 @@ TEST_F(SecretFilesTest, TheKeyOrTheCertificateHoldingItAndThePasswordFileEachOnc
       }));
 }
 
+// `pushprobe cert c.pem --key c.pem` with a certificate-only c.pem: the key
+// file holds no key, so its mode is nobody's business.
+TEST_F(SecretFilesTest, AKeyFileThatIsPemWithoutAPrivateKeyIsNoSecret) {
+  auto pem = [&](const std::string& name, const std::string& text) {
+    const std::string path = File(name, 0644);
+    std::ofstream(path) << text;
+    return path;
+  };
+  const std::string cert_only =
+      pem("cert-only.pem", "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n");
+  const std::string rsa = pem("rsa.pem", "-----BEGIN RSA PRIVATE KEY-----\nMIIE\n");
+  const std::string encrypted = pem("enc.pem", "-----BEGIN ENCRYPTED PRIVATE KEY-----\nMIIF\n");
+  const std::string der = pem("key.der", std::string("\x30\x82\x04\xa4", 4));
+  TargetConfig t;
+  t.certificate = cert_only;
+  t.private_key = cert_only;
+  TargetConfig next;
+  next.certificate = cert_only;
+  next.private_key = rsa;
+  next.next_certificate = cert_only;
+  next.next_private_key = encrypted;
+  TargetConfig binary;
+  binary.certificate = cert_only;
+  binary.private_key = der;
+  const SecretFileGroups own{{::getegid()}};
+  EXPECT_EQ(SecretFileWarnings({&t}, own), std::vector<std::string>{});
+  const std::vector<std::string> warned = SecretFileWarnings({&next, &binary}, own);
+  ASSERT_EQ(warned.size(), 3u);
+  EXPECT_EQ(warned[0].rfind("private_key " + rsa + " is readable by others", 0), 0u) << warned[0];
+  EXPECT_EQ(warned[1].rfind("next_private_key " + encrypted + " is readable", 0), 0u) << warned[1];
+  EXPECT_EQ(warned[2].rfind("private_key " + der + " is readable", 0), 0u) << warned[2];
+}
+
 TEST_F(SecretFilesTest, TheNextCertificatesKeyFilesAreSecretsToo) {
   const std::string cert = File("auth.pem", 0600);
   const std::string next = File("next.pfx", 0644);
