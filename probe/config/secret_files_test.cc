@@ -81,7 +81,7 @@ TEST_F(SecretFilesTest, TheKeyOrTheCertificateHoldingItAndThePasswordFileEachOnc
 // file holds no key, so its mode is nobody's business.
 TEST_F(SecretFilesTest, AKeyFileThatIsPemWithoutAPrivateKeyIsNoSecret) {
   auto pem = [&](const std::string& name, const std::string& text) {
-    const std::string path = File(name, 0644);
+    std::string path = File(name, 0644);
     std::ofstream(path) << text;
     return path;
   };
