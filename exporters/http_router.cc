@@ -36,12 +36,6 @@ bool AutoRefresh(const std::string& query) {
 // header of any length.
 std::string EchoHeaderValue(std::string_view value) { return QuoteExcerpt(value, 32); }
 
-// A client's text as a log field: bounded here, quoted and escaped by the
-// logger (logfmt or JSON).
-std::string LoggedClientText(std::string_view value) {
-  return Excerpt(value, HttpRouter::kMaxLoggedClientBytes);
-}
-
 HttpRouterResponse Text(int status, std::string body) {
   HttpRouterResponse r;
   r.status = status;
@@ -52,41 +46,20 @@ HttpRouterResponse Text(int status, std::string body) {
 }  // namespace
 
 HttpRouter::HttpRouter(ExporterBackend& backend, Options options)
-    : backend_(backend),
-      options_(std::move(options)),
-      client_log_(options_.logger ? options_.logger->clock() : SystemClock::Instance(),
-                  kClientLogBurst, kClientLogWindow) {}
-
-void HttpRouter::LogClientLine(LogLevel level, std::string_view msg,
-                               std::vector<std::pair<std::string_view, std::string>> fields) {
-  // Only lines the level lets through spend the budget, so debug-level 404s
-  // cannot crowd out the warnings when the log is at warn.
-  if (!options_.logger || !options_.logger->Enabled(level)) return;
-  const LogBudget::Grant grant = client_log_.Take();
-  if (!grant.log) return;
-  if (grant.unlogged > 0) fields.emplace_back("unlogged", std::to_string(grant.unlogged));
-  options_.logger->Log(level, msg, fields);
-  if (grant.last) {
-    options_.logger->Log(
-        level, "client request log limit reached; further refusals are counted, not logged",
-        {{"limit",
-          std::to_string(kClientLogBurst) + " lines per " +
-              std::to_string(
-                  std::chrono::duration_cast<std::chrono::seconds>(kClientLogWindow).count()) +
-              "s"}});
-  }
-}
+    : backend_(backend), options_(std::move(options)), client_log_(options_.logger) {}
 
 HttpRouterResponse HttpRouter::Refuse(const HttpRouterRequest& request, HttpRouterResponse answer,
                                       LogLevel level, std::string_view reason,
                                       std::optional<std::string_view> target) {
   std::vector<std::pair<std::string_view, std::string>> fields = {
-      {"status", std::to_string(answer.status)},    {"reason", std::string(reason)},
-      {"method", LoggedClientText(request.method)}, {"uri", LoggedClientText(request.uri)},
+      {"status", std::to_string(answer.status)},
+      {"reason", std::string(reason)},
+      {"method", ClientLog::ClientText(request.method)},
+      {"uri", ClientLog::ClientText(request.uri)},
       {"remote", request.remote_address},
   };
-  if (target) fields.emplace_back("target", LoggedClientText(*target));
-  LogClientLine(level, "request refused", std::move(fields));
+  if (target) fields.emplace_back("target", ClientLog::ClientText(*target));
+  client_log_.Log(level, "request refused", std::move(fields));
   return answer;
 }
 
@@ -264,8 +237,8 @@ HttpRouterResponse HttpRouter::Probe(const HttpRouterRequest& request, const std
       budget = *parsed;
     } else {
       ignored_timeout = parsed.error() + "; the run uses the target's own timeout";
-      LogClientLine(LogLevel::kWarn, "scrape timeout header ignored",
-                    {{"target", LoggedClientText(*target)}, {"err", ignored_timeout}});
+      client_log_.Log(LogLevel::kWarn, "scrape timeout header ignored",
+                      {{"target", ClientLog::ClientText(*target)}, {"err", ignored_timeout}});
     }
   }
   auto run = [&] { return backend_.RunProbe(*target, budget); };

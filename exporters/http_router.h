@@ -7,8 +7,8 @@
 #include <utility>
 #include <vector>
 
+#include "exporters/client_log.h"
 #include "exporters/exporter_backend.h"
-#include "exporters/log_budget.h"
 #include "exporters/logger.h"
 #include "exporters/probe_limiter.h"
 #include "probe/core/clock.h"
@@ -69,13 +69,11 @@ struct HttpRouterResponse {
 /// With a WebAccess, every request except `/-/healthy` is authorized first.
 ///
 /// With a logger, every refusal is logged with its reason, status, method,
-/// URI, remote address and target (client text cut to kMaxLoggedClientBytes
+/// URI, remote address and target (client text cut by ClientLog::ClientText
 /// and escaped by the logger): 400 and 401 at warn (a scraper set up wrong),
 /// 429 at warn (/probe at its bound), 403 and 405 at info, 404 at debug. These
-/// lines, and the scrape timeout warning, share one LogBudget of
-/// kClientLogBurst lines per kClientLogWindow, so a flood of bad requests
-/// writes a bounded log; the last line a window allows says so, and the next
-/// line written carries `unlogged=N`.
+/// lines, and the scrape timeout warning, go through client_log(), whose
+/// budget bounds them (and the listener's, which writes there too).
 /// Never throws for bad requests; thread-safe as far as the backend is.
 class HttpRouter {
  public:
@@ -102,17 +100,13 @@ class HttpRouter {
   /// own bounded threads so they never hold up /metrics.
   bool IsProbe(const std::string& uri) const;
 
+  /// Where lines about clients' requests go, within one budget; the
+  /// listener's refusals go here too.
+  ClientLog& client_log() { return client_log_; }
+
   /// The largest scrape timeout taken from the header: longer ones are
   /// clamped to it (a target's own timeout is the bound anyway).
   static constexpr double kMaxScrapeTimeoutSeconds = 3600;
-
-  /// Lines about clients' requests (refusals, ignored headers) logged per
-  /// window at most; enough to show an operator every distinct mistake of a
-  /// few scrapers, few enough that a flood is a handful of lines a minute.
-  static constexpr int kClientLogBurst = 10;
-  static constexpr Duration kClientLogWindow = std::chrono::minutes(1);
-  /// A client's text (URI, target, method) in a log line is cut to this.
-  static constexpr std::size_t kMaxLoggedClientBytes = 64;
 
   /// The run's budget from the scrape timeout header: header (clamped to
   /// kMaxScrapeTimeoutSeconds) minus offset; nullopt (the target's own
@@ -130,13 +124,9 @@ class HttpRouter {
   HttpRouterResponse Refuse(const HttpRouterRequest& request, HttpRouterResponse answer,
                             LogLevel level, std::string_view reason,
                             std::optional<std::string_view> target = std::nullopt);
-  /// Logs a line caused by a client, within client_log_.
-  void LogClientLine(LogLevel level, std::string_view msg,
-                     std::vector<std::pair<std::string_view, std::string>> fields);
-
   ExporterBackend& backend_;
   const Options options_;
-  LogBudget client_log_;
+  ClientLog client_log_;
 };
 
 }  // namespace pushprobe::exporter

@@ -22,8 +22,10 @@
 #include <streambuf>
 
 #include "exporters/chunk_stream_buf.h"
+#include "exporters/client_log.h"
 #include "exporters/http_request_head.h"
 #include "probe/core/expected.h"
+#include "probe/core/first_line.h"
 #include "probe/core/thread_name.h"
 #include "probe/net/socket_bio.h"
 
@@ -47,6 +49,7 @@ struct HttpServer::Connection {
   /// Since when it has been accepted or idle: the oldest goes first at the cap.
   SteadyClock::time_point quiet_since;
   std::string peer;
+  bool heard = false;        ///< the client has sent something (TLS records included)
   HttpRequestHead request;   ///< the request a worker answers (kBusy)
   bool close_after = false;  ///< the request carried a body that was not read
 };
@@ -111,6 +114,26 @@ std::string PeerName(const sockaddr_storage& addr) {
   inet_ntop(AF_INET, &a->sin_addr, host, sizeof host);
   port = ntohs(a->sin_port);
   return std::string(host) + ":" + std::to_string(port);
+}
+
+// The request line a client sent (or began), as a log field: cut, and
+// escaped by the logger. Empty lines before it are skipped as the parser does.
+std::string LoggedRequestLine(std::string_view in) {
+  const std::size_t start = std::min(in.find_first_not_of("\r\n"), in.size());
+  return ClientLog::ClientText(FirstLine(in.substr(start)));
+}
+
+// Why a TLS handshake failed, for the log: OpenSSL's reason ("http request"
+// for plain HTTP on a TLS port, "tlsv1 alert unknown ca" for a client that
+// does not trust the certificate). Never client bytes.
+std::string HandshakeError(int ssl_error) {
+  const unsigned long e = ERR_peek_last_error();
+  const char* reason = e != 0 ? ERR_reason_error_string(e) : nullptr;
+  if (reason != nullptr) return std::string("TLS handshake failed: ") + reason;
+  if (ssl_error == SSL_ERROR_SYSCALL) {
+    return "TLS handshake failed: the client closed the connection";
+  }
+  return "TLS handshake failed";
 }
 
 // Binds and listens on one address: the listening socket, or why not.
@@ -417,6 +440,7 @@ void HttpServer::Loop() {
           ++stats_.header_timeouts;
         }
       }
+      if (c->state != Connection::State::kIdle) LogHeaderTimeout(*c);
       Close(*c);
     }
   }
@@ -429,27 +453,36 @@ HttpServer::AcceptResult HttpServer::Accept(int listener) {
       ::accept4(listener, reinterpret_cast<sockaddr*>(&addr), &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
   if (fd < 0) {
     if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
+      router_.client_log().Log(
+          LogLevel::kWarn, "connection not accepted",
+          {{"reason", std::string("accept: ") + std::strerror(errno) +
+                          "; the quietest connection makes room, else accepting pauses"}});
       return AcceptResult::kNoDescriptors;
     }
     return errno == EAGAIN || errno == EWOULDBLOCK ? AcceptResult::kNone : AcceptResult::kRetry;
   }
-  // Counted before the close: a client that sees the close may read the
-  // stats at once (the tests do).
-  auto refuse = [&] {
+  const std::string peer = PeerName(addr);
+  // Counted and logged before the close: a client that sees the close may
+  // read the stats and the log at once (the tests do).
+  auto refuse = [&](std::string_view reason) {
     {
       std::lock_guard<std::mutex> lock(mu_);
       ++stats_.refused;
     }
+    router_.client_log().Log(LogLevel::kWarn, "connection refused",
+                             {{"reason", std::string(reason)}, {"remote", peer}});
     ::close(fd);
     return AcceptResult::kAccepted;
   };
-  if (connections_.size() >= options_.max_connections && !EvictOne()) return refuse();
+  if (connections_.size() >= options_.max_connections && !EvictOne()) {
+    return refuse("connection limit reached (--web.max-connections) and every connection busy");
+  }
   ConnectionSecurity security = access_.ForNewConnection();
-  if (security.refuse) return refuse();
+  if (security.refuse) return refuse("the web configuration cannot be used (--web.config.file)");
   auto c = std::make_unique<Connection>();
   c->id = next_id_++;
   c->fd = fd;
-  c->peer = PeerName(addr);
+  c->peer = peer;
   const auto now = SteadyClock::now();
   c->quiet_since = now;
   c->deadline = now + options_.read_header_timeout;  // the handshake included
@@ -460,7 +493,7 @@ HttpServer::AcceptResult HttpServer::Accept(int listener) {
     BIO* bio = c->ssl != nullptr ? net_internal::NewSocketBio(fd) : nullptr;
     if (bio == nullptr) {
       if (c->ssl != nullptr) SSL_free(c->ssl);
-      return refuse();
+      return refuse("cannot set up TLS for the connection");
     }
     SSL_set_bio(c->ssl, bio, bio);
     SSL_set_accept_state(c->ssl);
@@ -477,6 +510,27 @@ HttpServer::AcceptResult HttpServer::Accept(int listener) {
   return AcceptResult::kAccepted;
 }
 
+void HttpServer::LogHeaderTimeout(const Connection& c) {
+  // A connection that never sent a byte is a port check or a browser's
+  // spare connection, not a broken client: debug only.
+  if (!c.heard) {
+    router_.client_log().Log(
+        LogLevel::kDebug, "connection closed",
+        {{"reason", "nothing sent within --web.read-header-timeout"}, {"remote", c.peer}});
+  } else if (c.state == Connection::State::kHandshake) {
+    router_.client_log().Log(LogLevel::kInfo, "connection closed",
+                             {{"reason", "TLS handshake not done within --web.read-header-timeout"},
+                              {"remote", c.peer}});
+  } else {
+    router_.client_log().Log(
+        LogLevel::kInfo, "connection closed",
+        {{"reason", "request head not complete within --web.read-header-timeout"},
+         {"bytes", std::to_string(c.in.size())},
+         {"line", LoggedRequestLine(c.in)},
+         {"remote", c.peer}});
+  }
+}
+
 bool HttpServer::EvictOne() {
   Connection* quietest = nullptr;
   for (auto& [id, c] : connections_) {
@@ -488,11 +542,18 @@ bool HttpServer::EvictOne() {
     std::lock_guard<std::mutex> lock(mu_);
     ++stats_.evicted;
   }
+  router_.client_log().Log(
+      LogLevel::kInfo, "connection closed",
+      {{"reason", "closed to make room for a new one (--web.max-connections or descriptors)"},
+       {"remote", quietest->peer}});
   Close(*quietest);
   return true;
 }
 
 void HttpServer::OnReadable(Connection& c) {
+  // Called when the socket is readable (or for bytes already read), so the
+  // client has sent something: a timeout later is no longer a silent client.
+  c.heard = true;
   if (c.state == Connection::State::kHandshake) {
     ERR_clear_error();
     const int rc = SSL_accept(c.ssl);
@@ -506,6 +567,9 @@ void HttpServer::OnReadable(Connection& c) {
         std::lock_guard<std::mutex> lock(mu_);
         ++stats_.tls_failures;
       }
+      router_.client_log().Log(LogLevel::kInfo, "connection closed",
+                               {{"reason", HandshakeError(err)}, {"remote", c.peer}});
+      ERR_clear_error();
       SSL_free(c.ssl);  // no close_notify after a failed handshake
       c.ssl = nullptr;
       Close(c);
@@ -544,10 +608,15 @@ void HttpServer::OnReadable(Connection& c) {
     if (closed) Close(c);
     return;
   }
-  auto reject = [&](int status, const std::string& text) {
+  auto reject = [&](int status, const std::string& text,
+                    std::vector<ClientLog::Field> client_fields) {
     // Answered here and closed: nothing about the request can be trusted.
     // One try to send; a client that cannot take a few hundred bytes now
-    // gets nothing.
+    // gets nothing. Logged first, with the sentence the client is answered.
+    std::vector<ClientLog::Field> fields = {{"status", std::to_string(status)}, {"reason", text}};
+    for (auto& field : client_fields) fields.push_back(std::move(field));
+    fields.emplace_back("remote", c.peer);
+    router_.client_log().Log(LogLevel::kWarn, "request refused", std::move(fields));
     const std::string body = text + "\n";
     std::string response = "HTTP/1.1 " + std::to_string(status) + " " + ReasonPhrase(status) +
                            "\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: " +
@@ -562,7 +631,7 @@ void HttpServer::OnReadable(Connection& c) {
     Close(c);
   };
   if (parsed.status == HttpRequestHeadParse::Status::kError) {
-    reject(parsed.error_status, parsed.error);
+    reject(parsed.error_status, parsed.error, {{"line", LoggedRequestLine(c.in)}});
     return;
   }
   HttpRequestHead& head = parsed.head;
@@ -576,7 +645,9 @@ void HttpServer::OnReadable(Connection& c) {
   } else if (const std::string* length = head.Header("content-length")) {
     if (length->empty() || length->size() > 12 ||
         length->find_first_not_of("0123456789") != std::string::npos) {
-      reject(400, "Malformed Content-Length.");
+      reject(400, "Malformed Content-Length.",
+             {{"method", ClientLog::ClientText(head.method)},
+              {"uri", ClientLog::ClientText(head.target)}});
       return;
     }
     const std::size_t bytes = std::stoull(*length);
@@ -601,6 +672,13 @@ void HttpServer::Dispatch(Connection& c) {
     std::lock_guard<std::mutex> lock(mu_);
     ++stats_.probe_queue_full;
   }
+  router_.client_log().Log(LogLevel::kWarn, "request refused",
+                           {{"status", "429"},
+                            {"reason", probe ? "every /probe worker busy and its queue full"
+                                             : "every worker busy and the queue full"},
+                            {"method", ClientLog::ClientText(c.request.method)},
+                            {"uri", ClientLog::ClientText(c.request.target)},
+                            {"remote", c.peer}});
   // Every worker busy and the queue full: answer here, without a worker.
   c.state = Connection::State::kReading;
   const std::string body = "Too many requests waiting; retry later.\n";

@@ -41,6 +41,14 @@ namespace pushprobe::exporter {
 ///   status page or /-/healthy, which `threads` other workers answer.
 /// A response's write must make progress every `write_timeout`.
 ///
+/// What the listener refuses or closes on its own is logged with a reason
+/// through the router's HttpRouter::client_log(), within the budget the
+/// router's refusals use: a bad head (400, 431, 505) and a 429 at warn with
+/// the request line (or method and URI) cut and escaped; a connection
+/// refused at the cap at warn; a head or TLS handshake not done in time, a
+/// failed handshake and an eviction at info; a connection that never sent a
+/// byte and timed out at debug.
+///
 /// Responses get the right reason phrase, `X-Content-Type-Options: nosniff`,
 /// a Content-Security-Policy allowing no script and no framing on HTML, the
 /// WebAccess's headers, and gzip when the client accepts it.
@@ -105,6 +113,8 @@ class HttpServer {
   void Return(Connection* c, bool keep);
   void Close(Connection& c);
   bool EvictOne();
+  /// Says why a connection that did not send its head in time is closed.
+  void LogHeaderTimeout(const Connection& c);
   void Wake();
 
   HttpRouter& router_;

@@ -360,7 +360,7 @@ TEST(HttpRouterTest, EveryRefusalIsLoggedWithItsReason) {
   EXPECT_EQ(log.str(), "");
 }
 
-// A flood of bad requests writes a bounded log: kClientLogBurst lines and one
+// A flood of bad requests writes a bounded log: ClientLog::kBurst lines and one
 // saying the rest are not logged; the next window's first line counts them.
 TEST(HttpRouterTest, AFloodOfRefusalsWritesABoundedLog) {
   FakeBackend backend;
@@ -382,14 +382,14 @@ TEST(HttpRouterTest, AFloodOfRefusalsWritesABoundedLog) {
     return out;
   };
   std::vector<std::string> flood = lines();
-  ASSERT_EQ(flood.size(), static_cast<std::size_t>(HttpRouter::kClientLogBurst) + 1) << log.str();
+  ASSERT_EQ(flood.size(), static_cast<std::size_t>(ClientLog::kBurst) + 1) << log.str();
   EXPECT_NE(flood.back().find("msg=\"client request log limit reached; further refusals are "
                               "counted, not logged\" limit=\"10 lines per 60s\""),
             std::string::npos)
       << flood.back();
 
   // Still within the window: nothing more.
-  clock.Advance(HttpRouter::kClientLogWindow - 1ms);
+  clock.Advance(ClientLog::kWindow - 1ms);
   EXPECT_EQ(router.Handle(Get("/probe?target=nope")).status, 400);
   EXPECT_EQ(lines().size(), flood.size());
 
@@ -397,8 +397,8 @@ TEST(HttpRouterTest, AFloodOfRefusalsWritesABoundedLog) {
   clock.Advance(1ms);
   log.str("");
   EXPECT_EQ(router.Handle(Get("/probe?target=late")).status, 400);
-  EXPECT_NE(log.str().find(" target=late unlogged=" +
-                           std::to_string(kFlood - HttpRouter::kClientLogBurst + 1) + "\n"),
+  EXPECT_NE(log.str().find(
+                " target=late unlogged=" + std::to_string(kFlood - ClientLog::kBurst + 1) + "\n"),
             std::string::npos)
       << log.str();
 }
@@ -415,7 +415,7 @@ TEST(HttpRouterTest, IgnoredScrapeTimeoutWarningsAreBounded) {
   HttpRouter router(backend, options);
   for (int i = 0; i < 1000; ++i) router.Handle(Get("/probe?target=fabrikam", "abc"));
   const std::string text = log.str();
-  EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), HttpRouter::kClientLogBurst + 1) << text;
+  EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), ClientLog::kBurst + 1) << text;
 }
 
 // Client text in a refusal's line is cut and escaped: no forged line, no

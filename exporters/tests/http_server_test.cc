@@ -98,6 +98,14 @@ bool ClosedWithin(int fd, Duration limit) {
   return n == 0 || (n < 0 && errno == ECONNRESET);
 }
 
+// "127.0.0.1:port" of the client end of \p fd: how the server names it.
+std::string LocalName(int fd) {
+  sockaddr_in addr{};
+  socklen_t len = sizeof addr;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  return "127.0.0.1:" + std::to_string(ntohs(addr.sin_port));
+}
+
 class HttpServerTest : public ::testing::Test {
  protected:
   void StartServer(const std::vector<std::string>& addresses = {"127.0.0.1:0"}) {
@@ -106,6 +114,7 @@ class HttpServerTest : public ::testing::Test {
     HttpRouter::Options router_options;
     router_options.limiter = limiter_.get();
     router_options.access = access_;
+    router_options.logger = logger_;
     router_ = std::make_unique<HttpRouter>(backend_, router_options);
     server_ = std::make_unique<HttpServer>(*router_, access_ ? *access_ : allow_all_, options_);
     server_->Start(addresses);
@@ -129,6 +138,7 @@ class HttpServerTest : public ::testing::Test {
   SlowBackend backend_;
   AllowAllWebAccess allow_all_;
   WebAccess* access_ = nullptr;
+  Logger* logger_ = nullptr;  ///< the router's, which the listener logs through too
   std::unique_ptr<ProbeLimiter> limiter_;
   std::unique_ptr<HttpRouter> router_;
   HttpServer::Options options_ = [] {
@@ -239,6 +249,10 @@ TEST_F(HttpServerTest, AtTheCapTheQuietestConnectionIsClosedFirst) {
 
 // Issue 10: eight /probe calls against a slow upstream blocked /metrics.
 TEST_F(HttpServerTest, SlowProbesNeverHoldUpMetricsAndAFullQueueGets429) {
+  ManualClock clock;
+  testing::LockedLog log;
+  Logger logger(log.stream(), clock);
+  logger_ = &logger;
   StartServer();
   std::vector<int> probes;
   // Two workers run (two distinct targets, the limiter's cap), two wait.
@@ -257,10 +271,16 @@ TEST_F(HttpServerTest, SlowProbesNeverHoldUpMetricsAndAFullQueueGets429) {
   EXPECT_EQ(busy.headers["retry-after"], "1");
   EXPECT_EQ(server_->stats().probe_queue_full, 1u);
   EXPECT_EQ(server_->stats().probe_outstanding, 4u);
+  EXPECT_EQ(log.Count("level=warn msg=\"request refused\" status=429 reason=\"every /probe "
+                      "worker busy and its queue full\" method=GET uri=\"/probe?target=c\" "
+                      "remote=127.0.0.1:"),
+            1u)
+      << log.Text();
   backend_.Release();
   EXPECT_EQ(Read(probes[0]).status_line, "HTTP/1.1 200 OK");
   for (int fd : probes) ::close(fd);
   EXPECT_TRUE(Eventually([&] { return server_->stats().probe_outstanding == 0; }));
+  server_->Stop();  // before `logger` goes
 }
 
 TEST_F(HttpServerTest, StatusLinesCarryTheirReasonAndNeverEchoTheVersion) {
@@ -289,6 +309,158 @@ TEST_F(HttpServerTest, StatusLinesCarryTheirReasonAndNeverEchoTheVersion) {
   Response v10 = Request(port, "GET /-/healthy HTTP/1.0\r\n\r\n");
   EXPECT_EQ(v10.status_line, "HTTP/1.1 200 OK");
   EXPECT_EQ(v10.headers["connection"], "close");
+}
+
+// The listener's own refusals leave a line saying why, like the router's:
+// the client's request line cut to 64 bytes and escaped, never raw.
+TEST_F(HttpServerTest, HeadsTheListenerRefusesAreLoggedWithTheirReason) {
+  options_.read_header_timeout = 30s;  // only the refusals log, however slow the test runs
+  ManualClock clock;
+  testing::LockedLog log;
+  Logger logger(log.stream(), clock, LogLevel::kDebug);
+  logger_ = &logger;
+  StartServer();
+  const std::uint16_t port = server_->port();
+  struct Case {
+    std::string request;
+    std::string status_line;
+    std::string line;  // from "level=" to " remote="
+  };
+  const std::string long_target = "/" + std::string(20000, 'a');
+  const std::vector<Case> cases = {
+      {"GET /metrics HTTP/1.1 extra\r\nHost: x\r\n\r\n", "HTTP/1.1 400 Bad Request",
+       "level=warn msg=\"request refused\" status=400 reason=\"Malformed request line.\" "
+       "line=\"GET /metrics HTTP/1.1 extra\""},
+      {"GET /metrics HTTP/9.9\r\nHost: x\r\n\r\n", "HTTP/1.1 505 HTTP Version Not Supported",
+       "level=warn msg=\"request refused\" status=505 reason=\"Only HTTP/1.0 and HTTP/1.1 are "
+       "supported.\" line=\"GET /metrics HTTP/9.9\""},
+      {"G\x01T /\"a\x7f HTTP/1.1\r\nHost: x\r\n\r\n", "HTTP/1.1 400 Bad Request",
+       "level=warn msg=\"request refused\" status=400 reason=\"Malformed request method.\" "
+       "line=\"G\\x01T /\\\"a\\x7F HTTP/1.1\""},
+      {"POST /metrics HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\n\r\n",
+       "HTTP/1.1 400 Bad Request",
+       "level=warn msg=\"request refused\" status=400 reason=\"Malformed Content-Length.\" "
+       "method=POST uri=/metrics"},
+  };
+  for (const Case& c : cases) {
+    const int fd = Connect(port);
+    const std::string remote = LocalName(fd);
+    Send(fd, c.request);
+    EXPECT_EQ(Read(fd).status_line, c.status_line) << c.line;
+    ::close(fd);
+    const std::string text = log.Text();
+    EXPECT_NE(text.find("Z " + c.line + " remote=" + remote + "\n"), std::string::npos)
+        << c.line << "\n"
+        << text;
+  }
+  // A head past the limit: its line is cut, with its size said.
+  EXPECT_EQ(Request(port, "GET " + long_target + " HTTP/1.1\r\nHost: x\r\n\r\n").status_line,
+            "HTTP/1.1 431 Request Header Fields Too Large");
+  EXPECT_EQ(log.Count("level=warn msg=\"request refused\" status=431 reason=\"Request header "
+                      "fields too large.\" line=\"GET /" +
+                      std::string(59, 'a') + "... ("),
+            1u)
+      << log.Text();
+  EXPECT_EQ(log.Text().find(std::string(65, 'a')), std::string::npos);
+  EXPECT_EQ(log.Count("msg="), cases.size() + 1) << log.Text();
+  server_->Stop();  // before `logger` goes
+}
+
+// The listener's lines and the router's share one budget: a flood of bad
+// heads and bad requests together writes ClientLog::kBurst lines a minute.
+TEST_F(HttpServerTest, AFloodOfBadHeadsWritesABoundedLogSharedWithTheRouter) {
+  options_.read_header_timeout = 30s;  // only the refusals log, however slow the test runs
+  ManualClock clock;
+  testing::LockedLog log;
+  Logger logger(log.stream(), clock);
+  logger_ = &logger;
+  StartServer();
+  for (int i = 0; i < 3 * ClientLog::kBurst; ++i) {
+    ASSERT_EQ(
+        Request(server_->port(), "GET / HTTP/1.1 " + std::to_string(i) + "\r\n\r\n").status_line,
+        "HTTP/1.1 400 Bad Request");
+  }
+  EXPECT_EQ(Request(server_->port(), Get("/probe")).status_line, "HTTP/1.1 400 Bad Request");
+  EXPECT_EQ(log.Count("msg=\"request refused\""), static_cast<std::size_t>(ClientLog::kBurst))
+      << log.Text();
+  EXPECT_EQ(log.Count("msg=\"client request log limit reached"), 1u) << log.Text();
+  EXPECT_EQ(log.Count("uri=/probe"), 0u) << log.Text();
+  // The next window's first line counts what was left out.
+  clock.Advance(ClientLog::kWindow);
+  EXPECT_EQ(Request(server_->port(), Get("/probe")).status_line, "HTTP/1.1 400 Bad Request");
+  EXPECT_EQ(log.Count("uri=/probe remote=127.0.0.1:"), 1u) << log.Text();
+  EXPECT_NE(log.Text().find(" unlogged=" + std::to_string(2 * ClientLog::kBurst + 1) + "\n"),
+            std::string::npos)
+      << log.Text();
+  server_->Stop();  // before `logger` goes
+}
+
+// A head that does not arrive in time is a broken or slow client (info); a
+// connection that sends nothing at all is a port check or a browser's spare
+// connection (debug only).
+TEST_F(HttpServerTest, HeaderTimeoutsAreLoggedAndSilentOnesOnlyAtDebug) {
+  ManualClock clock;
+  testing::LockedLog log;
+  Logger logger(log.stream(), clock, LogLevel::kDebug);
+  logger_ = &logger;
+  StartServer();
+  const int slow = Connect(server_->port());
+  const int silent = Connect(server_->port());
+  Send(slow, "GET /metrics HTTP/1.1\r\nHost: x\r\nX-Slow: a");
+  EXPECT_TRUE(ClosedWithin(slow, 5s));
+  EXPECT_TRUE(ClosedWithin(silent, 5s));
+  ASSERT_TRUE(Eventually([&] { return server_->stats().header_timeouts == 2; }));
+  EXPECT_EQ(log.Count("level=info msg=\"connection closed\" reason=\"request head not complete "
+                      "within --web.read-header-timeout\" bytes=41 line=\"GET /metrics "
+                      "HTTP/1.1\" remote=" +
+                      LocalName(slow)),
+            1u)
+      << log.Text();
+  EXPECT_EQ(log.Count("level=debug msg=\"connection closed\" reason=\"nothing sent within "
+                      "--web.read-header-timeout\" remote=" +
+                      LocalName(silent)),
+            1u)
+      << log.Text();
+  ::close(slow);
+  ::close(silent);
+  server_->Stop();  // before `logger` goes
+}
+
+// At the cap the quietest connection goes (info), and when every connection
+// is being answered the new one is refused (warn); a full queue's 429 says so.
+TEST_F(HttpServerTest, ConnectionsClosedOrRefusedAtTheCapAreLogged) {
+  ManualClock clock;
+  testing::LockedLog log;
+  Logger logger(log.stream(), clock, LogLevel::kDebug);
+  logger_ = &logger;
+  options_.max_connections = 2;
+  options_.read_header_timeout = 30s;
+  StartServer();
+  const int idle = Connect(server_->port());
+  ASSERT_TRUE(Eventually([&] { return server_->stats().open == 1; }));
+  const int first = Connect(server_->port());
+  Send(first, Get("/probe?target=fabrikam"));
+  ASSERT_TRUE(backend_.WaitStarted(1));
+  const int second = Connect(server_->port());  // evicts `idle`
+  EXPECT_TRUE(ClosedWithin(idle, 5s));
+  EXPECT_EQ(log.Count("level=info msg=\"connection closed\" reason=\"closed to make room for a "
+                      "new one (--web.max-connections or descriptors)\" remote=" +
+                      LocalName(idle)),
+            1u)
+      << log.Text();
+  Send(second, Get("/probe?target=contoso"));
+  ASSERT_TRUE(backend_.WaitStarted(2));
+  const int refused = Connect(server_->port());
+  EXPECT_TRUE(ClosedWithin(refused, 5s));
+  ASSERT_TRUE(Eventually([&] { return server_->stats().refused == 1; }));
+  EXPECT_EQ(log.Count("level=warn msg=\"connection refused\" reason=\"connection limit reached "
+                      "(--web.max-connections) and every connection busy\" remote=" +
+                      LocalName(refused)),
+            1u)
+      << log.Text();
+  backend_.Release();
+  for (int fd : {idle, first, second, refused}) ::close(fd);
+  server_->Stop();  // before `logger` goes
 }
 
 TEST_F(HttpServerTest, EveryResponseSaysNosniffAndHtmlForbidsScriptsAndFraming) {
@@ -519,6 +691,13 @@ Response TlsRequest(std::uint16_t port, const std::string& request, std::string*
 }
 
 TEST_F(HttpServerTest, TlsContextIsTakenForEachNewConnection) {
+  // Handshakes in a debug build at load 10 can take longer than the
+  // fixture's 300 ms, and no timeout is tested here.
+  options_.read_header_timeout = 30s;
+  ManualClock clock;
+  testing::LockedLog log;
+  Logger logger(log.stream(), clock);
+  logger_ = &logger;
   FakeAccess access;
   access.SetTls(ServerContext(SelfSignedFor("first.test")));
   access_ = &access;
@@ -553,10 +732,20 @@ TEST_F(HttpServerTest, TlsContextIsTakenForEachNewConnection) {
   }
   EXPECT_EQ(TlsRequest(server_->port(), Get("/-/healthy"), &subject).status_line,
             "HTTP/1.1 200 OK");
-  // Plain HTTP on the TLS port fails the handshake and is closed.
-  Response plain = Request(server_->port(), Get("/-/healthy"));
-  EXPECT_EQ(plain.status_line.find("200"), std::string::npos);
+  // Plain HTTP on the TLS port fails the handshake and is closed, and the
+  // log says why in OpenSSL's words.
+  EXPECT_EQ(log.Count("msg=\"connection closed\""), 0u) << log.Text();
+  const int plain = Connect(server_->port());
+  const std::string remote = LocalName(plain);
+  Send(plain, Get("/-/healthy"));
+  EXPECT_EQ(Read(plain).status_line.find("200"), std::string::npos);
+  ::close(plain);
   EXPECT_EQ(server_->stats().tls_failures, 1u);
+  EXPECT_EQ(log.Count("level=info msg=\"connection closed\" reason=\"TLS handshake failed: http "
+                      "request\" remote=" +
+                      remote),
+            1u)
+      << log.Text();
   server_->Stop();  // before `access` goes
 }
 

@@ -16,6 +16,33 @@
 
 namespace pushprobe::exporter::testing {
 
+std::string LockedLog::Text() const { return buffer_.Text(); }
+
+std::size_t LockedLog::Count(const std::string& needle) const {
+  std::istringstream in(Text());
+  std::size_t n = 0;
+  for (std::string line; std::getline(in, line);) n += line.find(needle) != std::string::npos;
+  return n;
+}
+
+std::string LockedLog::Buffer::Text() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return text_;
+}
+
+LockedLog::Buffer::int_type LockedLog::Buffer::overflow(int_type c) {
+  if (traits_type::eq_int_type(c, traits_type::eof())) return traits_type::not_eof(c);
+  std::lock_guard<std::mutex> lock(mu_);
+  text_ += traits_type::to_char_type(c);
+  return c;
+}
+
+std::streamsize LockedLog::Buffer::xsputn(const char* s, std::streamsize n) {
+  std::lock_guard<std::mutex> lock(mu_);
+  text_.append(s, static_cast<std::size_t>(n));
+  return n;
+}
+
 void ManualExecutor::Post(std::function<void()> task) {
   std::lock_guard<std::mutex> lock(mu_);
   tasks_.push_back(std::move(task));

@@ -7,6 +7,8 @@
 #include <map>
 #include <mutex>
 #include <optional>
+#include <ostream>
+#include <streambuf>
 #include <string>
 
 #include "exporters/executor.h"
@@ -43,6 +45,33 @@ std::string CompareGolden(const std::string& name, const std::string& actual);
 /// installed, else its combined output with the exit status appended
 /// ("" means clean: exit 0 and no output).
 std::optional<std::string> PromtoolCheck(const std::string& exposition);
+
+/// \brief A log a server's threads write while the test reads it: a
+/// Logger's stream whose text can be read at any time without a data race.
+class LockedLog {
+ public:
+  LockedLog() : stream_(&buffer_) {}
+  std::ostream& stream() { return stream_; }
+  std::string Text() const;
+  /// The lines holding \p needle.
+  std::size_t Count(const std::string& needle) const;
+
+ private:
+  class Buffer final : public std::streambuf {
+   public:
+    std::string Text() const;
+
+   protected:
+    int_type overflow(int_type c) override;
+    std::streamsize xsputn(const char* s, std::streamsize n) override;
+
+   private:
+    mutable std::mutex mu_;
+    std::string text_;
+  };
+  Buffer buffer_;
+  std::ostream stream_;
+};
 
 /// A fresh temporary directory.
 std::string MakeTempDir();
