@@ -1,6 +1,7 @@
 #include "exporters/http_request_head.h"
 
 #include <algorithm>
+#include <optional>
 
 #include "probe/core/ascii.h"
 #include "probe/core/http_syntax.h"
@@ -21,6 +22,27 @@ std::vector<std::string> ListElements(const std::string& value) {
     start = comma + 1;
   }
   return out;
+}
+
+// One line of a head: its text without the line end, and where the next
+// line starts.
+struct HeadLine {
+  std::string_view text;
+  std::size_t next = 0;
+};
+
+// The line starting at \p pos, or nullopt when its end has not arrived.
+// RFC 9112 2.2: lines end in CRLF, and a recipient MAY take a bare LF as a
+// line end (Go's net/http and nginx do). Taking it answers a head typed by
+// hand (printf 'GET / HTTP/1.0\n\n' | nc) at once instead of at the header
+// deadline. A CR anywhere but before the LF stays in the text, where the
+// checks below refuse it as a control character.
+std::optional<HeadLine> NextLine(std::string_view input, std::size_t pos) {
+  const std::size_t lf = input.find('\n', pos);
+  if (lf == std::string_view::npos) return std::nullopt;
+  std::string_view text = input.substr(pos, lf - pos);
+  if (!text.empty() && text.back() == '\r') text.remove_suffix(1);
+  return HeadLine{text, lf + 1};
 }
 
 HttpRequestHeadParse Error(int status, std::string message) {
@@ -73,33 +95,39 @@ bool HttpRequestHead::AcceptsGzip() const {
 
 HttpRequestHeadParse ParseHttpRequestHead(std::string_view input, std::size_t max_head_bytes) {
   // RFC 9112 2.2: a server ought to ignore empty lines before the request line.
-  std::size_t pos = 0;
-  while (pos + 1 < input.size() && input[pos] == '\r' && input[pos + 1] == '\n') pos += 2;
-  const std::size_t end = input.find("\r\n\r\n", pos);
+  std::size_t start = 0;
+  std::optional<HeadLine> line = NextLine(input, start);
+  while (line && line->text.empty()) {
+    start = line->next;
+    line = NextLine(input, start);
+  }
+  std::size_t end = std::string_view::npos;  // just past the empty line that ends the head
+  for (std::optional<HeadLine> l = line; l; l = NextLine(input, l->next)) {
+    if (l->text.empty()) {
+      end = l->next;
+      break;
+    }
+  }
   if (end == std::string_view::npos) {
     if (input.size() > max_head_bytes) {
       return Error(431, "Request header fields too large.");
     }
     return {};
   }
-  if (end + 4 > max_head_bytes) return Error(431, "Request header fields too large.");
+  if (end > max_head_bytes) return Error(431, "Request header fields too large.");
 
   HttpRequestHeadParse out;
   HttpRequestHead& head = out.head;
-  head.head_size = end + 4;
-  std::string_view rest = input.substr(pos, end + 2 - pos);  // every line ends in CRLF
-  const std::size_t line_end = rest.find("\r\n");
-  const std::string_view line = rest.substr(0, line_end);
-  rest.remove_prefix(line_end + 2);
-
-  const std::size_t sp1 = line.find(' ');
-  const std::size_t sp2 = sp1 == std::string_view::npos ? sp1 : line.find(' ', sp1 + 1);
-  if (sp2 == std::string_view::npos || line.find(' ', sp2 + 1) != std::string_view::npos) {
+  head.head_size = end;
+  const std::string_view request_line = line->text;
+  const std::size_t sp1 = request_line.find(' ');
+  const std::size_t sp2 = sp1 == std::string_view::npos ? sp1 : request_line.find(' ', sp1 + 1);
+  if (sp2 == std::string_view::npos || request_line.find(' ', sp2 + 1) != std::string_view::npos) {
     return Error(400, "Malformed request line.");
   }
-  const std::string_view method = line.substr(0, sp1);
-  const std::string_view target = line.substr(sp1 + 1, sp2 - sp1 - 1);
-  const std::string_view version = line.substr(sp2 + 1);
+  const std::string_view method = request_line.substr(0, sp1);
+  const std::string_view target = request_line.substr(sp1 + 1, sp2 - sp1 - 1);
+  const std::string_view version = request_line.substr(sp2 + 1);
   if (!IsToken(method)) return Error(400, "Malformed request method.");
   if (target.empty() || std::any_of(target.begin(), target.end(), [](char c) {
         const auto u = static_cast<unsigned char>(c);
@@ -118,10 +146,9 @@ HttpRequestHeadParse ParseHttpRequestHead(std::string_view input, std::size_t ma
   head.target = std::string(target);
   head.minor_version = version[7] - '0';
 
-  while (!rest.empty()) {
-    const std::size_t eol = rest.find("\r\n");
-    const std::string_view field = rest.substr(0, eol);
-    rest.remove_prefix(eol + 2);
+  for (line = NextLine(input, line->next); !line->text.empty();
+       line = NextLine(input, line->next)) {
+    const std::string_view field = line->text;
     const std::size_t colon = field.find(':');
     if (colon == std::string_view::npos || !IsToken(field.substr(0, colon))) {
       return Error(400, "Malformed header field.");

@@ -41,7 +41,9 @@ struct HttpRequestHeadParse {
 ///
 /// Strict where leniency would let a client confuse the exporter: one space
 /// between the request line's parts, no blanks before a header's colon, no
-/// obsolete line folding, no control characters in values. A head longer than
+/// obsolete line folding, no control characters in values (a CR not ending a
+/// line included). Lines end in CRLF or, as RFC 9112 2.2 allows, a bare LF,
+/// so such a head is answered at once, not at the header deadline. A head longer than
 /// \p max_head_bytes is a 431; a version other than 1.0 and 1.1 is a 505.
 /// Never throws; the error texts never echo the client's bytes.
 HttpRequestHeadParse ParseHttpRequestHead(std::string_view input, std::size_t max_head_bytes);

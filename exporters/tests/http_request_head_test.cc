@@ -32,6 +32,38 @@ TEST(HttpRequestHeadTest, IncompleteUntilTheBlankLineAndTooLargePastTheLimit) {
   EXPECT_EQ(big.error_status, 431);
 }
 
+// RFC 9112 2.2: a recipient MAY take a bare LF as a line end. Taken, so a
+// head typed by hand is answered at once instead of at the header deadline.
+TEST(HttpRequestHeadTest, BareLineFeedsEndLinesToo) {
+  for (const std::string head : {"GET /metrics HTTP/1.1\nHost: h\nX-A: b\n\n",
+                                 "\n\r\nGET /metrics HTTP/1.1\r\nHost: h\nX-A: b\r\n\n",
+                                 "GET /metrics HTTP/1.1\nHost: h\r\nX-A: b\n\r\n"}) {
+    const std::string input = head + "next";
+    HttpRequestHeadParse p = ParseHttpRequestHead(input, 1024);
+    ASSERT_EQ(p.status, Status::kComplete) << input << p.error;
+    EXPECT_EQ(p.head.method, "GET");
+    EXPECT_EQ(p.head.target, "/metrics");
+    EXPECT_EQ(*p.head.Header("host"), "h");
+    ASSERT_NE(p.head.Header("x-a"), nullptr);
+    EXPECT_EQ(*p.head.Header("x-a"), "b");
+    EXPECT_EQ(input.substr(p.head.head_size), "next");
+  }
+  EXPECT_EQ(ParseHttpRequestHead("GET / HTTP/1.1\nHost: h\n", 1024).status, Status::kIncomplete);
+  // A CR that does not end a line is still refused.
+  for (const std::string input :
+       {"GET / HTTP/1.1\rHost: h\n\n", "GET / HTTP/1.1\nHost: h\r\r\n\n",
+        "GET / HTTP/1.1\nHo\rst: h\n\n", "\r\rGET / HTTP/1.1\nHost: h\n\n"}) {
+    HttpRequestHeadParse p = ParseHttpRequestHead(input, 1024);
+    EXPECT_EQ(p.status, Status::kError) << input;
+    EXPECT_EQ(p.error_status, 400) << input;
+  }
+  // The limit counts the head as sent, bare line ends and all.
+  EXPECT_EQ(
+      ParseHttpRequestHead("GET / HTTP/1.1\nHost: h\nX: " + std::string(2000, 'a') + "\n\n", 1024)
+          .error_status,
+      431);
+}
+
 TEST(HttpRequestHeadTest, RejectsWhatCouldConfuseTheServer) {
   struct Case {
     std::string input;

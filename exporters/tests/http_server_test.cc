@@ -284,6 +284,7 @@ TEST_F(HttpServerTest, SlowProbesNeverHoldUpMetricsAndAFullQueueGets429) {
 }
 
 TEST_F(HttpServerTest, StatusLinesCarryTheirReasonAndNeverEchoTheVersion) {
+  options_.read_header_timeout = 30s;
   StartServer();
   const std::uint16_t port = server_->port();
   EXPECT_EQ(Request(port, Get("/nope")).status_line, "HTTP/1.1 404 Not Found");
@@ -305,6 +306,12 @@ TEST_F(HttpServerTest, StatusLinesCarryTheirReasonAndNeverEchoTheVersion) {
                               "\r\n\r\n")
                 .status_line,
             "HTTP/1.1 431 Request Header Fields Too Large");
+  // Bare LF line ends (RFC 9112 2.2) are answered at once, not at the header
+  // deadline (30 s here, past Read's 5 s).
+  EXPECT_EQ(Request(port, "GET /-/healthy HTTP/1.1\nHost: x\nConnection: close\n\n").status_line,
+            "HTTP/1.1 200 OK");
+  EXPECT_EQ(Request(port, "GET /-/healthy HTTP/1.0\n\n").status_line, "HTTP/1.1 200 OK");
+  EXPECT_EQ(server_->stats().header_timeouts, 0u);
   // HTTP/1.0 is answered, and closed unless it asks to keep the connection.
   Response v10 = Request(port, "GET /-/healthy HTTP/1.0\r\n\r\n");
   EXPECT_EQ(v10.status_line, "HTTP/1.1 200 OK");
