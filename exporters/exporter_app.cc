@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "exporters/malloc_tuning.h"
+#include "exporters/open_file_limit.h"
 #include "exporters/shard.h"
 #include "exporters/status_page.h"
 #include "exporters/thread_pool.h"
@@ -72,6 +73,8 @@ ExporterApp::~ExporterApp() {
 
 Expected<void> ExporterApp::Start() {
   using Result = Expected<void>;
+  // Before any socket: the limit every later connection counts against.
+  RaiseOpenFileLimit(flags_, logger_);
   Expected<void> loaded = Reload();
   if (!loaded.ok()) {
     return Result::Error("cannot load " + flags_.config_file + ":\n" + loaded.error());

@@ -25,6 +25,7 @@
 
 #include "exporters/exporter_metrics.h"
 #include "exporters/manual_timer_queue.h"
+#include "exporters/open_file_limit.h"
 #include "exporters/shard.h"
 #include "exporters/tests/test_util.h"
 #include "probe/engine/check_priority.h"
@@ -684,6 +685,37 @@ TEST_F(ExporterAppTest, ScheduledRunsRunTheNiceFlagsLevelsBelowTheWebAnswers) {
 
 // Where the kernel refuses the check level (a seccomp filter, a container),
 // the exporter says so once, whatever the number of check threads, and runs on.
+// What the fake setrlimit below was asked to set the soft limit to.
+std::vector<rlim_t> soft_limits_set;
+
+// Start raises the open file limit once, and says when what results is
+// short of what the flags can need.
+TEST_F(ExporterAppTest, StartRaisesTheOpenFileLimitAndWarnsWhenItIsShort) {
+  struct FakeLimits {
+    FakeLimits() {
+      soft_limits_set.clear();
+      RlimitCallsForTest(
+          [](int, rlimit* limit) {
+            *limit = {100, 200};
+            return 0;
+          },
+          [](int, const rlimit* limit) {
+            soft_limits_set.push_back(limit->rlim_cur);
+            return 0;
+          });
+    }
+    ~FakeLimits() { RlimitCallsForTest(nullptr, nullptr); }
+  } limits;
+  StartWith(ConfigWith({"fabrikam"}));
+  EXPECT_EQ(soft_limits_set, std::vector<rlim_t>{200});
+  const std::string log = log_.str();
+  EXPECT_NE(log.find("level=warn msg=\"open file limit below what the configuration can need\" "
+                     "limit=200 hard=200 needed=" +
+                     std::to_string(DescriptorsNeeded(flags_)) + " "),
+            std::string::npos)
+      << log;
+}
+
 TEST_F(ExporterAppTest, ARefusedCheckLevelIsLoggedOnceAndTheRunsGoOn) {
   const int base = ThreadNice();
   if (base + 4 > 19) GTEST_SKIP() << "the test runs at nice " << base << ", no room below";
