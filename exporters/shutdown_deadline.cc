@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "probe/config/duration.h"
+#include "probe/core/thread_name.h"
 
 namespace pushprobe::exporter {
 
@@ -14,6 +15,7 @@ ShutdownDeadline::ShutdownDeadline(Duration deadline, Logger& logger, InFlight i
   // injected clocks of its parts say.
   watcher_ = std::thread([this, deadline, &logger, in_flight = std::move(in_flight),
                           exit = std::move(exit)] {
+    NameThisThread("pp-shutdown");
     {
       std::unique_lock<std::mutex> lock(mu_);
       if (cv_.wait_for(lock, deadline, [this] { return disarmed_; })) return;

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <future>
 #include <sstream>
 
@@ -38,6 +39,24 @@ TEST(ShutdownDeadlineTest, AStopPastItsDeadlineLogsWhatItAbandonsAndExits) {
                            "(/probe)\""),
             std::string::npos)
       << log.str();
+}
+
+// Named like the exporter's other threads, so ps -L and top -H show what a
+// stuck stop is waiting on.
+TEST(ShutdownDeadlineTest, TheWatcherThreadIsNamed) {
+  std::ostringstream log;
+  ManualClock clock;
+  Logger logger(log, clock);
+  std::promise<std::string> comm;
+  ShutdownDeadline deadline(1ms, logger, {}, [&comm] {
+    std::ifstream in("/proc/thread-self/comm");
+    std::string name;
+    std::getline(in, name);
+    comm.set_value(name);
+  });
+  std::future<std::string> named = comm.get_future();
+  ASSERT_EQ(named.wait_for(10s), std::future_status::ready);
+  EXPECT_EQ(named.get(), "pp-shutdown");
 }
 
 }  // namespace
