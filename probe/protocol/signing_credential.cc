@@ -290,26 +290,24 @@ void AddIfLegacy(const X509_ALGOR* alg, std::vector<std::string>* names) {
 // the legacy provider.
 std::vector<std::string> LegacyAlgorithms(PKCS12* p12) {
   std::vector<std::string> names;
-  STACK_OF(PKCS7)* safes = PKCS12_unpack_authsafes(p12);
-  for (int i = 0; safes != nullptr && i < sk_PKCS7_num(safes); ++i) {
-    PKCS7* p7 = sk_PKCS7_value(safes, i);
+  Pkcs7StackPtr safes(PKCS12_unpack_authsafes(p12));
+  for (int i = 0; safes && i < sk_PKCS7_num(safes.get()); ++i) {
+    PKCS7* p7 = sk_PKCS7_value(safes.get(), i);
     const int type = OBJ_obj2nid(p7->type);
     if (type == NID_pkcs7_encrypted && p7->d.encrypted != nullptr &&
         p7->d.encrypted->enc_data != nullptr) {
       AddIfLegacy(p7->d.encrypted->enc_data->algorithm, &names);
     } else if (type == NID_pkcs7_data) {
-      STACK_OF(PKCS12_SAFEBAG)* bags = PKCS12_unpack_p7data(p7);
-      for (int j = 0; bags != nullptr && j < sk_PKCS12_SAFEBAG_num(bags); ++j) {
-        const PKCS12_SAFEBAG* bag = sk_PKCS12_SAFEBAG_value(bags, j);
+      SafeBagStackPtr bags(PKCS12_unpack_p7data(p7));
+      for (int j = 0; bags && j < sk_PKCS12_SAFEBAG_num(bags.get()); ++j) {
+        const PKCS12_SAFEBAG* bag = sk_PKCS12_SAFEBAG_value(bags.get(), j);
         if (PKCS12_SAFEBAG_get_nid(bag) != NID_pkcs8ShroudedKeyBag) continue;
         const X509_ALGOR* alg = nullptr;
         X509_SIG_get0(PKCS12_SAFEBAG_get0_pkcs8(bag), &alg, nullptr);
         AddIfLegacy(alg, &names);
       }
-      sk_PKCS12_SAFEBAG_pop_free(bags, PKCS12_SAFEBAG_free);
     }
   }
-  sk_PKCS7_pop_free(safes, PKCS7_free);
   ERR_clear_error();
   return names;
 }
@@ -344,9 +342,7 @@ bool PasswordOpensAPart(PKCS12* p12, const char* pass, int passlen) {
       for (int j = 0; bags && j < sk_PKCS12_SAFEBAG_num(bags.get()) && !opened; ++j) {
         const PKCS12_SAFEBAG* bag = sk_PKCS12_SAFEBAG_value(bags.get(), j);
         if (PKCS12_SAFEBAG_get_nid(bag) != NID_pkcs8ShroudedKeyBag) continue;
-        PKCS8_PRIV_KEY_INFO* info = PKCS12_decrypt_skey(bag, pass, passlen);
-        opened = info != nullptr;
-        PKCS8_PRIV_KEY_INFO_free(info);
+        opened = Pkcs8Ptr(PKCS12_decrypt_skey(bag, pass, passlen)) != nullptr;
       }
     }
   }
