@@ -110,10 +110,17 @@ TEST(SigningCredentialWipeTest, TheNumbersReadBeforeAMalformedOneAreWiped) {
       pushprobe::testing::SelfSigned(pushprobe::testing::CertSpec{});
   std::vector<std::string> members = Members(RsaPrivateKeyDer(cert.key_pem));
   ASSERT_EQ(members.size(), 9u);
-  // The last number, q^-1 mod p, padded: 02 81 LL 00 <content>.
+  // The last number, q^-1 mod p, padded: 02 <length> 00 <content>. Its
+  // length has the short form (one byte below 0x80) in about one key of 256,
+  // where the number's first byte is zero, and the long form 81 LL otherwise.
   const std::string& qinv = members[8];
-  ASSERT_EQ(static_cast<unsigned char>(qinv[1]), 0x81);
-  std::string padded = qinv.substr(0, 2) + static_cast<char>(qinv[2] + 1) + '\0' + qinv.substr(3);
+  const auto form = static_cast<unsigned char>(qinv[1]);
+  ASSERT_LE(form, 0x81);
+  const std::string content = '\0' + qinv.substr(form == 0x81 ? 3 : 2);
+  std::string padded = "\x02";
+  if (content.size() >= 0x80) padded += '\x81';
+  padded += static_cast<char>(content.size());
+  padded += content;
   std::string body;
   for (int i = 0; i < 8; ++i) body += members[static_cast<std::size_t>(i)];
   body += padded;
