@@ -259,7 +259,7 @@ std::string ExporterFlags::Usage() {
          "  --config.check                  validate the configuration (and web config) file\n"
          "                                  and exit\n"
          "  --scheduler.workers=16          scheduled runs in flight at once\n"
-         "  --scheduler.nice=19             nice levels (0-19) by which the threads that run\n"
+         "  --scheduler.nice=5              nice levels (0-19) by which the threads that run\n"
          "                                  checks sit below those answering /metrics\n"
          "  --scheduler.shard=I/N           schedule only the targets of shard I of N\n"
          "                                  (Prometheus hashmod of the name; see docs/scale.md)\n"

@@ -45,9 +45,10 @@ struct ExporterFlags {
   std::size_t workers = 16;   ///< scheduled runs in flight at once
   /// --scheduler.nice: the threads that run checks sit this many nice levels
   /// below the exporter's others (check_priority.h), so that its web answers
-  /// (/metrics) are not starved by its own checks; 0 keeps them level. 19:
-  /// together, 16 workers at a milder level outweigh a web thread.
-  int check_nice = 19;
+  /// (/metrics) are not starved by its own checks; 0 keeps them level. 19
+  /// answers a busy exporter's scrapes sooner but costs its checks
+  /// throughput (docs/exporter.md, Priority).
+  int check_nice = 5;
   /// --scheduler.shard: wins over the file's `exporter: shard:` when set.
   std::optional<Shard> shard;
   std::size_t history_successes = 5;

@@ -18,7 +18,7 @@ TEST(ExporterFlagsTest, DefaultsArePrometheusStyle) {
   EXPECT_EQ(f->web_config_file, "");
   EXPECT_FALSE(f->shard.has_value());  // the file's exporter section decides
   EXPECT_FALSE(f->metrics_http_phases);
-  EXPECT_EQ(f->check_nice, 19);
+  EXPECT_EQ(f->check_nice, 5);
 }
 
 TEST(ExporterFlagsTest, SchedulerNiceIsALevelFrom0To19) {
@@ -33,7 +33,7 @@ TEST(ExporterFlagsTest, SchedulerNiceIsALevelFrom0To19) {
     ASSERT_FALSE(refused.ok()) << bad;
     EXPECT_EQ(refused.error(), std::string("invalid --scheduler.nice: ") + bad);
   }
-  EXPECT_NE(ExporterFlags::Usage().find("--scheduler.nice=19"), std::string::npos);
+  EXPECT_NE(ExporterFlags::Usage().find("--scheduler.nice=5"), std::string::npos);
 }
 
 TEST(ExporterFlagsTest, HttpPhasesOnMetricsIsABooleanFlag) {
