@@ -83,14 +83,13 @@ std::vector<std::string> SecretFileWarnings(const std::vector<const TargetConfig
     if (path.empty() || !seen.insert(path).second) return;
     struct stat st {};
     if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return;
+    std::optional<std::string> warning =
+        SecretFileWarning(what, path, st.st_mode, st.st_gid, groups);
+    if (!warning) return;
+    // Read only when its mode would be warned about: a key file with no key in it is public.
     const bool key_file = what == "private_key" || what == "next_private_key";
-    if (key_file && SecretFileWarning(what, path, st.st_mode, st.st_gid, groups) &&
-        PemWithoutPrivateKey(path)) {
-      return;
-    }
-    if (auto warning = SecretFileWarning(what, path, st.st_mode, st.st_gid, groups)) {
-      warnings.push_back(std::move(*warning));
-    }
+    if (key_file && PemWithoutPrivateKey(path)) return;
+    warnings.push_back(std::move(*warning));
   };
   for (const TargetConfig* target : targets) {
     // Without private_key the key is in the certificate file (a combined PEM
