@@ -1,5 +1,6 @@
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -27,6 +28,16 @@ struct CertificateFacts {
   std::string thumbprint;  ///< uppercase hex SHA-1 of the DER encoding
 };
 
+/// \brief What every ClientHello of one client offers, fixed when its TLS
+/// context is built. Shared by all the requests the client sends: one copy,
+/// not one per request (a copy was a dozen allocations per request).
+struct TlsOfferFacts {
+  std::string profile;               ///< the tls_profile's name
+  std::vector<std::string> ciphers;  ///< IANA names, in order
+  std::string groups;                ///< as OpenSSL lists them; empty: OpenSSL's defaults
+  std::string signature_algorithms;  ///< likewise
+};
+
 /// \brief Everything observed about one HTTP request, whether it succeeded or not.
 ///
 /// Filled as far as the exchange got: a TLS failure still carries the server's
@@ -43,13 +54,8 @@ struct HttpRequestFacts {
   std::string tls_verify_error;  ///< OpenSSL's verification error text when not verified
   std::string tls_version;       ///< e.g. "TLSv1.3"
   bool tls_session_reused = false;
-  /// What the ClientHello offered (https only): the tls_profile's name, the
-  /// cipher suites by IANA name in order, and the groups and signature
-  /// algorithms as OpenSSL lists (empty: OpenSSL's defaults).
-  std::string tls_profile;
-  std::vector<std::string> tls_offered_ciphers;
-  std::string tls_offered_groups;
-  std::string tls_offered_signature_algorithms;
+  /// What the ClientHello offered; null for plain http and before a handshake.
+  std::shared_ptr<const TlsOfferFacts> tls_offer;
   std::string tls_cipher;  ///< the suite the server chose (IANA name), once it chose one
   std::string tls_alert;   ///< the alert the server sent, e.g. "handshake failure"
   /// Sent on a connection an earlier request of the run opened: dns, connect

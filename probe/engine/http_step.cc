@@ -20,7 +20,7 @@ std::optional<HttpResponse> Record(RunContext& context, StageResult& result, Htt
     context.facts.clock_skew = std::chrono::duration_cast<Duration>(*outcome.facts.server_date -
                                                                     *outcome.facts.local_date);
   }
-  result.requests.push_back(outcome.facts);
+  result.requests.push_back(std::move(outcome.facts));
   if (!outcome.ok()) {
     result.Fail(outcome.error, outcome.error_message);
     return std::nullopt;

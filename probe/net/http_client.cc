@@ -149,18 +149,10 @@ std::string Join(const std::vector<std::string>& items, const char* separator) {
   return out;
 }
 
-// What every ClientHello of a client offers, fixed when its context is built.
-struct OfferFacts {
-  std::string profile;
-  std::vector<std::string> ciphers;  // IANA names, in order
-  std::string groups;
-  std::string signature_algorithms;
-};
-
 // Applies the profile (or tls_ciphers) to \p ctx.
 // \throw std::runtime_error when OpenSSL refuses a list (a defect: the names
 // come from kSchannelCipherSuites and the loader checked tls_ciphers).
-void ApplyTlsProfile(SSL_CTX* ctx, const HttpClientOptions& options, OfferFacts& facts) {
+void ApplyTlsProfile(SSL_CTX* ctx, const HttpClientOptions& options, TlsOfferFacts& facts) {
   facts.profile = std::string(TlsProfileName(options.tls_profile));
   const std::optional<TlsOffer> offer = OfferOf(options.tls_profile);
   std::vector<std::string> tls12;
@@ -236,7 +228,7 @@ struct ClientShared {
   HttpClientOptions options;
   const Clock& clock;
   SSL_CTX* ctx = nullptr;
-  OfferFacts offer;
+  std::shared_ptr<const TlsOfferFacts> offer;  // set with ctx
   net_internal::TlsSessionCache sessions;
   net_internal::LookupFunction lookup = net_internal::SystemLookup;
 };
@@ -335,10 +327,7 @@ class Exchange {
     facts_.tls_verify_error = first.tls_verify_error;
     facts_.tls_version = first.tls_version;
     facts_.tls_session_reused = first.tls_session_reused;
-    facts_.tls_profile = first.tls_profile;
-    facts_.tls_offered_ciphers = first.tls_offered_ciphers;
-    facts_.tls_offered_groups = first.tls_offered_groups;
-    facts_.tls_offered_signature_algorithms = first.tls_offered_signature_algorithms;
+    facts_.tls_offer = first.tls_offer;
     facts_.tls_cipher = first.tls_cipher;
     if (kept.opened_ahead) {
       facts_.timings.dns = first.timings.dns;
@@ -599,10 +588,7 @@ class Exchange {
         SSL_SESSION_free(session);
       }
     }
-    facts_.tls_profile = shared_.offer.profile;
-    facts_.tls_offered_ciphers = shared_.offer.ciphers;
-    facts_.tls_offered_groups = shared_.offer.groups;
-    facts_.tls_offered_signature_algorithms = shared_.offer.signature_algorithms;
+    facts_.tls_offer = shared_.offer;
     SSL_set_info_callback(ssl, InfoCallback);
     IoResult r = connection_->Handshake(ssl, deadline_);
     facts_.timings.tls = Since(start);
@@ -637,8 +623,8 @@ class Exchange {
           "TLS handshake with " + Peer() + " failed: " + why +
               (facts_.tls_alert.empty() ? std::string()
                                         : " (the server sent alert \"" + facts_.tls_alert + "\")") +
-              "; offered tls_profile " + facts_.tls_profile + ": " +
-              std::to_string(facts_.tls_offered_ciphers.size()) + " cipher suites");
+              "; offered tls_profile " + shared_.offer->profile + ": " +
+              std::to_string(shared_.offer->ciphers.size()) + " cipher suites");
     }
     facts_.tls_version = SSL_get_version(ssl);
     facts_.tls_session_reused = SSL_session_reused(ssl) == 1;
@@ -881,7 +867,9 @@ HttpClient::HttpClient(HttpClientOptions options, const Clock& clock)
   // calls per check drop (about 40 to about 20). Connection::UsableWhenIdle
   // looks at what is buffered as well as at the socket.
   SSL_CTX_set_read_ahead(ctx, 1);
-  ApplyTlsProfile(ctx, impl_->shared.options, impl_->shared.offer);
+  auto offer = std::make_shared<TlsOfferFacts>();
+  ApplyTlsProfile(ctx, impl_->shared.options, *offer);
+  impl_->shared.offer = std::move(offer);
   const std::string& ca_file = impl_->shared.options.ca_file;
   if (!ca_file.empty()) {
     LoadCaFile(ctx, ca_file);

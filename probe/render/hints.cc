@@ -535,12 +535,12 @@ const HintRule kRules[] = {
     {std::nullopt, Reason::kTlsHandshake, nullptr,
      [](const Ctx& c) {
        const HttpRequestFacts* r = LastRequest(c);
-       if (r != nullptr && !r->tls_alert.empty() && !r->tls_profile.empty() &&
-           r->tls_profile != "openssl") {
+       if (r != nullptr && !r->tls_alert.empty() && r->tls_offer &&
+           r->tls_offer->profile != "openssl") {
          // The server refused what this Windows version offers: Exchange on
          // such a host meets the same refusal.
          return "The server at " + Host(c) + " refused the TLS offer of tls_profile " +
-                r->tls_profile + " (alert \"" + r->tls_alert +
+                r->tls_offer->profile + " (alert \"" + r->tls_alert +
                 "\"): it accepts none of the cipher suites, groups or signature algorithms "
                 "SChannel offers on that Windows version by default, so Exchange on such a host "
                 "fails the same way. Compare with Get-TlsCipherSuite on the Exchange server and "

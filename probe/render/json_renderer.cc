@@ -183,14 +183,14 @@ void WriteRequest(JsonWriter& w, const HttpRequestFacts& q, WallTime now) {
   w.Field("tls_version", q.tls_version);
   w.FieldBool("tls_session_reused", q.tls_session_reused);
   // The offer and the server's answer, for https requests (tls_profile.h).
-  if (!q.tls_profile.empty()) {
-    w.Field("tls_profile", q.tls_profile);
+  if (q.tls_offer) {
+    w.Field("tls_profile", q.tls_offer->profile);
     w.Key("tls_offered_ciphers");
     w.BeginArray();
-    for (const std::string& name : q.tls_offered_ciphers) w.String(name);
+    for (const std::string& name : q.tls_offer->ciphers) w.String(name);
     w.EndArray();
-    w.Field("tls_offered_groups", q.tls_offered_groups);
-    w.Field("tls_offered_signature_algorithms", q.tls_offered_signature_algorithms);
+    w.Field("tls_offered_groups", q.tls_offer->groups);
+    w.Field("tls_offered_signature_algorithms", q.tls_offer->signature_algorithms);
     w.Field("tls_cipher", q.tls_cipher);
     w.Field("tls_alert", q.tls_alert);
   }

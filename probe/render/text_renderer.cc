@@ -213,10 +213,10 @@ void AppendRequest(std::string& out, const HttpRequestFacts& q, WallTime now, in
     if (!q.tls_cipher.empty()) tls += ", " + q.tls_cipher;
     AppendLine(out, kRequestIndent, tls);
   }
-  if (!q.tls_alert.empty()) {
+  if (!q.tls_alert.empty() && q.tls_offer) {
     AppendLine(out, kRequestIndent,
                "TLS offer refused (server alert \"" + q.tls_alert + "\"): tls_profile " +
-                   q.tls_profile + ", " + std::to_string(q.tls_offered_ciphers.size()) +
+                   q.tls_offer->profile + ", " + std::to_string(q.tls_offer->ciphers.size()) +
                    " cipher suites offered");
   }
   if (!q.server_chain.empty()) {

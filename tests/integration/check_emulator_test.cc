@@ -229,8 +229,9 @@ TEST_P(CheckEmulatorTest, ServiceOutsideAProfilesCipherSuitesFailsThatProfileOnl
                                                 ExchangeCategory::kAuthentication);
     ASSERT_EQ(metadata.requests.size(), 1u);
     const HttpRequestFacts& request = metadata.requests[0];
-    EXPECT_EQ(request.tls_profile, name);
-    EXPECT_EQ(request.tls_offered_ciphers.size(), c.offered);
+    ASSERT_NE(request.tls_offer, nullptr);
+    EXPECT_EQ(request.tls_offer->profile, name);
+    EXPECT_EQ(request.tls_offer->ciphers.size(), c.offered);
     EXPECT_EQ(request.tls_alert, "handshake failure");
     EXPECT_EQ(request.tls_cipher, "");
     EXPECT_THAT(metadata.message, HasSubstr("offered tls_profile " + name));
@@ -243,7 +244,8 @@ TEST_P(CheckEmulatorTest, ServiceOutsideAProfilesCipherSuitesFailsThatProfileOnl
   ProbeResult result = Check(target);
   ASSERT_EQ(result.result_type, ResultType::kSucceeded) << result.error;
   const HttpRequestFacts& first = result.Stage(StageId::kMetadata).requests.at(0);
-  EXPECT_EQ(first.tls_profile, "openssl");
+  ASSERT_NE(first.tls_offer, nullptr);
+  EXPECT_EQ(first.tls_offer->profile, "openssl");
   EXPECT_EQ(first.tls_cipher, "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256");
 }
 
@@ -253,15 +255,17 @@ TEST_P(CheckEmulatorTest, DefaultProfileIsWindows2019AndNegotiatesItsFirstRsaSui
   ProbeResult result = Check(LabTarget());
   ASSERT_EQ(result.result_type, ResultType::kSucceeded) << result.error;
   const HttpRequestFacts& request = result.Stage(StageId::kMetadata).requests.at(0);
-  EXPECT_EQ(request.tls_profile, "windows-2019");
+  ASSERT_NE(request.tls_offer, nullptr);
+  EXPECT_EQ(request.tls_offer->profile, "windows-2019");
   EXPECT_EQ(request.tls_version, "TLSv1.2");
   EXPECT_EQ(request.tls_cipher, "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384");
   // The publish connection (opened early in a concurrent run) was opened by
   // the same client, with the same offer, and says so.
   const HttpRequestFacts& publish = result.Stage(StageId::kPublish).requests.at(0);
-  EXPECT_EQ(publish.tls_profile, "windows-2019");
+  // One offer, shared: the same object, not a copy per request.
+  EXPECT_EQ(publish.tls_offer, request.tls_offer);
   EXPECT_EQ(publish.tls_cipher, "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384");
-  EXPECT_FALSE(publish.tls_offered_ciphers.empty());
+  EXPECT_FALSE(publish.tls_offer->ciphers.empty());
 }
 
 TEST_P(CheckEmulatorTest, EveryRunGetsAFreshToken) {

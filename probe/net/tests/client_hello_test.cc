@@ -166,8 +166,12 @@ ClientHello Capture(const HttpClientOptions& options) {
   }
   ClientHello parsed = Parse(hello);
   // The facts say what the wire says.
-  EXPECT_EQ(outcome.facts.tls_offered_ciphers, parsed.ciphers);
-  EXPECT_EQ(outcome.facts.tls_profile, std::string(TlsProfileName(options.tls_profile)));
+  if (outcome.facts.tls_offer == nullptr) {
+    ADD_FAILURE() << "no offer in the facts";
+    return {};
+  }
+  EXPECT_EQ(outcome.facts.tls_offer->ciphers, parsed.ciphers);
+  EXPECT_EQ(outcome.facts.tls_offer->profile, std::string(TlsProfileName(options.tls_profile)));
   return parsed;
 }
 
