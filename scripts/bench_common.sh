@@ -9,14 +9,6 @@
 # went ahead marks its verdict "NOT QUIET". The load after the run is printed,
 # not judged: it includes the benchmark's own work.
 #
-# Scheduling groups: each server (the emulator, the exporter) starts in a
-# session of its own (setsid), so the kernel's autogroups share the CPU
-# between them as between two systemd services, or two machines, instead of
-# between the threads of one group. In one group the emulator's threads
-# (standing in for Office 365, which runs elsewhere) outweighed the check
-# threads (--scheduler.nice) and the web threads alike, which no deployment
-# sees. The script's own tools (curl, python) stay in the script's group.
-#
 # Binaries: BENCH_BUILD_DIR=DIR means "use the binaries in DIR, build
 # nothing"; a missing one is an error naming it. Without it, the caller's own
 # build runs.
@@ -119,7 +111,7 @@ bench_emulator() {
   shift 2
   local emu="$bench_bin/tests/emulator/pushprobe-emulator"
   [ -f "$lab/pushprobe.yml" ] || "$emu" lab --dir "$lab" --port 0 >/dev/null
-  setsid "$emu" serve --lab "$lab" "$@" >"$log" 2>&1 &
+  "$emu" serve --lab "$lab" "$@" >"$log" 2>&1 &
   emulator=$!
   pids+=("$emulator")
   wait_for "$log" "listening on" "$emulator"
@@ -140,7 +132,7 @@ bench_web_flags=()
 bench_exporter() {
   local config="$1" listen="$2" log="$3"
   shift 3
-  setsid "$bench_bin/exporters/pushprobe-exporter" --config.file="$config" \
+  "$bench_bin/exporters/pushprobe-exporter" --config.file="$config" \
     --web.listen-address="$listen" --log.level=error \
     ${bench_web_flags[@]+"${bench_web_flags[@]}"} "$@" >"$log" 2>&1 &
   exporter=$!
