@@ -121,35 +121,6 @@ std::string_view FamilyOpen(std::size_t family) {
   return std::string_view(kPadded[family].data(), kPadded[family].size() - kSlack);
 }
 
-// Splits a sample line `name{target="T"<tail>value` as the serializer writes
-// it. Takes `target="T"` from the line when *label is empty, else requires
-// it. False for a line of any other shape.
-bool SplitSample(std::string_view line, std::string_view name, std::string_view* label,
-                 std::string_view* tail, std::string_view* value) {
-  const std::size_t open = name.size() + 1;
-  if (line.size() <= open || line.substr(0, name.size()) != name || line[name.size()] != '{') {
-    return false;
-  }
-  if (label->empty()) {
-    constexpr std::string_view kTarget = "target=\"";
-    if (line.substr(open, kTarget.size()) != kTarget) return false;
-    std::size_t i = open + kTarget.size();
-    // The serializer escapes backslash, quote and newline with a backslash.
-    while (i < line.size() && line[i] != '"') i += line[i] == '\\' ? 2 : 1;
-    if (i >= line.size()) return false;
-    *label = line.substr(open, i + 1 - open);
-  } else if (line.substr(open, label->size()) != *label) {
-    return false;
-  }
-  const std::size_t begin = open + label->size();
-  // Label values may hold spaces; the value, which comes last, never does.
-  const std::size_t space = line.rfind(' ');
-  if (space == std::string_view::npos || space <= begin) return false;
-  *tail = line.substr(begin, space + 1 - begin);
-  *value = line.substr(space + 1);
-  return true;
-}
-
 }  // namespace
 
 namespace {
@@ -344,46 +315,68 @@ std::string MetricsRenderer::ProbeExposition(const ProbeResult& result) {
 
 RenderedTarget MetricsRenderer::RenderScheduled(const ProbeResult& result,
                                                 const TargetCounters& counters, bool http_phases) {
-  std::vector<MetricFamily> families = TargetFamilies(result, &counters, MetricsSource::kScheduled);
-  // Left empty, the family keeps its place (and its TYPE line below) and
-  // WriteExposition leaves out its header, as for any family without series.
-  if (!http_phases) families[static_cast<std::size_t>(TargetFamily::kHttpDuration)].metric.clear();
-  // Without HELP texts the serializer writes one TYPE line per family, empty
-  // ones included, which marks where each family's samples begin.
-  for (MetricFamily& f : families) f.help.clear();
-  std::ostringstream out;
-  prometheus::TextSerializer().Serialize(out, families);
-  const std::string text = out.str();
-
-  std::string_view label;  // `target="..."`, exactly as the serializer escaped it
+  // Written from the series directly (VisitSeries), as ProbeExposition is:
+  // building prometheus-cpp's family objects, serializing them and parsing
+  // the text back took some 140 allocations a run. The same bytes, which
+  // the goldens and CompactSeriesGiveBackTheSerializersTextForAnyTargetName
+  // pin against the serializer.
+  std::string label = "target=\"";
+  AppendLabelValue(label, result.target);
+  label += '"';
+  // Every series' tail (its other labels and "} ") and value, one after
+  // another; the views into them are taken once both stop growing.
+  std::string tails_text;
+  std::string values_text;
+  tails_text.reserve(1024);
+  values_text.reserve(512);
+  std::vector<std::size_t> tail_ends;
+  std::vector<std::size_t> value_ends;
+  tail_ends.reserve(kTargetFamilyCount * 2);
+  value_ends.reserve(kTargetFamilyCount * 2);
+  std::array<std::size_t, kTargetFamilyCount> count{};
+  std::size_t current = 0;
+  std::size_t samples_bytes = 0;
+  auto add = [&](TargetFamily f, double value, SeriesLabels labels) {
+    const auto family = static_cast<std::size_t>(f);
+    // A family's series must follow each other: the packed form keeps one
+    // range per family.
+    if (family < current) {
+      throw std::logic_error("series out of family order for target " + result.target);
+    }
+    current = family;
+    if (f == TargetFamily::kHttpDuration && !http_phases) return;
+    const std::size_t tail_begin = tails_text.size();
+    for (const auto& [name, v] : labels) {
+      tails_text += ',';
+      tails_text += name;
+      tails_text += "=\"";
+      AppendLabelValue(tails_text, v);
+      tails_text += '"';
+    }
+    tails_text += "} ";
+    tail_ends.push_back(tails_text.size());
+    const std::size_t value_begin = values_text.size();
+    AppendSampleValue(values_text, value);
+    value_ends.push_back(values_text.size());
+    ++count[family];
+    // The line `name{target="T"<tail><value>\n`.
+    samples_bytes += FamilyOpen(family).size() + label.size() + (tails_text.size() - tail_begin) +
+                     (values_text.size() - value_begin) + 1;
+  };
+  VisitSeries(result, &counters, MetricsSource::kScheduled, add);
+  std::array<std::size_t, kTargetFamilyCount + 1> first{};  // index of each family's first series
+  for (std::size_t f = 0; f < kTargetFamilyCount; ++f) first[f + 1] = first[f] + count[f];
   std::vector<std::string_view> tails;
   std::vector<std::string_view> values;
-  std::array<std::size_t, kTargetFamilyCount + 1> first{};  // index of each family's first series
-  std::size_t types = 0;                                    // TYPE lines seen
-  std::size_t samples_bytes = 0;
-  bool ok = true;
-  const std::string_view all(text);
-  for (std::size_t at = 0; ok && at < all.size();) {
-    const std::size_t end = std::min(all.find('\n', at), all.size());
-    const std::string_view line = all.substr(at, end - at);
-    at = end + 1;
-    if (!line.empty() && line[0] == '#') {
-      ok = types < kTargetFamilyCount;
-      if (ok) first[types++] = tails.size();
-      continue;
-    }
-    std::string_view tail;
-    std::string_view value;
-    ok = types > 0 && SplitSample(line, families[types - 1].name, &label, &tail, &value);
-    if (!ok) break;
-    tails.push_back(tail);
-    values.push_back(value);
-    samples_bytes += line.size() + 1;
+  tails.reserve(tail_ends.size());
+  values.reserve(value_ends.size());
+  for (std::size_t i = 0; i < tail_ends.size(); ++i) {
+    const std::size_t tail_begin = i == 0 ? 0 : tail_ends[i - 1];
+    const std::size_t value_begin = i == 0 ? 0 : value_ends[i - 1];
+    tails.push_back(std::string_view(tails_text).substr(tail_begin, tail_ends[i] - tail_begin));
+    values.push_back(
+        std::string_view(values_text).substr(value_begin, value_ends[i] - value_begin));
   }
-  if (!ok || types != kTargetFamilyCount) {
-    throw std::logic_error("unexpected TextSerializer output for target " + result.target);
-  }
-  first[kTargetFamilyCount] = tails.size();
 
   std::vector<LabelTextPool::Id> ids;
   ids.reserve(tails.size());

@@ -211,6 +211,25 @@ TEST(MetricsRendererTest, CompactSeriesGiveBackTheSerializersTextForAnyTargetNam
   }
 }
 
+// Without --metrics.http-phases: the same lines but the phases', and a text
+// size (the scrape's Content-Length) that counts only what is written.
+TEST(MetricsRendererTest, CompactSeriesWithoutHttpPhasesLeaveOnlyThePhasesOut) {
+  for (const auto& sample : samples::AllSamples()) {
+    const ProbeResult& r = sample.result;
+    const RenderedTarget t =
+        MetricsRenderer::RenderScheduled(r, CountersFor(r), /*http_phases=*/false);
+    std::istringstream all(SerializerSamples(r));
+    std::string expected;
+    for (std::string line; std::getline(all, line);) {
+      if (line.rfind("probe_http_duration_seconds{", 0) != 0) expected += line + "\n";
+    }
+    EXPECT_EQ(MetricsRenderer::SeriesText(t), expected) << sample.name;
+    EXPECT_EQ(t.text_size(), expected.size()) << sample.name;
+    // What was left out was there: every run has the phases' series.
+    EXPECT_NE(SerializerSamples(r).find("probe_http_duration_seconds{"), std::string::npos);
+  }
+}
+
 TEST(MetricsRendererTest, ProbeExpositionIsTheSerializersText) {
   // /probe writes its answer directly; it must be the serializer's text for
   // the same families, byte for byte: every sample result, target names that
