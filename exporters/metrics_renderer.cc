@@ -218,6 +218,19 @@ void AppendLabelValue(std::string& out, std::string_view value) {
   }
 }
 
+// Appends what follows `target="T"` in a sample line up to the value: the
+// series' other labels, each `,name="value"`, and "} ".
+void AppendLabelTail(std::string& out, SeriesLabels labels) {
+  for (const auto& [name, v] : labels) {
+    out += ',';
+    out += name;
+    out += "=\"";
+    AppendLabelValue(out, v);
+    out += '"';
+  }
+  out += "} ";
+}
+
 // Appends \p value as prometheus::TextSerializer writes a sample value: 16
 // significant digits, as printf's %.16g ("C" locale), Nan and +Inf/-Inf.
 void AppendSampleValue(std::string& out, double value) {
@@ -298,14 +311,7 @@ std::string MetricsRenderer::ProbeExposition(const ProbeResult& result) {
     out += kFamilies[family].name;
     out += '{';
     out += target;
-    for (const auto& [name, v] : labels) {
-      out += ',';
-      out += name;
-      out += "=\"";
-      AppendLabelValue(out, v);
-      out += '"';
-    }
-    out += "} ";
+    AppendLabelTail(out, labels);
     AppendSampleValue(out, value);
     out += '\n';
   };
@@ -346,14 +352,7 @@ RenderedTarget MetricsRenderer::RenderScheduled(const ProbeResult& result,
     current = family;
     if (f == TargetFamily::kHttpDuration && !http_phases) return;
     const std::size_t tail_begin = tails_text.size();
-    for (const auto& [name, v] : labels) {
-      tails_text += ',';
-      tails_text += name;
-      tails_text += "=\"";
-      AppendLabelValue(tails_text, v);
-      tails_text += '"';
-    }
-    tails_text += "} ";
+    AppendLabelTail(tails_text, labels);
     tail_ends.push_back(tails_text.size());
     const std::size_t value_begin = values_text.size();
     AppendSampleValue(values_text, value);
