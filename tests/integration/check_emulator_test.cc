@@ -1218,10 +1218,10 @@ TEST_P(RelayedCheckTest, ChallengeAndPublishConnectionDoNotWaitForTheMetadata) {
 // at 300 ms the concurrent case still failed at load 10-23. Only the
 // concurrent case has upper bounds, so only it pays for the longer RTT.
 TEST_P(RelayedCheckTest, RoundTripsAtAnInjectedLatency) {
-  const std::chrono::milliseconds kRtt(GetParam() == Concurrency::kConcurrent ? 1000 : 300);
+  const std::chrono::milliseconds rtt(GetParam() == Concurrency::kConcurrent ? 1000 : 300);
   testing::RelayLog log;
-  testing::TcpRelay issuer(log, "issuer", emulator_->port(), kRtt);
-  testing::TcpRelay push(log, "push", emulator_->port(), kRtt);
+  testing::TcpRelay issuer(log, "issuer", emulator_->port(), rtt);
+  testing::TcpRelay push(log, "push", emulator_->port(), rtt);
   RandomGuidSource guids;
   ProbeRunner runner(RelayedTarget(issuer, push), SystemClock::Instance(), guids);
   const ProbeResult fresh = runner.Run();
@@ -1229,8 +1229,8 @@ TEST_P(RelayedCheckTest, RoundTripsAtAnInjectedLatency) {
   const ProbeResult resumed = runner.Run();
   ASSERT_TRUE(resumed.succeeded()) << resumed.error;
   ASSERT_TRUE(resumed.Stage(StageId::kPublish).requests.at(0).tls_session_reused);
-  const double fresh_trips = ToSeconds(fresh.duration) / ToSeconds(kRtt);
-  const double resumed_trips = ToSeconds(resumed.duration) / ToSeconds(kRtt);
+  const double fresh_trips = ToSeconds(fresh.duration) / ToSeconds(rtt);
+  const double resumed_trips = ToSeconds(resumed.duration) / ToSeconds(rtt);
   std::printf("%s: %.2f round trips, %.2f resumed\n",
               std::string(ConcurrencyName(GetParam())).c_str(), fresh_trips, resumed_trips);
   // The check's own work (a signature, handshakes on loopback) costs well
