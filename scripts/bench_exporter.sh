@@ -230,6 +230,16 @@ fi
 # 3. Many targets: scrape time, memory, start-time error, each run waiting
 # for every target to have run once.
 median_ms() { sort -n | awk '{a[NR]=$1} END {printf "%.1f", a[int((NR+1)/2)]*1000}'; }
+# scrape_median_ms LISTEN: five /metrics scrapes of the exporter on LISTEN,
+# timed as a scraper sees them that takes the body as it comes (Prometheus
+# parses it in memory: curl reads it to /dev/null); prints their median.
+scrape_median_ms() {
+  local times=()
+  for _ in 1 2 3 4 5; do
+    times+=("$(curl -fs -o /dev/null -w '%{time_total}' "http://$1/metrics")")
+  done
+  printf '%s\n' "${times[@]}" | median_ms
+}
 # emulator_nice LEVEL: every thread of the emulator at LEVEL (nice is per
 # thread; threads it starts later inherit the level of the one starting them).
 emulator_nice() {
@@ -274,26 +284,16 @@ many_targets() {
   curl -fs "http://$listen/metrics" >"$work/many.prom"
   m_runs=$(python3 "$report" total pushprobe_exporter_runs_total <"$work/many.prom")
   m_failed=$(grep -c '^probe_success{.*} 0$' "$work/many.prom" || true)
-  # The scrape is timed as a scraper sees it that takes the body as it comes
-  # (Prometheus parses it in memory): curl reads it to /dev/null.
-  local scrapes=()
-  for _ in 1 2 3 4 5; do
-    scrapes+=("$(curl -fs -o /dev/null -w '%{time_total}' "http://$listen/metrics")")
-  done
-  m_scrape_ms=$(printf '%s\n' "${scrapes[@]}" | median_ms)
-  # The same with the emulator's threads at nice 19, level with the check
-  # threads: what it does stands for Office 365's side of each check, which
-  # in production takes no CPU on the exporter's machine. Printed beside
-  # the scrape above (the emulator at the exporter's level), not instead of
-  # it. Putting it back at 0 needs root; elsewhere the row is left out.
+  m_scrape_ms=$(scrape_median_ms "$listen")
+  # The same with the emulator's threads at nice 19: what it does stands
+  # for Office 365's side of each check, which in production takes no CPU
+  # on the exporter's machine. Printed beside the scrape above (the
+  # emulator at the exporter's level), not instead of it. Putting it back
+  # at 0 needs root; elsewhere the row is left out.
   if [ "$(id -u)" = 0 ]; then
-    local remote=()
     emulator_nice 19
-    for _ in 1 2 3 4 5; do
-      remote+=("$(curl -fs -o /dev/null -w '%{time_total}' "http://$listen/metrics")")
-    done
+    m_remote_ms=$(scrape_median_ms "$listen")
     emulator_nice 0
-    m_remote_ms=$(printf '%s\n' "${remote[@]}" | median_ms)
   fi
   m_bytes=$(stat -c %s "$work/many.prom")
   m_rss_mb=$(awk '/VmRSS/ {printf "%.1f", $2/1024}' "/proc/$exporter/status")
@@ -306,23 +306,15 @@ many_targets() {
   # own cost. It comes after the figures above; the runs it holds for a
   # fraction of a second go on when the emulator continues (their timeout is
   # 10 s).
-  local held=()
   kill -STOP "$emulator"
-  for _ in 1 2 3 4 5; do
-    held+=("$(curl -fs -o /dev/null -w '%{time_total}' "http://$listen/metrics")")
-  done
+  m_held_ms=$(scrape_median_ms "$listen")
   kill -CONT "$emulator"
-  m_held_ms=$(printf '%s\n' "${held[@]}" | median_ms)
   [ "$label" = shared ] && extra_scrapes
   # Last, since it cannot be undone without root: the scrape with the check
   # threads at nice 19 instead of the default 5 (docs/exporter.md,
   # Priority).
-  local nice19=()
   check_threads_nice 19
-  for _ in 1 2 3 4 5; do
-    nice19+=("$(curl -fs -o /dev/null -w '%{time_total}' "http://$listen/metrics")")
-  done
-  m_nice19_ms=$(printf '%s\n' "${nice19[@]}" | median_ms)
+  m_nice19_ms=$(scrape_median_ms "$listen")
   bench_stop_exporter
 }
 # The 10,000-target scrape written to a file and gzipped, beside the plain
