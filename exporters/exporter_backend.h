@@ -16,7 +16,7 @@ namespace pushprobe::exporter {
 /// exporter's own, written straight to the socket so a scrape of 10,000
 /// targets never builds one big string.
 struct MetricsBody {
-  std::vector<std::shared_ptr<const RenderedTarget>> targets;
+  std::vector<std::shared_ptr<const RenderedGroup>> targets;
   std::string own;  ///< the exporter's own families, already serialized
 
   std::size_t size() const { return MetricsRenderer::ExpositionSize(targets) + own.size(); }

@@ -579,77 +579,128 @@ const std::string& MetricsRenderer::ScheduledHeader(std::size_t family) {
   return kHeaders.at(family);
 }
 
-void MetricsRenderer::WriteExposition(
-    std::ostream& out, const std::vector<std::shared_ptr<const RenderedTarget>>& targets) {
-  // Taken after the targets were collected, so it covers every id they use.
-  const PaddedTails tails;
+RenderedGroup::Pieces RenderedGroup::PiecesOf(const RenderedTarget& target) {
+  Pieces p;
+  const std::string_view data(target.data_);
+  p.regions[0] = data.substr(0, target.offsets_[0]);
+  for (std::size_t f = 0; f < kTargetFamilyCount; ++f) {
+    p.regions[1 + f] = data.substr(target.offsets_[f], target.offsets_[f + 1] - target.offsets_[f]);
+  }
+  p.text_size = target.text_size_;
+  return p;
+}
+
+RenderedGroup::Pieces RenderedGroup::PiecesOf(std::size_t index) const {
+  Pieces p;
+  for (std::size_t r = 0; r < kRegions; ++r) p.regions[r] = Region(r, index);
+  p.text_size = text_sizes_.at(index);
+  return p;
+}
+
+std::shared_ptr<const RenderedGroup> RenderedGroup::Of(const std::vector<Pieces>& targets) {
+  auto g = std::make_shared<RenderedGroup>();
   const std::size_t n = targets.size();
-  constexpr std::size_t kAhead = 8;
+  g->size_ = n;
+  std::size_t bytes = kSlack;
+  for (const Pieces& t : targets) {
+    for (std::string_view r : t.regions) bytes += r.size();
+  }
+  g->data_.reserve(bytes);
+  g->starts_.resize(kRegions * n + 1);
+  for (std::size_t r = 0; r < kRegions; ++r) {
+    for (std::size_t k = 0; k < n; ++k) {
+      g->starts_[r * n + k] = static_cast<std::uint32_t>(g->data_.size());
+      g->data_.append(targets[k].regions[r]);
+      if (r > 0 && !targets[k].regions[r].empty()) g->families_ |= 1u << (r - 1);
+    }
+  }
+  g->starts_[kRegions * n] = static_cast<std::uint32_t>(g->data_.size());
+  g->data_.append(kSlack, '\0');
+  g->text_sizes_.reserve(n);
+  for (const Pieces& t : targets) {
+    g->text_sizes_.push_back(t.text_size);
+    g->text_size_ += t.text_size;
+  }
+  return g;
+}
 
-  // Every family visits every target, and 10,000 targets' series do not stay
-  // in the cache from one family to the next. So one pass gathers, into
-  // arrays read in order, each target's label and where each of its families
-  // lies; the family passes then load only the series themselves, fetched
-  // a few targets ahead so that the loads overlap. A family no target has
-  // (the phases without --metrics.http-phases, failures when all succeed) is
-  // not visited at all.
-  std::string labels;
-  labels.reserve(n * 24 + kSlack);
-  // Each array has kAhead entries past the last target, so that the family
-  // passes fetch ahead without a bounds check; they are left uninitialized
-  // where the loop below sets them (zeroing first would be one more pass over
-  // some 4 MB at 50,000 targets). Target i's label is
-  // labels[label_begins[i], label_begins[i + 1]).
-  const std::size_t stride = n + kAhead;
-  const std::unique_ptr<std::size_t[]> label_begins(new std::size_t[n + 1]);
-  const std::unique_ptr<const char*[]> data(new const char*[stride]);
-  // offsets[f * stride + i]: where target i's family f begins, and ends where
-  // its family f + 1 begins; offsets[kTargetFamilyCount * stride + i] where its series end.
-  const std::unique_ptr<std::uint32_t[]> offsets(
-      new std::uint32_t[(kTargetFamilyCount + 1) * stride]);
+void RenderedGroup::Builder::Add(RenderedTarget target) {
+  members_.push_back(Member{nullptr, owned_.size(), true});
+  owned_.push_back(std::move(target));
+}
+
+void RenderedGroup::Builder::Add(const RenderedGroup& group, std::size_t index) {
+  members_.push_back(Member{&group, index, false});
+}
+
+void RenderedGroup::Builder::AddEmpty() { members_.push_back(Member{}); }
+
+std::shared_ptr<const RenderedGroup> RenderedGroup::Builder::Build() {
+  std::vector<Pieces> pieces;
+  pieces.reserve(members_.size());
+  for (const Member& m : members_) {
+    if (m.group != nullptr) {
+      pieces.push_back(m.group->PiecesOf(m.index));
+    } else if (m.owned) {
+      pieces.push_back(PiecesOf(owned_[m.index]));
+    } else {
+      pieces.emplace_back();
+    }
+  }
+  std::shared_ptr<const RenderedGroup> built = Of(pieces);
+  members_.clear();
+  owned_.clear();
+  return built;
+}
+
+std::shared_ptr<const RenderedGroup> RenderedGroup::With(std::size_t index,
+                                                         const RenderedTarget& target) const {
+  std::vector<Pieces> pieces;
+  pieces.reserve(size_);
+  for (std::size_t k = 0; k < size_; ++k) {
+    pieces.push_back(k == index ? PiecesOf(target) : PiecesOf(k));
+  }
+  return Of(pieces);
+}
+
+void MetricsRenderer::WriteExposition(
+    std::ostream& out, const std::vector<std::shared_ptr<const RenderedGroup>>& groups) {
+  // Taken after the groups were collected, so it covers every id they use.
+  const PaddedTails tails;
   std::uint32_t present = 0;
-  label_begins[0] = 0;
-  for (std::size_t i = 0; i < n; ++i) {
-    if (i + kAhead < n) __builtin_prefetch(targets[i + kAhead].get());
-    const RenderedTarget& t = *targets[i];
-    data[i] = t.data_.data();
-    labels.append(data[i], t.offsets_[0]);
-    label_begins[i + 1] = labels.size();
-    present |= t.families_;
-    for (std::size_t f = 0; f <= kTargetFamilyCount; ++f) offsets[f * stride + i] = t.offsets_[f];
-  }
-  labels.append(kSlack, '\0');  // PutPadded's room after the last label
-  for (std::size_t i = n; i < stride; ++i) {
-    data[i] = labels.data();
-    for (std::size_t f = 0; f <= kTargetFamilyCount; ++f) offsets[f * stride + i] = 0;
-  }
-
+  for (const auto& g : groups) present |= g->families();
   Block block(out, Block::kExpositionSize);
+  // A family no target has (the phases without --metrics.http-phases,
+  // failures when all succeed) is not visited at all; nor is a group none
+  // of whose targets has the family. Within a group, the targets' labels
+  // and their series of the family are each read in order.
   for (std::size_t f = 0; f < kTargetFamilyCount; ++f) {
     if (((present >> f) & 1u) == 0) continue;
     block.Append(ScheduledHeader(f));
     const std::string_view open = FamilyOpen(f);
-    const std::uint32_t* const begins = offsets.get() + f * stride;
-    const std::uint32_t* const ends = begins + stride;
-    for (std::size_t i = 0; i < n; ++i) {
-      __builtin_prefetch(data[i + kAhead] + begins[i + kAhead]);
-      if (begins[i] == ends[i]) continue;
-      AppendSeries(
-          block, open,
-          std::string_view(labels.data() + label_begins[i], label_begins[i + 1] - label_begins[i]),
-          data[i] + begins[i], data[i] + ends[i], tails);
+    for (const auto& group : groups) {
+      const RenderedGroup& g = *group;
+      if (((g.families_ >> f) & 1u) == 0) continue;
+      const char* const data = g.data_.data();
+      const std::uint32_t* const labels = g.starts_.data();
+      const std::uint32_t* const series = labels + (1 + f) * g.size_;
+      for (std::size_t k = 0; k < g.size_; ++k) {
+        if (series[k] == series[k + 1]) continue;
+        AppendSeries(block, open, std::string_view(data + labels[k], labels[k + 1] - labels[k]),
+                     data + series[k], data + series[k + 1], tails);
+      }
     }
   }
   block.Flush();
 }
 
 std::size_t MetricsRenderer::ExpositionSize(
-    const std::vector<std::shared_ptr<const RenderedTarget>>& targets) {
+    const std::vector<std::shared_ptr<const RenderedGroup>>& groups) {
   std::size_t size = 0;
   std::uint32_t present = 0;
-  for (const auto& t : targets) {
-    size += t->text_size();
-    present |= t->families_;
+  for (const auto& g : groups) {
+    size += g->text_size();
+    present |= g->families();
   }
   for (std::size_t f = 0; f < kTargetFamilyCount; ++f) {
     if ((present >> f) & 1u) size += ScheduledHeader(f).size();

@@ -54,7 +54,26 @@ void ResultStore::SetTargets(const std::vector<std::shared_ptr<const TargetConfi
     slot.config = t;
     next.emplace(t->name, std::move(slot));
   }
+  // New places, in the new name order; a staying target's series move with it.
+  std::vector<std::shared_ptr<const RenderedGroup>> groups;
+  groups.reserve(next.size() / RenderedGroup::kTargets + 1);
+  RenderedGroup::Builder group;
+  std::size_t position = 0;
+  for (auto& [name, slot] : next) {
+    // A staying target's slot, moved into next above, still holds its old
+    // position, and its name is still a key of slots_; a new target's is not.
+    if (slots_.count(name) > 0) {
+      group.Add(*groups_[slot.position / RenderedGroup::kTargets],
+                slot.position % RenderedGroup::kTargets);
+    } else {
+      group.AddEmpty();
+    }
+    slot.position = position++;
+    if (group.size() == RenderedGroup::kTargets) groups.push_back(group.Build());
+  }
+  if (group.size() > 0) groups.push_back(group.Build());
   slots_ = std::move(next);
+  groups_ = std::move(groups);
 }
 
 template <typename Run>
@@ -89,19 +108,16 @@ bool ResultStore::Record(const ProbeResult& result) {
   }
   slot.last = std::make_unique<const RunRecord>(std::move(record));
 
-  slot.rendered = std::make_shared<const RenderedTarget>(
-      MetricsRenderer::RenderScheduled(result, slot.counters, options_.http_phases));
+  std::shared_ptr<const RenderedGroup>& group = groups_[slot.position / RenderedGroup::kTargets];
+  group =
+      group->With(slot.position % RenderedGroup::kTargets,
+                  MetricsRenderer::RenderScheduled(result, slot.counters, options_.http_phases));
   return true;
 }
 
-std::vector<std::shared_ptr<const RenderedTarget>> ResultStore::Rendered() const {
+std::vector<std::shared_ptr<const RenderedGroup>> ResultStore::Rendered() const {
   std::lock_guard<std::mutex> lock(mu_);
-  std::vector<std::shared_ptr<const RenderedTarget>> out;
-  out.reserve(slots_.size());
-  for (const auto& [name, slot] : slots_) {
-    if (slot.rendered) out.push_back(slot.rendered);
-  }
-  return out;
+  return groups_;
 }
 
 TargetSnapshot ResultStore::ToSnapshot(const std::string& name, const Slot& slot) const {

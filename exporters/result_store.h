@@ -92,9 +92,10 @@ class ResultStore {
   /// when the target is not configured (a run that outlived a reload).
   bool Record(const ProbeResult& result);
 
-  /// Every target's rendered series, in name order; targets without a run yet
-  /// are left out. Cheap: the texts are shared, not copied.
-  std::vector<std::shared_ptr<const RenderedTarget>> Rendered() const;
+  /// Every target's rendered series, in name order, RenderedGroup::kTargets
+  /// targets to a group (targets without a run yet have none). Cheap: the
+  /// groups are shared, not copied.
+  std::vector<std::shared_ptr<const RenderedGroup>> Rendered() const;
 
   /// Every configured target, in name order.
   std::vector<TargetSnapshot> Snapshot() const;
@@ -130,7 +131,9 @@ class ResultStore {
     std::vector<RunSummary> failures;   ///< newest last
     TargetCounters counters;
     std::optional<WallTime> auth_cert_not_after;
-    std::shared_ptr<const RenderedTarget> rendered;
+    /// The target's place in name order: its series are entry position %
+    /// kTargets of group position / kTargets.
+    std::size_t position = 0;
   };
   TargetSnapshot ToSnapshot(const std::string& name, const Slot& slot) const;
   /// Appends \p run to \p kept, dropping the oldest beyond \p bound (at least 1).
@@ -140,6 +143,7 @@ class ResultStore {
   Options options_;
   mutable std::mutex mu_;
   std::map<std::string, Slot> slots_;
+  std::vector<std::shared_ptr<const RenderedGroup>> groups_;
 };
 
 }  // namespace pushprobe::exporter

@@ -8,7 +8,7 @@
 // Every target records one successful run (the sample result, its name and
 // durations varied per target so the value texts have real lengths) in a
 // ResultStore; each scrape then does what the exporter does for a /metrics
-// answer: take the rendered targets, compute Content-Length, and write the
+// answer: take the rendered groups, compute Content-Length, and write the
 // body through the HTTP server's stream buffer (ChunkStreamBuf, 256 KB), whose
 // sink here only counts the bytes. Prints the body size and the bytes written.
 #include <chrono>

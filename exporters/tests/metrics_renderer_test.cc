@@ -26,16 +26,24 @@ TargetCounters CountersFor(const ProbeResult& r) {
   return c;
 }
 
-std::string ScrapeOf(const std::vector<ProbeResult>& results) {
-  std::vector<std::shared_ptr<const RenderedTarget>> targets;
-  targets.reserve(results.size());
+// The groups of \p results, kTargets to a group, as the store keeps them.
+std::vector<std::shared_ptr<const RenderedGroup>> GroupsOf(
+    const std::vector<ProbeResult>& results) {
+  std::vector<std::shared_ptr<const RenderedGroup>> groups;
+  RenderedGroup::Builder group;
   for (const ProbeResult& r : results) {
-    targets.push_back(std::make_shared<const RenderedTarget>(
-        MetricsRenderer::RenderScheduled(r, CountersFor(r), /*http_phases=*/true)));
+    group.Add(MetricsRenderer::RenderScheduled(r, CountersFor(r), /*http_phases=*/true));
+    if (group.size() == RenderedGroup::kTargets) groups.push_back(group.Build());
   }
+  if (group.size() > 0) groups.push_back(group.Build());
+  return groups;
+}
+
+std::string ScrapeOf(const std::vector<ProbeResult>& results) {
+  const auto groups = GroupsOf(results);
   std::ostringstream out;
-  MetricsRenderer::WriteExposition(out, targets);
-  EXPECT_EQ(out.str().size(), MetricsRenderer::ExpositionSize(targets));
+  MetricsRenderer::WriteExposition(out, groups);
+  EXPECT_EQ(out.str().size(), MetricsRenderer::ExpositionSize(groups));
   return out.str();
 }
 

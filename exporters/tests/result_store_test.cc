@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <sstream>
+#include <string>
+
 #include "exporters/tests/test_util.h"
 
 namespace pushprobe::exporter {
@@ -18,6 +21,22 @@ std::shared_ptr<const TargetConfig> Target(const std::string& name) {
 }
 
 WallTime At(int minute) { return WallTime{std::chrono::seconds{1764069600}} + minute * 1min; }
+
+// What /metrics shows of the store's targets.
+std::string ScrapeOf(const ResultStore& store) {
+  std::ostringstream out;
+  MetricsRenderer::WriteExposition(out, store.Rendered());
+  return out.str();
+}
+
+// The value of \p target's series of \p family in \p text, "" when it has none.
+std::string ValueOf(const std::string& text, const std::string& family, const std::string& target) {
+  const std::string line = family + "{target=\"" + target + "\"} ";
+  const std::size_t at = text.find(line);
+  if (at == std::string::npos) return "";
+  const std::size_t begin = at + line.size();
+  return text.substr(begin, text.find('\n', begin) - begin);
+}
 
 TEST(ResultStoreTest, KeepsFailuresLongerThanSuccesses) {
   ResultStore store({/*successes_kept=*/2, /*failures_kept=*/4});
@@ -145,20 +164,68 @@ TEST(ResultStoreTest, SurvivingTargetsKeepEverythingAcrossSetTargets) {
   EXPECT_FALSE(store.Find("c")->last.has_value());
   EXPECT_FALSE(store.Record(FakeResult("b", At(1))));  // a run that outlived its target
   // Only targets that have run have series.
-  EXPECT_EQ(store.Rendered().size(), 1u);
+  const std::string text = ScrapeOf(store);
+  EXPECT_EQ(ValueOf(text, "probe_runs_total", "a"), "1");
+  EXPECT_EQ(text.find("target=\"b\""), std::string::npos);
+  EXPECT_EQ(text.find("target=\"c\""), std::string::npos);
+}
+
+TEST(ResultStoreTest, SeriesMoveWithTheirTargetsWhenTargetsComeAndGo) {
+  // Several groups of RenderedGroup::kTargets, and a reload that removes
+  // every third target and adds new ones between the others, so that nearly
+  // every target changes its place and its group.
+  ResultStore store({5, 20});
+  auto name = [](int i) {
+    const std::string digits = std::to_string(i);
+    return "t" + std::string(4 - digits.size(), '0') + digits;
+  };
+  std::vector<std::shared_ptr<const TargetConfig>> before;
+  for (int i = 0; i < 300; i += 2) before.push_back(Target(name(i)));
+  store.SetTargets(before);
+  for (int i = 0; i < 300; i += 2) {
+    for (int run = 0; run <= i % 5; ++run) ASSERT_TRUE(store.Record(FakeResult(name(i), At(i))));
+  }
+  std::vector<std::shared_ptr<const TargetConfig>> after;
+  for (int i = 0; i < 300; ++i) {
+    if (i % 2 == 1 || i % 3 != 0) after.push_back(Target(name(i)));
+  }
+  store.SetTargets(after);
+  ASSERT_TRUE(store.Record(FakeResult(name(1), At(1))));
+  ASSERT_TRUE(store.Record(FakeResult(name(298), At(298))));
+
+  const std::string text = ScrapeOf(store);
+  std::size_t last = 0;
+  for (int i = 0; i < 300; ++i) {
+    const std::string runs = ValueOf(text, "probe_runs_total", name(i));
+    if (i == 1) {
+      EXPECT_EQ(runs, "1");
+    } else if (i % 2 == 1 || i % 3 == 0) {
+      EXPECT_EQ(runs, "") << name(i);  // new and not run yet, or removed
+      continue;
+    } else {
+      EXPECT_EQ(runs, std::to_string(i % 5 + (i == 298 ? 2 : 1))) << name(i);
+    }
+    // In name order.
+    const std::size_t at = text.find("probe_runs_total{target=\"" + name(i) + "\"}");
+    EXPECT_GT(at, last) << name(i);
+    last = at;
+  }
+  const auto groups = store.Rendered();
+  EXPECT_EQ(groups.size(), (after.size() + RenderedGroup::kTargets - 1) / RenderedGroup::kTargets);
+  EXPECT_EQ(text.size(), MetricsRenderer::ExpositionSize(groups));
 }
 
 TEST(ResultStoreTest, RenderedSeriesFollowTheLatestRun) {
   ResultStore store({5, 20});
   store.SetTargets({Target("a")});
   store.Record(FakeResult("a", At(0), StageId::kToken, Reason::kOauthError));
-  const std::string failed = MetricsRenderer::SeriesText(*store.Rendered().at(0));
+  const std::string failed = ScrapeOf(store);
   EXPECT_NE(failed.find("probe_success{target=\"a\"} 0\n"), std::string::npos);
   EXPECT_NE(failed.find("probe_failures_total{target=\"a\",stage=\"token\",reason=\"oauth_"
                         "error\"} 1\n"),
             std::string::npos);
   store.Record(FakeResult("a", At(1)));
-  const std::string ok = MetricsRenderer::SeriesText(*store.Rendered().at(0));
+  const std::string ok = ScrapeOf(store);
   EXPECT_NE(ok.find("probe_success{target=\"a\"} 1\n"), std::string::npos);
   EXPECT_NE(ok.find("probe_runs_total{target=\"a\"} 2\n"), std::string::npos);
   EXPECT_EQ(ok.find("probe_failure_info"), std::string::npos);
