@@ -232,13 +232,16 @@ fi
 median_ms() { sort -n | awk '{a[NR]=$1} END {printf "%.1f", a[int((NR+1)/2)]*1000}'; }
 # scrape_median_ms LISTEN: five /metrics scrapes of the exporter on LISTEN,
 # timed as a scraper sees them that takes the body as it comes (Prometheus
-# parses it in memory: curl reads it to /dev/null); prints their median.
+# parses it in memory: curl reads it to /dev/null); prints their median, then
+# the five in the order taken (ms, comma-separated): with the checks running
+# they spread widely, and the spread is part of the figure.
 scrape_median_ms() {
   local times=()
   for _ in 1 2 3 4 5; do
     times+=("$(curl -fs -o /dev/null -w '%{time_total}' "http://$1/metrics")")
   done
-  printf '%s\n' "${times[@]}" | median_ms
+  printf '%s %s\n' "$(printf '%s\n' "${times[@]}" | median_ms)" \
+    "$(printf '%s\n' "${times[@]}" | awk '{printf "%s%.0f", (NR > 1 ? "," : ""), $1 * 1000}')"
 }
 # emulator_nice LEVEL: every thread of the emulator at LEVEL (nice is per
 # thread; threads it starts later inherit the level of the one starting them).
@@ -266,7 +269,7 @@ many_targets() {
   local label="$1" count="$2" every="$3" certs="${4:-}" config listen=127.0.0.1:19604 check
   config="$work/many-$label.yml"
   m_refused="" m_ready_mb="" m_rss_mb="" m_hwm_mb="" m_runs="" m_failed="" m_scrape_ms="" m_bytes=""
-  m_p99_ms="" m_within="" m_delays="" m_held_ms="" m_remote_ms="" m_nice19_ms=""
+  m_p99_ms="" m_within="" m_delays="" m_held_ms="" m_remote_ms="" m_nice19_ms="" m_scrape_each=""
   python3 "$report" config "$lab" "$port" "$count" "${every}s" 10s "" $certs >"$config"
   # The loader's own verdict first: a refused file (its size limits) is a
   # figure to print, not a crash in the middle of the benchmark.
@@ -284,7 +287,7 @@ many_targets() {
   curl -fs "http://$listen/metrics" >"$work/many.prom"
   m_runs=$(python3 "$report" total pushprobe_exporter_runs_total <"$work/many.prom")
   m_failed=$(grep -c '^probe_success{.*} 0$' "$work/many.prom" || true)
-  m_scrape_ms=$(scrape_median_ms "$listen")
+  read -r m_scrape_ms m_scrape_each < <(scrape_median_ms "$listen")
   # The same with the emulator's threads at nice 19: what it does stands
   # for Office 365's side of each check, which in production takes no CPU
   # on the exporter's machine. Printed beside the scrape above (the
@@ -292,7 +295,7 @@ many_targets() {
   # at 0 needs root; elsewhere the row is left out.
   if [ "$(id -u)" = 0 ]; then
     emulator_nice 19
-    m_remote_ms=$(scrape_median_ms "$listen")
+    read -r m_remote_ms _ < <(scrape_median_ms "$listen")
     emulator_nice 0
   fi
   m_bytes=$(stat -c %s "$work/many.prom")
@@ -307,14 +310,14 @@ many_targets() {
   # fraction of a second go on when the emulator continues (their timeout is
   # 10 s).
   kill -STOP "$emulator"
-  m_held_ms=$(scrape_median_ms "$listen")
+  read -r m_held_ms _ < <(scrape_median_ms "$listen")
   kill -CONT "$emulator"
   [ "$label" = shared ] && extra_scrapes
   # Last, since it cannot be undone without root: the scrape with the check
   # threads at nice 19 instead of the default 5 (docs/exporter.md,
   # Priority).
   check_threads_nice 19
-  m_nice19_ms=$(scrape_median_ms "$listen")
+  read -r m_nice19_ms _ < <(scrape_median_ms "$listen")
   bench_stop_exporter
 }
 # The 10,000-target scrape written to a file and gzipped, beside the plain
@@ -348,7 +351,7 @@ scrape_file_ms="-" scrape_gzip_ms="-" scrape_gzip_bytes="-" plain_cpu_ms="-" gzi
 many_targets shared "$many" "$interval_s"
 declare -A m
 save_many() {  # save_many LABEL: keeps the m_* figures of one run
-  for k in refused ready_mb rss_mb hwm_mb runs failed scrape_ms remote_ms nice19_ms held_ms bytes p99_ms within delays; do
+  for k in refused ready_mb rss_mb hwm_mb runs failed scrape_ms scrape_each remote_ms nice19_ms held_ms bytes p99_ms within delays; do
     local v="m_$k"
     m[$1_$k]="${!v}"
   done
@@ -426,6 +429,7 @@ many_rows() {
   fi
   row "$2: /metrics scrape, median of 5 (ms)" "${m[${l}_scrape_ms]}" "<= 100" \
     "$(ratio "${m[${l}_scrape_ms]}" 100)" "$(verdict "${m[${l}_scrape_ms]}" '<=' 100)"
+  row "  its five scrapes in the order taken (ms)" "${m[${l}_scrape_each]}" "" "" ""
   row "  the same, the emulator's threads at nice 19, median of 5 (ms)" "${m[${l}_remote_ms]:-not measured (needs root)}" "" "" ""
   row "  the same, check threads at nice 19 instead of 5, median of 5 (ms)" "${m[${l}_nice19_ms]}" "" "" ""
   row "  the same with the checks held (emulator stopped), median of 5 (ms)" "${m[${l}_held_ms]}" "" "" ""
