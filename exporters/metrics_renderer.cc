@@ -404,13 +404,10 @@ RenderedTarget MetricsRenderer::RenderScheduled(const ProbeResult& result,
     }
   }
   rendered.offsets_[kTargetFamilyCount] = static_cast<std::uint32_t>(rendered.data_.size());
-  // Room after the last value, so that a scrape copies every value with
+  // Room after the last value, so that SeriesText copies every value with
   // PutPadded without looking at where the data ends.
   rendered.data_.append(kValuePad, '\0');
   rendered.text_size_ = static_cast<std::uint32_t>(samples_bytes);
-  for (std::size_t f = 0; f < kTargetFamilyCount; ++f) {
-    if (first[f + 1] > first[f]) rendered.families_ |= 1u << f;
-  }
   return rendered;
 }
 
@@ -546,7 +543,7 @@ class MetricsRenderer::Block {
     p += sizeof id + 1;
     const std::string_view tail = texts[id];
     w = PutPadded<32>(w, tail.data(), tail.size());
-    w = PutPadded<16>(w, p, value);  // the target's data has kValuePad bytes after it
+    w = PutPadded<16>(w, p, value);  // the data has at least kValuePad bytes after it
     p += value;
     if (p >= end) break;
     w = PutPadded<64>(w, first, prefix);

@@ -70,8 +70,6 @@ class RenderedTarget {
  public:
   /// The size of the target's series text (MetricsRenderer::SeriesText) in bytes.
   std::size_t text_size() const { return text_size_; }
-  /// Whether the target has a series in family \p family.
-  bool Has(std::size_t family) const { return (families_ >> family) & 1u; }
   /// The memory the series take, this object included.
   std::size_t stored_bytes() const { return sizeof(*this) + data_.capacity(); }
 
@@ -81,15 +79,12 @@ class RenderedTarget {
 
   /// `target="T"`, then per series: its LabelTextPool id (2 bytes, native
   /// order), the length of the rest (1 byte), its value text and '\n'; then
-  /// 15 zero bytes, so that a scrape copies values in 16-byte steps.
+  /// 15 zero bytes, so that SeriesText copies values in 16-byte steps (a
+  /// RenderedGroup has its own room after its data).
   /// Family f's series are data_[offsets_[f], offsets_[f + 1]).
   std::string data_;
   std::array<std::uint32_t, kTargetFamilyCount + 1> offsets_{};
   std::uint32_t text_size_ = 0;
-  /// Bit f set when family f has a series: a scrape learns which headers to
-  /// write from one word per target instead of 17 comparisons.
-  std::uint32_t families_ = 0;
-  static_assert(kTargetFamilyCount <= 32, "families_ has a bit per family");
 };
 
 /// \brief The series of up to kTargets consecutive targets (in name order),
@@ -136,11 +131,11 @@ class RenderedGroup {
 
   /// Targets in the group, those without a run included.
   std::size_t size() const { return size_; }
-  /// Whether target \p index has series (has run).
-  bool HasSeries(std::size_t index) const { return Region(0, index).size() > 0; }
   /// The size of the targets' series text, without HELP and TYPE lines.
   std::size_t text_size() const { return text_size_; }
-  /// Bit f set when a target of the group has a series in family f.
+  /// Bit f set when a target of the group has a series in family f: a
+  /// scrape learns which headers to write, and which groups a family's pass
+  /// can skip, from one word per group.
   std::uint32_t families() const { return families_; }
 
  private:
@@ -171,6 +166,7 @@ class RenderedGroup {
   std::string data_;
   std::size_t text_size_ = 0;
   std::uint32_t families_ = 0;
+  static_assert(kTargetFamilyCount <= 32, "families_ has a bit per family");
 };
 
 /// \brief Turns ProbeResults into Prometheus metric families and text.
