@@ -274,6 +274,8 @@ void ExporterApp::OnRunFinished(const TargetConfig& target, const ProbeResult& r
 
 MetricsBody ExporterApp::Metrics() {
   MetricsBody body;
+  // Taken first: the checks' runs wait while the body is built and written.
+  body.hold = scheduler_->HoldStarts(flags_.scrape_hold);
   body.targets = store_.Rendered();
   std::ostringstream own;
   WebStats web;

@@ -18,6 +18,9 @@ namespace pushprobe::exporter {
 struct MetricsBody {
   std::vector<std::shared_ptr<const RenderedGroup>> targets;
   std::string own;  ///< the exporter's own families, already serialized
+  /// Held while the body is written: the scheduler's due runs wait meanwhile
+  /// (Scheduler::HoldStarts). Null when nothing is held.
+  std::shared_ptr<const void> hold;
 
   std::size_t size() const { return MetricsRenderer::ExpositionSize(targets) + own.size(); }
   void Write(std::ostream& out) const {

@@ -112,6 +112,7 @@ Expected<ExporterFlags> ExporterFlags::Parse(const std::vector<std::string>& arg
                                           "log.level",
                                           "scheduler.workers",
                                           "scheduler.nice",
+                                          "scheduler.scrape-hold",
                                           "scheduler.shard",
                                           "history.successes",
                                           "history.failures",
@@ -192,6 +193,10 @@ Expected<ExporterFlags> ExporterFlags::Parse(const std::vector<std::string>& arg
       auto n = ParseCount(*value, 0, 19);
       if (!n) return invalid();
       f.check_nice = static_cast<int>(*n);
+    } else if (name == "scheduler.scrape-hold") {
+      auto d = ParseSeconds(*value, 10);
+      if (!d) return invalid();
+      f.scrape_hold = *d;
     } else if (name == "scheduler.shard") {
       Expected<Shard> shard = ParseShard(*value);
       if (!shard)
@@ -261,6 +266,8 @@ std::string ExporterFlags::Usage() {
          "  --scheduler.workers=16          scheduled runs in flight at once\n"
          "  --scheduler.nice=5              nice levels (0-19) by which the threads that run\n"
          "                                  checks sit below those answering /metrics\n"
+         "  --scheduler.scrape-hold=100ms   while a /metrics body is written, due runs wait\n"
+         "                                  to start, at most this long (0: off)\n"
          "  --scheduler.shard=I/N           schedule only the targets of shard I of N\n"
          "                                  (Prometheus hashmod of the name; see docs/scale.md)\n"
          "  --history.successes=5           successful runs kept per target\n"

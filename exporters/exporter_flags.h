@@ -49,6 +49,9 @@ struct ExporterFlags {
   /// answers a busy exporter's scrapes sooner but costs its checks
   /// throughput (docs/exporter.md, Priority).
   int check_nice = 5;
+  /// --scheduler.scrape-hold: while a /metrics body is written, due runs wait
+  /// to start, at most this long (Scheduler::HoldStarts); zero turns it off.
+  Duration scrape_hold = std::chrono::milliseconds(100);
   /// --scheduler.shard: wins over the file's `exporter: shard:` when set.
   std::optional<Shard> shard;
   std::size_t history_successes = 5;

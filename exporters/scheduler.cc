@@ -101,7 +101,7 @@ struct Scheduler::State : std::enable_shared_from_this<Scheduler::State> {
       ++runs_skipped;
       return;
     }
-    if (in_flight < options.max_concurrent_runs) {
+    if (in_flight < options.max_concurrent_runs && !Held(clock.SteadyNow())) {
       Dispatch(entry, due);
     } else {
       entry->queued = true;
@@ -118,6 +118,18 @@ struct Scheduler::State : std::enable_shared_from_this<Scheduler::State> {
     entry->running = false;
     --in_flight;
     ++runs_completed;
+    DispatchReady();
+    idle_cv.notify_all();
+  }
+
+  // Expects mu held. Whether due runs wait: a hold is on and its period has
+  // not reached its cap.
+  bool Held(SteadyTime now) const { return holds > 0 && now < hold_until; }
+
+  // Expects mu held. Starts queued runs while workers are free and no hold
+  // keeps them waiting.
+  void DispatchReady() {
+    if (Held(clock.SteadyNow())) return;
     while (!stopped && in_flight < options.max_concurrent_runs && !ready.empty()) {
       auto [next, due] = ready.front();
       ready.pop_front();
@@ -125,7 +137,28 @@ struct Scheduler::State : std::enable_shared_from_this<Scheduler::State> {
       if (next->removed || next->running) continue;
       Dispatch(next, due);
     }
-    idle_cv.notify_all();
+  }
+
+  void BeginHold(Duration cap) {
+    std::lock_guard<std::mutex> lock(mu);
+    if (stopped) return;
+    if (holds++ > 0) return;  // a period already running is not lengthened
+    hold_until = clock.SteadyNow() + cap;
+    std::weak_ptr<State> weak = weak_from_this();
+    hold_timer = timers.Schedule(hold_until, [weak] {
+      if (auto self = weak.lock()) {
+        std::lock_guard<std::mutex> guard(self->mu);
+        self->DispatchReady();
+      }
+    });
+  }
+
+  void EndHold() {
+    std::lock_guard<std::mutex> lock(mu);
+    if (holds == 0 || --holds > 0) return;
+    timers.Cancel(hold_timer);
+    hold_timer = 0;
+    DispatchReady();
   }
 
   Options options;
@@ -142,6 +175,9 @@ struct Scheduler::State : std::enable_shared_from_this<Scheduler::State> {
   Entries entries;  ///< by name
   std::deque<std::pair<std::shared_ptr<Entry>, SteadyTime>> ready;
   std::size_t in_flight = 0;
+  std::size_t holds = 0;    ///< StartHold tokens alive
+  SteadyTime hold_until{};  ///< the cap of the hold period that holds > 0 began
+  TimerId hold_timer = 0;   ///< starts the held runs at hold_until
   std::size_t max_in_flight_seen = 0;
   std::uint64_t runs_started = 0;
   std::uint64_t runs_completed = 0;
@@ -233,8 +269,28 @@ void Scheduler::Stop() {
   if (s.stopped) return;
   s.stopped = true;
   for (const std::shared_ptr<Entry>& entry : s.entries) s.timers.Cancel(entry->timer);
+  if (s.hold_timer != 0) s.timers.Cancel(s.hold_timer);
   for (auto& [entry, due] : s.ready) entry->queued = false;
   s.ready.clear();
+}
+
+std::shared_ptr<const void> Scheduler::HoldStarts(Duration cap) {
+  if (cap <= Duration::zero()) return nullptr;
+  state_->BeginHold(cap);
+  // Ends the hold when the last copy of the returned pointer is gone.
+  class Token {
+   public:
+    explicit Token(std::weak_ptr<State> state) : state_(std::move(state)) {}
+    Token(const Token&) = delete;
+    Token& operator=(const Token&) = delete;
+    ~Token() {
+      if (auto s = state_.lock()) s->EndHold();
+    }
+
+   private:
+    std::weak_ptr<State> state_;
+  };
+  return std::make_shared<const Token>(state_);
 }
 
 bool Scheduler::WaitIdle(Duration timeout) const {

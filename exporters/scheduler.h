@@ -108,6 +108,18 @@ class Scheduler {
   /// Cancels every timer and queued run; runs in flight finish. Idempotent.
   void Stop();
 
+  /// \brief Holds back the start of due runs while the returned token lives,
+  /// for at most \p cap from the start of the hold period.
+  ///
+  /// A /metrics body is written while the token lives: the checks it would
+  /// share the cores with wait, so neither the scrape nor their timings pay
+  /// for the other. Runs that come due meanwhile wait in the FIFO queue and
+  /// start when the last token of the period is gone or its cap is reached,
+  /// whichever comes first; runs in flight go on. Tokens taken while a period
+  /// is on share it and do not lengthen it. A \p cap of zero or less holds
+  /// nothing (returns null).
+  std::shared_ptr<const void> HoldStarts(Duration cap);
+
   /// Waits (in real time) until no run is in flight, at most \p timeout.
   /// Returns whether it became idle.
   bool WaitIdle(Duration timeout) const;

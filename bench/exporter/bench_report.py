@@ -74,13 +74,22 @@ def total(text, name):
     return sum(v for _, v in samples(text, name))
 
 
-def histogram_quantile(text, name, q):
-    """Like PromQL histogram_quantile over one histogram's cumulative buckets."""
+def histogram_buckets(text, name):
+    """(upper bound, cumulative count) of one histogram's buckets, by bound."""
     buckets = []
     for labels, v in samples(text, name + "_bucket"):
         le = re.search(r'le="([^"]+)"', labels).group(1)
         buckets.append((float("inf") if le == "+Inf" else float(le), v))
-    buckets.sort()
+    return sorted(buckets)
+
+
+def histogram_quantile(text, name, q):
+    """Like PromQL histogram_quantile over one histogram's cumulative buckets."""
+    return buckets_quantile(histogram_buckets(text, name), q)
+
+
+def buckets_quantile(buckets, q):
+    """histogram_quantile of (bound, cumulative count) pairs: (value, count, rank bucket's count)."""
     count = buckets[-1][1] if buckets else 0
     if count == 0:
         return float("nan"), 0, 0
@@ -109,11 +118,17 @@ def main():
     elif cmd == "successes":
         text = sys.stdin.read()
         print(int(sum(v for l, v in samples(text, "pushprobe_exporter_runs_total") if 'result="success"' in l)))
-    elif cmd == "p99":
-        text = sys.stdin.read()
+    elif cmd in ("p99", "p99since"):
+        # Start-time error p99, the share within 50 ms and the runs counted;
+        # p99since BEFORE_FILE: of the runs between BEFORE_FILE's body and stdin's.
         name = "pushprobe_exporter_run_start_delay_seconds"
-        p99, count, _ = histogram_quantile(text, name, 0.99)
-        within = [v for l, v in samples(text, name + "_bucket") if 'le="0.05"' in l]
+        buckets = histogram_buckets(sys.stdin.read(), name)
+        if cmd == "p99since":
+            with open(sys.argv[2]) as f:
+                before = dict(histogram_buckets(f.read(), name))
+            buckets = [(le, c - before.get(le, 0)) for le, c in buckets]
+        p99, count, _ = buckets_quantile(buckets, 0.99)
+        within = [c for le, c in buckets if le == 0.05]
         frac = within[0] / count if within and count else float("nan")
         print(f"{p99 * 1000:.1f} {frac * 100:.2f} {int(count)}")
     else:

@@ -168,6 +168,25 @@ TEST_F(ExporterAppTest, ServesScheduledResultsOverHttp) {
   EXPECT_NE(page.find("fabrikam"), std::string::npos);
 }
 
+TEST_F(ExporterAppTest, RunsThatComeDueWhileAMetricsBodyIsWrittenWaitForIt) {
+  StartWith(ConfigWith({"fabrikam"}));
+  MetricsBody body = app_->Metrics();  // the HTTP server keeps it until written
+  ASSERT_NE(body.hold, nullptr);
+  timers_.RunDue();  // fabrikam's first slot
+  EXPECT_EQ(executor_.pending(), 0u);
+  body = MetricsBody{};  // written
+  EXPECT_EQ(executor_.pending(), 1u);
+}
+
+TEST_F(ExporterAppTest, AZeroScrapeHoldLetsRunsStartDuringAScrape) {
+  flags_.scrape_hold = Duration::zero();
+  StartWith(ConfigWith({"fabrikam"}));
+  MetricsBody body = app_->Metrics();
+  EXPECT_EQ(body.hold, nullptr);
+  timers_.RunDue();
+  EXPECT_EQ(executor_.pending(), 1u);
+}
+
 TEST_F(ExporterAppTest, ALargeMetricsBodyComesThroughWhole) {
   std::vector<std::string> names;
   names.reserve(700);

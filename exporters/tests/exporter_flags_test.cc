@@ -36,6 +36,20 @@ TEST(ExporterFlagsTest, SchedulerNiceIsALevelFrom0To19) {
   EXPECT_NE(ExporterFlags::Usage().find("--scheduler.nice=5"), std::string::npos);
 }
 
+TEST(ExporterFlagsTest, ScrapeHoldIsADurationUpToTenSecondsAndZeroTurnsItOff) {
+  EXPECT_EQ(ExporterFlags::Parse({}).value().scrape_hold, std::chrono::milliseconds(100));
+  EXPECT_EQ(ExporterFlags::Parse({"--scheduler.scrape-hold=250ms"}).value().scrape_hold,
+            std::chrono::milliseconds(250));
+  EXPECT_EQ(ExporterFlags::Parse({"--scheduler.scrape-hold=0"}).value().scrape_hold,
+            Duration::zero());
+  for (const char* bad : {"-1", "11s", "soon", ""}) {
+    auto refused = ExporterFlags::Parse({std::string("--scheduler.scrape-hold=") + bad});
+    ASSERT_FALSE(refused.ok()) << bad;
+    EXPECT_EQ(refused.error(), std::string("invalid --scheduler.scrape-hold: ") + bad);
+  }
+  EXPECT_NE(ExporterFlags::Usage().find("--scheduler.scrape-hold=100ms"), std::string::npos);
+}
+
 TEST(ExporterFlagsTest, HttpPhasesOnMetricsIsABooleanFlag) {
   auto on = ExporterFlags::Parse({"--metrics.http-phases"});
   ASSERT_TRUE(on.ok()) << on.error();

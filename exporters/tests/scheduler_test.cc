@@ -355,5 +355,101 @@ TEST_F(SchedulerTest, FindsEachTargetByNameWhateverTheOrderGiven) {
   EXPECT_EQ(scheduler->Stats().targets, 5u);
 }
 
+TEST_F(SchedulerTest, ARunThatComesDueDuringAScrapeHoldStartsWhenTheHoldEnds) {
+  auto scheduler = Make(4);
+  scheduler->SetTargets({Scheduled(Target("a", 10s))});
+  std::shared_ptr<const void> hold = scheduler->HoldStarts(100ms);
+  ASSERT_NE(hold, nullptr);
+  timers_.RunDue();  // a's first slot, now
+  EXPECT_EQ(executor_.pending(), 0u);
+  EXPECT_EQ(scheduler->Stats().queued, 1u);
+  clock_.Advance(30ms);
+  timers_.RunDue();
+  EXPECT_EQ(executor_.pending(), 0u);
+
+  hold.reset();  // the body is written
+  EXPECT_EQ(executor_.pending(), 1u);
+  executor_.RunAll();
+  ASSERT_EQ(delays_.size(), 1u);
+  EXPECT_EQ(delays_[0], 30ms);    // the start-time error shows the wait
+  EXPECT_EQ(timers_.size(), 1u);  // a's next slot: the hold's cap timer is gone
+}
+
+TEST_F(SchedulerTest, AScrapeHoldLastsAtMostItsCap) {
+  auto scheduler = Make(4);
+  scheduler->SetTargets({Scheduled(Target("a", 10s))});
+  std::shared_ptr<const void> hold = scheduler->HoldStarts(100ms);
+  timers_.RunDue();
+  clock_.Advance(99ms);
+  timers_.RunDue();
+  EXPECT_EQ(executor_.pending(), 0u);
+  clock_.Advance(1ms);
+  timers_.RunDue();
+  EXPECT_EQ(executor_.pending(), 1u);
+  executor_.RunAll();
+  EXPECT_EQ(delays_.at(0), 100ms);
+
+  // Past its cap the token holds nothing: the next slot starts when due.
+  clock_.Advance(10s - 100ms);
+  timers_.RunDue();
+  EXPECT_EQ(executor_.pending(), 1u);
+  executor_.RunAll();
+  EXPECT_EQ(delays_.at(1), 0ms);
+}
+
+TEST_F(SchedulerTest, HoldsTakenDuringAPeriodShareItsCapAndStartNoMoreThanTheWorkers) {
+  auto scheduler = Make(1);
+  std::shared_ptr<const void> first = scheduler->HoldStarts(100ms);
+  scheduler->SetTargets({Scheduled(Target("a", 10s))});
+  timers_.RunDue();
+  clock_.Advance(60ms);
+  std::shared_ptr<const void> second = scheduler->HoldStarts(100ms);  // a second scraper
+  clock_.Advance(10ms);
+  first.reset();
+  EXPECT_EQ(executor_.pending(), 0u);  // the second still holds
+
+  clock_.Advance(30ms);  // 100 ms after the first began: not 160
+  timers_.RunDue();
+  EXPECT_EQ(executor_.pending(), 1u);
+  executor_.RunAll();
+  EXPECT_EQ(delays_.at(0), 100ms);
+  second.reset();
+  EXPECT_EQ(executor_.pending(), 0u);
+
+  // A new period, two targets due and one worker: released, one starts,
+  // the other when it finishes.
+  scheduler->SetTargets({Scheduled(Target("a", 10s)), Scheduled(Target("b", 10s))});
+  clock_.Advance(10s);
+  std::shared_ptr<const void> third = scheduler->HoldStarts(1s);
+  timers_.RunDue();
+  EXPECT_EQ(scheduler->Stats().queued, 2u);
+  third.reset();
+  EXPECT_EQ(executor_.pending(), 1u);
+  EXPECT_EQ(scheduler->Stats().queued, 1u);
+  executor_.RunAll();
+  EXPECT_EQ(finished_.size(), 3u);
+}
+
+TEST_F(SchedulerTest, AZeroScrapeHoldHoldsNothing) {
+  auto scheduler = Make(4);
+  EXPECT_EQ(scheduler->HoldStarts(0s), nullptr);
+  std::shared_ptr<const void> hold = scheduler->HoldStarts(0s);
+  scheduler->SetTargets({Scheduled(Target("a", 10s))});
+  timers_.RunDue();
+  EXPECT_EQ(executor_.pending(), 1u);
+}
+
+TEST_F(SchedulerTest, StopCancelsAHoldsTimerAndATokenMayOutliveTheScheduler) {
+  auto scheduler = Make(4);
+  std::shared_ptr<const void> hold = scheduler->HoldStarts(100ms);
+  EXPECT_EQ(timers_.size(), 1u);
+  scheduler->Stop();
+  EXPECT_EQ(timers_.size(), 0u);
+  scheduler.reset();
+  hold.reset();  // its scheduler is gone: nothing to release
+  AdvanceAndRun(1s, 100ms);
+  EXPECT_TRUE(finished_.empty());
+}
+
 }  // namespace
 }  // namespace pushprobe::exporter
