@@ -101,7 +101,7 @@ struct Scheduler::State : std::enable_shared_from_this<Scheduler::State> {
       ++runs_skipped;
       return;
     }
-    if (in_flight < options.max_concurrent_runs && !Held(clock.SteadyNow())) {
+    if (in_flight < options.max_concurrent_runs && !Held()) {
       Dispatch(entry, due);
     } else {
       entry->queued = true;
@@ -123,13 +123,13 @@ struct Scheduler::State : std::enable_shared_from_this<Scheduler::State> {
   }
 
   // Expects mu held. Whether due runs wait: a hold is on and its period has
-  // not reached its cap.
-  bool Held(SteadyTime now) const { return holds > 0 && now < hold_until; }
+  // not reached its cap (the clock is read only while a hold is on).
+  bool Held() const { return holds > 0 && clock.SteadyNow() < hold_until; }
 
   // Expects mu held. Starts queued runs while workers are free and no hold
   // keeps them waiting.
   void DispatchReady() {
-    if (Held(clock.SteadyNow())) return;
+    if (Held()) return;
     while (!stopped && in_flight < options.max_concurrent_runs && !ready.empty()) {
       auto [next, due] = ready.front();
       ready.pop_front();
@@ -175,7 +175,7 @@ struct Scheduler::State : std::enable_shared_from_this<Scheduler::State> {
   Entries entries;  ///< by name
   std::deque<std::pair<std::shared_ptr<Entry>, SteadyTime>> ready;
   std::size_t in_flight = 0;
-  std::size_t holds = 0;    ///< StartHold tokens alive
+  std::size_t holds = 0;    ///< HoldStarts tokens alive
   SteadyTime hold_until{};  ///< the cap of the hold period that holds > 0 began
   TimerId hold_timer = 0;   ///< starts the held runs at hold_until
   std::size_t max_in_flight_seen = 0;
